@@ -1,0 +1,121 @@
+//! Paired, interleaved speed ratio of the Go model against hashbrown:
+//! insert 1,000,000 random u64 → u64 keys into an empty map.
+//!
+//! Criterion runs benchmarks one after another, so on a shared machine the
+//! load drifts between them. Here every round builds each map once, in
+//! rotating order, and the ratio is taken *within* the round; the report is
+//! the median ratio over rounds with a bootstrap 95% interval. Dropping a
+//! map is not timed. glibc's mmap threshold is pinned so no variant inherits
+//! allocator state left by another.
+//!
+//! `cargo bench --bench speed_ratio` (rounds: `MAPAMP_ROUNDS`, default 15).
+
+use mapamp::accounting::Off;
+use mapamp::gomap::{GoHeap, GoMap, Knobs, Slab, Storage};
+use mapamp::hash::SeededHash;
+use mapamp::pod::Blob;
+use mapamp::rng::Rng;
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+const N: usize = 1_000_000;
+
+fn time_gomap<S: Storage>(keys: &[u64], hint: usize) -> Duration {
+    let t = Instant::now();
+    let mut m: GoMap<Blob<1>, Blob<1>, SeededHash, Off, S> =
+        GoMap::with_config(Knobs::default(), hint, 7, SeededHash);
+    for &k in keys {
+        m.insert(Blob([k]), Blob([k]));
+    }
+    let e = t.elapsed();
+    drop(black_box(m));
+    e
+}
+
+fn time_hashbrown(keys: &[u64], hint: usize) -> Duration {
+    let t = Instant::now();
+    let mut m: hashbrown::HashMap<u64, u64> = hashbrown::HashMap::with_capacity(hint);
+    for &k in keys {
+        m.insert(k, k);
+    }
+    let e = t.elapsed();
+    drop(black_box(m));
+    e
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(|a, b| a.total_cmp(b));
+    let n = v.len();
+    if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) / 2.0
+    }
+}
+
+fn bootstrap_ci(v: &[f64], rng: &mut Rng) -> (f64, f64) {
+    let mut meds: Vec<f64> = (0..2000)
+        .map(|_| {
+            median(
+                (0..v.len())
+                    .map(|_| v[rng.below(v.len() as u64) as usize])
+                    .collect(),
+            )
+        })
+        .collect();
+    meds.sort_by(|a, b| a.total_cmp(b));
+    (meds[50], meds[1949])
+}
+
+fn main() {
+    // SAFETY: mallopt only changes allocator parameters; called before any
+    // benchmark allocation, from the only thread.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 20);
+    }
+    let rounds: usize = std::env::var("MAPAMP_ROUNDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(15);
+    let mut r = Rng::new(42);
+    let keys: Vec<u64> = (0..N).map(|_| r.next_u64()).collect();
+    println!("insert {N} random u64->u64 keys into an empty map; {rounds} interleaved rounds");
+    for (label, hint) in [("no hint", 0usize), ("hint = N", N)] {
+        let variants: [(&str, &dyn Fn() -> Duration); 3] = [
+            ("gomap", &|| time_gomap::<GoHeap>(&keys, hint)),
+            ("gomap-slab", &|| time_gomap::<Slab>(&keys, hint)),
+            ("hashbrown", &|| time_hashbrown(&keys, hint)),
+        ];
+        // Warm-up round.
+        for (_, f) in &variants {
+            f();
+        }
+        let mut times: Vec<Vec<f64>> = vec![Vec::new(); variants.len()];
+        for round in 0..rounds {
+            for j in 0..variants.len() {
+                let v = (round + j) % variants.len();
+                times[v].push(variants[v].1().as_secs_f64() * 1e3);
+            }
+        }
+        let hb = variants.len() - 1;
+        println!("\n{label}:");
+        for (v, (name, _)) in variants.iter().enumerate() {
+            println!("  {name:<11} median {:>8.2} ms", median(times[v].clone()));
+        }
+        for v in 0..hb {
+            let ratios: Vec<f64> = times[v]
+                .iter()
+                .zip(&times[hb])
+                .map(|(a, b)| a / b)
+                .collect();
+            let (lo, hi) = bootstrap_ci(&ratios, &mut r);
+            println!(
+                "  {} / hashbrown: median ratio {:.2} (95% CI {:.2}-{:.2})",
+                variants[v].0,
+                median(ratios.clone()),
+                lo,
+                hi
+            );
+        }
+    }
+}

@@ -1,0 +1,228 @@
+//! Growth: `hashGrow`, `growWork`, `evacuate`, `advanceEvacuationMark`.
+
+use super::flags::{ITERATOR, OLD_ITERATOR};
+use super::layout::{get_top, is_evacuated, slots_empty, BUCKET_CNT, EVACUATED_EMPTY, EVACUATED_X};
+
+use super::make::{max_count_at, over_load_factor};
+use super::overflow::new_overflow;
+use super::storage::{array_ref, Generation, Storage, NIL};
+use super::{EvacuateBatch, GoMap};
+use crate::accounting::{CopyPath, Event, Probe};
+use crate::by_geometry;
+use crate::hash::KeyHasher;
+use crate::pod::Pod;
+
+impl<K: Pod, V: Pod, H: KeyHasher, P: Probe, S: Storage> GoMap<K, V, H, P, S> {
+    /// Starts a growth (`hashGrow`): doubling when over the load factor,
+    /// otherwise same-size. Allocates the new array; evacuation happens
+    /// later, a few buckets per write.
+    pub(crate) fn hash_grow(&mut self) {
+        self.collect_garbage();
+        let bigger = over_load_factor(self.hdr.count + 1, self.hdr.b, self.knobs.load_factor);
+        self.hdr.same_size = !bigger;
+        let new_b = self.hdr.b + bigger as u8;
+        let g = self.make_bucket_array(new_b, false);
+        let new_idx = self.cur ^ 1;
+        let previous = std::mem::replace(&mut self.gens[new_idx], g);
+        self.release_generation(previous);
+        let mut f = self.hdr.flags & !(ITERATOR | OLD_ITERATOR);
+        if self.hdr.flags & ITERATOR != 0 {
+            f |= OLD_ITERATOR;
+        }
+        self.hdr.flags = f;
+        self.hdr.b = new_b;
+        self.hdr.max_count = max_count_at(new_b, self.knobs.load_factor);
+        self.cur = new_idx;
+        self.hdr.growing = true;
+        self.hdr.nevacuate = 0;
+        self.hdr.noverflow = 0;
+        self.hdr.fast_until = 0;
+        self.probe.event(if bigger {
+            Event::DoublingGrow
+        } else {
+            Event::SameSizeGrow
+        });
+    }
+
+    /// Number of buckets in the old array (`noldbuckets`).
+    #[inline]
+    pub(crate) fn noldbuckets(&self) -> usize {
+        let b = if self.hdr.same_size {
+            self.hdr.b
+        } else {
+            self.hdr.b - 1
+        };
+        1usize << b
+    }
+
+    /// Evacuation work done by a write or delete to `bucket` (`growWork`).
+    pub(crate) fn grow_work(&mut self, bucket: usize) {
+        // Make sure the old bucket this write maps to is evacuated first.
+        self.evacuate(bucket & (self.noldbuckets() - 1));
+        match self.knobs.evacuate_batch {
+            EvacuateBatch::Extra(n) => {
+                for _ in 0..n {
+                    if !self.hdr.growing {
+                        break;
+                    }
+                    self.evacuate(self.hdr.nevacuate);
+                }
+            }
+            EvacuateBatch::All => {
+                while self.hdr.growing {
+                    self.evacuate(self.hdr.nevacuate);
+                }
+            }
+        }
+    }
+
+    /// Moves every entry of old bucket `oldbucket`'s chain to the new array
+    /// (`evacuate`), marking old slots evacuated.
+    pub(crate) fn evacuate(&mut self, oldbucket: usize) {
+        by_geometry!(self.evacuate_g(oldbucket))
+    }
+
+    #[inline(always)]
+    fn evacuate_g<const INLINE: bool>(&mut self, oldbucket: usize) {
+        let geo = self.geo::<INLINE>();
+        let newbit = self.noldbuckets();
+        let same = self.hdr.same_size;
+        let path = if same {
+            CopyPath::EvacuateSameSize
+        } else {
+            CopyPath::EvacuateDouble
+        };
+        let lay = self.lay;
+        let bw = geo.bw;
+        let link = geo.link;
+        let GoMap {
+            gens,
+            cur,
+            hdr,
+            probe,
+            hasher,
+            key_objs,
+            ..
+        } = self;
+        let [g0, g1] = gens;
+        let (newg, oldg): (&mut Generation<S>, &mut Generation<S>) =
+            if *cur == 0 { (g0, g1) } else { (g1, g0) };
+
+        if !is_evacuated(get_top(oldg.bucket(array_ref(oldbucket), bw), 0)) {
+            // Destinations: X keeps the index, Y adds the old bucket count.
+            // A destination bucket is still all zero when its old bucket is
+            // evacuated (every write or delete to it evacuates first), so its
+            // tophash word is built in a register and stored, not updated.
+            let mut dst = [
+                (array_ref(oldbucket), 0usize),
+                (array_ref(oldbucket + newbit), 0usize),
+            ];
+            let mut dst_tops = [0u64; 2];
+            let mut moved = 0u64;
+            let mut r = array_ref(oldbucket);
+            while r != NIL {
+                // Build the old bucket's evacuation markers in a register
+                // and store them once: one marker byte per slot.
+                let ob = oldg.bucket(r, bw);
+                let w = ob[0];
+                let mut marks = 0u64;
+                for i in 0..BUCKET_CNT {
+                    let top = (w >> (8 * i)) as u8;
+                    if super::layout::is_empty(top) {
+                        marks |= (EVACUATED_EMPTY as u64) << (8 * i);
+                        continue;
+                    }
+                    let ko = geo.key_off(i);
+                    let use_y = if same {
+                        0
+                    } else {
+                        let words = if !INLINE && geo.key_indirect {
+                            key_objs.get(ob[ko]).words()
+                        } else {
+                            &ob[ko..ko + K::WORDS]
+                        };
+                        (hasher.hash(words, hdr.hash0) & newbit as u64 != 0) as usize
+                    };
+                    marks |= ((EVACUATED_X + use_y as u8) as u64) << (8 * i);
+                    let d = &mut dst[use_y];
+                    if d.1 == BUCKET_CNT {
+                        newg.bucket_mut(d.0, bw)[0] = dst_tops[use_y];
+                        dst_tops[use_y] = 0;
+                        d.0 = new_overflow(newg, d.0, &lay, hdr, probe);
+                        d.1 = 0;
+                    }
+                    dst_tops[use_y] |= (top as u64) << (8 * d.1);
+                    let nb = newg.bucket_mut(d.0, bw);
+                    let kn = geo.key_off(d.1);
+                    nb[kn..kn + geo.ksw].copy_from_slice(&ob[ko..ko + geo.ksw]);
+                    let (vo, vn) = (geo.val_off(i), geo.val_off(d.1));
+                    nb[vn..vn + geo.vsw].copy_from_slice(&ob[vo..vo + geo.vsw]);
+                    d.1 += 1;
+                    moved += 1;
+                }
+                let next = ob[link];
+                oldg.bucket_mut(r, bw)[0] = marks;
+                probe.bytes(
+                    path,
+                    BUCKET_CNT as u64 + moved_in(w) * lay.evacuate_entry_bytes(),
+                );
+                r = next;
+            }
+            for (d, tops) in dst.iter().zip(dst_tops) {
+                if d.1 > 0 {
+                    let nb = newg.bucket_mut(d.0, bw);
+                    debug_assert_eq!(nb[0], 0, "destination written before its evacuation");
+                    nb[0] = tops;
+                }
+            }
+            probe.event(Event::Evacuated(moved));
+            // Unlink the overflow buckets and clear keys/values to help the
+            // collector, unless an iterator may still read them.
+            if hdr.flags & OLD_ITERATOR == 0 && lay.has_pointers() {
+                oldg.bucket_mut(array_ref(oldbucket), bw)[1..].fill(0);
+                probe.bytes(path, (bw as u64 - 1) * 8);
+            }
+        }
+        if oldbucket == self.hdr.nevacuate {
+            self.advance_evacuation_mark(newbit);
+        }
+    }
+
+    /// Moves `nevacuate` past evacuated buckets; finishes the growth when
+    /// every old bucket is done (`advanceEvacuationMark`).
+    fn advance_evacuation_mark(&mut self, newbit: usize) {
+        self.hdr.nevacuate += 1;
+        // Go bounds the scan to keep it O(1).
+        let stop = (self.hdr.nevacuate + 1024).min(newbit);
+        let bw = self.lay.bucket_words;
+        let old = &self.gens[self.cur ^ 1];
+        while self.hdr.nevacuate != stop
+            && is_evacuated(get_top(old.bucket(array_ref(self.hdr.nevacuate), bw), 0))
+        {
+            self.hdr.nevacuate += 1;
+        }
+        if self.hdr.nevacuate == newbit {
+            self.hdr.growing = false;
+            self.hdr.same_size = false;
+            let old = std::mem::replace(&mut self.gens[self.cur ^ 1], Generation::nil(0));
+            self.release_generation(old);
+            self.refresh_fast_until();
+        }
+    }
+
+    /// Frees what only dead iterators were keeping: retired generations and
+    /// deferred indirect objects.
+    pub(crate) fn collect_garbage(&mut self) {
+        if !self.iterators_alive() {
+            self.retired.clear();
+            self.key_objs.collect();
+            self.val_objs.collect();
+        }
+    }
+}
+
+/// Live (non-empty) slots of a tophash word that is not yet evacuated.
+#[inline(always)]
+fn moved_in(w: u64) -> u64 {
+    (BUCKET_CNT as u32 - slots_empty(w).count_ones()) as u64
+}

@@ -1,0 +1,332 @@
+//! A faithful model of Go's classic map (Go 1.0 – 1.23, `runtime/map.go`),
+//! instrumented so every byte it stores is attributed to a copy path.
+//!
+//! # The design being modelled
+//!
+//! A map is an array of `2^B` buckets. Each bucket holds up to 8 entries:
+//! eight *tophash* bytes (the top 8 bits of each entry's hash, with values
+//! 0–4 reserved as slot markers), then the 8 keys, then the 8 values, then a
+//! link to an *overflow bucket*. The low `B` bits of a hash pick the bucket;
+//! when a bucket's chain is full a new overflow bucket is linked at its end.
+//! For `B ≥ 4` every bucket array is allocated with about `2^(B-4)` extra
+//! buckets at its end (more if the allocator's size class leaves room), and
+//! those are handed out as overflow buckets before any fresh allocation.
+//!
+//! When an insert would push the average load over 6.5 entries per bucket,
+//! the map *doubles*: a new array of `2^(B+1)` buckets is allocated, and old
+//! buckets are *evacuated* incrementally, the bucket being written plus one
+//! more per write or delete, each entry going to the same index (X) or the
+//! same index plus the old size (Y). When deletes have left too many
+//! overflow buckets (about as many as buckets) the map grows to the *same
+//! size* instead, compacting its chains. Growth never shrinks the map.
+//!
+//! Iterators start at a random bucket and offset and stay correct while the
+//! map grows under them: old buckets not yet evacuated are walked in place,
+//! and entries already moved are looked up again in the new array.
+//!
+//! # How it is built here
+//!
+//! One file per concern, in the life-cycle order of `map.go`:
+//! [`layout`] (bucket layout, tophash), [`sizeclass`] (allocator rounding),
+//! [`storage`] (arrays, overflow arenas, generations and the storage policies
+//! of the variants), `make` (`makemap`, `makeBucketArray`), `access`
+//! (`mapaccess`), `assign` (`mapassign`), `overflow` (`newoverflow`,
+//! `incrnoverflow`), `grow` (`hashGrow`, `growWork`, `evacuate`), `delete`
+//! (`mapdelete`, `mapclear`), [`iter`] (`mapiterinit`, `mapiternext`) and
+//! [`stats`] (structure of a map: chains, probes, overhead).
+//!
+//! Every store goes through the map's [`Probe`](crate::accounting::Probe):
+//! with [`Off`](crate::accounting::Off) the model runs at full speed, with
+//! [`Counting`](crate::accounting::Counting) each byte is attributed to one
+//! [`CopyPath`](crate::accounting::CopyPath).
+//!
+//! # Measured against Go's own table
+//!
+//! Go's `map.go` opens with a table of statistics for maximally loaded
+//! tables of 8-byte keys and values. `mapamp table load-factor` regenerates
+//! it from this model; at load factor 6.5 (B = 16, 20 seeds) the model gives
+//! the figures in [`stats::GO_PUBLISHED_TABLE`]'s row within the noise the
+//! command prints beside them.
+
+pub mod layout;
+pub mod sizeclass;
+pub mod stats;
+pub mod storage;
+
+mod access;
+mod assign;
+mod check;
+mod delete;
+mod grow;
+pub mod iter;
+mod make;
+mod objects;
+mod overflow;
+
+pub use iter::GoIter;
+pub use make::{
+    b_for_hint, buckets_allocated, max_count_at, over_load_factor, too_many_overflow_buckets,
+};
+pub use storage::{GoHeap, InlineFirst, Slab, Storage};
+
+use crate::accounting::{Off, Probe};
+use crate::hash::{KeyHasher, SeededHash};
+use crate::pod::Pod;
+use crate::rng::Rng;
+use layout::{Layout, GO_INLINE_LIMIT};
+use objects::ObjectTable;
+use serde::{Deserialize, Serialize};
+use std::marker::PhantomData;
+use std::sync::Arc;
+use storage::Generation;
+
+/// How many old buckets a write or delete evacuates during growth.
+///
+/// Written as a number of extra buckets (`1` is Go) or `all`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(into = "String", try_from = "String")]
+pub enum EvacuateBatch {
+    /// The old bucket the write maps to, plus this many more at `nevacuate`
+    /// (Go: 1).
+    Extra(u32),
+    /// Stop-the-world: the write that starts a growth evacuates everything.
+    All,
+}
+
+impl EvacuateBatch {
+    /// Parses `all` or a number of extra buckets.
+    pub fn parse(s: &str) -> Result<EvacuateBatch, String> {
+        if s == "all" {
+            return Ok(EvacuateBatch::All);
+        }
+        s.parse::<u32>().map(EvacuateBatch::Extra).map_err(|_| {
+            format!("evacuate batch `{s}` is not valid; use a number of extra buckets per write (Go: 1) or `all`")
+        })
+    }
+}
+
+impl From<EvacuateBatch> for String {
+    fn from(b: EvacuateBatch) -> String {
+        b.to_string()
+    }
+}
+
+impl TryFrom<String> for EvacuateBatch {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
+        EvacuateBatch::parse(&s)
+    }
+}
+
+impl std::fmt::Display for EvacuateBatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            EvacuateBatch::Extra(n) => write!(f, "{n}"),
+            EvacuateBatch::All => f.write_str("all"),
+        }
+    }
+}
+
+/// The tuning knobs of the Go-family models, with Go's values as defaults.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Knobs {
+    /// Average entries per bucket that triggers doubling (Go: 6.5).
+    pub load_factor: f64,
+    /// Evacuation work per write during growth (Go: the written bucket + 1).
+    pub evacuate_batch: EvacuateBatch,
+    /// Keys/values larger than this many bytes are stored indirectly (Go: 128).
+    pub inline_limit: usize,
+    /// Whether arrays with B ≥ 4 carry preallocated overflow buckets (Go: yes).
+    pub overflow_prealloc: bool,
+}
+
+impl Default for Knobs {
+    fn default() -> Self {
+        Knobs {
+            load_factor: 6.5,
+            evacuate_batch: EvacuateBatch::Extra(1),
+            inline_limit: GO_INLINE_LIMIT,
+            overflow_prealloc: true,
+        }
+    }
+}
+
+impl Knobs {
+    /// Checks the knob values, with an error naming the bad one and the valid range.
+    pub fn validate(&self) -> Result<(), String> {
+        if !(self.load_factor.is_finite() && self.load_factor >= 1.0 && self.load_factor <= 64.0) {
+            return Err(format!(
+                "load factor {} is not valid; use a number from 1.0 to 64.0 (Go: 6.5)",
+                self.load_factor
+            ));
+        }
+        if self.inline_limit < 8 {
+            return Err(format!(
+                "inline limit {} is not valid; use at least 8 bytes (Go: 128)",
+                self.inline_limit
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// `hmap.flags` bits the model needs.
+pub(crate) mod flags {
+    /// There may be an iterator using `buckets`.
+    pub const ITERATOR: u8 = 1;
+    /// There may be an iterator using `oldbuckets`.
+    pub const OLD_ITERATOR: u8 = 2;
+}
+
+/// The scalar part of `hmap`.
+#[derive(Clone, Debug)]
+pub(crate) struct Header {
+    /// Live entries (`count`).
+    pub count: usize,
+    /// `iterator` / `oldIterator` bits.
+    pub flags: u8,
+    /// log2 of the current bucket count (`B`).
+    pub b: u8,
+    /// Approximate number of overflow buckets (`noverflow`).
+    pub noverflow: u16,
+    /// Hash seed (`hash0`).
+    pub hash0: u64,
+    /// Old buckets below this index are evacuated (`nevacuate`).
+    pub nevacuate: usize,
+    /// `oldbuckets != nil`.
+    pub growing: bool,
+    /// The current growth keeps the bucket count (`sameSizeGrow` flag).
+    pub same_size: bool,
+    /// Largest count that does not exceed the load factor at `b`.
+    pub max_count: usize,
+    /// Inserts may take the fast path while `count < fast_until`: the map
+    /// has an array, is not growing, and neither growth trigger can fire.
+    /// 0 whenever any of that is false.
+    pub fast_until: usize,
+    /// Go's `fastrand`.
+    pub rand: Rng,
+}
+
+/// Go's classic map, generic over key and value type, hasher, accounting
+/// probe and storage policy (which makes it `gomap`, `gomap-slab` or
+/// `gomap-inline`).
+pub struct GoMap<K: Pod, V: Pod, H: KeyHasher = SeededHash, P: Probe = Off, S: Storage = GoHeap> {
+    pub(crate) hdr: Header,
+    /// The two live generations; `cur` is `h.buckets`, the other is `h.oldbuckets` while growing.
+    pub(crate) gens: [Generation<S>; 2],
+    pub(crate) cur: usize,
+    /// Generations an iterator may still walk after the map let go of them.
+    pub(crate) retired: Vec<Generation<S>>,
+    /// Arena memory kept for the next generation (slab reuse).
+    pub(crate) spare_arena: Option<S::Arena>,
+    pub(crate) next_gen_id: u64,
+    pub(crate) lay: Layout,
+    pub(crate) knobs: Knobs,
+    pub(crate) hasher: H,
+    pub(crate) probe: P,
+    pub(crate) key_objs: ObjectTable<K>,
+    pub(crate) val_objs: ObjectTable<V>,
+    /// Cloned by every live iterator: strong count > 1 means iterators exist.
+    pub(crate) iter_token: Arc<()>,
+    _kv: PhantomData<(K, V)>,
+}
+
+impl<K: Pod, V: Pod, H: KeyHasher, P: Probe, S: Storage> GoMap<K, V, H, P, S> {
+    /// Number of live entries (`len(m)`).
+    #[inline]
+    pub fn len(&self) -> usize {
+        self.hdr.count
+    }
+
+    /// Whether the map has no entries.
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.hdr.count == 0
+    }
+
+    /// log2 of the current number of buckets.
+    pub fn b(&self) -> u8 {
+        self.hdr.b
+    }
+
+    /// Whether a growth is in progress (`h.growing()`).
+    pub fn growing(&self) -> bool {
+        self.hdr.growing
+    }
+
+    /// Whether the growth in progress is a same-size one.
+    pub fn same_size_growing(&self) -> bool {
+        self.hdr.growing && self.hdr.same_size
+    }
+
+    /// Go's approximate overflow-bucket counter (`noverflow`).
+    pub fn noverflow(&self) -> u16 {
+        self.hdr.noverflow
+    }
+
+    /// The bucket layout in use.
+    pub fn layout(&self) -> &Layout {
+        &self.lay
+    }
+
+    /// The knobs this map was built with.
+    pub fn knobs(&self) -> &Knobs {
+        &self.knobs
+    }
+
+    /// The accounting probe.
+    pub fn probe(&self) -> &P {
+        &self.probe
+    }
+
+    /// The storage policy's variant name.
+    pub fn variant_name(&self) -> &'static str {
+        S::VARIANT
+    }
+
+    /// Whether the current bucket array lives in the map header (`gomap-inline`).
+    pub fn array_in_header(&self) -> bool {
+        self.gens[self.cur].has_array() && !storage::ArrayStore::on_heap(&self.gens[self.cur].array)
+    }
+
+    /// Indirect key and value objects currently allocated (0 when both are inline).
+    pub fn indirect_objects_live(&self) -> usize {
+        self.key_objs.live() + self.val_objs.live()
+    }
+
+    /// Whether any iterator of this map is still alive.
+    #[inline]
+    pub(crate) fn iterators_alive(&self) -> bool {
+        Arc::strong_count(&self.iter_token) > 1
+    }
+
+    /// Recomputes [`Header::fast_until`] after a change of growth state,
+    /// array or overflow count.
+    #[inline]
+    pub(crate) fn refresh_fast_until(&mut self) {
+        let h = &mut self.hdr;
+        h.fast_until = if h.growing
+            || !self.gens[self.cur].has_array()
+            || too_many_overflow_buckets(h.noverflow, h.b)
+        {
+            0
+        } else {
+            h.max_count.max(layout::BUCKET_CNT)
+        };
+    }
+
+    /// The generation an iterator names by id.
+    pub(crate) fn generation(&self, id: u64) -> &Generation<S> {
+        self.gens
+            .iter()
+            .chain(self.retired.iter())
+            .find(|g| g.id == id)
+            .expect("iterator used with a map it does not belong to")
+    }
+
+    /// Hash of a key's words under the current seed.
+    #[inline(always)]
+    pub(crate) fn hash_words(&self, words: &[u64]) -> u64 {
+        self.hasher.hash(words, self.hdr.hash0)
+    }
+}

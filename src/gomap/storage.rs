@@ -1,0 +1,407 @@
+//! Where a model's buckets live: bucket arrays, overflow arenas, generations.
+//!
+//! The Go-family designs differ only in storage policy, so the map logic
+//! (assign, grow, evacuate, delete, iterate) is written once, generic over a
+//! [`Storage`]:
+//!
+//! | policy | array | overflow beyond the preallocated tail | link | overflow list |
+//! |---|---|---|---|---|
+//! | [`GoHeap`] (`gomap`) | heap | one heap allocation per bucket | 8-byte pointer | kept (pointer-free buckets) |
+//! | [`Slab`] (`gomap-slab`) | heap | one contiguous slab, reused across growths | 4-byte `u32` index | none (the slab keeps them alive) |
+//! | [`InlineFirst`] (`gomap-inline`) | first bucket inside the map header, then heap | like `gomap` | 8-byte pointer | kept |
+//!
+//! A *generation* is one bucket array with its overflow buckets: the current
+//! one (`h.buckets`) and, while growing, the old one (`h.oldbuckets`). Links
+//! stored in a bucket name a bucket of the same generation: `0` is nil,
+//! `i + 1` is array bucket `i`, `ARENA_BIT | (i + 1)` is arena bucket `i`.
+
+use super::sizeclass::roundupsize;
+use crate::accounting::{CopyPath, Event, Probe};
+use crate::pod::{Blob, Pod};
+
+/// Nil link.
+pub const NIL: u64 = 0;
+/// Marks a link into the generation's overflow arena.
+pub const ARENA_BIT: u64 = 1 << 63;
+/// `nextOverflow == nil`.
+pub const NO_NEXT_OVERFLOW: usize = usize::MAX;
+
+/// The link naming array bucket `i`.
+#[inline(always)]
+pub fn array_ref(i: usize) -> u64 {
+    i as u64 + 1
+}
+
+/// The link naming arena bucket `i`.
+#[inline(always)]
+pub fn arena_ref(i: usize) -> u64 {
+    ARENA_BIT | (i as u64 + 1)
+}
+
+/// Storage of one bucket array's words.
+pub trait ArrayStore: Sized {
+    /// No array (`h.buckets == nil`).
+    fn empty() -> Self;
+    /// The array's words.
+    fn words(&self) -> &[u64];
+    /// The array's words, writable.
+    fn words_mut(&mut self) -> &mut [u64];
+    /// Whether the array lives on the heap (as opposed to the map header).
+    fn on_heap(&self) -> bool;
+}
+
+impl ArrayStore for Vec<u64> {
+    fn empty() -> Self {
+        Vec::new()
+    }
+    #[inline(always)]
+    fn words(&self) -> &[u64] {
+        self
+    }
+    #[inline(always)]
+    fn words_mut(&mut self) -> &mut [u64] {
+        self
+    }
+    fn on_heap(&self) -> bool {
+        true
+    }
+}
+
+/// Overflow buckets that do not come from an array's preallocated tail.
+pub trait Arena: Default {
+    /// Arena bucket `i`.
+    fn bucket(&self, i: usize, bw: usize) -> &[u64];
+    /// Arena bucket `i`, writable.
+    fn bucket_mut(&mut self, i: usize, bw: usize) -> &mut [u64];
+    /// Hands out a zeroed bucket of `bw` words and returns its index,
+    /// recording what that costs on the `overflow` path.
+    fn take<P: Probe>(&mut self, bw: usize, probe: &mut P) -> usize;
+    /// Buckets handed out.
+    fn len(&self) -> usize;
+    /// Whether no bucket was handed out.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// Drops every bucket; returns the arena if its memory can be reused by
+    /// a later generation.
+    fn recycle(self) -> Option<Self>;
+}
+
+/// Go's overflow buckets: each a separate zeroed heap allocation (`newobject(t.bucket)`).
+#[derive(Default, Debug)]
+pub struct HeapArena {
+    buckets: Vec<Box<[u64]>>,
+}
+
+impl Arena for HeapArena {
+    #[inline(always)]
+    fn bucket(&self, i: usize, _bw: usize) -> &[u64] {
+        &self.buckets[i]
+    }
+    #[inline(always)]
+    fn bucket_mut(&mut self, i: usize, _bw: usize) -> &mut [u64] {
+        &mut self.buckets[i]
+    }
+    fn take<P: Probe>(&mut self, bw: usize, probe: &mut P) -> usize {
+        let bytes = bw as u64 * 8;
+        self.buckets.push(vec![0u64; bw].into_boxed_slice());
+        probe.bytes(CopyPath::Overflow, bytes);
+        probe.event(Event::Alloc(roundupsize(bytes)));
+        self.buckets.len() - 1
+    }
+    fn len(&self) -> usize {
+        self.buckets.len()
+    }
+    fn recycle(self) -> Option<Self> {
+        None
+    }
+}
+
+/// Overflow buckets carved from one contiguous slab that doubles when full
+/// and is handed to the next generation when its own is dropped.
+#[derive(Default, Debug)]
+pub struct SlabArena {
+    words: Vec<u64>,
+    len: usize,
+}
+
+/// Buckets a slab holds when first allocated.
+pub const SLAB_INITIAL_BUCKETS: usize = 4;
+
+impl Arena for SlabArena {
+    #[inline(always)]
+    fn bucket(&self, i: usize, bw: usize) -> &[u64] {
+        &self.words[i * bw..(i + 1) * bw]
+    }
+    #[inline(always)]
+    fn bucket_mut(&mut self, i: usize, bw: usize) -> &mut [u64] {
+        &mut self.words[i * bw..(i + 1) * bw]
+    }
+    fn take<P: Probe>(&mut self, bw: usize, probe: &mut P) -> usize {
+        let bytes = bw as u64 * 8;
+        let cap_buckets = self.words.capacity() / bw.max(1);
+        if self.len == cap_buckets {
+            // The slab is full: move it to one twice as large. The move is a
+            // copy of every overflow bucket taken so far.
+            let new_cap = (cap_buckets * 2).max(SLAB_INITIAL_BUCKETS);
+            let mut bigger = Vec::with_capacity(new_cap * bw);
+            bigger.extend_from_slice(&self.words);
+            probe.bytes(CopyPath::Overflow, self.words.len() as u64 * 8);
+            probe.event(Event::Alloc(roundupsize(new_cap as u64 * bytes)));
+            self.words = bigger;
+        }
+        // Hand out a zeroed bucket (a reused slab holds stale words).
+        let start = self.len * bw;
+        if self.words.len() < start + bw {
+            self.words.resize(start + bw, 0);
+        } else {
+            self.words[start..start + bw].fill(0);
+        }
+        probe.bytes(CopyPath::Overflow, bytes);
+        self.len += 1;
+        self.len - 1
+    }
+    fn len(&self) -> usize {
+        self.len
+    }
+    fn recycle(mut self) -> Option<Self> {
+        self.len = 0;
+        Some(self)
+    }
+}
+
+/// A design's storage policy (see the module table).
+pub trait Storage: 'static {
+    /// Variant name as used on the command line and in cell ids.
+    const VARIANT: &'static str;
+    /// Bytes one overflow link occupies in this design (8: pointer, 4: `u32`).
+    const LINK_BYTES: u64;
+    /// Whether a map's first one-bucket array lives in the map header.
+    const HEADER_BUCKET: bool;
+    /// Whether overflow buckets are also appended to a bookkeeping list for
+    /// pointer-free bucket types (Go's `extra.overflow`).
+    const KEEPS_OVERFLOW_LIST: bool;
+    /// Storage of bucket arrays.
+    type Array: ArrayStore;
+    /// Storage of overflow buckets beyond the preallocated tail.
+    type Arena: Arena;
+    /// A zeroed array of `words` words. `header_ok` is true when the design
+    /// may place it in the map header (the map's first one-bucket array).
+    fn new_array(words: usize, header_ok: bool) -> Self::Array;
+}
+
+/// Go's classic map storage (`gomap`).
+#[derive(Debug)]
+pub struct GoHeap;
+
+impl Storage for GoHeap {
+    const VARIANT: &'static str = "gomap";
+    const HEADER_BUCKET: bool = false;
+    const LINK_BYTES: u64 = 8;
+    const KEEPS_OVERFLOW_LIST: bool = true;
+    type Array = Vec<u64>;
+    type Arena = HeapArena;
+    fn new_array(words: usize, _header_ok: bool) -> Vec<u64> {
+        vec![0; words]
+    }
+}
+
+/// Slab overflow with `u32` links (`gomap-slab`).
+#[derive(Debug)]
+pub struct Slab;
+
+impl Storage for Slab {
+    const VARIANT: &'static str = "gomap-slab";
+    const HEADER_BUCKET: bool = false;
+    const LINK_BYTES: u64 = 4;
+    const KEEPS_OVERFLOW_LIST: bool = false;
+    type Array = Vec<u64>;
+    type Arena = SlabArena;
+    fn new_array(words: usize, _header_ok: bool) -> Vec<u64> {
+        vec![0; words]
+    }
+}
+
+/// A bucket buffer big enough for one bucket of a key/value pair, kept in the map header.
+pub trait HeaderBucket: Clone + std::fmt::Debug + 'static {
+    /// A zeroed buffer.
+    fn zeroed() -> Self;
+    /// The buffer's words.
+    fn words(&self) -> &[u64];
+    /// The buffer's words, writable.
+    fn words_mut(&mut self) -> &mut [u64];
+}
+
+/// Pairs of key and value types that have a header bucket buffer.
+pub trait InlinePair {
+    /// The buffer: one bucket of this pair with both slots stored inline.
+    type Buf: HeaderBucket;
+}
+
+/// A header-resident bucket of `N` words.
+#[derive(Clone, Debug)]
+pub struct HeaderBuf<const N: usize>(pub [u64; N]);
+
+impl<const N: usize> HeaderBucket for HeaderBuf<N> {
+    fn zeroed() -> Self {
+        HeaderBuf([0; N])
+    }
+    fn words(&self) -> &[u64] {
+        &self.0
+    }
+    fn words_mut(&mut self) -> &mut [u64] {
+        &mut self.0
+    }
+}
+
+macro_rules! inline_pairs {
+    ($($kw:literal),*) => { inline_pairs!(@outer [$($kw),*] [$($kw),*]); };
+    (@outer [$($kw:literal),*] $vws:tt) => { $( inline_pairs!(@inner $kw $vws); )* };
+    (@inner $kw:literal [$($vw:literal),*]) => {
+        $( impl InlinePair for (Blob<$kw>, Blob<$vw>) {
+            type Buf = HeaderBuf<{ 2 + 8 * ($kw + $vw) }>;
+        } )*
+    };
+}
+inline_pairs!(1, 2, 4, 8, 16, 32);
+
+/// A bucket array of the inline-first design: in the header or on the heap.
+#[derive(Clone, Debug)]
+pub enum HeaderOrHeap<B: HeaderBucket> {
+    /// The map's first bucket, inside the map header.
+    Header(B, usize),
+    /// Any later array.
+    Heap(Vec<u64>),
+}
+
+impl<B: HeaderBucket> ArrayStore for HeaderOrHeap<B> {
+    fn empty() -> Self {
+        HeaderOrHeap::Heap(Vec::new())
+    }
+    #[inline(always)]
+    fn words(&self) -> &[u64] {
+        match self {
+            HeaderOrHeap::Header(b, n) => &b.words()[..*n],
+            HeaderOrHeap::Heap(v) => v,
+        }
+    }
+    #[inline(always)]
+    fn words_mut(&mut self) -> &mut [u64] {
+        match self {
+            HeaderOrHeap::Header(b, n) => &mut b.words_mut()[..*n],
+            HeaderOrHeap::Heap(v) => v,
+        }
+    }
+    fn on_heap(&self) -> bool {
+        matches!(self, HeaderOrHeap::Heap(_))
+    }
+}
+
+/// The first bucket inside the map header (`gomap-inline`).
+#[derive(Debug)]
+pub struct InlineFirst<K, V>(std::marker::PhantomData<(K, V)>);
+
+impl<K: Pod, V: Pod> Storage for InlineFirst<K, V>
+where
+    (K, V): InlinePair,
+{
+    const VARIANT: &'static str = "gomap-inline";
+    const HEADER_BUCKET: bool = true;
+    const LINK_BYTES: u64 = 8;
+    const KEEPS_OVERFLOW_LIST: bool = true;
+    type Array = HeaderOrHeap<<(K, V) as InlinePair>::Buf>;
+    type Arena = HeapArena;
+    fn new_array(words: usize, header_ok: bool) -> Self::Array {
+        let buf = <(K, V) as InlinePair>::Buf::zeroed();
+        if header_ok && words <= buf.words().len() {
+            HeaderOrHeap::Header(buf, words)
+        } else {
+            HeaderOrHeap::Heap(vec![0; words])
+        }
+    }
+}
+
+/// One bucket array and its overflow buckets.
+pub struct Generation<S: Storage> {
+    /// Unique id (iterators name the array they walk by it).
+    pub id: u64,
+    /// log2 of the number of main buckets.
+    pub b: u8,
+    /// The array: `2^b` main buckets then the preallocated overflow tail.
+    pub array: S::Array,
+    /// Buckets in the array (main + preallocated).
+    pub total: usize,
+    /// Next free preallocated overflow bucket (`extra.nextOverflow`).
+    pub next_overflow: usize,
+    /// Overflow buckets beyond the tail.
+    pub arena: S::Arena,
+    /// Go's `extra.overflow` / `extra.oldoverflow`: links of every overflow
+    /// bucket of this generation (pointer-free bucket types only).
+    pub overflow_list: Vec<u64>,
+}
+
+impl<S: Storage> Generation<S> {
+    /// A generation with no array (`h.buckets == nil`); id 0 is never an iterator's.
+    pub fn nil(id: u64) -> Self {
+        Generation {
+            id,
+            b: 0,
+            array: S::Array::empty(),
+            total: 0,
+            next_overflow: NO_NEXT_OVERFLOW,
+            arena: S::Arena::default(),
+            overflow_list: Vec::new(),
+        }
+    }
+
+    /// Whether this generation has a bucket array.
+    #[inline(always)]
+    pub fn has_array(&self) -> bool {
+        self.total != 0
+    }
+
+    /// The bucket a link names.
+    #[inline(always)]
+    pub fn bucket(&self, r: u64, bw: usize) -> &[u64] {
+        let i = ((r & !ARENA_BIT) - 1) as usize;
+        if r & ARENA_BIT == 0 {
+            &self.array.words()[i * bw..(i + 1) * bw]
+        } else {
+            self.arena.bucket(i, bw)
+        }
+    }
+
+    /// Main bucket `i` of the array.
+    #[inline(always)]
+    pub fn main(&self, i: usize, bw: usize) -> &[u64] {
+        &self.array.words()[i * bw..(i + 1) * bw]
+    }
+
+    /// Main bucket `i` of the array, writable.
+    #[inline(always)]
+    pub fn main_mut(&mut self, i: usize, bw: usize) -> &mut [u64] {
+        &mut self.array.words_mut()[i * bw..(i + 1) * bw]
+    }
+
+    /// The bucket a link names, writable.
+    #[inline(always)]
+    pub fn bucket_mut(&mut self, r: u64, bw: usize) -> &mut [u64] {
+        let i = ((r & !ARENA_BIT) - 1) as usize;
+        if r & ARENA_BIT == 0 {
+            &mut self.array.words_mut()[i * bw..(i + 1) * bw]
+        } else {
+            self.arena.bucket_mut(i, bw)
+        }
+    }
+
+    /// Overflow buckets obtained so far in this generation.
+    pub fn overflow_taken(&self) -> usize {
+        let prealloc_used = if self.next_overflow == NO_NEXT_OVERFLOW {
+            // Either no tail, or the tail is used up.
+            self.total - (1usize << self.b).min(self.total)
+        } else {
+            self.next_overflow - (1usize << self.b)
+        };
+        prealloc_used + self.arena.len()
+    }
+}

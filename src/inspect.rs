@@ -1,0 +1,332 @@
+//! `mapamp inspect`: one map, built by one workload, dumped.
+//!
+//! Builds the map with exact accounting on, runs the workload, and reports
+//! the map's structure (over the current bucket array, see
+//! [`crate::gomap::stats`]) and the bytes it wrote per copy path.
+
+use crate::accounting::{Counting, Exactness, PathBytes};
+use crate::gomap::{GoMap, Knobs};
+use crate::hash::SeededHash;
+use crate::pod::{check_size, Pod};
+use crate::variants::MapUnderStudy;
+use crate::with_blob;
+use crate::workload::{self, KeyDist};
+use serde::{Deserialize, Serialize};
+use std::fmt::Write as _;
+
+/// The workload that builds the inspected map.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "snake_case")]
+pub enum Workload {
+    /// Insert N distinct keys.
+    Insert,
+    /// Insert N random keys, then rounds of delete-one/insert-one.
+    Churn,
+}
+
+/// What to build and how.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct InspectConfig {
+    /// Variant name.
+    pub variant: String,
+    /// Workload.
+    pub workload: Workload,
+    /// Key distribution (insert workload; churn always uses random keys).
+    pub keys: KeyDist,
+    /// Keys inserted (before churn).
+    pub n: usize,
+    /// Size hint given at creation (`make(map, hint)`).
+    pub hint: Option<usize>,
+    /// Churn rounds.
+    pub rounds: usize,
+    /// Churn operations per round.
+    pub k: usize,
+    /// Seed of keys and of the map's randomness.
+    pub seed: u64,
+    /// Key size in bytes.
+    pub key_size: usize,
+    /// Value size in bytes.
+    pub value_size: usize,
+    /// Tuning knobs.
+    pub knobs: Knobs,
+}
+
+/// The state of an inspected map. Fields that do not apply to a design are `null`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct InspectReport {
+    /// Variant name.
+    pub variant: String,
+    /// The configuration that built the map.
+    pub config: InspectConfig,
+    /// Live entries at the end.
+    pub n: usize,
+    /// log2 of the bucket count.
+    pub b: Option<u8>,
+    /// Main buckets.
+    pub buckets: Option<usize>,
+    /// Whether a growth is in progress.
+    pub growing: Option<bool>,
+    /// Overflow buckets reachable from the current array.
+    pub overflow_buckets: Option<usize>,
+    /// % of buckets with an overflow bucket.
+    pub pct_buckets_with_overflow: Option<f64>,
+    /// Mean position of a present key among the filled slots of its chain.
+    pub hitprobe: Option<f64>,
+    /// Mean filled slots per chain.
+    pub missprobe: Option<f64>,
+    /// Bucket bytes per entry beyond key and value.
+    pub overhead_bytes_per_entry: Option<f64>,
+    /// `chain_len_hist[i]` = buckets whose chain is `i` buckets long.
+    pub chain_len_hist: Option<Vec<usize>>,
+    /// Go's approximate overflow counter.
+    pub noverflow: Option<u16>,
+    /// Growths that doubled the bucket count.
+    pub doubling_grows: u64,
+    /// Same-size growths.
+    pub same_size_grows: u64,
+    /// Key + value bytes of every write asked for.
+    pub payload_bytes: u64,
+    /// Bytes written per copy path.
+    pub bytes_written: PathBytes,
+    /// Sum of `bytes_written`.
+    pub total_bytes_written: u64,
+    /// `total_bytes_written / payload_bytes`.
+    pub write_amplification: Option<f64>,
+    /// How exact the byte figures are.
+    pub accounting: Exactness,
+    /// Allocations the modelled design makes.
+    pub model_allocations: u64,
+    /// Bytes of those allocations.
+    pub model_allocated_bytes: u64,
+    /// Overflow buckets taken from preallocated tails.
+    pub overflow_prealloc_taken: u64,
+    /// Overflow buckets allocated one by one (or from a slab).
+    pub overflow_fresh_taken: u64,
+    /// Entries moved by evacuation.
+    pub entries_evacuated: u64,
+}
+
+/// Variants `inspect` can build.
+pub const VARIANTS: [&str; 1] = ["gomap"];
+
+/// Checks a configuration before anything is built.
+pub fn validate(cfg: &InspectConfig) -> Result<(), String> {
+    if !VARIANTS.contains(&cfg.variant.as_str()) {
+        return Err(format!(
+            "unknown variant `{}`; valid variants: {}",
+            cfg.variant,
+            VARIANTS.join(", ")
+        ));
+    }
+    check_size("key", cfg.key_size)?;
+    check_size("value", cfg.value_size)?;
+    cfg.knobs.validate()?;
+    let need = estimate_bytes(
+        cfg.n.max(cfg.hint.unwrap_or(0)),
+        cfg.key_size,
+        cfg.value_size,
+    );
+    if let Some(avail) = crate::machine::available_memory_bytes() {
+        if need > avail {
+            return Err(format!(
+                "n = {} with {}-byte keys and {}-byte values needs about {} MiB, more than the {} MiB available; use a smaller --n",
+                cfg.n,
+                cfg.key_size,
+                cfg.value_size,
+                need >> 20,
+                avail >> 20
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A generous estimate of the memory a Go-model map of `n` entries needs
+/// (both arrays alive during growth, full overflow, indirect objects).
+pub fn estimate_bytes(n: usize, key_size: usize, value_size: usize) -> u64 {
+    let lay = crate::gomap::layout::Layout::new(key_size / 8, value_size / 8, 128);
+    let b = crate::gomap::b_for_hint(n, 6.5);
+    let buckets = (1u64 << b) as f64 * 1.5 * 1.5;
+    let objects = n as u64
+        * ((lay.key_indirect as u64) * key_size as u64
+            + (lay.val_indirect as u64) * value_size as u64
+            + 32);
+    (buckets * lay.bucket_bytes() as f64) as u64 + objects
+}
+
+/// Builds the map and reports on it.
+pub fn inspect(cfg: &InspectConfig) -> Result<InspectReport, String> {
+    validate(cfg)?;
+    with_blob!(cfg.key_size, K => with_blob!(cfg.value_size, V => Ok(inspect_typed::<K, V>(cfg)),
+        _ => Err(format!("value size {} not supported", cfg.value_size))),
+        _ => Err(format!("key size {} not supported", cfg.key_size)))
+}
+
+fn inspect_typed<K: Pod, V: Pod>(cfg: &InspectConfig) -> InspectReport {
+    let mut m: GoMap<K, V, SeededHash, Counting> =
+        GoMap::with_config(cfg.knobs, cfg.hint.unwrap_or(0), cfg.seed, SeededHash);
+    run_workload(&mut m, cfg);
+    report_of(&m, cfg)
+}
+
+fn run_workload<K: Pod, V: Pod, M: MapUnderStudy<K, V>>(m: &mut M, cfg: &InspectConfig) {
+    match cfg.workload {
+        Workload::Insert => {
+            workload::insert(m, cfg.n, cfg.keys, cfg.seed);
+        }
+        Workload::Churn => {
+            workload::churn(m, cfg.n, cfg.rounds, cfg.k, cfg.seed);
+        }
+    }
+}
+
+fn report_of<K: Pod, V: Pod, M: MapUnderStudy<K, V>>(m: &M, cfg: &InspectConfig) -> InspectReport {
+    let acct = m.accounting().unwrap_or_default();
+    let st = m.structure();
+    InspectReport {
+        variant: m.variant().to_string(),
+        config: cfg.clone(),
+        n: m.len(),
+        b: st.as_ref().map(|s| s.b),
+        buckets: st.as_ref().map(|s| s.buckets),
+        growing: st.as_ref().map(|s| s.growing),
+        overflow_buckets: st.as_ref().map(|s| s.overflow_buckets),
+        pct_buckets_with_overflow: st.as_ref().map(|s| s.pct_buckets_with_overflow),
+        hitprobe: st.as_ref().map(|s| s.hitprobe),
+        missprobe: st.as_ref().map(|s| s.missprobe),
+        overhead_bytes_per_entry: st.as_ref().map(|s| s.overhead_bytes_per_entry),
+        chain_len_hist: st.as_ref().map(|s| s.chain_len_hist.clone()),
+        noverflow: st.as_ref().map(|s| s.noverflow),
+        doubling_grows: acct.doubling_grows,
+        same_size_grows: acct.same_size_grows,
+        payload_bytes: acct.payload_bytes,
+        bytes_written: acct.bytes_written,
+        total_bytes_written: acct.total_bytes(),
+        write_amplification: acct.write_amplification(),
+        accounting: m.exactness(),
+        model_allocations: acct.model_allocations,
+        model_allocated_bytes: acct.model_allocated_bytes,
+        overflow_prealloc_taken: acct.overflow_prealloc_taken,
+        overflow_fresh_taken: acct.overflow_fresh_taken,
+        entries_evacuated: acct.entries_evacuated,
+    }
+}
+
+fn opt<T: std::fmt::Display>(x: &Option<T>) -> String {
+    x.as_ref()
+        .map_or_else(|| "n/a".to_string(), |v| v.to_string())
+}
+
+fn opt_f(x: Option<f64>, prec: usize) -> String {
+    x.map_or_else(|| "n/a".to_string(), |v| format!("{v:.prec$}"))
+}
+
+/// A summary for a person at a terminal.
+pub fn render_text(r: &InspectReport) -> String {
+    let c = &r.config;
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "{} after `{:?}` of n={} ({:?} keys, k{}v{}, hint {}, seed {})",
+        r.variant,
+        c.workload,
+        c.n,
+        c.keys,
+        c.key_size,
+        c.value_size,
+        c.hint.map_or("none".into(), |h| h.to_string()),
+        c.seed
+    );
+    if c.workload == Workload::Churn {
+        let _ = writeln!(s, "  churn: {} rounds x {} delete+insert", c.rounds, c.k);
+    }
+    let _ = writeln!(
+        s,
+        "  knobs: load factor {}, evacuate batch {}, inline limit {} B, overflow prealloc {}",
+        c.knobs.load_factor,
+        c.knobs.evacuate_batch,
+        c.knobs.inline_limit,
+        if c.knobs.overflow_prealloc {
+            "on"
+        } else {
+            "off"
+        }
+    );
+    let _ = writeln!(s, "\nstructure (current bucket array)");
+    let _ = writeln!(s, "  entries             {}", r.n);
+    let _ = writeln!(
+        s,
+        "  B / buckets         {} / {}",
+        opt(&r.b),
+        opt(&r.buckets)
+    );
+    let _ = writeln!(s, "  growing             {}", opt(&r.growing));
+    let _ = writeln!(
+        s,
+        "  overflow buckets    {} ({}% of buckets have one; noverflow {})",
+        opt(&r.overflow_buckets),
+        opt_f(r.pct_buckets_with_overflow, 2),
+        opt(&r.noverflow)
+    );
+    let _ = writeln!(
+        s,
+        "  hitprobe/missprobe  {} / {}",
+        opt_f(r.hitprobe, 3),
+        opt_f(r.missprobe, 3)
+    );
+    let _ = writeln!(
+        s,
+        "  overhead/entry      {} bytes",
+        opt_f(r.overhead_bytes_per_entry, 2)
+    );
+    if let Some(h) = &r.chain_len_hist {
+        let parts: Vec<String> = h
+            .iter()
+            .enumerate()
+            .skip(1)
+            .filter(|(_, &c)| c > 0)
+            .map(|(len, c)| format!("{len}:{c}"))
+            .collect();
+        let _ = writeln!(s, "  chain lengths       {}", parts.join("  "));
+    }
+    let _ = writeln!(
+        s,
+        "  growths             {} doubling, {} same-size",
+        r.doubling_grows, r.same_size_grows
+    );
+    let _ = writeln!(
+        s,
+        "\nbytes written ({} accounting)",
+        match r.accounting {
+            Exactness::Exact => "exact",
+            Exactness::Derived => "derived",
+        }
+    );
+    let total = r.total_bytes_written.max(1) as f64;
+    for p in crate::accounting::CopyPath::ALL {
+        let b = r.bytes_written.get(p);
+        let _ = writeln!(
+            s,
+            "  {:<20}{:>16}  {:>6.2}%",
+            p.name(),
+            b,
+            100.0 * b as f64 / total
+        );
+    }
+    let _ = writeln!(s, "  {:<20}{:>16}", "total", r.total_bytes_written);
+    let _ = writeln!(s, "  {:<20}{:>16}", "payload", r.payload_bytes);
+    let _ = writeln!(
+        s,
+        "  write amplification {}",
+        opt_f(r.write_amplification, 4)
+    );
+    let _ = writeln!(
+        s,
+        "  model allocations   {} ({} bytes); overflow taken: {} preallocated, {} fresh",
+        r.model_allocations,
+        r.model_allocated_bytes,
+        r.overflow_prealloc_taken,
+        r.overflow_fresh_taken
+    );
+    s
+}

@@ -1,0 +1,26 @@
+//! # mapamp — where a hash map's write cost goes
+//!
+//! mapamp measures **write amplification** of hash maps: when a program
+//! writes N bytes of keys and values into a map, how many bytes the map
+//! really writes, along which copy path, and at what cost.
+//!
+//! Its first subject is Go's classic map, modelled faithfully in
+//! [`gomap`] and instrumented through [`accounting`]; every map under study
+//! implements [`variants::MapUnderStudy`].
+//!
+//! ```text
+//! # one map, built by one workload, dumped
+//! mapamp inspect --variant gomap --workload insert --keys random --n 1000000
+//! mapamp inspect --variant gomap --workload churn --n 100000 --json
+//! ```
+#![deny(missing_docs)]
+
+pub mod accounting;
+pub mod gomap;
+pub mod hash;
+pub mod inspect;
+pub mod machine;
+pub mod pod;
+pub mod rng;
+pub mod variants;
+pub mod workload;

@@ -1,0 +1,107 @@
+//! Shared helpers for the behaviour tests: an oracle-checked operation
+//! sequence runner generic over every map under study.
+
+#![allow(dead_code)]
+
+use mapamp::pod::Pod;
+use mapamp::variants::MapUnderStudy;
+use proptest::prelude::*;
+use std::collections::HashMap;
+
+/// One step of a random operation sequence.
+#[derive(Clone, Debug)]
+pub enum Op {
+    /// Insert or update key id with a value version.
+    Insert(u64, u64),
+    /// Look a key up.
+    Get(u64),
+    /// Delete a key.
+    Remove(u64),
+    /// Clear the map.
+    Clear,
+    /// Iterate the whole map and compare with the oracle.
+    IterAll,
+}
+
+/// Operations over a key space of `keys` ids, weighted towards inserts so
+/// maps grow through several generations, with enough deletes to churn.
+pub fn ops(keys: u64, len: usize) -> impl Strategy<Value = Vec<Op>> {
+    let op = prop_oneof![
+        10 => (0..keys, any::<u64>()).prop_map(|(k, v)| Op::Insert(k, v)),
+        3 => (0..keys).prop_map(Op::Get),
+        5 => (0..keys).prop_map(Op::Remove),
+        1 => Just(Op::IterAll),
+        1 => (0..40u8).prop_map(|x| if x == 0 { Op::Clear } else { Op::IterAll }),
+    ];
+    proptest::collection::vec(op, 1..len)
+}
+
+/// Runs `ops` on `map` and on a `std::collections::HashMap` oracle, checking
+/// every answer, and calls `check` (e.g. structural invariants) after each step.
+pub fn run_against_oracle<K: Pod, V: Pod, M: MapUnderStudy<K, V>>(
+    map: &mut M,
+    ops: &[Op],
+    mut check: impl FnMut(&M) -> Result<(), String>,
+) -> Result<(), TestCaseError> {
+    let mut oracle: HashMap<K, V> = HashMap::new();
+    for (step, op) in ops.iter().enumerate() {
+        match *op {
+            Op::Insert(k, v) => {
+                let (k, v) = (K::from_id(k), V::from_id(v));
+                let new = map.insert(k, v);
+                prop_assert_eq!(
+                    new,
+                    oracle.insert(k, v).is_none(),
+                    "step {}: insert {:?}",
+                    step,
+                    op
+                );
+            }
+            Op::Get(k) => {
+                let k = K::from_id(k);
+                prop_assert_eq!(map.get(&k), oracle.get(&k).copied(), "step {}: get", step);
+            }
+            Op::Remove(k) => {
+                let k = K::from_id(k);
+                prop_assert_eq!(
+                    map.remove(&k),
+                    oracle.remove(&k).is_some(),
+                    "step {}: remove",
+                    step
+                );
+            }
+            Op::Clear => {
+                map.clear();
+                oracle.clear();
+            }
+            Op::IterAll => {
+                let mut seen = HashMap::new();
+                map.for_each(&mut |k, v| {
+                    assert!(seen.insert(k, v).is_none(), "key {k:?} returned twice");
+                });
+                prop_assert_eq!(&seen, &oracle, "step {}: iteration", step);
+            }
+        }
+        prop_assert_eq!(map.len(), oracle.len(), "step {}: len after {:?}", step, op);
+        if let Err(e) = check(map) {
+            return Err(TestCaseError::fail(format!(
+                "step {step} after {op:?}: {e}"
+            )));
+        }
+    }
+    for (k, v) in &oracle {
+        prop_assert_eq!(map.get(k), Some(*v));
+    }
+    Ok(())
+}
+
+/// A hasher that sends keys to few buckets (low bits from `id % spread`)
+/// with few distinct tophashes, forcing long chains and same-size growth.
+pub fn colliding(spread: u64) -> impl Fn(&[u64], u64) -> u64 + Clone {
+    move |w: &[u64], seed: u64| {
+        let id = w[0];
+        let low = (id % spread).wrapping_add(seed & 1);
+        let top = (id % 7) << 56;
+        top | low
+    }
+}
