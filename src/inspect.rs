@@ -5,11 +5,11 @@
 //! [`crate::gomap::stats`]) and the bytes it wrote per copy path.
 
 use crate::accounting::{Counting, Exactness, PathBytes};
-use crate::gomap::{GoMap, Knobs};
-use crate::hash::SeededHash;
+use crate::alloc_count::{self, AllocDelta};
+use crate::gomap::Knobs;
 use crate::pod::{check_size, Pod};
-use crate::variants::MapUnderStudy;
-use crate::with_blob;
+use crate::variants::swiss::SwissShape;
+use crate::variants::{self, HintSpec, MapSpec, MapUnderStudy, Variant, Visit};
 use crate::workload::{self, KeyDist};
 use serde::{Deserialize, Serialize};
 use std::fmt::Write as _;
@@ -27,16 +27,16 @@ pub enum Workload {
 /// What to build and how.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct InspectConfig {
-    /// Variant name.
-    pub variant: String,
+    /// Variant.
+    pub variant: Variant,
     /// Workload.
     pub workload: Workload,
     /// Key distribution (insert workload; churn always uses random keys).
     pub keys: KeyDist,
     /// Keys inserted (before churn).
     pub n: usize,
-    /// Size hint given at creation (`make(map, hint)`).
-    pub hint: Option<usize>,
+    /// Size hint given at creation (`make(map, hint)`), possibly relative to N.
+    pub hint: HintSpec,
     /// Churn rounds.
     pub rounds: usize,
     /// Churn operations per round.
@@ -104,25 +104,20 @@ pub struct InspectReport {
     pub overflow_fresh_taken: u64,
     /// Entries moved by evacuation.
     pub entries_evacuated: u64,
+    /// Table shape, for Swiss tables (`null` for the Go family).
+    pub swiss: Option<SwissShape>,
+    /// Real heap allocations of building the map, counted by mapamp's
+    /// allocator (`installed: false` when it is not the global allocator).
+    pub heap: AllocDelta,
 }
-
-/// Variants `inspect` can build.
-pub const VARIANTS: [&str; 1] = ["gomap"];
 
 /// Checks a configuration before anything is built.
 pub fn validate(cfg: &InspectConfig) -> Result<(), String> {
-    if !VARIANTS.contains(&cfg.variant.as_str()) {
-        return Err(format!(
-            "unknown variant `{}`; valid variants: {}",
-            cfg.variant,
-            VARIANTS.join(", ")
-        ));
-    }
     check_size("key", cfg.key_size)?;
     check_size("value", cfg.value_size)?;
-    cfg.knobs.validate()?;
+    spec_of(cfg).validate()?;
     let need = estimate_bytes(
-        cfg.n.max(cfg.hint.unwrap_or(0)),
+        cfg.n.max(cfg.hint.resolve(cfg.n)),
         cfg.key_size,
         cfg.value_size,
     );
@@ -141,6 +136,15 @@ pub fn validate(cfg: &InspectConfig) -> Result<(), String> {
     Ok(())
 }
 
+fn spec_of(cfg: &InspectConfig) -> MapSpec {
+    MapSpec {
+        variant: cfg.variant,
+        knobs: cfg.knobs,
+        hint: cfg.hint.resolve(cfg.n),
+        seed: cfg.seed,
+    }
+}
+
 /// A generous estimate of the memory a Go-model map of `n` entries needs
 /// (both arrays alive during growth, full overflow, indirect objects).
 pub fn estimate_bytes(n: usize, key_size: usize, value_size: usize) -> u64 {
@@ -157,26 +161,32 @@ pub fn estimate_bytes(n: usize, key_size: usize, value_size: usize) -> u64 {
 /// Builds the map and reports on it.
 pub fn inspect(cfg: &InspectConfig) -> Result<InspectReport, String> {
     validate(cfg)?;
-    with_blob!(cfg.key_size, K => with_blob!(cfg.value_size, V => Ok(inspect_typed::<K, V>(cfg)),
-        _ => Err(format!("value size {} not supported", cfg.value_size))),
-        _ => Err(format!("key size {} not supported", cfg.key_size)))
+    // The map is built inside the visit, so heap allocations are measured
+    // around construction and workload alike.
+    let (report, heap) = alloc_count::measure(|| {
+        variants::build::<Counting, _>(&spec_of(cfg), cfg.key_size, cfg.value_size, Inspector(cfg))
+    });
+    report.map(|mut r| {
+        r.heap = heap;
+        r
+    })
 }
 
-fn inspect_typed<K: Pod, V: Pod>(cfg: &InspectConfig) -> InspectReport {
-    let mut m: GoMap<K, V, SeededHash, Counting> =
-        GoMap::with_config(cfg.knobs, cfg.hint.unwrap_or(0), cfg.seed, SeededHash);
-    run_workload(&mut m, cfg);
-    report_of(&m, cfg)
-}
+struct Inspector<'a>(&'a InspectConfig);
 
-fn run_workload<K: Pod, V: Pod, M: MapUnderStudy<K, V>>(m: &mut M, cfg: &InspectConfig) {
-    match cfg.workload {
-        Workload::Insert => {
-            workload::insert(m, cfg.n, cfg.keys, cfg.seed);
+impl Visit for Inspector<'_> {
+    type Out = InspectReport;
+    fn visit<K: Pod, V: Pod, M: MapUnderStudy<K, V>>(self, mut map: M) -> InspectReport {
+        let cfg = self.0;
+        match cfg.workload {
+            Workload::Insert => {
+                workload::insert(&mut map, cfg.n, cfg.keys, cfg.seed);
+            }
+            Workload::Churn => {
+                workload::churn(&mut map, cfg.n, cfg.rounds, cfg.k, cfg.seed);
+            }
         }
-        Workload::Churn => {
-            workload::churn(m, cfg.n, cfg.rounds, cfg.k, cfg.seed);
-        }
+        report_of(&map, cfg)
     }
 }
 
@@ -209,6 +219,8 @@ fn report_of<K: Pod, V: Pod, M: MapUnderStudy<K, V>>(m: &M, cfg: &InspectConfig)
         overflow_prealloc_taken: acct.overflow_prealloc_taken,
         overflow_fresh_taken: acct.overflow_fresh_taken,
         entries_evacuated: acct.entries_evacuated,
+        swiss: m.swiss(),
+        heap: AllocDelta::default(),
     }
 }
 
@@ -228,30 +240,38 @@ pub fn render_text(r: &InspectReport) -> String {
     let _ = writeln!(
         s,
         "{} after `{:?}` of n={} ({:?} keys, k{}v{}, hint {}, seed {})",
-        r.variant,
-        c.workload,
-        c.n,
-        c.keys,
-        c.key_size,
-        c.value_size,
-        c.hint.map_or("none".into(), |h| h.to_string()),
-        c.seed
+        r.variant, c.workload, c.n, c.keys, c.key_size, c.value_size, c.hint, c.seed
     );
     if c.workload == Workload::Churn {
         let _ = writeln!(s, "  churn: {} rounds x {} delete+insert", c.rounds, c.k);
     }
-    let _ = writeln!(
-        s,
-        "  knobs: load factor {}, evacuate batch {}, inline limit {} B, overflow prealloc {}",
-        c.knobs.load_factor,
-        c.knobs.evacuate_batch,
-        c.knobs.inline_limit,
-        if c.knobs.overflow_prealloc {
-            "on"
-        } else {
-            "off"
-        }
-    );
+    if c.variant.is_go_family() {
+        let _ =
+            writeln!(
+            s,
+            "  knobs: load factor {}, evacuate batch {}, inline limit {} B, overflow prealloc {}",
+            c.knobs.load_factor,
+            c.knobs.evacuate_batch,
+            c.knobs.inline_limit,
+            if c.knobs.overflow_prealloc { "on" } else { "off" }
+        );
+    }
+    if let Some(sw) = &r.swiss {
+        let _ = writeln!(s, "\nstructure (Swiss table, derived)");
+        let _ = writeln!(s, "  entries             {}", r.n);
+        let _ = writeln!(
+            s,
+            "  slots / capacity    {} / {} (load {:.3})",
+            sw.slots, sw.capacity, sw.load
+        );
+    } else {
+        render_buckets(&mut s, r);
+    }
+    render_bytes(&mut s, r);
+    s
+}
+
+fn render_buckets(s: &mut String, r: &InspectReport) {
     let _ = writeln!(s, "\nstructure (current bucket array)");
     let _ = writeln!(s, "  entries             {}", r.n);
     let _ = writeln!(
@@ -289,6 +309,9 @@ pub fn render_text(r: &InspectReport) -> String {
             .collect();
         let _ = writeln!(s, "  chain lengths       {}", parts.join("  "));
     }
+}
+
+fn render_bytes(s: &mut String, r: &InspectReport) {
     let _ = writeln!(
         s,
         "  growths             {} doubling, {} same-size",
@@ -328,5 +351,16 @@ pub fn render_text(r: &InspectReport) -> String {
         r.overflow_prealloc_taken,
         r.overflow_fresh_taken
     );
-    s
+    if r.heap.installed {
+        let _ = writeln!(
+            s,
+            "  heap allocations    {} ({} bytes) measured while building",
+            r.heap.allocations, r.heap.bytes
+        );
+    } else {
+        let _ = writeln!(
+            s,
+            "  heap allocations    unavailable (counting allocator not installed)"
+        );
+    }
 }

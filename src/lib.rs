@@ -14,13 +14,16 @@
 //! mapamp inspect --variant gomap --workload churn --n 100000 --json
 //! ```
 #![deny(missing_docs)]
+#![deny(unsafe_op_in_unsafe_fn)]
 
 pub mod accounting;
+pub mod alloc_count;
 pub mod gomap;
 pub mod hash;
 pub mod inspect;
 pub mod machine;
 pub mod pod;
 pub mod rng;
+pub mod table;
 pub mod variants;
 pub mod workload;

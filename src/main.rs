@@ -1,10 +1,17 @@
 //! The `mapamp` command: parses arguments and calls the library.
 
 use clap::{Parser, Subcommand};
+use mapamp::alloc_count::CountingAllocator;
 use mapamp::gomap::{EvacuateBatch, Knobs};
 use mapamp::inspect::{self, InspectConfig, Workload};
+use mapamp::table::{self, TableConfig};
+use mapamp::variants::{HintSpec, Variant, KNOBS};
 use mapamp::workload::KeyDist;
 use std::process::ExitCode;
+
+/// Real heap allocations are counted (per thread) so `inspect` can report them.
+#[global_allocator]
+static ALLOC: CountingAllocator = CountingAllocator;
 
 #[derive(Parser)]
 #[command(
@@ -21,34 +28,34 @@ struct Cli {
 enum Command {
     /// Build one map with one workload and print its structure and bytes written per copy path.
     Inspect(InspectArgs),
+    /// List the variants and tuning knobs.
+    Variants,
+    /// Regenerate a published table from the model.
+    Table {
+        #[command(subcommand)]
+        which: TableCommand,
+    },
 }
 
+#[derive(Subcommand)]
+enum TableCommand {
+    /// Go's load-factor table (runtime/map.go header) from the model, beside Go's figures.
+    LoadFactor {
+        /// log2 of the bucket count of the loaded tables.
+        #[arg(long, default_value_t = 16)]
+        b: u8,
+        /// Seeds per load factor.
+        #[arg(long, default_value_t = 10)]
+        seeds: u64,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// The Go-model knobs, shared by commands that build maps.
 #[derive(clap::Args)]
-struct InspectArgs {
-    /// Map variant.
-    #[arg(long, default_value = "gomap")]
-    variant: String,
-    /// Workload that builds the map.
-    #[arg(long, value_enum, default_value_t = Workload::Insert)]
-    workload: Workload,
-    /// Key distribution for the insert workload.
-    #[arg(long, value_enum, default_value_t = KeyDist::Random)]
-    keys: KeyDist,
-    /// Number of keys inserted (0 allowed: shows the B a hint gives).
-    #[arg(long)]
-    n: usize,
-    /// Size hint, as in make(map, hint).
-    #[arg(long)]
-    hint: Option<usize>,
-    /// Churn rounds.
-    #[arg(long, default_value_t = 20)]
-    rounds: usize,
-    /// Churn operations (delete one + insert one) per round [default: n/2].
-    #[arg(long)]
-    k: Option<usize>,
-    /// Seed for keys and for the map's randomness.
-    #[arg(long, default_value_t = 1)]
-    seed: u64,
+struct KnobArgs {
     /// Average entries per bucket that triggers doubling.
     #[arg(long, default_value_t = 6.5)]
     load_factor: f64,
@@ -61,6 +68,47 @@ struct InspectArgs {
     /// Preallocated overflow buckets for B >= 4.
     #[arg(long, value_parser = ["on", "off"], default_value = "on")]
     overflow_prealloc: String,
+}
+
+impl KnobArgs {
+    fn knobs(&self) -> Knobs {
+        Knobs {
+            load_factor: self.load_factor,
+            evacuate_batch: self.evacuate_batch,
+            inline_limit: self.inline_limit,
+            overflow_prealloc: self.overflow_prealloc == "on",
+        }
+    }
+}
+
+#[derive(clap::Args)]
+struct InspectArgs {
+    /// Map variant (see `mapamp variants`).
+    #[arg(long, default_value = "gomap", value_parser = Variant::parse)]
+    variant: Variant,
+    /// Workload that builds the map.
+    #[arg(long, value_enum, default_value_t = Workload::Insert)]
+    workload: Workload,
+    /// Key distribution for the insert workload.
+    #[arg(long, value_enum, default_value_t = KeyDist::Random)]
+    keys: KeyDist,
+    /// Number of keys inserted (0 allowed: shows the B a hint gives).
+    #[arg(long)]
+    n: usize,
+    /// Size hint, as in make(map, hint): a number, `n`, a factor such as `0.5n`, or `none`.
+    #[arg(long, default_value = "none", value_parser = HintSpec::parse)]
+    hint: HintSpec,
+    /// Churn rounds.
+    #[arg(long, default_value_t = 20)]
+    rounds: usize,
+    /// Churn operations (delete one + insert one) per round [default: n/2].
+    #[arg(long)]
+    k: Option<usize>,
+    /// Seed for keys and for the map's randomness.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    #[command(flatten)]
+    knobs: KnobArgs,
     /// Key size in bytes (8, 16, 32, 64, 128, 256).
     #[arg(long, default_value_t = 8)]
     key_size: usize,
@@ -74,12 +122,52 @@ struct InspectArgs {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {
+    let result = match cli.command {
         Command::Inspect(a) => run_inspect(a),
+        Command::Variants => {
+            print!("{}", variants_text());
+            Ok(())
+        }
+        Command::Table {
+            which: TableCommand::LoadFactor { b, seeds, json },
+        } => table::load_factor_table(&TableConfig {
+            b,
+            seeds,
+            ..TableConfig::default()
+        })
+        .map(|t| {
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&t).expect("table serialises")
+                );
+            } else {
+                print!("{}", table::render_text(&t));
+            }
+        }),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("mapamp: {e}");
+            ExitCode::from(2)
+        }
     }
 }
 
-fn run_inspect(a: InspectArgs) -> ExitCode {
+fn variants_text() -> String {
+    let mut s = String::from("Variants:\n");
+    for v in Variant::ALL {
+        s += &format!("  {:<14}{}\n", v.name(), v.description());
+    }
+    s += "\nTuning knobs (Go's value in brackets):\n";
+    for k in KNOBS {
+        s += &format!("  {:<18}[{}] {}\n", k.name, k.go_default, k.description);
+    }
+    s
+}
+
+fn run_inspect(a: InspectArgs) -> Result<(), String> {
     let cfg = InspectConfig {
         variant: a.variant,
         workload: a.workload,
@@ -91,28 +179,16 @@ fn run_inspect(a: InspectArgs) -> ExitCode {
         seed: a.seed,
         key_size: a.key_size,
         value_size: a.value_size,
-        knobs: Knobs {
-            load_factor: a.load_factor,
-            evacuate_batch: a.evacuate_batch,
-            inline_limit: a.inline_limit,
-            overflow_prealloc: a.overflow_prealloc == "on",
-        },
+        knobs: a.knobs.knobs(),
     };
-    match inspect::inspect(&cfg) {
-        Ok(r) => {
-            if a.json {
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&r).expect("report serialises")
-                );
-            } else {
-                print!("{}", inspect::render_text(&r));
-            }
-            ExitCode::SUCCESS
-        }
-        Err(e) => {
-            eprintln!("mapamp inspect: {e}");
-            ExitCode::from(2)
-        }
+    let r = inspect::inspect(&cfg).map_err(|e| format!("inspect: {e}"))?;
+    if a.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&r).expect("report serialises")
+        );
+    } else {
+        print!("{}", inspect::render_text(&r));
     }
+    Ok(())
 }

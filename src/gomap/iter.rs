@@ -86,7 +86,9 @@ impl<K: Pod, V: Pod, H: KeyHasher, P: Probe, S: Storage> GoMap<K, V, H, P, S> {
         it.start_bucket = r & ((1usize << self.hdr.b) - 1);
         it.offset = (r >> self.hdr.b) & (BUCKET_CNT - 1);
         it.bucket = it.start_bucket;
-        it.token = Some(Arc::clone(&self.iter_token));
+        it.token = Some(Arc::clone(
+            self.iter_token.get_or_insert_with(|| Arc::new(())),
+        ));
         // Remember we have an iterator; it may be walking either array.
         self.hdr.flags |= ITERATOR | OLD_ITERATOR;
         it

@@ -10,7 +10,6 @@ use crate::hash::KeyHasher;
 use crate::pod::Pod;
 use crate::rng::Rng;
 use std::marker::PhantomData;
-use std::sync::Arc;
 
 /// Largest count that does not exceed `load_factor` at `b` (Go: `13 * (2^B / 2)`).
 pub fn max_count_at(b: u8, load_factor: f64) -> usize {
@@ -101,7 +100,7 @@ impl<K: Pod, V: Pod, H: KeyHasher, P: Probe, S: Storage> GoMap<K, V, H, P, S> {
             probe: P::default(),
             key_objs: Default::default(),
             val_objs: Default::default(),
-            iter_token: Arc::new(()),
+            iter_token: None,
             _kv: PhantomData,
         };
         if b != 0 {

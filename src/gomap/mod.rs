@@ -226,8 +226,10 @@ pub struct GoMap<K: Pod, V: Pod, H: KeyHasher = SeededHash, P: Probe = Off, S: S
     pub(crate) probe: P,
     pub(crate) key_objs: ObjectTable<K>,
     pub(crate) val_objs: ObjectTable<V>,
-    /// Cloned by every live iterator: strong count > 1 means iterators exist.
-    pub(crate) iter_token: Arc<()>,
+    /// Cloned by every live iterator: strong count > 1 means iterators
+    /// exist. Created by the first iteration, so a map that is never
+    /// iterated makes no allocation for it.
+    pub(crate) iter_token: Option<Arc<()>>,
     _kv: PhantomData<(K, V)>,
 }
 
@@ -297,7 +299,9 @@ impl<K: Pod, V: Pod, H: KeyHasher, P: Probe, S: Storage> GoMap<K, V, H, P, S> {
     /// Whether any iterator of this map is still alive.
     #[inline]
     pub(crate) fn iterators_alive(&self) -> bool {
-        Arc::strong_count(&self.iter_token) > 1
+        self.iter_token
+            .as_ref()
+            .is_some_and(|t| Arc::strong_count(t) > 1)
     }
 
     /// Recomputes [`Header::fast_until`] after a change of growth state,

@@ -2,13 +2,29 @@
 //!
 //! Scenarios, workloads and lenses are written once against
 //! [`MapUnderStudy`]; each variant reports its bytes per copy path under the
-//! same names and says how exact those figures are.
+//! same names and says how exact those figures are ([`Exactness`]).
+//!
+//! | variant | design | accounting |
+//! |---|---|---|
+//! | `gomap` | Go's classic map | exact |
+//! | `gomap-slab` | overflow buckets in one slab, `u32` links | exact |
+//! | `gomap-inline` | first bucket inside the map header | exact |
+//! | `hashbrown` | Swiss table (foldhash) | derived from capacity changes |
+//! | `std` | Rust's `HashMap` (Swiss table, SipHash-1-3) | derived |
+//!
+//! A runtime choice of variant, key size and value size becomes one
+//! monomorphic map through [`build`], which hands the map to a [`Visit`].
+
+pub mod swiss;
 
 use crate::accounting::{Accounting, Exactness, Probe};
 use crate::gomap::stats::Structure;
-use crate::gomap::{GoMap, Storage};
-use crate::hash::KeyHasher;
-use crate::pod::Pod;
+use crate::gomap::storage::InlinePair;
+use crate::gomap::{GoHeap, GoMap, InlineFirst, Knobs, Slab, Storage};
+use crate::hash::{KeyHasher, SeededHash};
+use crate::pod::{check_size, Pod};
+use serde::{Deserialize, Serialize};
+use swiss::{HashbrownBackend, StdBackend, SwissMap, SwissShape};
 
 /// A map under study: the operations workloads need, plus its accounting.
 pub trait MapUnderStudy<K: Pod, V: Pod> {
@@ -34,8 +50,23 @@ pub trait MapUnderStudy<K: Pod, V: Pod> {
     fn accounting(&self) -> Option<Accounting>;
     /// How exact the accounting is.
     fn exactness(&self) -> Exactness;
-    /// Bucket structure, for designs that have buckets and chains.
-    fn structure(&self) -> Option<Structure>;
+    /// Bucket structure, for the Go-family designs.
+    fn structure(&self) -> Option<Structure> {
+        None
+    }
+    /// Table shape, for the Swiss tables.
+    fn swiss(&self) -> Option<SwissShape> {
+        None
+    }
+    /// Whether a growth is in progress (incremental designs only).
+    fn growing(&self) -> bool {
+        false
+    }
+    /// Checks the design's structural invariants (see
+    /// [`GoMap::check_invariants`]); designs without checks report `Ok`.
+    fn check_invariants(&self) -> Result<(), String> {
+        Ok(())
+    }
 }
 
 impl<K: Pod, V: Pod, H: KeyHasher, P: Probe, S: Storage> MapUnderStudy<K, V>
@@ -75,5 +106,331 @@ impl<K: Pod, V: Pod, H: KeyHasher, P: Probe, S: Storage> MapUnderStudy<K, V>
     }
     fn structure(&self) -> Option<Structure> {
         Some(GoMap::structure(self))
+    }
+    fn growing(&self) -> bool {
+        GoMap::growing(self)
+    }
+    fn check_invariants(&self) -> Result<(), String> {
+        GoMap::check_invariants(self)
+    }
+}
+
+/// The variants mapamp knows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(into = "String", try_from = "String")]
+pub enum Variant {
+    /// Go's classic map.
+    GoMap,
+    /// Slab overflow with `u32` links.
+    GoMapSlab,
+    /// First bucket in the map header.
+    GoMapInline,
+    /// hashbrown's Swiss table with foldhash.
+    Hashbrown,
+    /// Rust's std `HashMap`.
+    Std,
+}
+
+impl Variant {
+    /// Every variant.
+    pub const ALL: [Variant; 5] = [
+        Variant::GoMap,
+        Variant::GoMapSlab,
+        Variant::GoMapInline,
+        Variant::Hashbrown,
+        Variant::Std,
+    ];
+
+    /// Name used on the command line, in profiles and in cell ids.
+    pub fn name(self) -> &'static str {
+        match self {
+            Variant::GoMap => "gomap",
+            Variant::GoMapSlab => "gomap-slab",
+            Variant::GoMapInline => "gomap-inline",
+            Variant::Hashbrown => "hashbrown",
+            Variant::Std => "std",
+        }
+    }
+
+    /// One line saying what the variant is.
+    pub fn description(self) -> &'static str {
+        match self {
+            Variant::GoMap => "Go's classic map (Go 1.0-1.23): buckets of 8, tophash, overflow chains, incremental growth",
+            Variant::GoMapSlab => "gomap with overflow buckets from one contiguous slab, linked by u32 indices: no per-bucket allocation",
+            Variant::GoMapInline => "gomap with the first bucket inside the map header: no heap allocation up to 8 entries",
+            Variant::Hashbrown => "hashbrown Swiss table with foldhash (reference point; accounting derived from capacity changes)",
+            Variant::Std => "Rust std HashMap, a Swiss table with SipHash-1-3 (reference point; accounting derived)",
+        }
+    }
+
+    /// Parses a variant name; the error lists the valid ones.
+    pub fn parse(s: &str) -> Result<Variant, String> {
+        Variant::ALL
+            .into_iter()
+            .find(|v| v.name() == s)
+            .ok_or_else(|| {
+                format!(
+                    "unknown variant `{s}`; valid variants: {}",
+                    Variant::ALL.map(|v| v.name()).join(", ")
+                )
+            })
+    }
+
+    /// Whether the Go-model knobs (load factor, evacuation batch, inline
+    /// limit, overflow preallocation) apply.
+    pub fn is_go_family(self) -> bool {
+        matches!(
+            self,
+            Variant::GoMap | Variant::GoMapSlab | Variant::GoMapInline
+        )
+    }
+}
+
+impl std::fmt::Display for Variant {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl From<Variant> for String {
+    fn from(v: Variant) -> String {
+        v.name().to_string()
+    }
+}
+
+impl TryFrom<String> for Variant {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
+        Variant::parse(&s)
+    }
+}
+
+/// A tuning knob, for listings and error messages.
+pub struct KnobInfo {
+    /// Knob name as in profiles (`load_factor`); the CLI flag uses dashes.
+    pub name: &'static str,
+    /// Go's value.
+    pub go_default: &'static str,
+    /// What it does.
+    pub description: &'static str,
+}
+
+/// The tuning knobs and their Go defaults.
+pub const KNOBS: [KnobInfo; 5] = [
+    KnobInfo {
+        name: "load_factor",
+        go_default: "6.5",
+        description: "average entries per bucket that triggers doubling (Go-family variants)",
+    },
+    KnobInfo {
+        name: "evacuate_batch",
+        go_default: "1",
+        description: "extra old buckets evacuated per write during growth, or `all` for stop-the-world (Go-family)",
+    },
+    KnobInfo {
+        name: "inline_limit",
+        go_default: "128",
+        description: "keys/values larger than this many bytes are stored through pointers (Go-family)",
+    },
+    KnobInfo {
+        name: "overflow_prealloc",
+        go_default: "on",
+        description: "arrays with B >= 4 carry preallocated overflow buckets (Go-family)",
+    },
+    KnobInfo {
+        name: "hint",
+        go_default: "none",
+        description: "size hint at creation: `none`, `n` (exact), `<f>n` (a factor of N, e.g. 0.5n) or a number (all variants)",
+    },
+];
+
+/// A size hint relative to the workload's N.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(into = "String", try_from = "String")]
+pub enum HintSpec {
+    /// No hint (`make(map)`).
+    None,
+    /// A factor of N (`n` is 1.0).
+    Factor(f64),
+    /// A fixed number.
+    Fixed(usize),
+}
+
+impl HintSpec {
+    /// Parses `none`, `n`, `<factor>n` or a number.
+    pub fn parse(s: &str) -> Result<HintSpec, String> {
+        let s = s.trim();
+        let bad = || {
+            format!("hint `{s}` is not valid; use `none`, `n` (exact N), a factor such as `0.5n` or `2n`, or a number")
+        };
+        if s == "none" {
+            return Ok(HintSpec::None);
+        }
+        if let Some(f) = s.strip_suffix('n') {
+            if f.is_empty() {
+                return Ok(HintSpec::Factor(1.0));
+            }
+            let f: f64 = f.parse().map_err(|_| bad())?;
+            if !(f.is_finite() && f >= 0.0) {
+                return Err(bad());
+            }
+            return Ok(HintSpec::Factor(f));
+        }
+        s.parse::<usize>().map(HintSpec::Fixed).map_err(|_| bad())
+    }
+
+    /// The hint for a workload of `n` keys (0 means none).
+    pub fn resolve(self, n: usize) -> usize {
+        match self {
+            HintSpec::None => 0,
+            HintSpec::Factor(f) => (f * n as f64).round() as usize,
+            HintSpec::Fixed(h) => h,
+        }
+    }
+}
+
+impl std::fmt::Display for HintSpec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            HintSpec::None => f.write_str("none"),
+            HintSpec::Factor(x) if *x == 1.0 => f.write_str("n"),
+            HintSpec::Factor(x) => write!(f, "{x}n"),
+            HintSpec::Fixed(h) => write!(f, "{h}"),
+        }
+    }
+}
+
+impl From<HintSpec> for String {
+    fn from(h: HintSpec) -> String {
+        h.to_string()
+    }
+}
+
+impl TryFrom<String> for HintSpec {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
+        HintSpec::parse(&s)
+    }
+}
+
+/// Everything needed to build one map (sizes are chosen at dispatch).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct MapSpec {
+    /// Which design.
+    pub variant: Variant,
+    /// Go-model knobs (must be Go's defaults for the Swiss variants).
+    pub knobs: Knobs,
+    /// Size hint at creation (0: none).
+    pub hint: usize,
+    /// Seed of the map's randomness (hash seed, iteration order).
+    pub seed: u64,
+}
+
+impl MapSpec {
+    /// Checks that the knobs apply to the variant and are valid.
+    pub fn validate(&self) -> Result<(), String> {
+        self.knobs.validate()?;
+        if !self.variant.is_go_family() && self.knobs != Knobs::default() {
+            return Err(format!(
+                "the Go-model knobs (load factor, evacuate batch, inline limit, overflow prealloc) do not apply to `{}`; they apply to {}",
+                self.variant,
+                Variant::ALL.iter().filter(|v| v.is_go_family()).map(|v| v.name()).collect::<Vec<_>>().join(", ")
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Code that runs against one concrete map (see [`build`]).
+pub trait Visit {
+    /// What the visit produces.
+    type Out;
+    /// Runs against `map`.
+    fn visit<K: Pod, V: Pod, M: MapUnderStudy<K, V>>(self, map: M) -> Self::Out;
+}
+
+/// Builds the map `spec` describes, with keys and values of the given
+/// sizes and accounting probe `P`, and hands it to `vis`.
+pub fn build<P: Probe, Vis: Visit>(
+    spec: &MapSpec,
+    key_size: usize,
+    value_size: usize,
+    vis: Vis,
+) -> Result<Vis::Out, String> {
+    spec.validate()?;
+    check_size("key", key_size)?;
+    check_size("value", value_size)?;
+    crate::with_blob!(key_size, K => crate::with_blob!(value_size, V => Ok(build_typed::<K, V, P, Vis>(spec, vis)),
+        _ => unreachable!("checked above")),
+        _ => unreachable!("checked above"))
+}
+
+fn build_typed<K: Pod, V: Pod, P: Probe, Vis: Visit>(spec: &MapSpec, vis: Vis) -> Vis::Out
+where
+    (K, V): InlinePair,
+{
+    let (knobs, hint, seed) = (spec.knobs, spec.hint, spec.seed);
+    match spec.variant {
+        Variant::GoMap => vis.visit(GoMap::<K, V, SeededHash, P, GoHeap>::with_config(
+            knobs, hint, seed, SeededHash,
+        )),
+        Variant::GoMapSlab => vis.visit(GoMap::<K, V, SeededHash, P, Slab>::with_config(
+            knobs, hint, seed, SeededHash,
+        )),
+        Variant::GoMapInline => vis.visit(
+            GoMap::<K, V, SeededHash, P, InlineFirst<K, V>>::with_config(
+                knobs, hint, seed, SeededHash,
+            ),
+        ),
+        Variant::Hashbrown => {
+            vis.visit(SwissMap::<K, V, HashbrownBackend<K, V>, P>::new(hint, seed))
+        }
+        Variant::Std => vis.visit(SwissMap::<K, V, StdBackend<K, V>, P>::new(hint, seed)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn variant_names_round_trip_and_errors_list_valid_ones() {
+        for v in Variant::ALL {
+            assert_eq!(Variant::parse(v.name()), Ok(v));
+        }
+        let e = Variant::parse("gomap2").unwrap_err();
+        assert!(
+            e.contains("gomap, gomap-slab, gomap-inline, hashbrown, std"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn hints_parse_and_resolve() {
+        assert_eq!(HintSpec::parse("none").unwrap().resolve(100), 0);
+        assert_eq!(HintSpec::parse("n").unwrap().resolve(100), 100);
+        assert_eq!(HintSpec::parse("0.5n").unwrap().resolve(100), 50);
+        assert_eq!(HintSpec::parse("2n").unwrap().resolve(100), 200);
+        assert_eq!(HintSpec::parse("4096").unwrap().resolve(100), 4096);
+        assert!(HintSpec::parse("x").is_err());
+        assert!(HintSpec::parse("-1n").is_err());
+        for s in ["none", "n", "0.5n", "7"] {
+            assert_eq!(HintSpec::parse(s).unwrap().to_string(), s);
+        }
+    }
+
+    #[test]
+    fn go_knobs_are_refused_for_swiss_tables() {
+        let spec = MapSpec {
+            variant: Variant::Hashbrown,
+            knobs: Knobs {
+                load_factor: 4.0,
+                ..Knobs::default()
+            },
+            hint: 0,
+            seed: 1,
+        };
+        let e = spec.validate().unwrap_err();
+        assert!(e.contains("do not apply to `hashbrown`"), "{e}");
     }
 }
