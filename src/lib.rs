@@ -12,6 +12,8 @@
 //! # one map, built by one workload, dumped
 //! mapamp inspect --variant gomap --workload insert --keys random --n 1000000
 //! mapamp inspect --variant gomap --workload churn --n 100000 --json
+//! # how evenly (and how fast) a hash + index method spreads keys over buckets
+//! mapamp locate --hash fnv1a --index modulo --keys strings --n 1000000 --buckets 1024
 //! ```
 #![deny(missing_docs)]
 
@@ -19,6 +21,7 @@ pub mod accounting;
 pub mod gomap;
 pub mod hash;
 pub mod inspect;
+pub mod locate;
 pub mod machine;
 pub mod pod;
 pub mod rng;
