@@ -3,6 +3,7 @@
 use clap::{Parser, Subcommand};
 use mapamp::gomap::{EvacuateBatch, Knobs};
 use mapamp::inspect::{self, InspectConfig, Workload};
+use mapamp::locate::{self, LocateArgs};
 use mapamp::workload::KeyDist;
 use std::process::ExitCode;
 
@@ -21,6 +22,8 @@ struct Cli {
 enum Command {
     /// Build one map with one workload and print its structure and bytes written per copy path.
     Inspect(InspectArgs),
+    /// Hash keys into buckets: spread (entropy, chains, chi-squared) and ns per locate.
+    Locate(LocateArgs),
 }
 
 #[derive(clap::Args)]
@@ -76,6 +79,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Inspect(a) => run_inspect(a),
+        Command::Locate(a) => run_locate(a),
     }
 }
 
@@ -112,6 +116,23 @@ fn run_inspect(a: InspectArgs) -> ExitCode {
         }
         Err(e) => {
             eprintln!("mapamp inspect: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run_locate(a: LocateArgs) -> ExitCode {
+    match locate::locate(&a.config()) {
+        Ok(r) => {
+            if a.json {
+                println!("{}", locate::render_json(&r));
+            } else {
+                print!("{}", locate::render_text(&r));
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("mapamp locate: {e}");
             ExitCode::from(2)
         }
     }
