@@ -12,6 +12,8 @@
 //! # one map, built by one workload, dumped
 //! mapamp inspect --variant gomap --workload insert --keys random --n 1000000
 //! mapamp inspect --variant gomap --workload churn --n 100000 --json
+//! # how evenly (and how fast) a hash + index method spreads keys over buckets
+//! mapamp locate --hash fnv1a --index modulo --keys strings --n 1000000 --buckets 1024
 //! ```
 #![deny(missing_docs)]
 #![deny(unsafe_op_in_unsafe_fn)]
@@ -21,6 +23,7 @@ pub mod alloc_count;
 pub mod gomap;
 pub mod hash;
 pub mod inspect;
+pub mod locate;
 pub mod machine;
 pub mod pod;
 pub mod rng;

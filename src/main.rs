@@ -4,6 +4,7 @@ use clap::{Parser, Subcommand};
 use mapamp::alloc_count::CountingAllocator;
 use mapamp::gomap::{EvacuateBatch, Knobs};
 use mapamp::inspect::{self, InspectConfig, Workload};
+use mapamp::locate::{self, LocateArgs};
 use mapamp::table::{self, TableConfig};
 use mapamp::variants::{HintSpec, Variant, KNOBS};
 use mapamp::workload::KeyDist;
@@ -28,6 +29,8 @@ struct Cli {
 enum Command {
     /// Build one map with one workload and print its structure and bytes written per copy path.
     Inspect(InspectArgs),
+    /// Hash keys into buckets: spread (entropy, chains, chi-squared) and ns per locate.
+    Locate(LocateArgs),
     /// List the variants and tuning knobs.
     Variants,
     /// Regenerate a published table from the model.
@@ -124,6 +127,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Inspect(a) => run_inspect(a),
+        Command::Locate(a) => run_locate(a),
         Command::Variants => {
             print!("{}", variants_text());
             Ok(())
@@ -189,6 +193,16 @@ fn run_inspect(a: InspectArgs) -> Result<(), String> {
         );
     } else {
         print!("{}", inspect::render_text(&r));
+    }
+    Ok(())
+}
+
+fn run_locate(a: LocateArgs) -> Result<(), String> {
+    let r = locate::locate(&a.config()).map_err(|e| format!("locate: {e}"))?;
+    if a.json {
+        println!("{}", locate::render_json(&r));
+    } else {
+        print!("{}", locate::render_text(&r));
     }
     Ok(())
 }
