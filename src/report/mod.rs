@@ -1,0 +1,3 @@
+//! Reports: the schema of `report.json` and (later) its renderers.
+
+pub mod schema;
