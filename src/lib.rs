@@ -21,12 +21,14 @@
 pub mod accounting;
 pub mod alloc_count;
 pub mod cell;
+pub mod fsutil;
 pub mod gomap;
 pub mod hash;
 pub mod inspect;
 pub mod locate;
 pub mod machine;
 pub mod pod;
+pub mod region;
 pub mod report;
 pub mod rng;
 pub mod table;

@@ -43,7 +43,52 @@ pub struct Report {
     pub cells: Vec<CellReport>,
     /// Verdicts on the source article's claims, when the profile asks for them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub claims: Option<serde_json::Value>,
+    pub claims: Option<ClaimsReport>,
+}
+
+/// Verdicts on the claims of the article mapamp started from.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ClaimsReport {
+    /// One verdict per claim.
+    pub claims: Vec<ClaimVerdict>,
+}
+
+/// What a claim's measurement found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// The measurement supports the claim.
+    Holds,
+    /// The measurement contradicts it.
+    DoesNotHold,
+    /// It cannot be measured here (the reason says why).
+    NotTestableHere,
+}
+
+/// One claim, its figures and the verdict.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ClaimVerdict {
+    /// Short stable id (`growth-doubles`, `fnv1a-entropy`, ...).
+    pub id: String,
+    /// The claim, as the article puts it.
+    pub claim: String,
+    /// The verdict.
+    pub verdict: Verdict,
+    /// How the verdict follows from the figures (or why it cannot be tested).
+    pub reason: String,
+    /// The figures measured.
+    pub figures: Vec<ClaimFigure>,
+}
+
+/// A figure behind a verdict.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ClaimFigure {
+    /// What it is.
+    pub name: String,
+    /// The value, formatted for reading.
+    pub value: String,
+    /// Where it came from (`model-accounting`, `locate`, `inspect`...).
+    pub source: String,
 }
 
 /// What was run.
