@@ -20,9 +20,12 @@ use serde::{Deserialize, Serialize};
 pub enum CopyPath {
     /// The slot copy of a write: tophash + key + value (or pointers + objects).
     Assign,
-    /// Obtaining an overflow bucket: zero-fill of a fresh one, the link, the bookkeeping list.
+    /// A write obtaining an overflow bucket: zero-fill of a fresh one, the
+    /// link, the bookkeeping list. (Buckets obtained by evacuation for a
+    /// destination chain are counted on the evacuating path.)
     Overflow,
-    /// Moving entries to a doubled bucket array, marking and clearing old slots.
+    /// Moving entries to a doubled bucket array, marking and clearing old
+    /// slots, and the overflow buckets destination chains need.
     EvacuateDouble,
     /// The same for same-size growth (compaction after deletes).
     EvacuateSameSize,
@@ -225,7 +228,7 @@ pub enum Event {
 /// The accounting hook every map under study is generic over.
 ///
 /// Implementations must be cheap to call: `Off` compiles to nothing.
-pub trait Probe: Default + Clone + std::fmt::Debug {
+pub trait Probe: Default + Clone + std::fmt::Debug + 'static {
     /// Whether this probe records anything (lets callers skip work).
     const ENABLED: bool;
     /// Records `n` bytes stored on `path`.

@@ -9,7 +9,7 @@
 use std::hash::{BuildHasher, Hasher};
 
 /// Hashes a key (as its words) under a seed.
-pub trait KeyHasher: Clone {
+pub trait KeyHasher: Clone + 'static {
     /// The 64-bit hash of `key` under `seed`.
     fn hash(&self, key: &[u64], seed: u64) -> u64;
 }
@@ -31,12 +31,42 @@ impl KeyHasher for SeededHash {
 
 impl<F> KeyHasher for F
 where
-    F: Fn(&[u64], u64) -> u64 + Clone,
+    F: Fn(&[u64], u64) -> u64 + Clone + 'static,
 {
     #[inline]
     fn hash(&self, key: &[u64], seed: u64) -> u64 {
         self(key, seed)
     }
+}
+
+/// A hasher that places keys where a scenario needs them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CollidingHash {
+    /// The bucket is written in the key: hash low bits = `id >> 32`; the top
+    /// byte (tophash) varies with the id. Used to fill chosen chains exactly.
+    BucketInId,
+    /// A well-mixed hash with the low 4 bits cleared: keys use one bucket in
+    /// 16, so chains are about 16 times longer than with a uniform hash.
+    FewBuckets,
+}
+
+impl KeyHasher for CollidingHash {
+    #[inline]
+    fn hash(&self, key: &[u64], _seed: u64) -> u64 {
+        let id = key[0];
+        let mut s = id;
+        let mixed = crate::rng::splitmix64(&mut s);
+        match self {
+            CollidingHash::BucketInId => (mixed & 0xFF00_0000_0000_0000) | (id >> 32),
+            CollidingHash::FewBuckets => mixed & !0xF,
+        }
+    }
+}
+
+/// The id of the `seq`-th key crafted to land in bucket `bucket` under
+/// [`CollidingHash::BucketInId`].
+pub fn id_in_bucket(bucket: u64, seq: u32) -> u64 {
+    (bucket << 32) | seq as u64
 }
 
 #[cfg(test)]

@@ -176,7 +176,7 @@ struct Inspector<'a>(&'a InspectConfig);
 
 impl Visit for Inspector<'_> {
     type Out = InspectReport;
-    fn visit<K: Pod, V: Pod, M: MapUnderStudy<K, V>>(self, mut map: M) -> InspectReport {
+    fn visit<K: Pod, V: Pod, M: MapUnderStudy<K, V> + 'static>(self, mut map: M) -> InspectReport {
         let cfg = self.0;
         match cfg.workload {
             Workload::Insert => {
@@ -190,7 +190,10 @@ impl Visit for Inspector<'_> {
     }
 }
 
-fn report_of<K: Pod, V: Pod, M: MapUnderStudy<K, V>>(m: &M, cfg: &InspectConfig) -> InspectReport {
+fn report_of<K: Pod, V: Pod, M: MapUnderStudy<K, V> + 'static>(
+    m: &M,
+    cfg: &InspectConfig,
+) -> InspectReport {
     let acct = m.accounting().unwrap_or_default();
     let st = m.structure();
     InspectReport {

@@ -258,7 +258,7 @@ struct OracleVisit<'a>(&'a [Op]);
 
 impl Visit for OracleVisit<'_> {
     type Out = Result<(), TestCaseError>;
-    fn visit<K: Pod, V: Pod, M: MapUnderStudy<K, V>>(self, mut map: M) -> Self::Out {
+    fn visit<K: Pod, V: Pod, M: MapUnderStudy<K, V> + 'static>(self, mut map: M) -> Self::Out {
         run_against_oracle(&mut map, self.0, |m| m.check_invariants())
     }
 }

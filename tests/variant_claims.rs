@@ -18,7 +18,7 @@ struct InsertN(usize, KeyDist);
 
 impl Visit for InsertN {
     type Out = Accounting;
-    fn visit<K: Pod, V: Pod, M: MapUnderStudy<K, V>>(self, mut m: M) -> Accounting {
+    fn visit<K: Pod, V: Pod, M: MapUnderStudy<K, V> + 'static>(self, mut m: M) -> Accounting {
         workload::insert(&mut m, self.0, self.1, 7);
         assert_eq!(m.len(), self.0);
         m.accounting().unwrap()

@@ -92,8 +92,14 @@ impl<K: Pod, V: Pod, H: KeyHasher, P: Probe, S: Storage> GoMap<K, V, H, P, S> {
                         None => {
                             // The chain is full: link a new overflow bucket.
                             let g = &mut self.gens[self.cur];
-                            let ovf =
-                                new_overflow(g, last, &self.lay, &mut self.hdr, &mut self.probe);
+                            let ovf = new_overflow(
+                                g,
+                                last,
+                                &self.lay,
+                                &mut self.hdr,
+                                &mut self.probe,
+                                CopyPath::Overflow,
+                            );
                             (ovf, 0)
                         }
                     };

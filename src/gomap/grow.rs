@@ -148,7 +148,7 @@ impl<K: Pod, V: Pod, H: KeyHasher, P: Probe, S: Storage> GoMap<K, V, H, P, S> {
                     if d.1 == BUCKET_CNT {
                         newg.bucket_mut(d.0, bw)[0] = dst_tops[use_y];
                         dst_tops[use_y] = 0;
-                        d.0 = new_overflow(newg, d.0, &lay, hdr, probe);
+                        d.0 = new_overflow(newg, d.0, &lay, hdr, probe, path);
                         d.1 = 0;
                     }
                     dst_tops[use_y] |= (top as u64) << (8 * d.1);
@@ -225,4 +225,42 @@ impl<K: Pod, V: Pod, H: KeyHasher, P: Probe, S: Storage> GoMap<K, V, H, P, S> {
 #[inline(always)]
 fn moved_in(w: u64) -> u64 {
     (BUCKET_CNT as u32 - slots_empty(w).count_ones()) as u64
+}
+
+/// Which growth a map would start.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GrowKind {
+    /// To twice the buckets.
+    Double,
+    /// To the same number of buckets (compaction).
+    SameSize,
+}
+
+impl<K: Pod, V: Pod, H: KeyHasher, P: Probe, S: Storage> GoMap<K, V, H, P, S> {
+    /// The growth the next insert of a new key would start, if any: the
+    /// exact check `mapassign` makes (`!growing && (overLoadFactor(count+1)
+    /// || tooManyOverflowBuckets)`).
+    pub fn pending_growth(&self) -> Option<GrowKind> {
+        if self.hdr.growing || !self.gens[self.cur].has_array() {
+            return None;
+        }
+        if self.over_load_factor_next() {
+            Some(GrowKind::Double)
+        } else if super::make::too_many_overflow_buckets(self.hdr.noverflow, self.hdr.b) {
+            Some(GrowKind::SameSize)
+        } else {
+            None
+        }
+    }
+
+    /// Starts the pending growth now (`hashGrow`), as the next insert of a
+    /// new key would; no entry is evacuated yet. Benchmarks use this to keep
+    /// the new array's allocation out of a measured region that drives the
+    /// evacuation. Returns the kind started, or `None` if none was pending.
+    pub fn start_pending_growth(&mut self) -> Option<GrowKind> {
+        let kind = self.pending_growth()?;
+        self.hash_grow();
+        Some(kind)
+    }
 }

@@ -63,6 +63,7 @@ mod make;
 mod objects;
 mod overflow;
 
+pub use grow::GrowKind;
 pub use iter::GoIter;
 pub use make::{
     b_for_hint, buckets_allocated, max_count_at, over_load_factor, too_many_overflow_buckets,

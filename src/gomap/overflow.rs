@@ -9,12 +9,17 @@ use crate::accounting::{CopyPath, Event, Probe};
 /// Links a new overflow bucket after bucket `from` of generation `g` and
 /// returns it (`newoverflow`). Preallocated buckets from the array's tail
 /// come first; then the storage policy's arena.
+///
+/// The bytes go to `path`: [`CopyPath::Overflow`] when a write finds its
+/// chain full; the evacuating path when evacuation fills a destination
+/// chain (those buckets are part of moving the entries).
 pub(crate) fn new_overflow<S: Storage, P: Probe>(
     g: &mut Generation<S>,
     from: u64,
     lay: &Layout,
     hdr: &mut Header,
     probe: &mut P,
+    path: CopyPath,
 ) -> u64 {
     let bw = lay.bucket_words;
     let link = lay.link_off();
@@ -28,13 +33,13 @@ pub(crate) fn new_overflow<S: Storage, P: Probe>(
             g.next_overflow = idx + 1;
         } else {
             b[link] = NIL;
-            probe.bytes(CopyPath::Overflow, S::LINK_BYTES);
+            probe.bytes(path, S::LINK_BYTES);
             g.next_overflow = NO_NEXT_OVERFLOW;
         }
         probe.event(Event::OverflowPrealloc);
         r
     } else {
-        let i = g.arena.take(bw, probe);
+        let i = g.arena.take(bw, path, probe);
         probe.event(Event::OverflowFresh);
         arena_ref(i)
     };
@@ -45,10 +50,10 @@ pub(crate) fn new_overflow<S: Storage, P: Probe>(
     if S::KEEPS_OVERFLOW_LIST && !lay.has_pointers() {
         // Pointer-free buckets are invisible to Go's collector, so every
         // overflow bucket is also kept alive from `extra.overflow`.
-        append_overflow_list(&mut g.overflow_list, ovf, probe);
+        append_overflow_list(&mut g.overflow_list, ovf, probe, path);
     }
     g.bucket_mut(from, bw)[link] = ovf;
-    probe.bytes(CopyPath::Overflow, S::LINK_BYTES);
+    probe.bytes(path, S::LINK_BYTES);
     ovf
 }
 
@@ -69,7 +74,7 @@ pub(crate) fn incr_noverflow(hdr: &mut Header) {
 
 /// `*h.extra.overflow = append(*h.extra.overflow, ovf)`, with Go's slice
 /// growth: a full list moves to a larger backing array, copying its contents.
-fn append_overflow_list<P: Probe>(list: &mut Vec<u64>, r: u64, probe: &mut P) {
+fn append_overflow_list<P: Probe>(list: &mut Vec<u64>, r: u64, probe: &mut P, path: CopyPath) {
     if list.capacity() == 0 {
         // createOverflow: new([]*bmap), a 24-byte slice header.
         probe.event(Event::Alloc(24));
@@ -78,10 +83,10 @@ fn append_overflow_list<P: Probe>(list: &mut Vec<u64>, r: u64, probe: &mut P) {
         let new_cap = grow_ptr_slice_cap(list.capacity() as u64, list.len() as u64 + 1);
         let mut bigger = Vec::with_capacity(new_cap as usize);
         bigger.extend_from_slice(list);
-        probe.bytes(CopyPath::Overflow, list.len() as u64 * 8);
+        probe.bytes(path, list.len() as u64 * 8);
         probe.event(Event::Alloc(new_cap * 8));
         *list = bigger;
     }
     list.push(r);
-    probe.bytes(CopyPath::Overflow, 8);
+    probe.bytes(path, 8);
 }

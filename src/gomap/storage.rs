@@ -74,8 +74,8 @@ pub trait Arena: Default {
     /// Arena bucket `i`, writable.
     fn bucket_mut(&mut self, i: usize, bw: usize) -> &mut [u64];
     /// Hands out a zeroed bucket of `bw` words and returns its index,
-    /// recording what that costs on the `overflow` path.
-    fn take<P: Probe>(&mut self, bw: usize, probe: &mut P) -> usize;
+    /// recording what that costs on `path`.
+    fn take<P: Probe>(&mut self, bw: usize, path: CopyPath, probe: &mut P) -> usize;
     /// Buckets handed out.
     fn len(&self) -> usize;
     /// Whether no bucket was handed out.
@@ -102,10 +102,10 @@ impl Arena for HeapArena {
     fn bucket_mut(&mut self, i: usize, _bw: usize) -> &mut [u64] {
         &mut self.buckets[i]
     }
-    fn take<P: Probe>(&mut self, bw: usize, probe: &mut P) -> usize {
+    fn take<P: Probe>(&mut self, bw: usize, path: CopyPath, probe: &mut P) -> usize {
         let bytes = bw as u64 * 8;
         self.buckets.push(vec![0u64; bw].into_boxed_slice());
-        probe.bytes(CopyPath::Overflow, bytes);
+        probe.bytes(path, bytes);
         probe.event(Event::Alloc(roundupsize(bytes)));
         self.buckets.len() - 1
     }
@@ -137,7 +137,7 @@ impl Arena for SlabArena {
     fn bucket_mut(&mut self, i: usize, bw: usize) -> &mut [u64] {
         &mut self.words[i * bw..(i + 1) * bw]
     }
-    fn take<P: Probe>(&mut self, bw: usize, probe: &mut P) -> usize {
+    fn take<P: Probe>(&mut self, bw: usize, path: CopyPath, probe: &mut P) -> usize {
         let bytes = bw as u64 * 8;
         let cap_buckets = self.words.capacity() / bw.max(1);
         if self.len == cap_buckets {
@@ -146,7 +146,7 @@ impl Arena for SlabArena {
             let new_cap = (cap_buckets * 2).max(SLAB_INITIAL_BUCKETS);
             let mut bigger = Vec::with_capacity(new_cap * bw);
             bigger.extend_from_slice(&self.words);
-            probe.bytes(CopyPath::Overflow, self.words.len() as u64 * 8);
+            probe.bytes(path, self.words.len() as u64 * 8);
             probe.event(Event::Alloc(roundupsize(new_cap as u64 * bytes)));
             self.words = bigger;
         }
@@ -157,7 +157,7 @@ impl Arena for SlabArena {
         } else {
             self.words[start..start + bw].fill(0);
         }
-        probe.bytes(CopyPath::Overflow, bytes);
+        probe.bytes(path, bytes);
         self.len += 1;
         self.len - 1
     }

@@ -20,8 +20,8 @@ pub mod swiss;
 use crate::accounting::{Accounting, Exactness, Probe};
 use crate::gomap::stats::Structure;
 use crate::gomap::storage::InlinePair;
-use crate::gomap::{GoHeap, GoMap, InlineFirst, Knobs, Slab, Storage};
-use crate::hash::{KeyHasher, SeededHash};
+use crate::gomap::{GoHeap, GoMap, GrowKind, InlineFirst, Knobs, Slab, Storage};
+use crate::hash::{CollidingHash, KeyHasher, SeededHash};
 use crate::pod::{check_size, Pod};
 use serde::{Deserialize, Serialize};
 use swiss::{HashbrownBackend, StdBackend, SwissMap, SwissShape};
@@ -61,6 +61,15 @@ pub trait MapUnderStudy<K: Pod, V: Pod> {
     /// Whether a growth is in progress (incremental designs only).
     fn growing(&self) -> bool {
         false
+    }
+    /// The growth the next insert of a new key would start, if any.
+    fn pending_growth(&self) -> Option<GrowKind> {
+        None
+    }
+    /// Starts the pending growth without inserting (incremental designs);
+    /// `None` when the design cannot (Swiss tables grow inside the insert).
+    fn start_pending_growth(&mut self) -> Option<GrowKind> {
+        None
     }
     /// Checks the design's structural invariants (see
     /// [`GoMap::check_invariants`]); designs without checks report `Ok`.
@@ -112,6 +121,12 @@ impl<K: Pod, V: Pod, H: KeyHasher, P: Probe, S: Storage> MapUnderStudy<K, V>
     }
     fn check_invariants(&self) -> Result<(), String> {
         GoMap::check_invariants(self)
+    }
+    fn pending_growth(&self) -> Option<GrowKind> {
+        GoMap::pending_growth(self)
+    }
+    fn start_pending_growth(&mut self) -> Option<GrowKind> {
+        GoMap::start_pending_growth(self)
     }
 }
 
@@ -341,12 +356,21 @@ impl MapSpec {
     }
 }
 
+/// Which hasher a Go-family map uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HasherChoice {
+    /// The seeded default ([`SeededHash`]).
+    Seeded,
+    /// Crafted collisions ([`CollidingHash`]), Go-family variants only.
+    Colliding(CollidingHash),
+}
+
 /// Code that runs against one concrete map (see [`build`]).
 pub trait Visit {
     /// What the visit produces.
     type Out;
     /// Runs against `map`.
-    fn visit<K: Pod, V: Pod, M: MapUnderStudy<K, V>>(self, map: M) -> Self::Out;
+    fn visit<K: Pod, V: Pod, M: MapUnderStudy<K, V> + 'static>(self, map: M) -> Self::Out;
 }
 
 /// Builds the map `spec` describes, with keys and values of the given
@@ -357,20 +381,45 @@ pub fn build<P: Probe, Vis: Visit>(
     value_size: usize,
     vis: Vis,
 ) -> Result<Vis::Out, String> {
+    build_with::<P, Vis>(spec, key_size, value_size, HasherChoice::Seeded, vis)
+}
+
+/// [`build`] with a choice of hasher.
+pub fn build_with<P: Probe, Vis: Visit>(
+    spec: &MapSpec,
+    key_size: usize,
+    value_size: usize,
+    hasher: HasherChoice,
+    vis: Vis,
+) -> Result<Vis::Out, String> {
     spec.validate()?;
     check_size("key", key_size)?;
     check_size("value", value_size)?;
-    crate::with_blob!(key_size, K => crate::with_blob!(value_size, V => Ok(build_typed::<K, V, P, Vis>(spec, vis)),
+    crate::with_blob!(key_size, K => crate::with_blob!(value_size, V => build_typed::<K, V, P, Vis>(spec, hasher, vis),
         _ => unreachable!("checked above")),
         _ => unreachable!("checked above"))
 }
 
-fn build_typed<K: Pod, V: Pod, P: Probe, Vis: Visit>(spec: &MapSpec, vis: Vis) -> Vis::Out
+fn build_typed<K: Pod, V: Pod, P: Probe, Vis: Visit>(
+    spec: &MapSpec,
+    hasher: HasherChoice,
+    vis: Vis,
+) -> Result<Vis::Out, String>
 where
     (K, V): InlinePair,
 {
     let (knobs, hint, seed) = (spec.knobs, spec.hint, spec.seed);
-    match spec.variant {
+    if let HasherChoice::Colliding(h) = hasher {
+        return match spec.variant {
+            Variant::GoMap => Ok(vis.visit(GoMap::<K, V, CollidingHash, P, GoHeap>::with_config(knobs, hint, seed, h))),
+            Variant::GoMapSlab => Ok(vis.visit(GoMap::<K, V, CollidingHash, P, Slab>::with_config(knobs, hint, seed, h))),
+            Variant::GoMapInline => Ok(vis.visit(GoMap::<K, V, CollidingHash, P, InlineFirst<K, V>>::with_config(
+                knobs, hint, seed, h,
+            ))),
+            v => Err(format!("crafted colliding keys need the Go-family models' pluggable hasher; `{v}` hashes on its own")),
+        };
+    }
+    Ok(match spec.variant {
         Variant::GoMap => vis.visit(GoMap::<K, V, SeededHash, P, GoHeap>::with_config(
             knobs, hint, seed, SeededHash,
         )),
@@ -386,7 +435,7 @@ where
             vis.visit(SwissMap::<K, V, HashbrownBackend<K, V>, P>::new(hint, seed))
         }
         Variant::Std => vis.visit(SwissMap::<K, V, StdBackend<K, V>, P>::new(hint, seed)),
-    }
+    })
 }
 
 #[cfg(test)]

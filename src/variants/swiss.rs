@@ -20,6 +20,7 @@
 //!   control bytes (`zero_fill`).
 
 use crate::accounting::{Accounting, CopyPath, Event, Exactness, Probe};
+use crate::gomap::GrowKind;
 use crate::pod::Pod;
 use crate::variants::MapUnderStudy;
 use serde::{Deserialize, Serialize};
@@ -291,6 +292,19 @@ impl<K: Pod, V: Pod, B: SwissBackend<K, V>, P: Probe> MapUnderStudy<K, V> for Sw
 
     fn exactness(&self) -> Exactness {
         Exactness::Derived
+    }
+
+    fn pending_growth(&self) -> Option<GrowKind> {
+        // growth_left == 0: the next new key resizes, or rehashes in place
+        // when at most half the full capacity is live (hashbrown's rule).
+        if self.slots == 0 || self.table.capacity() > self.table.len() {
+            return None;
+        }
+        if self.table.len() < full_capacity(self.slots) / 2 {
+            Some(GrowKind::SameSize)
+        } else {
+            Some(GrowKind::Double)
+        }
     }
 
     fn swiss(&self) -> Option<SwissShape> {

@@ -38,7 +38,7 @@ pub fn ops(keys: u64, len: usize) -> impl Strategy<Value = Vec<Op>> {
 
 /// Runs `ops` on `map` and on a `std::collections::HashMap` oracle, checking
 /// every answer, and calls `check` (e.g. structural invariants) after each step.
-pub fn run_against_oracle<K: Pod, V: Pod, M: MapUnderStudy<K, V>>(
+pub fn run_against_oracle<K: Pod, V: Pod, M: MapUnderStudy<K, V> + 'static>(
     map: &mut M,
     ops: &[Op],
     mut check: impl FnMut(&M) -> Result<(), String>,

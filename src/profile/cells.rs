@@ -1,0 +1,146 @@
+//! Expanding a profile into cells, with the reason for every skipped one.
+
+use super::Profile;
+use crate::cell::CellId;
+use crate::scenario::{CellSpec, Keys, LocateCell, MapCell, Scenario};
+use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
+
+/// A combination that does not apply, and why.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Skipped {
+    /// The id it would have had.
+    pub id: CellId,
+    /// Why it does not apply.
+    pub reason: String,
+}
+
+/// A profile's cells.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Cells {
+    /// Cells to run, in profile order.
+    pub cells: Vec<CellSpec>,
+    /// Combinations that do not apply.
+    pub skipped: Vec<Skipped>,
+}
+
+impl Profile {
+    /// Every cell of the matrix: scenario × variant × configuration × N ×
+    /// keys × key size × value size, then the locate matrix.
+    pub fn cells(&self) -> Cells {
+        let mut cells = Vec::new();
+        let mut skipped = Vec::new();
+        let mut seen = HashSet::new();
+        for &scenario in &self.scenarios {
+            // `overflow` always uses crafted keys, whatever the keys axis says.
+            let keys: Vec<Keys> = if scenario == Scenario::Overflow {
+                vec![Keys::Colliding]
+            } else {
+                self.keys.clone()
+            };
+            for &variant in &self.variants {
+                for config in &self.configs {
+                    for &n in &self.ns {
+                        for &k in &keys {
+                            for &ks in &self.key_sizes {
+                                for &vs in &self.value_sizes {
+                                    let cell = MapCell {
+                                        scenario,
+                                        variant,
+                                        config: config.name.clone(),
+                                        knobs: config.knobs,
+                                        hint: config.hint,
+                                        n,
+                                        keys: k,
+                                        key_size: ks,
+                                        value_size: vs,
+                                        churn_rounds: self.budget.churn_rounds,
+                                        seed: self.budget.seed,
+                                    };
+                                    let id = cell.id();
+                                    if !seen.insert(id.clone()) {
+                                        continue;
+                                    }
+                                    let why = if config.sets_go_knobs() && !variant.is_go_family() {
+                                        Err(format!(
+                                            "configuration `{}` sets Go-model knobs, which do not apply to `{variant}`",
+                                            config.name
+                                        ))
+                                    } else {
+                                        scenario
+                                            .applies(variant, k)
+                                            .and_then(|()| min_n(scenario, n))
+                                    };
+                                    match why {
+                                        Ok(()) => cells.push(CellSpec::Map(cell)),
+                                        Err(reason) => skipped.push(Skipped { id, reason }),
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if let Some(l) = &self.locate {
+            for &hash in &l.hash {
+                for &index in &l.index {
+                    for &keys in &l.keys {
+                        for &n in &l.n {
+                            for &buckets in &l.buckets {
+                                cells.push(CellSpec::Locate(LocateCell {
+                                    hash,
+                                    index,
+                                    keys,
+                                    n,
+                                    buckets,
+                                    seed: self.budget.seed,
+                                }));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        Cells { cells, skipped }
+    }
+}
+
+/// Scenarios that need a minimum N.
+fn min_n(scenario: Scenario, n: usize) -> Result<(), String> {
+    match scenario {
+        Scenario::EvacuateDouble | Scenario::EvacuateSameSize | Scenario::Churn if n < 16 => {
+            Err(format!("`{scenario}` needs n >= 16 (n = {n})"))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// A generous estimate of a cell's peak memory in bytes.
+pub fn estimate_bytes(cell: &CellSpec) -> u64 {
+    match cell {
+        CellSpec::Locate(l) => {
+            let cfg = crate::locate::LocateConfig {
+                hash: l.hash,
+                index: l.index,
+                keys: l.keys,
+                n: l.n,
+                buckets: l.buckets,
+                seed: l.seed,
+                repetitions: 1,
+            };
+            crate::locate::estimate_bytes(&cfg).min(u64::MAX as u128) as u64
+        }
+        CellSpec::Map(c) => {
+            let entries = match c.scenario {
+                Scenario::Assign => 4 * c.n,
+                Scenario::Overflow => 12 * c.n,
+                Scenario::EvacuateDouble => 2 * c.n,
+                _ => c.n.max(c.hint.resolve(c.n)),
+            };
+            let map = crate::inspect::estimate_bytes(entries, c.key_size, c.value_size);
+            let ops = (2 * c.n.max(1) * (c.key_size + 16)) as u64;
+            2 * map + ops
+        }
+    }
+}

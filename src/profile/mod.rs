@@ -1,0 +1,599 @@
+//! Profiles: the configuration matrix of `profiles/*.toml`.
+//!
+//! A profile names the axes to sweep (scenario, variant, N, key
+//! distribution, key size, value size), the tuning configurations to compare
+//! (knob values; absent knobs keep Go's), the locate matrix, the lenses to
+//! run and the time budgets. [`load`] parses and validates it; every error
+//! names the file, line and column, and the valid choices. [`Profile::cells`]
+//! expands it into cells, with the reason for every combination that does
+//! not apply (e.g. `overflow` on a Swiss table).
+//!
+//! ```toml
+//! description = "seconds: every copy path at small N"
+//! [axes]
+//! scenario = ["assign", "overflow", "evacuate_double", "evacuate_same_size", "insert"]
+//! variant = ["gomap", "gomap-slab", "hashbrown"]
+//! n = [4096]
+//! keys = ["random"]
+//! key_size = [8]
+//! value_size = [8]
+//! [configs.go-default]
+//! [configs.presized]
+//! hint = "n"
+//! [lenses]
+//! enabled = ["accounting", "time", "latency", "counters", "flamegraph", "callgrind"]
+//! ```
+
+mod cells;
+mod raw;
+
+pub use cells::{Cells, Skipped};
+
+use crate::gomap::{EvacuateBatch, Knobs};
+use crate::locate::{HashFn, IndexFn, KeyKind};
+use crate::pod::check_size;
+use crate::scenario::{Keys, Scenario};
+use crate::variants::{HintSpec, Variant};
+use raw::{Axis, RawProfile};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+use toml::Spanned;
+
+/// The lenses of SPEC.md.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LensKind {
+    /// Bytes per copy path (always on).
+    Accounting,
+    /// Wall-clock time per operation.
+    Time,
+    /// Per-operation latency distribution.
+    Latency,
+    /// perf-event counters.
+    Counters,
+    /// Sampling profile and flame graph.
+    Flamegraph,
+    /// callgrind instruction counts and simulated cache misses.
+    Callgrind,
+}
+
+impl LensKind {
+    /// Every lens, in report order.
+    pub const ALL: [LensKind; 6] = [
+        LensKind::Accounting,
+        LensKind::Time,
+        LensKind::Latency,
+        LensKind::Counters,
+        LensKind::Flamegraph,
+        LensKind::Callgrind,
+    ];
+
+    /// Name in profiles and on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            LensKind::Accounting => "accounting",
+            LensKind::Time => "time",
+            LensKind::Latency => "latency",
+            LensKind::Counters => "counters",
+            LensKind::Flamegraph => "flamegraph",
+            LensKind::Callgrind => "callgrind",
+        }
+    }
+
+    /// Parses a name; the error lists the valid ones.
+    pub fn parse(s: &str) -> Result<LensKind, String> {
+        LensKind::ALL
+            .into_iter()
+            .find(|l| l.name() == s)
+            .ok_or_else(|| {
+                format!(
+                    "unknown lens `{s}`; valid lenses: {}",
+                    LensKind::ALL.map(|l| l.name()).join(", ")
+                )
+            })
+    }
+}
+
+/// A named tuning configuration.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TuningConfig {
+    /// Name (an id segment: letters, digits, `.`, `_`, `-`).
+    pub name: String,
+    /// What it is.
+    pub description: String,
+    /// Knob values.
+    pub knobs: Knobs,
+    /// Size hint.
+    pub hint: HintSpec,
+}
+
+impl TuningConfig {
+    /// Whether the configuration sets Go-model knobs (then it applies to
+    /// Go-family variants only).
+    pub fn sets_go_knobs(&self) -> bool {
+        self.knobs != Knobs::default()
+    }
+}
+
+/// The `[locate]` matrix.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LocateAxes {
+    /// Hash functions.
+    pub hash: Vec<HashFn>,
+    /// Index methods.
+    pub index: Vec<IndexFn>,
+    /// Key kinds.
+    pub keys: Vec<KeyKind>,
+    /// Keys per cell.
+    pub n: Vec<usize>,
+    /// Bucket counts.
+    pub buckets: Vec<u64>,
+}
+
+/// Time budgets and other run parameters.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Budget {
+    /// Timed samples per cell (each a fresh setup + one region run).
+    pub time_samples: usize,
+    /// Warm-up before sampling, ms.
+    pub warmup_ms: u64,
+    /// Time spent profiling a cell, ms.
+    pub flamegraph_ms: u64,
+    /// Profiler frequency, Hz.
+    pub flamegraph_hz: u32,
+    /// Rounds of the churn scenario.
+    pub churn_rounds: usize,
+    /// Seed of every cell.
+    pub seed: u64,
+    /// criterion measurement time per benchmark, ms.
+    pub criterion_ms: u64,
+    /// criterion samples per benchmark.
+    pub criterion_samples: usize,
+}
+
+impl Default for Budget {
+    fn default() -> Self {
+        Budget {
+            time_samples: 20,
+            warmup_ms: 100,
+            flamegraph_ms: 1000,
+            flamegraph_hz: 997,
+            churn_rounds: 2,
+            seed: 1,
+            criterion_ms: 1000,
+            criterion_samples: 10,
+        }
+    }
+}
+
+/// A validated profile.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Profile {
+    /// Name (the file stem).
+    pub name: String,
+    /// Where it was read from.
+    pub path: PathBuf,
+    /// The file's text.
+    pub text: String,
+    /// What it is for.
+    pub description: String,
+    /// Scenarios.
+    pub scenarios: Vec<Scenario>,
+    /// Variants.
+    pub variants: Vec<Variant>,
+    /// N values.
+    pub ns: Vec<usize>,
+    /// Key distributions.
+    pub keys: Vec<Keys>,
+    /// Key sizes.
+    pub key_sizes: Vec<usize>,
+    /// Value sizes.
+    pub value_sizes: Vec<usize>,
+    /// Tuning configurations, in file order.
+    pub configs: Vec<TuningConfig>,
+    /// The locate matrix.
+    pub locate: Option<LocateAxes>,
+    /// Lenses to run.
+    pub lenses: Vec<LensKind>,
+    /// Budgets.
+    pub budget: Budget,
+    /// Whether the report includes the claims section (and quick mode).
+    pub claims: Option<bool>,
+    /// Line of each N value (for memory errors).
+    #[serde(skip)]
+    n_lines: Vec<usize>,
+}
+
+/// Finds a profile by name (`profiles/<name>.toml` under the current folder
+/// or the crate) or path.
+pub fn resolve(name_or_path: &str) -> Result<PathBuf, String> {
+    let p = Path::new(name_or_path);
+    if p.extension().is_some() || name_or_path.contains('/') {
+        return if p.is_file() {
+            Ok(p.to_path_buf())
+        } else {
+            Err(format!("profile file {} does not exist", p.display()))
+        };
+    }
+    let dirs = [
+        PathBuf::from("profiles"),
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("profiles"),
+    ];
+    for d in &dirs {
+        let f = d.join(format!("{name_or_path}.toml"));
+        if f.is_file() {
+            return Ok(f);
+        }
+    }
+    let mut names: Vec<String> = dirs
+        .iter()
+        .filter_map(|d| std::fs::read_dir(d).ok())
+        .flatten()
+        .filter_map(|e| e.ok())
+        .filter_map(|e| {
+            e.path()
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+        })
+        .collect();
+    names.sort();
+    names.dedup();
+    Err(format!(
+        "no profile named `{name_or_path}`; available: {} (or give a path to a .toml file)",
+        if names.is_empty() {
+            "none found".to_string()
+        } else {
+            names.join(", ")
+        }
+    ))
+}
+
+/// Reads and validates a profile file.
+pub fn load(path: &Path) -> Result<Profile, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+    let name = path
+        .file_stem()
+        .map_or("profile".into(), |s| s.to_string_lossy().into_owned());
+    let mut p = parse(&path.display().to_string(), &name, &text)?;
+    p.path = path.to_path_buf();
+    Ok(p)
+}
+
+/// Loads a profile by name or path ([`resolve`] then [`load`]).
+pub fn load_named(name_or_path: &str) -> Result<Profile, String> {
+    load(&resolve(name_or_path)?)
+}
+
+/// Line and column (1-based) of byte offset `at` in `text`.
+fn line_col(text: &str, at: usize) -> (usize, usize) {
+    let before = &text[..at.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, col)
+}
+
+/// Builds `file:line:col: message` errors.
+struct Errs<'a> {
+    file: &'a str,
+    text: &'a str,
+}
+
+impl Errs<'_> {
+    fn at(&self, span: std::ops::Range<usize>, msg: impl std::fmt::Display) -> String {
+        let (l, c) = line_col(self.text, span.start);
+        format!("{}:{l}:{c}: {msg}", self.file)
+    }
+
+    fn nonempty<T>(&self, axis: &Axis<T>, name: &str) -> Result<(), String> {
+        if axis.get_ref().is_empty() {
+            Err(self.at(
+                axis.span(),
+                format!("`{name}` is empty; list at least one value"),
+            ))
+        } else {
+            Ok(())
+        }
+    }
+
+    fn names<T>(
+        &self,
+        axis: &Axis<String>,
+        name: &str,
+        parse: impl Fn(&str) -> Result<T, String>,
+    ) -> Result<Vec<T>, String> {
+        self.nonempty(axis, name)?;
+        axis.get_ref()
+            .iter()
+            .map(|s| parse(s.get_ref()).map_err(|e| self.at(s.span(), e)))
+            .collect()
+    }
+
+    fn counts(
+        &self,
+        axis: &Axis<i64>,
+        name: &str,
+        min: i64,
+        max: i64,
+    ) -> Result<Vec<usize>, String> {
+        self.nonempty(axis, name)?;
+        axis.get_ref()
+            .iter()
+            .map(|v| {
+                let x = *v.get_ref();
+                if x < min || x > max {
+                    Err(self.at(
+                        v.span(),
+                        format!("{name} = {x} is out of range; use {min} to {max}"),
+                    ))
+                } else {
+                    Ok(x as usize)
+                }
+            })
+            .collect()
+    }
+}
+
+/// Parses and validates a profile's text; `file` labels errors.
+pub fn parse(file: &str, name: &str, text: &str) -> Result<Profile, String> {
+    let e = Errs { file, text };
+    let raw: RawProfile = toml::from_str(text).map_err(|err| match err.span() {
+        Some(span) => e.at(span, err.message()),
+        None => format!("{file}: {}", err.message()),
+    })?;
+    let axes = raw.axes.get_ref();
+    let scenarios = e.names(&axes.scenario, "scenario", |s| {
+        if s == "locate" {
+            Err("list locate combinations in the [locate] table, not in axes.scenario".into())
+        } else {
+            Scenario::parse(s)
+        }
+    })?;
+    let variants = e.names(&axes.variant, "variant", Variant::parse)?;
+    let ns = e.counts(&axes.n, "n", 1, 1 << 32)?;
+    let keys = e.names(&axes.keys, "keys", Keys::parse)?;
+    let key_sizes = e.counts(&axes.key_size, "key_size", 0, 1 << 20)?;
+    let value_sizes = e.counts(&axes.value_size, "value_size", 0, 1 << 20)?;
+    for (axis, sizes, what) in [
+        (&axes.key_size, &key_sizes, "key"),
+        (&axes.value_size, &value_sizes, "value"),
+    ] {
+        for (v, &s) in axis.get_ref().iter().zip(sizes.iter()) {
+            check_size(what, s).map_err(|m| e.at(v.span(), m))?;
+        }
+    }
+    let mut configs = Vec::new();
+    for (cname, c) in &raw.configs {
+        configs.push(config(&e, cname, c)?);
+    }
+    if configs.is_empty() {
+        configs.push(TuningConfig {
+            name: "go-default".into(),
+            description: "Go's knobs".into(),
+            knobs: Knobs::default(),
+            hint: HintSpec::None,
+        });
+    }
+    let locate = raw
+        .locate
+        .as_ref()
+        .map(|l| locate_axes(&e, l))
+        .transpose()?;
+    let lenses = match &raw.lenses {
+        None => LensKind::ALL.to_vec(),
+        Some(l) => {
+            let mut v = e.names(&l.get_ref().enabled, "lenses.enabled", LensKind::parse)?;
+            if !v.contains(&LensKind::Accounting) {
+                v.insert(0, LensKind::Accounting); // always on
+            }
+            v
+        }
+    };
+    let budget = budget(&e, raw.budget.as_ref())?;
+    let p = Profile {
+        name: name.to_string(),
+        path: PathBuf::from(file),
+        text: text.to_string(),
+        description: raw.description.map(|d| d.into_inner()).unwrap_or_default(),
+        scenarios,
+        variants,
+        ns,
+        keys,
+        key_sizes,
+        value_sizes,
+        configs,
+        locate,
+        lenses,
+        budget,
+        claims: raw
+            .claims
+            .map(|c| {
+                let c = c.into_inner();
+                (*c.enabled.get_ref()).then_some(c.quick)
+            })
+            .flatten(),
+        n_lines: axes
+            .n
+            .get_ref()
+            .iter()
+            .map(|v| line_col(text, v.span().start).0)
+            .collect(),
+    };
+    let cells = p.cells();
+    if cells.cells.is_empty() {
+        let why = cells
+            .skipped
+            .first()
+            .map_or(String::new(), |s| format!(" (e.g. {}: {})", s.id, s.reason));
+        return Err(e.at(
+            raw.axes.span(),
+            format!("no combination of the axes applies{why}"),
+        ));
+    }
+    p.check_memory(file)?;
+    Ok(p)
+}
+
+fn config(e: &Errs, name: &str, c: &Spanned<raw::RawConfig>) -> Result<TuningConfig, String> {
+    crate::cell::CellId::new(name).map_err(|_| {
+        e.at(c.span(), format!("configuration name `{name}` must use only letters, digits, `.`, `_`, `-`, `=`, `+`"))
+    })?;
+    let r = c.get_ref();
+    let mut knobs = Knobs::default();
+    if let Some(lf) = &r.load_factor {
+        knobs.load_factor = *lf.get_ref();
+        let k = Knobs {
+            load_factor: knobs.load_factor,
+            ..Knobs::default()
+        };
+        k.validate().map_err(|m| e.at(lf.span(), m))?;
+    }
+    if let Some(b) = &r.evacuate_batch {
+        knobs.evacuate_batch = match b.get_ref() {
+            toml::Value::Integer(i) if *i >= 0 => EvacuateBatch::Extra(*i as u32),
+            toml::Value::String(s) => EvacuateBatch::parse(s).map_err(|m| e.at(b.span(), m))?,
+            other => {
+                return Err(e.at(
+                    b.span(),
+                    format!("evacuate_batch = {other} is not valid; use a number of extra buckets (Go: 1) or \"all\""),
+                ))
+            }
+        };
+    }
+    if let Some(il) = &r.inline_limit {
+        let v = *il.get_ref();
+        if !(8..=1 << 20).contains(&v) {
+            return Err(e.at(
+                il.span(),
+                format!("inline_limit = {v} is not valid; use 8 to 1048576 bytes (Go: 128)"),
+            ));
+        }
+        knobs.inline_limit = v as usize;
+    }
+    if let Some(op) = &r.overflow_prealloc {
+        knobs.overflow_prealloc = *op.get_ref();
+    }
+    let hint = match &r.hint {
+        None => HintSpec::None,
+        Some(h) => match h.get_ref() {
+            toml::Value::String(s) => HintSpec::parse(s).map_err(|m| e.at(h.span(), m))?,
+            toml::Value::Integer(i) if *i >= 0 => HintSpec::Fixed(*i as usize),
+            other => return Err(e.at(h.span(), format!("hint = {other} is not valid; use \"none\", \"n\", \"2n\", \"0.5n\" or a number"))),
+        },
+    };
+    Ok(TuningConfig {
+        name: name.to_string(),
+        description: r.description.clone().unwrap_or_default(),
+        knobs,
+        hint,
+    })
+}
+
+fn locate_axes(e: &Errs, l: &Spanned<raw::RawLocate>) -> Result<LocateAxes, String> {
+    let r = l.get_ref();
+    let index = e.names(&r.index, "locate.index", IndexFn::parse)?;
+    let buckets: Vec<u64> = e
+        .counts(&r.buckets, "locate.buckets", 1, 1 << 32)?
+        .into_iter()
+        .map(|b| b as u64)
+        .collect();
+    for (i, (ix, span)) in index
+        .iter()
+        .zip(r.index.get_ref().iter().map(|s| s.span()))
+        .enumerate()
+    {
+        let _ = i;
+        for b in &buckets {
+            ix.check(*b).map_err(|m| e.at(span.clone(), m))?;
+        }
+    }
+    Ok(LocateAxes {
+        hash: e.names(&r.hash, "locate.hash", HashFn::parse)?,
+        index,
+        keys: e.names(&r.keys, "locate.keys", KeyKind::parse)?,
+        n: e.counts(&r.n, "locate.n", 1, 1 << 32)?,
+        buckets,
+    })
+}
+
+fn budget(e: &Errs, b: Option<&Spanned<raw::RawBudget>>) -> Result<Budget, String> {
+    let mut out = Budget::default();
+    let Some(b) = b else { return Ok(out) };
+    let r = b.get_ref();
+    let get =
+        |v: &Option<Spanned<i64>>, name: &str, min: i64, max: i64| -> Result<Option<i64>, String> {
+            match v {
+                None => Ok(None),
+                Some(x) if *x.get_ref() < min || *x.get_ref() > max => Err(e.at(
+                    x.span(),
+                    format!(
+                        "budget.{name} = {} is out of range; use {min} to {max}",
+                        x.get_ref()
+                    ),
+                )),
+                Some(x) => Ok(Some(*x.get_ref())),
+            }
+        };
+    if let Some(x) = get(&r.time_samples, "time_samples", 3, 100_000)? {
+        out.time_samples = x as usize;
+    }
+    if let Some(x) = get(&r.warmup_ms, "warmup_ms", 0, 600_000)? {
+        out.warmup_ms = x as u64;
+    }
+    if let Some(x) = get(&r.flamegraph_ms, "flamegraph_ms", 10, 600_000)? {
+        out.flamegraph_ms = x as u64;
+    }
+    if let Some(x) = get(&r.flamegraph_hz, "flamegraph_hz", 1, 10_000)? {
+        out.flamegraph_hz = x as u32;
+    }
+    if let Some(x) = get(&r.churn_rounds, "churn_rounds", 1, 10_000)? {
+        out.churn_rounds = x as usize;
+    }
+    if let Some(x) = get(&r.seed, "seed", 0, i64::MAX)? {
+        out.seed = x as u64;
+    }
+    if let Some(x) = get(&r.criterion_ms, "criterion_ms", 10, 600_000)? {
+        out.criterion_ms = x as u64;
+    }
+    if let Some(x) = get(&r.criterion_samples, "criterion_samples", 10, 100_000)? {
+        out.criterion_samples = x as usize;
+    }
+    Ok(out)
+}
+
+impl Profile {
+    /// Refuses profiles whose largest cell would not fit in memory.
+    fn check_memory(&self, file: &str) -> Result<(), String> {
+        let Some(avail) = crate::machine::available_memory_bytes() else {
+            return Ok(());
+        };
+        let cells = self.cells();
+        if let Some((cell, need)) = cells
+            .cells
+            .iter()
+            .map(|c| (c, cells::estimate_bytes(c)))
+            .max_by_key(|(_, need)| *need)
+        {
+            if need > avail {
+                let n = match cell {
+                    crate::scenario::CellSpec::Map(m) => m.n,
+                    crate::scenario::CellSpec::Locate(l) => l.n,
+                };
+                let line = self
+                    .ns
+                    .iter()
+                    .position(|&x| x == n)
+                    .and_then(|i| self.n_lines.get(i))
+                    .copied()
+                    .unwrap_or(1);
+                return Err(format!(
+                    "{file}:{line}: n = {n} is too large for this machine: cell {} needs about {} MiB, {} MiB are available; use a smaller n",
+                    cell.id(),
+                    need >> 20,
+                    avail >> 20
+                ));
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,147 @@
+//! Prepared cells behind one object type, for code that handles cells of
+//! every type (the run orchestrator, the `cargo bench` suites). The measured
+//! region stays monomorphic; only the call into it is dynamic.
+
+use super::run::{NoTimer, PerOpTimer, RegionOutcome};
+use super::{prepare_cell, CellSpec, LocateCell, Prepared, WithPrepared};
+use crate::accounting::{Accounting, Exactness, Probe};
+use crate::gomap::stats::Structure;
+use crate::locate::{KeySet, Locator};
+use crate::pod::Pod;
+use crate::region::measured_region;
+use crate::variants::swiss::SwissShape;
+use crate::variants::MapUnderStudy;
+
+/// A prepared cell: run its region once, then read what it did.
+pub trait Runnable {
+    /// Runs the measured region.
+    fn run(&mut self) -> RegionOutcome;
+    /// Runs the measured region timing each operation.
+    fn run_timed(&mut self, timer: &mut PerOpTimer) -> RegionOutcome;
+    /// Units the region's cost is normalised by.
+    fn units(&self) -> u64;
+    /// What a unit is (`writes`, `operations`, `entries evacuated`, `locates`).
+    fn units_name(&self) -> &'static str;
+    /// Accounting so far (`None`: built without it, or a locate cell).
+    fn accounting(&self) -> Option<Accounting>;
+    /// Exactness of the accounting.
+    fn exactness(&self) -> Option<Exactness>;
+    /// Bucket structure (Go family).
+    fn structure(&self) -> Option<Structure>;
+    /// Table shape (Swiss tables).
+    fn swiss(&self) -> Option<SwissShape>;
+}
+
+impl<K: Pod, V: Pod, M: MapUnderStudy<K, V> + 'static> Runnable for Prepared<K, V, M> {
+    fn run(&mut self) -> RegionOutcome {
+        Prepared::run(self, &mut NoTimer)
+    }
+    fn run_timed(&mut self, timer: &mut PerOpTimer) -> RegionOutcome {
+        Prepared::run(self, timer)
+    }
+    fn units(&self) -> u64 {
+        self.units
+    }
+    fn units_name(&self) -> &'static str {
+        self.units_name
+    }
+    fn accounting(&self) -> Option<Accounting> {
+        self.map.accounting()
+    }
+    fn exactness(&self) -> Option<Exactness> {
+        Some(self.map.exactness())
+    }
+    fn structure(&self) -> Option<Structure> {
+        self.map.structure()
+    }
+    fn swiss(&self) -> Option<SwissShape> {
+        self.map.swiss()
+    }
+}
+
+/// A locate cell, prepared: its keys and locator.
+pub struct PreparedLocate {
+    keys: KeySet,
+    locator: Locator,
+    ran: bool,
+}
+
+impl Runnable for PreparedLocate {
+    fn run(&mut self) -> RegionOutcome {
+        assert!(
+            !std::mem::replace(&mut self.ran, true),
+            "a prepared region runs once; prepare again"
+        );
+        let (keys, locator) = (&self.keys, &self.locator);
+        measured_region(|| locator.locate_all(keys));
+        RegionOutcome {
+            ops: keys.len() as u64,
+        }
+    }
+    fn run_timed(&mut self, timer: &mut PerOpTimer) -> RegionOutcome {
+        assert!(
+            !std::mem::replace(&mut self.ran, true),
+            "a prepared region runs once; prepare again"
+        );
+        let (keys, locator) = (&self.keys, &self.locator);
+        measured_region(|| {
+            let mut sum = 0u64;
+            for i in 0..keys.len() {
+                use super::run::OpTimer;
+                timer.begin();
+                sum = sum.wrapping_add(locator.bucket(keys.get(i)));
+                timer.end();
+            }
+            sum
+        });
+        RegionOutcome {
+            ops: keys.len() as u64,
+        }
+    }
+    fn units(&self) -> u64 {
+        self.keys.len() as u64
+    }
+    fn units_name(&self) -> &'static str {
+        "locates"
+    }
+    fn accounting(&self) -> Option<Accounting> {
+        None
+    }
+    fn exactness(&self) -> Option<Exactness> {
+        None
+    }
+    fn structure(&self) -> Option<Structure> {
+        None
+    }
+    fn swiss(&self) -> Option<SwissShape> {
+        None
+    }
+}
+
+fn prepare_locate(c: &LocateCell) -> Result<PreparedLocate, String> {
+    Ok(PreparedLocate {
+        keys: KeySet::generate(c.keys, c.n, c.seed),
+        locator: Locator::new(c.hash, c.index, c.buckets)?,
+        ran: false,
+    })
+}
+
+struct Boxed;
+
+impl WithPrepared for Boxed {
+    type Out = Box<dyn Runnable>;
+    fn with<K: Pod, V: Pod, M: MapUnderStudy<K, V> + 'static>(
+        self,
+        prepared: Prepared<K, V, M>,
+    ) -> Box<dyn Runnable> {
+        Box::new(prepared)
+    }
+}
+
+/// Prepares any cell (accounting probe `P` for map cells).
+pub fn prepare_any<P: Probe>(cell: &CellSpec) -> Result<Box<dyn Runnable>, String> {
+    match cell {
+        CellSpec::Map(c) => prepare_cell::<P, _>(c, Boxed),
+        CellSpec::Locate(c) => Ok(Box::new(prepare_locate(c)?)),
+    }
+}

@@ -1,0 +1,149 @@
+//! Cells: one point of a profile's configuration matrix.
+
+use super::{Keys, Scenario};
+use crate::cell::CellId;
+use crate::gomap::Knobs;
+use crate::locate::{HashFn, IndexFn, KeyKind};
+use crate::report::schema::CellAxes;
+use crate::variants::{HintSpec, Variant};
+use serde::{Deserialize, Serialize};
+
+/// A map cell: scenario × variant × tuning configuration × N × keys × sizes.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MapCell {
+    /// Scenario.
+    pub scenario: Scenario,
+    /// Variant.
+    pub variant: Variant,
+    /// Tuning configuration name.
+    pub config: String,
+    /// The configuration's knobs (Go's defaults unless it sets them).
+    pub knobs: Knobs,
+    /// The configuration's size hint.
+    pub hint: HintSpec,
+    /// N (see the scenario table in [`super`]).
+    pub n: usize,
+    /// Key distribution.
+    pub keys: Keys,
+    /// Key size, bytes.
+    pub key_size: usize,
+    /// Value size, bytes.
+    pub value_size: usize,
+    /// Rounds of the churn scenario.
+    pub churn_rounds: usize,
+    /// Seed of keys and of the map's randomness.
+    pub seed: u64,
+}
+
+/// A locate cell: hash × index × key kind × N × buckets.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LocateCell {
+    /// Hash function.
+    pub hash: HashFn,
+    /// Index method.
+    pub index: IndexFn,
+    /// Key kind.
+    pub keys: KeyKind,
+    /// Keys located.
+    pub n: usize,
+    /// Buckets.
+    pub buckets: u64,
+    /// Seed of the keys.
+    pub seed: u64,
+}
+
+/// Any cell.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum CellSpec {
+    /// A map scenario.
+    Map(MapCell),
+    /// A locate combination.
+    Locate(LocateCell),
+}
+
+impl MapCell {
+    /// `scenario/variant/config/n=N/keys=K/kXvY`.
+    pub fn id(&self) -> CellId {
+        CellId::from_segments(&[
+            self.scenario.name().to_string(),
+            self.variant.name().to_string(),
+            self.config.clone(),
+            format!("n={}", self.n),
+            format!("keys={}", self.keys.name()),
+            format!("k{}v{}", self.key_size, self.value_size),
+        ])
+        .expect("cell segments are validated names")
+    }
+}
+
+impl LocateCell {
+    /// `locate/hash/index/n=N/keys=K/m=M`.
+    pub fn id(&self) -> CellId {
+        CellId::from_segments(&[
+            "locate".to_string(),
+            self.hash.name().to_string(),
+            self.index.name().to_string(),
+            format!("n={}", self.n),
+            format!("keys={}", self.keys.name()),
+            format!("m={}", self.buckets),
+        ])
+        .expect("cell segments are validated names")
+    }
+}
+
+impl CellSpec {
+    /// The cell's id.
+    pub fn id(&self) -> CellId {
+        match self {
+            CellSpec::Map(c) => c.id(),
+            CellSpec::Locate(c) => c.id(),
+        }
+    }
+
+    /// The scenario.
+    pub fn scenario(&self) -> Scenario {
+        match self {
+            CellSpec::Map(c) => c.scenario,
+            CellSpec::Locate(_) => Scenario::Locate,
+        }
+    }
+
+    /// The axes as a report records them.
+    pub fn axes(&self) -> CellAxes {
+        match self {
+            CellSpec::Map(c) => CellAxes {
+                scenario: c.scenario.name().into(),
+                variant: c.variant.name().into(),
+                config: c.config.clone(),
+                n: c.n,
+                keys: c.keys.name().into(),
+                key_size: c.key_size,
+                value_size: c.value_size,
+                knobs: c.variant.is_go_family().then_some(c.knobs),
+                hint: c.hint.to_string(),
+                buckets: None,
+            },
+            CellSpec::Locate(c) => CellAxes {
+                scenario: "locate".into(),
+                variant: c.hash.name().into(),
+                config: c.index.name().into(),
+                n: c.n,
+                keys: c.keys.name().into(),
+                key_size: 0,
+                value_size: 0,
+                knobs: None,
+                hint: "none".into(),
+                buckets: Some(c.buckets as usize),
+            },
+        }
+    }
+
+    /// What the measured region does.
+    pub fn region_text(&self) -> &'static str {
+        match self {
+            CellSpec::Map(c) => c.scenario.region_text(c.variant),
+            CellSpec::Locate(_) => Scenario::Locate.region_text(Variant::GoMap),
+        }
+    }
+}

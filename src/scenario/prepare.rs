@@ -1,0 +1,349 @@
+//! Setup of every scenario: builds the map's state and the measured
+//! region's operations. Nothing here is measured.
+
+use super::keys::{id_in_bucket, zipf_id, CollidingHash, Keys, Zipf};
+use super::{MapCell, Scenario};
+use crate::gomap::{buckets_allocated, max_count_at, GrowKind};
+use crate::pod::Pod;
+use crate::rng::Rng;
+use crate::variants::{HasherChoice, MapSpec, MapUnderStudy};
+use crate::workload::{KeyDist, KeySource};
+
+/// Distinct values cycled through by writes (values need not be unique).
+const VALUE_POOL: usize = 64;
+
+/// One operation of a measured region.
+#[derive(Clone, Debug)]
+pub(super) enum Op<K> {
+    /// Insert or update `key` with value number `v` of the pool.
+    Write(K, u32),
+    /// Delete `key`.
+    Remove(K),
+}
+
+/// The measured region's work.
+#[derive(Clone, Debug)]
+pub(super) enum Region<K> {
+    /// Apply these operations in order.
+    Ops(Vec<Op<K>>),
+    /// Delete these absent keys, in order, until the started growth is done.
+    DriveGrowth(Vec<K>),
+}
+
+/// A map in its scenario's starting state, with the measured region ready.
+pub struct Prepared<K: Pod, V: Pod, M: MapUnderStudy<K, V> + 'static> {
+    /// The map under study.
+    pub map: M,
+    pub(super) region: Region<K>,
+    pub(super) values: Vec<V>,
+    /// Units the region's time is normalised by: writes, operations, or
+    /// entries evacuated (see [`Prepared::units_name`]).
+    pub units: u64,
+    /// What a unit is.
+    pub units_name: &'static str,
+    pub(super) ran: bool,
+}
+
+/// The map a cell's scenario needs: variant and knobs from the cell, the
+/// hint and hasher from the scenario where it must decide them.
+pub fn map_spec(cell: &MapCell) -> Result<(MapSpec, HasherChoice), String> {
+    let n = cell.n;
+    let lf = cell.knobs.load_factor;
+    let hint = match cell.scenario {
+        // Room for 2N entries at low load: the region's inserts only land in slots.
+        Scenario::Assign => 4 * n,
+        Scenario::Overflow => {
+            let lay = crate::gomap::layout::Layout::new(
+                cell.key_size / 8,
+                cell.value_size / 8,
+                cell.knobs.inline_limit,
+            );
+            max_count_at(
+                overflow_b(n, lf, lay.bucket_bytes(), cell.knobs.overflow_prealloc)?,
+                lf,
+            )
+        }
+        // A Swiss table rehashes in place only at most half full.
+        Scenario::EvacuateSameSize if !cell.variant.is_go_family() => 2 * n + 2,
+        _ => cell.hint.resolve(n),
+    };
+    let hasher = match (cell.scenario, cell.keys) {
+        (Scenario::Overflow, _) => HasherChoice::Colliding(CollidingHash::BucketInId),
+        (_, Keys::Colliding) => HasherChoice::Colliding(CollidingHash::FewBuckets),
+        _ => HasherChoice::Seeded,
+    };
+    Ok((
+        MapSpec {
+            variant: cell.variant,
+            knobs: cell.knobs,
+            hint,
+            seed: cell.seed,
+        },
+        hasher,
+    ))
+}
+
+/// log2 of the bucket count for the overflow scenario: N target buckets
+/// plus spare buckets to use up the preallocated tail, with every entry
+/// under the load factor and every overflow bucket under the same-size
+/// trigger.
+fn overflow_b(n: usize, lf: f64, bucket_bytes: u64, prealloc: bool) -> Result<u8, String> {
+    if n == 0 {
+        return Err("overflow needs N >= 1".into());
+    }
+    let mut b = (64 - (2 * n - 1).leading_zeros()).max(4) as u8;
+    loop {
+        let p = buckets_allocated(b, bucket_bytes, prealloc) - (1usize << b);
+        let entries = 9 * n + 9 * p;
+        if entries <= max_count_at(b, lf) && n + p < (1usize << b) {
+            return Ok(b);
+        }
+        b += 1;
+        if b > 40 {
+            return Err(format!("no bucket count fits N = {n} at load factor {lf}"));
+        }
+    }
+}
+
+fn distinct_source(keys: Keys, seed: u64) -> KeySource {
+    let dist = if keys == Keys::Sequential {
+        KeyDist::Sequential
+    } else {
+        KeyDist::Random
+    };
+    KeySource::new(dist, seed)
+}
+
+/// Builds the scenario's state in `map` and its measured region.
+pub fn prepare<K: Pod, V: Pod, M: MapUnderStudy<K, V> + 'static>(
+    cell: &MapCell,
+    mut map: M,
+) -> Result<Prepared<K, V, M>, String> {
+    let n = cell.n;
+    let values: Vec<V> = (0..VALUE_POOL as u64).map(V::from_id).collect();
+    let mut src = distinct_source(cell.keys, cell.seed);
+    let mut rng = Rng::new(cell.seed ^ 0x7365_7475_70);
+    let v = |i: usize| (i % VALUE_POOL) as u32;
+    let fill = |map: &mut M, src: &mut KeySource, count: usize| -> Vec<u64> {
+        (0..count)
+            .map(|i| {
+                let id = src.fresh();
+                map.insert(K::from_id(id), V::from_id((i % VALUE_POOL) as u64));
+                id
+            })
+            .collect()
+    };
+    let (region, units, units_name) = match cell.scenario {
+        Scenario::Assign => {
+            fill(&mut map, &mut src, n);
+            let ops = (0..n)
+                .map(|i| Op::Write(K::from_id(src.fresh()), v(i)))
+                .collect();
+            (Region::Ops(ops), n as u64, "writes")
+        }
+        Scenario::Overflow => prepare_overflow(&mut map, n)?,
+        Scenario::EvacuateDouble => {
+            fill(&mut map, &mut src, n);
+            let mut guard = 0usize;
+            loop {
+                match map.pending_growth() {
+                    Some(GrowKind::Double) => break,
+                    Some(GrowKind::SameSize) => {
+                        return Err(
+                            "a same-size growth became due while filling to the doubling point"
+                                .into(),
+                        )
+                    }
+                    None => {
+                        map.insert(K::from_id(src.fresh()), values[0]);
+                        guard += 1;
+                        if guard > 8 * n + 1024 {
+                            return Err("no doubling became due while filling; is the map presized far beyond N?".into());
+                        }
+                    }
+                }
+            }
+            start_growth(&mut map, &mut src, GrowKind::Double)?
+        }
+        Scenario::EvacuateSameSize => {
+            let mut live = fill(&mut map, &mut src, n);
+            let cap = 400 * n + 100_000;
+            let mut ops = 0usize;
+            let swiss = map.structure().is_none();
+            loop {
+                match map.pending_growth() {
+                    Some(GrowKind::SameSize) => break,
+                    Some(GrowKind::Double) => {
+                        return Err("a doubling became due during churn at constant size".into())
+                    }
+                    None => {}
+                }
+                // Swiss tables: delete the oldest key (tombstones spread
+                // everywhere); Go maps: a uniformly random live key.
+                let idx = if swiss {
+                    0
+                } else {
+                    rng.below(live.len() as u64) as usize
+                };
+                let victim = if swiss {
+                    live.remove(idx)
+                } else {
+                    live.swap_remove(idx)
+                };
+                map.remove(&K::from_id(victim));
+                let id = src.fresh();
+                map.insert(K::from_id(id), values[ops % VALUE_POOL]);
+                live.push(id);
+                ops += 1;
+                if ops > cap {
+                    return Err(format!(
+                        "same-size growth did not become due within {cap} churn operations at N = {n}; use a larger N"
+                    ));
+                }
+            }
+            start_growth(&mut map, &mut src, GrowKind::SameSize)?
+        }
+        Scenario::Insert => {
+            let ops = match cell.keys {
+                Keys::Zipf => {
+                    let mut z = Zipf::new(n, cell.seed);
+                    (0..n)
+                        .map(|i| Op::Write(K::from_id(zipf_id(z.next_rank())), v(i)))
+                        .collect()
+                }
+                _ => (0..n)
+                    .map(|i| Op::Write(K::from_id(src.fresh()), v(i)))
+                    .collect(),
+            };
+            (Region::Ops(ops), n as u64, "writes")
+        }
+        Scenario::Update => {
+            let ids = fill(&mut map, &mut src, n);
+            let ops = match cell.keys {
+                Keys::Zipf => {
+                    let mut z = Zipf::new(n, cell.seed);
+                    (0..n)
+                        .map(|i| Op::Write(K::from_id(ids[z.next_rank() as usize - 1]), v(i + 1)))
+                        .collect()
+                }
+                _ => {
+                    let mut order = ids.clone();
+                    for i in (1..order.len()).rev() {
+                        order.swap(i, rng.below(i as u64 + 1) as usize);
+                    }
+                    order
+                        .iter()
+                        .enumerate()
+                        .map(|(i, &id)| Op::Write(K::from_id(id), v(i + 1)))
+                        .collect()
+                }
+            };
+            (Region::Ops(ops), n as u64, "writes")
+        }
+        Scenario::Churn => {
+            let mut live = fill(&mut map, &mut src, n);
+            let k = (n / 2).max(1);
+            let mut z = (cell.keys == Keys::Zipf).then(|| Zipf::new(n, cell.seed));
+            let mut ops = Vec::with_capacity(2 * k * cell.churn_rounds);
+            for i in 0..k * cell.churn_rounds {
+                if live.is_empty() {
+                    break;
+                }
+                let idx = match &mut z {
+                    Some(z) => (z.next_rank() as usize - 1).min(live.len() - 1),
+                    None => rng.below(live.len() as u64) as usize,
+                };
+                let victim = live.swap_remove(idx);
+                ops.push(Op::Remove(K::from_id(victim)));
+                let id = src.fresh();
+                ops.push(Op::Write(K::from_id(id), v(i)));
+                live.push(id);
+            }
+            let units = ops.len() as u64;
+            (Region::Ops(ops), units, "operations")
+        }
+        Scenario::Locate => return Err("locate cells are prepared by the locate module".into()),
+    };
+    Ok(Prepared {
+        map,
+        region,
+        values,
+        units,
+        units_name,
+        ran: false,
+    })
+}
+
+/// Starts the due growth; the region then drives (Go family) or triggers
+/// (Swiss) its evacuation. Units are the entries to move.
+fn start_growth<K: Pod, V: Pod, M: MapUnderStudy<K, V> + 'static>(
+    map: &mut M,
+    src: &mut KeySource,
+    kind: GrowKind,
+) -> Result<(Region<K>, u64, &'static str), String> {
+    let entries = map.len() as u64;
+    match map.start_pending_growth() {
+        Some(k) if k == kind => {
+            let st = map.structure().expect("incremental designs have buckets");
+            let old = if kind == GrowKind::Double {
+                st.buckets / 2
+            } else {
+                st.buckets
+            };
+            // Each driving delete evacuates at least one old bucket.
+            let absent = (0..old + 2).map(|_| K::from_id(src.fresh())).collect();
+            Ok((Region::DriveGrowth(absent), entries, "entries evacuated"))
+        }
+        Some(k) => Err(format!("expected a {kind:?} growth, {k:?} started")),
+        // Swiss tables grow inside the insert: the region is that insert.
+        None => Ok((
+            Region::Ops(vec![Op::Write(K::from_id(src.fresh()), 0)]),
+            entries,
+            "entries evacuated",
+        )),
+    }
+}
+
+/// Overflow setup: N target buckets each filled to exactly 8 entries, and
+/// the preallocated overflow tail used up by spare chains, so every region
+/// write lands on a full chain and takes a fresh overflow bucket.
+fn prepare_overflow<K: Pod, V: Pod, M: MapUnderStudy<K, V> + 'static>(
+    map: &mut M,
+    n: usize,
+) -> Result<(Region<K>, u64, &'static str), String> {
+    let v0 = V::from_id(0);
+    for b in 0..n as u64 {
+        for seq in 0..8 {
+            map.insert(K::from_id(id_in_bucket(b, seq)), v0);
+        }
+    }
+    // Spare chains of 9 entries each take one preallocated overflow bucket.
+    let st = map.structure().ok_or("overflow needs a bucket design")?;
+    let spare_end = n as u64 + st.prealloc_overflow_free as u64;
+    if spare_end > st.buckets as u64 {
+        return Err("not enough spare buckets to use up the preallocated overflow tail".into());
+    }
+    for spare in n as u64..spare_end {
+        for seq in 0..9 {
+            map.insert(K::from_id(id_in_bucket(spare, seq)), v0);
+        }
+    }
+    if map
+        .structure()
+        .is_some_and(|s| s.prealloc_overflow_free != 0)
+    {
+        return Err(
+            "the preallocated overflow tail was not used up; this is a bug in the scenario's setup"
+                .into(),
+        );
+    }
+    if map.pending_growth().is_some() || map.growing() {
+        return Err(
+            "overflow setup would trigger growth; this is a bug in the scenario's sizing".into(),
+        );
+    }
+    let ops = (0..n as u64)
+        .map(|b| Op::Write(K::from_id(id_in_bucket(b, 8)), 1))
+        .collect();
+    Ok((Region::Ops(ops), n as u64, "writes"))
+}
