@@ -1,3 +1,46 @@
-//! Reports: the schema of `report.json` and (later) its renderers.
+//! Reports: the schema of `report.json` and its renderings.
+//!
+//! The pipeline flows one way: `mapamp run` writes a [`schema::Report`];
+//! everything here only reads it. [`write_renderings`] turns it into
+//! `summary.md` ([`markdown`]) and `index.html` ([`html`]) beside it.
+//!
+//! | module | owns |
+//! |---|---|
+//! | [`schema`] | the serde structs of `report.json` |
+//! | [`rows`] | the cell table's columns and each cell's formatted figures |
+//! | [`availability`] | lenses without figures, grouped by reason |
+//! | [`notes`] | per-scenario notes (derived accounting, isolation floors...) |
+//! | [`format`](mod@format) | number precision and units, `n/a (reason)` |
+//! | [`escaping`] | HTML/SVG/Markdown escaping and safe relative links |
+//! | [`svg`] | chart drawing primitives (line, stacked bars, dot plot) |
+//! | [`charts`] | the report's charts, built from a scenario's cells |
+//! | [`markdown`] | `summary.md` |
+//! | [`html`] | `index.html` |
+//!
+//! Analysis never formats; reports never compute: renderers derive nothing
+//! beyond small display figures (a share, a per-operation division).
 
+pub mod availability;
+pub mod charts;
+pub mod escaping;
+pub mod format;
+pub mod html;
+pub mod markdown;
+pub mod notes;
+pub mod rows;
 pub mod schema;
+pub mod svg;
+
+use std::path::Path;
+
+/// File name of the Markdown summary inside a report folder.
+pub const SUMMARY_MD: &str = "summary.md";
+/// File name of the HTML page inside a report folder.
+pub const INDEX_HTML: &str = "index.html";
+
+/// Writes `summary.md` and `index.html` for `r` into the report folder `dir`
+/// (each atomically: temp file, fsync, rename).
+pub fn write_renderings(dir: &Path, r: &schema::Report) -> Result<(), String> {
+    crate::fsutil::write_atomic(&dir.join(SUMMARY_MD), markdown::summary_md(r).as_bytes())?;
+    crate::fsutil::write_atomic(&dir.join(INDEX_HTML), html::index_html(r).as_bytes())
+}

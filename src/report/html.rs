@@ -1,0 +1,425 @@
+//! `index.html`: the report as one static, self-contained page.
+//!
+//! Inline CSS, inline SVG charts and a few lines of vanilla JavaScript to
+//! sort the cell table (click a column header; `index.html#sort=ns_per_op`
+//! or `#sort=-wa` opens the page sorted). No network resources: a
+//! Content-Security-Policy forbids loading anything. Sections: header, cell
+//! table (each row links to its flame graph and callgrind output when those
+//! paths are safe relative links), charts per scenario, lens availability,
+//! claims, and the profile file.
+//!
+//! Every text from the report goes through [`escape`], links through
+//! [`relative_href`]; a path that cannot be a safe link prints as text.
+
+use super::availability::lens_gaps;
+use super::charts::scenario_charts;
+use super::escaping::{escape, relative_href};
+use super::format::{bytes, not_available};
+use super::markdown::verdict_text;
+use super::notes::scenario_notes;
+use super::rows::{by_scenario, cell_figures, COLUMNS};
+use super::schema::{Availability, CellReport, ClaimsReport, Lens, Report, Verdict};
+use super::svg::Chart;
+use std::fmt::Write as _;
+
+const CSS: &str = r#"
+:root { color-scheme: light; --fg: #1d1d1f; --muted: #5f6368; --line: #d9d9de; --head: #f4f4f6; --accent: #0b62a4; }
+* { box-sizing: border-box; }
+body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color: var(--fg); margin: 0 auto; padding: 1rem 1.5rem 3rem; max-width: 1500px; }
+h1 { font-size: 1.6rem; margin: .5rem 0 1rem; }
+h2 { font-size: 1.25rem; margin: 2rem 0 .6rem; border-bottom: 1px solid var(--line); padding-bottom: .2rem; }
+dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; margin: 0; }
+dl.facts dt { font-weight: 600; }
+dl.facts dd { margin: 0; }
+nav ul { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: .4rem 1.2rem; }
+a { color: var(--accent); }
+.bad { color: #a50e0e; font-weight: 600; }
+.good { color: #137333; }
+.muted, .nodata { color: var(--muted); }
+.nodata { font-style: italic; }
+.table-wrap { overflow-x: auto; border: 1px solid var(--line); }
+table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }
+th, td { border-bottom: 1px solid var(--line); padding: .3rem .5rem; text-align: left; vertical-align: top; }
+td.num { text-align: right; white-space: nowrap; }
+thead th { background: var(--head); position: sticky; top: 0; white-space: nowrap; }
+th button { font: inherit; font-weight: 600; background: none; border: 0; padding: 0; cursor: pointer; color: inherit; }
+th button::after { content: " \2195"; color: var(--muted); }
+th[aria-sort="ascending"] button::after { content: " \2191"; color: var(--fg); }
+th[aria-sort="descending"] button::after { content: " \2193"; color: var(--fg); }
+tbody tr:hover { background: #f8f8fb; }
+code { font-family: ui-monospace, "SFMono-Regular", Menlo, monospace; font-size: .92em; }
+.charts { display: flex; flex-wrap: wrap; gap: 1rem; }
+.charts figure { margin: 0; max-width: 100%; }
+svg.chart { max-width: 100%; height: auto; border: 1px solid var(--line); background: #fff; }
+pre { background: var(--head); padding: .75rem; overflow-x: auto; }
+"#;
+
+/// Sorts `table.sortable` by the clicked column: numeric columns by their
+/// `data-sort` values (missing figures always last), others by text.
+/// `#sort=<key>` / `#sort=-<key>` in the URL sorts on load.
+const SCRIPT: &str = r#"
+(function () {
+  "use strict";
+  function sortKey(row, index, numeric) {
+    var cell = row.cells[index];
+    if (!cell) { return null; }
+    if (!numeric) { return cell.textContent; }
+    var raw = cell.getAttribute("data-sort");
+    if (raw === null || raw === "") { return null; }
+    var value = parseFloat(raw);
+    return isNaN(value) ? null : value;
+  }
+  function sortTable(table, index, ascending) {
+    var head = table.tHead.rows[0].cells[index];
+    var numeric = head.getAttribute("data-type") === "num";
+    var body = table.tBodies[0];
+    var rows = Array.prototype.slice.call(body.rows);
+    rows.sort(function (a, b) {
+      var x = sortKey(a, index, numeric);
+      var y = sortKey(b, index, numeric);
+      if (x === null || y === null) { return (x === null) - (y === null); }
+      var order = numeric ? x - y : x.localeCompare(y, undefined, { numeric: true });
+      return ascending ? order : -order;
+    });
+    rows.forEach(function (row) { body.appendChild(row); });
+    Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th) {
+      th.removeAttribute("aria-sort");
+    });
+    head.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+  }
+  var tables = document.querySelectorAll("table.sortable");
+  Array.prototype.forEach.call(tables, function (table) {
+    Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th, index) {
+      var button = th.querySelector("button");
+      if (!button) { return; }
+      button.addEventListener("click", function () {
+        sortTable(table, index, th.getAttribute("aria-sort") !== "ascending");
+      });
+    });
+  });
+  var wanted = /^#sort=(-?)([a-z0-9_]+)$/.exec(window.location.hash);
+  var cells = document.getElementById("cell-table");
+  if (wanted && cells) {
+    Array.prototype.forEach.call(cells.tHead.rows[0].cells, function (th, index) {
+      if (th.getAttribute("data-key") === wanted[2]) { sortTable(cells, index, wanted[1] !== "-"); }
+    });
+  }
+})();
+"#;
+
+/// Renders the whole page.
+pub fn index_html(r: &Report) -> String {
+    let mut out = String::new();
+    let title = format!("mapamp report: {}", r.run.name);
+    let _ = write!(
+        out,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; base-uri 'none'; form-action 'none'\">\n\
+         <title>{}</title>\n<style>{CSS}</style>\n</head>\n<body>\n",
+        escape(&title)
+    );
+    let scenarios = by_scenario(r);
+    header(&mut out, r, &title);
+    nav(&mut out, r, &scenarios);
+    cell_table(&mut out, r);
+    for (i, (scenario, cells)) in scenarios.iter().enumerate() {
+        scenario_section(&mut out, i, scenario, cells);
+    }
+    lens_availability(&mut out, r);
+    if let Some(claims) = &r.claims {
+        claims_section(&mut out, claims);
+    }
+    let _ = write!(
+        out,
+        "<section id=\"profile\">\n<h2>Profile file</h2>\n<details><summary>{} (verbatim)</summary>\n<pre>{}</pre>\n</details>\n</section>\n",
+        escape(&r.run.profile),
+        escape(&r.run.profile_toml)
+    );
+    let _ = write!(out, "<script>{SCRIPT}</script>\n</body>\n</html>\n");
+    out
+}
+
+fn availability(a: &Availability) -> String {
+    if a.available {
+        format!(
+            "<span class=\"good\">available</span> ({})",
+            escape(&a.detail)
+        )
+    } else {
+        format!(
+            "<span class=\"bad\">unavailable</span>: {}",
+            escape(&a.detail)
+        )
+    }
+}
+
+fn header(out: &mut String, r: &Report, title: &str) {
+    let run = &r.run;
+    let m = &r.machine;
+    let t = &r.toolchain;
+    let paranoid = match m.perf_event_paranoid {
+        Some(p) => p.to_string(),
+        None => not_available("not readable"),
+    };
+    let crates = if t.crates.is_empty() {
+        "none recorded".to_string()
+    } else {
+        t.crates
+            .iter()
+            .map(|(name, version)| format!("{} {}", escape(name), escape(version)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let facts: [(&str, String); 11] = [
+        ("Profile", escape(&run.profile)),
+        ("Lenses asked for", escape(&run.lenses.join(", "))),
+        (
+            "Run",
+            format!(
+                "{} to {}",
+                escape(&run.started_at),
+                escape(&run.finished_at)
+            ),
+        ),
+        ("Command", format!("<code>{}</code>", escape(&run.command))),
+        (
+            "Machine",
+            format!(
+                "{}, {} logical CPUs, {} memory, kernel {}",
+                escape(&m.cpu_model),
+                m.cores,
+                escape(&bytes(m.memory_bytes)),
+                escape(&m.kernel)
+            ),
+        ),
+        ("Hardware counters (PMU)", availability(&m.pmu)),
+        ("perf_event_paranoid", escape(&paranoid)),
+        ("valgrind", availability(&m.valgrind)),
+        (
+            "Toolchain",
+            format!(
+                "{}, target {}, build profile {}",
+                escape(&t.rustc),
+                escape(&t.target),
+                escape(&t.build_profile)
+            ),
+        ),
+        ("Crates", crates),
+        (
+            "Written by",
+            format!(
+                "mapamp {}, report schema {}",
+                escape(&r.mapamp_version),
+                r.schema_version
+            ),
+        ),
+    ];
+    let _ = writeln!(
+        out,
+        "<header>\n<h1>{}</h1>\n<dl class=\"facts\">",
+        escape(title)
+    );
+    for (name, value) in facts {
+        let _ = writeln!(out, "<dt>{name}</dt><dd>{value}</dd>");
+    }
+    out.push_str("</dl>\n</header>\n");
+}
+
+fn nav(out: &mut String, r: &Report, scenarios: &[(&str, Vec<&CellReport>)]) {
+    out.push_str("<nav><ul>\n<li><a href=\"#cells\">Cells</a></li>\n");
+    for (i, (scenario, _)) in scenarios.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "<li><a href=\"#scenario-{i}\">Scenario {}</a></li>",
+            escape(scenario)
+        );
+    }
+    out.push_str("<li><a href=\"#lenses\">Lens availability</a></li>\n");
+    if r.claims.is_some() {
+        out.push_str("<li><a href=\"#claims\">Claims</a></li>\n");
+    }
+    out.push_str("<li><a href=\"#profile\">Profile file</a></li>\n</ul></nav>\n");
+}
+
+/// A link to a file of the report, or the path as text when it is not a
+/// safe relative link.
+fn file_link(label: &str, path: &str) -> String {
+    match relative_href(path) {
+        Some(href) => format!("<a href=\"{}\">{}</a>", escape(&href), escape(label)),
+        None => format!(
+            "{} <span class=\"muted\">(not linked: {})</span>",
+            escape(label),
+            escape(path)
+        ),
+    }
+}
+
+fn files_of(c: &CellReport) -> String {
+    let mut parts = Vec::new();
+    match &c.lenses.flamegraph {
+        Lens::Ok(fg) => parts.push(file_link("flame graph", &fg.svg)),
+        missing => parts.push(format!(
+            "<span class=\"muted\" title=\"{}\">{}</span>",
+            escape(missing.reason().unwrap_or_default()),
+            escape(&not_available("no flame graph"))
+        )),
+    }
+    if let Some(cg) = c.lenses.callgrind.ok() {
+        parts.push(file_link("callgrind", &cg.out_file));
+    }
+    parts.join("<br>")
+}
+
+fn cell_table(out: &mut String, r: &Report) {
+    let _ = writeln!(
+        out,
+        "<section id=\"cells\">\n<h2>Cells ({})</h2>\n<p class=\"muted\">Click a column header to sort; missing figures sort last.</p>\n<div class=\"table-wrap\"><table class=\"sortable\" id=\"cell-table\">\n<thead><tr>",
+        r.cells.len()
+    );
+    for col in &COLUMNS {
+        let _ = write!(
+            out,
+            "<th scope=\"col\" data-key=\"{}\" data-type=\"{}\" title=\"{}\"><button type=\"button\">{}</button></th>",
+            col.key,
+            if col.numeric { "num" } else { "text" },
+            escape(col.help),
+            escape(col.header)
+        );
+    }
+    out.push_str("<th scope=\"col\">files</th></tr></thead>\n<tbody>\n");
+    for (i, c) in r.cells.iter().enumerate() {
+        let _ = write!(out, "<tr id=\"cell-{i}\">");
+        for (col, f) in COLUMNS.iter().zip(cell_figures(c)) {
+            let title = match &f.why {
+                Some(why) => format!(" title=\"{}\"", escape(why)),
+                None => String::new(),
+            };
+            if col.numeric {
+                let sort = f.sort.map(|v| v.to_string()).unwrap_or_default();
+                let _ = write!(
+                    out,
+                    "<td class=\"num\" data-sort=\"{sort}\"{title}>{}</td>",
+                    escape(&f.text)
+                );
+            } else if col.key == "id" {
+                let _ = write!(out, "<td{title}><code>{}</code></td>", escape(&f.text));
+            } else {
+                let _ = write!(out, "<td{title}>{}</td>", escape(&f.text));
+            }
+        }
+        let _ = writeln!(out, "<td>{}</td></tr>", files_of(c));
+    }
+    out.push_str("</tbody>\n</table></div>\n</section>\n");
+}
+
+fn scenario_section(out: &mut String, index: usize, scenario: &str, cells: &[&CellReport]) {
+    let _ = writeln!(
+        out,
+        "<section id=\"scenario-{index}\">\n<h2>Scenario {} ({} {})</h2>",
+        escape(scenario),
+        cells.len(),
+        if cells.len() == 1 { "cell" } else { "cells" }
+    );
+    let notes = scenario_notes(cells);
+    if !notes.is_empty() {
+        out.push_str("<ul class=\"notes\">\n");
+        for n in notes {
+            let _ = writeln!(out, "<li>{}</li>", escape(&n));
+        }
+        out.push_str("</ul>\n");
+    }
+    out.push_str("<div class=\"charts\">\n");
+    for chart in scenario_charts(index, scenario, cells) {
+        match chart {
+            Chart::Svg(svg) => {
+                let _ = writeln!(out, "<figure>{svg}</figure>");
+            }
+            Chart::NoData(why) => {
+                let _ = writeln!(out, "<p class=\"nodata\">No chart: {}</p>", escape(&why));
+            }
+        }
+    }
+    out.push_str("</div>\n</section>\n");
+}
+
+fn lens_availability(out: &mut String, r: &Report) {
+    out.push_str("<section id=\"lenses\">\n<h2>Lens availability</h2>\n");
+    let gaps = lens_gaps(r);
+    if gaps.is_empty() {
+        out.push_str("<p>Every lens gave figures for every cell.</p>\n</section>\n");
+        return;
+    }
+    out.push_str("<ul>\n");
+    let total = r.cells.len();
+    for g in &gaps {
+        let _ = writeln!(out, "<li>{}: {}\n<ul>", g.status, escape(&g.reason));
+        for e in &g.entries {
+            let cells = if e.all_cells {
+                format!("in all {total} cells")
+            } else {
+                let ids: Vec<String> = e
+                    .cells
+                    .iter()
+                    .map(|id| format!("<code>{}</code>", escape(id)))
+                    .collect();
+                format!(
+                    "<details><summary>in {} of {total} cells</summary>{}</details>",
+                    e.cells.len(),
+                    ids.join(", ")
+                )
+            };
+            let _ = writeln!(
+                out,
+                "<li><strong>{}</strong> {cells}</li>",
+                escape(&e.lenses.join(", "))
+            );
+        }
+        out.push_str("</ul></li>\n");
+    }
+    out.push_str("</ul>\n</section>\n");
+}
+
+fn claims_section(out: &mut String, claims: &ClaimsReport) {
+    out.push_str("<section id=\"claims\">\n<h2>Claims</h2>\n");
+    if claims.claims.is_empty() {
+        out.push_str("<p>No claim was evaluated.</p>\n</section>\n");
+        return;
+    }
+    out.push_str(
+        "<div class=\"table-wrap\"><table id=\"claims-table\">\n<thead><tr><th scope=\"col\">claim</th><th scope=\"col\">verdict</th><th scope=\"col\">figures</th><th scope=\"col\">reason</th></tr></thead>\n<tbody>\n",
+    );
+    for c in &claims.claims {
+        let class = match c.verdict {
+            Verdict::Holds => "good",
+            Verdict::DoesNotHold => "bad",
+            Verdict::NotTestableHere => "muted",
+        };
+        let figures = if c.figures.is_empty() {
+            escape(&not_available("no figures"))
+        } else {
+            let items: Vec<String> = c
+                .figures
+                .iter()
+                .map(|f| {
+                    format!(
+                        "<li>{}: {} <span class=\"muted\">({})</span></li>",
+                        escape(&f.name),
+                        escape(&f.value),
+                        escape(&f.source)
+                    )
+                })
+                .collect();
+            format!("<ul>{}</ul>", items.join(""))
+        };
+        let _ = writeln!(
+            out,
+            "<tr><td>{} <code>{}</code></td><td class=\"{class}\">{}</td><td>{figures}</td><td>{}</td></tr>",
+            escape(&c.claim),
+            escape(&c.id),
+            verdict_text(c.verdict),
+            escape(&c.reason)
+        );
+    }
+    out.push_str("</tbody>\n</table></div>\n</section>\n");
+}

@@ -1,0 +1,71 @@
+//! Notes printed under a scenario's table: what a reader must know to read
+//! its figures right, and that does not fit in a table cell.
+//!
+//! - accounting that is derived rather than counted (Swiss tables);
+//! - isolation targets set below 95%, with the scenario's reason;
+//! - flame graphs with too few samples to be read;
+//! - timings whose confidence interval is missing or malformed.
+//!
+//! Notes are plain text; each rendering escapes them.
+
+use super::format::{integer, percent};
+use super::rows::confidence_interval;
+use super::schema::CellReport;
+use crate::accounting::Exactness;
+
+/// The notes for one scenario's cells, in a stable order.
+pub fn scenario_notes(cells: &[&CellReport]) -> Vec<String> {
+    let mut notes = Vec::new();
+    let mut derived: Vec<&str> = Vec::new();
+    for c in cells {
+        if let Some(acc) = c.lenses.accounting.ok() {
+            if acc.exactness == Exactness::Derived && !derived.contains(&c.axes.variant.as_str()) {
+                derived.push(&c.axes.variant);
+            }
+        }
+    }
+    if !derived.is_empty() {
+        notes.push(format!(
+            "Accounting of {} is derived from what is observable (capacity changes, layout formulas), not counted store by store; its WA is marked (derived).",
+            derived.join(", ")
+        ));
+    }
+    for c in cells {
+        let Some(acc) = c.lenses.accounting.ok() else {
+            continue;
+        };
+        if let Some(iso) = &acc.isolation {
+            if let Some(reason) = &iso.reason {
+                notes.push(format!(
+                    "{}: isolation target {} for {}: {reason}",
+                    c.id,
+                    percent(iso.target),
+                    iso.path
+                ));
+            }
+        }
+    }
+    for c in cells {
+        if let Some(fg) = c.lenses.flamegraph.ok() {
+            if fg.too_few_samples {
+                notes.push(format!(
+                    "{}: flame graph has {} samples, fewer than the {} needed for a readable profile.",
+                    c.id,
+                    integer(fg.samples),
+                    integer(fg.min_samples)
+                ));
+            }
+        }
+    }
+    for c in cells {
+        if let Some(t) = c.lenses.time.ok() {
+            if confidence_interval(t).is_none() {
+                notes.push(format!(
+                    "{}: the time lens gave no usable 95% confidence interval.",
+                    c.id
+                ));
+            }
+        }
+    }
+    notes
+}

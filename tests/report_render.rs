@@ -1,0 +1,271 @@
+//! Behaviour tests of the report renderings (`summary.md`, `index.html`):
+//! golden files for a hand-written fixture, and the safety properties the
+//! page must keep whatever the report says.
+//!
+//! Golden files live in `tests/data/golden/`. After an intended change to
+//! the renderings, rewrite them and review the diff:
+//!
+//! ```text
+//! MAPAMP_BLESS=1 cargo test --test report_render
+//! git diff tests/data/golden/
+//! ```
+//!
+//! The headless-browser check renders the fixture into
+//! `target/report-fixture/` (an ignored test, with placeholder files for the
+//! flame graphs and callgrind outputs it links) and loads it in Chromium:
+//!
+//! ```text
+//! cargo test --test report_render -- --ignored render_fixture_for_browser_check
+//! scripts/check-html.py target/report-fixture
+//! ```
+
+use mapamp::report::escaping::relative_href;
+use mapamp::report::html::index_html;
+use mapamp::report::markdown::summary_md;
+use mapamp::report::schema::{Report, SCHEMA_VERSION};
+use mapamp::report::write_renderings;
+use std::path::{Path, PathBuf};
+
+fn data(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(rel)
+}
+
+fn fixture() -> Report {
+    let text = std::fs::read_to_string(data("report_fixture.json")).expect("fixture readable");
+    let r: Report = serde_json::from_str(&text).expect("fixture matches the schema");
+    assert_eq!(r.schema_version, SCHEMA_VERSION);
+    r
+}
+
+/// Compares `actual` with the golden file, or rewrites it under `MAPAMP_BLESS=1`.
+fn golden(name: &str, actual: &str) {
+    let path = data(&format!("golden/{name}"));
+    if std::env::var_os("MAPAMP_BLESS").is_some_and(|v| v == "1") {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e}; run with MAPAMP_BLESS=1 to create it",
+            path.display()
+        )
+    });
+    if expected != actual {
+        let line = expected
+            .lines()
+            .zip(actual.lines())
+            .position(|(a, b)| a != b)
+            .unwrap_or(expected.lines().count().min(actual.lines().count()));
+        panic!(
+            "{name} differs from {} at line {}:\n  golden: {:?}\n  actual: {:?}\nrun with MAPAMP_BLESS=1 to accept the change, then review the diff",
+            path.display(),
+            line + 1,
+            expected.lines().nth(line).unwrap_or("<end>"),
+            actual.lines().nth(line).unwrap_or("<end>")
+        );
+    }
+}
+
+#[test]
+fn fixture_round_trips_through_the_schema() {
+    let r = fixture();
+    let again: Report = serde_json::from_str(&serde_json::to_string(&r).unwrap()).unwrap();
+    assert_eq!(r, again);
+    assert!(r.cells.len() >= 8, "several scenarios and variants");
+    assert!(r.claims.is_some());
+}
+
+#[test]
+fn summary_md_matches_golden() {
+    golden("summary.md", &summary_md(&fixture()));
+}
+
+#[test]
+fn index_html_matches_golden() {
+    golden("index.html", &index_html(&fixture()));
+}
+
+#[test]
+fn renderings_are_deterministic() {
+    let r = fixture();
+    assert_eq!(summary_md(&r), summary_md(&r.clone()));
+    assert_eq!(index_html(&r), index_html(&r.clone()));
+}
+
+#[test]
+fn html_prints_no_markup_from_data() {
+    let html = index_html(&fixture());
+    // Our one script element; every `<script` from the fixture is escaped.
+    assert_eq!(html.matches("<script").count(), 1, "only the sort script");
+    assert!(html.contains("&lt;script&gt;alert(&quot;pwn&quot;)&lt;/script&gt;"));
+    assert!(html.contains("&lt;/pre&gt;&lt;script&gt;alert(&#39;toml&#39;)"));
+    assert!(html.contains("7 of 9 &lt;b&gt;bold&lt;/b&gt; &amp; more"));
+    assert!(!html.contains("<b>bold"));
+    // Unsafe paths are printed as text, never linked.
+    for bad in ["javascript:", "../../outside.svg", "/etc/passwd"] {
+        assert!(
+            !html.contains(&format!("href=\"{bad}")),
+            "{bad} became a link"
+        );
+    }
+    assert!(html.contains("(not linked: javascript:alert(document.cookie))"));
+    // A reason printed inside an attribute cannot close it.
+    assert!(html.contains(
+        "title=\"pprof sampling failed for cell ../../etc/passwd&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"
+    ));
+    assert!(!html.contains("<img"));
+    // No network resources.
+    for net in ["http://", "https://", "src=\""] {
+        let allowed = "http://www.w3.org/2000/svg";
+        assert!(
+            !html.replace(allowed, "").contains(net),
+            "page references {net}"
+        );
+    }
+}
+
+/// Ids and axes are plain strings in the schema: a hand-edited report can
+/// put anything there, and every place that prints them must escape it.
+#[test]
+fn hostile_ids_and_axes_are_escaped_everywhere() {
+    let mut r = fixture();
+    for c in r.cells.iter_mut().take(3) {
+        c.id = format!("{}\"><script>alert(1)</script>|x", c.id);
+        c.axes.variant = "<svg onload=alert(1)>|v".to_string();
+        c.axes.config = "'&amp;'\n| --- |".to_string();
+        c.axes.scenario = "</table><script>s</script>".to_string();
+    }
+    r.run.name = "</title><script>n</script>".to_string();
+    let html = index_html(&r);
+    assert_eq!(html.matches("<script").count(), 1, "only the sort script");
+    assert!(!html.contains("<svg onload"));
+    assert_eq!(
+        html.matches("<table").count(),
+        html.matches("</table>").count()
+    );
+    assert_eq!(
+        html.matches("<title").count(),
+        html.matches("</title>").count()
+    );
+    let md = summary_md(&r);
+    let unescaped = |line: &str, wanted: char| {
+        line.char_indices()
+            .filter(|&(i, c)| c == wanted && (i == 0 || &line[i - 1..i] != "\\"))
+            .count()
+    };
+    assert_eq!(unescaped(&md, '<'), 0, "an unescaped < in the summary");
+    // Every table row keeps its column count (15 columns per scenario table,
+    // 4 in the claims table): data cannot add a `|` or a line.
+    for line in md.lines().filter(|l| l.starts_with('|')) {
+        let pipes = unescaped(line, '|');
+        assert!(pipes == 16 || pipes == 5, "{pipes} columns + 1 in {line}");
+    }
+    let hostile_rows = md
+        .lines()
+        .filter(|l| l.starts_with('|') && l.contains("\\<script\\>alert(1)"))
+        .count();
+    assert_eq!(hostile_rows, 3);
+}
+
+#[test]
+fn every_href_is_an_anchor_or_a_safe_relative_path() {
+    let html = index_html(&fixture());
+    let mut links = 0;
+    for (i, _) in html.match_indices("href=\"") {
+        let rest = &html[i + 6..];
+        let href = &rest[..rest.find('"').unwrap()];
+        if let Some(anchor) = href.strip_prefix('#') {
+            assert!(
+                html.contains(&format!("id=\"{anchor}\"")),
+                "dangling #{anchor}"
+            );
+            continue;
+        }
+        links += 1;
+        assert_eq!(relative_href(href).as_deref(), Some(href), "{href}");
+    }
+    assert!(links >= 10, "flame graph and callgrind links: {links}");
+}
+
+#[test]
+fn summary_never_prints_zero_for_unmeasured_figures() {
+    let md = summary_md(&fixture());
+    let locate = md
+        .lines()
+        .find(|l| l.starts_with("| locate/"))
+        .expect("locate row");
+    assert!(locate.contains("n/a (accounting skipped)"), "{locate}");
+    assert!(locate.contains("n/a (latency skipped)"), "{locate}");
+    assert!(
+        locate.contains("n/a (counters unavailable, callgrind skipped)"),
+        "{locate}"
+    );
+    // The identical no-PMU reason prints once in the availability section.
+    let section = &md[md.find("## Lens availability").unwrap()..];
+    let reason = "no hardware PMU: perf_event_open";
+    assert_eq!(section.matches(reason).count(), 1, "{section}");
+    // Hostile text cannot open a tag or a new column.
+    assert!(!md.contains("<script>"));
+}
+
+#[test]
+fn write_renderings_writes_both_files_atomically() {
+    let dir = std::env::temp_dir().join(format!("mapamp-render-{}", std::process::id()));
+    let r = fixture();
+    write_renderings(&dir, &r).unwrap();
+    assert_eq!(
+        std::fs::read_to_string(dir.join("summary.md")).unwrap(),
+        summary_md(&r)
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.join("index.html")).unwrap(),
+        index_html(&r)
+    );
+    let mut names: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["index.html", "summary.md"]);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Renders the fixture into `target/report-fixture/` for
+/// `scripts/check-html.py`, with small placeholder files where the report
+/// links a flame graph or a callgrind output (they stand for files, not
+/// for measurements).
+#[test]
+#[ignore = "writes target/report-fixture for scripts/check-html.py"]
+fn render_fixture_for_browser_check() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/report-fixture");
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+    let r = fixture();
+    mapamp::fsutil::write_json_atomic(&dir.join("report.json"), &r).unwrap();
+    write_renderings(&dir, &r).unwrap();
+    for c in &r.cells {
+        let mut files = Vec::new();
+        if let Some(fg) = c.lenses.flamegraph.ok() {
+            files.push((fg.svg.as_str(), "svg"));
+        }
+        if let Some(cg) = c.lenses.callgrind.ok() {
+            files.push((cg.out_file.as_str(), "callgrind"));
+        }
+        for (path, kind) in files {
+            // Only paths the page links (safe relative ones) get a file.
+            if relative_href(path).is_none() {
+                continue;
+            }
+            let body = match kind {
+                "svg" => "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"200\" height=\"20\"><text x=\"4\" y=\"14\">placeholder flame graph</text></svg>\n".to_string(),
+                _ => "# callgrind format\nversion: 1\ncreator: placeholder\nevents: Ir\n".to_string(),
+            };
+            mapamp::fsutil::write_atomic(&dir.join(path), body.as_bytes()).unwrap();
+        }
+    }
+    eprintln!("rendered into {}", dir.display());
+}
