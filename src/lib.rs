@@ -14,6 +14,8 @@
 //! mapamp inspect --variant gomap --workload churn --n 100000 --json
 //! # how evenly (and how fast) a hash + index method spreads keys over buckets
 //! mapamp locate --hash fnv1a --index modulo --keys strings --n 1000000 --buckets 1024
+//! # two runs, or two configurations of one run, cell by cell (see `compare`)
+//! mapamp compare 'reports/smoke#config=go-default' 'reports/smoke#config=presized'
 //! ```
 #![deny(missing_docs)]
 #![deny(unsafe_op_in_unsafe_fn)]
@@ -21,6 +23,7 @@
 pub mod accounting;
 pub mod alloc_count;
 pub mod cell;
+pub mod compare;
 pub mod fsutil;
 pub mod gomap;
 pub mod hash;

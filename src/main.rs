@@ -2,6 +2,7 @@
 
 use clap::{Parser, Subcommand};
 use mapamp::alloc_count::CountingAllocator;
+use mapamp::compare::{self, CompareOptions, OptionArgs};
 use mapamp::gomap::{EvacuateBatch, Knobs};
 use mapamp::inspect::{self, InspectConfig, Workload};
 use mapamp::locate::{self, LocateArgs};
@@ -31,6 +32,8 @@ enum Command {
     Inspect(InspectArgs),
     /// Hash keys into buckets: spread (entropy, chains, chi-squared) and ns per locate.
     Locate(LocateArgs),
+    /// Compare two reports (or two configurations/variants of one) cell by cell; exit 1 on a regression beyond --fail-on-regression, 2 if they cannot be compared.
+    Compare(CompareArgs),
     /// List the variants and tuning knobs.
     Variants,
     /// Regenerate a published table from the model.
@@ -123,9 +126,39 @@ struct InspectArgs {
     json: bool,
 }
 
+#[derive(clap::Args)]
+struct CompareArgs {
+    /// Baseline: a report folder, or `<dir>#config=<name>` / `<dir>#variant=<name>`.
+    a: String,
+    /// Candidate, in the same forms; deltas are B − A.
+    b: String,
+    /// Output folder [default: reports/compare-<a>-vs-<b>].
+    #[arg(long)]
+    out: Option<std::path::PathBuf>,
+    /// Exit 1 if a `worse` verdict changes its metric by more than this many percent.
+    #[arg(long, value_name = "PERCENT")]
+    fail_on_regression: Option<f64>,
+    /// Metrics to compare, comma-separated [default: all].
+    #[arg(long, value_delimiter = ',', value_name = "LIST")]
+    metric: Vec<String>,
+    /// Practical significance for time: the median must change by more than this many percent.
+    #[arg(long, default_value_t = 2.0, value_name = "PERCENT")]
+    time_threshold: f64,
+    /// Significance level of the Mann–Whitney U test on time samples.
+    #[arg(long, default_value_t = 0.01)]
+    alpha: f64,
+    /// p99 latency must change by more than this many percent.
+    #[arg(long, default_value_t = 10.0, value_name = "PERCENT")]
+    latency_threshold: f64,
+    /// Hardware counters (perf-hw) must change by more than this many percent.
+    #[arg(long, default_value_t = 10.0, value_name = "PERCENT")]
+    counter_threshold: f64,
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Compare(a) => return run_compare(a),
         Command::Inspect(a) => run_inspect(a),
         Command::Locate(a) => run_locate(a),
         Command::Variants => {
@@ -205,4 +238,31 @@ fn run_locate(a: LocateArgs) -> Result<(), String> {
         print!("{}", locate::render_text(&r));
     }
     Ok(())
+}
+
+/// Exit codes: 0 compared, 1 regression beyond `--fail-on-regression`, 2 could not compare.
+fn run_compare(a: CompareArgs) -> ExitCode {
+    let result = CompareOptions::from_args(&OptionArgs {
+        metrics: a.metric,
+        alpha: a.alpha,
+        time_threshold_pct: a.time_threshold,
+        latency_threshold_pct: a.latency_threshold,
+        counter_threshold_pct: a.counter_threshold,
+        fail_on_regression_pct: a.fail_on_regression,
+    })
+    .and_then(|opts| compare::compare(&a.a, &a.b, &opts))
+    .and_then(|cmp| {
+        let out = a.out.unwrap_or_else(|| cmp.default_out_dir());
+        compare::write_outputs(&cmp, &out)?;
+        print!("{}", compare::render_text::render(&cmp.report, &out));
+        Ok(cmp.gate_failed())
+    });
+    match result {
+        Ok(false) => ExitCode::SUCCESS,
+        Ok(true) => ExitCode::from(1),
+        Err(e) => {
+            eprintln!("mapamp: {e}");
+            ExitCode::from(2)
+        }
+    }
 }

@@ -1,0 +1,528 @@
+//! The metrics `compare` knows, where each is read from in a cell's report,
+//! and the rule that turns two figures into a verdict. Lower is better for
+//! every metric.
+//!
+//! | metric | read from | rule |
+//! |---|---|---|
+//! | `ns_per_op` | `lenses.time` | Mann–Whitney U on `samples_ns_per_op` at α, and median change beyond the practical threshold; without samples, non-overlapping 95% CIs and the practical threshold |
+//! | `p99_ns` | `lenses.latency` | relative change beyond the latency threshold |
+//! | `ir_per_op` | `lenses.callgrind` | exact |
+//! | `cache_misses` | per op: `counters.cache_misses` (`perf-hw`) or `callgrind.cache_misses` (`callgrind-sim`) | same source on both sides or `incomparable`; `callgrind-sim` exact, `perf-hw` relative change beyond the counter threshold |
+//! | `write_amplification`, `bytes_per_op`, `bytes.<path>` | `lenses.accounting` | exact |
+//! | `allocations` | `accounting.heap_allocations` when both sides have it, else `model_allocations` | exact |
+//!
+//! "Exact" means any difference decides, up to float rounding
+//! ([`Thresholds::exact_rel_tolerance`]) for figures stored as floats.
+//! A lens that did not run on a side gives `unavailable` with its reason.
+
+use super::schema::{MetricRow, Rule, Thresholds, Verdict};
+use super::stats;
+use crate::accounting::CopyPath;
+use crate::report::schema::{CellReport, Counter, Lens};
+
+/// A metric of a matched cell.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Metric {
+    /// Median wall-clock ns per operation.
+    NsPerOp,
+    /// 99th percentile of single-operation latency.
+    P99Ns,
+    /// callgrind instructions per operation.
+    IrPerOp,
+    /// Last-level data cache misses per operation.
+    CacheMisses,
+    /// Bytes written / payload bytes.
+    WriteAmplification,
+    /// Bytes written per operation.
+    BytesPerOp,
+    /// Bytes written along one copy path.
+    Bytes(CopyPath),
+    /// Allocations in the measured region.
+    Allocations,
+}
+
+impl Metric {
+    /// Every metric, in report order.
+    pub fn all() -> Vec<Metric> {
+        let mut v = vec![
+            Metric::NsPerOp,
+            Metric::P99Ns,
+            Metric::IrPerOp,
+            Metric::CacheMisses,
+            Metric::WriteAmplification,
+            Metric::BytesPerOp,
+        ];
+        v.extend(CopyPath::ALL.map(Metric::Bytes));
+        v.push(Metric::Allocations);
+        v
+    }
+
+    /// The name used on the command line, in JSON and in reports.
+    pub fn name(self) -> String {
+        match self {
+            Metric::NsPerOp => "ns_per_op".into(),
+            Metric::P99Ns => "p99_ns".into(),
+            Metric::IrPerOp => "ir_per_op".into(),
+            Metric::CacheMisses => "cache_misses".into(),
+            Metric::WriteAmplification => "write_amplification".into(),
+            Metric::BytesPerOp => "bytes_per_op".into(),
+            Metric::Bytes(p) => format!("bytes.{}", p.name()),
+            Metric::Allocations => "allocations".into(),
+        }
+    }
+
+    /// Parses a name; an unknown one is an error listing the valid names.
+    pub fn parse(s: &str) -> Result<Metric, String> {
+        Metric::all()
+            .into_iter()
+            .find(|m| m.name() == s)
+            .ok_or_else(|| {
+                let names: Vec<String> = Metric::all().into_iter().map(Metric::name).collect();
+                format!("unknown metric `{s}`; valid metrics: {}", names.join(", "))
+            })
+    }
+
+    /// Unit of the metric's figures.
+    pub fn unit(self) -> &'static str {
+        match self {
+            Metric::NsPerOp | Metric::P99Ns => "ns",
+            Metric::IrPerOp => "instructions/op",
+            Metric::CacheMisses => "misses/op",
+            Metric::WriteAmplification => "ratio",
+            Metric::BytesPerOp => "bytes/op",
+            Metric::Bytes(_) => "bytes",
+            Metric::Allocations => "allocations",
+        }
+    }
+
+    /// Compares one metric of a matched pair.
+    pub fn row(self, a: &CellReport, b: &CellReport, th: &Thresholds) -> MetricRow {
+        let row = match self {
+            Metric::NsPerOp => time_row(a, b, th),
+            Metric::P99Ns => lens_pair("latency", &a.lenses.latency, &b.lenses.latency)
+                .map(|(x, y)| Figures::plain(x.p99_ns, y.p99_ns).ratio_rule(th.latency_ratio)),
+            Metric::IrPerOp => lens_pair("callgrind", &a.lenses.callgrind, &b.lenses.callgrind)
+                .map(|(x, y)| Figures::plain(x.ir_per_op, y.ir_per_op).exact(th)),
+            Metric::CacheMisses => cache_miss_row(a, b, th),
+            Metric::WriteAmplification => {
+                lens_pair("accounting", &a.lenses.accounting, &b.lenses.accounting).and_then(
+                    |(x, y)| match (x.write_amplification, y.write_amplification) {
+                        (Some(wa), Some(wb)) => Ok(Figures::plain(wa, wb)
+                            .source(accounting_source(x, y))
+                            .exact(th)),
+                        (wa, wb) => Err(Unavailable(no_payload_reason(wa, wb))),
+                    },
+                )
+            }
+            Metric::BytesPerOp => {
+                lens_pair("accounting", &a.lenses.accounting, &b.lenses.accounting).map(|(x, y)| {
+                    Figures::plain(x.bytes_per_op, y.bytes_per_op)
+                        .source(accounting_source(x, y))
+                        .exact(th)
+                })
+            }
+            Metric::Bytes(p) => lens_pair("accounting", &a.lenses.accounting, &b.lenses.accounting)
+                .map(|(x, y)| {
+                    Figures::plain(x.bytes_written.get(p) as f64, y.bytes_written.get(p) as f64)
+                        .source(accounting_source(x, y))
+                        .exact(th)
+                }),
+            Metric::Allocations => {
+                lens_pair("accounting", &a.lenses.accounting, &b.lenses.accounting).map(|(x, y)| {
+                    match (x.heap_allocations, y.heap_allocations) {
+                        (Some(ha), Some(hb)) => {
+                            Figures::plain(ha as f64, hb as f64).source(Some("heap".into()))
+                        }
+                        _ => Figures::plain(x.model_allocations as f64, y.model_allocations as f64)
+                            .source(Some("model".into())),
+                    }
+                    .exact(th)
+                })
+            }
+        };
+        let mut row = row.unwrap_or_else(|e| e.row());
+        row.metric = self.name();
+        row.unit = self.unit().into();
+        row
+    }
+}
+
+/// Why a row has no verdict: `unavailable` or `incomparable`, with the reason.
+enum NoVerdict {
+    Unavailable(String),
+    Incomparable(String),
+}
+use NoVerdict::{Incomparable, Unavailable};
+
+impl NoVerdict {
+    fn row(self) -> MetricRow {
+        let (verdict, reason) = match self {
+            Unavailable(r) => (Verdict::Unavailable, r),
+            Incomparable(r) => (Verdict::Incomparable, r),
+        };
+        MetricRow {
+            metric: String::new(),
+            unit: String::new(),
+            a: None,
+            b: None,
+            delta: None,
+            ratio: None,
+            change: None,
+            verdict,
+            rule: Rule::None,
+            source: None,
+            p_value: None,
+            reason: Some(reason),
+        }
+    }
+}
+
+/// Both sides' figures of a lens, or why a side has none.
+fn lens_pair<'c, T>(
+    name: &str,
+    a: &'c Lens<T>,
+    b: &'c Lens<T>,
+) -> Result<(&'c T, &'c T), NoVerdict> {
+    match (a.ok(), b.ok()) {
+        (Some(x), Some(y)) => Ok((x, y)),
+        _ => {
+            let mut why = Vec::new();
+            for (side, lens) in [("A", a), ("B", b)] {
+                if let Some(r) = lens_reason(lens) {
+                    why.push(format!("{side}: {name} lens {r}"));
+                }
+            }
+            Err(Unavailable(why.join("; ")))
+        }
+    }
+}
+
+fn lens_reason<T>(lens: &Lens<T>) -> Option<String> {
+    match lens {
+        Lens::Ok(_) => None,
+        Lens::Unavailable { unavailable } => Some(format!("unavailable: {unavailable}")),
+        Lens::Skipped { skipped } => Some(format!("skipped: {skipped}")),
+    }
+}
+
+fn no_payload_reason(a: Option<f64>, b: Option<f64>) -> String {
+    let sides: Vec<&str> = [("A", a), ("B", b)]
+        .iter()
+        .filter(|(_, w)| w.is_none())
+        .map(|(s, _)| *s)
+        .collect();
+    format!(
+        "{}: the measured region writes no payload, so write amplification is undefined",
+        sides.join(" and ")
+    )
+}
+
+/// The accounting source, worth showing only when a side's bytes are
+/// derived rather than counted (Swiss tables).
+fn accounting_source(
+    a: &crate::report::schema::AccountingFigures,
+    b: &crate::report::schema::AccountingFigures,
+) -> Option<String> {
+    use crate::accounting::Exactness;
+    let name = |e| match e {
+        Exactness::Exact => "model-accounting",
+        Exactness::Derived => "derived-accounting",
+    };
+    match (a.exactness, b.exactness) {
+        (Exactness::Exact, Exactness::Exact) => None,
+        (x, y) if x == y => Some(name(x).to_string()),
+        (x, y) => Some(format!("A {}, B {}", name(x), name(y))),
+    }
+}
+
+/// Two figures on their way to a row.
+struct Figures {
+    a: f64,
+    b: f64,
+    source: Option<String>,
+}
+
+impl Figures {
+    fn plain(a: f64, b: f64) -> Figures {
+        Figures { a, b, source: None }
+    }
+
+    fn source(mut self, s: Option<String>) -> Figures {
+        self.source = s;
+        self
+    }
+
+    fn change(&self) -> Option<f64> {
+        relative_change(self.a, self.b)
+    }
+
+    fn row(self, verdict: Verdict, rule: Rule) -> MetricRow {
+        let change = self.change();
+        MetricRow {
+            metric: String::new(),
+            unit: String::new(),
+            a: Some(self.a),
+            b: Some(self.b),
+            delta: Some(self.b - self.a),
+            ratio: if self.a != 0.0 {
+                Some(self.b / self.a)
+            } else if self.b == 0.0 {
+                Some(1.0)
+            } else {
+                None
+            },
+            change,
+            verdict,
+            rule,
+            source: self.source,
+            p_value: None,
+            reason: None,
+        }
+    }
+
+    /// Exact figures: any difference beyond float rounding decides.
+    fn exact(self, th: &Thresholds) -> MetricRow {
+        let scale = self.a.abs().max(self.b.abs());
+        let verdict = if (self.b - self.a).abs() <= th.exact_rel_tolerance * scale {
+            Verdict::Same
+        } else {
+            direction(self.b - self.a)
+        };
+        self.row(verdict, Rule::Exact)
+    }
+
+    /// One noisy figure per side: the relative change must exceed `threshold`.
+    fn ratio_rule(self, threshold: f64) -> MetricRow {
+        let verdict = if beyond(self.change(), self.b - self.a, threshold) {
+            direction(self.b - self.a)
+        } else {
+            Verdict::Same
+        };
+        self.row(verdict, Rule::RatioThreshold)
+    }
+}
+
+/// (B − A) / A, `None` when A is 0 (0 when both are).
+pub fn relative_change(a: f64, b: f64) -> Option<f64> {
+    if a != 0.0 {
+        Some((b - a) / a.abs())
+    } else if b == 0.0 {
+        Some(0.0)
+    } else {
+        None
+    }
+}
+
+/// Whether a relative change is beyond `threshold`; an unbounded change
+/// (from 0) is beyond any threshold.
+fn beyond(change: Option<f64>, delta: f64, threshold: f64) -> bool {
+    match change {
+        Some(c) => c.abs() > threshold,
+        None => delta != 0.0,
+    }
+}
+
+fn direction(delta: f64) -> Verdict {
+    if delta < 0.0 {
+        Verdict::Better
+    } else {
+        Verdict::Worse
+    }
+}
+
+/// `ns_per_op`: rank test on the samples when both sides have them, else
+/// non-overlapping CIs; either way the median must move beyond the
+/// practical threshold.
+fn time_row(a: &CellReport, b: &CellReport, th: &Thresholds) -> Result<MetricRow, NoVerdict> {
+    let (x, y) = lens_pair("time", &a.lenses.time, &b.lenses.time)?;
+    let figures = Figures::plain(x.ns_per_op, y.ns_per_op);
+    let practical = beyond(
+        figures.change(),
+        y.ns_per_op - x.ns_per_op,
+        th.time_practical,
+    );
+    let delta = y.ns_per_op - x.ns_per_op;
+    if let Some(t) = stats::mann_whitney_u(&x.samples_ns_per_op, &y.samples_ns_per_op) {
+        let verdict = if t.p_value < th.alpha && practical {
+            direction(delta)
+        } else {
+            Verdict::Same
+        };
+        let mut row = figures.row(verdict, Rule::MannWhitney);
+        row.p_value = Some(t.p_value);
+        return Ok(row);
+    }
+    let missing: Vec<&str> = [("A", x), ("B", y)]
+        .iter()
+        .filter(|(_, f)| f.samples_ns_per_op.is_empty())
+        .map(|(s, _)| *s)
+        .collect();
+    let apart = y.ci_high < x.ci_low || y.ci_low > x.ci_high;
+    let verdict = if apart && practical {
+        direction(delta)
+    } else {
+        Verdict::Same
+    };
+    let mut row = figures.row(verdict, Rule::CiOverlap);
+    row.reason = Some(format!(
+        "{} has no samples: compared 95% CIs [{}, {}] and [{}, {}] ({})",
+        missing.join(" and "),
+        x.ci_low,
+        x.ci_high,
+        y.ci_low,
+        y.ci_high,
+        if apart { "disjoint" } else { "overlapping" }
+    ));
+    Ok(row)
+}
+
+/// A side's cache-miss figures per op, by source.
+fn cache_misses_by_source(c: &CellReport) -> (Vec<(String, f64)>, Vec<String>) {
+    let mut found = Vec::new();
+    let mut why = Vec::new();
+    match &c.lenses.counters {
+        Lens::Ok(map) => {
+            let counter = ["cache_misses", "cache-misses"]
+                .iter()
+                .find_map(|k| map.get(*k));
+            match counter {
+                Some(Counter::Value { source, per_op, .. }) => {
+                    found.push((source.clone(), *per_op));
+                }
+                Some(Counter::Unavailable { unavailable }) => {
+                    why.push(format!("counter cache_misses unavailable: {unavailable}"));
+                }
+                None => why.push("counters lens has no cache_misses counter".into()),
+            }
+        }
+        other => why.push(format!(
+            "counters lens {}",
+            lens_reason(other).unwrap_or_default()
+        )),
+    }
+    match &c.lenses.callgrind {
+        Lens::Ok(cg) if c.ops > 0 => {
+            found.push((
+                cg.cache_misses.source.clone(),
+                cg.cache_misses.value / c.ops as f64,
+            ));
+        }
+        Lens::Ok(_) => why.push("callgrind lens: the cell has 0 ops".into()),
+        other => why.push(format!(
+            "callgrind lens {}",
+            lens_reason(other).unwrap_or_default()
+        )),
+    }
+    (found, why)
+}
+
+/// `cache_misses`: only figures from the same source are compared;
+/// `perf-hw` is preferred, `callgrind-sim` figures are exact.
+fn cache_miss_row(a: &CellReport, b: &CellReport, th: &Thresholds) -> Result<MetricRow, NoVerdict> {
+    let (fa, why_a) = cache_misses_by_source(a);
+    let (fb, why_b) = cache_misses_by_source(b);
+    if fa.is_empty() || fb.is_empty() {
+        let mut why = Vec::new();
+        if fa.is_empty() {
+            why.push(format!("A: {}", why_a.join(", ")));
+        }
+        if fb.is_empty() {
+            why.push(format!("B: {}", why_b.join(", ")));
+        }
+        return Err(Unavailable(why.join("; ")));
+    }
+    let common = fa
+        .iter()
+        .find(|(s, _)| s == "perf-hw" && fb.iter().any(|(t, _)| t == s))
+        .or_else(|| fa.iter().find(|(s, _)| fb.iter().any(|(t, _)| t == s)));
+    let Some((source, va)) = common else {
+        let list = |f: &[(String, f64)]| {
+            f.iter()
+                .map(|(s, _)| s.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        return Err(Incomparable(format!(
+            "A has cache misses from {} only, B from {} only; figures from different sources are not compared",
+            list(&fa),
+            list(&fb)
+        )));
+    };
+    let vb = fb.iter().find(|(t, _)| t == source).map(|(_, v)| *v);
+    let figures = Figures::plain(*va, vb.unwrap_or_default()).source(Some(source.clone()));
+    Ok(if source == "perf-hw" {
+        figures.ratio_rule(th.hw_counter_ratio)
+    } else {
+        figures.exact(th)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip_and_unknown_names_list_the_valid_ones() {
+        for m in Metric::all() {
+            assert_eq!(Metric::parse(&m.name()), Ok(m));
+        }
+        assert_eq!(
+            Metric::parse("bytes.evacuate_double"),
+            Ok(Metric::Bytes(CopyPath::EvacuateDouble))
+        );
+        let e = Metric::parse("ns").unwrap_err();
+        assert!(e.contains("unknown metric `ns`"), "{e}");
+        assert!(
+            e.contains("ns_per_op") && e.contains("bytes.zero_fill"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn exact_rule_decides_on_any_difference_but_not_on_rounding() {
+        let th = Thresholds::default();
+        assert_eq!(
+            Figures::plain(100.0, 99.0).exact(&th).verdict,
+            Verdict::Better
+        );
+        assert_eq!(
+            Figures::plain(100.0, 101.0).exact(&th).verdict,
+            Verdict::Worse
+        );
+        assert_eq!(Figures::plain(7.0, 7.0).exact(&th).verdict, Verdict::Same);
+        let third = 1.0 / 3.0;
+        assert_eq!(
+            Figures::plain(third, third * (1.0 + 1e-13))
+                .exact(&th)
+                .verdict,
+            Verdict::Same
+        );
+        let r = Figures::plain(0.0, 5.0).exact(&th);
+        assert_eq!((r.verdict, r.ratio, r.change), (Verdict::Worse, None, None));
+        let z = Figures::plain(0.0, 0.0).exact(&th);
+        assert_eq!(
+            (z.verdict, z.ratio, z.change),
+            (Verdict::Same, Some(1.0), Some(0.0))
+        );
+    }
+
+    #[test]
+    fn ratio_rule_needs_a_change_beyond_the_threshold() {
+        assert_eq!(
+            Figures::plain(100.0, 109.0).ratio_rule(0.10).verdict,
+            Verdict::Same
+        );
+        assert_eq!(
+            Figures::plain(100.0, 111.0).ratio_rule(0.10).verdict,
+            Verdict::Worse
+        );
+        assert_eq!(
+            Figures::plain(100.0, 89.0).ratio_rule(0.10).verdict,
+            Verdict::Better
+        );
+        assert_eq!(
+            Figures::plain(0.0, 1.0).ratio_rule(0.10).verdict,
+            Verdict::Worse
+        );
+    }
+}
