@@ -10,7 +10,7 @@
 //! | `assign` | map presized to 4N, N keys inserted | N new keys, landing in slots | `assign` |
 //! | `overflow` | N chains filled to exactly full with crafted keys, preallocated overflow used up | one key per full chain: N writes, each taking a fresh overflow bucket | `overflow` |
 //! | `evacuate_double` | filled from N keys up to the next doubling point; the doubling started | Go family: deletes of absent keys (Go's growWork) until evacuation completes; Swiss: the insert that resizes | `evacuate_double` |
-//! | `evacuate_same_size` | N keys churned until same-size growth is due; that growth started | as above | `evacuate_same_size` |
+//! | `evacuate_same_size` | N keys (Swiss: filled up to just under half capacity) churned until same-size growth (Swiss: in-place rehash) is due; that growth started | as above | `evacuate_same_size` |
 //! | `insert` | empty map (the configuration's hint) | N inserts | whole workload |
 //! | `churn` | N keys inserted | rounds × N/2 (delete one, insert one) | whole workload |
 //! | `update` | N keys inserted | N updates of existing keys | whole workload |

@@ -167,9 +167,20 @@ pub fn prepare<K: Pod, V: Pod, M: MapUnderStudy<K, V> + 'static>(
         }
         Scenario::EvacuateSameSize => {
             let mut live = fill(&mut map, &mut src, n);
+            if let Some(shape) = map.swiss() {
+                // A Swiss table rehashes in place only when at most half
+                // full, and collects tombstones only when well loaded: fill
+                // up to just under half its capacity (from N, like
+                // evacuate_double fills up to its growth point).
+                let edge = (shape.capacity / 2).saturating_sub(1);
+                if edge > live.len() {
+                    let more = edge - live.len();
+                    live.extend(fill(&mut map, &mut src, more));
+                }
+            }
             let cap = 400 * n + 100_000;
             let mut ops = 0usize;
-            let swiss = map.structure().is_none();
+            let swiss = map.swiss().is_some();
             loop {
                 match map.pending_growth() {
                     Some(GrowKind::SameSize) => break,

@@ -1,0 +1,57 @@
+//! Every cell of a profile in criterion: one benchmark group per scenario
+//! (copy path or whole workload), benchmark ids = cell ids.
+//!
+//! Matrix: the profile's scenario × variant × configuration × N × keys ×
+//! key size × value size, plus its locate matrix (`MAPAMP_PROFILE`, a name
+//! or a path; default `quick`). Each iteration prepares a fresh cell (not
+//! timed: `iter_batched`, one setup per run) and times its measured region.
+//! Throughput is reported in elements (the region's units: writes,
+//! operations, entries evacuated, locates) and payload bytes.
+//!
+//! ```text
+//! MAPAMP_PROFILE=smoke cargo bench --bench copy_paths -- --test   # run each cell once
+//! cargo bench --bench copy_paths -- 'evacuate_double/gomap'        # criterion filter
+//! ```
+
+mod common;
+
+use criterion::measurement::{Measurement, WallTime};
+use criterion::{BatchSize, BenchmarkId, Criterion, Throughput};
+use mapamp::accounting::Off;
+use mapamp::profile::Profile;
+use mapamp::scenario::{prepare_any, CellSpec};
+use std::time::Duration;
+
+fn prepare(cell: &CellSpec) -> Box<dyn mapamp::scenario::Runnable> {
+    prepare_any::<Off>(cell).unwrap_or_else(|e| panic!("{}: {e}", cell.id()))
+}
+
+fn bench_profile<M: Measurement>(c: &mut Criterion<M>, p: &Profile) {
+    for (scenario, cells) in common::cells_by_scenario(p) {
+        let mut g = c.benchmark_group(scenario.name());
+        g.sample_size(p.budget.criterion_samples);
+        g.measurement_time(Duration::from_millis(p.budget.criterion_ms));
+        g.warm_up_time(Duration::from_millis(p.budget.warmup_ms.max(10)));
+        for cell in cells {
+            let id = cell.id();
+            let units = prepare(&cell).units();
+            g.throughput(Throughput::ElementsAndBytes {
+                elements: units,
+                bytes: units * common::bytes_per_unit(&cell),
+            });
+            // The group is the scenario; the id's remaining segments name the cell.
+            let rest = id.as_str().split_once('/').map_or(id.as_str(), |(_, r)| r).to_string();
+            g.bench_function(BenchmarkId::from_parameter(rest), |b| {
+                b.iter_batched(|| prepare(&cell), |mut r| r.run(), BatchSize::PerIteration)
+            });
+        }
+        g.finish();
+    }
+}
+
+fn main() {
+    let p = common::profile();
+    let mut c = Criterion::<WallTime>::default().configure_from_args();
+    bench_profile(&mut c, &p);
+    c.final_summary();
+}
