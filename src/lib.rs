@@ -6,7 +6,9 @@
 //!
 //! Its first subject is Go's classic map, modelled faithfully in
 //! [`gomap`] and instrumented through [`accounting`]; every map under study
-//! implements [`variants::MapUnderStudy`].
+//! implements [`variants::MapUnderStudy`]. Scenarios run their measured
+//! code inside [`region::measured_region`]; the [`lens`]es (perf counters,
+//! flame graphs, callgrind) look at that region and nothing else.
 //!
 //! ```text
 //! # one map, built by one workload, dumped
@@ -28,6 +30,7 @@ pub mod fsutil;
 pub mod gomap;
 pub mod hash;
 pub mod inspect;
+pub mod lens;
 pub mod locate;
 pub mod machine;
 pub mod pod;

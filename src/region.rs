@@ -7,6 +7,14 @@
 //! (`--toggle-collect=*measured_region*` counts only inside it).
 
 /// The symbol pattern tools use to find the region (`callgrind --toggle-collect`).
+///
+/// Checked with valgrind 3.19: callgrind demangles the region's legacy-mangled
+/// symbol (`_ZN6mapamp6region15measured_region17h…E`, one per instantiation)
+/// to `mapamp::region::measured_region`, which this pattern matches; a region
+/// doing N loop iterations then collects 8·N + 17 Ir, and work before the
+/// region adds none (`tests/lens_callgrind.rs`). v0-mangled builds
+/// (`-C symbol-mangling-version=v0`) demangle to
+/// `mapamp::region::measured_region::<R, F>` and match too.
 pub const REGION_SYMBOL_PATTERN: &str = "*measured_region*";
 
 /// The substring that identifies the region's frame in a symbolised stack.

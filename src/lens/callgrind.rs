@@ -1,0 +1,300 @@
+//! The callgrind lens: exact instruction counts and simulated cache misses
+//! of the measured region, on any machine valgrind runs on (no PMU needed).
+//!
+//! [`run_callgrind`] runs a command — a mapamp process that executes one
+//! cell's region — under
+//!
+//! ```text
+//! valgrind --tool=callgrind --cache-sim=yes --collect-atstart=no \
+//!     --toggle-collect=<REGION_SYMBOL_PATTERN> --callgrind-out-file=<out> <cmd...>
+//! ```
+//!
+//! so collection is off until the region's function is entered and off again
+//! when it returns: setup, key generation and teardown are not counted. The
+//! output file's `events:` line names the columns and its `summary:` (or
+//! `totals:`) line gives the region's totals, parsed by [`parse_totals`].
+//!
+//! Figures: `Ir` (instructions executed), `D1mr`/`D1mw` (simulated L1 data
+//! read/write misses), `DLmr`/`DLmw` (simulated last-level data misses);
+//! `cache_misses` is `DLmr + DLmw` with source `callgrind-sim`. The cache
+//! model is callgrind's (valgrind picks L1/LL sizes from the host CPU): it
+//! is a simulation, not the hardware's count.
+
+use crate::region::REGION_SYMBOL_PATTERN;
+use crate::report::schema::{Availability, CallgrindFigures, Measured};
+use std::collections::BTreeMap;
+use std::ffi::OsString;
+use std::path::Path;
+use std::process::Command;
+
+/// Runs `cmd` under callgrind, counting only inside the measured region;
+/// `out_file` receives callgrind's output, `ops` is the region's operation
+/// count (for `ir_per_op`), and `out_file` is reported relative to
+/// `report_root` (absolute if it is not under it).
+pub fn run_callgrind(
+    cmd: &[OsString],
+    out_file: &Path,
+    ops: u64,
+    report_root: &Path,
+) -> Result<CallgrindFigures, String> {
+    if cmd.is_empty() {
+        return Err("no command to run under callgrind".to_string());
+    }
+    if ops == 0 {
+        return Err("the measured region must have at least one operation".to_string());
+    }
+    if let Some(dir) = out_file.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("{}: cannot create folder: {e}", dir.display()))?;
+    }
+    let mut out_arg = OsString::from("--callgrind-out-file=");
+    out_arg.push(out_file);
+    let output = Command::new("valgrind")
+        .arg("--tool=callgrind")
+        .arg("--cache-sim=yes")
+        .arg("--collect-atstart=no")
+        .arg(format!("--toggle-collect={REGION_SYMBOL_PATTERN}"))
+        .arg(out_arg)
+        .args(cmd)
+        .output()
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => valgrind_missing(),
+            _ => format!("cannot run valgrind: {e}"),
+        })?;
+    if !output.status.success() {
+        return Err(format!(
+            "valgrind --tool=callgrind {} exited with {}: {}",
+            cmd[0].to_string_lossy(),
+            output.status,
+            tail(&String::from_utf8_lossy(&output.stderr), 20)
+        ));
+    }
+    let text = std::fs::read_to_string(out_file)
+        .map_err(|e| format!("{}: cannot read callgrind output: {e}", out_file.display()))?;
+    let totals = parse_totals(&text)?;
+    figures(&totals, ops, &relative_to(out_file, report_root))
+}
+
+/// The region's figures from parsed totals.
+pub fn figures(
+    totals: &BTreeMap<String, u64>,
+    ops: u64,
+    out_file: &str,
+) -> Result<CallgrindFigures, String> {
+    let get = |event: &str| {
+        totals.get(event).copied().ok_or_else(|| {
+            format!("callgrind output has no {event} column (was --cache-sim=yes given?)")
+        })
+    };
+    let ir = get("Ir")?;
+    if ir == 0 {
+        return Err(format!(
+            "the measured region was never entered: callgrind collected no instructions \
+             (no function matched --toggle-collect={REGION_SYMBOL_PATTERN})"
+        ));
+    }
+    let (d1mr, d1mw, dlmr, dlmw) = (get("D1mr")?, get("D1mw")?, get("DLmr")?, get("DLmw")?);
+    Ok(CallgrindFigures {
+        ir,
+        ir_per_op: ir as f64 / ops as f64,
+        d1_read_misses: d1mr,
+        d1_write_misses: d1mw,
+        ll_read_misses: dlmr,
+        ll_write_misses: dlmw,
+        cache_misses: Measured {
+            value: (dlmr + dlmw) as f64,
+            unit: "events".to_string(),
+            source: "callgrind-sim".to_string(),
+        },
+        out_file: out_file.to_string(),
+    })
+}
+
+/// Event totals of a callgrind output file: the `events:` header names the
+/// columns; `totals:` lines (one per dumped part, summed) or else the
+/// `summary:` line give the values. Missing trailing columns are 0, as in
+/// callgrind's own compressed lines.
+pub fn parse_totals(text: &str) -> Result<BTreeMap<String, u64>, String> {
+    let events: Vec<&str> = text
+        .lines()
+        .find_map(|l| l.strip_prefix("events:"))
+        .ok_or("callgrind output has no `events:` line")?
+        .split_whitespace()
+        .collect();
+    let parse_line = |values: &str| -> Result<Vec<u64>, String> {
+        values
+            .split_whitespace()
+            .map(|v| {
+                v.parse::<u64>()
+                    .map_err(|_| format!("callgrind output: `{v}` is not a count"))
+            })
+            .collect()
+    };
+    let totals: Vec<Vec<u64>> = text
+        .lines()
+        .filter_map(|l| l.strip_prefix("totals:"))
+        .map(parse_line)
+        .collect::<Result<_, _>>()?;
+    let rows = if totals.is_empty() {
+        let summary = text
+            .lines()
+            .find_map(|l| l.strip_prefix("summary:"))
+            .ok_or("callgrind output has neither `totals:` nor `summary:`")?;
+        vec![parse_line(summary)?]
+    } else {
+        totals
+    };
+    let mut sums = BTreeMap::new();
+    for (i, event) in events.iter().enumerate() {
+        let total = rows.iter().map(|r| r.get(i).copied().unwrap_or(0)).sum();
+        sums.insert(event.to_string(), total);
+    }
+    Ok(sums)
+}
+
+/// valgrind's version, or why callgrind cannot run here.
+pub fn valgrind_availability() -> Availability {
+    match Command::new("valgrind").arg("--version").output() {
+        Ok(out) if out.status.success() => Availability {
+            available: true,
+            detail: String::from_utf8_lossy(&out.stdout).trim().to_string(),
+        },
+        Ok(out) => Availability {
+            available: false,
+            detail: format!(
+                "valgrind --version exited with {}: {}",
+                out.status,
+                tail(&String::from_utf8_lossy(&out.stderr), 3)
+            ),
+        },
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Availability {
+            available: false,
+            detail: valgrind_missing(),
+        },
+        Err(e) => Availability {
+            available: false,
+            detail: format!("cannot run valgrind: {e}"),
+        },
+    }
+}
+
+fn valgrind_missing() -> String {
+    "valgrind not found on PATH; install it with: apt-get install -y valgrind".to_string()
+}
+
+/// `path` relative to `root` when under it, else as given.
+fn relative_to(path: &Path, root: &Path) -> String {
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// The last `n` lines of `text`.
+fn tail(text: &str, n: usize) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    lines[lines.len().saturating_sub(n)..].join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The shape of a valgrind 3.19 callgrind file (`--cache-sim=yes`),
+    /// abridged from a real run of `examples/callgrind_probe`.
+    const FIXTURE: &str = "\
+# callgrind format
+version: 1
+creator: callgrind-3.19.0
+pid: 4242
+cmd:  target/release/examples/callgrind_probe 100000
+part: 1
+
+desc: I1 cache: 32768 B, 64 B, 8-way associative
+desc: D1 cache: 32768 B, 64 B, 8-way associative
+desc: LL cache: 33554432 B, 64 B, 16-way associative
+
+desc: Timerange: Basic block 0 - 300012
+desc: Trigger: Program termination
+
+positions: line
+events: Ir Dr Dw I1mr D1mr D1mw ILmr DLmr DLmw
+summary: 500031 100008 9 4 1 2 4 1 2
+
+
+ob=(1) probe
+fl=(1) probe.rs
+fn=(1) mapamp::region::measured_region
+16 500031 100008 9 4 1 2 4 1 2
+
+totals: 500031 100008 9 4 1 2 4 1 2
+";
+
+    #[test]
+    fn totals_are_parsed_by_event_name() {
+        let t = parse_totals(FIXTURE).unwrap();
+        assert_eq!(t["Ir"], 500031);
+        assert_eq!(t["Dr"], 100008);
+        assert_eq!((t["D1mr"], t["D1mw"], t["DLmr"], t["DLmw"]), (1, 2, 1, 2));
+        assert_eq!(t.len(), 9);
+    }
+
+    #[test]
+    fn parts_are_summed_and_short_lines_padded_with_zeros() {
+        let text = "events: Ir D1mr DLmr\ntotals: 10 2\ntotals: 5 1 1\n";
+        let t = parse_totals(text).unwrap();
+        assert_eq!((t["Ir"], t["D1mr"], t["DLmr"]), (15, 3, 1));
+        let summary_only = "events: Ir\nsummary: 77\n";
+        assert_eq!(parse_totals(summary_only).unwrap()["Ir"], 77);
+    }
+
+    #[test]
+    fn malformed_files_are_errors() {
+        assert!(parse_totals("totals: 1\n").unwrap_err().contains("events:"));
+        assert!(parse_totals("events: Ir\n")
+            .unwrap_err()
+            .contains("summary:"));
+        assert!(parse_totals("events: Ir\ntotals: x\n")
+            .unwrap_err()
+            .contains("not a count"));
+    }
+
+    #[test]
+    fn figures_sum_last_level_misses_as_callgrind_sim() {
+        let t = parse_totals(FIXTURE).unwrap();
+        let f = figures(&t, 100_000, "cells/x/callgrind.out").unwrap();
+        assert_eq!(f.ir, 500031);
+        assert!((f.ir_per_op - 5.00031).abs() < 1e-9);
+        assert_eq!(f.cache_misses.value, 3.0);
+        assert_eq!(f.cache_misses.source, "callgrind-sim");
+        assert_eq!(f.out_file, "cells/x/callgrind.out");
+    }
+
+    #[test]
+    fn a_region_never_entered_is_an_error_not_a_zero() {
+        let t = parse_totals("events: Ir D1mr D1mw DLmr DLmw\nsummary: 0 0 0 0 0\n").unwrap();
+        let e = figures(&t, 10, "x").unwrap_err();
+        assert!(e.contains("never entered"), "{e}");
+        let no_cache = parse_totals("events: Ir\nsummary: 5\n").unwrap();
+        assert!(figures(&no_cache, 1, "x")
+            .unwrap_err()
+            .contains("cache-sim"));
+    }
+
+    #[test]
+    fn paths_are_reported_relative_to_the_report() {
+        assert_eq!(
+            relative_to(Path::new("/r/run1/cells/a/cg.out"), Path::new("/r/run1")),
+            "cells/a/cg.out"
+        );
+        assert_eq!(
+            relative_to(Path::new("/elsewhere/cg.out"), Path::new("/r")),
+            "/elsewhere/cg.out"
+        );
+    }
+
+    #[test]
+    fn an_empty_command_is_refused() {
+        assert!(run_callgrind(&[], Path::new("/tmp/x"), 1, Path::new("/tmp")).is_err());
+    }
+}

@@ -1,0 +1,128 @@
+//! The flame graph lens on a real closure: samples land inside the
+//! measured region, every folded stack starts at the region's frame, and
+//! the setup around the region never shows.
+
+use mapamp::lens::flamegraph::{profile, DEFAULT_FREQUENCY_HZ};
+use mapamp::region::measured_region;
+use std::hint::black_box;
+use std::io::Read;
+use std::time::Duration;
+
+/// Work done inside the region.
+#[inline(never)]
+fn region_work(n: u64) -> u64 {
+    let mut acc = 0u64;
+    for i in 0..n {
+        acc = acc
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(black_box(i));
+    }
+    acc
+}
+
+/// As much work again, outside the region: it must not show.
+#[inline(never)]
+fn setup_work(n: u64) -> u64 {
+    let mut acc = 1u64;
+    for i in 0..n {
+        acc = acc
+            .wrapping_mul(2862933555777941757)
+            .wrapping_add(black_box(i));
+    }
+    acc
+}
+
+#[test]
+fn flame_graph_shows_the_region_only() {
+    let dir = std::env::temp_dir().join(format!("mapamp-lens-flamegraph-{}", std::process::id()));
+    let rel = "cells/insert/gomap/n=1000";
+    let figures = profile(
+        &dir,
+        rel,
+        DEFAULT_FREQUENCY_HZ,
+        Duration::from_millis(1500),
+        || {
+            black_box(setup_work(2_000_000));
+            black_box(measured_region(|| region_work(2_000_000)));
+        },
+    )
+    .unwrap();
+    eprintln!("{figures:?}");
+
+    assert!(figures.samples >= 1, "{figures:?}");
+    assert_eq!(figures.svg, format!("{rel}/flamegraph.svg"));
+    assert_eq!(figures.folded, format!("{rel}/folded.txt"));
+    assert_eq!(figures.pprof, format!("{rel}/profile.pb.gz"));
+    assert_eq!(
+        figures.too_few_samples,
+        figures.samples < figures.min_samples
+    );
+    assert!(figures.duration_ms >= 1500);
+
+    let folded = std::fs::read_to_string(dir.join(&figures.folded)).unwrap();
+    let lines: Vec<&str> = folded.lines().collect();
+    assert!(!lines.is_empty());
+    let mut total = 0;
+    for line in &lines {
+        assert!(
+            line.starts_with("mapamp::region::measured_region"),
+            "{line}"
+        );
+        assert!(!line.contains("setup_work"), "{line}");
+        let (_, n) = line.rsplit_once(' ').unwrap();
+        total += n.parse::<u64>().unwrap();
+    }
+    assert_eq!(total, figures.samples);
+    assert!(folded.contains("region_work"), "{folded}");
+    let mut sorted = lines.clone();
+    sorted.sort();
+    assert_eq!(lines, sorted, "folded lines are sorted");
+
+    let svg = std::fs::read_to_string(dir.join(&figures.svg)).unwrap();
+    assert!(svg.contains("measured_region") && svg.contains(rel));
+    assert!(!svg.contains("setup_work"));
+
+    let mut pb = Vec::new();
+    flate2::read::GzDecoder::new(std::fs::File::open(dir.join(&figures.pprof)).unwrap())
+        .read_to_end(&mut pb)
+        .unwrap();
+    use pprof::protos::Message;
+    let profile = pprof::protos::Profile::decode(pb.as_slice()).unwrap();
+    let pb_samples: i64 = profile.sample.iter().map(|s| s.value[0]).sum();
+    assert_eq!(pb_samples as u64, figures.samples);
+    assert!(!profile
+        .string_table
+        .iter()
+        .any(|s| s.contains("setup_work")));
+
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn criterion_profiler_writes_a_region_flame_graph_into_the_benchmark_dir() {
+    use criterion::profiler::Profiler;
+    use mapamp::lens::criterion_profiler::RegionProfiler;
+
+    let dir = std::env::temp_dir().join(format!("mapamp-lens-criterion-{}", std::process::id()));
+    let mut profiler = RegionProfiler::default();
+    profiler.start_profiling("group/bench", &dir);
+    let started = std::time::Instant::now();
+    while started.elapsed() < Duration::from_millis(1000) {
+        black_box(setup_work(1_000_000));
+        black_box(measured_region(|| region_work(1_000_000)));
+    }
+    profiler.stop_profiling("group/bench", &dir);
+
+    let folded = std::fs::read_to_string(dir.join("folded.txt")).unwrap();
+    assert!(!folded.is_empty());
+    for line in folded.lines() {
+        assert!(
+            line.starts_with("mapamp::region::measured_region"),
+            "{line}"
+        );
+        assert!(!line.contains("setup_work"), "{line}");
+    }
+    let svg = std::fs::read_to_string(dir.join("flamegraph.svg")).unwrap();
+    assert!(svg.contains("group/bench") && svg.contains("region_work"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
