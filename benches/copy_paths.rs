@@ -11,13 +11,23 @@
 //! ```text
 //! MAPAMP_PROFILE=smoke cargo bench --bench copy_paths -- --test   # run each cell once
 //! cargo bench --bench copy_paths -- 'evacuate_double/gomap'        # criterion filter
+//! MAPAMP_MEASURE=instructions cargo bench --bench copy_paths       # a hardware counter instead of time
+//! cargo bench --bench copy_paths -- --profile-time 5               # flame graphs of each region
 //! ```
+//!
+//! `MAPAMP_MEASURE` takes `cycles`, `instructions`, `cache-misses`,
+//! `cache-references`, `branch-misses`, `l1d-read-misses` or
+//! `dtlb-read-misses`; where the counter cannot be opened (no PMU, as in
+//! most VMs, or `perf_event_paranoid`) the bench stops with the reason
+//! instead of reporting zeros.
 
 mod common;
 
 use criterion::measurement::{Measurement, WallTime};
 use criterion::{BatchSize, BenchmarkId, Criterion, Throughput};
 use mapamp::accounting::Off;
+use mapamp::lens::criterion_profiler::RegionProfiler;
+use mapamp::lens::perf_measurement::PerfMeasurement;
 use mapamp::profile::Profile;
 use mapamp::scenario::{prepare_any, CellSpec};
 use std::time::Duration;
@@ -40,7 +50,11 @@ fn bench_profile<M: Measurement>(c: &mut Criterion<M>, p: &Profile) {
                 bytes: units * common::bytes_per_unit(&cell),
             });
             // The group is the scenario; the id's remaining segments name the cell.
-            let rest = id.as_str().split_once('/').map_or(id.as_str(), |(_, r)| r).to_string();
+            let rest = id
+                .as_str()
+                .split_once('/')
+                .map_or(id.as_str(), |(_, r)| r)
+                .to_string();
             g.bench_function(BenchmarkId::from_parameter(rest), |b| {
                 b.iter_batched(|| prepare(&cell), |mut r| r.run(), BatchSize::PerIteration)
             });
@@ -51,7 +65,29 @@ fn bench_profile<M: Measurement>(c: &mut Criterion<M>, p: &Profile) {
 
 fn main() {
     let p = common::profile();
-    let mut c = Criterion::<WallTime>::default().configure_from_args();
-    bench_profile(&mut c, &p);
-    c.final_summary();
+    let profiler = RegionProfiler::new(p.budget.flamegraph_hz);
+    match std::env::var("MAPAMP_MEASURE").ok().filter(|m| m != "time") {
+        None => {
+            let mut c = Criterion::<WallTime>::default()
+                .with_profiler(profiler)
+                .configure_from_args();
+            bench_profile(&mut c, &p);
+            c.final_summary();
+        }
+        Some(counter) => match PerfMeasurement::new(&counter) {
+            Ok(m) => {
+                let mut c = Criterion::default()
+                    .with_measurement(m)
+                    .with_profiler(profiler)
+                    .configure_from_args();
+                bench_profile(&mut c, &p);
+                c.final_summary();
+            }
+            Err(reason) => {
+                eprintln!("mapamp bench: MAPAMP_MEASURE={counter}: {reason}");
+                eprintln!("mapamp bench: unset MAPAMP_MEASURE to measure wall-clock time instead");
+                std::process::exit(2);
+            }
+        },
+    }
 }

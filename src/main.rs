@@ -36,10 +36,32 @@ enum Command {
     Compare(CompareArgs),
     /// List the variants and tuning knobs.
     Variants,
+    /// Validate a profile or list its cells.
+    Profile {
+        #[command(subcommand)]
+        which: ProfileCommand,
+    },
     /// Regenerate a published table from the model.
     Table {
         #[command(subcommand)]
         which: TableCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ProfileCommand {
+    /// Parse and validate a profile: errors name the file, line and the valid values.
+    Check {
+        /// A profile name (profiles/<name>.toml) or a path.
+        profile: String,
+    },
+    /// List the cell ids of a profile.
+    Cells {
+        /// A profile name (profiles/<name>.toml) or a path.
+        profile: String,
+        /// Also list the combinations that do not apply, with the reason.
+        #[arg(long)]
+        all: bool,
     },
 }
 
@@ -161,6 +183,7 @@ fn main() -> ExitCode {
         Command::Compare(a) => return run_compare(a),
         Command::Inspect(a) => run_inspect(a),
         Command::Locate(a) => run_locate(a),
+        Command::Profile { which } => run_profile(which),
         Command::Variants => {
             print!("{}", variants_text());
             Ok(())
@@ -263,6 +286,47 @@ fn run_compare(a: CompareArgs) -> ExitCode {
         Err(e) => {
             eprintln!("mapamp: {e}");
             ExitCode::from(2)
+        }
+    }
+}
+
+fn run_profile(which: ProfileCommand) -> Result<(), String> {
+    match which {
+        ProfileCommand::Check { profile } => {
+            let p = mapamp::profile::load_named(&profile)?;
+            let cells = p.cells();
+            println!(
+                "{}: ok: {} cells ({} combinations do not apply), lenses: {}",
+                p.path.display(),
+                cells.cells.len(),
+                cells.skipped.len(),
+                p.lenses
+                    .iter()
+                    .map(|l| l.name())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+            let mut reasons: Vec<&str> = cells.skipped.iter().map(|s| s.reason.as_str()).collect();
+            reasons.sort();
+            reasons.dedup();
+            for r in reasons {
+                let n = cells.skipped.iter().filter(|s| s.reason == r).count();
+                println!("  skipped {n}: {r}");
+            }
+            Ok(())
+        }
+        ProfileCommand::Cells { profile, all } => {
+            let p = mapamp::profile::load_named(&profile)?;
+            let cells = p.cells();
+            for c in &cells.cells {
+                println!("{}", c.id());
+            }
+            if all {
+                for s in &cells.skipped {
+                    println!("{}\tskipped: {}", s.id, s.reason);
+                }
+            }
+            Ok(())
         }
     }
 }

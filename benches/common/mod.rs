@@ -38,7 +38,16 @@ pub fn cells_by_scenario(p: &Profile) -> Vec<(Scenario, Vec<CellSpec>)> {
     let cells = p.cells().cells;
     Scenario::ALL
         .into_iter()
-        .map(|s| (s, cells.iter().filter(|c| c.scenario() == s).cloned().collect::<Vec<_>>()))
+        .map(|s| {
+            (
+                s,
+                cells
+                    .iter()
+                    .filter(|c| c.scenario() == s)
+                    .cloned()
+                    .collect::<Vec<_>>(),
+            )
+        })
         .filter(|(_, v)| !v.is_empty())
         .collect()
 }

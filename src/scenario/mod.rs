@@ -188,9 +188,11 @@ impl Scenario {
     pub fn applies(self, variant: Variant, keys: Keys) -> Result<(), String> {
         let go = variant.is_go_family();
         match self {
-            Scenario::Overflow if !go => return Err(format!(
+            Scenario::Overflow if !go => {
+                return Err(format!(
                 "`overflow` needs overflow chains; `{variant}` has none (Go-family variants only)"
-            )),
+            ))
+            }
             Scenario::Locate => {
                 return Err("`locate` cells are defined in the profile's [locate] table".into())
             }
