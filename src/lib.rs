@@ -25,6 +25,7 @@
 pub mod accounting;
 pub mod alloc_count;
 pub mod cell;
+pub mod claims;
 pub mod compare;
 pub mod fsutil;
 pub mod gomap;
@@ -38,7 +39,10 @@ pub mod profile;
 pub mod region;
 pub mod report;
 pub mod rng;
+pub mod run;
 pub mod scenario;
+pub mod stats;
 pub mod table;
+pub mod valgrind;
 pub mod variants;
 pub mod workload;

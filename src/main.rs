@@ -6,6 +6,7 @@ use mapamp::compare::{self, CompareOptions, OptionArgs};
 use mapamp::gomap::{EvacuateBatch, Knobs};
 use mapamp::inspect::{self, InspectConfig, Workload};
 use mapamp::locate::{self, LocateArgs};
+use mapamp::profile::LensKind;
 use mapamp::table::{self, TableConfig};
 use mapamp::variants::{HintSpec, Variant, KNOBS};
 use mapamp::workload::KeyDist;
@@ -28,6 +29,20 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Run every lens on every cell of a profile and write a report folder.
+    Run(RunArgs),
+    /// (internal) Run one cell's lenses in this process; used by `run`.
+    #[command(hide = true)]
+    CellRun(CellRunArgs),
+    /// Settle the source article's claims with measurements.
+    Claims {
+        /// Smaller measurements (seconds).
+        #[arg(long)]
+        quick: bool,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Build one map with one workload and print its structure and bytes written per copy path.
     Inspect(InspectArgs),
     /// Hash keys into buckets: spread (entropy, chains, chi-squared) and ns per locate.
@@ -110,6 +125,42 @@ impl KnobArgs {
 }
 
 #[derive(clap::Args)]
+struct RunArgs {
+    /// Profile name (profiles/<name>.toml) or path.
+    #[arg(long, default_value = "quick")]
+    profile: String,
+    /// Report folder [default: reports/<profile name>].
+    #[arg(long)]
+    out: Option<std::path::PathBuf>,
+    /// Only cells whose id contains this text (or matches it, with `*` wildcards).
+    #[arg(long)]
+    cells: Option<String>,
+    /// Only these lenses (comma-separated): accounting, time, latency, counters, flamegraph, callgrind.
+    #[arg(long, value_delimiter = ',', value_parser = LensKind::parse)]
+    lenses: Option<Vec<LensKind>>,
+    /// Continue a run in an existing report folder, skipping finished work.
+    #[arg(long)]
+    resume: bool,
+    /// callgrind runs at once [default: the number of CPUs].
+    #[arg(long)]
+    callgrind_jobs: Option<usize>,
+}
+
+#[derive(clap::Args)]
+struct CellRunArgs {
+    #[arg(long)]
+    profile: std::path::PathBuf,
+    #[arg(long)]
+    cell: String,
+    #[arg(long)]
+    out: std::path::PathBuf,
+    #[arg(long, value_delimiter = ',', value_parser = LensKind::parse)]
+    lenses: Vec<LensKind>,
+    #[arg(long)]
+    region_only: bool,
+}
+
+#[derive(clap::Args)]
 struct InspectArgs {
     /// Map variant (see `mapamp variants`).
     #[arg(long, default_value = "gomap", value_parser = Variant::parse)]
@@ -184,6 +235,20 @@ fn main() -> ExitCode {
         Command::Inspect(a) => run_inspect(a),
         Command::Locate(a) => run_locate(a),
         Command::Profile { which } => run_profile(which),
+        Command::Run(a) => run_run(a),
+        Command::CellRun(a) => {
+            mapamp::run::cell_run(&a.profile, &a.cell, &a.out, &a.lenses, a.region_only)
+        }
+        Command::Claims { quick, json } => mapamp::claims::evaluate(quick).map(|r| {
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&r).expect("claims serialise")
+                );
+            } else {
+                print!("{}", mapamp::claims::render_text(&r));
+            }
+        }),
         Command::Variants => {
             print!("{}", variants_text());
             Ok(())
@@ -329,4 +394,23 @@ fn run_profile(which: ProfileCommand) -> Result<(), String> {
             Ok(())
         }
     }
+}
+
+fn run_run(a: RunArgs) -> Result<(), String> {
+    let exe =
+        std::env::current_exe().map_err(|e| format!("cannot find the mapamp executable: {e}"))?;
+    let jobs = a
+        .callgrind_jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let opts = mapamp::run::RunOptions {
+        profile: a.profile,
+        out: a.out,
+        cells: a.cells,
+        lenses: a.lenses,
+        resume: a.resume,
+        exe,
+        callgrind_jobs: jobs,
+        command: std::env::args().collect::<Vec<_>>().join(" "),
+    };
+    mapamp::run::run(&opts).map(|_| ())
 }

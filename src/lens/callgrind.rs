@@ -49,10 +49,24 @@ pub fn run_callgrind(
     }
     let mut out_arg = OsString::from("--callgrind-out-file=");
     out_arg.push(out_file);
-    let output = Command::new("valgrind")
+    // Address-space randomisation makes the allocator take slightly
+    // different paths from run to run; without it counts repeat exactly.
+    // (`setarch` is part of util-linux; without it counts may vary by a
+    // few instructions in libc.)
+    let mut command = if setarch_available() {
+        let mut c = Command::new("setarch");
+        c.args([std::env::consts::ARCH, "-R", "valgrind"]);
+        c
+    } else {
+        Command::new("valgrind")
+    };
+    let output = command
         .arg("--tool=callgrind")
         .arg("--cache-sim=yes")
         .arg("--collect-atstart=no")
+        // The region switches instrumentation on for itself (see
+        // `crate::region`); setup runs uninstrumented, several times faster.
+        .arg("--instr-atstart=no")
         .arg(format!("--toggle-collect={REGION_SYMBOL_PATTERN}"))
         .arg(out_arg)
         .args(cmd)
@@ -73,6 +87,14 @@ pub fn run_callgrind(
         .map_err(|e| format!("{}: cannot read callgrind output: {e}", out_file.display()))?;
     let totals = parse_totals(&text)?;
     figures(&totals, ops, &relative_to(out_file, report_root))
+}
+
+/// Whether `setarch -R` (run with address-space randomisation off) works here.
+fn setarch_available() -> bool {
+    Command::new("setarch")
+        .args([std::env::consts::ARCH, "-R", "true"])
+        .output()
+        .is_ok_and(|o| o.status.success())
 }
 
 /// The region's figures from parsed totals.

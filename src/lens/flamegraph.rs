@@ -118,17 +118,54 @@ pub fn profile_with(
     options: &ProfileOptions,
     mut repeat: impl FnMut(),
 ) -> Result<FlamegraphFigures, String> {
+    let started = Instant::now();
+    sample_while(report_dir, rel_dir, options, || {
+        repeat();
+        let elapsed = started.elapsed();
+        (elapsed < options.duration, elapsed)
+    })
+}
+
+/// Like [`profile_with`], but the budget is time spent *in the region*:
+/// `repeat` runs the region once (with whatever setup it needs) and returns
+/// how long the region itself took; sampling goes on until the regions add
+/// up to `options.duration`, or `max_wall` has passed. Setup-heavy cells
+/// then still get a readable number of region samples.
+pub fn profile_region_time(
+    report_dir: &Path,
+    rel_dir: &str,
+    options: &ProfileOptions,
+    max_wall: Duration,
+    mut repeat: impl FnMut() -> Duration,
+) -> Result<FlamegraphFigures, String> {
+    let started = Instant::now();
+    let mut in_region = Duration::ZERO;
+    sample_while(report_dir, rel_dir, options, || {
+        in_region += repeat();
+        (
+            in_region < options.duration && started.elapsed() < max_wall,
+            in_region,
+        )
+    })
+}
+
+/// Samples while `step` (one repetition) says to go on; `step` also
+/// returns the time to report as the profile's duration.
+fn sample_while(
+    report_dir: &Path,
+    rel_dir: &str,
+    options: &ProfileOptions,
+    mut step: impl FnMut() -> (bool, Duration),
+) -> Result<FlamegraphFigures, String> {
     let _one_at_a_time = one_at_a_time();
     let thread = current_thread();
     let guard = start_sampling(options.frequency_hz)?;
-    let started = Instant::now();
-    loop {
-        repeat();
-        if started.elapsed() >= options.duration {
-            break;
+    let elapsed = loop {
+        let (more, spent) = step();
+        if !more {
+            break spent;
         }
-    }
-    let elapsed = started.elapsed();
+    };
     let sampled = collect(&guard, Some(thread))?;
     drop(guard);
 

@@ -4,7 +4,7 @@ use super::Profile;
 use crate::cell::CellId;
 use crate::scenario::{CellSpec, Keys, LocateCell, MapCell, Scenario};
 use serde::{Deserialize, Serialize};
-use std::collections::HashSet;
+use std::collections::BTreeSet;
 
 /// A combination that does not apply, and why.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -30,7 +30,10 @@ impl Profile {
     pub fn cells(&self) -> Cells {
         let mut cells = Vec::new();
         let mut skipped = Vec::new();
-        let mut seen = HashSet::new();
+        // Ordered: a randomly seeded set would free its ids in a random order,
+        // which shuffles the allocator's free lists and makes instruction
+        // counts of later regions vary from run to run.
+        let mut seen = BTreeSet::new();
         for &scenario in &self.scenarios {
             // `overflow` always uses crafted keys, whatever the keys axis says.
             let keys: Vec<Keys> = if scenario == Scenario::Overflow {

@@ -185,8 +185,11 @@ pub struct CellReport {
     pub id: String,
     /// The cell's axes.
     pub axes: CellAxes,
-    /// Operations in the measured region (writes, deletes, locates...).
+    /// Units the measured region is normalised by (see `ops_unit`).
     pub ops: u64,
+    /// What a unit is: `writes`, `operations`, `entries evacuated`, `locates`.
+    #[serde(default)]
+    pub ops_unit: String,
     /// What the measured region does, in words.
     pub measured_region: String,
     /// Figures per lens.
@@ -218,6 +221,11 @@ impl<T> Lens<T> {
             Lens::Ok(t) => Some(t),
             _ => None,
         }
+    }
+
+    /// Whether the lens was not asked for (or does not apply).
+    pub fn is_skipped(&self) -> bool {
+        matches!(self, Lens::Skipped { .. })
     }
 
     /// Why there are no figures, if there are none.
