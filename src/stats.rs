@@ -23,7 +23,9 @@ pub fn percentile_sorted(xs: &[u64], p: f64) -> Option<u64> {
     if xs.is_empty() {
         return None;
     }
-    let rank = ((p / 100.0) * xs.len() as f64).ceil() as usize;
+    // p × n / 100 in that order, less a rounding allowance: 99.9 / 100 is
+    // 0.9990000000000001 in binary, which would push rank 999 of 1000 to 1000.
+    let rank = (p * xs.len() as f64 / 100.0 - 1e-9).ceil() as usize;
     Some(xs[rank.clamp(1, xs.len()) - 1])
 }
 

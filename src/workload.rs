@@ -64,7 +64,7 @@ pub fn value_for<V: Pod>(id: u64, version: u64) -> V {
 }
 
 /// Inserts `n` distinct keys. Returns the inserted ids in order.
-pub fn insert<K: Pod, V: Pod, M: MapUnderStudy<K, V> + ?Sized>(
+pub fn insert<K: Pod, V: Pod, M: MapUnderStudy<K, V>>(
     map: &mut M,
     n: usize,
     dist: KeyDist,
@@ -82,7 +82,7 @@ pub fn insert<K: Pod, V: Pod, M: MapUnderStudy<K, V> + ?Sized>(
 
 /// Inserts `n` random keys, then `rounds` rounds of `k` operations, each
 /// deleting one uniformly random live key and inserting one new random key.
-pub fn churn<K: Pod, V: Pod, M: MapUnderStudy<K, V> + ?Sized>(
+pub fn churn<K: Pod, V: Pod, M: MapUnderStudy<K, V>>(
     map: &mut M,
     n: usize,
     rounds: usize,

@@ -277,3 +277,35 @@ fn smoke_isolated_scenarios_prove_their_isolation() {
     // 4 copy paths x 2 configurations x (4 variants, 3 for overflow).
     assert_eq!(checked, 30);
 }
+
+/// A snapshot of a prepared cell (what the flame graph lens replays) runs
+/// the region exactly as the original does: same bytes on every path,
+/// same allocations, same final structure. For the slab design this
+/// includes when the slab next doubles, which depends on its capacity.
+#[test]
+fn a_snapshot_replays_the_region_exactly() {
+    let p = profile::load_named("smoke").unwrap();
+    let mut checked = 0;
+    for cell in p.cells().cells {
+        let CellSpec::Map(_) = &cell else { continue };
+        let mut original =
+            prepare_any::<Counting>(&cell).unwrap_or_else(|e| panic!("{}: {e}", cell.id()));
+        let mut copy = original.snapshot();
+        let before = original.accounting().unwrap();
+        assert_eq!(copy.accounting().unwrap(), before, "{}", cell.id());
+        let ran = original.run();
+        assert_eq!(copy.run(), ran, "{}", cell.id());
+        let region = original.accounting().unwrap().since(&before);
+        assert!(region.bytes_written.total() > 0, "{}", cell.id());
+        assert_eq!(
+            copy.accounting().unwrap().since(&before),
+            region,
+            "{}",
+            cell.id()
+        );
+        assert_eq!(copy.structure(), original.structure(), "{}", cell.id());
+        assert_eq!(copy.swiss(), original.swiss(), "{}", cell.id());
+        checked += 1;
+    }
+    assert_eq!(checked, 54);
+}

@@ -157,42 +157,61 @@ fn slab_takes_overflow_buckets_without_per_bucket_allocations() {
     );
 }
 
-/// An insert-only run: (total accounting, largest evacuation done by one write).
-fn per_write(batch: EvacuateBatch, n: u64) -> (Accounting, u64) {
+/// An insert-only run: (total accounting, most entries evacuated by one
+/// write, most evacuation bytes written by one write).
+fn per_write(batch: EvacuateBatch, n: u64) -> (Accounting, u64, u64) {
     let knobs = Knobs {
         evacuate_batch: batch,
         ..Knobs::default()
     };
     let mut m: GoMap<Blob<1>, Blob<1>, SeededHash, Counting> =
         GoMap::with_config(knobs, 0, 9, SeededHash);
-    let mut max = 0;
+    let (mut max_entries, mut max_bytes) = (0, 0);
     let mut ids = workload::KeySource::new(KeyDist::Random, 4);
     for _ in 0..n {
-        let before = m.probe().0.bytes_written.evacuate_double;
+        let before = m.probe().0.clone();
         let id = ids.fresh();
         m.insert(Blob::from_id(id), Blob::from_id(id));
-        max = max.max(m.probe().0.bytes_written.evacuate_double - before);
+        let d = m.probe().0.since(&before);
+        max_entries = max_entries.max(d.entries_evacuated);
+        max_bytes = max_bytes.max(d.bytes_written.evacuate_double);
     }
-    (m.probe().0.clone(), max)
+    (m.probe().0.clone(), max_entries, max_bytes)
 }
 
 #[test]
 fn stop_the_world_growth_moves_the_same_bytes_in_one_write() {
     let n = 200_000;
-    let (inc, inc_max) = per_write(EvacuateBatch::Extra(1), n);
-    let (stw, stw_max) = per_write(EvacuateBatch::All, n);
-    // Same totals on every path...
-    assert_eq!(inc.bytes_written, stw.bytes_written);
+    let (inc, inc_entries, inc_bytes) = per_write(EvacuateBatch::Extra(1), n);
+    let (stw, stw_entries, stw_bytes) = per_write(EvacuateBatch::All, n);
+    // Same bytes in total, on the slot copies and on zeroing...
+    assert_eq!(inc.bytes_written.total(), stw.bytes_written.total());
+    assert_eq!(inc.bytes_written.assign, stw.bytes_written.assign);
+    assert_eq!(inc.bytes_written.zero_fill, stw.bytes_written.zero_fill);
+    // ...and on evacuation plus overflow together: an overflow bucket of
+    // the new array is charged to whichever path takes it first, an
+    // evacuation (stop-the-world does all of them before later inserts)
+    // or an insert (incremental interleaves them).
+    let (b, a) = (&inc.bytes_written, &stw.bytes_written);
+    assert_eq!(
+        b.evacuate_double + b.overflow,
+        a.evacuate_double + a.overflow
+    );
     assert_eq!(inc.entries_evacuated, stw.entries_evacuated);
     assert_eq!(inc.doubling_grows, stw.doubling_grows);
     // ...but stop-the-world puts a whole growth's evacuation into one write,
-    // while Go's incremental growth moves at most a few buckets per write.
+    // while Go's incremental growth moves two old buckets (and their
+    // chains) per write.
     assert!(
-        stw_max > 1000 * inc_max,
-        "largest evacuation by one write: stop-the-world {stw_max} B, incremental {inc_max} B"
+        stw_entries > 1000 * inc_entries,
+        "most entries evacuated by one write: stop-the-world {stw_entries}, incremental {inc_entries}"
     );
     assert!(
-        inc_max < 4 * 8 * 17 + 32,
-        "incremental: two old buckets (and a chain) per write: {inc_max} B"
+        inc_entries <= 2 * 8 * 4,
+        "incremental: two old buckets and their chains per write: {inc_entries} entries"
+    );
+    assert!(
+        stw_bytes > 500 * inc_bytes,
+        "evacuation bytes of one write: stop-the-world {stw_bytes} B, incremental {inc_bytes} B"
     );
 }

@@ -21,18 +21,6 @@ pub fn profile() -> Profile {
     }
 }
 
-/// Payload bytes one unit of a cell's region processes (key + value for
-/// maps; the mean key length for locate cells).
-pub fn bytes_per_unit(cell: &CellSpec) -> u64 {
-    match cell {
-        CellSpec::Map(c) => (c.key_size + c.value_size) as u64,
-        CellSpec::Locate(c) => match c.keys {
-            mapamp::locate::KeyKind::U64 => 8,
-            mapamp::locate::KeyKind::Strings => 20,
-        },
-    }
-}
-
 /// The profile's cells grouped by scenario, in scenario order.
 pub fn cells_by_scenario(p: &Profile) -> Vec<(Scenario, Vec<CellSpec>)> {
     let cells = p.cells().cells;

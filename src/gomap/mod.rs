@@ -234,6 +234,30 @@ pub struct GoMap<K: Pod, V: Pod, H: KeyHasher = SeededHash, P: Probe = Off, S: S
     _kv: PhantomData<(K, V)>,
 }
 
+impl<K: Pod, V: Pod, H: KeyHasher, P: Probe, S: Storage> Clone for GoMap<K, V, H, P, S> {
+    /// The same map state, bucket for bucket, accounting included (used to
+    /// replay a measured region from one prepared state). Iterators of the
+    /// original do not carry over.
+    fn clone(&self) -> Self {
+        GoMap {
+            hdr: self.hdr.clone(),
+            gens: self.gens.clone(),
+            cur: self.cur,
+            retired: self.retired.clone(),
+            spare_arena: self.spare_arena.clone(),
+            next_gen_id: self.next_gen_id,
+            lay: self.lay,
+            knobs: self.knobs,
+            hasher: self.hasher.clone(),
+            probe: self.probe.clone(),
+            key_objs: self.key_objs.clone(),
+            val_objs: self.val_objs.clone(),
+            iter_token: None,
+            _kv: PhantomData,
+        }
+    }
+}
+
 impl<K: Pod, V: Pod, H: KeyHasher, P: Probe, S: Storage> GoMap<K, V, H, P, S> {
     /// Number of live entries (`len(m)`).
     #[inline]

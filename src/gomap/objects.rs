@@ -10,7 +10,7 @@
 use crate::pod::Pod;
 
 /// Owner of the indirect objects of one map.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct ObjectTable<T> {
     slots: Vec<Option<Box<T>>>,
     free: Vec<u32>,

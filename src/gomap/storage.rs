@@ -39,7 +39,7 @@ pub fn arena_ref(i: usize) -> u64 {
 }
 
 /// Storage of one bucket array's words.
-pub trait ArrayStore: Sized {
+pub trait ArrayStore: Sized + Clone {
     /// No array (`h.buckets == nil`).
     fn empty() -> Self;
     /// The array's words.
@@ -68,7 +68,7 @@ impl ArrayStore for Vec<u64> {
 }
 
 /// Overflow buckets that do not come from an array's preallocated tail.
-pub trait Arena: Default {
+pub trait Arena: Default + Clone {
     /// Arena bucket `i`.
     fn bucket(&self, i: usize, bw: usize) -> &[u64];
     /// Arena bucket `i`, writable.
@@ -88,7 +88,7 @@ pub trait Arena: Default {
 }
 
 /// Go's overflow buckets: each a separate zeroed heap allocation (`newobject(t.bucket)`).
-#[derive(Default, Debug)]
+#[derive(Default, Debug, Clone)]
 pub struct HeapArena {
     buckets: Vec<Box<[u64]>>,
 }
@@ -123,6 +123,24 @@ impl Arena for HeapArena {
 pub struct SlabArena {
     words: Vec<u64>,
     len: usize,
+}
+
+/// A copy of `v` with the same capacity: where the model keeps a Go
+/// slice's capacity in a `Vec`'s, when it next grows is part of the state.
+fn clone_keeping_capacity(v: &Vec<u64>) -> Vec<u64> {
+    let mut out = Vec::with_capacity(v.capacity());
+    out.extend_from_slice(v);
+    out
+}
+
+impl Clone for SlabArena {
+    /// Keeps the capacity: when the slab next doubles is part of its state.
+    fn clone(&self) -> Self {
+        SlabArena {
+            words: clone_keeping_capacity(&self.words),
+            len: self.len,
+        }
+    }
 }
 
 /// Buckets a slab holds when first allocated.
@@ -338,6 +356,20 @@ pub struct Generation<S: Storage> {
     /// Go's `extra.overflow` / `extra.oldoverflow`: links of every overflow
     /// bucket of this generation (pointer-free bucket types only).
     pub overflow_list: Vec<u64>,
+}
+
+impl<S: Storage> Clone for Generation<S> {
+    fn clone(&self) -> Self {
+        Generation {
+            id: self.id,
+            b: self.b,
+            array: self.array.clone(),
+            total: self.total,
+            next_overflow: self.next_overflow,
+            arena: self.arena.clone(),
+            overflow_list: clone_keeping_capacity(&self.overflow_list),
+        }
+    }
 }
 
 impl<S: Storage> Generation<S> {

@@ -168,6 +168,16 @@ fn sample_while(
     };
     let sampled = collect(&guard, Some(thread))?;
     drop(guard);
+    if sampled.region.samples() == 0 {
+        return Err(format!(
+            "no samples landed in the measured region: it ran {} ms in total \
+             (sampling asked at {} Hz); \
+             the region was too short for the sampler: raise budget.flamegraph_ms or read the \
+             callgrind lens, which profiles the region instruction by instruction",
+            elapsed.as_millis(),
+            options.frequency_hz
+        ));
+    }
 
     let svg = render_svg(
         &sampled.region,

@@ -137,6 +137,8 @@ pub struct Budget {
     pub time_samples: usize,
     /// Warm-up before sampling, ms.
     pub warmup_ms: u64,
+    /// Wall-clock budget of the time lens per cell, ms (at least 3 samples).
+    pub time_ms: u64,
     /// Time spent profiling a cell, ms.
     pub flamegraph_ms: u64,
     /// Profiler frequency, Hz.
@@ -156,6 +158,7 @@ impl Default for Budget {
         Budget {
             time_samples: 20,
             warmup_ms: 100,
+            time_ms: 3000,
             flamegraph_ms: 1000,
             flamegraph_hz: 997,
             churn_rounds: 2,
@@ -405,13 +408,10 @@ pub fn parse(file: &str, name: &str, text: &str) -> Result<Profile, String> {
         locate,
         lenses,
         budget,
-        claims: raw
-            .claims
-            .map(|c| {
-                let c = c.into_inner();
-                (*c.enabled.get_ref()).then_some(c.quick)
-            })
-            .flatten(),
+        claims: raw.claims.and_then(|c| {
+            let c = c.into_inner();
+            (*c.enabled.get_ref()).then_some(c.quick)
+        }),
         n_lines: axes
             .n
             .get_ref()
@@ -539,6 +539,9 @@ fn budget(e: &Errs, b: Option<&Spanned<raw::RawBudget>>) -> Result<Budget, Strin
     }
     if let Some(x) = get(&r.warmup_ms, "warmup_ms", 0, 600_000)? {
         out.warmup_ms = x as u64;
+    }
+    if let Some(x) = get(&r.time_ms, "time_ms", 1, 3_600_000)? {
+        out.time_ms = x as u64;
     }
     if let Some(x) = get(&r.flamegraph_ms, "flamegraph_ms", 10, 600_000)? {
         out.flamegraph_ms = x as u64;

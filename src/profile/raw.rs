@@ -97,6 +97,8 @@ pub struct RawBudget {
     pub time_samples: Option<Spanned<i64>>,
     /// Warm-up per cell, ms.
     pub warmup_ms: Option<Spanned<i64>>,
+    /// Wall-clock budget of the time lens per cell, ms.
+    pub time_ms: Option<Spanned<i64>>,
     /// Profiling time per cell, ms.
     pub flamegraph_ms: Option<Spanned<i64>>,
     /// Sampling frequency, Hz.

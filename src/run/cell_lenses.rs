@@ -48,17 +48,6 @@ fn fresh(cell: &CellSpec) -> Result<Box<dyn Runnable>, String> {
     prepare_any::<Off>(cell)
 }
 
-/// Payload bytes one unit of the region processes.
-pub fn bytes_per_unit(cell: &CellSpec) -> u64 {
-    match cell {
-        CellSpec::Map(c) => (c.key_size + c.value_size) as u64,
-        CellSpec::Locate(c) => match c.keys {
-            crate::locate::KeyKind::U64 => 8,
-            crate::locate::KeyKind::Strings => 20,
-        },
-    }
-}
-
 /// Runs the asked-for in-process lenses of one cell.
 pub fn run(
     cell: &CellSpec,
@@ -71,7 +60,7 @@ pub fn run(
     let units = probe.units();
     let units_name = probe.units_name().to_string();
     drop(probe);
-    let bpu = bytes_per_unit(cell);
+    let bpu = cell.bytes_per_unit();
     Ok(InProcess {
         units,
         units_name,
@@ -161,7 +150,9 @@ fn accounting(cell: &CellSpec) -> Lens<AccountingFigures> {
     lens_or_unavailable(result)
 }
 
-/// Warm-up, then `time_samples` samples, each a fresh setup and one timed region.
+/// Warm-up, then `time_samples` samples, each a fresh setup and one timed
+/// region; cells whose setup is slow stop after `time_ms` of wall-clock
+/// time (but never below 3 samples; the count is in the figures).
 fn time(cell: &CellSpec, budget: &Budget, bytes_per_unit: u64) -> Result<TimeFigures, String> {
     let warm_until = Instant::now() + Duration::from_millis(budget.warmup_ms);
     loop {
@@ -172,7 +163,11 @@ fn time(cell: &CellSpec, budget: &Budget, bytes_per_unit: u64) -> Result<TimeFig
     }
     let mut samples = Vec::with_capacity(budget.time_samples);
     let mut units = 1;
-    for _ in 0..budget.time_samples {
+    let deadline = Instant::now() + Duration::from_millis(budget.time_ms);
+    for i in 0..budget.time_samples {
+        if i >= 3 && Instant::now() >= deadline {
+            break;
+        }
         let mut r = fresh(cell)?;
         units = r.units().max(1);
         let t = Instant::now();
@@ -234,9 +229,10 @@ fn counters(cell: &CellSpec) -> Result<BTreeMap<String, Counter>, String> {
     Ok(counters)
 }
 
-/// Sampling profile of the region, repeated (with fresh setups, which the
-/// profile leaves out) until the regions add up to the budget's time, or
-/// ten times that much wall-clock time has passed.
+/// Sampling profile of the region, replayed on copies of one prepared
+/// state (the copying is left out of the profile) until the regions add up
+/// to the budget's time, or four times that much wall-clock time has
+/// passed (too few samples are flagged with `too_few_samples`).
 fn flamegraph(
     cell: &CellSpec,
     budget: &Budget,
@@ -248,28 +244,15 @@ fn flamegraph(
         frequency_hz: budget.flamegraph_hz,
         ..lens::flamegraph::ProfileOptions::new(rel.clone(), budget_time)
     };
-    let mut failure = None;
-    let figures = lens::flamegraph::profile_region_time(
-        report_dir,
-        &rel,
-        &options,
-        10 * budget_time,
-        || {
-            match fresh(cell) {
-                Ok(mut r) => {
-                    let t = Instant::now();
-                    r.run();
-                    t.elapsed()
-                }
-                Err(e) => {
-                    failure = Some(e);
-                    budget_time // stop
-                }
-            }
-        },
-    )?;
-    match failure {
-        Some(e) => Err(e),
-        None => Ok(figures),
-    }
+    // Prepare once and replay the region on copies of that state: the
+    // stacks are the region's either way, and cells whose setup dwarfs
+    // their region (one same-size evacuation after long churn) still get
+    // enough samples.
+    let prepared = fresh(cell)?;
+    lens::flamegraph::profile_region_time(report_dir, &rel, &options, 4 * budget_time, || {
+        let mut r = prepared.snapshot();
+        let t = Instant::now();
+        r.run();
+        t.elapsed()
+    })
 }

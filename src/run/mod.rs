@@ -20,7 +20,7 @@ mod cell_lenses;
 mod progress;
 mod timefmt;
 
-pub use cell_lenses::{bytes_per_unit, InProcess};
+pub use cell_lenses::InProcess;
 
 use crate::cell::CellId;
 use crate::fsutil;
@@ -312,7 +312,7 @@ fn run_native_child(
         let failed = InProcess {
             units: 0,
             units_name: "operations".into(),
-            bytes_per_unit: bytes_per_unit(cell),
+            bytes_per_unit: cell.bytes_per_unit(),
             accounting: Lens::Unavailable {
                 unavailable: reason.clone(),
             },
@@ -439,6 +439,11 @@ fn assemble_cell(out: &Path, cell: &CellSpec, lenses: &[LensKind]) -> Result<Cel
             callgrind,
         },
     };
-    fsutil::write_json_atomic(&dir.join(CELL_FILE), &report)?;
+    // Rewrite only when something changed, so a resumed run leaves
+    // finished cells untouched.
+    let path = dir.join(CELL_FILE);
+    if read_json::<CellReport>(&path).as_ref() != Some(&report) {
+        fsutil::write_json_atomic(&path, &report)?;
+    }
     Ok(report)
 }

@@ -30,6 +30,10 @@ pub trait Runnable {
     fn structure(&self) -> Option<Structure>;
     /// Table shape (Swiss tables).
     fn swiss(&self) -> Option<SwissShape>;
+    /// An independent copy in the same state, to replay the region from a
+    /// state that was expensive to reach (the flame graph lens samples
+    /// many runs of a short region this way).
+    fn snapshot(&self) -> Box<dyn Runnable>;
 }
 
 impl<K: Pod, V: Pod, M: MapUnderStudy<K, V> + 'static> Runnable for Prepared<K, V, M> {
@@ -57,9 +61,13 @@ impl<K: Pod, V: Pod, M: MapUnderStudy<K, V> + 'static> Runnable for Prepared<K, 
     fn swiss(&self) -> Option<SwissShape> {
         self.map.swiss()
     }
+    fn snapshot(&self) -> Box<dyn Runnable> {
+        Box::new(self.clone())
+    }
 }
 
 /// A locate cell, prepared: its keys and locator.
+#[derive(Clone)]
 pub struct PreparedLocate {
     keys: KeySet,
     locator: Locator,
@@ -115,6 +123,9 @@ impl Runnable for PreparedLocate {
     }
     fn swiss(&self) -> Option<SwissShape> {
         None
+    }
+    fn snapshot(&self) -> Box<dyn Runnable> {
+        Box::new(self.clone())
     }
 }
 

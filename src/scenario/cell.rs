@@ -93,6 +93,19 @@ impl LocateCell {
 }
 
 impl CellSpec {
+    /// Payload bytes one unit of the cell's region processes: key + value
+    /// for maps; for locate cells the key (8 bytes, or 20 for strings, the
+    /// mean of their uniform 8..=32-byte lengths).
+    pub fn bytes_per_unit(&self) -> u64 {
+        match self {
+            CellSpec::Map(c) => (c.key_size + c.value_size) as u64,
+            CellSpec::Locate(c) => match c.keys {
+                crate::locate::KeyKind::U64 => 8,
+                crate::locate::KeyKind::Strings => 20,
+            },
+        }
+    }
+
     /// The cell's id.
     pub fn id(&self) -> CellId {
         match self {

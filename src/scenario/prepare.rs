@@ -31,6 +31,7 @@ pub(super) enum Region<K> {
 }
 
 /// A map in its scenario's starting state, with the measured region ready.
+#[derive(Clone)]
 pub struct Prepared<K: Pod, V: Pod, M: MapUnderStudy<K, V> + 'static> {
     /// The map under study.
     pub map: M,
@@ -122,7 +123,7 @@ pub fn prepare<K: Pod, V: Pod, M: MapUnderStudy<K, V> + 'static>(
     let n = cell.n;
     let values: Vec<V> = (0..VALUE_POOL as u64).map(V::from_id).collect();
     let mut src = distinct_source(cell.keys, cell.seed);
-    let mut rng = Rng::new(cell.seed ^ 0x7365_7475_70);
+    let mut rng = Rng::new(cell.seed ^ 0x0073_6574_7570);
     let v = |i: usize| (i % VALUE_POOL) as u32;
     let fill = |map: &mut M, src: &mut KeySource, count: usize| -> Vec<u64> {
         (0..count)
@@ -181,6 +182,11 @@ pub fn prepare<K: Pod, V: Pod, M: MapUnderStudy<K, V> + 'static>(
             let cap = 400 * n + 100_000;
             let mut ops = 0usize;
             let swiss = map.swiss().is_some();
+            let mut fifo: std::collections::VecDeque<u64> = if swiss {
+                std::mem::take(&mut live).into()
+            } else {
+                Default::default()
+            };
             loop {
                 match map.pending_growth() {
                     Some(GrowKind::SameSize) => break,
@@ -191,20 +197,19 @@ pub fn prepare<K: Pod, V: Pod, M: MapUnderStudy<K, V> + 'static>(
                 }
                 // Swiss tables: delete the oldest key (tombstones spread
                 // everywhere); Go maps: a uniformly random live key.
-                let idx = if swiss {
-                    0
-                } else {
-                    rng.below(live.len() as u64) as usize
-                };
                 let victim = if swiss {
-                    live.remove(idx)
+                    fifo.pop_front().expect("live keys")
                 } else {
-                    live.swap_remove(idx)
+                    live.swap_remove(rng.below(live.len() as u64) as usize)
                 };
                 map.remove(&K::from_id(victim));
                 let id = src.fresh();
                 map.insert(K::from_id(id), values[ops % VALUE_POOL]);
-                live.push(id);
+                if swiss {
+                    fifo.push_back(id);
+                } else {
+                    live.push(id);
+                }
                 ops += 1;
                 if ops > cap {
                     return Err(format!(

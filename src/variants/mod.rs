@@ -27,7 +27,8 @@ use serde::{Deserialize, Serialize};
 use swiss::{HashbrownBackend, StdBackend, SwissMap, SwissShape};
 
 /// A map under study: the operations workloads need, plus its accounting.
-pub trait MapUnderStudy<K: Pod, V: Pod> {
+/// A clone is the same map state (a prepared cell can be replayed).
+pub trait MapUnderStudy<K: Pod, V: Pod>: Clone {
     /// Variant name (`gomap`, `gomap-slab`, ...).
     fn variant(&self) -> &'static str;
     /// Inserts or updates; returns `true` when the key was new.

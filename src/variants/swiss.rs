@@ -69,7 +69,7 @@ pub struct SwissShape {
 }
 
 /// The operations of a concrete Swiss table.
-pub trait SwissBackend<K, V> {
+pub trait SwissBackend<K, V>: Clone {
     /// Variant name.
     const VARIANT: &'static str;
     /// An empty table with room for `cap` entries, hashing under `seed`.
@@ -95,6 +95,7 @@ pub trait SwissBackend<K, V> {
 }
 
 /// hashbrown's `HashMap` with foldhash, seeded.
+#[derive(Clone)]
 pub struct HashbrownBackend<K, V>(hashbrown::HashMap<K, V, foldhash::fast::FixedState>);
 
 impl<K: Pod, V: Pod> SwissBackend<K, V> for HashbrownBackend<K, V> {
@@ -136,6 +137,7 @@ impl<K: Pod, V: Pod> SwissBackend<K, V> for HashbrownBackend<K, V> {
 
 /// std's `HashMap`: SipHash-1-3 with fixed keys (std's own `DefaultHasher`),
 /// so runs are reproducible; the seed is not used.
+#[derive(Clone)]
 pub struct StdBackend<K, V>(std::collections::HashMap<K, V, BuildHasherDefault<DefaultHasher>>);
 
 impl<K: Pod, V: Pod> SwissBackend<K, V> for StdBackend<K, V> {
@@ -175,7 +177,9 @@ impl<K: Pod, V: Pod> SwissBackend<K, V> for StdBackend<K, V> {
     }
 }
 
-/// A Swiss table with derived accounting.
+/// A Swiss table with derived accounting. A clone has the same bucket
+/// count and control bytes (tombstones included) as the original.
+#[derive(Clone)]
 pub struct SwissMap<K, V, B, P> {
     table: B,
     probe: P,
