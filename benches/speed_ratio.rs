@@ -8,12 +8,16 @@
 //! map is not timed. glibc's mmap threshold is pinned so no variant inherits
 //! allocator state left by another.
 //!
+//! With a size hint a fourth row, `layout floor`, times a bare loop that
+//! writes Go's bucket layout and nothing else: the fastest any map of that
+//! layout can be here, so `gomap / hashbrown` reads against it.
+//!
 //! `cargo bench --bench speed_ratio` (rounds: `MAPAMP_ROUNDS`, default 15;
 //! one under `cargo test`).
 
 use mapamp::accounting::Off;
 use mapamp::gomap::{GoHeap, GoMap, Knobs, Slab, Storage};
-use mapamp::hash::SeededHash;
+use mapamp::hash::{KeyHasher, SeededHash};
 use mapamp::pod::Blob;
 use mapamp::rng::Rng;
 use std::hint::black_box;
@@ -41,6 +45,43 @@ fn time_hashbrown(keys: &[u64], hint: usize) -> Duration {
     }
     let e = t.elapsed();
     drop(black_box(m));
+    e
+}
+
+/// The floor of Go's layout: a bare loop that does only what an insert of a
+/// new key into a presized map of Go's layout must do (hash, pick the
+/// bucket, load its tophash word, check for `emptyRest` and a tophash match,
+/// write key, value and tophash) and nothing else: no map header, no growth
+/// or overflow handling (an insert that finds its main bucket full or a
+/// tophash match is skipped). No map can be faster with this layout, so the
+/// gap between it and hashbrown is what the layout costs.
+fn time_layout_floor(keys: &[u64], hint: usize) -> Duration {
+    use mapamp::gomap::layout::{first_slot, slots_empty, slots_matching, slots_rest, tophash};
+    use mapamp::gomap::{b_for_hint, buckets_allocated};
+    const BW: usize = 18; // 8-byte keys and values: tophash word, 8 keys, 8 values, link
+    let t = Instant::now();
+    let b = b_for_hint(hint, 6.5);
+    let mut arr =
+        mapamp::gomap::storage::zeroed_array(buckets_allocated(b, BW as u64 * 8, true) * BW);
+    let mask = (1usize << b) - 1;
+    let seed = 7;
+    for &k in keys {
+        let hash = SeededHash.hash(&[k], seed);
+        let top = tophash(hash);
+        let i = hash as usize & mask;
+        let bucket = &mut arr[i * BW..(i + 1) * BW];
+        mapamp::gomap::prefetch::after_first_line(bucket);
+        let w = bucket[0];
+        if slots_rest(w) == 0 || slots_matching(w, top) != 0 {
+            continue;
+        }
+        let slot = first_slot(slots_empty(w));
+        bucket[1 + slot] = k;
+        bucket[9 + slot] = k;
+        bucket[0] = w & !(0xFFu64 << (8 * slot)) | ((top as u64) << (8 * slot));
+    }
+    let e = t.elapsed();
+    drop(black_box(arr));
     e
 }
 
@@ -85,11 +126,16 @@ fn main() {
     let keys: Vec<u64> = (0..N).map(|_| r.next_u64()).collect();
     println!("insert {N} random u64->u64 keys into an empty map; {rounds} interleaved rounds");
     for (label, hint) in [("no hint", 0usize), ("hint = N", N)] {
-        let variants: [(&str, &dyn Fn() -> Duration); 3] = [
-            ("gomap", &|| time_gomap::<GoHeap>(&keys, hint)),
-            ("gomap-slab", &|| time_gomap::<Slab>(&keys, hint)),
-            ("hashbrown", &|| time_hashbrown(&keys, hint)),
+        type Timer<'a> = Box<dyn Fn() -> Duration + 'a>;
+        let mut variants: Vec<(&str, Timer)> = vec![
+            ("gomap", Box::new(|| time_gomap::<GoHeap>(&keys, hint))),
+            ("gomap-slab", Box::new(|| time_gomap::<Slab>(&keys, hint))),
         ];
+        if hint == N {
+            // The floor only exists for a presized map (it does not grow).
+            variants.push(("layout floor", Box::new(|| time_layout_floor(&keys, hint))));
+        }
+        variants.push(("hashbrown", Box::new(|| time_hashbrown(&keys, hint))));
         // Warm-up round.
         for (_, f) in &variants {
             f();
@@ -104,7 +150,7 @@ fn main() {
         let hb = variants.len() - 1;
         println!("\n{label}:");
         for (v, (name, _)) in variants.iter().enumerate() {
-            println!("  {name:<11} median {:>8.2} ms", median(times[v].clone()));
+            println!("  {name:<12} median {:>8.2} ms", median(times[v].clone()));
         }
         for v in 0..hb {
             let ratios: Vec<f64> = times[v]

@@ -58,16 +58,16 @@ impl<K: Pod, V: Pod, H: KeyHasher, P: Probe, S: Storage> GoMap<K, V, H, P, S> {
     /// that one is not yet evacuated.
     #[inline(always)]
     pub(crate) fn lookup_start(&self, hash: u64, bw: usize) -> (&Generation<S>, u64) {
-        let mask = (1usize << self.hdr.b) - 1;
+        let mask = self.hdr.mask;
         if self.hdr.growing {
             let old_mask = if self.hdr.same_size { mask } else { mask >> 1 };
-            let old = &self.gens[self.cur ^ 1];
+            let old = &self.oldbuckets;
             let ob = hash as usize & old_mask;
             if !is_evacuated(get_top(old.main(ob, bw), 0)) {
                 return (old, array_ref(ob));
             }
         }
-        (&self.gens[self.cur], array_ref(hash as usize & mask))
+        (&self.buckets, array_ref(hash as usize & mask))
     }
 
     /// Walks a chain for `key`, stopping early at `emptyRest`.

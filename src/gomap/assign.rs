@@ -5,6 +5,7 @@ use super::layout::{
 };
 use super::make::too_many_overflow_buckets;
 use super::overflow::new_overflow;
+use super::prefetch;
 use super::sizeclass::roundupsize;
 use super::storage::{array_ref, Storage, NIL};
 use super::GoMap;
@@ -25,51 +26,62 @@ impl<K: Pod, V: Pod, H: KeyHasher, P: Probe, S: Storage> GoMap<K, V, H, P, S> {
     /// `m[key] = val`. Returns `true` when the key was new.
     #[inline]
     pub fn insert(&mut self, key: K, val: V) -> bool {
-        by_geometry!(self.insert_g(key, val))
-    }
-
-    #[inline(always)]
-    fn insert_g<const INLINE: bool>(&mut self, key: K, val: V) -> bool {
         self.probe.event(Event::Write((K::BYTES + V::BYTES) as u64));
         let hash = self.hash_words(key.words());
-        if INLINE && self.hdr.count < self.hdr.fast_until {
-            // Fast path, same semantics as the loop below: no growth is in
-            // progress or can start, and the main bucket holds no slot with
-            // this tophash before its first `emptyRest`, so Go's loop stops
-            // in it with the key absent and the bucket's first empty slot as
-            // the insert position.
-            let top = tophash(hash);
-            let geo = self.geo::<INLINE>();
-            let bucket = hash as usize & ((1usize << self.hdr.b) - 1);
-            let b = self.gens[self.cur & 1].main_mut(bucket, geo.bw);
-            let w = b[0];
-            let rest = slots_rest(w);
-            if rest != 0 && before_rest(slots_matching(w, top), rest) == 0 {
-                let i = first_slot(slots_empty(w));
-                let ko = geo.key_off(i);
-                key.write_words(&mut b[ko..ko + K::WORDS]);
-                let vo = geo.val_off(i);
-                val.write_words(&mut b[vo..vo + V::WORDS]);
-                b[0] = w & !(0xFFu64 << (8 * i)) | ((top as u64) << (8 * i));
-                self.hdr.count += 1;
-                self.probe.bytes(CopyPath::Assign, self.lay.assign_bytes());
-                return true;
-            }
+        if self.hdr.count < self.hdr.fast_until && self.insert_fast(hash, &key, &val) {
+            return true;
         }
-        self.insert_slow::<INLINE>(hash, key, val)
+        by_geometry!(self.insert_slow(hash, key, val))
+    }
+
+    /// The common insert, same semantics as [`Self::insert_slow`], taken
+    /// only while [`Header::fast_until`](super::Header) allows it: keys and
+    /// values are inline, no growth is in progress or can start, so when
+    /// the main bucket has an `emptyRest` slot and no slot with this
+    /// tophash, Go's loop stops in it with the key absent and the bucket's
+    /// first empty slot as the insert position. Returns `false`, having
+    /// changed nothing, when that does not hold.
+    #[inline(always)]
+    fn insert_fast(&mut self, hash: u64, key: &K, val: &V) -> bool {
+        debug_assert!(self.lay.all_inline());
+        let top = tophash(hash);
+        let geo = self.geo::<true>();
+        let bucket = hash as usize & self.hdr.mask;
+        let b = self.buckets.main_mut(bucket, geo.bw);
+        // The slot's key and value lines are known only once the tophash
+        // word arrives; ask for them now so the misses overlap.
+        prefetch::after_first_line(b);
+        let w = b[0];
+        let rest = slots_rest(w);
+        let matching = slots_matching(w, top);
+        // Every slot after the first `emptyRest` is `emptyRest` too, so no
+        // slot past it can match (a tophash is at least `MIN_TOP_HASH`).
+        debug_assert_eq!(before_rest(matching, rest), matching);
+        if rest == 0 || matching != 0 {
+            return false;
+        }
+        let i = first_slot(slots_empty(w));
+        let ko = geo.key_off(i);
+        key.write_words(&mut b[ko..ko + K::WORDS]);
+        let vo = geo.val_off(i);
+        val.write_words(&mut b[vo..vo + V::WORDS]);
+        b[0] = w & !(0xFFu64 << (8 * i)) | ((top as u64) << (8 * i));
+        self.hdr.count += 1;
+        self.probe.bytes(CopyPath::Assign, self.lay.assign_bytes());
+        true
     }
 
     /// `mapassign` in full: growth work, chain walk, growth trigger, overflow.
     #[inline(never)]
     fn insert_slow<const INLINE: bool>(&mut self, hash: u64, key: K, val: V) -> bool {
-        if !self.gens[self.cur].has_array() {
+        if !self.buckets.has_array() {
             // h.buckets == nil: allocate the first bucket (newobject(t.bucket)).
             let g = self.make_bucket_array(0, false);
-            self.gens[self.cur] = g;
+            self.buckets = g;
             self.refresh_fast_until();
         }
         loop {
-            let bucket = hash as usize & ((1usize << self.hdr.b) - 1);
+            let bucket = hash as usize & self.hdr.mask;
             if self.hdr.growing {
                 self.grow_work(bucket);
             }
@@ -91,7 +103,7 @@ impl<K: Pod, V: Pod, H: KeyHasher, P: Probe, S: Storage> GoMap<K, V, H, P, S> {
                         Some(at) => at,
                         None => {
                             // The chain is full: link a new overflow bucket.
-                            let g = &mut self.gens[self.cur];
+                            let g = &mut self.buckets;
                             let ovf = new_overflow(
                                 g,
                                 last,
@@ -115,7 +127,7 @@ impl<K: Pod, V: Pod, H: KeyHasher, P: Probe, S: Storage> GoMap<K, V, H, P, S> {
     /// chain order), computed a word of tophashes at a time.
     #[inline(always)]
     fn find_slot_for_insert<const INLINE: bool>(&self, mut r: u64, top: u8, key: &K) -> Slot {
-        let g = &self.gens[self.cur];
+        let g = &self.buckets;
         let geo = self.geo::<INLINE>();
         let mut insert_at = None;
         loop {
@@ -157,7 +169,7 @@ impl<K: Pod, V: Pod, H: KeyHasher, P: Probe, S: Storage> GoMap<K, V, H, P, S> {
     fn update_value<const INLINE: bool>(&mut self, r: u64, i: usize, val: V) {
         let geo = self.geo::<INLINE>();
         let off = geo.val_off(i);
-        let b = self.gens[self.cur].bucket_mut(r, geo.bw);
+        let b = self.buckets.bucket_mut(r, geo.bw);
         if !INLINE && geo.val_indirect {
             let handle = b[off];
             *self.val_objs.get_mut(handle) = val;
@@ -183,7 +195,7 @@ impl<K: Pod, V: Pod, H: KeyHasher, P: Probe, S: Storage> GoMap<K, V, H, P, S> {
                 val_word = Some(self.val_objs.alloc(val));
             }
         }
-        let b = self.gens[self.cur].bucket_mut(r, geo.bw);
+        let b = self.buckets.bucket_mut(r, geo.bw);
         let ko = geo.key_off(i);
         match key_word {
             Some(h) => b[ko] = h,

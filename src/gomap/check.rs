@@ -18,13 +18,13 @@ impl<K: Pod, V: Pod, H: KeyHasher, P: Probe, S: Storage> GoMap<K, V, H, P, S> {
     /// - old buckets below `nevacuate` are evacuated.
     pub fn check_invariants(&self) -> Result<(), String> {
         let mut seen = HashSet::new();
-        let cur = &self.gens[self.cur];
+        let cur = &self.buckets;
         let nb = if cur.has_array() { 1usize << cur.b } else { 0 };
         for bi in 0..nb {
             self.check_chain(cur, bi, nb, &mut seen, "current")?;
         }
         if self.hdr.growing {
-            let old = &self.gens[self.cur ^ 1];
+            let old = &self.oldbuckets;
             let nold = self.noldbuckets();
             for bi in 0..nold {
                 let top0 = get_top(old.bucket(array_ref(bi), self.lay.bucket_words), 0);

@@ -24,12 +24,12 @@ impl<K: Pod, V: Pod, H: KeyHasher, P: Probe, S: Storage> GoMap<K, V, H, P, S> {
             return false;
         }
         let hash = self.hash_words(key.words());
-        let bucket = hash as usize & ((1usize << self.hdr.b) - 1);
+        let bucket = hash as usize & self.hdr.mask;
         if self.hdr.growing {
             self.grow_work(bucket);
         }
         let orig = array_ref(bucket);
-        let g = &self.gens[self.cur];
+        let g = &self.buckets;
         let Some((r, i)) = self.find_in_chain::<INLINE>(g, orig, tophash(hash), key) else {
             return false;
         };
@@ -53,7 +53,7 @@ impl<K: Pod, V: Pod, H: KeyHasher, P: Probe, S: Storage> GoMap<K, V, H, P, S> {
             self.key_objs.collect();
             self.val_objs.collect();
         }
-        let b = self.gens[self.cur].bucket_mut(r, lay.bucket_words);
+        let b = self.buckets.bucket_mut(r, lay.bucket_words);
         let ko = lay.key_off(i);
         if lay.key_indirect {
             self.key_objs.release(b[ko], alive);
@@ -77,7 +77,7 @@ impl<K: Pod, V: Pod, H: KeyHasher, P: Probe, S: Storage> GoMap<K, V, H, P, S> {
     fn mark_empty(&mut self, orig: u64, mut r: u64, mut i: usize) {
         let bw = self.lay.bucket_words;
         let link = self.lay.link_off();
-        let g: &mut Generation<S> = &mut self.gens[self.cur];
+        let g: &mut Generation<S> = &mut self.buckets;
         set_top(g.bucket_mut(r, bw), i, EMPTY_ONE);
         self.probe.bytes(CopyPath::Delete, 1);
         // Is everything after this slot empty?
@@ -128,14 +128,13 @@ impl<K: Pod, V: Pod, H: KeyHasher, P: Probe, S: Storage> GoMap<K, V, H, P, S> {
         self.hdr.noverflow = 0;
         self.hdr.count = 0;
         self.hdr.hash0 = self.hdr.rand.next_u64();
-        let old = std::mem::replace(&mut self.gens[self.cur ^ 1], Generation::nil(0));
+        let old = std::mem::replace(&mut self.oldbuckets, Generation::nil(0));
         self.release_generation(old);
         self.key_objs.clear(alive);
         self.val_objs.clear(alive);
         // makeBucketArray(t, h.B, h.buckets): zero the array in place.
         let bb = self.lay.bucket_bytes();
-        let cur = self.cur;
-        let g = &mut self.gens[cur];
+        let g = &mut self.buckets;
         super::storage::ArrayStore::words_mut(&mut g.array).fill(0);
         self.probe.bytes(CopyPath::ZeroFill, g.total as u64 * bb);
         // Overflow buckets and the overflow list become garbage (`*h.extra = mapextra{}`).
@@ -149,9 +148,9 @@ impl<K: Pod, V: Pod, H: KeyHasher, P: Probe, S: Storage> GoMap<K, V, H, P, S> {
                 self.spare_arena = Some(a);
             }
         }
-        let mut g = std::mem::replace(&mut self.gens[cur], Generation::nil(0));
+        let mut g = std::mem::replace(&mut self.buckets, Generation::nil(0));
         self.init_overflow_tail(&mut g);
-        self.gens[cur] = g;
+        self.buckets = g;
         self.refresh_fast_until();
     }
 }

@@ -5,6 +5,7 @@ use super::layout::{get_top, is_evacuated, slots_empty, BUCKET_CNT, EVACUATED_EM
 
 use super::make::{max_count_at, over_load_factor};
 use super::overflow::new_overflow;
+use super::prefetch;
 use super::storage::{array_ref, Generation, Storage, NIL};
 use super::{EvacuateBatch, GoMap};
 use crate::accounting::{CopyPath, Event, Probe};
@@ -22,17 +23,19 @@ impl<K: Pod, V: Pod, H: KeyHasher, P: Probe, S: Storage> GoMap<K, V, H, P, S> {
         self.hdr.same_size = !bigger;
         let new_b = self.hdr.b + bigger as u8;
         let g = self.make_bucket_array(new_b, false);
-        let new_idx = self.cur ^ 1;
-        let previous = std::mem::replace(&mut self.gens[new_idx], g);
+        // h.oldbuckets = h.buckets; h.buckets = newbuckets.
+        let previous = std::mem::replace(
+            &mut self.oldbuckets,
+            std::mem::replace(&mut self.buckets, g),
+        );
         self.release_generation(previous);
         let mut f = self.hdr.flags & !(ITERATOR | OLD_ITERATOR);
         if self.hdr.flags & ITERATOR != 0 {
             f |= OLD_ITERATOR;
         }
         self.hdr.flags = f;
-        self.hdr.b = new_b;
+        self.hdr.set_b(new_b);
         self.hdr.max_count = max_count_at(new_b, self.knobs.load_factor);
-        self.cur = new_idx;
         self.hdr.growing = true;
         self.hdr.nevacuate = 0;
         self.hdr.noverflow = 0;
@@ -57,8 +60,12 @@ impl<K: Pod, V: Pod, H: KeyHasher, P: Probe, S: Storage> GoMap<K, V, H, P, S> {
 
     /// Evacuation work done by a write or delete to `bucket` (`growWork`).
     pub(crate) fn grow_work(&mut self, bucket: usize) {
+        let oldbucket = bucket & (self.noldbuckets() - 1);
+        // The buckets at `nevacuate` come in order, which the hardware
+        // prefetcher follows; the bucket this write maps to is random.
+        self.prefetch_evacuation(oldbucket);
         // Make sure the old bucket this write maps to is evacuated first.
-        self.evacuate(bucket & (self.noldbuckets() - 1));
+        self.evacuate(oldbucket);
         match self.knobs.evacuate_batch {
             EvacuateBatch::Extra(n) => {
                 for _ in 0..n {
@@ -73,6 +80,22 @@ impl<K: Pod, V: Pod, H: KeyHasher, P: Probe, S: Storage> GoMap<K, V, H, P, S> {
                     self.evacuate(self.hdr.nevacuate);
                 }
             }
+        }
+    }
+
+    /// Asks for the cache lines an evacuation of `oldbucket` will touch
+    /// first: the old bucket and its destination buckets (X and, when
+    /// doubling, Y), so their misses overlap (see [`super::prefetch`]).
+    /// One of X and Y is also where the write itself lands.
+    #[inline(always)]
+    fn prefetch_evacuation(&self, oldbucket: usize) {
+        let bw = self.lay.bucket_words;
+        let old = &self.oldbuckets;
+        let new = &self.buckets;
+        prefetch::bucket(old.main(oldbucket, bw));
+        prefetch::bucket(new.main(oldbucket, bw));
+        if !self.hdr.same_size {
+            prefetch::bucket(new.main(oldbucket + self.noldbuckets(), bw));
         }
     }
 
@@ -96,17 +119,14 @@ impl<K: Pod, V: Pod, H: KeyHasher, P: Probe, S: Storage> GoMap<K, V, H, P, S> {
         let bw = geo.bw;
         let link = geo.link;
         let GoMap {
-            gens,
-            cur,
+            buckets: newg,
+            oldbuckets: oldg,
             hdr,
             probe,
             hasher,
             key_objs,
             ..
         } = self;
-        let [g0, g1] = gens;
-        let (newg, oldg): (&mut Generation<S>, &mut Generation<S>) =
-            if *cur == 0 { (g0, g1) } else { (g1, g0) };
 
         if !is_evacuated(get_top(oldg.bucket(array_ref(oldbucket), bw), 0)) {
             // Destinations: X keeps the index, Y adds the old bucket count.
@@ -124,6 +144,11 @@ impl<K: Pod, V: Pod, H: KeyHasher, P: Probe, S: Storage> GoMap<K, V, H, P, S> {
                 // Build the old bucket's evacuation markers in a register
                 // and store them once: one marker byte per slot.
                 let ob = oldg.bucket(r, bw);
+                let next = ob[link];
+                if next != NIL {
+                    // Overlap the next overflow bucket's miss with this one's work.
+                    prefetch::bucket(oldg.bucket(next, bw));
+                }
                 let w = ob[0];
                 let mut marks = 0u64;
                 for i in 0..BUCKET_CNT {
@@ -160,7 +185,6 @@ impl<K: Pod, V: Pod, H: KeyHasher, P: Probe, S: Storage> GoMap<K, V, H, P, S> {
                     d.1 += 1;
                     moved += 1;
                 }
-                let next = ob[link];
                 oldg.bucket_mut(r, bw)[0] = marks;
                 probe.bytes(
                     path,
@@ -195,7 +219,7 @@ impl<K: Pod, V: Pod, H: KeyHasher, P: Probe, S: Storage> GoMap<K, V, H, P, S> {
         // Go bounds the scan to keep it O(1).
         let stop = (self.hdr.nevacuate + 1024).min(newbit);
         let bw = self.lay.bucket_words;
-        let old = &self.gens[self.cur ^ 1];
+        let old = &self.oldbuckets;
         while self.hdr.nevacuate != stop
             && is_evacuated(get_top(old.bucket(array_ref(self.hdr.nevacuate), bw), 0))
         {
@@ -204,7 +228,7 @@ impl<K: Pod, V: Pod, H: KeyHasher, P: Probe, S: Storage> GoMap<K, V, H, P, S> {
         if self.hdr.nevacuate == newbit {
             self.hdr.growing = false;
             self.hdr.same_size = false;
-            let old = std::mem::replace(&mut self.gens[self.cur ^ 1], Generation::nil(0));
+            let old = std::mem::replace(&mut self.oldbuckets, Generation::nil(0));
             self.release_generation(old);
             self.refresh_fast_until();
         }
@@ -242,7 +266,7 @@ impl<K: Pod, V: Pod, H: KeyHasher, P: Probe, S: Storage> GoMap<K, V, H, P, S> {
     /// exact check `mapassign` makes (`!growing && (overLoadFactor(count+1)
     /// || tooManyOverflowBuckets)`).
     pub fn pending_growth(&self) -> Option<GrowKind> {
-        if self.hdr.growing || !self.gens[self.cur].has_array() {
+        if self.hdr.growing || !self.buckets.has_array() {
             return None;
         }
         if self.over_load_factor_next() {

@@ -81,9 +81,9 @@ impl<K: Pod, V: Pod, H: KeyHasher, P: Probe, S: Storage> GoMap<K, V, H, P, S> {
         if self.hdr.count == 0 {
             return it; // an empty map's iterator is done at once
         }
-        it.gen_id = self.gens[self.cur].id;
+        it.gen_id = self.buckets.id;
         let r = (self.hdr.rand.next_u64() >> 1) as usize;
-        it.start_bucket = r & ((1usize << self.hdr.b) - 1);
+        it.start_bucket = r & self.hdr.mask;
         it.offset = (r >> self.hdr.b) & (BUCKET_CNT - 1);
         it.bucket = it.start_bucket;
         it.token = Some(Arc::clone(
@@ -110,7 +110,7 @@ impl<K: Pod, V: Pod, H: KeyHasher, P: Probe, S: Storage> GoMap<K, V, H, P, S> {
                     // old bucket is not evacuated yet, walk it instead and
                     // keep only the entries bound for this bucket.
                     let oldbucket = it.bucket & (self.noldbuckets() - 1);
-                    let old = &self.gens[self.cur ^ 1];
+                    let old = &self.oldbuckets;
                     if !is_evacuated(get_top(old.bucket(array_ref(oldbucket), bw), 0)) {
                         it.bgen = old.id;
                         it.bptr = array_ref(oldbucket);

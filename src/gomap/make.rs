@@ -80,6 +80,7 @@ impl<K: Pod, V: Pod, H: KeyHasher, P: Probe, S: Storage> GoMap<K, V, H, P, S> {
                 count: 0,
                 flags: 0,
                 b,
+                mask: (1usize << b) - 1,
                 noverflow: 0,
                 hash0,
                 nevacuate: 0,
@@ -89,8 +90,8 @@ impl<K: Pod, V: Pod, H: KeyHasher, P: Probe, S: Storage> GoMap<K, V, H, P, S> {
                 fast_until: 0,
                 rand,
             },
-            gens: [Generation::nil(0), Generation::nil(0)],
-            cur: 0,
+            buckets: Generation::nil(0),
+            oldbuckets: Generation::nil(0),
             retired: Vec::new(),
             spare_arena: None,
             next_gen_id: 2,
@@ -105,12 +106,12 @@ impl<K: Pod, V: Pod, H: KeyHasher, P: Probe, S: Storage> GoMap<K, V, H, P, S> {
         };
         if b != 0 {
             let g = m.make_bucket_array(b, false);
-            m.gens[0] = g;
+            m.buckets = g;
         } else if S::HEADER_BUCKET {
             // The compiler's stack/header bucket for small maps: zeroed with
             // the header, no allocation.
             let g = m.make_bucket_array(0, true);
-            m.gens[0] = g;
+            m.buckets = g;
         }
         m.refresh_fast_until();
         m

@@ -32,8 +32,9 @@
 //! of the variants), `make` (`makemap`, `makeBucketArray`), `access`
 //! (`mapaccess`), `assign` (`mapassign`), `overflow` (`newoverflow`,
 //! `incrnoverflow`), `grow` (`hashGrow`, `growWork`, `evacuate`), `delete`
-//! (`mapdelete`, `mapclear`), [`iter`] (`mapiterinit`, `mapiternext`) and
-//! [`stats`] (structure of a map: chains, probes, overhead).
+//! (`mapdelete`, `mapclear`), [`iter`] (`mapiterinit`, `mapiternext`),
+//! [`stats`] (structure of a map: chains, probes, overhead) and
+//! [`prefetch`] (cache hints for the hot paths; no effect on behaviour).
 //!
 //! Every store goes through the map's [`Probe`](crate::accounting::Probe):
 //! with [`Off`](crate::accounting::Off) the model runs at full speed, with
@@ -62,6 +63,7 @@ pub mod iter;
 mod make;
 mod objects;
 mod overflow;
+pub mod prefetch;
 
 pub use grow::GrowKind;
 pub use iter::GoIter;
@@ -186,8 +188,10 @@ pub(crate) struct Header {
     pub count: usize,
     /// `iterator` / `oldIterator` bits.
     pub flags: u8,
-    /// log2 of the current bucket count (`B`).
+    /// log2 of the current bucket count (`B`); set with [`Header::set_b`].
     pub b: u8,
+    /// `2^B - 1`, kept with `b` by [`Header::set_b`] (`bucketMask(h.B)`).
+    pub mask: usize,
     /// Approximate number of overflow buckets (`noverflow`).
     pub noverflow: u16,
     /// Hash seed (`hash0`).
@@ -200,12 +204,21 @@ pub(crate) struct Header {
     pub same_size: bool,
     /// Largest count that does not exceed the load factor at `b`.
     pub max_count: usize,
-    /// Inserts may take the fast path while `count < fast_until`: the map
-    /// has an array, is not growing, and neither growth trigger can fire.
+    /// Inserts may take the fast path while `count < fast_until`: keys and
+    /// values are inline, the map has an array, is not growing, and neither
+    /// growth trigger can fire.
     /// 0 whenever any of that is false.
     pub fast_until: usize,
     /// Go's `fastrand`.
     pub rand: Rng,
+}
+
+impl Header {
+    /// Sets `B` and what is derived from it.
+    pub fn set_b(&mut self, b: u8) {
+        self.b = b;
+        self.mask = (1usize << b) - 1;
+    }
 }
 
 /// Go's classic map, generic over key and value type, hasher, accounting
@@ -213,9 +226,10 @@ pub(crate) struct Header {
 /// `gomap-inline`).
 pub struct GoMap<K: Pod, V: Pod, H: KeyHasher = SeededHash, P: Probe = Off, S: Storage = GoHeap> {
     pub(crate) hdr: Header,
-    /// The two live generations; `cur` is `h.buckets`, the other is `h.oldbuckets` while growing.
-    pub(crate) gens: [Generation<S>; 2],
-    pub(crate) cur: usize,
+    /// The current generation (`h.buckets`).
+    pub(crate) buckets: Generation<S>,
+    /// The generation being evacuated while growing (`h.oldbuckets`); nil otherwise.
+    pub(crate) oldbuckets: Generation<S>,
     /// Generations an iterator may still walk after the map let go of them.
     pub(crate) retired: Vec<Generation<S>>,
     /// Arena memory kept for the next generation (slab reuse).
@@ -241,8 +255,8 @@ impl<K: Pod, V: Pod, H: KeyHasher, P: Probe, S: Storage> Clone for GoMap<K, V, H
     fn clone(&self) -> Self {
         GoMap {
             hdr: self.hdr.clone(),
-            gens: self.gens.clone(),
-            cur: self.cur,
+            buckets: self.buckets.clone(),
+            oldbuckets: self.oldbuckets.clone(),
             retired: self.retired.clone(),
             spare_arena: self.spare_arena.clone(),
             next_gen_id: self.next_gen_id,
@@ -313,7 +327,7 @@ impl<K: Pod, V: Pod, H: KeyHasher, P: Probe, S: Storage> GoMap<K, V, H, P, S> {
 
     /// Whether the current bucket array lives in the map header (`gomap-inline`).
     pub fn array_in_header(&self) -> bool {
-        self.gens[self.cur].has_array() && !storage::ArrayStore::on_heap(&self.gens[self.cur].array)
+        self.buckets.has_array() && !storage::ArrayStore::on_heap(&self.buckets.array)
     }
 
     /// Indirect key and value objects currently allocated (0 when both are inline).
@@ -335,7 +349,8 @@ impl<K: Pod, V: Pod, H: KeyHasher, P: Probe, S: Storage> GoMap<K, V, H, P, S> {
     pub(crate) fn refresh_fast_until(&mut self) {
         let h = &mut self.hdr;
         h.fast_until = if h.growing
-            || !self.gens[self.cur].has_array()
+            || !self.lay.all_inline()
+            || !self.buckets.has_array()
             || too_many_overflow_buckets(h.noverflow, h.b)
         {
             0
@@ -346,8 +361,8 @@ impl<K: Pod, V: Pod, H: KeyHasher, P: Probe, S: Storage> GoMap<K, V, H, P, S> {
 
     /// The generation an iterator names by id.
     pub(crate) fn generation(&self, id: u64) -> &Generation<S> {
-        self.gens
-            .iter()
+        [&self.buckets, &self.oldbuckets]
+            .into_iter()
             .chain(self.retired.iter())
             .find(|g| g.id == id)
             .expect("iterator used with a map it does not belong to")

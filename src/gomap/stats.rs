@@ -73,7 +73,7 @@ pub struct Structure {
 impl<K: Pod, V: Pod, H: KeyHasher, P: Probe, S: Storage> GoMap<K, V, H, P, S> {
     /// Walks the current bucket array and measures its structure.
     pub fn structure(&self) -> Structure {
-        let g = &self.gens[self.cur];
+        let g = &self.buckets;
         let bw = self.lay.bucket_words;
         let link = self.lay.link_off();
         let buckets = if g.has_array() { 1usize << g.b } else { 0 };

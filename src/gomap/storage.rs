@@ -38,6 +38,28 @@ pub fn arena_ref(i: usize) -> u64 {
     ARENA_BIT | (i as u64 + 1)
 }
 
+/// Words in a 4 KiB page.
+const PAGE_WORDS: usize = 4096 / 8;
+
+/// A zeroed bucket array of `words` words, its pages already writable.
+///
+/// `vec![0; n]` gets fresh pages from the kernel that are mapped on first
+/// touch. The map's first touch of a bucket is the read of its tophash word,
+/// which maps the shared zero page; the insert's write then faults a second
+/// time to get a private page. Writing one word per page here takes one
+/// write fault per page instead of two. The model charges the whole array
+/// to `zero_fill` either way (Go zeroes what `makeBucketArray` allocates).
+pub fn zeroed_array(words: usize) -> Vec<u64> {
+    let mut v = vec![0u64; words];
+    // Hidden from the optimiser, which would otherwise drop the stores of
+    // zero into memory it knows is zero.
+    let w = std::hint::black_box(&mut v[..]);
+    for x in w.iter_mut().step_by(PAGE_WORDS) {
+        *x = 0;
+    }
+    v
+}
+
 /// Storage of one bucket array's words.
 pub trait ArrayStore: Sized + Clone {
     /// No array (`h.buckets == nil`).
@@ -220,7 +242,7 @@ impl Storage for GoHeap {
     type Array = Vec<u64>;
     type Arena = HeapArena;
     fn new_array(words: usize, _header_ok: bool) -> Vec<u64> {
-        vec![0; words]
+        zeroed_array(words)
     }
 }
 
@@ -236,7 +258,7 @@ impl Storage for Slab {
     type Array = Vec<u64>;
     type Arena = SlabArena;
     fn new_array(words: usize, _header_ok: bool) -> Vec<u64> {
-        vec![0; words]
+        zeroed_array(words)
     }
 }
 
@@ -334,7 +356,7 @@ where
         if header_ok && words <= buf.words().len() {
             HeaderOrHeap::Header(buf, words)
         } else {
-            HeaderOrHeap::Heap(vec![0; words])
+            HeaderOrHeap::Heap(zeroed_array(words))
         }
     }
 }
