@@ -28,38 +28,84 @@ impl<K: Pod, V: Pod, H: KeyHasher, P: Probe, S: Storage> GoMap<K, V, H, P, S> {
     pub fn insert(&mut self, key: K, val: V) -> bool {
         self.probe.event(Event::Write((K::BYTES + V::BYTES) as u64));
         let hash = self.hash_words(key.words());
-        if self.hdr.count < self.hdr.fast_until && self.insert_fast(hash, &key, &val) {
-            return true;
+        if self.hdr.count < self.hdr.fast_until {
+            if let Some(new) = self.insert_fast(hash, &key, &val) {
+                return new;
+            }
         }
         by_geometry!(self.insert_slow(hash, key, val))
     }
 
-    /// The common insert, same semantics as [`Self::insert_slow`], taken
-    /// only while [`Header::fast_until`](super::Header) allows it: keys and
-    /// values are inline, no growth is in progress or can start, so when
-    /// the main bucket has an `emptyRest` slot and no slot with this
-    /// tophash, Go's loop stops in it with the key absent and the bucket's
-    /// first empty slot as the insert position. Returns `false`, having
-    /// changed nothing, when that does not hold.
+    /// The common insert or update, same semantics as [`Self::insert_slow`],
+    /// taken only while [`Header::fast_until`](super::Header) allows it:
+    /// keys and values are inline and no growth is in progress or can
+    /// start. When the main bucket has an `emptyRest` slot, Go's loop stops
+    /// in it: the key is in one of its slots with this tophash, or absent
+    /// with the bucket's first empty slot as the insert position. Returns
+    /// whether the key was new, or `None`, having changed nothing, when the
+    /// chain goes on past the main bucket.
     #[inline(always)]
-    fn insert_fast(&mut self, hash: u64, key: &K, val: &V) -> bool {
+    fn insert_fast(&mut self, hash: u64, key: &K, val: &V) -> Option<bool> {
         debug_assert!(self.lay.all_inline());
         let top = tophash(hash);
-        let geo = self.geo::<true>();
+        let bw = self.geo::<true>().bw;
         let bucket = hash as usize & self.hdr.mask;
-        let b = self.buckets.main_mut(bucket, geo.bw);
+        let b = self.buckets.main_mut(bucket, bw);
         // The slot's key and value lines are known only once the tophash
         // word arrives; ask for them now so the misses overlap.
         prefetch::after_first_line(b);
         let w = b[0];
         let rest = slots_rest(w);
+        if rest == 0 {
+            return None;
+        }
         let matching = slots_matching(w, top);
         // Every slot after the first `emptyRest` is `emptyRest` too, so no
         // slot past it can match (a tophash is at least `MIN_TOP_HASH`).
         debug_assert_eq!(before_rest(matching, rest), matching);
-        if rest == 0 || matching != 0 {
-            return false;
+        if matching != 0 {
+            return Some(self.insert_fast_matched(bucket, w, top, matching, key, val));
         }
+        self.fill_first_empty(bucket, w, top, key, val);
+        Some(true)
+    }
+
+    /// [`Self::insert_fast`] when slots of the main bucket carry the key's
+    /// tophash: compares their keys, updates the value if one is equal,
+    /// inserts otherwise. Out of line to keep the common insert short.
+    #[inline(never)]
+    fn insert_fast_matched(
+        &mut self,
+        bucket: usize,
+        w: u64,
+        top: u8,
+        mut matching: u64,
+        key: &K,
+        val: &V,
+    ) -> bool {
+        let geo = self.geo::<true>();
+        let b = self.buckets.main_mut(bucket, geo.bw);
+        while matching != 0 {
+            let i = first_slot(matching);
+            let ko = geo.key_off(i);
+            if key.eq_words(&b[ko..ko + K::WORDS]) {
+                let vo = geo.val_off(i);
+                val.write_words(&mut b[vo..vo + V::WORDS]);
+                self.probe.bytes(CopyPath::Assign, V::BYTES as u64);
+                return false;
+            }
+            matching &= matching - 1;
+        }
+        self.fill_first_empty(bucket, w, top, key, val);
+        true
+    }
+
+    /// Stores a new entry in the first empty slot of main bucket `bucket`,
+    /// whose tophash word is `w` (inline keys and values).
+    #[inline(always)]
+    fn fill_first_empty(&mut self, bucket: usize, w: u64, top: u8, key: &K, val: &V) {
+        let geo = self.geo::<true>();
+        let b = self.buckets.main_mut(bucket, geo.bw);
         let i = first_slot(slots_empty(w));
         let ko = geo.key_off(i);
         key.write_words(&mut b[ko..ko + K::WORDS]);
@@ -68,7 +114,6 @@ impl<K: Pod, V: Pod, H: KeyHasher, P: Probe, S: Storage> GoMap<K, V, H, P, S> {
         b[0] = w & !(0xFFu64 << (8 * i)) | ((top as u64) << (8 * i));
         self.hdr.count += 1;
         self.probe.bytes(CopyPath::Assign, self.lay.assign_bytes());
-        true
     }
 
     /// `mapassign` in full: growth work, chain walk, growth trigger, overflow.
