@@ -1,12 +1,15 @@
 //! Growth: `hashGrow`, `growWork`, `evacuate`, `advanceEvacuationMark`.
 
 use super::flags::{ITERATOR, OLD_ITERATOR};
-use super::layout::{get_top, is_evacuated, slots_empty, BUCKET_CNT, EVACUATED_EMPTY, EVACUATED_X};
+use super::layout::{
+    first_slot, get_top, is_evacuated, slots_empty, slots_live, BUCKET_CNT, EVACUATED_EMPTY,
+    EVACUATED_X,
+};
 
 use super::make::{max_count_at, over_load_factor};
 use super::overflow::new_overflow;
 use super::prefetch;
-use super::storage::{array_ref, Generation, Storage, NIL};
+use super::storage::{array_ref, ArrayStore, Generation, Storage, NIL};
 use super::{EvacuateBatch, GoMap};
 use crate::accounting::{CopyPath, Event, Probe};
 use crate::by_geometry;
@@ -108,13 +111,103 @@ impl<K: Pod, V: Pod, H: KeyHasher, P: Probe, S: Storage> GoMap<K, V, H, P, S> {
     #[inline(always)]
     fn evacuate_g<const INLINE: bool>(&mut self, oldbucket: usize) {
         let geo = self.geo::<INLINE>();
-        let newbit = self.noldbuckets();
-        let same = self.hdr.same_size;
-        let path = if same {
+        let bw = geo.bw;
+        let ob = self.oldbuckets.main(oldbucket, bw);
+        if !is_evacuated(get_top(ob, 0)) {
+            let moved = if INLINE && !self.hdr.same_size && ob[geo.link] == NIL {
+                self.evacuate_lone_double(oldbucket)
+            } else {
+                self.evacuate_chain::<INLINE>(oldbucket)
+            };
+            self.probe.event(Event::Evacuated(moved));
+            // Unlink the overflow buckets and clear keys/values to help the
+            // collector, unless an iterator may still read them.
+            if self.hdr.flags & OLD_ITERATOR == 0 && self.lay.has_pointers() {
+                let path = self.evacuate_path();
+                self.oldbuckets.main_mut(oldbucket, bw)[1..].fill(0);
+                self.probe.bytes(path, (bw as u64 - 1) * 8);
+            }
+        }
+        if oldbucket == self.hdr.nevacuate {
+            self.advance_evacuation_mark(self.noldbuckets());
+        }
+    }
+
+    /// The copy path evacuation writes are charged to in the current growth.
+    #[inline(always)]
+    fn evacuate_path(&self) -> CopyPath {
+        if self.hdr.same_size {
             CopyPath::EvacuateSameSize
         } else {
             CopyPath::EvacuateDouble
-        };
+        }
+    }
+
+    /// [`Self::evacuate_chain`] for the common case of a doubling whose old
+    /// bucket has no overflow bucket and inline keys and values: its at most
+    /// 8 entries fit in X and Y's main buckets, which are still empty, so
+    /// no destination can need an overflow bucket. Same stores, in the same
+    /// order per destination, and the same accounting; the destinations are
+    /// resolved once and entries visited by a mask of live slots. Returns
+    /// the entries moved.
+    #[inline(always)]
+    fn evacuate_lone_double(&mut self, oldbucket: usize) -> u64 {
+        let geo = self.geo::<true>();
+        let bw = geo.bw;
+        let newbit = self.noldbuckets();
+        let (seed, lay) = (self.hdr.hash0, self.lay);
+        let ob = self.oldbuckets.main_mut(oldbucket, bw);
+        let w = ob[0];
+        let (low, high) = self
+            .buckets
+            .array
+            .words_mut()
+            .split_at_mut((oldbucket + newbit) * bw);
+        let dst = [&mut low[oldbucket * bw..][..bw], &mut high[..bw]];
+        let mut tops = [0u64; 2];
+        let mut filled = [0usize; 2];
+        let mut marks = EVACUATED_EMPTY as u64 * 0x0101_0101_0101_0101;
+        let mut live = slots_live(w);
+        while live != 0 {
+            let i = first_slot(live);
+            live &= live - 1;
+            let ko = geo.key_off(i);
+            let key = &ob[ko..ko + K::WORDS];
+            let use_y = (self.hasher.hash(key, seed) & newbit as u64 != 0) as usize;
+            marks ^= ((EVACUATED_EMPTY ^ (EVACUATED_X + use_y as u8)) as u64) << (8 * i);
+            let n = filled[use_y];
+            tops[use_y] |= ((w >> (8 * i)) & 0xFF) << (8 * n);
+            let d = &mut *dst[use_y];
+            let kn = geo.key_off(n);
+            d[kn..kn + K::WORDS].copy_from_slice(key);
+            let (vo, vn) = (geo.val_off(i), geo.val_off(n));
+            d[vn..vn + V::WORDS].copy_from_slice(&ob[vo..vo + V::WORDS]);
+            filled[use_y] = n + 1;
+        }
+        ob[0] = marks;
+        for ((d, t), n) in dst.into_iter().zip(tops).zip(filled) {
+            if n > 0 {
+                debug_assert_eq!(d[0], 0, "destination written before its evacuation");
+                d[0] = t;
+            }
+        }
+        let moved = moved_in(w);
+        self.probe.bytes(
+            CopyPath::EvacuateDouble,
+            BUCKET_CNT as u64 + moved * lay.evacuate_entry_bytes(),
+        );
+        moved
+    }
+
+    /// Moves every entry of old bucket `oldbucket`'s chain to the new array
+    /// (the body of `evacuate`), marking old slots evacuated. Returns the
+    /// entries moved.
+    #[inline(always)]
+    fn evacuate_chain<const INLINE: bool>(&mut self, oldbucket: usize) -> u64 {
+        let geo = self.geo::<INLINE>();
+        let newbit = self.noldbuckets();
+        let same = self.hdr.same_size;
+        let path = self.evacuate_path();
         let lay = self.lay;
         let bw = geo.bw;
         let link = geo.link;
@@ -128,88 +221,77 @@ impl<K: Pod, V: Pod, H: KeyHasher, P: Probe, S: Storage> GoMap<K, V, H, P, S> {
             ..
         } = self;
 
-        if !is_evacuated(get_top(oldg.bucket(array_ref(oldbucket), bw), 0)) {
-            // Destinations: X keeps the index, Y adds the old bucket count.
-            // A destination bucket is still all zero when its old bucket is
-            // evacuated (every write or delete to it evacuates first), so its
-            // tophash word is built in a register and stored, not updated.
-            let mut dst = [
-                (array_ref(oldbucket), 0usize),
-                (array_ref(oldbucket + newbit), 0usize),
-            ];
-            let mut dst_tops = [0u64; 2];
-            let mut moved = 0u64;
-            let mut r = array_ref(oldbucket);
-            while r != NIL {
-                // Build the old bucket's evacuation markers in a register
-                // and store them once: one marker byte per slot.
-                let ob = oldg.bucket(r, bw);
-                let next = ob[link];
-                if next != NIL {
-                    // Overlap the next overflow bucket's miss with this one's work.
-                    prefetch::bucket(oldg.bucket(next, bw));
+        // Destinations: X keeps the index, Y adds the old bucket count.
+        // A destination bucket is still all zero when its old bucket is
+        // evacuated (every write or delete to it evacuates first), so its
+        // tophash word is built in a register and stored, not updated.
+        let mut dst = [
+            (array_ref(oldbucket), 0usize),
+            (array_ref(oldbucket + newbit), 0usize),
+        ];
+        let mut dst_tops = [0u64; 2];
+        let mut moved = 0u64;
+        let mut r = array_ref(oldbucket);
+        while r != NIL {
+            // Build the old bucket's evacuation markers in a register
+            // and store them once: one marker byte per slot.
+            let ob = oldg.bucket(r, bw);
+            let next = ob[link];
+            if next != NIL {
+                // Overlap the next overflow bucket's miss with this one's work.
+                prefetch::bucket(oldg.bucket(next, bw));
+            }
+            let w = ob[0];
+            let mut marks = 0u64;
+            for i in 0..BUCKET_CNT {
+                let top = (w >> (8 * i)) as u8;
+                if super::layout::is_empty(top) {
+                    marks |= (EVACUATED_EMPTY as u64) << (8 * i);
+                    continue;
                 }
-                let w = ob[0];
-                let mut marks = 0u64;
-                for i in 0..BUCKET_CNT {
-                    let top = (w >> (8 * i)) as u8;
-                    if super::layout::is_empty(top) {
-                        marks |= (EVACUATED_EMPTY as u64) << (8 * i);
-                        continue;
-                    }
-                    let ko = geo.key_off(i);
-                    let use_y = if same {
-                        0
+                let ko = geo.key_off(i);
+                let use_y = if same {
+                    0
+                } else {
+                    let words = if !INLINE && geo.key_indirect {
+                        key_objs.get(ob[ko]).words()
                     } else {
-                        let words = if !INLINE && geo.key_indirect {
-                            key_objs.get(ob[ko]).words()
-                        } else {
-                            &ob[ko..ko + K::WORDS]
-                        };
-                        (hasher.hash(words, hdr.hash0) & newbit as u64 != 0) as usize
+                        &ob[ko..ko + K::WORDS]
                     };
-                    marks |= ((EVACUATED_X + use_y as u8) as u64) << (8 * i);
-                    let d = &mut dst[use_y];
-                    if d.1 == BUCKET_CNT {
-                        newg.bucket_mut(d.0, bw)[0] = dst_tops[use_y];
-                        dst_tops[use_y] = 0;
-                        d.0 = new_overflow(newg, d.0, &lay, hdr, probe, path);
-                        d.1 = 0;
-                    }
-                    dst_tops[use_y] |= (top as u64) << (8 * d.1);
-                    let nb = newg.bucket_mut(d.0, bw);
-                    let kn = geo.key_off(d.1);
-                    nb[kn..kn + geo.ksw].copy_from_slice(&ob[ko..ko + geo.ksw]);
-                    let (vo, vn) = (geo.val_off(i), geo.val_off(d.1));
-                    nb[vn..vn + geo.vsw].copy_from_slice(&ob[vo..vo + geo.vsw]);
-                    d.1 += 1;
-                    moved += 1;
+                    (hasher.hash(words, hdr.hash0) & newbit as u64 != 0) as usize
+                };
+                marks |= ((EVACUATED_X + use_y as u8) as u64) << (8 * i);
+                let d = &mut dst[use_y];
+                if d.1 == BUCKET_CNT {
+                    newg.bucket_mut(d.0, bw)[0] = dst_tops[use_y];
+                    dst_tops[use_y] = 0;
+                    d.0 = new_overflow(newg, d.0, &lay, hdr, probe, path);
+                    d.1 = 0;
                 }
-                oldg.bucket_mut(r, bw)[0] = marks;
-                probe.bytes(
-                    path,
-                    BUCKET_CNT as u64 + moved_in(w) * lay.evacuate_entry_bytes(),
-                );
-                r = next;
+                dst_tops[use_y] |= (top as u64) << (8 * d.1);
+                let nb = newg.bucket_mut(d.0, bw);
+                let kn = geo.key_off(d.1);
+                nb[kn..kn + geo.ksw].copy_from_slice(&ob[ko..ko + geo.ksw]);
+                let (vo, vn) = (geo.val_off(i), geo.val_off(d.1));
+                nb[vn..vn + geo.vsw].copy_from_slice(&ob[vo..vo + geo.vsw]);
+                d.1 += 1;
+                moved += 1;
             }
-            for (d, tops) in dst.iter().zip(dst_tops) {
-                if d.1 > 0 {
-                    let nb = newg.bucket_mut(d.0, bw);
-                    debug_assert_eq!(nb[0], 0, "destination written before its evacuation");
-                    nb[0] = tops;
-                }
-            }
-            probe.event(Event::Evacuated(moved));
-            // Unlink the overflow buckets and clear keys/values to help the
-            // collector, unless an iterator may still read them.
-            if hdr.flags & OLD_ITERATOR == 0 && lay.has_pointers() {
-                oldg.bucket_mut(array_ref(oldbucket), bw)[1..].fill(0);
-                probe.bytes(path, (bw as u64 - 1) * 8);
+            oldg.bucket_mut(r, bw)[0] = marks;
+            probe.bytes(
+                path,
+                BUCKET_CNT as u64 + moved_in(w) * lay.evacuate_entry_bytes(),
+            );
+            r = next;
+        }
+        for (d, tops) in dst.iter().zip(dst_tops) {
+            if d.1 > 0 {
+                let nb = newg.bucket_mut(d.0, bw);
+                debug_assert_eq!(nb[0], 0, "destination written before its evacuation");
+                nb[0] = tops;
             }
         }
-        if oldbucket == self.hdr.nevacuate {
-            self.advance_evacuation_mark(newbit);
-        }
+        moved
     }
 
     /// Moves `nevacuate` past evacuated buckets; finishes the growth when

@@ -318,6 +318,13 @@ pub fn slots_empty(word: u64) -> u64 {
     zero_bytes(word & !LSB)
 }
 
+/// Slots of a tophash word that hold an entry, for a bucket not yet
+/// evacuated (whose slots are empty or live).
+#[inline(always)]
+pub fn slots_live(word: u64) -> u64 {
+    !slots_empty(word) & (LSB << 7)
+}
+
 /// Slots of a tophash word marked `emptyRest`.
 #[inline(always)]
 pub fn slots_rest(word: u64) -> u64 {
@@ -372,6 +379,7 @@ mod swar_tests {
                 let bit = 0x80u64 << (8 * i);
                 assert_eq!(slots_matching(w, top) & bit != 0, tops[i] == top);
                 assert_eq!(slots_empty(w) & bit != 0, is_empty(tops[i]));
+                assert_eq!(slots_live(w) & bit != 0, !is_empty(tops[i]));
                 assert_eq!(slots_rest(w) & bit != 0, tops[i] == EMPTY_REST);
                 let first_rest = tops.iter().position(|&t| t == EMPTY_REST).unwrap_or(8);
                 assert_eq!(
