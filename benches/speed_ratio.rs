@@ -56,7 +56,9 @@ fn time_hashbrown(keys: &[u64], hint: usize) -> Duration {
 /// tophash match is skipped). No map can be faster with this layout, so the
 /// gap between it and hashbrown is what the layout costs.
 fn time_layout_floor(keys: &[u64], hint: usize) -> Duration {
-    use mapamp::gomap::layout::{first_slot, slots_empty, slots_matching, slots_rest, tophash};
+    use mapamp::gomap::layout::{
+        first_slot, slots_empty, slots_matching, slots_rest, tophash, with_top,
+    };
     use mapamp::gomap::{b_for_hint, buckets_allocated};
     const BW: usize = 18; // 8-byte keys and values: tophash word, 8 keys, 8 values, link
     let t = Instant::now();
@@ -78,7 +80,7 @@ fn time_layout_floor(keys: &[u64], hint: usize) -> Duration {
         let slot = first_slot(slots_empty(w));
         bucket[1 + slot] = k;
         bucket[9 + slot] = k;
-        bucket[0] = w & !(0xFFu64 << (8 * slot)) | ((top as u64) << (8 * slot));
+        bucket[0] = with_top(w, slot, top);
     }
     let e = t.elapsed();
     drop(black_box(arr));

@@ -1,7 +1,7 @@
 //! Inserting and updating (`mapassign`).
 
 use super::layout::{
-    before_rest, first_slot, set_top, slots_empty, slots_matching, slots_rest, tophash,
+    before_rest, first_slot, set_top, slots_empty, slots_matching, slots_rest, tophash, with_top,
 };
 use super::make::too_many_overflow_buckets;
 use super::overflow::new_overflow;
@@ -114,7 +114,7 @@ impl<K: Pod, V: Pod, H: KeyHasher, P: Probe, S: Storage> GoMap<K, V, H, P, S> {
         key.write_words(&mut b[ko..ko + K::WORDS]);
         let vo = geo.val_off(i);
         val.write_words(&mut b[vo..vo + V::WORDS]);
-        b[0] = w & !(0xFFu64 << (8 * i)) | ((top as u64) << (8 * i));
+        b[0] = with_top(w, i, top);
         self.hdr.count += 1;
         self.probe.bytes(CopyPath::Assign, self.lay.assign_bytes());
     }

@@ -2,7 +2,7 @@
 
 use super::flags::{ITERATOR, OLD_ITERATOR};
 use super::layout::{
-    first_slot, get_top, is_evacuated, slots_empty, slots_live, BUCKET_CNT, EVACUATED_EMPTY,
+    first_slot, get_top, is_evacuated, slots_empty, slots_live, splat, BUCKET_CNT, EVACUATED_EMPTY,
     EVACUATED_X,
 };
 
@@ -166,7 +166,7 @@ impl<K: Pod, V: Pod, H: KeyHasher, P: Probe, S: Storage> GoMap<K, V, H, P, S> {
         let dst = [&mut low[oldbucket * bw..][..bw], &mut high[..bw]];
         let mut tops = [0u64; 2];
         let mut filled = [0usize; 2];
-        let mut marks = EVACUATED_EMPTY as u64 * 0x0101_0101_0101_0101;
+        let mut marks = splat(EVACUATED_EMPTY);
         let mut live = slots_live(w);
         while live != 0 {
             let i = first_slot(live);

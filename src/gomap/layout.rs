@@ -250,8 +250,14 @@ pub fn get_top(bucket: &[u64], i: usize) -> u8 {
 /// Sets tophash byte `i` of a bucket.
 #[inline(always)]
 pub fn set_top(bucket: &mut [u64], i: usize, v: u8) {
+    bucket[0] = with_top(bucket[0], i, v);
+}
+
+/// Tophash word `word` with byte `i` replaced by `v`.
+#[inline(always)]
+pub fn with_top(word: u64, i: usize, v: u8) -> u64 {
     let shift = i * 8;
-    bucket[0] = (bucket[0] & !(0xFFu64 << shift)) | ((v as u64) << shift);
+    (word & !(0xFFu64 << shift)) | ((v as u64) << shift)
 }
 
 #[cfg(test)]
@@ -306,10 +312,16 @@ pub fn zero_bytes(x: u64) -> u64 {
     !(((x & LOW7).wrapping_add(LOW7)) | x | LOW7)
 }
 
+/// A tophash word with every byte `v`.
+#[inline(always)]
+pub fn splat(v: u8) -> u64 {
+    LSB * v as u64
+}
+
 /// Slots of a tophash word whose byte equals `top`.
 #[inline(always)]
 pub fn slots_matching(word: u64, top: u8) -> u64 {
-    zero_bytes(word ^ (LSB * top as u64))
+    zero_bytes(word ^ splat(top))
 }
 
 /// Slots of a tophash word that are empty (`emptyRest` or `emptyOne`).
