@@ -182,9 +182,15 @@ fn bad_input_gets_a_clear_error() {
     let (code, _, err) = mapamp(&["inspect", "--n", "10", "--value-size", "24"]);
     assert_eq!(code, 2);
     assert!(err.contains("8, 16, 32, 64, 128, 256"), "{err}");
-    let (code, _, err) = mapamp(&["inspect", "--n", "10", "--load-factor", "0.2"]);
-    assert_eq!(code, 2);
-    assert!(err.contains("1.0 to 64.0"), "{err}");
+    for lf in ["0.2", "8.5"] {
+        let (code, _, err) = mapamp(&["inspect", "--n", "10", "--load-factor", lf]);
+        assert_eq!(code, 2, "load factor {lf}");
+        assert!(
+            err.contains(&format!("load factor {lf} is not valid")),
+            "{err}"
+        );
+        assert!(err.contains("1.0 to 8.0"), "{err}");
+    }
     let (code, _, err) = mapamp(&["inspect", "--n", "10000000000000"]);
     assert_eq!(code, 2);
     assert!(err.contains("MiB available"), "{err}");

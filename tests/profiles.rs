@@ -185,7 +185,7 @@ fn impossible_values() {
     bad(
         &format!("{GOOD}[configs.odd]\nload_factor = 0.5\n"),
         11,
-        &["load factor 0.5", "1.0 to 64.0"],
+        &["load factor 0.5", "1.0 to 8.0"],
     );
     bad(
         &format!("{GOOD}[configs.odd]\nhint = \"lots\"\n"),

@@ -24,7 +24,15 @@ enum Slot {
 
 impl<K: Pod, V: Pod, H: KeyHasher, P: Probe, S: Storage> GoMap<K, V, H, P, S> {
     /// `m[key] = val`. Returns `true` when the key was new.
-    #[inline]
+    ///
+    /// Always inlined, as hashbrown's insert is into its callers' loops: the
+    /// fast path is short and the full `mapassign` stays out of line. As a
+    /// call, its prologue, epilogue and argument spills took room in the
+    /// window of instructions in flight, and fewer inserts' cache misses
+    /// overlapped: with a hint it measured 2.01, 2.10 and 2.07× hashbrown
+    /// against 1.93, 1.94 and 1.98× inlined (alternating runs of the two
+    /// builds, 11 rounds each).
+    #[inline(always)]
     pub fn insert(&mut self, key: K, val: V) -> bool {
         self.probe.event(Event::Write((K::BYTES + V::BYTES) as u64));
         let hash = self.hash_words(key.words());

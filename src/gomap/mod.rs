@@ -130,6 +130,9 @@ impl std::fmt::Display for EvacuateBatch {
     }
 }
 
+/// The largest load factor [`Knobs::validate`] accepts: a bucket's 8 slots.
+pub const MAX_LOAD_FACTOR: f64 = 8.0;
+
 /// The tuning knobs of the Go-family models, with Go's values as defaults.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Knobs {
@@ -156,11 +159,17 @@ impl Default for Knobs {
 
 impl Knobs {
     /// Checks the knob values, with an error naming the bad one and the valid range.
+    ///
+    /// The load factor stops at [`MAX_LOAD_FACTOR`]: above 8 entries per
+    /// bucket a one-bucket map must take an overflow bucket before it may
+    /// double, which is "too many overflow buckets" at B = 0, so Go's
+    /// `mapassign` would start a same-size growth, finish it within the
+    /// same write and start it again without end.
     pub fn validate(&self) -> Result<(), String> {
-        if !(self.load_factor.is_finite() && self.load_factor >= 1.0 && self.load_factor <= 64.0) {
+        let lf = self.load_factor;
+        if !(lf.is_finite() && (1.0..=MAX_LOAD_FACTOR).contains(&lf)) {
             return Err(format!(
-                "load factor {} is not valid; use a number from 1.0 to 64.0 (Go: 6.5)",
-                self.load_factor
+                "load factor {lf} is not valid; use a number from 1.0 to 8.0 (Go: 6.5); above 8.0 a one-bucket map overflows before it may double and Go's growth rule restarts same-size growth forever"
             ));
         }
         if self.inline_limit < 8 {
