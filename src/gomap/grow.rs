@@ -81,9 +81,10 @@ impl<K: Pod, V: Pod, H: KeyHasher, P: Probe, S: Storage> GoMap<K, V, H, P, S> {
             // Inserting 1M keys into an empty map took 3-7% less time
             // (paired in-process A/B, six runs of 11 rounds).
             self.evacuate_entries(nv);
+            // `oldbucket` is not `nevacuate`, so this leaves the mark alone.
             self.evacuate(oldbucket);
-            // Now only advances the mark, as Go's `evacuate(h.nevacuate)` does.
-            self.evacuate(nv);
+            // All Go's `evacuate(h.nevacuate)` has left to do.
+            self.advance_evacuation_mark(self.noldbuckets());
             done = 1;
         } else {
             // Make sure the old bucket this write maps to is evacuated first.
@@ -107,8 +108,8 @@ impl<K: Pod, V: Pod, H: KeyHasher, P: Probe, S: Storage> GoMap<K, V, H, P, S> {
     #[inline(always)]
     fn can_evacuate_ahead(&self, oldbucket: usize) -> bool {
         let nv = self.hdr.nevacuate;
-        let bw = self.lay.bucket_words;
-        nv != oldbucket && self.oldbuckets.main(nv, bw)[bw - 1] == NIL
+        let ob = self.oldbuckets.main(nv, self.lay.bucket_words);
+        nv != oldbucket && ob[self.lay.link_off()] == NIL
     }
 
     /// Asks for the cache lines an evacuation of `oldbucket` will touch

@@ -131,7 +131,7 @@ impl std::fmt::Display for EvacuateBatch {
 }
 
 /// The largest load factor [`Knobs::validate`] accepts: a bucket's 8 slots.
-pub const MAX_LOAD_FACTOR: f64 = 8.0;
+pub const MAX_LOAD_FACTOR: f64 = layout::BUCKET_CNT as f64;
 
 /// The tuning knobs of the Go-family models, with Go's values as defaults.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
