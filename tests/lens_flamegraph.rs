@@ -6,7 +6,21 @@ use mapamp::lens::flamegraph::{profile, DEFAULT_FREQUENCY_HZ};
 use mapamp::region::measured_region;
 use std::hint::black_box;
 use std::io::Read;
+use std::sync::Mutex;
 use std::time::Duration;
+
+/// The sampling timer is one per process: the two tests of this file take
+/// turns. Run side by side, samples of the region were lost (the flame graph
+/// test failed in two of three runs of one build, and passed in every run
+/// with `--test-threads=1`).
+static ONE_TEST_AT_A_TIME: Mutex<()> = Mutex::new(());
+
+/// Holds [`ONE_TEST_AT_A_TIME`] (a failed test does not block the other).
+fn one_test_at_a_time() -> std::sync::MutexGuard<'static, ()> {
+    ONE_TEST_AT_A_TIME
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
 
 /// Work done inside the region.
 #[inline(never)]
@@ -34,6 +48,7 @@ fn setup_work(n: u64) -> u64 {
 
 #[test]
 fn flame_graph_shows_the_region_only() {
+    let _turn = one_test_at_a_time();
     let dir = std::env::temp_dir().join(format!("mapamp-lens-flamegraph-{}", std::process::id()));
     let rel = "cells/insert/gomap/n=1000";
     let figures = profile(
@@ -100,6 +115,7 @@ fn flame_graph_shows_the_region_only() {
 
 #[test]
 fn criterion_profiler_writes_a_region_flame_graph_into_the_benchmark_dir() {
+    let _turn = one_test_at_a_time();
     use criterion::profiler::Profiler;
     use mapamp::lens::criterion_profiler::RegionProfiler;
 
