@@ -64,31 +64,46 @@ impl<K: Pod, V: Pod, H: KeyHasher, P: Probe, S: Storage> GoMap<K, V, H, P, S> {
     /// Evacuation work done by a write or delete to `bucket` (`growWork`).
     pub(crate) fn grow_work(&mut self, bucket: usize) {
         let oldbucket = bucket & (self.noldbuckets() - 1);
-        // The buckets at `nevacuate` come in order, which the hardware
-        // prefetcher follows; the bucket this write maps to is random.
-        self.prefetch_evacuation(oldbucket);
         let extra = match self.knobs.evacuate_batch {
             EvacuateBatch::Extra(n) => n as usize,
             EvacuateBatch::All => usize::MAX,
         };
         let mut done = 0;
         let nv = self.hdr.nevacuate;
-        if extra > 0 && self.can_evacuate_ahead(oldbucket) {
-            // Go evacuates `oldbucket` and then `nevacuate`. Moving
-            // `nevacuate`'s entries first gives the random old bucket's
-            // miss (requested just above) that work to overlap with; the
-            // state afterwards is the same (see `can_evacuate_ahead`).
-            // Inserting 1M keys into an empty map took 3-7% less time
-            // (paired in-process A/B, six runs of 11 rounds).
-            self.evacuate_entries(nv);
-            // `oldbucket` is not `nevacuate`, so this leaves the mark alone.
-            self.evacuate(oldbucket);
-            // All Go's `evacuate(h.nevacuate)` has left to do.
-            self.advance_evacuation_mark(self.noldbuckets());
-            done = 1;
+        if oldbucket < nv {
+            // Every old bucket below `nevacuate` is evacuated (the mark only
+            // passes evacuated buckets), so Go's `evacuate(oldbucket)` reads
+            // its tophash, finds it evacuated and does nothing. Skipping
+            // that read leaves the same state and spares a cache miss on a
+            // random old bucket; the write goes straight to `bucket`.
+            // Inserting 1M keys into an empty map: less time in 11 of 12
+            // paired in-process runs, median ratio 0.98 (new / old).
+            debug_assert!(is_evacuated(get_top(
+                self.oldbuckets.main(oldbucket, self.lay.bucket_words),
+                0
+            )));
+            prefetch::bucket(self.buckets.main(bucket, self.lay.bucket_words));
         } else {
-            // Make sure the old bucket this write maps to is evacuated first.
-            self.evacuate(oldbucket);
+            // The buckets at `nevacuate` come in order, which the hardware
+            // prefetcher follows; the bucket this write maps to is random.
+            self.prefetch_evacuation(oldbucket);
+            if extra > 0 && self.can_evacuate_ahead(oldbucket) {
+                // Go evacuates `oldbucket` and then `nevacuate`. Moving
+                // `nevacuate`'s entries first gives the random old bucket's
+                // miss (requested just above) that work to overlap with; the
+                // state afterwards is the same (see `can_evacuate_ahead`).
+                // Inserting 1M keys into an empty map took 3-7% less time
+                // (paired in-process A/B, six runs of 11 rounds).
+                self.evacuate_entries(nv);
+                // `oldbucket` is not `nevacuate`, so this leaves the mark alone.
+                self.evacuate(oldbucket);
+                // All Go's `evacuate(h.nevacuate)` has left to do.
+                self.advance_evacuation_mark(self.noldbuckets());
+                done = 1;
+            } else {
+                // Make sure the old bucket this write maps to is evacuated first.
+                self.evacuate(oldbucket);
+            }
         }
         while done < extra && self.hdr.growing {
             self.evacuate(self.hdr.nevacuate);

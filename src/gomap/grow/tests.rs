@@ -1,7 +1,10 @@
-//! `growWork` moves `nevacuate`'s entries ahead of the written bucket's when
-//! [`GoMap::can_evacuate_ahead`] allows it. These tests hold that to Go's
-//! order: from the same state, both orders must leave every word of every
-//! bucket, the header, the overflow bookkeeping and the accounting equal.
+//! `growWork` departs from Go's order of work in two ways that must not
+//! show: it moves `nevacuate`'s entries ahead of the written bucket's when
+//! [`GoMap::can_evacuate_ahead`] allows it, and it does not look at a
+//! written old bucket below `nevacuate` (evacuated already). These tests
+//! hold both to Go's `growWork`: from the same state, ours and Go's must
+//! leave every word of every bucket, the header, the overflow bookkeeping
+//! and the accounting equal.
 
 use super::super::storage::{Arena, ArrayStore, Generation};
 use super::super::{GoHeap, GoMap, GrowKind, InlineFirst, Knobs, Slab, Storage};
@@ -49,10 +52,21 @@ fn state<K: Pod, V: Pod, H: KeyHasher, S: Storage>(
     (words, text)
 }
 
+/// Which way our `growWork` took in one step.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Path {
+    /// The written old bucket was below `nevacuate`: not looked at.
+    Skipped,
+    /// `nevacuate`'s entries were moved first.
+    Ahead,
+    /// Go's order: the written bucket, then `nevacuate`.
+    InOrder,
+}
+
 /// How one growth step went in [`compare_step`].
 struct Step {
-    /// `nevacuate`'s entries were moved first.
-    ahead: bool,
+    /// The way our `growWork` took.
+    path: Path,
     /// Both evacuations took overflow buckets (in Go's order), so their
     /// order decides which buckets each chain gets.
     contested: bool,
@@ -65,7 +79,13 @@ fn compare_step<K: Pod, V: Pod, H: KeyHasher, S: Storage>(
     bucket: usize,
 ) -> Step {
     let oldbucket = bucket & (m.noldbuckets() - 1);
-    let ahead = m.can_evacuate_ahead(oldbucket);
+    let path = if oldbucket < m.hdr.nevacuate {
+        Path::Skipped
+    } else if m.can_evacuate_ahead(oldbucket) {
+        Path::Ahead
+    } else {
+        Path::InOrder
+    };
     let mut ours = m.clone();
     ours.grow_work(bucket);
     // Go's growWork: the written bucket, then one at nevacuate.
@@ -85,7 +105,7 @@ fn compare_step<K: Pod, V: Pod, H: KeyHasher, S: Storage>(
         "bucket words differ after growWork of bucket {bucket}"
     );
     ours.check_invariants().unwrap();
-    Step { ahead, contested }
+    Step { path, contested }
 }
 
 /// Runs `ops` on a map and, before every operation made during a growth,
@@ -98,15 +118,11 @@ fn orders_agree<K: Pod, V: Pod, H: KeyHasher, S: Storage>(
 ) -> Seen {
     let mut m: GoMap<K, V, H, Counting, S> = GoMap::with_config(knobs, 0, 11, hasher);
     let mut rng = Rng::new(5);
-    let (mut ahead, mut in_order) = (0, 0);
+    let mut paths = [0; 3];
     for &op in ops {
         if m.growing() {
             let bucket = rng.next_u64() as usize & m.hdr.mask;
-            if compare_step(&m, bucket).ahead {
-                ahead += 1;
-            } else {
-                in_order += 1;
-            }
+            paths[compare_step(&m, bucket).path as usize] += 1;
         }
         match op {
             Op::Insert(k) => {
@@ -120,18 +136,15 @@ fn orders_agree<K: Pod, V: Pod, H: KeyHasher, S: Storage>(
     let a = m.probe.snapshot().unwrap();
     assert!(a.doubling_grows > 0, "the workload never doubled");
     Seen {
-        ahead,
-        in_order,
+        paths,
         same_size_grows: a.same_size_grows,
     }
 }
 
 /// What [`orders_agree`] saw.
 struct Seen {
-    /// Steps that moved `nevacuate`'s entries first.
-    ahead: usize,
-    /// Steps that kept Go's order.
-    in_order: usize,
+    /// Steps that took each [`Path`], indexed by it.
+    paths: [usize; 3],
     /// Same-size growths the workload started.
     same_size_grows: u64,
 }
@@ -168,11 +181,12 @@ fn chain_churn_ops(phases: u64) -> Vec<Op> {
     ops
 }
 
-fn both_orders_seen(seen: Seen) {
-    let (ahead, in_order) = (seen.ahead, seen.in_order);
+/// Every way through our `growWork` was compared at least once.
+fn all_paths_seen(seen: Seen) {
+    let [skipped, ahead, in_order] = seen.paths;
     assert!(
-        ahead > 0 && in_order > 0,
-        "ahead {ahead}, in order {in_order}"
+        skipped > 0 && ahead > 0 && in_order > 0,
+        "skipped {skipped}, ahead {ahead}, in order {in_order}"
     );
 }
 
@@ -186,7 +200,7 @@ fn random_keys_same_state_as_go_order() {
         orders_agree::<Blob<1>, Blob<1>, _, Slab>(go, SeededHash, &ops, key),
         orders_agree::<Blob<1>, Blob<1>, _, Inline>(go, SeededHash, &ops, key),
     ] {
-        both_orders_seen(seen);
+        all_paths_seen(seen);
     }
 }
 
@@ -194,13 +208,13 @@ fn random_keys_same_state_as_go_order() {
 fn indirect_and_wide_slots_same_state_as_go_order() {
     let ops = random_ops(3000);
     // 256-byte keys and values are stored through pointers.
-    both_orders_seen(orders_agree::<Blob<32>, Blob<32>, _, GoHeap>(
+    all_paths_seen(orders_agree::<Blob<32>, Blob<32>, _, GoHeap>(
         Knobs::default(),
         SeededHash,
         &ops,
         |k| Blob([k; 32]),
     ));
-    both_orders_seen(orders_agree::<Blob<2>, Blob<16>, _, GoHeap>(
+    all_paths_seen(orders_agree::<Blob<2>, Blob<16>, _, GoHeap>(
         Knobs::default(),
         SeededHash,
         &ops,
@@ -224,7 +238,7 @@ fn long_chains_same_state_as_go_order() {
         orders_agree::<Blob<1>, Blob<1>, _, Slab>(Knobs::default(), few, &ops, key),
         orders_agree::<Blob<1>, Blob<1>, _, GoHeap>(dense, SeededHash, &ops, key),
     ] {
-        both_orders_seen(seen);
+        all_paths_seen(seen);
     }
 }
 
@@ -309,6 +323,6 @@ fn same_size_growth_same_state_as_go_order() {
         ),
     ] {
         assert!(seen.same_size_grows > 0, "no same-size growth");
-        both_orders_seen(seen);
+        all_paths_seen(seen);
     }
 }
