@@ -169,7 +169,7 @@ impl Knobs {
         let lf = self.load_factor;
         if !(lf.is_finite() && (1.0..=MAX_LOAD_FACTOR).contains(&lf)) {
             return Err(format!(
-                "load factor {lf} is not valid; use a number from 1.0 to 8.0 (Go: 6.5); above 8.0 a one-bucket map overflows before it may double and Go's growth rule restarts same-size growth forever"
+                "load factor {lf} is not valid; use a number from 1.0 to {MAX_LOAD_FACTOR:.1} (Go: 6.5); above {MAX_LOAD_FACTOR:.1} a one-bucket map overflows before it may double and Go's growth rule restarts same-size growth forever"
             ));
         }
         if self.inline_limit < 8 {
