@@ -1,0 +1,3 @@
+module mapamp
+
+go 1.19
