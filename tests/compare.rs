@@ -367,7 +367,7 @@ fn a_missing_folded_file_gives_no_diff_with_the_reason() {
         why.starts_with("B: folded stacks") && why.contains("not found"),
         "{why}"
     );
-    assert!(!r.diff_stacks.contains_key(INSERT));
+    assert!(!r.diff_svgs.contains_key(INSERT));
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

@@ -37,9 +37,11 @@
 //! and summarised for a terminal by [`render_text`]. Renderers only format;
 //! nothing here knows how a report was produced.
 
+pub mod checks;
 pub mod flame;
 pub mod format;
 pub mod metrics;
+pub mod output;
 pub mod render_html;
 pub mod render_md;
 pub mod render_text;
@@ -47,9 +49,9 @@ pub mod schema;
 pub mod select;
 pub mod stats;
 
-use crate::fsutil;
 use crate::report::schema::{Lens, Report, SCHEMA_VERSION};
 pub use metrics::Metric;
+pub use output::write_outputs;
 use schema::{
     CellComparison, Change, CompareReport, Gate, InputInfo, Inputs, MetricCounts, Summary,
     Thresholds, Unmatched, Verdict, VerdictCounts, COMPARE_SCHEMA_VERSION,
@@ -210,13 +212,23 @@ pub struct Side {
 }
 
 /// The result of a comparison: what `compare.json` holds, plus the
-/// normalised stacks the differential flame graphs are drawn from.
+/// differential flame graphs, already drawn (a cell whose graphs cannot be
+/// drawn has none, and its `flame` says why).
 #[derive(Clone, Debug)]
 pub struct Comparison {
     /// The figures and verdicts.
     pub report: CompareReport,
-    /// Compare id → inferno's inputs, for cells with a differential profile.
-    pub diff_stacks: BTreeMap<String, flame::DiffStacks>,
+    /// Compare id → its two differential flame graphs.
+    pub diff_svgs: BTreeMap<String, DiffSvgs>,
+}
+
+/// A cell's differential flame graphs (SVG text).
+#[derive(Clone, Debug, PartialEq)]
+pub struct DiffSvgs {
+    /// In B's shape (`diff.svg`).
+    pub b_shape: String,
+    /// In A's shape (`diff-a-shape.svg`).
+    pub a_shape: String,
 }
 
 impl Comparison {
@@ -298,8 +310,8 @@ pub fn load_side(which: Which, spec: &InputSpec) -> Result<Side, CompareError> {
             dir.display()
         )));
     }
-    let text = std::fs::read_to_string(&path)
-        .map_err(|e| err(format!("cannot read `{}`: {e}", path.display())))?;
+    let text =
+        crate::limits::read_text(&path, "report", crate::limits::MAX_REPORT_BYTES).map_err(&err)?;
     let report = parse_report(&text).map_err(|e| err(format!("`{}`: {e}", path.display())))?;
     if let Some(bad) = report
         .cells
@@ -338,7 +350,10 @@ pub fn parse_report(text: &str) -> Result<Report, String> {
         }
         None => return Err("no numeric schema_version: not a mapamp report".into()),
     }
-    serde_json::from_value(value).map_err(|e| format!("not a valid report: {e}"))
+    let report =
+        checks::deserialize_report(value).map_err(|e| format!("not a valid report: {e}"))?;
+    checks::check_figures(&report).map_err(|e| format!("not a valid report: {e}"))?;
+    Ok(report)
 }
 
 /// Reads `rel` under `dir`, refusing paths that leave the folder.
@@ -352,10 +367,11 @@ fn read_inside(dir: &Path, rel: &str) -> Result<String, String> {
             "folded stacks path `{rel}` leaves the report folder"
         ));
     }
-    std::fs::read_to_string(dir.join(p)).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => format!("folded stacks `{rel}` not found"),
-        _ => format!("cannot read folded stacks `{rel}`: {e}"),
-    })
+    let path = dir.join(p);
+    if !path.exists() {
+        return Err(format!("folded stacks `{rel}` not found"));
+    }
+    crate::limits::read_text(&path, "folded stacks", crate::limits::MAX_FOLDED_BYTES)
 }
 
 fn input_info(side: &Side, selected: usize) -> InputInfo {
@@ -412,12 +428,17 @@ pub fn from_reports(a: &Side, b: &Side, opts: &CompareOptions) -> Result<Compari
 
     let th = opts.thresholds;
     let mut cells = Vec::new();
-    let mut diff_stacks = BTreeMap::new();
+    let mut diff_svgs = BTreeMap::new();
+    let title = format!(
+        "Differential: {} \u{2192} {}",
+        a.spec.label(),
+        b.spec.label()
+    );
     for p in &pairing.pairs {
         let rows = opts.metrics.iter().map(|m| m.row(p.a, p.b, &th)).collect();
-        let (flame, stacks) = diff_profiles(a, b, p);
-        if let Some(stacks) = stacks {
-            diff_stacks.insert(p.id.to_string(), stacks);
+        let (flame, svgs) = diff_profiles(a, b, p, &title);
+        if let Some(svgs) = svgs {
+            diff_svgs.insert(p.id.to_string(), svgs);
         }
         cells.push(CellComparison {
             id: p.id.to_string(),
@@ -453,18 +474,16 @@ pub fn from_reports(a: &Side, b: &Side, opts: &CompareOptions) -> Result<Compari
         },
         summary,
     };
-    Ok(Comparison {
-        report,
-        diff_stacks,
-    })
+    Ok(Comparison { report, diff_svgs })
 }
 
-/// The differential profile of a pair, or why there is none.
+/// The differential profile of a pair, drawn, or why there is none.
 fn diff_profiles(
     a: &Side,
     b: &Side,
     p: &select::Pair<'_>,
-) -> (Lens<schema::FlameDiff>, Option<flame::DiffStacks>) {
+    title: &str,
+) -> (Lens<schema::FlameDiff>, Option<DiffSvgs>) {
     let unavailable = |why: String| (Lens::Unavailable { unavailable: why }, None);
     match (flame_inputs(a, p.a), flame_inputs(b, p.b)) {
         (Ok((ta, few_a)), Ok((tb, few_b))) => {
@@ -476,7 +495,23 @@ fn diff_profiles(
                             d.figures.notes.push(format!("{side}: {n}"));
                         }
                     }
-                    (Lens::Ok(d.figures), Some(d.stacks))
+                    let draw = |shape, what: &str| {
+                        let subtitle =
+                            format!("{} \u{2014} {what}; red: more in B, blue: less", p.id);
+                        flame::render_svg(&d.stacks, shape, title, &subtitle)
+                    };
+                    match (
+                        draw(flame::Shape::B, "B's shape"),
+                        draw(flame::Shape::A, "A's shape"),
+                    ) {
+                        (Ok(b_shape), Ok(a_shape)) => {
+                            (Lens::Ok(d.figures), Some(DiffSvgs { b_shape, a_shape }))
+                        }
+                        (Err(e), _) | (_, Err(e)) => unavailable(format!(
+                            "the differential flame graph cannot be drawn ({e}; A has {} samples, B {} scaled by {:.3})",
+                            d.figures.samples_a, d.figures.samples_b, d.figures.scale_b
+                        )),
+                    }
                 }
                 Err(e) => unavailable(e),
             }
@@ -605,40 +640,4 @@ fn summarise(cells: &[CellComparison], metrics: &[Metric]) -> Summary {
         total,
         top_changes: top,
     }
-}
-
-/// Writes `compare.json`, `compare.md`, `index.html` and, per cell with a
-/// differential profile, `cells/<id>/diff.svg` and `diff-a-shape.svg`
-/// under `out`, each atomically.
-pub fn write_outputs(cmp: &Comparison, out: &Path) -> Result<(), CompareError> {
-    let io = CompareError::Output;
-    let r = &cmp.report;
-    for cell in &r.cells {
-        let (Lens::Ok(fd), Some(stacks)) = (&cell.flame, cmp.diff_stacks.get(&cell.id)) else {
-            continue;
-        };
-        let id = crate::cell::CellId::new(cell.id.clone()).map_err(io)?;
-        let dir = id.dir_under(&out.join("cells"));
-        let title = format!(
-            "Differential: {} \u{2192} {}",
-            r.inputs.a.label, r.inputs.b.label
-        );
-        for (shape, file, rel) in [
-            (flame::Shape::B, flame::SVG_B_SHAPE, &fd.svg),
-            (flame::Shape::A, flame::SVG_A_SHAPE, &fd.svg_a_shape),
-        ] {
-            debug_assert_eq!(rel, &format!("cells/{id}/{file}"));
-            let subtitle = match shape {
-                flame::Shape::B => format!("{id} \u{2014} B's shape; red: more in B, blue: less"),
-                flame::Shape::A => format!("{id} \u{2014} A's shape; red: more in B, blue: less"),
-            };
-            let svg = flame::render_svg(stacks, shape, &title, &subtitle)
-                .map_err(|e| io(format!("{id}: {e}")))?;
-            fsutil::write_atomic(&dir.join(file), svg.as_bytes()).map_err(io)?;
-        }
-    }
-    fsutil::write_json_atomic(&out.join("compare.json"), r).map_err(io)?;
-    fsutil::write_atomic(&out.join("compare.md"), render_md::render(r).as_bytes()).map_err(io)?;
-    fsutil::write_atomic(&out.join("index.html"), render_html::render(r).as_bytes()).map_err(io)?;
-    Ok(())
 }
