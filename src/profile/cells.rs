@@ -91,14 +91,18 @@ impl Profile {
                     for &keys in &l.keys {
                         for &n in &l.n {
                             for &buckets in &l.buckets {
-                                cells.push(CellSpec::Locate(LocateCell {
+                                let cell = LocateCell {
                                     hash,
                                     index,
                                     keys,
                                     n,
                                     buckets,
                                     seed: self.budget.seed,
-                                }));
+                                };
+                                // A value listed twice gives one cell.
+                                if seen.insert(cell.id()) {
+                                    cells.push(CellSpec::Locate(cell));
+                                }
                             }
                         }
                     }
@@ -135,15 +139,31 @@ pub fn estimate_bytes(cell: &CellSpec) -> u64 {
             crate::locate::estimate_bytes(&cfg).min(u64::MAX as u128) as u64
         }
         CellSpec::Map(c) => {
+            let hinted = crate::inspect::hint_entries(
+                c.variant,
+                c.hint.resolve(c.n),
+                c.key_size,
+                c.value_size,
+                c.knobs.inline_limit,
+            );
             let entries = match c.scenario {
                 Scenario::Assign => 4 * c.n,
                 Scenario::Overflow => 12 * c.n,
                 Scenario::EvacuateDouble => 2 * c.n,
-                _ => c.n.max(c.hint.resolve(c.n)),
-            };
+                _ => c.n,
+            }
+            .max(hinted);
             let map = crate::inspect::estimate_bytes(entries, c.key_size, c.value_size);
-            let ops = (2 * c.n.max(1) * (c.key_size + 16)) as u64;
-            2 * map + ops
+            // The region's operations, prepared beforehand: churn makes
+            // rounds × N/2 deletes and as many inserts of fresh keys, each
+            // remembered by the key source.
+            let ops = match c.scenario {
+                Scenario::Churn => (c.n as u64 / 2).saturating_mul(c.churn_rounds as u64),
+                _ => c.n.max(1) as u64,
+            };
+            let per_op = (c.key_size + 16) as u64 + crate::inspect::KEY_SOURCE_BYTES_PER_KEY;
+            map.saturating_mul(2)
+                .saturating_add(ops.saturating_mul(2 * per_op))
         }
     }
 }
