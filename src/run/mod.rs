@@ -15,8 +15,12 @@
 //! Every file is written atomically. `--resume` skips every step whose
 //! output is complete for the lenses asked for, so an interrupted run loses
 //! at most the cell in progress and a finished run resumes without work.
+//! It continues only a folder this command started (its `run.json`), and
+//! the report it writes holds every finished cell of the folder, whatever
+//! `--cells` selected this time. Ctrl-C says how to continue.
 
 mod cell_lenses;
+mod interrupt;
 mod progress;
 mod timefmt;
 
@@ -105,6 +109,11 @@ pub fn run(opts: &RunOptions) -> Result<RunSummary, String> {
         .clone()
         .unwrap_or_else(|| PathBuf::from("reports").join(&profile.name));
     let state = open_folder(&out, &profile, &lenses, opts)?;
+    interrupt::on_interrupt(&format!(
+        "mapamp run: interrupted; finished cells are kept in {}: continue with `{}`\n",
+        out.display(),
+        resume_command(opts, &out)
+    ));
     let abs_profile =
         std::fs::canonicalize(&path).map_err(|e| format!("{}: {e}", path.display()))?;
     let abs_out = std::fs::canonicalize(&out).map_err(|e| format!("{}: {e}", out.display()))?;
@@ -138,9 +147,18 @@ pub fn run(opts: &RunOptions) -> Result<RunSummary, String> {
         run_callgrind_phase(opts, &abs_profile, &abs_out, &todo)?;
     }
 
+    // Every finished cell of the folder, in profile order: this selection's,
+    // and those an earlier `--cells` selection finished.
+    let selected: std::collections::BTreeSet<CellId> = cells.iter().map(|c| c.id()).collect();
     let mut reports = Vec::with_capacity(cells.len());
-    for cell in &cells {
-        reports.push(assemble_cell(&abs_out, cell, &lenses)?);
+    for cell in &profile.cells().cells {
+        if selected.contains(&cell.id()) {
+            reports.push(assemble_cell(&abs_out, cell, &lenses)?);
+        } else if let Some(done) =
+            read_json::<CellReport>(&cell_dir(&abs_out, cell).join(CELL_FILE))
+        {
+            reports.push(done);
+        }
     }
     let report = Report {
         schema_version: SCHEMA_VERSION,
@@ -168,7 +186,7 @@ pub fn run(opts: &RunOptions) -> Result<RunSummary, String> {
     crate::report::write_renderings(&out, &report)?;
     eprintln!(
         "mapamp run: {} cells ({} run now, {} callgrind) in {:.1?}; report: {}",
-        cells.len(),
+        report.cells.len(),
         native_ran,
         callgrind_ran,
         started.elapsed(),
@@ -176,7 +194,7 @@ pub fn run(opts: &RunOptions) -> Result<RunSummary, String> {
     );
     Ok(RunSummary {
         out,
-        cells: cells.len(),
+        cells: report.cells.len(),
         native_ran,
         callgrind_ran,
     })
@@ -196,7 +214,36 @@ fn lens_set(p: &Profile, only: Option<&[LensKind]>) -> Vec<LensKind> {
         .collect()
 }
 
-/// Creates the report folder, or checks that `--resume` continues the same run.
+/// The command that continues this run.
+fn resume_command(opts: &RunOptions, out: &Path) -> String {
+    let quote = |s: &str| {
+        if !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_./=,:+".contains(c))
+        {
+            s.to_string()
+        } else {
+            format!("'{}'", s.replace('\'', "'\\''"))
+        }
+    };
+    let mut cmd = format!(
+        "mapamp run --profile {} --out {}",
+        quote(&opts.profile),
+        quote(&out.to_string_lossy())
+    );
+    if let Some(c) = &opts.cells {
+        cmd += &format!(" --cells {}", quote(c));
+    }
+    if let Some(l) = &opts.lenses {
+        let names: Vec<&str> = l.iter().map(|l| l.name()).collect();
+        cmd += &format!(" --lenses {}", names.join(","));
+    }
+    cmd + " --resume"
+}
+
+/// Creates the report folder, or checks that `--resume` continues the same
+/// run. A folder that exists and is not empty is ours only with our
+/// `run.json`: without it, nothing is written, `--resume` or not.
 fn open_folder(
     out: &Path,
     profile: &Profile,
@@ -224,16 +271,36 @@ fn open_folder(
         }
         return Ok(state);
     }
-    if out.exists()
-        && std::fs::read_dir(out)
-            .map(|mut d| d.next().is_some())
-            .unwrap_or(false)
-        && !opts.resume
-    {
+    if run_file.exists() {
         return Err(format!(
-            "{} exists and is not empty; choose another --out",
+            "{}: `{RUN_FILE}` is not a file, so this is not a mapamp run; choose another --out",
             out.display()
         ));
+    }
+    if out.exists() {
+        if !out.is_dir() {
+            return Err(format!(
+                "--out {} exists and is not a folder; choose another --out",
+                out.display()
+            ));
+        }
+        let empty = std::fs::read_dir(out)
+            .map_err(|e| format!("--out {}: cannot read: {e}", out.display()))?
+            .next()
+            .is_none();
+        if !empty {
+            return Err(if opts.resume {
+                format!(
+                    "--out {} is not empty and holds no mapamp run (no {RUN_FILE}, which `mapamp run` writes first); --resume continues only a folder written by `mapamp run`; choose another --out",
+                    out.display()
+                )
+            } else {
+                format!(
+                    "--out {} exists and is not empty; choose another --out",
+                    out.display()
+                )
+            });
+        }
     }
     let state = RunState {
         profile_path: profile.path.display().to_string(),
