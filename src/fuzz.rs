@@ -187,7 +187,7 @@ pub fn check_sequence<K: Pod, V: Pod, M: MapUnderStudy<K, V>>(
         exec.max_len = exec.max_len.max(oracle.len());
         // Invariants after every step while the map is small, then
         // every 16 steps (a full check walks every bucket).
-        if oracle.len() <= 64 || step % 16 == 0 {
+        if oracle.len() <= 64 || step.is_multiple_of(16) {
             check(&map, &oracle, step, what)?;
         }
     }

@@ -13,6 +13,9 @@
 //! Golden files: `tests/data/compare/golden/*.md`; `MAPAMP_BLESS=1 cargo test
 //! --test compare` rewrites them.
 
+mod common;
+
+use common::copy_dir;
 use mapamp::compare::schema::{CompareReport, Rule, Verdict};
 use mapamp::compare::{self, CompareOptions};
 use serde_json::Value;
@@ -43,23 +46,7 @@ fn mapamp(args: &[&str]) -> (i32, String, String) {
 
 /// A fresh scratch folder for one test.
 fn scratch(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("mapamp-compare-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), target).unwrap();
-        }
-    }
+    common::scratch(&format!("compare-{name}"))
 }
 
 /// A copy of `base/` whose report.json is edited by `edit`.

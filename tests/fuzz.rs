@@ -40,7 +40,11 @@ fn corpus(target: &str) -> Vec<Vec<u8>> {
         .collect();
     files.sort();
     let inputs: Vec<Vec<u8>> = files.iter().map(|f| std::fs::read(f).unwrap()).collect();
-    assert!(!inputs.is_empty(), "{}: the seed corpus is empty", dir.display());
+    assert!(
+        !inputs.is_empty(),
+        "{}: the seed corpus is empty",
+        dir.display()
+    );
     inputs
 }
 
@@ -107,7 +111,7 @@ fn finding(target: &str, data: &[u8], what: &str) -> ! {
 
 /// Runs `body` on one input; a returned error or a panic is a finding.
 fn one(target: &str, body: &dyn Fn(&[u8]) -> Result<(), String>, data: &[u8]) {
-    match std::panic::catch_unwind(|| body(data)) {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| body(data))) {
         Ok(Ok(())) => {}
         Ok(Err(e)) => finding(target, data, &e),
         Err(p) => {
@@ -214,7 +218,7 @@ fn the_model_body_catches_a_lost_entry() {
         }
         fn insert(&mut self, k: Blob<1>, v: Blob<1>) -> bool {
             self.1 += 1;
-            if self.1 % 50 == 0 {
+            if self.1.is_multiple_of(50) {
                 return self.0.get(&k).is_none();
             }
             self.0.insert(k, v)
@@ -252,5 +256,8 @@ fn the_model_body_catches_a_lost_entry() {
             caught += 1;
         }
     }
-    assert!(caught >= 15, "only {caught} of 20 inputs caught a map that drops inserts");
+    assert!(
+        caught >= 15,
+        "only {caught} of 20 inputs caught a map that drops inserts"
+    );
 }

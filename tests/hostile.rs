@@ -4,6 +4,9 @@
 //! hangs or exhausts memory, and every error names the input to blame.
 //! Each test reproduced its defect before the fix.
 
+mod common;
+
+use common::copy_dir;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
@@ -47,23 +50,14 @@ fn mapamp(args: &[&str]) -> (i32, String, String) {
 }
 
 fn scratch(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("mapamp-hostile-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+    common::scratch(&format!("hostile-{name}"))
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), target).unwrap();
-        }
-    }
+/// Runs the binary, expects exit code 2 (refused), returns stderr.
+fn refused(args: &[&str]) -> String {
+    let (code, _, err) = mapamp(args);
+    assert_eq!(code, 2, "mapamp {args:?}: {err}");
+    err
 }
 
 /// Every file and folder under `dir` with its bytes (folders: `None`).
@@ -112,8 +106,7 @@ fn compare_refuses_a_run_folder_and_leaves_every_byte() {
     let before = snapshot(&victim);
     let a = format!("{}#config=go-default", s(&victim));
     let b = format!("{}#config=presized", s(&victim));
-    let (code, _, err) = mapamp(&["compare", &a, &b, "--out", s(&victim)]);
-    assert_eq!(code, 2, "{err}");
+    let err = refused(&["compare", &a, &b, "--out", s(&victim)]);
     assert!(err.contains("holds no comparison"), "{err}");
     assert_eq!(snapshot(&victim), before, "the run folder changed");
 
@@ -122,13 +115,11 @@ fn compare_refuses_a_run_folder_and_leaves_every_byte() {
     std::fs::create_dir_all(mine.join("sub")).unwrap();
     std::fs::write(mine.join("sub/notes.txt"), "mine").unwrap();
     let before = snapshot(&mine);
-    let (code, _, err) = mapamp(&["compare", &a, &b, "--out", s(&mine)]);
-    assert_eq!(code, 2, "{err}");
+    refused(&["compare", &a, &b, "--out", s(&mine)]);
     assert_eq!(snapshot(&mine), before);
     let file = root.join("file");
     std::fs::write(&file, "x").unwrap();
-    let (code, _, err) = mapamp(&["compare", &a, &b, "--out", s(&file)]);
-    assert_eq!(code, 2, "{err}");
+    let err = refused(&["compare", &a, &b, "--out", s(&file)]);
     assert!(err.contains("not a folder"), "{err}");
     assert_eq!(std::fs::read(&file).unwrap(), b"x");
     std::fs::remove_dir_all(&root).unwrap();
@@ -150,8 +141,7 @@ fn compare_replaces_only_its_own_previous_comparison() {
     // A file of someone else's inside it: refused, untouched.
     std::fs::write(out.join("mine.txt"), "keep").unwrap();
     let before = snapshot(&out);
-    let (code, _, err) = mapamp(&["compare", s(&a), s(&b), "--out", s(&out)]);
-    assert_eq!(code, 2, "{err}");
+    let err = refused(&["compare", s(&a), s(&b), "--out", s(&out)]);
     assert!(err.contains("mine.txt"), "{err}");
     assert_eq!(snapshot(&out), before);
     // Nothing staged is left beside it.
@@ -172,7 +162,7 @@ fn resume_refuses_a_folder_without_a_run_and_leaves_it() {
     std::fs::create_dir_all(&site).unwrap();
     std::fs::write(site.join("index.html"), "<h1>mine</h1>").unwrap();
     let before = snapshot(&site);
-    let (code, _, err) = mapamp(&[
+    let err = refused(&[
         "run",
         "--profile",
         "smoke",
@@ -184,7 +174,6 @@ fn resume_refuses_a_folder_without_a_run_and_leaves_it() {
         "--lenses",
         "accounting",
     ]);
-    assert_eq!(code, 2, "{err}");
     assert!(err.contains("holds no mapamp run"), "{err}");
     assert_eq!(snapshot(&site), before);
     std::fs::remove_dir_all(&root).unwrap();
@@ -208,7 +197,7 @@ fn resume_refuses_a_run_whose_marker_was_deleted() {
     assert_eq!(code, 0, "{err}");
     std::fs::remove_file(out.join("run.json")).unwrap();
     let before = snapshot(&out);
-    let (code, _, err) = mapamp(&[
+    let err = refused(&[
         "run",
         "--profile",
         "smoke",
@@ -220,7 +209,7 @@ fn resume_refuses_a_run_whose_marker_was_deleted() {
         "--lenses",
         "accounting",
     ]);
-    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("holds no mapamp run"), "{err}");
     assert_eq!(
         snapshot(&out),
         before,
@@ -329,12 +318,11 @@ fn huge_hints_return_as_go_does() {
 #[test]
 fn a_hint_too_big_for_memory_is_blamed_on_the_hint() {
     // 10^12 × 144-byte buckets is under 2^48: Go keeps it, and B = 38 needs terabytes.
-    let (code, _, err) = mapamp(&["inspect", "--n", "10", "--hint", "1000000000000"]);
-    assert_eq!(code, 2, "{err}");
+    let err = refused(&["inspect", "--n", "10", "--hint", "1000000000000"]);
     assert!(err.contains("--hint 1000000000000"), "{err}");
     assert!(!err.contains("--n"), "{err}");
     // Swiss tables take their hint as it is.
-    let (code, _, err) = mapamp(&[
+    let err = refused(&[
         "inspect",
         "--variant",
         "hashbrown",
@@ -343,7 +331,6 @@ fn a_hint_too_big_for_memory_is_blamed_on_the_hint() {
         "--hint",
         "1e30n",
     ]);
-    assert_eq!(code, 2, "{err}");
     assert!(err.contains("--hint 1e30n"), "{err}");
 }
 
@@ -380,8 +367,7 @@ fn profile_hints_and_locate_buckets_are_bounded_and_blamed_by_line() {
             AXES.replace("\"gomap\"", "\"hashbrown\"")
         ),
     );
-    let (code, _, err) = mapamp(&["profile", "check", s(&swiss)]);
-    assert_eq!(code, 2, "{err}");
+    let err = refused(&["profile", "check", s(&swiss)]);
     assert!(
         err.contains("swiss.toml:9:") && err.contains("hint"),
         "{err}"
@@ -408,7 +394,7 @@ fn profile_hints_and_locate_buckets_are_bounded_and_blamed_by_line() {
 
 #[test]
 fn churn_sizes_are_bounded_before_running() {
-    let (code, _, err) = mapamp(&[
+    let err = refused(&[
         "inspect",
         "--n",
         "100",
@@ -419,9 +405,8 @@ fn churn_sizes_are_bounded_before_running() {
         "--rounds",
         "1",
     ]);
-    assert_eq!(code, 2, "{err}");
     assert!(err.contains("--k 1000000000000"), "{err}");
-    let (code, _, err) = mapamp(&[
+    let err = refused(&[
         "inspect",
         "--n",
         "0",
@@ -430,7 +415,6 @@ fn churn_sizes_are_bounded_before_running() {
         "--rounds",
         "18446744073709551615",
     ]);
-    assert_eq!(code, 2, "{err}");
     assert!(err.contains("--rounds") && err.contains("10000"), "{err}");
 }
 
@@ -474,11 +458,9 @@ fn a_closed_pipe_is_not_a_panic() {
 #[test]
 fn profile_paths_that_are_not_files_say_so() {
     let dir = scratch("profile-paths");
-    let (code, _, err) = mapamp(&["profile", "check", s(&dir)]);
-    assert_eq!(code, 2);
+    let err = refused(&["profile", "check", s(&dir)]);
     assert!(err.contains("is a folder"), "{err}");
-    let (code, _, err) = mapamp(&["profile", "check", "/dev/zero"]);
-    assert_eq!(code, 2);
+    let err = refused(&["profile", "check", "/dev/zero"]);
     assert!(err.contains("not a regular file"), "{err}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
@@ -501,12 +483,10 @@ fn profile_errors_state_the_real_rule() {
         "dup",
         &format!("{AXES}[configs.a]\nhint = \"n\"\n[configs.a]\n"),
     );
-    let (code, _, err) = mapamp(&["profile", "check", s(&p)]);
-    assert_eq!(code, 2);
+    let err = refused(&["profile", "check", s(&p)]);
     assert!(err.contains("configuration `a` is defined twice"), "{err}");
     let p = write_profile(&dir, "scen", &AXES.replace("\"insert\"", "\"nope\""));
-    let (code, _, err) = mapamp(&["profile", "check", s(&p)]);
-    assert_eq!(code, 2);
+    let err = refused(&["profile", "check", s(&p)]);
     let valid = err.split("valid scenarios:").nth(1).unwrap_or_default();
     let listed = valid.split('(').next().unwrap_or_default();
     assert!(
@@ -516,74 +496,66 @@ fn profile_errors_state_the_real_rule() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
-#[test]
-fn an_invalid_report_names_the_cell_and_the_field() {
-    let root = scratch("cmp-fields");
-    for (lens, field, value) in [
-        ("callgrind", "ir", serde_json::json!(1e26)),
-        ("time", "ns_per_op", serde_json::json!("NaN")),
-    ] {
-        let bad = root.join(format!("bad-{lens}"));
-        copy_dir(&fixture("base"), &bad);
-        let mut id = String::new();
-        edit_report(&bad, |v| {
-            let c = v["cells"]
-                .as_array_mut()
-                .unwrap()
-                .iter_mut()
-                .find(|c| c["lenses"][lens].get(field).is_some())
-                .unwrap();
-            id = c["id"].as_str().unwrap().to_string();
-            c["lenses"][lens][field] = value;
-        });
-        let (code, _, err) = mapamp(&[
-            "compare",
-            s(&fixture("base")),
-            s(&bad),
-            "--out",
-            s(&root.join("o")),
-        ]);
-        assert_eq!(code, 2, "{err}");
-        assert!(
-            err.contains(&id) && err.contains(&format!("lenses.{lens}.{field}")),
-            "{err}"
-        );
-    }
-    std::fs::remove_dir_all(&root).unwrap();
+/// Compares the fixture with a copy whose first cell with `lenses.<lens>.<field>`
+/// has `value` there; expects exit code 2 and no output folder. Returns the
+/// cell's id and the message.
+fn compare_edited(root: &Path, lens: &str, field: &str, value: Value) -> (String, String) {
+    let bad = root.join("bad");
+    let _ = std::fs::remove_dir_all(&bad);
+    copy_dir(&fixture("base"), &bad);
+    let mut id = String::new();
+    edit_report(&bad, |v| {
+        let c = v["cells"]
+            .as_array_mut()
+            .unwrap()
+            .iter_mut()
+            .find(|c| c["lenses"][lens].get(field).is_some())
+            .unwrap();
+        id = c["id"].as_str().unwrap().to_string();
+        c["lenses"][lens][field] = value;
+    });
+    let out = root.join("o");
+    let err = refused(&["compare", s(&fixture("base")), s(&bad), "--out", s(&out)]);
+    assert!(
+        !out.exists(),
+        "a refused comparison wrote {}",
+        out.display()
+    );
+    (id, err)
 }
 
+/// Values serde cannot read (a float in a count, a string in a time) and
+/// figures no measurement gives (times and WA of 0 or below): refused, with
+/// the cell and the field named.
 #[test]
-fn figures_no_measurement_gives_are_refused() {
-    let root = scratch("cmp-impossible");
-    for (lens, field, value) in [
-        ("time", "ns_per_op", -5.0),
-        ("time", "ns_per_op", 0.0),
-        ("accounting", "write_amplification", 0.0),
-        ("accounting", "write_amplification", -1.0),
+fn invalid_or_impossible_report_figures_name_the_cell_and_the_field() {
+    let root = scratch("cmp-fields");
+    for (lens, field, value, said) in [
+        ("callgrind", "ir", serde_json::json!(1e26), "ir"),
+        ("time", "ns_per_op", serde_json::json!("NaN"), "ns_per_op"),
+        (
+            "time",
+            "ns_per_op",
+            serde_json::json!(-5.0),
+            "ns_per_op = -5",
+        ),
+        ("time", "ns_per_op", serde_json::json!(0.0), "ns_per_op = 0"),
+        (
+            "accounting",
+            "write_amplification",
+            serde_json::json!(0.0),
+            "write_amplification = 0",
+        ),
+        (
+            "accounting",
+            "write_amplification",
+            serde_json::json!(-1.0),
+            "write_amplification = -1",
+        ),
     ] {
-        let bad = root.join("bad");
-        let _ = std::fs::remove_dir_all(&bad);
-        copy_dir(&fixture("base"), &bad);
-        edit_report(&bad, |v| {
-            for c in v["cells"].as_array_mut().unwrap() {
-                if c["lenses"][lens].get(field).is_some() {
-                    c["lenses"][lens][field] = serde_json::json!(value);
-                }
-            }
-        });
-        let (code, _, err) = mapamp(&[
-            "compare",
-            s(&fixture("base")),
-            s(&bad),
-            "--out",
-            s(&root.join("o")),
-        ]);
-        assert_eq!(code, 2, "{lens}.{field} = {value} was compared: {err}");
-        assert!(
-            err.contains(&format!("lenses.{lens}.{field} = {value}")),
-            "{err}"
-        );
-        assert!(!root.join("o").exists());
+        let (id, err) = compare_edited(&root, lens, field, value);
+        let named = err.contains(&id) && err.contains(&format!("lenses.{lens}.{said}"));
+        assert!(named, "{lens}.{field}: {err}");
     }
     std::fs::remove_dir_all(&root).unwrap();
 }
@@ -601,8 +573,7 @@ fn a_selector_lists_only_map_configurations() {
         cells.push(l);
     });
     let a = format!("{}#config=nope", s(&with_locate));
-    let (code, _, err) = mapamp(&["compare", &a, s(&fixture("base"))]);
-    assert_eq!(code, 2);
+    let err = refused(&["compare", &a, s(&fixture("base"))]);
     assert!(err.contains("go-default, presized"), "{err}");
     assert!(!err.contains("modulo"), "{err}");
     std::fs::remove_dir_all(&root).unwrap();
@@ -612,7 +583,7 @@ fn a_selector_lists_only_map_configurations() {
 
 #[test]
 fn zero_callgrind_jobs_are_refused() {
-    let (code, _, err) = mapamp(&[
+    let err = refused(&[
         "run",
         "--profile",
         "smoke",
@@ -621,7 +592,6 @@ fn zero_callgrind_jobs_are_refused() {
         "--out",
         "/nonexistent/x",
     ]);
-    assert_eq!(code, 2);
     assert!(err.contains("1 to 256"), "{err}");
 }
 
@@ -656,19 +626,20 @@ fn one_bucket_has_no_chi_squared_p_value() {
 fn ctrl_c_says_how_to_continue() {
     let root = scratch("ctrl-c");
     let out = root.join("r");
+    let args = [
+        "run",
+        "--profile",
+        "smoke",
+        "--out",
+        s(&out),
+        "--cells",
+        "gomap/",
+        "--lenses",
+        "accounting",
+    ];
     let child = Command::new(env!("CARGO_BIN_EXE_mapamp"))
         .current_dir(ROOT)
-        .args([
-            "run",
-            "--profile",
-            "smoke",
-            "--out",
-            s(&out),
-            "--cells",
-            "gomap/",
-            "--lenses",
-            "accounting",
-        ])
+        .args(args)
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
@@ -694,21 +665,16 @@ fn ctrl_c_says_how_to_continue() {
         err.contains("--resume") && err.contains("interrupted"),
         "{err}"
     );
-    // The command it prints continues the run.
+    // The command it prints (the same, plus --resume) continues the run.
     let cmd = err.split('`').nth(1).expect("a command in backquotes");
-    assert!(cmd.starts_with("mapamp run "), "{cmd}");
-    let (code, _, err) = mapamp(&[
-        "run",
-        "--profile",
-        "smoke",
-        "--out",
-        s(&out),
-        "--cells",
-        "gomap/",
-        "--lenses",
-        "accounting",
-        "--resume",
-    ]);
+    let words: Vec<&str> = cmd
+        .split_whitespace()
+        .map(|w| w.trim_matches('\''))
+        .collect();
+    assert_eq!(words[0], "mapamp", "{cmd}");
+    assert_eq!(words[1..words.len() - 1], args, "{cmd}");
+    assert_eq!(words.last(), Some(&"--resume"), "{cmd}");
+    let (code, _, err) = mapamp(&words[1..]);
     assert_eq!(code, 0, "{err}");
     std::fs::remove_dir_all(&root).unwrap();
 }

@@ -7,6 +7,7 @@ use mapamp::pod::Pod;
 use mapamp::variants::MapUnderStudy;
 use proptest::prelude::*;
 use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 
 /// One step of a random operation sequence.
 #[derive(Clone, Debug)]
@@ -103,5 +104,27 @@ pub fn colliding(spread: u64) -> impl Fn(&[u64], u64) -> u64 + Clone {
         let low = (id % spread).wrapping_add(seed & 1);
         let top = (id % 7) << 56;
         top | low
+    }
+}
+
+/// A fresh scratch folder for one test (`<tmp>/mapamp-<name>-<pid>`).
+pub fn scratch(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("mapamp-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+/// Copies a folder tree.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), target).unwrap();
+        }
     }
 }
