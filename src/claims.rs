@@ -10,11 +10,11 @@
 use crate::accounting::Counting;
 use crate::alloc_count;
 use crate::gomap::{max_count_at, GoHeap, InlineFirst, Knobs, Slab, Storage};
-use crate::variants::typed::TypedGo;
 use crate::hash::SeededHash;
 use crate::locate::{self, HashFn, IndexFn, KeyKind, LocateConfig};
 use crate::pod::{Blob, Pod};
 use crate::report::schema::{ClaimFigure, ClaimVerdict, ClaimsReport, Verdict};
+use crate::variants::typed::TypedGo;
 use crate::workload::{self, KeyDist};
 
 type K = Blob<1>;
@@ -267,7 +267,8 @@ pub fn presizing(n: usize, hint_factor: f64) -> ClaimVerdict {
 
 fn overflow_allocations<S: Storage>(n: u64) -> (u64, u64, Option<u64>) {
     let h = crate::hash::CollidingHash::BucketInId;
-    let mut m: TypedGo<K, K, _, Counting, S> = TypedGo::with_config(Knobs::default(), 1 << 14, 1, h);
+    let mut m: TypedGo<K, K, _, Counting, S> =
+        TypedGo::with_config(Knobs::default(), 1 << 14, 1, h);
     let (_, heap) = alloc_count::measure(|| {
         for seq in 0..n as u32 {
             m.insert(K::from_id(crate::hash::id_in_bucket(0, seq)), K::from_id(0));

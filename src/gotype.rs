@@ -64,7 +64,10 @@ impl Shape {
     /// A pointer-free integer of `size` bytes (`bool`/`uint8`: 1, `int16`: 2,
     /// `int32`: 4, `int64`: 8), aligned to its size.
     pub const fn scalar(size: usize) -> Shape {
-        assert!(size.is_power_of_two() && size <= 8, "scalars are 1, 2, 4 or 8 bytes");
+        assert!(
+            size.is_power_of_two() && size <= 8,
+            "scalars are 1, 2, 4 or 8 bytes"
+        );
         Shape {
             size,
             align: size,
@@ -405,7 +408,10 @@ mod tests {
     fn classic_buckets_match_go_1_19() {
         // map[uint64]uint64: 8 + 64 + 64 + 8.
         let t = BucketType::new(Shape::words(1), Shape::words(1), GO_MAX_INLINE);
-        assert_eq!((t.keys_off, t.elems_off, t.overflow_off, t.bucket_size), (8, 72, 136, 144));
+        assert_eq!(
+            (t.keys_off, t.elems_off, t.overflow_off, t.bucket_size),
+            (8, 72, 136, 144)
+        );
         assert_eq!(t.fast, FastPath::Fast64);
         assert!(!t.pointers);
         // 256-byte values are stored through pointers: 8 + 64 + 64 + 8.
@@ -413,7 +419,10 @@ mod tests {
         assert!(t.indirect_elem && !t.indirect_key && t.pointers);
         assert_eq!((t.bucket_size, t.fast), (144, FastPath::Generic));
         // 128 bytes is still inline.
-        assert_eq!(BucketType::new(Shape::words(1), Shape::words(16), 128).bucket_size, 1104);
+        assert_eq!(
+            BucketType::new(Shape::words(1), Shape::words(16), 128).bucket_size,
+            1104
+        );
         // map[int32]bool: 8 + 32 + 8 + 8 (unsafe.Sizeof of Go 1.19's bucket).
         let t = BucketType::new(Shape::scalar(4), Shape::scalar(1), GO_MAX_INLINE);
         assert_eq!((t.elems_off, t.overflow_off, t.bucket_size), (40, 48, 56));
@@ -424,7 +433,10 @@ mod tests {
         assert_eq!(t.bucket_size, 80);
         // map[string]int64: string headers hold pointers.
         let t = BucketType::new(Shape::STRING, Shape::words(1), GO_MAX_INLINE);
-        assert_eq!((t.bucket_size, t.pointers, t.fast), (208, true, FastPath::FastStr));
+        assert_eq!(
+            (t.bucket_size, t.pointers, t.fast),
+            (208, true, FastPath::FastStr)
+        );
     }
 
     #[test]
@@ -465,6 +477,8 @@ mod tests {
         let mut short = [0u8; 4];
         fill_from_id(0x1_0000_0007, &mut short);
         assert_eq!(id_of(&short), 7);
-        assert!(check_size("key", 24).unwrap_err().contains("8, 16, 32, 64, 128, 256"));
+        assert!(check_size("key", 24)
+            .unwrap_err()
+            .contains("8, 16, 32, 64, 128, 256"));
     }
 }

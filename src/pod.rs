@@ -25,14 +25,9 @@ pub trait Pod: Copy + Eq + Hash + Default + Debug + 'static {
     fn as_bytes(&self) -> &[u8];
     /// The value whose bytes are `b` (exactly `BYTES` long).
     fn from_bytes(b: &[u8]) -> Self;
-    /// A deterministic value whose first word is `id` (distinct ids give distinct values).
-    fn from_id(id: u64) -> Self {
-        let mut v = Self::default();
-        let mut bytes = v.as_bytes().to_vec();
-        fill_from_id(id, &mut bytes);
-        v = Self::from_bytes(&bytes);
-        v
-    }
+    /// A deterministic value whose first word is `id` (distinct ids give
+    /// distinct values): the bytes [`fill_from_id`] makes.
+    fn from_id(id: u64) -> Self;
     /// The id this value was built from (its first word).
     fn id(&self) -> u64 {
         id_of(self.as_bytes())
@@ -64,6 +59,12 @@ impl<const W: usize> Pod for Blob<W> {
     #[inline(always)]
     fn from_bytes(b: &[u8]) -> Self {
         Blob(bytemuck::pod_read_unaligned(&b[..8 * W]))
+    }
+
+    fn from_id(id: u64) -> Self {
+        let mut a = [0u64; W];
+        fill_from_id(id, bytemuck::bytes_of_mut(&mut a));
+        Blob(a)
     }
 }
 

@@ -11,8 +11,8 @@
 use crate::accounting::Off;
 use crate::gomap::stats::GO_PUBLISHED_TABLE;
 use crate::gomap::{max_count_at, GoMap, Knobs};
-use crate::hash::SeededHash;
 use crate::gotype::Shape;
+use crate::hash::SeededHash;
 use crate::workload::{self, KeyDist};
 use serde::{Deserialize, Serialize};
 use std::fmt::Write as _;

@@ -39,7 +39,8 @@ impl<H: KeyHasher, P: Probe, S: Storage> GoMap<H, P, S> {
         if self.t.fast == FastPath::Fast64 {
             return self.insert_u64(load64(key, 0), val);
         }
-        self.probe.event(Event::Write((key.len() + val.len()) as u64));
+        self.probe
+            .event(Event::Write((key.len() + val.len()) as u64));
         let hash = self.hash_key(key);
         if self.hdr.count < self.hdr.fast_until {
             let stored = self.insert_fast(
@@ -114,7 +115,9 @@ impl<H: KeyHasher, P: Probe, S: Storage> GoMap<H, P, S> {
         // slot past it can match (a tophash is at least `MIN_TOP_HASH`).
         debug_assert_eq!(before_rest(matching, rest), matching);
         if matching != 0 {
-            return Some(self.insert_fast_matched(bucket, w, top, matching, key_eq, key_store, val));
+            return Some(
+                self.insert_fast_matched(bucket, w, top, matching, key_eq, key_store, val),
+            );
         }
         self.fill_first_empty(bucket, w, top, key_store, val);
         Some(true)
@@ -295,11 +298,13 @@ impl<H: KeyHasher, P: Probe, S: Storage> GoMap<H, P, S> {
         let mut val_word = None;
         if !INLINE {
             if t.indirect_key {
-                self.probe.event(Event::Alloc(roundupsize(key.len() as u64)));
+                self.probe
+                    .event(Event::Alloc(roundupsize(key.len() as u64)));
                 key_word = Some(self.key_objs.alloc(key));
             }
             if t.indirect_elem {
-                self.probe.event(Event::Alloc(roundupsize(val.len() as u64)));
+                self.probe
+                    .event(Event::Alloc(roundupsize(val.len() as u64)));
                 val_word = Some(self.val_objs.alloc(val));
             }
         }

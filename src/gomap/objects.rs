@@ -8,21 +8,11 @@
 //! Go's collector would.
 
 /// Owner of the indirect objects (each the bytes of one key or value) of one map.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ObjectTable {
     slots: Vec<Option<Box<[u8]>>>,
     free: Vec<u32>,
     deferred: Vec<u32>,
-}
-
-impl Default for ObjectTable {
-    fn default() -> Self {
-        ObjectTable {
-            slots: Vec::new(),
-            free: Vec::new(),
-            deferred: Vec::new(),
-        }
-    }
 }
 
 impl ObjectTable {

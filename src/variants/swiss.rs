@@ -119,7 +119,10 @@ macro_rules! swiss_table_impl {
             #[inline]
             fn insert(&mut self, k: &[u8], v: &[u8]) -> bool {
                 self.0
-                    .insert(bytemuck::pod_read_unaligned(k), bytemuck::pod_read_unaligned(v))
+                    .insert(
+                        bytemuck::pod_read_unaligned(k),
+                        bytemuck::pod_read_unaligned(v),
+                    )
                     .is_some()
             }
             #[inline]
@@ -158,7 +161,13 @@ swiss_table_impl!(StdTable);
 
 /// A new table of `variant` for `kw`/`vw`-word keys and values with room
 /// for `cap` entries; `None` for sizes the tables are not built for.
-fn new_table(variant: Variant, kw: usize, vw: usize, cap: usize, seed: u64) -> Option<Box<dyn SwissTable>> {
+fn new_table(
+    variant: Variant,
+    kw: usize,
+    vw: usize,
+    cap: usize,
+    seed: u64,
+) -> Option<Box<dyn SwissTable>> {
     macro_rules! by_value {
         ($k:literal, $($v:literal),*) => {
             match vw {
@@ -215,11 +224,19 @@ impl<P: Probe> SwissMap<P> {
     /// A `variant` table (`hashbrown` or `std`) for `[n]uint64` keys and
     /// values of the supported sizes, created with room for `hint` entries
     /// (0: no allocation yet).
-    pub fn new(variant: Variant, key: Shape, elem: Shape, hint: usize, seed: u64) -> Result<Self, String> {
+    pub fn new(
+        variant: Variant,
+        key: Shape,
+        elem: Shape,
+        hint: usize,
+        seed: u64,
+    ) -> Result<Self, String> {
         let words = |s: Shape, what: &str| -> Result<usize, String> {
             crate::gotype::check_size(what, s.size)?;
             if s != Shape::words(s.size / 8) {
-                return Err(format!("the `{variant}` reference table stores [n]uint64 {what}s only, not {s:?}"));
+                return Err(format!(
+                    "the `{variant}` reference table stores [n]uint64 {what}s only, not {s:?}"
+                ));
             }
             Ok(s.size / 8)
         };
@@ -256,8 +273,7 @@ impl<P: Probe> SwissMap<P> {
         if cap_after > full_capacity(self.slots) {
             // Resize: a new table; every live entry moved into it.
             let slots = buckets_for_full_capacity(cap_after);
-            self.probe
-                .event(Event::Alloc(self.allocation_bytes(slots)));
+            self.probe.event(Event::Alloc(self.allocation_bytes(slots)));
             self.probe
                 .bytes(CopyPath::ZeroFill, (slots + GROUP_WIDTH) as u64);
             if len_before > 0 {
@@ -293,7 +309,8 @@ impl<P: Probe> MapUnderStudy for SwissMap<P> {
 
     #[inline]
     fn insert(&mut self, key: &[u8], val: &[u8]) -> bool {
-        self.probe.event(Event::Write((key.len() + val.len()) as u64));
+        self.probe
+            .event(Event::Write((key.len() + val.len()) as u64));
         let (len, cap) = (self.table.len(), self.table.capacity());
         if self.table.insert(key, val) {
             self.probe.bytes(CopyPath::Assign, val.len() as u64);
@@ -381,7 +398,9 @@ mod tests {
     type HashbrownU64 = Typed<Blob<1>, Blob<1>, SwissMap<Counting>>;
 
     fn hashbrown_u64() -> HashbrownU64 {
-        Typed::new(SwissMap::new(Variant::Hashbrown, Shape::words(1), Shape::words(1), 0, 1).unwrap())
+        Typed::new(
+            SwissMap::new(Variant::Hashbrown, Shape::words(1), Shape::words(1), 0, 1).unwrap(),
+        )
     }
 
     #[test]

@@ -4,9 +4,9 @@
 //! beyond the code that uses it.
 
 use super::MapUnderStudy;
+use crate::accounting::{Off, Probe};
 use crate::gomap::{GoHeap, GoMap, Knobs, Storage};
 use crate::hash::{KeyHasher, SeededHash};
-use crate::accounting::{Off, Probe};
 use crate::pod::Pod;
 use std::marker::PhantomData;
 use std::ops::{Deref, DerefMut};
@@ -26,7 +26,14 @@ pub type TypedGo<K, V, H = SeededHash, P = Off, S = GoHeap> = Typed<K, V, GoMap<
 impl<K: Pod, V: Pod, H: KeyHasher, P: Probe, S: Storage> Typed<K, V, GoMap<H, P, S>> {
     /// `make(map[K]V, hint)`: [`GoMap::with_config`] with `K`'s and `V`'s shapes.
     pub fn with_config(knobs: Knobs, hint: usize, seed: u64, hasher: H) -> Self {
-        Typed::new(GoMap::with_config(K::shape(), V::shape(), knobs, hint, seed, hasher))
+        Typed::new(GoMap::with_config(
+            K::shape(),
+            V::shape(),
+            knobs,
+            hint,
+            seed,
+            hasher,
+        ))
     }
 
     /// All entries, in Go's randomised iteration order.
