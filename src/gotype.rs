@@ -102,9 +102,15 @@ impl Shape {
         Ok(Shape::words(size / 8))
     }
 
-    /// What a slot holds when this type is stored indirectly: a pointer.
-    pub const fn indirect(self) -> Shape {
-        Shape::POINTER
+    /// What a map slot holds for this type, and whether that is a pointer
+    /// to it: types over `max_inline` bytes are stored indirectly
+    /// (`indirectkey`/`indirectelem`, `MapIndirectKey`/`MapIndirectElem`).
+    pub const fn in_slot(self, max_inline: usize) -> (Shape, bool) {
+        if self.size > max_inline {
+            (Shape::POINTER, true)
+        } else {
+            (self, false)
+        }
     }
 }
 
@@ -256,10 +262,8 @@ impl BucketType {
     /// The bucket type of `map[key]elem`, storing indirectly whatever is
     /// larger than `max_inline` bytes (Go: [`GO_MAX_INLINE`]).
     pub fn new(key: Shape, elem: Shape, max_inline: usize) -> BucketType {
-        let indirect_key = key.size > max_inline;
-        let indirect_elem = elem.size > max_inline;
-        let kslot = if indirect_key { key.indirect() } else { key };
-        let eslot = if indirect_elem { elem.indirect() } else { elem };
+        let (kslot, indirect_key) = key.in_slot(max_inline);
+        let (eslot, indirect_elem) = elem.in_slot(max_inline);
         let overflow = if kslot.pointers || eslot.pointers {
             Shape::POINTER
         } else {
@@ -350,10 +354,8 @@ pub struct GroupType {
 impl GroupType {
     /// The group type of `map[key]elem` with Go's inline limit `max_inline`.
     pub fn new(key: Shape, elem: Shape, max_inline: usize) -> GroupType {
-        let indirect_key = key.size > max_inline;
-        let indirect_elem = elem.size > max_inline;
-        let kslot = if indirect_key { key.indirect() } else { key };
-        let eslot = if indirect_elem { elem.indirect() } else { elem };
+        let (kslot, indirect_key) = key.in_slot(max_inline);
+        let (eslot, indirect_elem) = elem.in_slot(max_inline);
         let (slot_off, slot) = struct_layout(&[kslot, eslot]);
         let (group_off, group) = struct_layout(&[Shape::words(1), array(slot, SLOTS)]);
         GroupType {

@@ -68,7 +68,7 @@ mod tests {
     #[test]
     fn fixed_and_runtime_sizes_agree() {
         for n in [0usize, 1, 3, 4, 8, 12, 16, 24, 256] {
-            let src: Vec<u8> = (0..n as u8).collect();
+            let src: Vec<u8> = (0..n).map(|i| i as u8).collect();
             let mut dst = vec![0xAAu8; n + 4];
             copy(&mut dst, &src);
             assert_eq!(&dst[..n], &src[..]);
