@@ -144,13 +144,16 @@ pub const fn align_up(x: usize, a: usize) -> usize {
 ///   object (Go issue 9401); Go 1.19 applies the same rule (`widstruct`);
 /// - the size is rounded up to the struct's alignment, the largest of its
 ///   fields' (at least 1).
-pub fn struct_layout(fields: &[Shape]) -> (Vec<usize>, Shape) {
+///
+/// No allocation: a map's type is built when the map is made, and
+/// `gomap-inline` must make none for a small map.
+pub fn struct_layout<const N: usize>(fields: [Shape; N]) -> ([usize; N], Shape) {
     let mut off = 0;
     let mut align = 1;
-    let mut offsets = Vec::with_capacity(fields.len());
-    for f in fields {
+    let mut offsets = [0; N];
+    for (f, o) in fields.iter().zip(&mut offsets) {
         off = align_up(off, f.align);
-        offsets.push(off);
+        *o = off;
         off += f.size;
         align = align.max(f.align);
     }
@@ -270,7 +273,7 @@ impl BucketType {
             // uintptr: same size, no pointer.
             Shape::words(1)
         };
-        let (off, bucket) = struct_layout(&[
+        let (off, bucket) = struct_layout([
             array(Shape::scalar(1), SLOTS),
             array(kslot, SLOTS),
             array(eslot, SLOTS),
@@ -356,8 +359,8 @@ impl GroupType {
     pub fn new(key: Shape, elem: Shape, max_inline: usize) -> GroupType {
         let (kslot, indirect_key) = key.in_slot(max_inline);
         let (eslot, indirect_elem) = elem.in_slot(max_inline);
-        let (slot_off, slot) = struct_layout(&[kslot, eslot]);
-        let (group_off, group) = struct_layout(&[Shape::words(1), array(slot, SLOTS)]);
+        let (slot_off, slot) = struct_layout([kslot, eslot]);
+        let (group_off, group) = struct_layout([Shape::words(1), array(slot, SLOTS)]);
         GroupType {
             key,
             elem,
