@@ -4,7 +4,7 @@
 
 use super::layout::{
     assign_bytes, before_rest, first_slot, set_top, slots_empty, slots_matching, slots_rest,
-    top_word, tophash, with_top,
+    top_word, tophash, with_top, BUCKET_CNT,
 };
 use super::make::too_many_overflow_buckets;
 use super::overflow::new_overflow;
@@ -14,9 +14,69 @@ use super::storage::{array_ref, Storage, NIL};
 use super::GoMap;
 use crate::accounting::{CopyPath, Event, Probe};
 use crate::by_geometry;
-use crate::gotype::FastPath;
+use crate::gotype::{BucketType, FastPath};
 use crate::hash::KeyHasher;
 use crate::mem::{self, load64, store64};
+
+/// Slot geometry of the insert fast path. Built with `KV88` (8-byte keys
+/// and values, `map[uint64]uint64`: the u64 path the speed targets are
+/// for) every field is a constant, so offsets and bounds fold away as they
+/// did when keys were Rust types; otherwise it is the map type's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Geo {
+    bb: usize,
+    keys_off: usize,
+    key_slot: usize,
+    elems_off: usize,
+    elem_slot: usize,
+}
+
+/// The geometry of an 8-byte-key, 8-byte-value bucket (tested equal to
+/// its `BucketType`): 8 tophash bytes, 8 keys, 8 values, the link.
+const KV88: Geo = Geo {
+    bb: 144,
+    keys_off: 8,
+    key_slot: 8,
+    elems_off: 72,
+    elem_slot: 8,
+};
+
+impl Geo {
+    #[inline(always)]
+    fn of<const IS_KV88: bool>(t: &BucketType) -> Geo {
+        if IS_KV88 {
+            KV88
+        } else {
+            Geo {
+                bb: t.bucket_size,
+                keys_off: t.keys_off,
+                key_slot: t.key_slot,
+                elems_off: t.elems_off,
+                elem_slot: t.elem_slot,
+            }
+        }
+    }
+
+    #[inline(always)]
+    fn key_off(&self, i: usize) -> usize {
+        self.keys_off + (i & (BUCKET_CNT - 1)) * self.key_slot
+    }
+
+    #[inline(always)]
+    fn elem_off(&self, i: usize) -> usize {
+        self.elems_off + (i & (BUCKET_CNT - 1)) * self.elem_slot
+    }
+
+    /// Copies a value into the slot at `off` (a fixed 8-byte copy for `KV88`).
+    #[inline(always)]
+    fn put_val<const IS_KV88: bool>(b: &mut [u8], off: usize, val: &[u8]) {
+        if IS_KV88 {
+            b[off..off + 8].copy_from_slice(&val[..8]);
+        } else {
+            mem::copy(&mut b[off..], val);
+        }
+    }
+}
 
 /// What a chain walk for an insert found.
 enum Slot {
@@ -43,7 +103,7 @@ impl<H: KeyHasher, P: Probe, S: Storage> GoMap<H, P, S> {
             .event(Event::Write((key.len() + val.len()) as u64));
         let hash = self.hash_key(key);
         if self.hdr.count < self.hdr.fast_until {
-            let stored = self.insert_fast(
+            let stored = self.insert_fast::<false>(
                 hash,
                 |b, off| mem::eq(key, &b[off..]),
                 |b, off| mem::copy(&mut b[off..], key),
@@ -66,12 +126,13 @@ impl<H: KeyHasher, P: Probe, S: Storage> GoMap<H, P, S> {
         self.probe.event(Event::Write(8 + val.len() as u64));
         let hash = self.hasher.hash_u64(key, self.hdr.hash0);
         if self.hdr.count < self.hdr.fast_until {
-            let stored = self.insert_fast(
-                hash,
-                |b, off| load64(b, off) == key,
-                |b, off| store64(b, off, key),
-                val,
-            );
+            let key_eq = |b: &[u8], off| load64(b, off) == key;
+            let key_store = |b: &mut [u8], off| store64(b, off, key);
+            let stored = if val.len() == 8 {
+                self.insert_fast::<true>(hash, key_eq, key_store, val)
+            } else {
+                self.insert_fast::<false>(hash, key_eq, key_store, val)
+            };
             if let Some(new) = stored {
                 return new;
             }
@@ -90,7 +151,7 @@ impl<H: KeyHasher, P: Probe, S: Storage> GoMap<H, P, S> {
     /// chain goes on past the main bucket. `key_eq`/`key_store` compare and
     /// store the key at a key slot's offset.
     #[inline(always)]
-    fn insert_fast(
+    fn insert_fast<const IS_KV88: bool>(
         &mut self,
         hash: u64,
         key_eq: impl Fn(&[u8], usize) -> bool,
@@ -98,8 +159,9 @@ impl<H: KeyHasher, P: Probe, S: Storage> GoMap<H, P, S> {
         val: &[u8],
     ) -> Option<bool> {
         debug_assert!(self.t.all_inline());
+        debug_assert!(!IS_KV88 || Geo::of::<false>(&self.t) == KV88);
         let top = tophash(hash);
-        let bb = self.bb();
+        let bb = Geo::of::<IS_KV88>(&self.t).bb;
         let bucket = hash as usize & self.hdr.mask;
         let b = self.buckets.main_mut(bucket, bb);
         // The slot's key and value lines are known only once the tophash
@@ -116,10 +178,12 @@ impl<H: KeyHasher, P: Probe, S: Storage> GoMap<H, P, S> {
         debug_assert_eq!(before_rest(matching, rest), matching);
         if matching != 0 {
             return Some(
-                self.insert_fast_matched(bucket, w, top, matching, key_eq, key_store, val),
+                self.insert_fast_matched::<IS_KV88>(
+                    bucket, w, top, matching, key_eq, key_store, val,
+                ),
             );
         }
-        self.fill_first_empty(bucket, w, top, key_store, val);
+        self.fill_first_empty::<IS_KV88>(bucket, w, top, key_store, val);
         Some(true)
     }
 
@@ -128,7 +192,7 @@ impl<H: KeyHasher, P: Probe, S: Storage> GoMap<H, P, S> {
     /// inserts otherwise. Out of line to keep the common insert short.
     #[allow(clippy::too_many_arguments)]
     #[inline(never)]
-    fn insert_fast_matched(
+    fn insert_fast_matched<const IS_KV88: bool>(
         &mut self,
         bucket: usize,
         w: u64,
@@ -138,18 +202,18 @@ impl<H: KeyHasher, P: Probe, S: Storage> GoMap<H, P, S> {
         key_store: impl Fn(&mut [u8], usize),
         val: &[u8],
     ) -> bool {
-        let t = self.t;
-        let b = self.buckets.main_mut(bucket, t.bucket_size);
+        let g = Geo::of::<IS_KV88>(&self.t);
+        let b = self.buckets.main_mut(bucket, g.bb);
         while matching != 0 {
             let i = first_slot(matching);
-            if key_eq(b, t.key_off(i)) {
-                mem::copy(&mut b[t.elem_off(i)..], val);
+            if key_eq(b, g.key_off(i)) {
+                Geo::put_val::<IS_KV88>(b, g.elem_off(i), val);
                 self.probe.bytes(CopyPath::Assign, val.len() as u64);
                 return false;
             }
             matching &= matching - 1;
         }
-        self.fill_first_empty(bucket, w, top, key_store, val);
+        self.fill_first_empty::<IS_KV88>(bucket, w, top, key_store, val);
         true
     }
 
@@ -158,7 +222,7 @@ impl<H: KeyHasher, P: Probe, S: Storage> GoMap<H, P, S> {
     /// accounting as [`Self::store_new_entry`], written out to skip its
     /// link decode and tophash re-read.
     #[inline(always)]
-    fn fill_first_empty(
+    fn fill_first_empty<const IS_KV88: bool>(
         &mut self,
         bucket: usize,
         w: u64,
@@ -166,14 +230,14 @@ impl<H: KeyHasher, P: Probe, S: Storage> GoMap<H, P, S> {
         key_store: impl Fn(&mut [u8], usize),
         val: &[u8],
     ) {
-        let t = self.t;
-        let b = self.buckets.main_mut(bucket, t.bucket_size);
+        let g = Geo::of::<IS_KV88>(&self.t);
+        let b = self.buckets.main_mut(bucket, g.bb);
         let i = first_slot(slots_empty(w));
-        key_store(b, t.key_off(i));
-        mem::copy(&mut b[t.elem_off(i)..], val);
+        key_store(b, g.key_off(i));
+        Geo::put_val::<IS_KV88>(b, g.elem_off(i), val);
         store64(b, 0, with_top(w, i, top));
         self.hdr.count += 1;
-        self.probe.bytes(CopyPath::Assign, assign_bytes(&t));
+        self.probe.bytes(CopyPath::Assign, assign_bytes(&self.t));
     }
 
     /// `mapassign` in full: growth work, chain walk, growth trigger, overflow.
@@ -322,5 +386,23 @@ impl<H: KeyHasher, P: Probe, S: Storage> GoMap<H, P, S> {
         set_top(b, i, top);
         self.hdr.count += 1;
         self.probe.bytes(CopyPath::Assign, assign_bytes(&t));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gotype::{Shape, GO_MAX_INLINE};
+
+    #[test]
+    fn kv88_geometry_is_the_map_types() {
+        for (k, v) in [
+            (Shape::words(1), Shape::words(1)),
+            (Shape::scalar(8), Shape::bytes(8)),
+        ] {
+            let t = BucketType::new(k, v, GO_MAX_INLINE);
+            assert_eq!(Geo::of::<false>(&t), KV88);
+            assert_eq!(t.fast, FastPath::Fast64);
+        }
     }
 }
