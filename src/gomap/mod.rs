@@ -27,7 +27,9 @@
 //! # How it is built here
 //!
 //! One file per concern, in the life-cycle order of `map.go`:
-//! [`layout`] (bucket layout, tophash), [`sizeclass`] (allocator rounding),
+//! [`layout`] (tophash markers and the accounting of slot stores; the
+//! bucket layout itself is the map type's [`BucketType`], from
+//! [`crate::gotype`]), [`sizeclass`] (allocator rounding),
 //! [`storage`] (arrays, overflow arenas, generations and the storage policies
 //! of the variants), `make` (`makemap`, `makeBucketArray`), `access`
 //! (`mapaccess`), `assign` (`mapassign`), `overflow` (`newoverflow`,
