@@ -4,7 +4,7 @@
 
 use super::layout::{
     assign_bytes, before_rest, first_slot, set_top, slots_empty, slots_matching, slots_rest,
-    top_word, tophash, with_top, BUCKET_CNT,
+    top_word, tophash, with_top, Geo, KV88,
 };
 use super::make::too_many_overflow_buckets;
 use super::overflow::new_overflow;
@@ -14,69 +14,9 @@ use super::storage::{array_ref, Storage, NIL};
 use super::GoMap;
 use crate::accounting::{CopyPath, Event, Probe};
 use crate::by_geometry;
-use crate::gotype::{BucketType, FastPath};
+use crate::gotype::FastPath;
 use crate::hash::KeyHasher;
 use crate::mem::{self, load64, store64};
-
-/// Slot geometry of the insert fast path. Built with `KV88` (8-byte keys
-/// and values, `map[uint64]uint64`: the u64 path the speed targets are
-/// for) every field is a constant, so offsets and bounds fold away as they
-/// did when keys were Rust types; otherwise it is the map type's.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Geo {
-    bb: usize,
-    keys_off: usize,
-    key_slot: usize,
-    elems_off: usize,
-    elem_slot: usize,
-}
-
-/// The geometry of an 8-byte-key, 8-byte-value bucket (tested equal to
-/// its `BucketType`): 8 tophash bytes, 8 keys, 8 values, the link.
-const KV88: Geo = Geo {
-    bb: 144,
-    keys_off: 8,
-    key_slot: 8,
-    elems_off: 72,
-    elem_slot: 8,
-};
-
-impl Geo {
-    #[inline(always)]
-    fn of<const IS_KV88: bool>(t: &BucketType) -> Geo {
-        if IS_KV88 {
-            KV88
-        } else {
-            Geo {
-                bb: t.bucket_size,
-                keys_off: t.keys_off,
-                key_slot: t.key_slot,
-                elems_off: t.elems_off,
-                elem_slot: t.elem_slot,
-            }
-        }
-    }
-
-    #[inline(always)]
-    fn key_off(&self, i: usize) -> usize {
-        self.keys_off + (i & (BUCKET_CNT - 1)) * self.key_slot
-    }
-
-    #[inline(always)]
-    fn elem_off(&self, i: usize) -> usize {
-        self.elems_off + (i & (BUCKET_CNT - 1)) * self.elem_slot
-    }
-
-    /// Copies a value into the slot at `off` (a fixed 8-byte copy for `KV88`).
-    #[inline(always)]
-    fn put_val<const IS_KV88: bool>(b: &mut [u8], off: usize, val: &[u8]) {
-        if IS_KV88 {
-            b[off..off + 8].copy_from_slice(&val[..8]);
-        } else {
-            mem::copy(&mut b[off..], val);
-        }
-    }
-}
 
 /// What a chain walk for an insert found.
 enum Slot {
@@ -386,23 +326,5 @@ impl<H: KeyHasher, P: Probe, S: Storage> GoMap<H, P, S> {
         set_top(b, i, top);
         self.hdr.count += 1;
         self.probe.bytes(CopyPath::Assign, assign_bytes(&t));
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::gotype::{Shape, GO_MAX_INLINE};
-
-    #[test]
-    fn kv88_geometry_is_the_map_types() {
-        for (k, v) in [
-            (Shape::words(1), Shape::words(1)),
-            (Shape::scalar(8), Shape::bytes(8)),
-        ] {
-            let t = BucketType::new(k, v, GO_MAX_INLINE);
-            assert_eq!(Geo::of::<false>(&t), KV88);
-            assert_eq!(t.fast, FastPath::Fast64);
-        }
     }
 }

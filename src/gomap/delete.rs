@@ -25,8 +25,9 @@ impl<H: KeyHasher, P: Probe, S: Storage> GoMap<H, P, S> {
         if self.hdr.count == 0 {
             return false;
         }
-        // mapdelete_fast64 hashes the key as a word: the same hash.
-        let hash = if self.t.fast == FastPath::Fast64 {
+        // mapdelete_fast64 hashes and compares the key as a word.
+        let fast64 = self.t.fast == FastPath::Fast64;
+        let hash = if fast64 {
             self.hasher.hash_u64(load64(key, 0), self.hdr.hash0)
         } else {
             self.hash_key(key)
@@ -37,7 +38,13 @@ impl<H: KeyHasher, P: Probe, S: Storage> GoMap<H, P, S> {
         }
         let orig = array_ref(bucket);
         let g = &self.buckets;
-        let Some((r, i)) = self.find_in_chain::<INLINE>(g, orig, tophash(hash), key) else {
+        let found = if fast64 {
+            let k = load64(key, 0);
+            self.find_in_chain_by(g, orig, tophash(hash), |b, off| load64(b, off) == k)
+        } else {
+            self.find_in_chain::<INLINE>(g, orig, tophash(hash), key)
+        };
+        let Some((r, i)) = found else {
             return false;
         };
         self.clear_slot(r, i);

@@ -3,7 +3,7 @@
 use super::flags::{ITERATOR, OLD_ITERATOR};
 use super::layout::{
     evacuate_entry_bytes, first_slot, get_top, is_evacuated, slots_empty, slots_live, splat,
-    top_word, BUCKET_CNT, EVACUATED_EMPTY, EVACUATED_X,
+    top_word, Geo, BUCKET_CNT, EVACUATED_EMPTY, EVACUATED_X,
 };
 
 use super::make::{max_count_at, over_load_factor};
@@ -163,7 +163,11 @@ impl<H: KeyHasher, P: Probe, S: Storage> GoMap<H, P, S> {
         let ob = self.oldbuckets.main(oldbucket, bb);
         if !is_evacuated(get_top(ob, 0)) {
             let moved = if INLINE && !self.hdr.same_size && load64(ob, self.t.overflow_off) == NIL {
-                self.evacuate_lone_double(oldbucket)
+                if self.kv88 {
+                    self.evacuate_lone_double::<true>(oldbucket)
+                } else {
+                    self.evacuate_lone_double::<false>(oldbucket)
+                }
             } else {
                 self.evacuate_chain::<INLINE>(oldbucket)
             };
@@ -197,10 +201,15 @@ impl<H: KeyHasher, P: Probe, S: Storage> GoMap<H, P, S> {
     /// resolved once and entries visited by a mask of live slots. Returns
     /// the entries moved.
     #[inline(always)]
-    fn evacuate_lone_double(&mut self, oldbucket: usize) -> u64 {
+    fn evacuate_lone_double<const IS_KV88: bool>(&mut self, oldbucket: usize) -> u64 {
         let t = self.t;
-        let bb = t.bucket_size;
-        let (ks, vs) = (t.key.size, t.elem.size);
+        let g = Geo::of::<IS_KV88>(&t);
+        let bb = g.bb;
+        let (ks, vs) = if IS_KV88 {
+            (8, 8)
+        } else {
+            (t.key.size, t.elem.size)
+        };
         let newbit = self.noldbuckets();
         let seed = self.hdr.hash0;
         let ob = self.oldbuckets.main_mut(oldbucket, bb);
@@ -215,16 +224,26 @@ impl<H: KeyHasher, P: Probe, S: Storage> GoMap<H, P, S> {
         while live != 0 {
             let i = first_slot(live);
             live &= live - 1;
-            let ko = t.key_off(i);
+            let ko = g.key_off(i);
             let key = &ob[ko..ko + ks];
-            let use_y = (self.hasher.hash(key, seed) & newbit as u64 != 0) as usize;
+            let hash = if IS_KV88 {
+                self.hasher.hash_u64(load64(key, 0), seed)
+            } else {
+                self.hasher.hash(key, seed)
+            };
+            let use_y = (hash & newbit as u64 != 0) as usize;
             marks ^= ((EVACUATED_EMPTY ^ (EVACUATED_X + use_y as u8)) as u64) << (8 * i);
             let n = filled[use_y];
             tops[use_y] |= ((w >> (8 * i)) & 0xFF) << (8 * n);
             let d = &mut *dst[use_y];
-            mem::copy(&mut d[t.key_off(n)..], key);
-            let vo = t.elem_off(i);
-            mem::copy(&mut d[t.elem_off(n)..], &ob[vo..vo + vs]);
+            let (kn, vn, vo) = (g.key_off(n), g.elem_off(n), g.elem_off(i));
+            if IS_KV88 {
+                d[kn..kn + 8].copy_from_slice(&key[..8]);
+                d[vn..vn + 8].copy_from_slice(&ob[vo..vo + 8]);
+            } else {
+                mem::copy(&mut d[kn..], key);
+                mem::copy(&mut d[vn..], &ob[vo..vo + vs]);
+            }
             filled[use_y] = n + 1;
         }
         store64(ob, 0, marks);

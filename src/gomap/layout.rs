@@ -72,6 +72,80 @@ pub fn evacuate_entry_bytes(t: &BucketType) -> u64 {
     1 + t.key_slot as u64 + t.elem_slot as u64
 }
 
+/// Slot geometry of the hot paths (insert fast path, lone-bucket
+/// evacuation). Built with `IS_KV88` (8-byte keys and values,
+/// `map[uint64]uint64`: the u64 path the speed targets are for) every field
+/// is a constant, so offsets and bounds fold away as they did when keys were
+/// Rust types; otherwise it is the map type's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Geo {
+    /// Bucket size.
+    pub bb: usize,
+    /// Offset of key slot 0.
+    pub keys_off: usize,
+    /// Bytes of a key slot.
+    pub key_slot: usize,
+    /// Offset of value slot 0.
+    pub elems_off: usize,
+    /// Bytes of a value slot.
+    pub elem_slot: usize,
+}
+
+/// The geometry of an 8-byte-key, 8-byte-value bucket (tested equal to
+/// its `BucketType`): 8 tophash bytes, 8 keys, 8 values, the link.
+pub(crate) const KV88: Geo = Geo {
+    bb: 144,
+    keys_off: 8,
+    key_slot: 8,
+    elems_off: 72,
+    elem_slot: 8,
+};
+
+impl Geo {
+    /// The geometry of `t`, or the constant [`KV88`] one.
+    #[inline(always)]
+    pub fn of<const IS_KV88: bool>(t: &BucketType) -> Geo {
+        if IS_KV88 {
+            KV88
+        } else {
+            Geo {
+                bb: t.bucket_size,
+                keys_off: t.keys_off,
+                key_slot: t.key_slot,
+                elems_off: t.elems_off,
+                elem_slot: t.elem_slot,
+            }
+        }
+    }
+
+    /// Offset of key slot `i`.
+    #[inline(always)]
+    pub fn key_off(&self, i: usize) -> usize {
+        self.keys_off + (i & (BUCKET_CNT - 1)) * self.key_slot
+    }
+
+    /// Offset of value slot `i`.
+    #[inline(always)]
+    pub fn elem_off(&self, i: usize) -> usize {
+        self.elems_off + (i & (BUCKET_CNT - 1)) * self.elem_slot
+    }
+
+    /// Copies a value into the slot at `off` (a fixed 8-byte copy for `KV88`).
+    #[inline(always)]
+    pub fn put_val<const IS_KV88: bool>(b: &mut [u8], off: usize, val: &[u8]) {
+        if IS_KV88 {
+            b[off..off + 8].copy_from_slice(&val[..8]);
+        } else {
+            crate::mem::copy(&mut b[off..], val);
+        }
+    }
+}
+
+/// Whether `t`'s buckets have the [`KV88`] geometry.
+pub(crate) fn is_kv88(t: &BucketType) -> bool {
+    t.all_inline() && Geo::of::<false>(t) == KV88
+}
+
 /// Calls `$self.$method::<INLINE>(args)` with `INLINE` set from the map
 /// type: `true` when keys and values are both in their slots, so the
 /// indirect-slot branches fold away.
@@ -123,6 +197,28 @@ mod tests {
     use super::*;
 
     use crate::gotype::Shape;
+
+    #[test]
+    fn kv88_geometry_is_the_map_types() {
+        for (k, v) in [
+            (Shape::words(1), Shape::words(1)),
+            (Shape::scalar(8), Shape::bytes(8)),
+        ] {
+            let t = BucketType::new(k, v, GO_INLINE_LIMIT);
+            assert!(is_kv88(&t));
+            assert_eq!(t.fast, crate::gotype::FastPath::Fast64);
+        }
+        assert!(!is_kv88(&BucketType::new(
+            Shape::words(1),
+            Shape::words(2),
+            GO_INLINE_LIMIT
+        )));
+        assert!(!is_kv88(&BucketType::new(
+            Shape::words(1),
+            Shape::words(1),
+            4
+        )));
+    }
 
     #[test]
     fn slot_stores_counted() {

@@ -80,6 +80,7 @@ impl<H: KeyHasher, P: Probe, S: Storage> GoMap<H, P, S> {
             "{}",
             knobs.validate().unwrap_err()
         );
+        let t = BucketType::new(key, elem, knobs.inline_limit);
         let mut rand = Rng::new(seed);
         let hash0 = rand.next_u64();
         let b = b_for_hint(hint, knobs.load_factor);
@@ -103,7 +104,8 @@ impl<H: KeyHasher, P: Probe, S: Storage> GoMap<H, P, S> {
             retired: Vec::new(),
             spare_arena: None,
             next_gen_id: 2,
-            t: BucketType::new(key, elem, knobs.inline_limit),
+            t,
+            kv88: super::layout::is_kv88(&t),
             knobs,
             hasher,
             probe: P::default(),

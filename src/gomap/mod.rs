@@ -248,6 +248,9 @@ pub struct GoMap<H: KeyHasher = SeededHash, P: Probe = Off, S: Storage = GoHeap>
     pub(crate) next_gen_id: u64,
     /// The map type: key and value shapes, bucket layout (`t *maptype`).
     pub(crate) t: BucketType,
+    /// `t` is `map[uint64]uint64`-shaped ([`layout::is_kv88`]): the hot
+    /// paths take their constant-geometry form.
+    pub(crate) kv88: bool,
     pub(crate) knobs: Knobs,
     pub(crate) hasher: H,
     pub(crate) probe: P,
@@ -272,6 +275,7 @@ impl<H: KeyHasher, P: Probe, S: Storage> Clone for GoMap<H, P, S> {
             spare_arena: self.spare_arena.clone(),
             next_gen_id: self.next_gen_id,
             t: self.t,
+            kv88: self.kv88,
             knobs: self.knobs,
             hasher: self.hasher.clone(),
             probe: self.probe.clone(),
