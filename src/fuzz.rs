@@ -19,8 +19,8 @@
 
 use crate::accounting::Counting;
 use crate::gomap::{EvacuateBatch, Knobs};
+use crate::gotype::{fill_from_id, Shape, SUPPORTED_SIZES};
 use crate::hash::CollidingHash;
-use crate::pod::Pod;
 use crate::variants::{self, HasherChoice, MapSpec, MapUnderStudy, Variant, Visit};
 use arbitrary::Unstructured;
 use std::collections::HashMap;
@@ -29,8 +29,24 @@ use std::collections::HashMap;
 /// sub-millisecond range, so a run reaches millions).
 pub const MAX_OPS: usize = 2048;
 
-/// Key and value sizes the models are compiled for.
-const SIZES: [usize; 6] = [8, 16, 32, 64, 128, 256];
+/// Key and value shapes the Go-family models are fuzzed with: the sizes
+/// profiles offer, and Go shapes the byte-addressed model takes beyond them
+/// (`struct{}`, `bool`, `int16`, `[3]byte`, `int32`, and 200 bytes, stored
+/// through a pointer). Keys shorter than 8 bytes keep an id's low bytes, so
+/// equal keys (updates) are drawn often.
+const GO_SHAPES: [Shape; 11] = [
+    Shape::EMPTY,
+    Shape::scalar(1),
+    Shape::scalar(2),
+    Shape::bytes(3),
+    Shape::scalar(4),
+    Shape::words(1),
+    Shape::words(2),
+    Shape::words(4),
+    Shape::words(16),
+    Shape::bytes(200),
+    Shape::words(32),
+];
 
 /// What an execution did, for the runner's statistics.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -44,8 +60,16 @@ pub struct Exec {
 /// Fuzzes one variant with `data`.
 pub fn model(variant: Variant, data: &[u8]) -> Result<Exec, String> {
     let mut u = Unstructured::new(data);
-    let key_size = SIZES[pick(&mut u, SIZES.len())];
-    let value_size = SIZES[pick(&mut u, SIZES.len())];
+    let shape = |u: &mut Unstructured<'_>| {
+        if variant.is_go_family() {
+            GO_SHAPES[pick(u, GO_SHAPES.len())]
+        } else {
+            // The reference Swiss tables are typed for the profile sizes only.
+            Shape::words(SUPPORTED_SIZES[pick(u, SUPPORTED_SIZES.len())] / 8)
+        }
+    };
+    let key = shape(&mut u);
+    let elem = shape(&mut u);
     let seed: u64 = u.arbitrary().unwrap_or(0);
     let hint = match pick(&mut u, 8) {
         0..=3 => 0,
@@ -80,7 +104,7 @@ pub fn model(variant: Variant, data: &[u8]) -> Result<Exec, String> {
         seed,
     };
     let rest = u.take_rest();
-    variants::build_with::<Counting, _>(&spec, key_size, value_size, hasher, Sequence(rest))
+    variants::build_with::<Counting, _>(&spec, key, elem, hasher, Sequence(rest))
         .map_err(|e| format!("the map could not be built from {spec:?}: {e}"))?
 }
 
@@ -93,7 +117,7 @@ struct Sequence<'a>(&'a [u8]);
 
 impl Visit for Sequence<'_> {
     type Out = Result<Exec, String>;
-    fn visit<K: Pod, V: Pod, M: MapUnderStudy<K, V> + 'static>(self, map: M) -> Self::Out {
+    fn visit<M: MapUnderStudy>(self, map: M) -> Self::Out {
         check_sequence(map, self.0)
     }
 }
@@ -102,15 +126,18 @@ impl Visit for Sequence<'_> {
 /// draws, 1 to 4096 keys) on `map`, checking every answer against
 /// `std::collections::HashMap` and the map's invariants; the first
 /// difference is the error.
-pub fn check_sequence<K: Pod, V: Pod, M: MapUnderStudy<K, V>>(
-    mut map: M,
-    data: &[u8],
-) -> Result<Exec, String> {
+pub fn check_sequence<M: MapUnderStudy>(mut map: M, data: &[u8]) -> Result<Exec, String> {
     let mut u = Unstructured::new(data);
     let key_space: u64 = u.int_in_range(1..=4096).unwrap_or(64);
-    let mut oracle: HashMap<K, V> = HashMap::new();
+    let (key_size, elem_size) = (map.key_shape().size, map.elem_shape().size);
+    let bytes_of = |id: u64, size: usize| {
+        let mut b = vec![0u8; size];
+        fill_from_id(id, &mut b);
+        b
+    };
+    let mut oracle: HashMap<Vec<u8>, Vec<u8>> = HashMap::new();
     let mut exec = Exec::default();
-    let check = |map: &M, oracle: &HashMap<K, V>, step: usize, what: &str| {
+    let check = |map: &M, oracle: &HashMap<Vec<u8>, Vec<u8>>, step: usize, what: &str| {
         if map.len() != oracle.len() {
             return Err(format!(
                 "step {step} ({what}): len {} but the oracle has {}",
@@ -125,18 +152,18 @@ pub fn check_sequence<K: Pod, V: Pod, M: MapUnderStudy<K, V>>(
     while exec.ops < MAX_OPS && !u.is_empty() {
         let step = exec.ops;
         exec.ops += 1;
-        let key = K::from_id(u.int_in_range(0..=key_space - 1).unwrap_or(0));
+        let key = bytes_of(u.int_in_range(0..=key_space - 1).unwrap_or(0), key_size);
         let what = match pick(&mut u, 32) {
             0..=15 => {
-                let val = V::from_id(u.arbitrary().unwrap_or(0));
-                let new = map.insert(key, val);
-                if new != oracle.insert(key, val).is_none() {
+                let val = bytes_of(u.arbitrary().unwrap_or(0), elem_size);
+                let new = map.insert(&key, &val);
+                if new != oracle.insert(key.clone(), val).is_none() {
                     return Err(format!("step {step}: insert of {key:?} said new = {new}"));
                 }
                 "insert"
             }
             16..=22 => {
-                let (got, want) = (map.get(&key), oracle.get(&key).copied());
+                let (got, want) = (map.get(&key), oracle.get(&key).map(Vec::as_slice));
                 if got != want {
                     return Err(format!(
                         "step {step}: get {key:?} gave {got:?}, the oracle {want:?}"
@@ -154,11 +181,11 @@ pub fn check_sequence<K: Pod, V: Pod, M: MapUnderStudy<K, V>>(
                 "remove"
             }
             30 => {
-                let mut seen: HashMap<K, V> = HashMap::with_capacity(oracle.len());
+                let mut seen: HashMap<Vec<u8>, Vec<u8>> = HashMap::with_capacity(oracle.len());
                 let mut twice = None;
                 map.for_each(&mut |k, v| {
-                    if seen.insert(k, v).is_some() {
-                        twice = Some(k);
+                    if seen.insert(k.to_vec(), v.to_vec()).is_some() {
+                        twice = Some(k.to_vec());
                     }
                 });
                 if let Some(k) = twice {
@@ -193,7 +220,7 @@ pub fn check_sequence<K: Pod, V: Pod, M: MapUnderStudy<K, V>>(
     }
     check(&map, &oracle, exec.ops, "end")?;
     for (k, v) in &oracle {
-        if map.get(k) != Some(*v) {
+        if map.get(k) != Some(v.as_slice()) {
             return Err(format!("end: {k:?} lost or changed"));
         }
     }

@@ -207,26 +207,33 @@ fn profile() {
 fn the_model_body_catches_a_lost_entry() {
     use mapamp::accounting::Counting;
     use mapamp::gomap::{GoMap, Knobs};
+    use mapamp::gotype::Shape;
     use mapamp::hash::SeededHash;
-    use mapamp::pod::Blob;
+    use mapamp::variants::MapUnderStudy;
     // Drive a deliberately broken map through the same checks.
     #[derive(Clone)]
-    struct Lossy(GoMap<Blob<1>, Blob<1>, SeededHash, Counting>, u64);
-    impl mapamp::variants::MapUnderStudy<Blob<1>, Blob<1>> for Lossy {
+    struct Lossy(GoMap<SeededHash, Counting>, u64);
+    impl MapUnderStudy for Lossy {
         fn variant(&self) -> &'static str {
             "lossy"
         }
-        fn insert(&mut self, k: Blob<1>, v: Blob<1>) -> bool {
+        fn key_shape(&self) -> Shape {
+            self.0.key_shape()
+        }
+        fn elem_shape(&self) -> Shape {
+            self.0.elem_shape()
+        }
+        fn insert(&mut self, k: &[u8], v: &[u8]) -> bool {
             self.1 += 1;
             if self.1.is_multiple_of(50) {
-                return self.0.get(&k).is_none();
+                return self.0.get(k).is_none();
             }
             self.0.insert(k, v)
         }
-        fn get(&self, k: &Blob<1>) -> Option<Blob<1>> {
+        fn get(&self, k: &[u8]) -> Option<&[u8]> {
             self.0.get(k)
         }
-        fn remove(&mut self, k: &Blob<1>) -> bool {
+        fn remove(&mut self, k: &[u8]) -> bool {
             self.0.remove(k)
         }
         fn len(&self) -> usize {
@@ -235,10 +242,8 @@ fn the_model_body_catches_a_lost_entry() {
         fn clear(&mut self) {
             self.0.clear()
         }
-        fn for_each(&mut self, f: &mut dyn FnMut(Blob<1>, Blob<1>)) {
-            for (k, v) in self.0.iter() {
-                f(k, v);
-            }
+        fn for_each(&mut self, f: &mut dyn FnMut(&[u8], &[u8])) {
+            self.0.for_each(f)
         }
         fn accounting(&self) -> Option<mapamp::accounting::Accounting> {
             None
@@ -251,7 +256,17 @@ fn the_model_body_catches_a_lost_entry() {
     let mut caught = 0;
     for _ in 0..20 {
         let data: Vec<u8> = (0..2048).map(|_| rng.next_u64() as u8).collect();
-        let map = Lossy(GoMap::with_config(Knobs::default(), 0, 1, SeededHash), 0);
+        let map = Lossy(
+            GoMap::with_config(
+                Shape::words(1),
+                Shape::words(1),
+                Knobs::default(),
+                0,
+                1,
+                SeededHash,
+            ),
+            0,
+        );
         if mapamp::fuzz::check_sequence(map, &data).is_err() {
             caught += 1;
         }
