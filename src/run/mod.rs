@@ -4,30 +4,40 @@
 //!
 //! 1. **native lenses**, one cell at a time, each cell in its own child
 //!    process (`mapamp cell-run`), so allocator and cache state do not leak
-//!    from one cell into the next: accounting, time, latency, counters,
-//!    flame graph → `cells/<id>/lenses.json`;
-//! 2. **callgrind**, the same child in region-only mode under valgrind
+//!    from one cell into the next: accounting, counters, flame graph →
+//!    `cells/<id>/lenses.json`;
+//! 2. **time and latency**, `budget.time_processes` child processes per
+//!    cell (`mapamp cell-run --time-process K`), in interleaved rounds
+//!    ([`schedule`]): round K runs one process of every cell in its own
+//!    shuffled order → `cells/<id>/time/<K>.json` ([`time_lens`]);
+//! 3. **callgrind**, the same child in region-only mode under valgrind
 //!    (instruction counts do not depend on load, so two run at once) →
 //!    `cells/<id>/callgrind.out`;
-//! 3. each finished cell → `cells/<id>/cell.json` (the completeness mark);
-//! 4. all cells → `report.json`, `summary.md`, `index.html`.
+//! 4. each finished cell → `cells/<id>/cell.json` (the completeness mark);
+//! 5. all cells → the run's A/A noise floor ([`noise`]) → `report.json`,
+//!    `summary.md`, `index.html`.
 //!
 //! Every file is written atomically. `--resume` skips every step whose
 //! output is complete for the lenses asked for, so an interrupted run loses
 //! at most the cell in progress and a finished run resumes without work.
 
 mod cell_lenses;
+pub mod noise;
 mod progress;
+pub mod reference;
+pub mod schedule;
+pub mod time_lens;
 mod timefmt;
 
 pub use cell_lenses::InProcess;
+pub use time_lens::ProcessRun;
 
 use crate::cell::CellId;
 use crate::fsutil;
 use crate::lens;
 use crate::profile::{self, LensKind, Profile};
 use crate::report::schema::{
-    CallgrindFigures, CellReport, Lens, Lenses, Report, RunInfo, SCHEMA_VERSION,
+    CallgrindFigures, CellReport, Lens, Lenses, Report, RunInfo, Schedule, SCHEMA_VERSION,
 };
 use crate::scenario::CellSpec;
 use serde::{Deserialize, Serialize};
@@ -54,6 +64,8 @@ pub struct RunOptions {
     pub callgrind_jobs: usize,
     /// The command line, for the report.
     pub command: String,
+    /// Seed of the time processes' order (default: drawn when the run starts).
+    pub schedule_seed: Option<u64>,
 }
 
 /// What a run did.
@@ -65,6 +77,8 @@ pub struct RunSummary {
     pub cells: usize,
     /// Cells whose native lenses ran now.
     pub native_ran: usize,
+    /// Time processes that ran now.
+    pub time_ran: usize,
     /// Cells whose callgrind lens ran now.
     pub callgrind_ran: usize,
 }
@@ -77,6 +91,8 @@ struct RunState {
     lenses: Vec<LensKind>,
     started_at: String,
     command: String,
+    /// Seed of the time processes' interleaved order.
+    schedule_seed: u64,
 }
 
 const RUN_FILE: &str = "run.json";
@@ -84,6 +100,7 @@ const LENSES_FILE: &str = "lenses.json";
 const CALLGRIND_FILE: &str = "callgrind.json";
 const CALLGRIND_OUT: &str = "callgrind.out";
 const CELL_FILE: &str = "cell.json";
+const TIME_DIR: &str = "time";
 
 /// Runs a profile and writes its report.
 pub fn run(opts: &RunOptions) -> Result<RunSummary, String> {
@@ -113,7 +130,17 @@ pub fn run(opts: &RunOptions) -> Result<RunSummary, String> {
     let native_lenses: Vec<LensKind> = lenses
         .iter()
         .copied()
-        .filter(|l| *l != LensKind::Callgrind)
+        .filter(|l| {
+            matches!(
+                l,
+                LensKind::Accounting | LensKind::Counters | LensKind::Flamegraph
+            )
+        })
+        .collect();
+    let timed_lenses: Vec<LensKind> = lenses
+        .iter()
+        .copied()
+        .filter(|l| matches!(l, LensKind::Time | LensKind::Latency))
         .collect();
     let todo: Vec<&CellSpec> = cells
         .iter()
@@ -128,6 +155,37 @@ pub fn run(opts: &RunOptions) -> Result<RunSummary, String> {
     bar.done();
     let native_ran = todo.len();
 
+    let mut time_ran = 0;
+    if !timed_lenses.is_empty() {
+        let mut todo = Vec::new();
+        for round in 0..profile.budget.time_processes {
+            for (slot, i) in schedule::round_order(cells.len(), state.schedule_seed, round)
+                .into_iter()
+                .enumerate()
+            {
+                if !time_done(&abs_out, &cells[i], round, &timed_lenses) {
+                    todo.push((round, slot, &cells[i]));
+                }
+            }
+        }
+        let mut bar = progress::Progress::new("time", todo.len());
+        for (round, slot, cell) in &todo {
+            bar.start(&format!("{} (process {round})", cell.id()));
+            run_time_child(
+                opts,
+                &abs_profile,
+                &abs_out,
+                cell,
+                &timed_lenses,
+                *round,
+                *slot,
+            )?;
+            bar.finish_one();
+        }
+        bar.done();
+        time_ran = todo.len();
+    }
+
     let mut callgrind_ran = 0;
     if lenses.contains(&LensKind::Callgrind) {
         let todo: Vec<&CellSpec> = cells
@@ -138,10 +196,18 @@ pub fn run(opts: &RunOptions) -> Result<RunSummary, String> {
         run_callgrind_phase(opts, &abs_profile, &abs_out, &todo)?;
     }
 
+    let same_setup = profile::same_setup(&cells);
     let mut reports = Vec::with_capacity(cells.len());
-    for cell in &cells {
-        reports.push(assemble_cell(&abs_out, cell, &lenses)?);
+    for (cell, same) in cells.iter().zip(same_setup) {
+        reports.push(assemble_cell(
+            &abs_out,
+            cell,
+            &lenses,
+            &profile.budget,
+            same,
+        )?);
     }
+    let noise = noise::noise_floor(&reports, &lenses);
     let report = Report {
         schema_version: SCHEMA_VERSION,
         mapamp_version: env!("CARGO_PKG_VERSION").to_string(),
@@ -155,6 +221,11 @@ pub fn run(opts: &RunOptions) -> Result<RunSummary, String> {
             started_at: state.started_at.clone(),
             finished_at: timefmt::now_rfc3339(),
             command: state.command.clone(),
+            schedule: Schedule {
+                time_processes: profile.budget.time_processes,
+                seed: state.schedule_seed,
+                order: schedule::ORDER.to_string(),
+            },
         },
         machine: crate::machine::describe(),
         toolchain: crate::machine::toolchain(),
@@ -163,13 +234,15 @@ pub fn run(opts: &RunOptions) -> Result<RunSummary, String> {
             Some(quick) => Some(crate::claims::evaluate(quick)?),
             None => None,
         },
+        noise,
     };
     fsutil::write_json_atomic(&out.join("report.json"), &report)?;
     crate::report::write_renderings(&out, &report)?;
     eprintln!(
-        "mapamp run: {} cells ({} run now, {} callgrind) in {:.1?}; report: {}",
+        "mapamp run: {} cells ({} run now, {} time processes, {} callgrind) in {:.1?}; report: {}",
         cells.len(),
         native_ran,
+        time_ran,
         callgrind_ran,
         started.elapsed(),
         out.join("index.html").display()
@@ -178,6 +251,7 @@ pub fn run(opts: &RunOptions) -> Result<RunSummary, String> {
         out,
         cells: cells.len(),
         native_ran,
+        time_ran,
         callgrind_ran,
     })
 }
@@ -241,6 +315,7 @@ fn open_folder(
         lenses: lenses.to_vec(),
         started_at: timefmt::now_rfc3339(),
         command: opts.command.clone(),
+        schedule_seed: opts.schedule_seed.unwrap_or_else(schedule::fresh_seed),
     };
     fsutil::write_json_atomic(&run_file, &state)?;
     Ok(state)
@@ -260,11 +335,27 @@ fn native_done(out: &Path, cell: &CellSpec, lenses: &[LensKind]) -> bool {
         return false;
     };
     lenses.iter().all(|l| match l {
-        LensKind::Accounting | LensKind::Callgrind => true,
-        LensKind::Time => !done.time.is_skipped(),
-        LensKind::Latency => !done.latency.is_skipped(),
+        LensKind::Accounting | LensKind::Callgrind | LensKind::Time | LensKind::Latency => true,
         LensKind::Counters => !done.counters.is_skipped(),
         LensKind::Flamegraph => !done.flamegraph.is_skipped(),
+    })
+}
+
+fn time_file(out: &Path, cell: &CellSpec, process: usize) -> PathBuf {
+    cell_dir(out, cell)
+        .join(TIME_DIR)
+        .join(format!("{process}.json"))
+}
+
+/// Whether time process `process` of a cell is on disk for every timed lens asked for.
+fn time_done(out: &Path, cell: &CellSpec, process: usize, lenses: &[LensKind]) -> bool {
+    let Some(done) = read_json::<ProcessRun>(&time_file(out, cell, process)) else {
+        return false;
+    };
+    lenses.iter().all(|l| match l {
+        LensKind::Time => !done.time.is_skipped(),
+        LensKind::Latency => !done.latency.is_skipped(),
+        _ => true,
     })
 }
 
@@ -280,6 +371,33 @@ fn child_args(profile: &Path, out: &Path, cell: &CellSpec) -> Vec<OsString> {
     ]
 }
 
+fn lens_names(lenses: &[LensKind]) -> OsString {
+    lenses
+        .iter()
+        .map(|l| l.name())
+        .collect::<Vec<_>>()
+        .join(",")
+        .into()
+}
+
+/// Runs a child; `Some(reason)` when it failed (its lenses then become
+/// unavailable with that reason, and the run goes on).
+fn run_child(opts: &RunOptions, args: &[OsString]) -> Result<Option<String>, String> {
+    let output = std::process::Command::new(&opts.exe)
+        .args(args)
+        .output()
+        .map_err(|e| format!("cannot start {}: {e}", opts.exe.display()))?;
+    if output.status.success() {
+        return Ok(None);
+    }
+    let why = String::from_utf8_lossy(&output.stderr);
+    Ok(Some(format!(
+        "the cell's process failed ({}): {}",
+        output.status,
+        why.lines().rev().take(3).collect::<Vec<_>>().join(" | ")
+    )))
+}
+
 fn run_native_child(
     opts: &RunOptions,
     profile: &Path,
@@ -289,37 +407,13 @@ fn run_native_child(
 ) -> Result<(), String> {
     let mut args = child_args(profile, out, cell);
     args.push("--lenses".into());
-    args.push(
-        lenses
-            .iter()
-            .map(|l| l.name())
-            .collect::<Vec<_>>()
-            .join(",")
-            .into(),
-    );
-    let output = std::process::Command::new(&opts.exe)
-        .args(&args)
-        .output()
-        .map_err(|e| format!("cannot start {}: {e}", opts.exe.display()))?;
-    if !output.status.success() {
-        // The cell's lenses become unavailable with the child's reason; the run goes on.
-        let why = String::from_utf8_lossy(&output.stderr);
-        let reason = format!(
-            "the cell's process failed ({}): {}",
-            output.status,
-            why.lines().rev().take(3).collect::<Vec<_>>().join(" | ")
-        );
+    args.push(lens_names(lenses));
+    if let Some(reason) = run_child(opts, &args)? {
         let failed = InProcess {
             units: 0,
             units_name: "operations".into(),
             bytes_per_unit: cell.bytes_per_unit(),
             accounting: Lens::Unavailable {
-                unavailable: reason.clone(),
-            },
-            time: Lens::Unavailable {
-                unavailable: reason.clone(),
-            },
-            latency: Lens::Unavailable {
                 unavailable: reason.clone(),
             },
             counters: Lens::Unavailable {
@@ -334,13 +428,77 @@ fn run_native_child(
     Ok(())
 }
 
-/// The child side of [`run_native_child`]: runs the lenses and writes `lenses.json`.
+/// One time process of a cell (`process` = the round, `slot` = its place in it).
+fn run_time_child(
+    opts: &RunOptions,
+    profile: &Path,
+    out: &Path,
+    cell: &CellSpec,
+    lenses: &[LensKind],
+    process: usize,
+    slot: usize,
+) -> Result<(), String> {
+    let mut args = child_args(profile, out, cell);
+    args.push("--lenses".into());
+    args.push(lens_names(lenses));
+    args.push("--time-process".into());
+    args.push(process.to_string().into());
+    args.push("--slot".into());
+    args.push(slot.to_string().into());
+    if let Some(reason) = run_child(opts, &args)? {
+        let failed = ProcessRun {
+            process,
+            slot,
+            time: failed_lens(lenses, LensKind::Time, &reason),
+            latency: failed_lens(lenses, LensKind::Latency, &reason),
+        };
+        fsutil::write_json_atomic(&time_file(out, cell, process), &failed)?;
+    }
+    Ok(())
+}
+
+/// A lens of a failed child: unavailable with the reason if it was asked
+/// for, else skipped.
+fn failed_lens<T>(lenses: &[LensKind], what: LensKind, reason: &str) -> Lens<T> {
+    if lenses.contains(&what) {
+        Lens::Unavailable {
+            unavailable: reason.to_string(),
+        }
+    } else {
+        not_asked(what)
+    }
+}
+
+fn not_asked<T>(what: LensKind) -> Lens<T> {
+    Lens::Skipped {
+        skipped: format!("the {} lens was not asked for", what.name()),
+    }
+}
+
+/// Which child a `cell-run` is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChildRole {
+    /// The once-per-cell lenses → `lenses.json`.
+    Native,
+    /// Time process `process` (the round), at `slot` in it → `time/<process>.json`.
+    Time {
+        /// The round.
+        process: usize,
+        /// The cell's position in the round.
+        slot: usize,
+    },
+    /// The region alone, for callgrind.
+    RegionOnly,
+}
+
+/// The child side of [`run_native_child`], [`run_time_child`] and the
+/// callgrind phase: runs the lenses of its role and writes their file.
 pub fn cell_run(
     profile_path: &Path,
     id: &str,
     out: &Path,
     lenses: &[LensKind],
-    region_only: bool,
+    role: ChildRole,
 ) -> Result<(), String> {
     let profile = profile::load(profile_path)?;
     let id = CellId::new(id)?;
@@ -350,13 +508,28 @@ pub fn cell_run(
         .into_iter()
         .find(|c| c.id() == id)
         .ok_or_else(|| format!("profile {} has no cell {id}", profile_path.display()))?;
-    if region_only {
-        let mut r = crate::scenario::prepare_any::<crate::accounting::Off>(&cell)?;
-        r.run();
-        return Ok(());
+    match role {
+        ChildRole::RegionOnly => {
+            let mut r = crate::scenario::prepare_any::<crate::accounting::Off>(&cell)?;
+            r.run();
+            Ok(())
+        }
+        ChildRole::Native => {
+            let figures = cell_lenses::run(&cell, lenses, &profile.budget, out)?;
+            fsutil::write_json_atomic(&cell_dir(out, &cell).join(LENSES_FILE), &figures)
+        }
+        ChildRole::Time { process, slot } => {
+            let run = time_lens::measure(
+                &cell,
+                &profile.budget,
+                lenses.contains(&LensKind::Time),
+                lenses.contains(&LensKind::Latency),
+                process,
+                slot,
+            );
+            fsutil::write_json_atomic(&time_file(out, &cell, process), &run)
+        }
     }
-    let figures = cell_lenses::run(&cell, lenses, &profile.budget, out)?;
-    fsutil::write_json_atomic(&cell_dir(out, &cell).join(LENSES_FILE), &figures)
 }
 
 /// callgrind on every cell that lacks it, `opts.callgrind_jobs` at a time.
@@ -407,7 +580,13 @@ fn run_callgrind_phase(
 }
 
 /// Builds (or reuses) a cell's complete report.
-fn assemble_cell(out: &Path, cell: &CellSpec, lenses: &[LensKind]) -> Result<CellReport, String> {
+fn assemble_cell(
+    out: &Path,
+    cell: &CellSpec,
+    lenses: &[LensKind],
+    budget: &profile::Budget,
+    same_setup_as: Option<crate::report::schema::SameSetup>,
+) -> Result<CellReport, String> {
     let dir = cell_dir(out, cell);
     let native: InProcess = read_json(&dir.join(LENSES_FILE)).ok_or_else(|| {
         format!(
@@ -420,20 +599,40 @@ fn assemble_cell(out: &Path, cell: &CellSpec, lenses: &[LensKind]) -> Result<Cel
             unavailable: "callgrind did not finish; rerun with --resume".into(),
         })
     } else {
-        Lens::Skipped {
-            skipped: "the callgrind lens was not asked for".into(),
-        }
+        not_asked(LensKind::Callgrind)
     };
+    let timed = lenses.contains(&LensKind::Time) || lenses.contains(&LensKind::Latency);
+    let mut runs = Vec::new();
+    if timed {
+        for process in 0..budget.time_processes {
+            let path = time_file(out, cell, process);
+            runs.push(read_json::<ProcessRun>(&path).ok_or_else(|| {
+                format!(
+                    "{}: missing or unreadable; rerun with --resume",
+                    path.display()
+                )
+            })?);
+        }
+    }
     let report = CellReport {
         id: cell.id().to_string(),
         axes: cell.axes(),
         ops: native.units,
         ops_unit: native.units_name.clone(),
         measured_region: cell.region_text().to_string(),
+        same_setup_as,
         lenses: Lenses {
             accounting: native.accounting,
-            time: native.time,
-            latency: native.latency,
+            time: if lenses.contains(&LensKind::Time) {
+                time_lens::assemble_time(&runs, native.bytes_per_unit)
+            } else {
+                not_asked(LensKind::Time)
+            },
+            latency: if lenses.contains(&LensKind::Latency) {
+                time_lens::assemble_latency(&runs)
+            } else {
+                not_asked(LensKind::Latency)
+            },
             counters: native.counters,
             flamegraph: native.flamegraph,
             callgrind,
