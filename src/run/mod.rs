@@ -27,6 +27,7 @@ mod progress;
 pub mod reference;
 pub mod schedule;
 pub mod time_lens;
+mod time_phase;
 mod timefmt;
 
 pub use cell_lenses::InProcess;
@@ -100,7 +101,6 @@ const LENSES_FILE: &str = "lenses.json";
 const CALLGRIND_FILE: &str = "callgrind.json";
 const CALLGRIND_OUT: &str = "callgrind.out";
 const CELL_FILE: &str = "cell.json";
-const TIME_DIR: &str = "time";
 
 /// Runs a profile and writes its report.
 pub fn run(opts: &RunOptions) -> Result<RunSummary, String> {
@@ -155,36 +155,19 @@ pub fn run(opts: &RunOptions) -> Result<RunSummary, String> {
     bar.done();
     let native_ran = todo.len();
 
-    let mut time_ran = 0;
-    if !timed_lenses.is_empty() {
-        let mut todo = Vec::new();
-        for round in 0..profile.budget.time_processes {
-            for (slot, i) in schedule::round_order(cells.len(), state.schedule_seed, round)
-                .into_iter()
-                .enumerate()
-            {
-                if !time_done(&abs_out, &cells[i], round, &timed_lenses) {
-                    todo.push((round, slot, &cells[i]));
-                }
-            }
-        }
-        let mut bar = progress::Progress::new("time", todo.len());
-        for (round, slot, cell) in &todo {
-            bar.start(&format!("{} (process {round})", cell.id()));
-            run_time_child(
-                opts,
-                &abs_profile,
-                &abs_out,
-                cell,
-                &timed_lenses,
-                *round,
-                *slot,
-            )?;
-            bar.finish_one();
-        }
-        bar.done();
-        time_ran = todo.len();
-    }
+    let time_ran = if timed_lenses.is_empty() {
+        0
+    } else {
+        time_phase::run(
+            opts,
+            &abs_profile,
+            &abs_out,
+            &cells,
+            &timed_lenses,
+            profile.budget.time_processes,
+            state.schedule_seed,
+        )?
+    };
 
     let mut callgrind_ran = 0;
     if lenses.contains(&LensKind::Callgrind) {
@@ -341,24 +324,6 @@ fn native_done(out: &Path, cell: &CellSpec, lenses: &[LensKind]) -> bool {
     })
 }
 
-fn time_file(out: &Path, cell: &CellSpec, process: usize) -> PathBuf {
-    cell_dir(out, cell)
-        .join(TIME_DIR)
-        .join(format!("{process}.json"))
-}
-
-/// Whether time process `process` of a cell is on disk for every timed lens asked for.
-fn time_done(out: &Path, cell: &CellSpec, process: usize, lenses: &[LensKind]) -> bool {
-    let Some(done) = read_json::<ProcessRun>(&time_file(out, cell, process)) else {
-        return false;
-    };
-    lenses.iter().all(|l| match l {
-        LensKind::Time => !done.time.is_skipped(),
-        LensKind::Latency => !done.latency.is_skipped(),
-        _ => true,
-    })
-}
-
 fn child_args(profile: &Path, out: &Path, cell: &CellSpec) -> Vec<OsString> {
     vec![
         "cell-run".into(),
@@ -428,35 +393,6 @@ fn run_native_child(
     Ok(())
 }
 
-/// One time process of a cell (`process` = the round, `slot` = its place in it).
-fn run_time_child(
-    opts: &RunOptions,
-    profile: &Path,
-    out: &Path,
-    cell: &CellSpec,
-    lenses: &[LensKind],
-    process: usize,
-    slot: usize,
-) -> Result<(), String> {
-    let mut args = child_args(profile, out, cell);
-    args.push("--lenses".into());
-    args.push(lens_names(lenses));
-    args.push("--time-process".into());
-    args.push(process.to_string().into());
-    args.push("--slot".into());
-    args.push(slot.to_string().into());
-    if let Some(reason) = run_child(opts, &args)? {
-        let failed = ProcessRun {
-            process,
-            slot,
-            time: failed_lens(lenses, LensKind::Time, &reason),
-            latency: failed_lens(lenses, LensKind::Latency, &reason),
-        };
-        fsutil::write_json_atomic(&time_file(out, cell, process), &failed)?;
-    }
-    Ok(())
-}
-
 /// A lens of a failed child: unavailable with the reason if it was asked
 /// for, else skipped.
 fn failed_lens<T>(lenses: &[LensKind], what: LensKind, reason: &str) -> Lens<T> {
@@ -491,7 +427,7 @@ pub enum ChildRole {
     RegionOnly,
 }
 
-/// The child side of [`run_native_child`], [`run_time_child`] and the
+/// The child side of [`run_native_child`], of the time phase and of the
 /// callgrind phase: runs the lenses of its role and writes their file.
 pub fn cell_run(
     profile_path: &Path,
@@ -527,7 +463,7 @@ pub fn cell_run(
                 process,
                 slot,
             );
-            fsutil::write_json_atomic(&time_file(out, &cell, process), &run)
+            fsutil::write_json_atomic(&time_phase::time_file(out, &cell, process), &run)
         }
     }
 }
@@ -602,18 +538,11 @@ fn assemble_cell(
         not_asked(LensKind::Callgrind)
     };
     let timed = lenses.contains(&LensKind::Time) || lenses.contains(&LensKind::Latency);
-    let mut runs = Vec::new();
-    if timed {
-        for process in 0..budget.time_processes {
-            let path = time_file(out, cell, process);
-            runs.push(read_json::<ProcessRun>(&path).ok_or_else(|| {
-                format!(
-                    "{}: missing or unreadable; rerun with --resume",
-                    path.display()
-                )
-            })?);
-        }
-    }
+    let runs = if timed {
+        time_phase::read_runs(out, cell, budget.time_processes)?
+    } else {
+        Vec::new()
+    };
     let report = CellReport {
         id: cell.id().to_string(),
         axes: cell.axes(),
