@@ -466,7 +466,11 @@ fn time_note(t: &ProcessTest, th: &Thresholds, floor: Option<f64>) -> Option<Str
         ));
     }
     match floor {
-        Some(f) if t.p_value < th.alpha && t.change.abs() <= f && f > th.time_practical => {
+        Some(f)
+            if t.p_value < th.alpha
+                && !replicates::beyond_log(t.change, f)
+                && f > th.time_practical =>
+        {
             Some(format!(
                 "significant, but within the runs' measured noise floor of ±{:.1}%",
                 f * 100.0

@@ -20,10 +20,17 @@
 //! fallback, why the perf event was refused.
 //!
 //! **Unwinder.** pprof's default: backtrace-rs over libgcc's DWARF unwinder
-//! (`_Unwind_Backtrace`, driven by `.eh_frame`), with pprof's recommended
-//! blocklist (`libc`, `libgcc`, `pthread`, `vdso`: a sample whose leaf is in
-//! one of those is dropped, which avoids the unwinder's known deadlock inside
-//! those libraries and vdso's broken unwind tables). The frame-pointer
+//! (`_Unwind_Backtrace`, driven by `.eh_frame`), with a blocklist: a sample
+//! whose leaf is in `libgcc`, `pthread` or the `vdso` is dropped, which
+//! avoids the unwinder's known deadlock when a tick interrupts libgcc's own
+//! unwinding (an exception in flight; the region throws none) and vdso's
+//! broken unwind tables. pprof's README also lists `libc`; mapamp does not,
+//! because a map's zero-fill and evacuation copies run in libc's `memset`
+//! and `memcpy`, and dropping every sample whose leaf is there hid exactly
+//! the write cost mapamp exists to show (an insert-heavy region lost more
+//! than a third of its samples, all of them in `memset`). libgcc here finds
+//! unwind tables through glibc's lock-free `_dl_find_object`, so a sample
+//! that interrupts libc holds no lock the unwinder needs. The frame-pointer
 //! unwinder was not chosen: it needs every frame built with frame pointers,
 //! and the standard library and libc are not, so stacks through them break;
 //! it also starts from the interrupted frame's saved return address, so the
@@ -64,8 +71,9 @@ pub const DEFAULT_FREQUENCY_HZ: u32 = 4999;
 pub const DEFAULT_MIN_SAMPLES: u64 = 200;
 
 /// Shared objects whose frames must not be the leaf of an unwound sample
-/// (pprof's recommendation: unwinding from inside them can deadlock).
-pub const BLOCKLIST: [&str; 4] = ["libc", "libgcc", "pthread", "vdso"];
+/// (unwinding from inside them can deadlock, or has no valid tables; see
+/// the module docs for why `libc` is not among them).
+pub const BLOCKLIST: [&str; 3] = ["libgcc", "pthread", "vdso"];
 
 /// File names inside the cell's folder.
 pub const SVG_FILE: &str = "flamegraph.svg";
@@ -146,18 +154,32 @@ pub fn profile_region(
     let thread = current_thread();
     let mut sampler = Sampler::start(options.frequency_hz)?;
     let started = Instant::now();
-    loop {
+    // Signals are counted as they are raised; the samples kept in the
+    // region (some land at its edges, or in a blocklisted leaf) only when
+    // collected. Collect at the signal target, and go on if the kept
+    // samples fall short and time is left.
+    let mut signal_target = options.target_samples;
+    let sampled = loop {
         repeat(&mut sampler);
-        let enough = sampler
-            .signals_so_far()
-            .is_some_and(|n| n >= options.target_samples);
-        if enough || started.elapsed() >= options.max_wall {
-            break;
+        let signals = sampler.signals_so_far();
+        let reached = signals.is_some_and(|n| n >= signal_target);
+        let out_of_time = started.elapsed() >= options.max_wall;
+        if !reached && !out_of_time {
+            continue;
         }
-    }
+        let sampled = collect(sampler.guard(), Some(thread))?;
+        let kept = sampled.region.samples();
+        match signals {
+            Some(n) if !out_of_time && kept < options.target_samples && kept > 0 => {
+                // Ask for as many more signals as the kept share says.
+                let missing = options.target_samples - kept;
+                signal_target = n + missing.saturating_mul(n) / kept + 1;
+            }
+            _ => break sampled,
+        }
+    };
     let wall = started.elapsed();
     let in_region = sampler.time_in_region();
-    let sampled = collect(sampler.guard(), Some(thread))?;
     let kind = sampler.kind();
     let fallback = sampler.fallback_reason().map(str::to_string);
     drop(sampler);

@@ -23,6 +23,33 @@ pub fn trust_lines(r: &Report) -> Vec<String> {
             "Time: {} processes per cell, run in {} interleaved rounds (each round every cell once, in its own shuffled order; seed {}). A cell's ns/op is the median of its processes' medians; its 95% interval resamples processes, then samples within them.",
             s.time_processes, s.time_processes, s.seed
         ));
+        let procs = r
+            .cells
+            .iter()
+            .filter_map(|c| c.lenses.time.ok())
+            .flat_map(|t| &t.processes);
+        let (kept, redone) = procs.fold((0, 0), |(k, d), p| {
+            (k + p.samples_ns_per_op.len(), d + p.redone)
+        });
+        out.push(format!(
+            "Samples: {} kept; {} redone because the scheduler preempted the process during them (their time included another program's).",
+            integer(kept as u64),
+            integer(redone as u64)
+        ));
+    }
+    if let Some(l) = &r.run.load_average {
+        let busy = l.start[0].max(l.end[0]) > r.machine.cores as f64;
+        out.push(format!(
+            "Machine load (1-minute average): {:.1} when the run started, {:.1} when it ended, on {} CPUs{}.",
+            l.start[0],
+            l.end[0],
+            r.machine.cores,
+            if busy {
+                ": other programs competed for the CPUs while the times were taken, so expect a higher noise floor than on a quiet machine"
+            } else {
+                ""
+            }
+        ));
     }
     match &r.noise {
         Lens::Ok(n) => {
@@ -39,11 +66,28 @@ pub fn trust_lines(r: &Report) -> Vec<String> {
             let pairs = n.identical_pairs.len();
             if pairs > 0 {
                 out.push(format!(
-                    "False-difference rate: of {pairs} {} of cells that did identical work (same bytes on every copy path, same instruction count), {} got a time verdict from the process-level test alone ({:.0}%), {} with the floor applied.",
+                    "False-difference rate: of {pairs} {} of cells that did identical work (same bytes on every copy path, instruction count and page faults), {} got a time verdict from the process-level test alone ({:.0}%), {} with the floor applied.",
                     if pairs == 1 { "pair" } else { "pairs" },
                     n.false_differences,
                     100.0 * n.false_differences as f64 / pairs as f64,
                     n.false_differences_after_floor
+                ));
+            }
+            if !n.page_fault_pairs.is_empty() {
+                let list: Vec<String> = n
+                    .page_fault_pairs
+                    .iter()
+                    .map(|p| {
+                        let (fa, fb) = p.page_faults.unwrap_or_default();
+                        format!(
+                            "{} against {} ({fa:.0} against {fb:.0} page faults per region; time {:+.0}%, {})",
+                            p.a, p.b, p.change * 100.0, p.verdict
+                        )
+                    })
+                    .collect();
+                out.push(format!(
+                    "Not identical work, although bytes and instructions are the same: {}. The kernel zero-fills fresh pages for one side only, so their time may really differ.",
+                    list.join("; ")
                 ));
             }
             if let Some(note) = &n.identical_pairs_note {

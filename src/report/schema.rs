@@ -75,8 +75,9 @@ pub struct Schedule {
 /// percentile over cells of |halves' change|, scaled by 1/√2 to the spread
 /// of two full cells (a half has half the processes). Separately, every
 /// pair of cells that did identical work (same bytes on every copy path,
-/// same instruction count) is tested as `compare` would test it:
-/// `false_differences` of `identical_pairs` got `better` or `worse`.
+/// same instruction count, and the same page faults where counted) is
+/// tested as `compare` would test it: `false_differences` of
+/// `identical_pairs` got `better` or `worse`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct NoiseFloor {
     /// Relative change of `ns_per_op` below which `compare` never calls a
@@ -98,6 +99,12 @@ pub struct NoiseFloor {
     pub false_differences: usize,
     /// Of those, how many still would with the floor applied.
     pub false_differences_after_floor: usize,
+    /// Pairs with the same bytes and instruction count whose regions took
+    /// different page faults: the kernel zero-fills fresh pages for one and
+    /// not the other, so they are not identical work and their time may
+    /// really differ. Tested all the same, not counted above.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub page_fault_pairs: Vec<AaPair>,
     /// Why no identical-work pairs were tested, when none were.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identical_pairs_note: Option<String>,
@@ -117,7 +124,12 @@ pub struct AaPair {
     /// `same`, `better` or `worse` from the test and the practical
     /// threshold alone (no floor).
     pub verdict: String,
+    /// Page faults of one region run of each (A, B), when the counters
+    /// lens counted them on both.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page_faults: Option<(f64, f64)>,
 }
+
 /// Verdicts on the claims of the article mapamp started from.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ClaimsReport {
@@ -182,6 +194,20 @@ pub struct RunInfo {
     pub command: String,
     /// How the time lens's processes were scheduled.
     pub schedule: Schedule,
+    /// The machine's 1-, 5- and 15-minute load averages when the run
+    /// started and when it ended (`/proc/loadavg`): above the number of
+    /// CPUs, other programs competed for them while times were taken.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub load_average: Option<LoadAverage>,
+}
+
+/// Load averages at the start and the end of a run.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LoadAverage {
+    /// When the run started (a resumed run: when it first started).
+    pub start: [f64; 3],
+    /// When the report was written.
+    pub end: [f64; 3],
 }
 
 /// The machine a run happened on.
@@ -478,8 +504,13 @@ pub struct ProcessTime {
     /// The reference workload's ns per reference operation, one timing
     /// before each sample.
     pub reference_ns: Vec<f64>,
-    /// `median_ns_per_op` / median of `reference_ns`.
+    /// Median over samples of (sample ns per operation / the reference's
+    /// ns per key timed just before it).
     pub vs_reference: f64,
+    /// Samples redone because the scheduler preempted the process during
+    /// them (their time included another program's).
+    #[serde(default)]
+    pub redone: usize,
 }
 
 /// A time relative to the reference workload timed in the same processes.

@@ -38,7 +38,8 @@ use crate::fsutil;
 use crate::lens;
 use crate::profile::{self, LensKind, Profile};
 use crate::report::schema::{
-    CallgrindFigures, CellReport, Lens, Lenses, Report, RunInfo, Schedule, SCHEMA_VERSION,
+    CallgrindFigures, CellReport, Lens, Lenses, LoadAverage, Report, RunInfo, Schedule,
+    SCHEMA_VERSION,
 };
 use crate::scenario::CellSpec;
 use serde::{Deserialize, Serialize};
@@ -94,6 +95,9 @@ struct RunState {
     command: String,
     /// Seed of the time processes' interleaved order.
     schedule_seed: u64,
+    /// Load averages when the run started.
+    #[serde(default)]
+    load_at_start: Option<[f64; 3]>,
 }
 
 const RUN_FILE: &str = "run.json";
@@ -209,6 +213,10 @@ pub fn run(opts: &RunOptions) -> Result<RunSummary, String> {
                 seed: state.schedule_seed,
                 order: schedule::ORDER.to_string(),
             },
+            load_average: state
+                .load_at_start
+                .zip(crate::machine::load_average())
+                .map(|(start, end)| LoadAverage { start, end }),
         },
         machine: crate::machine::describe(),
         toolchain: crate::machine::toolchain(),
@@ -299,6 +307,7 @@ fn open_folder(
         started_at: timefmt::now_rfc3339(),
         command: opts.command.clone(),
         schedule_seed: opts.schedule_seed.unwrap_or_else(schedule::fresh_seed),
+        load_at_start: crate::machine::load_average(),
     };
     fsutil::write_json_atomic(&run_file, &state)?;
     Ok(state)

@@ -92,10 +92,18 @@ pub struct ProcessTest {
 
 impl ProcessTest {
     /// Whether the change is called a difference: significant at `alpha`
-    /// and larger than `threshold` (a relative change).
+    /// and beyond `threshold` (a relative change) in either direction, on
+    /// the log scale: the ratio B/A above 1 + t or below 1/(1 + t), so a
+    /// floor above 100% still lets a large enough speed-up through.
     pub fn is_difference(&self, alpha: f64, threshold: f64) -> bool {
-        self.p_value < alpha && self.change.abs() > threshold
+        self.p_value < alpha && beyond_log(self.change, threshold)
     }
+}
+
+/// Whether the relative change `change` (B/A − 1) is beyond `threshold`
+/// on the log scale: |ln(1 + change)| > ln(1 + threshold).
+pub fn beyond_log(change: f64, threshold: f64) -> bool {
+    (1.0 + change).ln().abs() > (1.0 + threshold).ln()
 }
 
 /// Mann–Whitney over the process values of A and B, and the relative change
@@ -226,6 +234,15 @@ mod tests {
             t.is_difference(ALPHA, PRACTICAL) && !t.is_difference(ALPHA, 0.15),
             "{t:?}"
         );
+    }
+
+    #[test]
+    fn thresholds_are_symmetric_on_the_log_scale() {
+        assert!(beyond_log(0.10, 0.05) && beyond_log(-0.10, 0.05));
+        assert!(!beyond_log(0.04, 0.05) && !beyond_log(-0.04, 0.05));
+        // A 5× speed-up is beyond a 300% floor (1/5 < 1/4), a 3× one is not.
+        assert!(beyond_log(-0.8, 3.0) && !beyond_log(-2.0 / 3.0, 3.0));
+        assert!(beyond_log(4.0, 3.0) && !beyond_log(2.0, 3.0));
     }
 
     #[test]
