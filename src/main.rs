@@ -144,6 +144,9 @@ struct RunArgs {
     /// callgrind runs at once, 1 to 256 [default: the number of CPUs].
     #[arg(long, value_parser = parse_callgrind_jobs)]
     callgrind_jobs: Option<usize>,
+    /// Seed of the time processes' interleaved order [default: drawn at the start; recorded in the report].
+    #[arg(long)]
+    schedule_seed: Option<u64>,
 }
 
 #[derive(clap::Args)]
@@ -158,6 +161,12 @@ struct CellRunArgs {
     lenses: Vec<LensKind>,
     #[arg(long)]
     region_only: bool,
+    /// Time process number (the schedule's round): measure time/latency only.
+    #[arg(long)]
+    time_process: Option<usize>,
+    /// The cell's position in that round.
+    #[arg(long, default_value_t = 0)]
+    slot: usize,
 }
 
 #[derive(clap::Args)]
@@ -237,7 +246,15 @@ fn main() -> ExitCode {
         Command::Profile { which } => run_profile(which),
         Command::Run(a) => run_run(a),
         Command::CellRun(a) => {
-            mapamp::run::cell_run(&a.profile, &a.cell, &a.out, &a.lenses, a.region_only)
+            let role = match (a.region_only, a.time_process) {
+                (true, _) => mapamp::run::ChildRole::RegionOnly,
+                (false, Some(process)) => mapamp::run::ChildRole::Time {
+                    process,
+                    slot: a.slot,
+                },
+                (false, None) => mapamp::run::ChildRole::Native,
+            };
+            mapamp::run::cell_run(&a.profile, &a.cell, &a.out, &a.lenses, role)
         }
         Command::Claims { quick, json } => mapamp::claims::evaluate(quick).and_then(|r| {
             if json {
@@ -403,8 +420,20 @@ fn run_profile(which: ProfileCommand) -> Result<(), String> {
             let p = mapamp::profile::load_named(&profile)?;
             let cells = p.cells();
             let mut text = String::new();
-            for c in &cells.cells {
-                text += &format!("{}\n", c.id());
+            if all {
+                let same = mapamp::profile::same_setup(&cells.cells);
+                for (c, same) in cells.cells.iter().zip(same) {
+                    match same {
+                        Some(s) => {
+                            text += &format!("{}\tsame setup as {}: {}\n", c.id(), s.cell, s.reason)
+                        }
+                        None => text += &format!("{}\n", c.id()),
+                    }
+                }
+            } else {
+                for c in &cells.cells {
+                    text += &format!("{}\n", c.id());
+                }
             }
             if all {
                 for s in &cells.skipped {
@@ -431,6 +460,7 @@ fn run_run(a: RunArgs) -> Result<(), String> {
         exe,
         callgrind_jobs: jobs,
         command: std::env::args().collect::<Vec<_>>().join(" "),
+        schedule_seed: a.schedule_seed,
     };
     mapamp::run::run(&opts).map(|_| ())
 }

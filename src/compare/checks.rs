@@ -114,18 +114,24 @@ fn check_cell(c: &CellReport) -> Result<(), String> {
     let l = &c.lenses;
     if let Lens::Ok(t) = &l.time {
         positive("lenses.time.ns_per_op", t.ns_per_op, "time")?;
-        for (i, &s) in t.samples_ns_per_op.iter().enumerate() {
-            positive(&format!("lenses.time.samples_ns_per_op[{i}]"), s, "time")?;
+        for (j, pt) in t.processes.iter().enumerate() {
+            for (i, &s) in pt.samples_ns_per_op.iter().enumerate() {
+                positive(
+                    &format!("lenses.time.processes[{j}].samples_ns_per_op[{i}]"),
+                    s,
+                    "time",
+                )?;
+            }
         }
         non_negative("lenses.time.ci_low", t.ci_low)?;
         non_negative("lenses.time.ci_high", t.ci_high)?;
     }
     if let Lens::Ok(x) = &l.latency {
         for (f, v) in [
-            ("p50_ns", x.p50_ns),
-            ("p99_ns", x.p99_ns),
-            ("p999_ns", x.p999_ns),
-            ("max_ns", x.max_ns),
+            ("p50_ns", x.summary.p50_ns),
+            ("p99_ns", x.summary.p99_ns),
+            ("p999_ns", x.summary.p999_ns),
+            ("max_ns", x.summary.max_ns),
         ] {
             non_negative(&format!("lenses.latency.{f}"), v)?;
         }

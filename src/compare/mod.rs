@@ -16,8 +16,11 @@
 //! For each pair and each [`Metric`] a row holds both figures and a
 //! [`Verdict`] ([`metrics`] has the rules): lower is better everywhere;
 //! exact figures (bytes, WA, allocations, callgrind counts) decide on any
-//! difference; time decides only when a Mann–Whitney U test ([`stats`]) is
-//! significant *and* the median moved by more than a practical threshold;
+//! difference; time decides only when a Mann–Whitney U test over the two
+//! sides' *processes* ([`crate::stats::replicates`]) is significant *and*
+//! the figure moved by more than a practical threshold or the runs'
+//! measured noise floor, whichever is larger (two runs are compared on the
+//! drift-cancelled figure; [`metrics::TimeContext`]);
 //! single noisy figures (p99 latency, hardware counters) need a relative
 //! change beyond their threshold. A figure a side does not have is
 //! `unavailable` with the reason, and cache misses from different sources
@@ -343,6 +346,11 @@ pub fn parse_report(text: &str) -> Result<Report, String> {
         serde_json::from_str(text).map_err(|e| format!("not valid JSON: {e}"))?;
     match value.get("schema_version").and_then(|v| v.as_u64()) {
         Some(v) if v == u64::from(SCHEMA_VERSION) => {}
+        Some(v) if v < u64::from(SCHEMA_VERSION) => {
+            return Err(format!(
+                "schema_version {v}, but this mapamp reads schema_version {SCHEMA_VERSION}: the report was written by an older mapamp, which timed each cell in one process (its time figures cannot be tested on the process level); run the profile again with this mapamp"
+            ))
+        }
         Some(v) => {
             return Err(format!(
                 "schema_version {v}, but this mapamp reads schema_version {SCHEMA_VERSION}; compare with the mapamp version that wrote it"
@@ -385,6 +393,8 @@ fn input_info(side: &Side, selected: usize) -> InputInfo {
         mapamp_version: side.report.mapamp_version.clone(),
         cells_in_report: side.report.cells.len(),
         cells_selected: selected,
+        noise_floor: side.report.noise.ok().map(|n| n.floor),
+        noise_floor_vs_reference: side.report.noise.ok().and_then(|n| n.floor_vs_reference),
     }
 }
 
@@ -427,6 +437,7 @@ pub fn from_reports(a: &Side, b: &Side, opts: &CompareOptions) -> Result<Compari
     }
 
     let th = opts.thresholds;
+    let time = metrics::TimeContext::of(&a.report, &b.report);
     let mut cells = Vec::new();
     let mut diff_svgs = BTreeMap::new();
     let title = format!(
@@ -435,7 +446,11 @@ pub fn from_reports(a: &Side, b: &Side, opts: &CompareOptions) -> Result<Compari
         b.spec.label()
     );
     for p in &pairing.pairs {
-        let rows = opts.metrics.iter().map(|m| m.row(p.a, p.b, &th)).collect();
+        let rows = opts
+            .metrics
+            .iter()
+            .map(|m| m.row(p.a, p.b, &th, &time))
+            .collect();
         let (flame, svgs) = diff_profiles(a, b, p, &title);
         if let Some(svgs) = svgs {
             diff_svgs.insert(p.id.to_string(), svgs);

@@ -2,6 +2,7 @@
 
 use super::Profile;
 use crate::cell::CellId;
+use crate::report::schema::SameSetup;
 use crate::scenario::{CellSpec, Keys, LocateCell, MapCell, Scenario};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -111,6 +112,44 @@ impl Profile {
         }
         Cells { cells, skipped }
     }
+}
+
+/// For each cell, an earlier cell with the same setup and region, and why:
+/// both map cells, equal but for their configuration's name and hint, in a
+/// scenario that sizes the map itself ([`crate::scenario::scenario_sets_size`]).
+/// `mapamp run` keeps such cells on purpose, as A/A controls of the time
+/// lens, and marks them in the report.
+pub fn same_setup(cells: &[CellSpec]) -> Vec<Option<SameSetup>> {
+    let mut out: Vec<Option<SameSetup>> = Vec::with_capacity(cells.len());
+    for (i, c) in cells.iter().enumerate() {
+        let CellSpec::Map(m) = c else {
+            out.push(None);
+            continue;
+        };
+        let first = cells[..i].iter().find_map(|earlier| match earlier {
+            CellSpec::Map(e)
+                if crate::scenario::scenario_sets_size(m)
+                    && MapCell {
+                        config: m.config.clone(),
+                        hint: m.hint,
+                        ..e.clone()
+                    } == *m =>
+            {
+                Some(e)
+            }
+            _ => None,
+        });
+        out.push(first.map(|e| SameSetup {
+            cell: e.id().to_string(),
+            reason: format!(
+                "`{}` sizes the map itself, so the hint of `{}` ({}) cannot change it; kept as an A/A control of the time lens",
+                m.scenario,
+                m.config,
+                m.hint
+            ),
+        }));
+    }
+    out
 }
 
 /// Scenarios that need a minimum N.

@@ -27,7 +27,7 @@
 mod cells;
 mod raw;
 
-pub use cells::{Cells, Skipped};
+pub use cells::{same_setup, Cells, Skipped};
 
 use crate::gomap::{EvacuateBatch, Knobs};
 use crate::gotype::check_size;
@@ -131,15 +131,27 @@ pub struct LocateAxes {
 }
 
 /// Time budgets and other run parameters.
+///
+/// Time trades for precision here: a cell's time comes from
+/// `time_processes` child processes (the unit of replication: more
+/// processes narrow its interval and let `compare` resolve smaller
+/// changes; each costs a process start, a warm-up and its samples), each
+/// taking `time_samples` samples (more samples steady each process's
+/// median, but cannot remove what is fixed per process).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Budget {
-    /// Timed samples per cell (each a fresh setup + one region run).
+    /// Child processes per cell for the time and latency lenses, run in
+    /// interleaved rounds.
+    pub time_processes: usize,
+    /// Timed samples per process (each a fresh setup + one region run).
     pub time_samples: usize,
-    /// Warm-up before sampling, ms.
+    /// Warm-up at the start of each time process, ms.
     pub warmup_ms: u64,
-    /// Wall-clock budget of the time lens per cell, ms (at least 3 samples).
+    /// Wall-clock budget of one process's samples, ms (at least 3 samples).
     pub time_ms: u64,
-    /// Time spent profiling a cell, ms.
+    /// Samples the flame graph lens aims for per cell.
+    pub flamegraph_samples: u64,
+    /// Wall-clock cap of profiling one cell, ms.
     pub flamegraph_ms: u64,
     /// Profiler frequency, Hz.
     pub flamegraph_hz: u32,
@@ -156,11 +168,13 @@ pub struct Budget {
 impl Default for Budget {
     fn default() -> Self {
         Budget {
-            time_samples: 20,
-            warmup_ms: 100,
+            time_processes: 9,
+            time_samples: 10,
+            warmup_ms: 50,
             time_ms: 3000,
-            flamegraph_ms: 1000,
-            flamegraph_hz: 997,
+            flamegraph_samples: 1000,
+            flamegraph_ms: 3000,
+            flamegraph_hz: crate::lens::flamegraph::DEFAULT_FREQUENCY_HZ,
             churn_rounds: 2,
             seed: 1,
             criterion_ms: 1000,
@@ -634,6 +648,9 @@ fn budget(e: &Errs, b: Option<&Spanned<raw::RawBudget>>) -> Result<Budget, Strin
                 Some(x) => Ok(Some(*x.get_ref())),
             }
         };
+    if let Some(x) = get(&r.time_processes, "time_processes", 1, 1000)? {
+        out.time_processes = x as usize;
+    }
     if let Some(x) = get(&r.time_samples, "time_samples", 3, 100_000)? {
         out.time_samples = x as usize;
     }
@@ -642,6 +659,9 @@ fn budget(e: &Errs, b: Option<&Spanned<raw::RawBudget>>) -> Result<Budget, Strin
     }
     if let Some(x) = get(&r.time_ms, "time_ms", 1, 3_600_000)? {
         out.time_ms = x as u64;
+    }
+    if let Some(x) = get(&r.flamegraph_samples, "flamegraph_samples", 1, 1_000_000)? {
+        out.flamegraph_samples = x as u64;
     }
     if let Some(x) = get(&r.flamegraph_ms, "flamegraph_ms", 10, 600_000)? {
         out.flamegraph_ms = x as u64;
