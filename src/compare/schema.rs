@@ -68,6 +68,10 @@ pub struct InputInfo {
     pub cells_in_report: usize,
     /// Cells left after the selector.
     pub cells_selected: usize,
+    /// What a reader must know about this side's figures (a criterion
+    /// baseline: time only, one process, and the rule its time verdicts got).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// `#key=value` after a report folder.
