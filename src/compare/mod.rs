@@ -39,8 +39,12 @@
 //! [`render_md`], `index.html` from [`render_html`], `cells/<id>/diff.svg`)
 //! and summarised for a terminal by [`render_text`]. Renderers only format;
 //! nothing here knows how a report was produced.
+//!
+//! A side may also be a criterion baseline, `target/criterion@<baseline>`
+//! ([`criterion_input`]): it is read as a report with time figures only.
 
 pub mod checks;
+pub mod criterion_input;
 pub mod flame;
 pub mod format;
 pub mod metrics;
@@ -53,6 +57,7 @@ pub mod select;
 pub mod stats;
 
 use crate::report::schema::{Lens, Report, SCHEMA_VERSION};
+use criterion_input::Origin;
 pub use metrics::Metric;
 pub use output::write_outputs;
 use schema::{
@@ -212,6 +217,8 @@ pub struct Side {
     pub report: Report,
     /// `lenses.flamegraph.folded` path → file text, or why it could not be read.
     pub folded: BTreeMap<String, Result<String, String>>,
+    /// A report folder or a criterion baseline.
+    pub origin: Origin,
 }
 
 /// The result of a comparison: what `compare.json` holds, plus the
@@ -299,6 +306,16 @@ pub fn load_side(which: Which, spec: &InputSpec) -> Result<Side, CompareError> {
         reason,
     };
     let dir = &spec.dir;
+    if let Some(baseline) = criterion_input::BaselineRef::parse(dir) {
+        let report = criterion_input::load(&baseline).map_err(&err)?;
+        select::select(&report, spec.selector.as_ref()).map_err(&err)?;
+        return Ok(Side {
+            spec: spec.clone(),
+            report,
+            folded: BTreeMap::new(),
+            origin: Origin::Criterion(baseline),
+        });
+    }
     if !dir.is_dir() {
         return Err(err(if dir.exists() {
             format!("`{}` is not a folder", dir.display())
@@ -308,10 +325,13 @@ pub fn load_side(which: Which, spec: &InputSpec) -> Result<Side, CompareError> {
     }
     let path = dir.join("report.json");
     if !path.is_file() {
-        return Err(err(format!(
-            "no report.json in `{}` (is it a report folder written by `mapamp run`?)",
-            dir.display()
-        )));
+        return Err(err(match criterion_input::hint(dir) {
+            Some(hint) => format!("no report.json in `{}`: {hint}", dir.display()),
+            None => format!(
+                "no report.json in `{}` (is it a report folder written by `mapamp run`, or a criterion folder given as `<folder>@<baseline>`?)",
+                dir.display()
+            ),
+        }));
     }
     let text =
         crate::limits::read_text(&path, "report", crate::limits::MAX_REPORT_BYTES).map_err(&err)?;
@@ -336,6 +356,7 @@ pub fn load_side(which: Which, spec: &InputSpec) -> Result<Side, CompareError> {
         spec: spec.clone(),
         report,
         folded,
+        origin: Origin::Run,
     })
 }
 
@@ -382,8 +403,9 @@ fn read_inside(dir: &Path, rel: &str) -> Result<String, String> {
     crate::limits::read_text(&path, "folded stacks", crate::limits::MAX_FOLDED_BYTES)
 }
 
-fn input_info(side: &Side, selected: usize) -> InputInfo {
+fn input_info(side: &Side, selected: usize, cells: &[CellComparison]) -> InputInfo {
     InputInfo {
+        note: criterion_input::input_note(&side.origin, cells),
         arg: side.spec.arg.clone(),
         label: side.spec.label(),
         path: side.spec.dir.display().to_string(),
@@ -446,11 +468,12 @@ pub fn from_reports(a: &Side, b: &Side, opts: &CompareOptions) -> Result<Compari
         b.spec.label()
     );
     for p in &pairing.pairs {
-        let rows = opts
+        let mut rows: Vec<_> = opts
             .metrics
             .iter()
             .map(|m| m.row(p.a, p.b, &th, &time))
             .collect();
+        criterion_input::qualify(&mut rows, (&a.origin, p.a), (&b.origin, p.b), &th);
         let (flame, svgs) = diff_profiles(a, b, p, &title);
         if let Some(svgs) = svgs {
             diff_svgs.insert(p.id.to_string(), svgs);
@@ -476,8 +499,8 @@ pub fn from_reports(a: &Side, b: &Side, opts: &CompareOptions) -> Result<Compari
         schema_version: COMPARE_SCHEMA_VERSION,
         mapamp_version: env!("CARGO_PKG_VERSION").to_string(),
         inputs: Inputs {
-            a: input_info(a, cells_a.len()),
-            b: input_info(b, cells_b.len()),
+            a: input_info(a, cells_a.len(), &cells),
+            b: input_info(b, cells_b.len(), &cells),
         },
         thresholds: th,
         gate,

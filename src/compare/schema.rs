@@ -74,6 +74,10 @@ pub struct InputInfo {
     /// The same for the drift-cancelled figure.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub noise_floor_vs_reference: Option<f64>,
+    /// What a reader must know about this side's figures (a criterion
+    /// baseline: time only, one process, and the rule its time verdicts got).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// `#key=value` after a report folder.
