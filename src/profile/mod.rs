@@ -377,7 +377,14 @@ impl Errs<'_> {
 pub fn parse(file: &str, name: &str, text: &str) -> Result<Profile, String> {
     let e = Errs { file, text };
     let raw: RawProfile = toml::from_str(text).map_err(|err| match err.span() {
-        Some(span) => e.at(span.clone(), toml_message(err.message(), &text[span])),
+        Some(span) => {
+            let line_start = text[..span.start].rfind('\n').map_or(0, |i| i + 1);
+            let line_end = text[span.start..]
+                .find('\n')
+                .map_or(text.len(), |i| span.start + i);
+            let line = &text[line_start..line_end];
+            e.at(span.clone(), toml_message(err.message(), &text[span], line))
+        }
         None => format!("{file}: {}", err.message()),
     })?;
     let axes = raw.axes.get_ref();
@@ -505,12 +512,18 @@ fn lines_of<T>(text: &str, axis: &Axis<T>) -> Vec<usize> {
         .collect()
 }
 
-/// TOML's message, with what it means in a profile where TOML is terse.
-fn toml_message(message: &str, at: &str) -> String {
+/// TOML's message, with what it means in a profile where TOML is terse;
+/// `at` is the text TOML points at, `line` the whole line it is on.
+fn toml_message(message: &str, at: &str, line: &str) -> String {
     let message = message.trim_end();
     if message.contains("duplicate key") || message.contains("duplicate table") {
         let what = at.trim();
-        let section = what.trim_start_matches('[').trim_end_matches(']');
+        let header = line.trim();
+        let section = header
+            .strip_prefix('[')
+            .and_then(|h| h.split(']').next())
+            .unwrap_or(what)
+            .trim();
         if let Some(name) = section.strip_prefix("configs.") {
             return format!(
                 "{message}: configuration `{name}` is defined twice; each [configs.<name>] section must have its own name"
