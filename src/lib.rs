@@ -32,6 +32,7 @@ pub mod gomap;
 pub mod hash;
 pub mod inspect;
 pub mod lens;
+pub mod lint;
 pub mod locate;
 pub mod machine;
 pub mod pod;

@@ -46,6 +46,9 @@
 //     would not have paid.
 //   - The key depends on the iteration (a key that does not gives one
 //     entry, however long the loop).
+//   - A constant trip count is above 8: up to 8 entries fit in the first
+//     bucket of a classic map and in the small-map group of a Swiss map,
+//     so such a map never grows.
 //
 // Not reported, by policy: inserts under a condition or after a continue
 // (the number of entries is unknown), loops that can break early, inserts

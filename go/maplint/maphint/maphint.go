@@ -27,6 +27,11 @@ var Analyzer = &analysis.Analyzer{
 	Run:      run,
 }
 
+// groupSlots is how many entries a map without a hint holds before its
+// first growth: a classic map's first bucket (bucketCnt) and a Swiss map's
+// small-map group (abi.MapGroupSlots) both hold 8.
+const groupSlots = 8
+
 // detail appends machine-readable facts to every message (-detail).
 var detail bool
 
@@ -204,6 +209,9 @@ func checkCreation(pass *analysis.Pass, list []ast.Stmt, i int) {
 	}
 	if !ok || !availableAt(pass, trip.operand, c.expr.Pos(), list[i+1:j]) {
 		return
+	}
+	if trip.constN != nil && *trip.constN <= groupSlots {
+		return // the map never grows
 	}
 	fill, ok := unconditionalFill(pass, list[j], c.obj)
 	if !ok {

@@ -48,7 +48,7 @@ func rangeString(s string) map[rune]bool {
 	return seen
 }
 
-func rangeArray(a [4]string) map[string]int {
+func rangeArray(a [16]string) map[string]int {
 	m := make(map[string]int) // want `up to len\(a\) keys`
 	for i, s := range a {
 		m[s] = i
@@ -56,7 +56,7 @@ func rangeArray(a [4]string) map[string]int {
 	return m
 }
 
-func rangePointerToArray(p *[3]int) map[int]int {
+func rangePointerToArray(p *[12]int) map[int]int {
 	m := make(map[int]int) // want `new key on each of the len\(p\) iterations`
 	for i, v := range p {
 		m[i] = v
@@ -280,4 +280,13 @@ func twoMaps(xs []string) (map[string]int, map[int]string) {
 		byIndex[i] = x
 	}
 	return byName, byIndex
+}
+
+// Nine entries: the first that makes a map without a hint grow.
+func nineEntries() map[int]bool {
+	m := make(map[int]bool) // want `new key on each of the 9 iterations`
+	for i := 1; i <= 9; i++ {
+		m[i] = true
+	}
+	return m
 }

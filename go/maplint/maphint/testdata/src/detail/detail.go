@@ -19,8 +19,8 @@ func constant() map[int32]big {
 	return m
 }
 
-func set[K comparable](ks [8]K) map[K]struct{} {
-	m := make(map[K]struct{}) // want `maplint-detail: \{"map":"m","type":"map\[K\]struct\{\}","key_bytes":-1,"value_bytes":0,"hint":"len\(ks\)","const_n":8,"exact":false,"go":"","loop_line":24\}`
+func set[K comparable](ks [9]K) map[K]struct{} {
+	m := make(map[K]struct{}) // want `maplint-detail: \{"map":"m","type":"map\[K\]struct\{\}","key_bytes":-1,"value_bytes":0,"hint":"len\(ks\)","const_n":9,"exact":false,"go":"","loop_line":24\}`
 	for _, k := range ks {
 		m[k] = struct{}{}
 	}

@@ -165,3 +165,21 @@ func mapRangedOverItself() map[string]int {
 	}
 	return m
 }
+
+// Up to 8 entries fit in a map's first bucket (classic) or small-map group
+// (Swiss): such a map never grows.
+func eightEntries() map[int]bool {
+	m := make(map[int]bool)
+	for i := range 8 {
+		m[i] = true
+	}
+	return m
+}
+
+func smallArray(a [5]string) map[string]bool {
+	m := make(map[string]bool)
+	for _, s := range a {
+		m[s] = true
+	}
+	return m
+}
