@@ -46,25 +46,32 @@ pub fn check_source(src: &str, file: &str) -> Result<Vec<Finding>, String> {
         Some(rest) => (rest, 3),
         None => (src, 0),
     };
-    let parsed = syn::parse_file(body);
-    let result = parsed.map(|ast| {
-        let mut checker = Checker {
-            src: body,
-            file,
-            structs: struct_fields(&ast),
-            env: Env::default(),
-            self_ty: Vec::new(),
-            findings: Vec::new(),
-        };
-        checker.visit_file(&ast);
-        checker.findings
-    });
-    // proc-macro2 keeps every parsed file's text for its spans; drop it.
+    let result = match syn::parse_file(body) {
+        Ok(ast) => {
+            let mut checker = Checker {
+                src: body,
+                file,
+                structs: struct_fields(&ast),
+                env: Env::default(),
+                self_ty: Vec::new(),
+                findings: Vec::new(),
+            };
+            checker.visit_file(&ast);
+            Ok(checker.findings)
+        }
+        Err(e) => {
+            let at = e.span().start();
+            Err(format!(
+                "{file}:{}:{}: not parsed: {e}",
+                at.line,
+                at.column + 1
+            ))
+        }
+    };
+    // proc-macro2 keeps every parsed file's text for its spans; drop it
+    // (after the last use of a span).
     proc_macro2::extra::invalidate_current_thread_spans();
-    let mut findings = result.map_err(|e| {
-        let at = e.span().start();
-        format!("{file}:{}:{}: not parsed: {e}", at.line, at.column + 1)
-    })?;
+    let mut findings = result?;
     for f in &mut findings {
         f.start = Position::of_offset(src, f.start.offset + base);
         f.end = Position::of_offset(src, f.end.offset + base);
