@@ -632,42 +632,45 @@ impl Checker<'_> {
             distinct: Distinct::Whole,
         };
         if let (Some(a), Some(b)) = (start_lit, int_lit(end)) {
-            let n = (b + u64::from(closed)).checked_sub(a).filter(|&n| n > 0)?;
+            let n = b
+                .checked_add(u64::from(closed))?
+                .checked_sub(a)
+                .filter(|&n| n > 0)?;
             return Some(trip(n.to_string(), Some(n)));
         }
         let end_text = self.text(end.span()).to_string();
+        // A receiver of `.saturating_*` keeps its meaning only when it is
+        // a primary expression (`*n.saturating_sub(1)` derefs the result).
         let wrap = |t: String, e: &Expr| {
-            if matches!(e, Expr::Binary(_) | Expr::Cast(_)) {
-                format!("({t})")
-            } else {
+            if matches!(
+                e,
+                Expr::Path(_)
+                    | Expr::Lit(_)
+                    | Expr::MethodCall(_)
+                    | Expr::Call(_)
+                    | Expr::Field(_)
+                    | Expr::Index(_)
+                    | Expr::Paren(_)
+            ) {
                 t
+            } else {
+                format!("({t})")
             }
         };
-        let upper = if closed {
-            format!("{} + 1", wrap(end_text.clone(), end))
-        } else {
-            end_text.clone()
-        };
-        let hint = match (start_lit, start) {
-            (Some(0), _) => upper,
-            (Some(a), _) => format!(
-                "{}.saturating_sub({a})",
-                if closed {
-                    format!("({upper})")
-                } else {
-                    wrap(end_text, end)
-                }
-            ),
-            (None, Some(s)) => format!(
-                "{}.saturating_sub({})",
-                if closed {
-                    format!("({upper})")
-                } else {
-                    wrap(end_text, end)
-                },
+        // No hint can panic or wrap: `a..=b` runs `b - (a - 1)` times
+        // (never `b + 1 - a`, which overflows at `b == usize::MAX`).
+        let b = wrap(end_text.clone(), end);
+        let hint = match (start_lit, start, closed) {
+            (Some(0), _, false) | (Some(1), _, true) => end_text,
+            (Some(0), _, true) => format!("{b}.saturating_add(1)"),
+            (Some(a), _, true) => format!("{b}.saturating_sub({})", a - 1),
+            (Some(a), _, false) => format!("{b}.saturating_sub({a})"),
+            (None, Some(s), false) => format!("{b}.saturating_sub({})", self.text(s.span())),
+            (None, Some(s), true) => format!(
+                "{b}.saturating_add(1).saturating_sub({})",
                 self.text(s.span())
             ),
-            (None, None) => unreachable!("an open start is the literal 0"),
+            (None, None, _) => unreachable!("an open start is the literal 0"),
         };
         Some(trip(hint, None))
     }
