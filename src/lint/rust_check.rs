@@ -465,14 +465,12 @@ impl Checker<'_> {
         let Some(insert) = unconditional_insert(loop_expr, &c) else {
             return;
         };
-        let bound = pattern_names(&loop_expr.pat);
-        let mut body_lets = Vec::new();
-        collect_let_names(&loop_expr.body, &mut body_lets);
-        let key_names = names_in(insert.key);
-        if !key_names
-            .iter()
-            .any(|n| bound.contains(n) || body_lets.contains(n))
-        {
+        // Repeated keys: a key that does not depend on the iteration's item
+        // or counter (a constant, or drawn by a call such as a random
+        // generator) may repeat any number of times.
+        let mut varying = pattern_names(&loop_expr.pat);
+        iteration_names(&loop_expr.body, &mut varying);
+        if !names_in(insert.key).iter().any(|n| varying.contains(n)) {
             return; // the key does not change with the iteration
         }
         let exact = trip.exact
@@ -734,7 +732,31 @@ fn idents_in_tokens(ts: proc_macro2::TokenStream, out: &mut Vec<String>) {
         match tt {
             proc_macro2::TokenTree::Ident(i) => out.push(i.to_string()),
             proc_macro2::TokenTree::Group(g) => idents_in_tokens(g.stream(), out),
-            _ => {}
+            proc_macro2::TokenTree::Literal(l) => captured_idents(&l.to_string(), out),
+            proc_macro2::TokenTree::Punct(_) => {}
+        }
+    }
+}
+
+/// The names a format string captures (`"key{i}"`, `"{m:?}"`): `{` (not
+/// `{{`) followed by an identifier. Other literals have none.
+fn captured_idents(lit: &str, out: &mut Vec<String>) {
+    if !lit.ends_with('"') {
+        return;
+    }
+    let mut rest = lit;
+    while let Some(at) = rest.find('{') {
+        rest = &rest[at + 1..];
+        if let Some(after) = rest.strip_prefix('{') {
+            rest = after;
+            continue;
+        }
+        let name: String = rest
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        if name.starts_with(|c: char| c.is_alphabetic() || c == '_') {
+            out.push(name);
         }
     }
 }
@@ -878,6 +900,25 @@ fn collect_let_names(b: &Block, out: &mut Vec<String>) {
         }
     }
     Lets(out).visit_block(b);
+}
+
+/// Adds to `names` (the loop pattern's bindings) every name a `let` of the
+/// body binds from an initializer that mentions one of them, in source
+/// order: the names whose value changes with the iteration. A `let` fed only
+/// by calls (`let c = rng.gen()`) is not among them.
+fn iteration_names(b: &Block, names: &mut Vec<String>) {
+    struct Lets<'o>(&'o mut Vec<String>);
+    impl<'ast> Visit<'ast> for Lets<'_> {
+        fn visit_local(&mut self, l: &'ast syn::Local) {
+            visit::visit_local(self, l);
+            if let Some(init) = &l.init {
+                if names_in(&init.expr).iter().any(|n| self.0.contains(n)) {
+                    self.0.extend(pattern_names(&l.pat));
+                }
+            }
+        }
+    }
+    Lets(names).visit_block(b);
 }
 
 /// The name bound to the distinct part of each iteration's item.
@@ -1185,6 +1226,14 @@ mod tests {
             fixed.contains("let mut m = HashMap::with_capacity(v.len());"),
             "{fixed}"
         );
+    }
+
+    #[test]
+    fn format_strings_capture_names() {
+        let mut v = Vec::new();
+        captured_idents(r#""key{i} {{x}} {m:?} {0} {}""#, &mut v);
+        captured_idents("'{'", &mut v);
+        assert_eq!(v, ["i", "m"]);
     }
 
     #[test]
