@@ -39,7 +39,11 @@ func rangeTrip(pass *analysis.Pass, loop *ast.RangeStmt) (tripCount, bool) {
 		}
 	}
 	switch t := t.(type) {
-	case *types.Slice, *types.Map:
+	case *types.Slice:
+		if n, ok := literalLen(pass, loop.X); ok {
+			trip.constN = &n
+		}
+	case *types.Map:
 	case *types.Array:
 		if t.Len() <= 0 {
 			return tripCount{}, false
@@ -296,4 +300,72 @@ func dependsOnLoop(pass *analysis.Pass, key ast.Expr, loop ast.Stmt) bool {
 		return !depends
 	})
 	return depends
+}
+
+// literalLen is the element count of a local variable made by a slice
+// literal without keyed elements (`ks := []T{a, b, c}`) and never assigned
+// again nor its address taken: its length is a constant. (Element writes
+// count as assignments too, which only loses a constant.)
+func literalLen(pass *analysis.Pass, x ast.Expr) (int64, bool) {
+	id, ok := ast.Unparen(x).(*ast.Ident)
+	if !ok {
+		return 0, false
+	}
+	v, ok := pass.TypesInfo.Uses[id].(*types.Var)
+	if !ok || v.Pkg() == nil || v.Parent() == nil || v.Parent() == v.Pkg().Scope() {
+		return 0, false
+	}
+	var file *ast.File
+	for _, f := range pass.Files {
+		if f.FileStart <= id.Pos() && id.Pos() < f.FileEnd {
+			file = f
+		}
+	}
+	if file == nil {
+		return 0, false
+	}
+	var lit *ast.CompositeLit
+	defs, changed := 0, false
+	ast.Inspect(file, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.AssignStmt:
+			for i, l := range n.Lhs {
+				if lid, ok := l.(*ast.Ident); ok && pass.TypesInfo.Defs[lid] == v {
+					defs++
+					if len(n.Lhs) == len(n.Rhs) {
+						lit, _ = ast.Unparen(n.Rhs[i]).(*ast.CompositeLit)
+					}
+				} else if root(pass, l) == v {
+					changed = true
+				}
+			}
+		case *ast.ValueSpec:
+			for i, name := range n.Names {
+				if pass.TypesInfo.Defs[name] == v {
+					defs++
+					if len(n.Names) == len(n.Values) {
+						lit, _ = ast.Unparen(n.Values[i]).(*ast.CompositeLit)
+					}
+				}
+			}
+		case *ast.IncDecStmt:
+			changed = changed || root(pass, n.X) == v
+		case *ast.RangeStmt:
+			if n.Tok == token.ASSIGN {
+				changed = changed || (n.Key != nil && root(pass, n.Key) == v) || (n.Value != nil && root(pass, n.Value) == v)
+			}
+		case *ast.UnaryExpr:
+			changed = changed || (n.Op == token.AND && root(pass, n.X) == v)
+		}
+		return true
+	})
+	if defs != 1 || changed || lit == nil {
+		return 0, false
+	}
+	for _, e := range lit.Elts {
+		if _, keyed := e.(*ast.KeyValueExpr); keyed {
+			return 0, false
+		}
+	}
+	return int64(len(lit.Elts)), true
 }

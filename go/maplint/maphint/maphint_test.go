@@ -14,7 +14,7 @@ func TestFindings(t *testing.T) {
 	testdata := analysistest.TestData()
 	analysistest.RunWithSuggestedFixes(t, testdata, maphint.Analyzer, "a")
 	analysistest.Run(t, testdata, maphint.Analyzer,
-		"conditional", "controlflow", "helpers", "escape", "repeated", "unknown", "generated")
+		"conditional", "controlflow", "helpers", "escape", "repeated", "unknown", "generated", "literal")
 }
 
 // TestDetail: -detail appends the facts a pricing tool reads.
