@@ -3,6 +3,9 @@
 //! the Go analyzer through the command on fixture modules, the cost table,
 //! and SARIF validated against the SARIF 2.1.0 JSON schema.
 
+mod common;
+
+use common::mapamp;
 use mapamp::lint::cost::{NSource, Pricing};
 use mapamp::lint::{lint, Language, LintOptions, LintReport};
 use serde_json::Value;
@@ -14,18 +17,6 @@ fn fixture(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/data/lint/fixture")
         .join(rel)
-}
-
-fn mapamp(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_mapamp"))
-        .args(args)
-        .output()
-        .expect("runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
 }
 
 /// Go is needed to build maplint; without it the Go half says SKIPPED.

@@ -117,7 +117,8 @@ func root(pass *analysis.Pass, e ast.Expr) *types.Var {
 
 // assigned reports whether n may change v: an assignment or ++/-- to v or
 // to a part of it, its address taken, delete or clear on it, or (for a
-// map) a call that is passed it.
+// map) a call that is passed it. v's own definition (`v := ...`) is not a
+// change.
 func assigned(pass *analysis.Pass, n ast.Node, v *types.Var) bool {
 	if n == nil || v == nil {
 		return false
@@ -128,6 +129,9 @@ func assigned(pass *analysis.Pass, n ast.Node, v *types.Var) bool {
 		switch n := n.(type) {
 		case *ast.AssignStmt:
 			for _, l := range n.Lhs {
+				if id, ok := l.(*ast.Ident); ok && pass.TypesInfo.Defs[id] == v {
+					continue
+				}
 				found = found || root(pass, l) == v
 			}
 		case *ast.IncDecStmt:

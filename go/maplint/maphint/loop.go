@@ -303,9 +303,9 @@ func dependsOnLoop(pass *analysis.Pass, key ast.Expr, loop ast.Stmt) bool {
 }
 
 // literalLen is the element count of a local variable made by a slice
-// literal without keyed elements (`ks := []T{a, b, c}`) and never assigned
-// again nor its address taken: its length is a constant. (Element writes
-// count as assignments too, which only loses a constant.)
+// literal without keyed elements (`ks := []T{a, b, c}`) and never changed
+// afterwards ([assigned]; element writes count too, which only loses a
+// constant): its length is a constant.
 func literalLen(pass *analysis.Pass, x ast.Expr) (int64, bool) {
 	id, ok := ast.Unparen(x).(*ast.Ident)
 	if !ok {
@@ -321,45 +321,29 @@ func literalLen(pass *analysis.Pass, x ast.Expr) (int64, bool) {
 			file = f
 		}
 	}
-	if file == nil {
+	if file == nil || assigned(pass, file, v) {
 		return 0, false
 	}
 	var lit *ast.CompositeLit
-	defs, changed := 0, false
 	ast.Inspect(file, func(n ast.Node) bool {
+		var names, values []ast.Expr
 		switch n := n.(type) {
 		case *ast.AssignStmt:
-			for i, l := range n.Lhs {
-				if lid, ok := l.(*ast.Ident); ok && pass.TypesInfo.Defs[lid] == v {
-					defs++
-					if len(n.Lhs) == len(n.Rhs) {
-						lit, _ = ast.Unparen(n.Rhs[i]).(*ast.CompositeLit)
-					}
-				} else if root(pass, l) == v {
-					changed = true
-				}
-			}
+			names, values = n.Lhs, n.Rhs
 		case *ast.ValueSpec:
-			for i, name := range n.Names {
-				if pass.TypesInfo.Defs[name] == v {
-					defs++
-					if len(n.Names) == len(n.Values) {
-						lit, _ = ast.Unparen(n.Values[i]).(*ast.CompositeLit)
-					}
-				}
+			for _, name := range n.Names {
+				names = append(names, name)
 			}
-		case *ast.IncDecStmt:
-			changed = changed || root(pass, n.X) == v
-		case *ast.RangeStmt:
-			if n.Tok == token.ASSIGN {
-				changed = changed || (n.Key != nil && root(pass, n.Key) == v) || (n.Value != nil && root(pass, n.Value) == v)
-			}
-		case *ast.UnaryExpr:
-			changed = changed || (n.Op == token.AND && root(pass, n.X) == v)
+			values = n.Values
 		}
-		return true
+		for i, name := range names {
+			if nid, ok := name.(*ast.Ident); ok && pass.TypesInfo.Defs[nid] == v && len(names) == len(values) {
+				lit, _ = ast.Unparen(values[i]).(*ast.CompositeLit)
+			}
+		}
+		return lit == nil
 	})
-	if defs != 1 || changed || lit == nil {
+	if lit == nil {
 		return 0, false
 	}
 	for _, e := range lit.Elts {
