@@ -28,6 +28,7 @@ pub mod cell;
 pub mod claims;
 pub mod compare;
 pub mod fsutil;
+pub mod golang;
 pub mod gomap;
 pub mod hash;
 pub mod inspect;

@@ -91,7 +91,9 @@ pub fn note(row: &MetricRow, th: &Thresholds) -> String {
                     });
                 }
             }
-            Rule::CiOverlap => parts.push(row.reason.clone().unwrap_or_default()),
+            Rule::CiOverlap | Rule::SeedSpread => {
+                parts.push(row.reason.clone().unwrap_or_default())
+            }
             Rule::RatioThreshold if row.verdict == Verdict::Same => {
                 parts.push("within threshold".into());
             }

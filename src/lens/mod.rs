@@ -13,6 +13,7 @@
 //! | sampling profile, flame graph | [`flamegraph`] (stacks: [`folded`]) | `SIGPROF` samples (pprof) | nothing |
 //! | flame graph from `cargo bench -- --profile-time N` | [`criterion_profiler`] | the same | nothing |
 //! | instruction counts, simulated caches | [`callgrind`] | `callgrind`, `callgrind-sim` | valgrind on `PATH` |
+//! | time and latency figures from samples (in-process or the Go harness) | [`timing`] | `wall-clock` | nothing |
 //!
 //! A lens that cannot run here says why (an `unavailable` reason); it never
 //! returns 0 or a guessed figure in place of a measurement.
@@ -28,3 +29,4 @@ pub mod flamegraph;
 pub mod folded;
 pub mod perf_events;
 pub mod perf_measurement;
+pub mod timing;

@@ -8,10 +8,10 @@ use crate::alloc_count;
 use crate::lens;
 use crate::profile::{Budget, LensKind};
 use crate::report::schema::{
-    AccountingFigures, Counter, FlamegraphFigures, Isolation, LatencyFigures, Lens, TimeFigures,
+    AccountingFigures, Counter, FlamegraphFigures, GoRuntimeFigures, Isolation, LatencyFigures,
+    Lens, TimeFigures, NOT_REAL_GO,
 };
 use crate::scenario::{prepare_any, CellSpec, PerOpTimer, Runnable};
-use crate::stats;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -36,6 +36,35 @@ pub struct InProcess {
     pub counters: Lens<BTreeMap<String, Counter>>,
     /// Flame graph lens.
     pub flamegraph: Lens<FlamegraphFigures>,
+    /// The Go runtime's own figures (real-Go cells).
+    #[serde(default = "not_real_go", skip_serializing_if = "Lens::is_skipped")]
+    pub go_runtime: Lens<GoRuntimeFigures>,
+}
+
+fn not_real_go() -> Lens<GoRuntimeFigures> {
+    Lens::Skipped {
+        skipped: NOT_REAL_GO.to_string(),
+    }
+}
+
+impl InProcess {
+    /// Every lens unavailable for the same reason (a cell whose process failed).
+    pub fn failed(cell: &CellSpec, reason: &str) -> InProcess {
+        InProcess {
+            units: 0,
+            units_name: "operations".into(),
+            bytes_per_unit: cell.bytes_per_unit(),
+            accounting: Lens::unavailable(reason),
+            time: Lens::unavailable(reason),
+            latency: Lens::unavailable(reason),
+            counters: Lens::unavailable(reason),
+            flamegraph: Lens::unavailable(reason),
+            go_runtime: match cell {
+                CellSpec::Map(m) if m.variant.go_release().is_some() => Lens::unavailable(reason),
+                _ => not_real_go(),
+            },
+        }
+    }
 }
 
 fn skipped<T>(lens: LensKind) -> Lens<T> {
@@ -55,6 +84,22 @@ pub fn run(
     budget: &Budget,
     report_dir: &Path,
 ) -> Result<InProcess, String> {
+    if let CellSpec::Map(m) = cell {
+        if m.variant.go_release().is_some() {
+            let g = crate::golang::figures::run_cell(m, lenses, budget, report_dir);
+            return Ok(InProcess {
+                units: g.units,
+                units_name: g.units_name,
+                bytes_per_unit: cell.bytes_per_unit(),
+                accounting: g.accounting,
+                time: g.time,
+                latency: g.latency,
+                counters: g.counters,
+                flamegraph: g.flamegraph,
+                go_runtime: g.go_runtime,
+            });
+        }
+    }
     let want = |l: LensKind| lenses.contains(&l);
     let probe = fresh(cell)?;
     let units = probe.units();
@@ -86,6 +131,7 @@ pub fn run(
         } else {
             skipped(LensKind::Flamegraph)
         },
+        go_runtime: not_real_go(),
     })
 }
 
@@ -136,6 +182,7 @@ fn accounting(cell: &CellSpec) -> Lens<AccountingFigures> {
             bytes_per_op: total as f64 / r.units().max(1) as f64,
             isolation,
             model_allocations: a.model_allocations,
+            model_allocated_bytes: Some(a.model_allocated_bytes),
             heap_allocations: heap.installed.then_some(heap.allocations),
             heap_bytes: heap.installed.then_some(heap.bytes),
             doubling_grows: a.doubling_grows,
@@ -175,21 +222,7 @@ fn time(cell: &CellSpec, budget: &Budget, bytes_per_unit: u64) -> Result<TimeFig
         let ns = t.elapsed().as_nanos() as f64;
         samples.push(ns / units as f64);
     }
-    let median = stats::median(&samples).ok_or("no samples")?;
-    let (ci_low, ci_high) =
-        stats::bootstrap_median_ci(&samples, 2000, 0x7469_6d65).ok_or("no samples")?;
-    let ops_per_s = 1e9 / median.max(f64::MIN_POSITIVE);
-    Ok(TimeFigures {
-        ns_per_op: median,
-        ci_low,
-        ci_high,
-        samples_ns_per_op: samples,
-        ops_per_sample: units,
-        warmup_ms: budget.warmup_ms,
-        ops_per_s,
-        payload_bytes_per_s: (bytes_per_unit > 0).then_some(ops_per_s * bytes_per_unit as f64),
-        accounting: "off".into(),
-    })
+    lens::timing::time_figures(samples, units, budget.warmup_ms, bytes_per_unit)
 }
 
 /// One region run with each operation timed.
@@ -197,11 +230,6 @@ fn latency(cell: &CellSpec) -> Result<LatencyFigures, String> {
     let mut r = fresh(cell)?;
     let mut timer = PerOpTimer::default();
     r.run_timed(&mut timer);
-    let mut ns = timer.ns;
-    if ns.is_empty() {
-        return Err("the region ran no operation".into());
-    }
-    ns.sort_unstable();
     let mut overhead = PerOpTimer::default();
     for _ in 0..1001 {
         use crate::scenario::OpTimer;
@@ -209,16 +237,7 @@ fn latency(cell: &CellSpec) -> Result<LatencyFigures, String> {
         overhead.end();
     }
     overhead.ns.sort_unstable();
-    let p = |q: f64| stats::percentile_sorted(&ns, q).expect("non-empty") as f64;
-    Ok(LatencyFigures {
-        ops: ns.len() as u64,
-        p50_ns: p(50.0),
-        p99_ns: p(99.0),
-        p999_ns: p(99.9),
-        max_ns: *ns.last().expect("non-empty") as f64,
-        mean_ns: ns.iter().sum::<u64>() as f64 / ns.len() as f64,
-        timer_overhead_ns: overhead.ns[overhead.ns.len() / 2] as f64,
-    })
+    lens::timing::latency_figures(timer.ns, overhead.ns[overhead.ns.len() / 2] as f64)
 }
 
 /// perf-event counters around one region run.

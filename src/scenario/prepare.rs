@@ -48,26 +48,7 @@ pub struct Prepared<K: Pod, V: Pod, M: MapUnderStudy<K, V> + 'static> {
 /// The map a cell's scenario needs: variant and knobs from the cell, the
 /// hint and hasher from the scenario where it must decide them.
 pub fn map_spec(cell: &MapCell) -> Result<(MapSpec, HasherChoice), String> {
-    let n = cell.n;
-    let lf = cell.knobs.load_factor;
-    let hint = match cell.scenario {
-        // Room for 2N entries at low load: the region's inserts only land in slots.
-        Scenario::Assign => 4 * n,
-        Scenario::Overflow => {
-            let lay = crate::gomap::layout::Layout::new(
-                cell.key_size / 8,
-                cell.value_size / 8,
-                cell.knobs.inline_limit,
-            );
-            max_count_at(
-                overflow_b(n, lf, lay.bucket_bytes(), cell.knobs.overflow_prealloc)?,
-                lf,
-            )
-        }
-        // A Swiss table rehashes in place only at most half full.
-        Scenario::EvacuateSameSize if !cell.variant.is_go_family() => 2 * n + 2,
-        _ => cell.hint.resolve(n),
-    };
+    let hint = scenario_hint(cell)?;
     let hasher = match (cell.scenario, cell.keys) {
         (Scenario::Overflow, _) => HasherChoice::Colliding(CollidingHash::BucketInId),
         (_, Keys::Colliding) => HasherChoice::Colliding(CollidingHash::FewBuckets),
@@ -82,6 +63,36 @@ pub fn map_spec(cell: &MapCell) -> Result<(MapSpec, HasherChoice), String> {
         },
         hasher,
     ))
+}
+
+/// The size hint a cell's map is made with: the configuration's, except
+/// where the scenario decides it (`assign`, `overflow`, and a Rust Swiss
+/// table's `evacuate_same_size`). The Go harness makes its maps with it too.
+pub fn scenario_hint(cell: &MapCell) -> Result<usize, String> {
+    let n = cell.n;
+    let lf = cell.knobs.load_factor;
+    Ok(match cell.scenario {
+        // Room for 2N entries at low load: the region's inserts only land in slots.
+        Scenario::Assign => 4 * n,
+        Scenario::Overflow => {
+            let lay = crate::gomap::layout::Layout::new(
+                cell.key_size / 8,
+                cell.value_size / 8,
+                cell.knobs.inline_limit,
+            );
+            max_count_at(
+                overflow_b(n, lf, lay.bucket_bytes(), cell.knobs.overflow_prealloc)?,
+                lf,
+            )
+        }
+        // A Swiss table rehashes in place only at most half full.
+        Scenario::EvacuateSameSize
+            if !cell.variant.is_go_family() && cell.variant.go_release().is_none() =>
+        {
+            2 * n + 2
+        }
+        _ => cell.hint.resolve(n),
+    })
 }
 
 /// log2 of the bucket count for the overflow scenario: N target buckets
