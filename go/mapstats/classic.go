@@ -66,22 +66,9 @@ func classicStats(c *rtmap.Classic) (*Classic, error) {
 		}
 		out.EntriesInCurrent += filled
 	}
-	old := 0
+	old := c.OldEntriesLeft(&h)
 	if h.Growing() {
 		out.OldBuckets = int(h.NOldBuckets())
-		for i := uintptr(0); i < h.NOldBuckets(); i++ {
-			b := c.Bucket(h.OldBuckets, i)
-			if c.Evacuated(b) {
-				continue
-			}
-			for ; b != nil; b = c.Overflow(b) {
-				for s := 0; s < rtmap.BucketCnt; s++ {
-					if c.Tophash(b, s) >= rtmap.MinTopHash {
-						old++
-					}
-				}
-			}
-		}
 	}
 	if out.EntriesInCurrent+old != h.Count {
 		return nil, fmt.Errorf("mapstats: counted %d entries (%d in the current array, %d not yet evacuated), the map has %d: the runtime layout is not the one this build reads",

@@ -54,7 +54,10 @@ pub fn build_package(tc: &Toolchain, src: &Path, pkg: &str, name: &str) -> Resul
         return Ok(bin);
     }
     std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    // Unique per build: threads of one process may build at the same time.
+    static BUILDS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let nth = BUILDS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let tmp = dir.join(format!(".{name}.{}.{nth}.tmp", std::process::id()));
     let out = tc
         .command()
         .current_dir(&src)

@@ -16,6 +16,24 @@ func spec(scenario string, n int) *Spec {
 	}
 }
 
+// The same first values as src/rng.rs and src/workload.rs give (checked
+// on the Rust side by tests/go_profiles.rs): a Go cell writes the model
+// cell's key ids.
+func TestKeyStreamsMatchTheRustModels(t *testing.T) {
+	r := newRng(7)
+	for i, want := range []uint64{0xb358faf74ef9765a, 0x475c3d964f482cd2, 0xd6f1d349952c7996} {
+		if got := r.next(); got != want {
+			t.Fatalf("Rng(7) value %d: %#x, want %#x", i, got, want)
+		}
+	}
+	s := newKeySource(false, 1)
+	for i, want := range []uint64{0x6934f5ba71994f15, 0xe0189364d6c51622, 0xcb5054888e90a21c} {
+		if got := s.fresh(); got != want {
+			t.Fatalf("random key %d of seed 1: %#x, want %#x", i, got, want)
+		}
+	}
+}
+
 func TestKeyStreamsAreDistinctAndRepeatable(t *testing.T) {
 	a, b := newKeySource(false, 3), newKeySource(false, 3)
 	seen := map[uint64]bool{}

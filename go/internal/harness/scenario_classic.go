@@ -41,21 +41,7 @@ func startGrowth[K comparable, V any](p *prepared[K, V], c *rtmap.Classic, src *
 	if !h.Growing() || h.SameSizeGrowing() != (want == "same_size") {
 		return fmt.Errorf("expected a %s growth to start, the map reads growing=%v same_size=%v", want, h.Growing(), h.SameSizeGrowing())
 	}
-	left := 0
-	for i := uintptr(0); i < h.NOldBuckets(); i++ {
-		b := c.Bucket(h.OldBuckets, i)
-		if c.Evacuated(b) {
-			continue
-		}
-		for ; b != nil; b = c.Overflow(b) {
-			for s := 0; s < rtmap.BucketCnt; s++ {
-				if c.Tophash(b, s) >= rtmap.MinTopHash {
-					left++
-				}
-			}
-		}
-	}
-	p.units = uint64(left)
+	p.units = uint64(c.OldEntriesLeft(&h))
 	p.unitsName = "entries evacuated"
 	// Each driving delete evacuates at least the old bucket at nevacuate.
 	for i := uintptr(0); i < h.NOldBuckets()+2; i++ {

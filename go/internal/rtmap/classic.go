@@ -244,6 +244,29 @@ func (c *Classic) Evacuated(b unsafe.Pointer) bool {
 	return top > EmptyOne && top < MinTopHash
 }
 
+// OldEntriesLeft counts the live entries still in old buckets that have
+// not been evacuated (0 when no growth is in progress).
+func (c *Classic) OldEntriesLeft(h *Header) int {
+	if !h.Growing() {
+		return 0
+	}
+	left := 0
+	for i := uintptr(0); i < h.NOldBuckets(); i++ {
+		b := c.Bucket(h.OldBuckets, i)
+		if c.Evacuated(b) {
+			continue
+		}
+		for ; b != nil; b = c.Overflow(b) {
+			for s := 0; s < BucketCnt; s++ {
+				if c.Tophash(b, s) >= MinTopHash {
+					left++
+				}
+			}
+		}
+	}
+	return left
+}
+
 // PreallocLeft walks from extra.nextOverflow to the sentinel (the last
 // preallocated bucket, whose overflow pointer is set): the preallocated
 // overflow buckets not yet handed out, and the last one's address.
