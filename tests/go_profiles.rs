@@ -84,7 +84,7 @@ fn the_swiss_map_skips_the_classic_only_paths_with_the_reason() {
     );
     assert!(
         why("evacuate_same_size/go1.26/plain/n=1024/keys=random/k8v8")
-            .contains("never rehashes a table in place")
+            .contains("never rehashes in place")
     );
     let ids: Vec<String> = cells.cells.iter().map(|c| c.id().to_string()).collect();
     assert!(

@@ -260,7 +260,9 @@ fn real_go_cells_run_every_lens_beside_the_model() {
         if variant == "go1.19" {
             let a = &l["accounting"];
             assert_eq!(a["exactness"], "derived", "{id}: {a}");
-            assert!(a["write_amplification"].as_f64().unwrap() > 1.0, "{id}");
+            if c["axes"]["scenario"] == "insert" {
+                assert!(a["write_amplification"].as_f64().unwrap() > 1.0, "{id}: {a}");
+            }
             assert!(
                 g["gc_cpu_seconds"]["unavailable"]
                     .as_str()

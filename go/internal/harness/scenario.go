@@ -44,10 +44,13 @@ func prepare[K comparable, V any](spec *Spec) (*prepared[K, V], error) {
 	if n < 1 {
 		return nil, fmt.Errorf("n = %d: a cell needs n >= 1", n)
 	}
-	switch spec.Keys {
-	case "random", "sequential", "zipf":
+	switch {
+	case spec.Keys == "random", spec.Keys == "sequential", spec.Keys == "zipf":
+	case spec.Keys == "colliding" && spec.Scenario == "overflow":
+		// The overflow scenario always crafts its colliding keys, through
+		// the runtime's own hasher.
 	default:
-		return nil, fmt.Errorf("keys = %q is not supported by the Go harness; supported: random, sequential, zipf", spec.Keys)
+		return nil, fmt.Errorf("keys = %q is not supported by the Go harness; supported: random, sequential, zipf (and colliding for overflow)", spec.Keys)
 	}
 	src := newKeySource(spec.Keys == "sequential", spec.Seed)
 	r := newRng(spec.Seed ^ 0x00736574757570)
