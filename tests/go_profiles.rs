@@ -201,8 +201,14 @@ fn the_go_profiles_cross_hint_and_gogc() {
 fn the_go_harness_key_streams_are_the_models() {
     let mut r = mapamp::rng::Rng::new(7);
     let got: Vec<u64> = (0..3).map(|_| r.next_u64()).collect();
-    assert_eq!(got, [0xb358faf74ef9765a, 0x475c3d964f482cd2, 0xd6f1d349952c7996]);
+    assert_eq!(
+        got,
+        [0xb358faf74ef9765a, 0x475c3d964f482cd2, 0xd6f1d349952c7996]
+    );
     let mut s = mapamp::workload::KeySource::new(mapamp::workload::KeyDist::Random, 1);
     let got: Vec<u64> = (0..3).map(|_| s.fresh()).collect();
-    assert_eq!(got, [0x6934f5ba71994f15, 0xe0189364d6c51622, 0xcb5054888e90a21c]);
+    assert_eq!(
+        got,
+        [0x6934f5ba71994f15, 0xe0189364d6c51622, 0xcb5054888e90a21c]
+    );
 }

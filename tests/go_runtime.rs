@@ -209,7 +209,7 @@ fn real_go_cells_run_every_lens_beside_the_model() {
             GoRelease::Go126
         };
         if let Err(e) = toolchain::find(release) {
-            skip(&format!("{id}"), &e);
+            skip(id, &e);
             assert!(
                 l["time"]["unavailable"]
                     .as_str()
@@ -261,7 +261,10 @@ fn real_go_cells_run_every_lens_beside_the_model() {
             let a = &l["accounting"];
             assert_eq!(a["exactness"], "derived", "{id}: {a}");
             if c["axes"]["scenario"] == "insert" {
-                assert!(a["write_amplification"].as_f64().unwrap() > 1.0, "{id}: {a}");
+                assert!(
+                    a["write_amplification"].as_f64().unwrap() > 1.0,
+                    "{id}: {a}"
+                );
             }
             assert!(
                 g["gc_cpu_seconds"]["unavailable"]

@@ -285,7 +285,7 @@ fn go_runtime(r: &GoResult) -> Result<GoRuntimeFigures, String> {
 pub fn callgrind_command(
     cell: &MapCell,
     cell_dir: &Path,
-) -> Result<(Vec<OsString>, Vec<(&'static str, Option<String>)>), String> {
+) -> Result<(Vec<OsString>, harness::EnvChanges), String> {
     let bin = cell_harness(cell)?;
     let spec = cell_dir.join(SPEC_FILE);
     if !spec.is_file() {

@@ -13,6 +13,10 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+/// Environment changes for a process: a value sets the variable, `None`
+/// removes it.
+pub type EnvChanges = Vec<(&'static str, Option<String>)>;
+
 /// One cell as the harness reads it (`harness.Spec`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Spec {
@@ -46,6 +50,14 @@ pub struct Spec {
     pub flamegraph_hz: u32,
     /// Where the CPU profile goes.
     pub profile_file: PathBuf,
+    /// Observed region runs of the accounting lens (each a fresh map);
+    /// 0 or 1: one.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub accounting_runs: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 impl Spec {
@@ -83,6 +95,7 @@ impl Spec {
             flamegraph_ms: budget.flamegraph_ms,
             flamegraph_hz: budget.flamegraph_hz,
             profile_file: profile_file.to_path_buf(),
+            accounting_runs: 0,
         })
     }
 }
@@ -127,6 +140,9 @@ pub struct GoResult {
     /// Structure changes of one region run.
     #[serde(default)]
     pub accounting: Option<Observed>,
+    /// Further observed runs, when the spec asked for several.
+    #[serde(default)]
+    pub accounting_runs: Vec<Observed>,
     /// Why there is no accounting, when asked.
     #[serde(default)]
     pub accounting_unavailable: Option<String>,
@@ -225,7 +241,7 @@ pub fn region_command(
     bin: &Path,
     spec_file: &Path,
     knobs: &GoRuntimeKnobs,
-) -> (Vec<OsString>, Vec<(&'static str, Option<String>)>) {
+) -> (Vec<OsString>, EnvChanges) {
     (
         vec![
             bin.as_os_str().to_owned(),
@@ -241,7 +257,7 @@ pub fn region_command(
 /// the caller's do not leak in), and under valgrind no asynchronous
 /// preemption (callgrind's signal handling asserts on Go's preemption
 /// signals).
-fn process_env(knobs: &GoRuntimeKnobs, valgrind: bool) -> Vec<(&'static str, Option<String>)> {
+fn process_env(knobs: &GoRuntimeKnobs, valgrind: bool) -> EnvChanges {
     let mut env = knobs.env();
     env.push(("GODEBUG", valgrind.then(|| "asyncpreemptoff=1".to_string())));
     env

@@ -99,7 +99,7 @@ impl GoRuntimeKnobs {
 
     /// The environment the harness runs with: every knob, and the ones not
     /// set removed (so the caller's environment does not leak in).
-    pub fn env(&self) -> Vec<(&'static str, Option<String>)> {
+    pub fn env(&self) -> super::harness::EnvChanges {
         vec![
             ("GOGC", self.gogc.map(|g| g.to_string())),
             ("GOMEMLIMIT", self.gomemlimit.clone()),

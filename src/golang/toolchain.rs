@@ -150,10 +150,11 @@ pub fn find_from(release: GoRelease, overridden: Option<PathBuf>) -> Result<Tool
     }
     let how = match &overridden {
         Some(p) => format!(
-            "{} points to {}; unset it or point it to a {} `go`",
+            "{} points to {}; unset it or point it to a {} `go`; {}",
             release.override_var(),
             p.display(),
-            release
+            release,
+            release.install_hint()
         ),
         None => release.install_hint().to_string(),
     };

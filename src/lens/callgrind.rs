@@ -144,10 +144,11 @@ pub fn figures(
     };
     let ir = get("Ir")?;
     if ir == 0 {
-        return Err(format!(
+        return Err(
             "the measured region was never entered: callgrind collected no instructions \
              (no function matched the region's --toggle-collect pattern)"
-        ));
+                .to_string(),
+        );
     }
     let (d1mr, d1mw, dlmr, dlmw) = (get("D1mr")?, get("D1mw")?, get("DLmr")?, get("DLmw")?);
     Ok(CallgrindFigures {

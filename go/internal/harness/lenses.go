@@ -124,6 +124,18 @@ func (typed[K, V]) measure(spec *Spec) (*Result, error) {
 	}
 	res.Structure = st
 	first = nil
+	for i := 1; res.Accounting != nil && i < spec.AccountingRuns; i++ {
+		p, err := prepare[K, V](spec)
+		if err != nil {
+			return nil, err
+		}
+		obs, observed, err := newObserver(p.m)
+		if err != nil {
+			return nil, err
+		}
+		p.runObserved(obs)
+		res.AccountingRuns = append(res.AccountingRuns, observed)
+	}
 
 	mr := newMetricsReader()
 	res.GCCPUUnavailable = mr.gcCPUUnavailable

@@ -47,6 +47,9 @@ type Spec struct {
 	FlamegraphHz int `json:"flamegraph_hz"`
 	// ProfileFile is where the CPU profile (pprof, gzipped) goes.
 	ProfileFile string `json:"profile_file"`
+	// AccountingRuns is how many observed region runs (each on a fresh
+	// map, hence a fresh hash seed) the accounting lens makes; 0 means 1.
+	AccountingRuns int `json:"accounting_runs,omitempty"`
 }
 
 // wants reports whether a lens was asked for.
@@ -90,6 +93,8 @@ type Result struct {
 	TimerOverheadNs int64 `json:"timer_overhead_ns,omitempty"`
 	// Accounting is the observed structure changes of one region run.
 	Accounting *Observed `json:"accounting,omitempty"`
+	// AccountingRuns are the further observed runs Spec.AccountingRuns asked for.
+	AccountingRuns []*Observed `json:"accounting_runs,omitempty"`
 	// AccountingUnavailable says why there is no accounting, when asked.
 	AccountingUnavailable string `json:"accounting_unavailable,omitempty"`
 	// Structure is the map after one region run (mapstats).
