@@ -6,13 +6,18 @@
 //! one map is alive at a time and dropping it is not measured
 //! (`iter_batched` with `PerIteration`), the same for every variant.
 //!
-//! `cargo bench --bench model_speed` (the README quotes the ratios).
+//! `cargo bench --bench model_speed` (the README quotes the ratios). Each
+//! benchmark prints `model_speed: cell i of n: <id>` on stderr as it starts.
 
-use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion, Throughput};
+mod common;
+
+use common::args::{BenchArgs, Mode};
+use common::Progress;
+use criterion::{BatchSize, BenchmarkId, Criterion, Throughput};
 use mapamp::accounting::Off;
 use mapamp::gomap::{GoMap, Knobs};
+use mapamp::gotype::Shape;
 use mapamp::hash::SeededHash;
-use mapamp::pod::{Blob, Pod};
 use mapamp::rng::Rng;
 use std::hint::black_box;
 
@@ -23,26 +28,50 @@ fn keys() -> Vec<u64> {
     (0..N).map(|_| r.next_u64()).collect()
 }
 
-fn insert_1m(c: &mut Criterion) {
+const GROUP: &str = "insert_1m_u64";
+const HINTS: [(&str, usize); 2] = [("none", 0), ("exact", N)];
+const VARIANTS: [&str; 3] = ["gomap", "hashbrown", "std"];
+
+fn insert_1m(c: &mut Criterion, args: &BenchArgs) {
     let keys = keys();
-    let mut g = c.benchmark_group("insert_1m_u64");
+    let mut g = c.benchmark_group(GROUP);
     g.throughput(Throughput::Elements(N as u64));
     g.sample_size(10);
-    for (hint_name, hint) in [("none", 0usize), ("exact", N)] {
+    let ids = HINTS
+        .iter()
+        .flat_map(|(h, _)| VARIANTS.map(|v| format!("{GROUP}/{v}/{h}")));
+    let total = ids.filter(|id| args.selects(id)).count();
+    let mut progress = Progress::new("model_speed", total);
+    let mut announce = |variant: &str, hint: &str| {
+        let id = format!("{GROUP}/{variant}/{hint}");
+        if args.mode != Mode::List && args.selects(&id) {
+            progress.next(&id);
+        }
+    };
+    for (hint_name, hint) in HINTS {
+        announce("gomap", hint_name);
         g.bench_with_input(BenchmarkId::new("gomap", hint_name), &hint, |b, &hint| {
             b.iter_batched(
                 || (),
                 |()| {
-                    let mut m: GoMap<Blob<1>, Blob<1>, SeededHash, Off> =
-                        GoMap::with_config(Knobs::default(), hint, 7, SeededHash);
+                    let u64_shape = Shape::words(1);
+                    let mut m: GoMap<SeededHash, Off> = GoMap::with_config(
+                        u64_shape,
+                        u64_shape,
+                        Knobs::default(),
+                        hint,
+                        7,
+                        SeededHash,
+                    );
                     for &k in &keys {
-                        m.insert(Blob([k]), Blob([k]));
+                        m.insert(&k.to_le_bytes(), &k.to_le_bytes());
                     }
                     black_box(m)
                 },
                 BatchSize::PerIteration,
             )
         });
+        announce("hashbrown", hint_name);
         g.bench_with_input(
             BenchmarkId::new("hashbrown", hint_name),
             &hint,
@@ -61,6 +90,7 @@ fn insert_1m(c: &mut Criterion) {
                 )
             },
         );
+        announce("std", hint_name);
         g.bench_with_input(BenchmarkId::new("std", hint_name), &hint, |b, &hint| {
             b.iter_batched(
                 || (),
@@ -77,8 +107,11 @@ fn insert_1m(c: &mut Criterion) {
         });
     }
     g.finish();
-    let _ = Blob::<1>::from_id(0);
 }
 
-criterion_group!(benches, insert_1m);
-criterion_main!(benches);
+fn main() {
+    let args = BenchArgs::from_env();
+    let mut c = Criterion::default().configure_from_args();
+    insert_1m(&mut c, &args);
+    c.final_summary();
+}

@@ -13,13 +13,11 @@
 use mapamp::accounting::Counting;
 use mapamp::golang::toolchain::{self, GoRelease};
 use mapamp::gomap::{GoHeap, GoMap, Knobs};
+use mapamp::gotype::Shape;
 use mapamp::hash::SeededHash;
-use mapamp::pod::Blob;
 use mapamp::profile::{self, LensKind};
 use mapamp::scenario::{CellSpec, MapCell};
 use mapamp::workload::{self, KeyDist};
-
-type K = Blob<1>;
 
 fn go_cell(n: usize, hinted: bool) -> MapCell {
     let text = format!(
@@ -37,8 +35,15 @@ fn go_cell(n: usize, hinted: bool) -> MapCell {
 fn model(n: usize, hint: usize) -> Vec<(f64, f64)> {
     (1..=5u64)
         .map(|seed| {
-            let mut m: GoMap<K, K, SeededHash, Counting, GoHeap> =
-                GoMap::with_config(Knobs::default(), hint, seed, SeededHash);
+            let u64_shape = Shape::scalar(8);
+            let mut m: GoMap<SeededHash, Counting, GoHeap> = GoMap::with_config(
+                u64_shape,
+                u64_shape,
+                Knobs::default(),
+                hint,
+                seed,
+                SeededHash,
+            );
             let before = m.probe().0.clone();
             workload::insert(&mut m, n, KeyDist::Random, 1);
             let a = m.probe().0.since(&before);

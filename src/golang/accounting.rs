@@ -4,7 +4,7 @@
 //! The Go runtime is not instrumented; its map header and buckets are read
 //! before and after every operation of one region run
 //! (`go/internal/harness/observe_classic.go`). Those counts become bytes
-//! with the model's own layout arithmetic ([`Layout`]), so a copy costs what
+//! with the model's own layout arithmetic ([`BucketType`]), so a copy costs what
 //! the model charges for the same copy:
 //!
 //! | path | derived as |
@@ -20,7 +20,8 @@
 //! and of the model's cell differ by that much, not more.
 
 use crate::accounting::{CopyPath, Exactness, PathBytes};
-use crate::gomap::layout::{Layout, GO_INLINE_LIMIT};
+use crate::gomap::layout::{assign_bytes, evacuate_entry_bytes};
+use crate::gotype::{BucketType, Shape, GO_MAX_INLINE};
 use crate::report::schema::{AccountingFigures, Isolation};
 use crate::scenario::MapCell;
 use serde::{Deserialize, Serialize};
@@ -114,39 +115,43 @@ fn path_named(name: &str) -> Result<CopyPath, String> {
 
 /// Bytes per copy path of the observed region, with the cell's layout.
 pub fn derive(o: &Observed, cell: &MapCell) -> Result<Derived, String> {
-    let lay = Layout::new(cell.key_size / 8, cell.value_size / 8, GO_INLINE_LIMIT);
-    if o.bucket_bytes != lay.bucket_bytes()
-        || o.key_slot_bytes != lay.key_slot_bytes()
-        || o.elem_slot_bytes != lay.val_slot_bytes()
-        || o.indirect_key != lay.key_indirect
-        || o.indirect_elem != lay.val_indirect
+    let lay = BucketType::new(
+        Shape::blob("key", cell.key_size)?,
+        Shape::blob("value", cell.value_size)?,
+        GO_MAX_INLINE,
+    );
+    let bb = lay.bucket_size as u64;
+    if o.bucket_bytes != bb
+        || o.key_slot_bytes != lay.key_slot as u64
+        || o.elem_slot_bytes != lay.elem_slot as u64
+        || o.indirect_key != lay.indirect_key
+        || o.indirect_elem != lay.indirect_elem
     {
         return Err(format!(
             "the runtime's bucket layout ({} bytes, key slot {}, element slot {}) is not the model's ({}, {}, {}) for k{}v{}",
             o.bucket_bytes,
             o.key_slot_bytes,
             o.elem_slot_bytes,
-            lay.bucket_bytes(),
-            lay.key_slot_bytes(),
-            lay.val_slot_bytes(),
+            bb,
+            lay.key_slot,
+            lay.elem_slot,
             cell.key_size,
             cell.value_size
         ));
     }
     const LINK: u64 = 8;
-    let bb = lay.bucket_bytes();
     let mut bytes = PathBytes::default();
     bytes.add(
         CopyPath::Assign,
-        o.inserts * lay.assign_bytes() + o.updates * lay.val_bytes as u64,
+        o.inserts * assign_bytes(&lay) + o.updates * lay.elem.size as u64,
     );
     // Go clears a deleted element (its pointer when indirect) and an
     // indirect key's pointer; an inline key stays.
-    let cleared = if lay.val_indirect {
+    let cleared = if lay.indirect_elem {
         LINK
     } else {
-        lay.val_bytes as u64
-    } + if lay.key_indirect { LINK } else { 0 };
+        lay.elem.size as u64
+    } + if lay.indirect_key { LINK } else { 0 };
     bytes.add(
         CopyPath::Delete,
         o.delete_marker_bytes + o.deletes * cleared,
@@ -174,14 +179,14 @@ pub fn derive(o: &Observed, cell: &MapCell) -> Result<Derived, String> {
     let mut entries_evacuated = 0;
     for (name, e) in &o.evacuated {
         let p = path_named(name)?;
-        let clear = if lay.has_pointers() {
+        let clear = if lay.pointers {
             e.main_buckets * (bb - 8)
         } else {
             0
         };
         bytes.add(
             p,
-            8 * e.chain_buckets + e.entries * lay.evacuate_entry_bytes() + clear,
+            8 * e.chain_buckets + e.entries * evacuate_entry_bytes(&lay) + clear,
         );
         entries_evacuated += e.entries;
     }

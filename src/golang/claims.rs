@@ -9,14 +9,12 @@ use super::harness::{self, GoResult, Spec};
 use super::knobs::{GoRuntimeKnobs, Gogc};
 use super::toolchain::{self, GoRelease};
 use crate::accounting::Counting;
-use crate::compare::stats::mann_whitney_u;
 use crate::gomap::{GoHeap, GoMap, Knobs};
+use crate::gotype::Shape;
 use crate::hash::SeededHash;
-use crate::pod::Blob;
 use crate::report::schema::{ClaimFigure, ClaimVerdict, Verdict};
+use crate::stats::rank::mann_whitney_u;
 use std::path::PathBuf;
-
-type K = Blob<1>;
 
 /// Where the claims' harness runs keep their spec files.
 fn scratch_dir() -> PathBuf {
@@ -174,8 +172,9 @@ fn all_below(a: &[f64], b: &[f64]) -> bool {
 /// The model's prediction of Go's heap bytes per insert (its allocation
 /// accounting), for `n` random inserts with `hint`.
 fn model_bytes_per_op(n: usize, hint: usize) -> f64 {
-    let mut m: GoMap<K, K, SeededHash, Counting, GoHeap> =
-        GoMap::with_config(Knobs::default(), hint, 1, SeededHash);
+    let u64_shape = Shape::scalar(8);
+    let mut m: GoMap<SeededHash, Counting, GoHeap> =
+        GoMap::with_config(u64_shape, u64_shape, Knobs::default(), hint, 1, SeededHash);
     let before = m.probe().0.model_allocated_bytes;
     crate::workload::insert(&mut m, n, crate::workload::KeyDist::Random, 1);
     (m.probe().0.model_allocated_bytes - before) as f64 / n as f64

@@ -5,8 +5,8 @@
 //! | lens | from the harness | source |
 //! |---|---|---|
 //! | `accounting` | structure changes of one region run, made bytes by [`super::accounting`] | `derived` (classic); Swiss: unavailable |
-//! | `time` | wall-clock time of each timed region (fresh map each) | `wall-clock` |
-//! | `latency` | every operation of one region timed | `wall-clock` |
+//! | `time` | wall-clock time of each timed region (fresh map each), one harness process per time process ([`time_process`]) | `wall-clock` |
+//! | `latency` | every operation of one region timed, in the same processes | `wall-clock` |
 //! | `counters` | — (they count mapamp's own process) | unavailable, with the reason |
 //! | `flamegraph` | `runtime/pprof` profile of the regions | `SIGPROF` samples |
 //! | `go_runtime` | `runtime/metrics` deltas around each timed region; the map's runtime structure | `go-runtime-metrics` |
@@ -17,11 +17,9 @@
 use super::build::harness_binary;
 use super::harness::{self, GoResult, Spec};
 use super::toolchain;
-use crate::lens::timing::{latency_figures, time_figures};
 use crate::profile::{Budget, LensKind};
 use crate::report::schema::{
-    AccountingFigures, Counter, FlamegraphFigures, GoRuntimeFigures, LatencyFigures, Lens,
-    Measured, Spread, TimeFigures,
+    AccountingFigures, Counter, FlamegraphFigures, GoRuntimeFigures, Lens, Measured, Spread,
 };
 use crate::scenario::MapCell;
 use std::collections::BTreeMap;
@@ -34,7 +32,8 @@ pub const SPEC_FILE: &str = "go-spec.json";
 /// The source of the figures the Go runtime counted itself.
 pub const SOURCE: &str = "go-runtime-metrics";
 
-/// Every in-process lens of a real-Go cell.
+/// The once-per-cell lenses of a real-Go cell (time and latency come from
+/// the time processes: [`time_process`]).
 #[derive(Clone, Debug, PartialEq)]
 pub struct GoCellFigures {
     /// Units the region is normalised by (0 when the harness did not run).
@@ -43,10 +42,6 @@ pub struct GoCellFigures {
     pub units_name: String,
     /// Accounting lens.
     pub accounting: Lens<AccountingFigures>,
-    /// Time lens.
-    pub time: Lens<TimeFigures>,
-    /// Latency lens.
-    pub latency: Lens<LatencyFigures>,
     /// Counters lens.
     pub counters: Lens<BTreeMap<String, Counter>>,
     /// Flame graph lens.
@@ -69,8 +64,6 @@ impl GoCellFigures {
             units: 0,
             units_name: "operations".into(),
             accounting: lens(LensKind::Accounting, reason, lenses),
-            time: lens(LensKind::Time, reason, lenses),
-            latency: lens(LensKind::Latency, reason, lenses),
             counters: lens(LensKind::Counters, reason, lenses),
             flamegraph: lens(LensKind::Flamegraph, reason, lenses),
             go_runtime: Lens::unavailable(reason),
@@ -101,10 +94,14 @@ pub fn cell_harness(cell: &MapCell) -> Result<PathBuf, String> {
     harness_binary(&tc)
 }
 
-/// Runs a real-Go cell's lenses (all but callgrind), writing its files
-/// (`go-spec.json`, `profile.pb.gz`, `folded.txt`, `flamegraph.svg`) into
-/// the cell's folder under `report_dir`. Whatever cannot run — a missing
-/// toolchain, a failed build — makes the lenses unavailable with the reason.
+/// Runs a real-Go cell's once-per-cell lenses (all but time, latency and
+/// callgrind), writing its files (`go-spec.json`, `profile.pb.gz`,
+/// `folded.txt`, `flamegraph.svg`) into the cell's folder under
+/// `report_dir`. The harness times `budget.time_samples` regions here too:
+/// the `go_runtime` lens's allocation and GC counters are taken around
+/// them (their wall-clock time is not the time lens's). Whatever cannot
+/// run — a missing toolchain, a failed build — makes the lenses
+/// unavailable with the reason.
 pub fn run_cell(
     cell: &MapCell,
     lenses: &[LensKind],
@@ -115,9 +112,15 @@ pub fn run_cell(
     let dir = report_dir.join(&rel);
     let answer = (|| -> Result<GoResult, String> {
         let bin = cell_harness(cell)?;
+        let mut asked: Vec<LensKind> = lenses
+            .iter()
+            .copied()
+            .filter(|l| *l != LensKind::Latency)
+            .collect();
+        asked.push(LensKind::Time);
         let spec = Spec::new(
             cell,
-            lenses,
+            &asked,
             budget,
             &dir.join(crate::lens::flamegraph::PPROF_FILE),
         )?;
@@ -139,36 +142,12 @@ pub fn figures(
 ) -> GoCellFigures {
     let want = |l: LensKind| lenses.contains(&l);
     let units = r.units.max(1);
-    let bytes_per_unit = (cell.key_size + cell.value_size) as u64;
     let runtime = go_runtime(r);
     let accounting = ok_or_unavailable(accounting(cell, r, units));
     GoCellFigures {
         units: r.units,
         units_name: r.units_name.clone(),
         accounting,
-        time: if want(LensKind::Time) {
-            ok_or_unavailable(time_figures(
-                r.samples
-                    .iter()
-                    .map(|s| s.region_ns as f64 / units as f64)
-                    .collect(),
-                units,
-                r.warmup_ms,
-                bytes_per_unit,
-            ))
-        } else {
-            skipped(LensKind::Time)
-        },
-        latency: if want(LensKind::Latency) {
-            ok_or_unavailable(
-                r.latency_ns
-                    .clone()
-                    .ok_or_else(|| "the Go harness timed no operation".to_string())
-                    .and_then(|ns| latency_figures(ns, r.timer_overhead_ns.unwrap_or(0) as f64)),
-            )
-        } else {
-            skipped(LensKind::Latency)
-        },
         counters: if want(LensKind::Counters) {
             Lens::Unavailable {
                 unavailable: "perf-event counters are opened around a region of mapamp's own process; a real-Go cell's region runs in the Go harness (the callgrind lens counts its instructions)".into(),
@@ -187,6 +166,30 @@ pub fn figures(
         },
         go_runtime: ok_or_unavailable(runtime),
     }
+}
+
+/// One time process of a real-Go cell: one run of the harness, asked for
+/// the time lens (if `time`) and the latency lens (if `latency`) only; its
+/// spec goes to `spec_file`. Each call is a fresh Go process, so the time
+/// lens's processes are Go processes, as the model's are mapamp's.
+pub fn time_process(
+    cell: &MapCell,
+    budget: &Budget,
+    time: bool,
+    latency: bool,
+    spec_file: &Path,
+) -> Result<GoResult, String> {
+    let bin = cell_harness(cell)?;
+    let asked: Vec<LensKind> = [(LensKind::Time, time), (LensKind::Latency, latency)]
+        .iter()
+        .filter(|(_, on)| *on)
+        .map(|(l, _)| *l)
+        .collect();
+    let dir = spec_file
+        .parent()
+        .ok_or_else(|| format!("{} has no folder", spec_file.display()))?;
+    let spec = Spec::new(cell, &asked, budget, &dir.join("unused-profile.pb.gz"))?;
+    harness::run(&bin, &spec, spec_file, &cell.go_runtime)
 }
 
 /// Derived accounting (classic), with the runtime's heap figures (median

@@ -184,6 +184,8 @@ pub struct ProfileInfo {
     pub regions: u64,
     /// Their total time, ns.
     pub region_ns: u64,
+    /// Wall-clock time of the whole profile (setups included), ns.
+    pub wall_ns: u64,
     /// Rate asked for, Hz.
     pub hz: u32,
     /// The region's function (stacks are cut there).

@@ -102,7 +102,11 @@ pub fn flamegraph(
         pprof: rel(PPROF_FILE),
         samples,
         frequency_hz: info.hz,
+        sampler: "Go runtime/pprof (the Go runtime's own SIGPROF profiler, rate set by runtime.SetCPUProfileRate)"
+            .into(),
+        sampler_fallback: None,
         duration_ms: ms,
+        wall_ms: info.wall_ns / 1_000_000,
         too_few_samples: samples < DEFAULT_MIN_SAMPLES,
         min_samples: DEFAULT_MIN_SAMPLES,
     })

@@ -10,10 +10,9 @@
 //! |---|---|---|---|
 //! | perf-event counters | [`counters`] | `perf-hw`, `perf-sw` | a PMU for hardware events; software events work anywhere `perf_event_open` does |
 //! | one counter as a criterion measurement | [`perf_measurement`] | `perf-hw` | a PMU |
-//! | sampling profile, flame graph | [`flamegraph`] (stacks: [`folded`]) | `SIGPROF` samples (pprof) | nothing |
+//! | sampling profile, flame graph | [`flamegraph`] (signal: [`sampler`]; stacks: [`folded`]; picture names: [`short_names`]) | `SIGPROF` samples (pprof-rs), raised by a perf `cpu-clock` event or `ITIMER_PROF` | nothing (`perf_event_open` for the faster sampler) |
 //! | flame graph from `cargo bench -- --profile-time N` | [`criterion_profiler`] | the same | nothing |
 //! | instruction counts, simulated caches | [`callgrind`] | `callgrind`, `callgrind-sim` | valgrind on `PATH` |
-//! | time and latency figures from samples (in-process or the Go harness) | [`timing`] | `wall-clock` | nothing |
 //!
 //! A lens that cannot run here says why (an `unavailable` reason); it never
 //! returns 0 or a guessed figure in place of a measurement.
@@ -29,4 +28,5 @@ pub mod flamegraph;
 pub mod folded;
 pub mod perf_events;
 pub mod perf_measurement;
-pub mod timing;
+pub mod sampler;
+pub mod short_names;

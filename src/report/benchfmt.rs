@@ -139,7 +139,7 @@ fn values(c: &CellReport) -> Vec<(f64, String)> {
         }
     }
     if let Some(lat) = l.latency.ok() {
-        v.push((lat.p99_ns, "p99-ns".into()));
+        v.push((lat.summary.p99_ns, "p99-ns".into()));
     }
     if let Some(cg) = l.callgrind.ok() {
         v.push((cg.ir_per_op, "Ir/op".into()));

@@ -3,10 +3,11 @@
 
 #![allow(dead_code)]
 
-use mapamp::pod::Pod;
+use mapamp::gotype::fill_from_id;
 use mapamp::variants::MapUnderStudy;
 use proptest::prelude::*;
 use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 
 /// One step of a random operation sequence.
 #[derive(Clone, Debug)]
@@ -38,17 +39,25 @@ pub fn ops(keys: u64, len: usize) -> impl Strategy<Value = Vec<Op>> {
 
 /// Runs `ops` on `map` and on a `std::collections::HashMap` oracle, checking
 /// every answer, and calls `check` (e.g. structural invariants) after each step.
-pub fn run_against_oracle<K: Pod, V: Pod, M: MapUnderStudy<K, V> + 'static>(
+/// Keys and values are the bytes `gotype::fill_from_id` makes of the op's
+/// ids, at the map's key and value sizes.
+pub fn run_against_oracle<M: MapUnderStudy>(
     map: &mut M,
     ops: &[Op],
     mut check: impl FnMut(&M) -> Result<(), String>,
 ) -> Result<(), TestCaseError> {
-    let mut oracle: HashMap<K, V> = HashMap::new();
+    let (ks, vs) = (map.key_shape().size, map.elem_shape().size);
+    let bytes = |id: u64, size: usize| {
+        let mut b = vec![0u8; size];
+        fill_from_id(id, &mut b);
+        b
+    };
+    let mut oracle: HashMap<Vec<u8>, Vec<u8>> = HashMap::new();
     for (step, op) in ops.iter().enumerate() {
         match *op {
             Op::Insert(k, v) => {
-                let (k, v) = (K::from_id(k), V::from_id(v));
-                let new = map.insert(k, v);
+                let (k, v) = (bytes(k, ks), bytes(v, vs));
+                let new = map.insert(&k, &v);
                 prop_assert_eq!(
                     new,
                     oracle.insert(k, v).is_none(),
@@ -58,11 +67,16 @@ pub fn run_against_oracle<K: Pod, V: Pod, M: MapUnderStudy<K, V> + 'static>(
                 );
             }
             Op::Get(k) => {
-                let k = K::from_id(k);
-                prop_assert_eq!(map.get(&k), oracle.get(&k).copied(), "step {}: get", step);
+                let k = bytes(k, ks);
+                prop_assert_eq!(
+                    map.get(&k),
+                    oracle.get(&k).map(|v| &v[..]),
+                    "step {}: get",
+                    step
+                );
             }
             Op::Remove(k) => {
-                let k = K::from_id(k);
+                let k = bytes(k, ks);
                 prop_assert_eq!(
                     map.remove(&k),
                     oracle.remove(&k).is_some(),
@@ -77,7 +91,10 @@ pub fn run_against_oracle<K: Pod, V: Pod, M: MapUnderStudy<K, V> + 'static>(
             Op::IterAll => {
                 let mut seen = HashMap::new();
                 map.for_each(&mut |k, v| {
-                    assert!(seen.insert(k, v).is_none(), "key {k:?} returned twice");
+                    assert!(
+                        seen.insert(k.to_vec(), v.to_vec()).is_none(),
+                        "key {k:?} returned twice"
+                    );
                 });
                 prop_assert_eq!(&seen, &oracle, "step {}: iteration", step);
             }
@@ -90,18 +107,40 @@ pub fn run_against_oracle<K: Pod, V: Pod, M: MapUnderStudy<K, V> + 'static>(
         }
     }
     for (k, v) in &oracle {
-        prop_assert_eq!(map.get(k), Some(*v));
+        prop_assert_eq!(map.get(k), Some(&v[..]));
     }
     Ok(())
 }
 
 /// A hasher that sends keys to few buckets (low bits from `id % spread`)
 /// with few distinct tophashes, forcing long chains and same-size growth.
-pub fn colliding(spread: u64) -> impl Fn(&[u64], u64) -> u64 + Clone {
-    move |w: &[u64], seed: u64| {
-        let id = w[0];
+pub fn colliding(spread: u64) -> impl Fn(&[u8], u64) -> u64 + Clone {
+    move |w: &[u8], seed: u64| {
+        let id = mapamp::gotype::id_of(w);
         let low = (id % spread).wrapping_add(seed & 1);
         let top = (id % 7) << 56;
         top | low
+    }
+}
+
+/// A fresh scratch folder for one test (`<tmp>/mapamp-<name>-<pid>`).
+pub fn scratch(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("mapamp-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+/// Copies a folder tree.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), target).unwrap();
+        }
     }
 }

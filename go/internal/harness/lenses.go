@@ -346,13 +346,14 @@ func profileRegions[K comparable, V any](spec *Spec) (*ProfileInfo, error) {
 		regions++
 	}
 	pprof.StopCPUProfile()
+	wall := time.Since(start)
 	if err := f.Close(); err != nil {
 		return nil, err
 	}
 	if err := os.Rename(tmp, spec.ProfileFile); err != nil {
 		return nil, err
 	}
-	return &ProfileInfo{File: spec.ProfileFile, Regions: regions, RegionNs: inRegion.Nanoseconds(), Hz: hz, RegionFrame: RegionFrame}, nil
+	return &ProfileInfo{File: spec.ProfileFile, Regions: regions, RegionNs: inRegion.Nanoseconds(), WallNs: wall.Nanoseconds(), Hz: hz, RegionFrame: RegionFrame}, nil
 }
 
 // Version describes the runtime: its release, design and whether the

@@ -127,6 +127,8 @@ type ProfileInfo struct {
 	// Regions is the number of regions profiled; RegionNs their total time.
 	Regions  int   `json:"regions"`
 	RegionNs int64 `json:"region_ns"`
+	// WallNs is the wall-clock time of the whole profile, setups included.
+	WallNs int64 `json:"wall_ns"`
 	// Hz is the sampling rate asked for.
 	Hz int `json:"hz"`
 	// RegionFrame is the function every region stack passes through.
