@@ -122,7 +122,7 @@ fn benchstat_reads_every_line_of_bench_txt() {
         "gc-cycles/op",
     ] {
         assert!(
-            r["units"][unit].as_u64().unwrap_or(0) > 0,
+            r["orig_units"][unit].as_u64().unwrap_or(0) > 0,
             "unit {unit} missing: {r}"
         );
     }

@@ -119,6 +119,7 @@ gogc = 50
 [lenses]
 enabled = ["accounting", "time", "latency", "counters", "flamegraph", "callgrind"]
 [budget]
+time_processes = 3
 time_samples = 5
 time_ms = 300
 warmup_ms = 10
@@ -221,9 +222,20 @@ fn real_go_cells_run_every_lens_beside_the_model() {
             continue;
         }
         assert!(l["time"]["ns_per_op"].as_f64().unwrap() > 0.0, "{id}");
+        // One Go harness process per time process, each with its samples;
+        // no reference timing in a Go process.
+        let procs = l["time"]["processes"].as_array().unwrap();
+        assert_eq!(procs.len(), 3, "{id}");
+        for (k, p) in procs.iter().enumerate() {
+            assert_eq!(p["process"], k, "{id}");
+            assert_eq!(p["samples_ns_per_op"].as_array().unwrap().len(), 5, "{id}");
+            assert!(p["median_ns_per_op"].as_f64().unwrap() > 0.0, "{id}");
+            assert!(p["reference_ns"].as_array().unwrap().is_empty(), "{id}");
+        }
+        assert!(l["time"]["vs_reference"].is_null(), "{id}");
         assert_eq!(
-            l["time"]["samples_ns_per_op"].as_array().unwrap().len(),
-            5,
+            l["latency"]["processes"].as_array().unwrap().len(),
+            3,
             "{id}"
         );
         assert!(l["latency"]["p99_ns"].as_f64().unwrap() > 0.0, "{id}");

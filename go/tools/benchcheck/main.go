@@ -1,7 +1,8 @@
 // Command benchcheck reads files in the Go benchmark data format with
 // golang.org/x/perf/benchfmt (the reader benchstat uses) and prints, as
 // JSON, what it found: results per file, every syntax error, and the
-// units with their metadata. mapamp's tests run it on the bench.txt of a
+// units with their metadata (units as benchstat tidies them, ns/op into
+// sec/op, and as written). mapamp's tests run it on the bench.txt of a
 // run to check that every line parses.
 package main
 
@@ -18,6 +19,7 @@ type report struct {
 	Names        []string          `json:"names"`
 	SyntaxErrors []string          `json:"syntax_errors"`
 	Units        map[string]int    `json:"units"`
+	OrigUnits    map[string]int    `json:"orig_units"`
 	UnitMeta     map[string]string `json:"unit_meta"`
 }
 
@@ -26,7 +28,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "usage: benchcheck FILE...")
 		os.Exit(2)
 	}
-	r := report{Units: map[string]int{}, UnitMeta: map[string]string{}, Names: []string{}, SyntaxErrors: []string{}}
+	r := report{Units: map[string]int{}, OrigUnits: map[string]int{}, UnitMeta: map[string]string{}, Names: []string{}, SyntaxErrors: []string{}}
 	files := &benchfmt.Files{Paths: os.Args[1:], AllowStdin: false}
 	for files.Scan() {
 		switch rec := files.Result().(type) {
@@ -35,6 +37,12 @@ func main() {
 			r.Names = append(r.Names, string(rec.Name))
 			for _, v := range rec.Values {
 				r.Units[v.Unit]++
+				// OrigUnit is set only when tidying changed the unit.
+				orig := v.OrigUnit
+				if orig == "" {
+					orig = v.Unit
+				}
+				r.OrigUnits[orig]++
 			}
 		case *benchfmt.SyntaxError:
 			r.SyntaxErrors = append(r.SyntaxErrors, rec.Error())
