@@ -102,7 +102,7 @@ pub fn flamegraph(
         pprof: rel(PPROF_FILE),
         samples,
         frequency_hz: info.hz,
-        sampler: "Go runtime/pprof (the Go runtime's own SIGPROF profiler, rate set by runtime.SetCPUProfileRate)"
+        sampler: "Go runtime/pprof: the runtime's own SIGPROF profiler at runtime.SetCPUProfileRate"
             .into(),
         sampler_fallback: None,
         duration_ms: ms,
