@@ -243,22 +243,7 @@ impl Derived {
     /// The accounting lens's figures for `units` region operations.
     pub fn figures(&self, cell: &MapCell, units: u64) -> AccountingFigures {
         let total = self.bytes.total();
-        let isolation = cell.isolation_target().map(|t| {
-            let path = cell
-                .scenario
-                .path()
-                .expect("isolated scenarios have a path");
-            Isolation {
-                path: path.name().into(),
-                share: if total == 0 {
-                    0.0
-                } else {
-                    self.bytes.get(path) as f64 / total as f64
-                },
-                target: t.share,
-                reason: t.reason,
-            }
-        });
+        let isolation = Isolation::of(cell, &self.bytes);
         AccountingFigures {
             exactness: Exactness::Derived,
             payload_bytes: self.payload_bytes,

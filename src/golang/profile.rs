@@ -9,7 +9,7 @@
 //! label `mapamp=region` (`go tool pprof -tagfocus=mapamp=region`).
 //!
 //! Go's profiler samples on per-thread CPU timers, which the kernel checks
-//! at its tick: asking above the tick rate (the budget's 997 Hz) gives more
+//! at its tick: asking above the tick rate (the budget's `flamegraph_hz`) gives more
 //! samples than Go's default 100 Hz, up to the tick rate.
 
 use super::harness::ProfileInfo;
@@ -102,8 +102,9 @@ pub fn flamegraph(
         pprof: rel(PPROF_FILE),
         samples,
         frequency_hz: info.hz,
-        sampler: "Go runtime/pprof: the runtime's own SIGPROF profiler at runtime.SetCPUProfileRate"
-            .into(),
+        sampler:
+            "Go runtime/pprof: the runtime's own SIGPROF profiler at runtime.SetCPUProfileRate"
+                .into(),
         sampler_fallback: None,
         duration_ms: ms,
         wall_ms: info.wall_ns / 1_000_000,

@@ -610,6 +610,30 @@ pub struct Isolation {
     pub reason: Option<String>,
 }
 
+impl Isolation {
+    /// The isolation of `cell`'s scenario from the region's bytes per
+    /// path (`None` for scenarios that isolate no path).
+    pub fn of(cell: &crate::scenario::MapCell, bytes: &PathBytes) -> Option<Isolation> {
+        let total = bytes.total();
+        cell.isolation_target().map(|t| {
+            let path = cell
+                .scenario
+                .path()
+                .expect("isolated scenarios have a path");
+            Isolation {
+                path: path.name().into(),
+                share: if total == 0 {
+                    0.0
+                } else {
+                    bytes.get(path) as f64 / total as f64
+                },
+                target: t.share,
+                reason: t.reason,
+            }
+        })
+    }
+}
+
 /// Wall-clock time of the measured region (accounting off), from several
 /// processes: the process is the unit of replication.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

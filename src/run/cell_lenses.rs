@@ -142,19 +142,7 @@ fn accounting(cell: &CellSpec) -> Lens<AccountingFigures> {
             .ok_or("the map was built without accounting")?
             .since(&before);
         let total = a.total_bytes();
-        let isolation = m.isolation_target().map(|t| {
-            let path = m.scenario.path().expect("isolated scenarios have a path");
-            Isolation {
-                path: path.name().into(),
-                share: if total == 0 {
-                    0.0
-                } else {
-                    a.bytes_written.get(path) as f64 / total as f64
-                },
-                target: t.share,
-                reason: t.reason,
-            }
-        });
+        let isolation = Isolation::of(m, &a.bytes_written);
         Ok(AccountingFigures {
             exactness: r.exactness().ok_or("no accounting")?,
             payload_bytes: a.payload_bytes,
