@@ -111,6 +111,11 @@ impl PathBytes {
         }
     }
 
+    /// Adds `n` bytes to path `p`.
+    pub fn add(&mut self, p: CopyPath, n: u64) {
+        *self.get_mut(p) += n;
+    }
+
     /// Sum over all paths.
     pub fn total(&self) -> u64 {
         CopyPath::ALL.iter().map(|&p| self.get(p)).sum()

@@ -29,6 +29,7 @@ pub mod claims;
 pub mod compare;
 pub mod fsutil;
 pub mod fuzz;
+pub mod golang;
 pub mod gomap;
 pub mod gotype;
 pub mod hash;

@@ -323,7 +323,7 @@ fn parse_callgrind_jobs(s: &str) -> Result<usize, String> {
 
 fn variants_text() -> String {
     let mut s = String::from("Variants:\n");
-    for v in Variant::ALL {
+    for v in Variant::every() {
         s += &format!("  {:<14}{}\n", v.name(), v.description());
     }
     s += "\nTuning knobs (Go's value in brackets):\n";

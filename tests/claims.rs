@@ -153,7 +153,12 @@ fn stored_go_measurements_and_untestable_claims_say_why() {
     let c = claims::incremental_since_1_22();
     assert_eq!(c.verdict, Verdict::DoesNotHold, "{c:?}");
     assert!(c.reason.contains("go1.19"), "{}", c.reason);
+    // Measured on the real runtimes when a Go toolchain is here; otherwise
+    // the reason says which toolchain is missing and how to install it.
     let g = claims::gomapinit();
-    assert_eq!(g.verdict, Verdict::NotTestableHere);
-    assert!(!g.reason.is_empty());
+    match g.verdict {
+        Verdict::DoesNotHold => assert!(g.reason.contains("same bytes"), "{g:?}"),
+        Verdict::NotTestableHere => assert!(g.reason.contains("install"), "{g:?}"),
+        Verdict::Holds => panic!("GOMAPINIT changed a Go map's allocation: {g:?}"),
+    }
 }

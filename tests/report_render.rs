@@ -212,7 +212,7 @@ fn summary_never_prints_zero_for_unmeasured_figures() {
 }
 
 #[test]
-fn write_renderings_writes_both_files_atomically() {
+fn write_renderings_writes_every_file_atomically() {
     let dir = std::env::temp_dir().join(format!("mapamp-render-{}", std::process::id()));
     let r = fixture();
     write_renderings(&dir, &r).unwrap();
@@ -229,7 +229,11 @@ fn write_renderings_writes_both_files_atomically() {
         .map(|e| e.unwrap().file_name().into_string().unwrap())
         .collect();
     names.sort();
-    assert_eq!(names, ["index.html", "summary.md"]);
+    assert_eq!(names, ["bench.txt", "index.html", "summary.md"]);
+    assert_eq!(
+        std::fs::read_to_string(dir.join("bench.txt")).unwrap(),
+        mapamp::report::benchfmt::bench_txt(&r)
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

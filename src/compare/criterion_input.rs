@@ -220,6 +220,7 @@ fn axes(id: &CellId) -> Result<CellAxes, String> {
         key_size,
         value_size,
         knobs: None,
+        go_runtime: None,
         hint: "not recorded by criterion".into(),
         buckets,
     })
@@ -353,6 +354,9 @@ fn cell(dir: &Path, skipped: &mut Vec<String>) -> Result<Option<CellReport>, Str
             counters: unavailable("perf counter"),
             flamegraph: unavailable("flame graph"),
             callgrind: unavailable("callgrind"),
+            go_runtime: Lens::Skipped {
+                skipped: crate::report::schema::NOT_REAL_GO.into(),
+            },
         },
         same_setup_as: None,
     }))
@@ -492,6 +496,7 @@ fn rule_name(rule: Rule) -> &'static str {
         Rule::MannWhitney => "Mann–Whitney U on the samples of one process per side",
         Rule::ProcessMannWhitney => "Mann–Whitney U over processes",
         Rule::CiOverlap => "disjoint 95% confidence intervals",
+        Rule::SeedSpread => "disjoint ranges over fresh maps (seed-to-seed spread)",
         Rule::RatioThreshold => "a relative change beyond the threshold",
         Rule::Exact => "any difference",
         Rule::None => "none",

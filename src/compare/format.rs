@@ -96,7 +96,9 @@ pub fn note(row: &MetricRow, th: &Thresholds) -> String {
                     });
                 }
             }
-            Rule::CiOverlap => parts.push(row.reason.clone().unwrap_or_default()),
+            Rule::CiOverlap | Rule::SeedSpread => {
+                parts.push(row.reason.clone().unwrap_or_default())
+            }
             Rule::ProcessMannWhitney => {
                 if let Some(p) = row.p_value {
                     parts.push(format!("{} over processes", p_value(p)));

@@ -10,6 +10,10 @@
 //! | `cache_misses` | per op: `counters.cache_misses` (`perf-hw`) or `callgrind.cache_misses` (`callgrind-sim`) | same source on both sides or `incomparable`; `callgrind-sim` exact, `perf-hw` relative change beyond the counter threshold |
 //! | `write_amplification`, `bytes_per_op`, `bytes.<path>` | `lenses.accounting` | exact |
 //! | `allocations` | `accounting.heap_allocations` when both sides have it, else `model_allocations` | exact |
+//! | `heap_bytes_per_op` | real-Go cells: `go_runtime.heap_bytes` per region; model cells: `accounting.model_allocated_bytes` (the model's prediction of Go's heap bytes) | exact between models; else the ranges over the regions must not overlap |
+//! | `gc_cycles` | `go_runtime.gc_cycles` per region (real-Go cells; a model has no collector) | the ranges must not overlap |
+//!
+//! The last two are compared by default only when a side has real-Go cells.
 //!
 //! "Exact" means any difference decides, up to float rounding
 //! ([`Thresholds::exact_rel_tolerance`]) for figures stored as floats.
@@ -69,6 +73,10 @@ pub enum Metric {
     Bytes(CopyPath),
     /// Allocations in the measured region.
     Allocations,
+    /// Heap bytes allocated per operation (B/op).
+    HeapBytesPerOp,
+    /// Collections per region.
+    GcCycles,
 }
 
 impl Metric {
@@ -87,6 +95,17 @@ impl Metric {
         v
     }
 
+    /// The metrics of the Go runtime's own counters, compared by default
+    /// when a side has real-Go cells.
+    pub const GO_RUNTIME: [Metric; 2] = [Metric::HeapBytesPerOp, Metric::GcCycles];
+
+    /// Every metric [`Metric::parse`] knows.
+    pub fn every() -> Vec<Metric> {
+        let mut v = Metric::all();
+        v.extend(Metric::GO_RUNTIME);
+        v
+    }
+
     /// The name used on the command line, in JSON and in reports.
     pub fn name(self) -> String {
         match self {
@@ -98,16 +117,18 @@ impl Metric {
             Metric::BytesPerOp => "bytes_per_op".into(),
             Metric::Bytes(p) => format!("bytes.{}", p.name()),
             Metric::Allocations => "allocations".into(),
+            Metric::HeapBytesPerOp => "heap_bytes_per_op".into(),
+            Metric::GcCycles => "gc_cycles".into(),
         }
     }
 
     /// Parses a name; an unknown one is an error listing the valid names.
     pub fn parse(s: &str) -> Result<Metric, String> {
-        Metric::all()
+        Metric::every()
             .into_iter()
             .find(|m| m.name() == s)
             .ok_or_else(|| {
-                let names: Vec<String> = Metric::all().into_iter().map(Metric::name).collect();
+                let names: Vec<String> = Metric::every().into_iter().map(Metric::name).collect();
                 format!("unknown metric `{s}`; valid metrics: {}", names.join(", "))
             })
     }
@@ -122,6 +143,8 @@ impl Metric {
             Metric::BytesPerOp => "bytes/op",
             Metric::Bytes(_) => "bytes",
             Metric::Allocations => "allocations",
+            Metric::HeapBytesPerOp => "bytes/op",
+            Metric::GcCycles => "cycles/region",
         }
     }
 
@@ -174,6 +197,12 @@ impl Metric {
                     .exact(th)
                 })
             }
+            Metric::HeapBytesPerOp => heap_bytes_side(a)
+                .and_then(|x| heap_bytes_side(b).map(|y| (x, y)))
+                .map(|(x, y)| spread_row(x, y, th)),
+            Metric::GcCycles => gc_side(a)
+                .and_then(|x| gc_side(b).map(|y| (x, y)))
+                .map(|(x, y)| spread_row(x, y, th)),
         };
         let mut row = row.unwrap_or_else(|e| e.row());
         row.metric = self.name();
@@ -369,6 +398,108 @@ fn direction(delta: f64) -> Verdict {
     } else {
         Verdict::Worse
     }
+}
+
+/// One side's figure: a single value, or one per region (real Go).
+struct Side {
+    values: Vec<f64>,
+    source: &'static str,
+}
+
+/// Heap bytes per operation: measured per region (real Go) or the model's
+/// allocation accounting.
+fn heap_bytes_side(c: &CellReport) -> Result<Side, NoVerdict> {
+    let ops = c.ops.max(1) as f64;
+    if let Some(g) = c.lenses.go_runtime.ok() {
+        return Ok(Side {
+            values: g.heap_bytes.values.iter().map(|v| v / ops).collect(),
+            source: "go-runtime-metrics",
+        });
+    }
+    if let Some(reason) = go_runtime_missing(c) {
+        return Err(Unavailable(reason));
+    }
+    match c.lenses.accounting.ok() {
+        Some(a) => match a.model_allocated_bytes {
+            Some(b) => Ok(Side {
+                values: vec![b as f64 / ops],
+                source: "model-accounting",
+            }),
+            None => Err(Unavailable(format!(
+                "{}: the accounting lens has no allocated bytes (a report written before mapamp recorded them)",
+                c.id
+            ))),
+        },
+        None => Err(Unavailable(format!(
+            "{}: accounting lens {}",
+            c.id,
+            lens_reason(&c.lenses.accounting).unwrap_or_default()
+        ))),
+    }
+}
+
+/// Collections per region (real Go only).
+fn gc_side(c: &CellReport) -> Result<Side, NoVerdict> {
+    match c.lenses.go_runtime.ok() {
+        Some(g) => Ok(Side {
+            values: g.gc_cycles.values.clone(),
+            source: "go-runtime-metrics",
+        }),
+        None => Err(Unavailable(go_runtime_missing(c).unwrap_or_else(|| {
+            format!("{}: a model has no garbage collector", c.id)
+        }))),
+    }
+}
+
+/// Why a real-Go cell has no go_runtime figures (None for other cells).
+fn go_runtime_missing(c: &CellReport) -> Option<String> {
+    match &c.lenses.go_runtime {
+        Lens::Unavailable { unavailable } => Some(format!(
+            "{}: go_runtime lens unavailable: {unavailable}",
+            c.id
+        )),
+        _ => None,
+    }
+}
+
+/// Figures with a spread: when both sides are single values, the exact
+/// rule; otherwise the sides' ranges (min to max over the regions) must be
+/// disjoint for a verdict other than `same`.
+fn spread_row(x: Side, y: Side, th: &Thresholds) -> MetricRow {
+    let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len().max(1) as f64;
+    let range = |v: &[f64]| {
+        (
+            v.iter().copied().fold(f64::INFINITY, f64::min),
+            v.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+        )
+    };
+    let source = if x.source == y.source {
+        x.source.to_string()
+    } else {
+        format!("A {}, B {}", x.source, y.source)
+    };
+    let figures = Figures::plain(mean(&x.values), mean(&y.values)).source(Some(source));
+    if x.values.len() <= 1 && y.values.len() <= 1 {
+        return figures.exact(th);
+    }
+    let ((a0, a1), (b0, b1)) = (range(&x.values), range(&y.values));
+    let apart = b1 < a0 || b0 > a1;
+    let delta = figures.b - figures.a;
+    let mut row = figures.row(
+        if apart {
+            direction(delta)
+        } else {
+            Verdict::Same
+        },
+        Rule::SeedSpread,
+    );
+    row.reason = Some(format!(
+        "A {a0}..{a1} over {} value(s), B {b0}..{b1} over {} ({})",
+        x.values.len(),
+        y.values.len(),
+        if apart { "disjoint" } else { "overlapping" }
+    ));
+    row
 }
 
 /// Which time figure a verdict uses.

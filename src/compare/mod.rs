@@ -459,6 +459,17 @@ pub fn from_reports(a: &Side, b: &Side, opts: &CompareOptions) -> Result<Compari
     }
 
     let th = opts.thresholds;
+    let mut metrics = opts.metrics.clone();
+    let real_go = |c: &&crate::report::schema::CellReport| !c.lenses.go_runtime.is_skipped();
+    if metrics == Metric::all() && pairing.pairs.iter().any(|p| real_go(&p.a) || real_go(&p.b)) {
+        // The default set: the Go runtime's own counters join it when a
+        // real-Go cell is compared.
+        metrics.extend(Metric::GO_RUNTIME);
+    }
+    let opts = &CompareOptions {
+        metrics,
+        ..opts.clone()
+    };
     let time = metrics::TimeContext::of(&a.report, &b.report);
     let mut cells = Vec::new();
     let mut diff_svgs = BTreeMap::new();

@@ -174,6 +174,9 @@ pub enum Rule {
     CiOverlap,
     /// One figure per side: the relative change must exceed a threshold.
     RatioThreshold,
+    /// A real-Go side gives one figure per region (each a fresh map with a
+    /// fresh hash seed): the sides' ranges must not overlap.
+    SeedSpread,
     /// No rule applied (no figures, or figures not comparable).
     None,
 }

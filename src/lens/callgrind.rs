@@ -37,6 +37,35 @@ pub fn run_callgrind(
     ops: u64,
     report_root: &Path,
 ) -> Result<CallgrindFigures, String> {
+    let target = CallgrindTarget {
+        cmd,
+        env: &[],
+        toggle_pattern: REGION_SYMBOL_PATTERN,
+    };
+    run_callgrind_target(&target, out_file, ops, report_root)
+}
+
+/// A command for callgrind: its environment (`None` removes a variable)
+/// and the `--toggle-collect` pattern of its region's function. The command
+/// must switch instrumentation on around the region (valgrind client
+/// requests), as mapamp's region and the Go harness's do.
+pub struct CallgrindTarget<'a> {
+    /// The command line.
+    pub cmd: &'a [OsString],
+    /// Environment changes.
+    pub env: &'a [(&'a str, Option<String>)],
+    /// `--toggle-collect` pattern.
+    pub toggle_pattern: &'a str,
+}
+
+/// [`run_callgrind`] for any command.
+pub fn run_callgrind_target(
+    target: &CallgrindTarget,
+    out_file: &Path,
+    ops: u64,
+    report_root: &Path,
+) -> Result<CallgrindFigures, String> {
+    let cmd = target.cmd;
     if cmd.is_empty() {
         return Err("no command to run under callgrind".to_string());
     }
@@ -54,7 +83,7 @@ pub fn run_callgrind(
     let tmp = temp_name(out_file)?;
     let mut out_arg = OsString::from("--callgrind-out-file=");
     out_arg.push(escape_percent(&tmp));
-    let result = run_valgrind(cmd, &out_arg, &tmp, out_file, ops, report_root);
+    let result = run_valgrind(target, &out_arg, &tmp, out_file, ops, report_root);
     let _ = std::fs::remove_file(&tmp);
     result
 }
@@ -85,13 +114,14 @@ fn escape_percent(path: &Path) -> OsString {
 }
 
 fn run_valgrind(
-    cmd: &[OsString],
+    target: &CallgrindTarget,
     out_arg: &OsString,
     tmp: &Path,
     out_file: &Path,
     ops: u64,
     report_root: &Path,
 ) -> Result<CallgrindFigures, String> {
+    let cmd = target.cmd;
     // Address-space randomisation makes the allocator take slightly
     // different paths from run to run; without it counts repeat exactly.
     // (`setarch` is part of util-linux; without it counts may vary by a
@@ -103,21 +133,26 @@ fn run_valgrind(
     } else {
         Command::new("valgrind")
     };
-    let output = command
+    command
         .arg("--tool=callgrind")
         .arg("--cache-sim=yes")
         .arg("--collect-atstart=no")
         // The region switches instrumentation on for itself (see
         // `crate::region`); setup runs uninstrumented, several times faster.
         .arg("--instr-atstart=no")
-        .arg(format!("--toggle-collect={REGION_SYMBOL_PATTERN}"))
+        .arg(format!("--toggle-collect={}", target.toggle_pattern))
         .arg(out_arg)
-        .args(cmd)
-        .output()
-        .map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => valgrind_missing(),
-            _ => format!("cannot run valgrind: {e}"),
-        })?;
+        .args(cmd);
+    for (k, v) in target.env {
+        match v {
+            Some(v) => command.env(k, v),
+            None => command.env_remove(k),
+        };
+    }
+    let output = command.output().map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => valgrind_missing(),
+        _ => format!("cannot run valgrind: {e}"),
+    })?;
     if !output.status.success() {
         return Err(format!(
             "valgrind --tool=callgrind {} exited with {}: {}",
@@ -158,10 +193,11 @@ pub fn figures(
     };
     let ir = get("Ir")?;
     if ir == 0 {
-        return Err(format!(
+        return Err(
             "the measured region was never entered: callgrind collected no instructions \
-             (no function matched --toggle-collect={REGION_SYMBOL_PATTERN})"
-        ));
+             (no function matched the region's --toggle-collect pattern)"
+                .to_string(),
+        );
     }
     let (d1mr, d1mw, dlmr, dlmw) = (get("D1mr")?, get("D1mw")?, get("DLmr")?, get("DLmw")?);
     Ok(CallgrindFigures {

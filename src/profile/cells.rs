@@ -60,6 +60,7 @@ impl Profile {
                                         value_size: vs,
                                         churn_rounds: self.budget.churn_rounds,
                                         seed: self.budget.seed,
+                                        go_runtime: config.go_runtime.clone(),
                                     };
                                     let id = cell.id();
                                     if !seen.insert(id.clone()) {
@@ -68,6 +69,13 @@ impl Profile {
                                     let why = if config.sets_go_knobs() && !variant.is_go_family() {
                                         Err(format!(
                                             "configuration `{}` sets Go-model knobs, which do not apply to `{variant}`",
+                                            config.name
+                                        ))
+                                    } else if config.go_runtime.is_set()
+                                        && variant.go_release().is_none()
+                                    {
+                                        Err(format!(
+                                            "configuration `{}` sets gogc/gomemlimit, which apply to the real-Go variants only, not `{variant}`",
                                             config.name
                                         ))
                                     } else {

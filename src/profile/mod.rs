@@ -29,6 +29,7 @@ mod raw;
 
 pub use cells::{same_setup, Cells, Skipped};
 
+use crate::golang::{GoRuntimeKnobs, Gogc};
 use crate::gomap::{EvacuateBatch, Knobs};
 use crate::gotype::check_size;
 use crate::locate::{HashFn, IndexFn, KeyKind};
@@ -105,6 +106,9 @@ pub struct TuningConfig {
     pub knobs: Knobs,
     /// Size hint.
     pub hint: HintSpec,
+    /// Knobs of the Go runtime (real-Go variants only).
+    #[serde(default)]
+    pub go_runtime: GoRuntimeKnobs,
 }
 
 impl TuningConfig {
@@ -424,7 +428,17 @@ pub fn parse(file: &str, name: &str, text: &str) -> Result<Profile, String> {
     }
     let mut configs = Vec::new();
     for (cname, c) in &raw.configs {
-        configs.push(config(&e, cname, c)?);
+        let tc = config(&e, cname, c)?;
+        if tc.go_runtime.is_set() && !variants.iter().any(|v| v.go_release().is_some()) {
+            return Err(e.at(
+                c.span(),
+                format!(
+                    "configuration `{cname}` sets gogc/gomemlimit, which apply to the real-Go variants only; add {} to axes.variant",
+                    crate::variants::Variant::REAL_GO.map(|v| v.name()).join(", ")
+                ),
+            ));
+        }
+        configs.push(tc);
     }
     if configs.is_empty() {
         configs.push(TuningConfig {
@@ -432,6 +446,7 @@ pub fn parse(file: &str, name: &str, text: &str) -> Result<Profile, String> {
             description: "Go's knobs".into(),
             knobs: Knobs::default(),
             hint: HintSpec::None,
+            go_runtime: GoRuntimeKnobs::default(),
         });
     }
     let locate = raw
@@ -603,11 +618,28 @@ fn config(e: &Errs, name: &str, c: &Spanned<raw::RawConfig>) -> Result<TuningCon
             other => return Err(e.at(h.span(), format!("hint = {other} is not valid; use \"none\", \"n\", \"2n\", \"0.5n\" or a number"))),
         },
     };
+    let mut go_runtime = GoRuntimeKnobs::default();
+    if let Some(g) = &r.gogc {
+        go_runtime.gogc = Some(
+            match g.get_ref() {
+                toml::Value::Integer(i) => Gogc::parse(&i.to_string()),
+                toml::Value::String(s) => Gogc::parse(s),
+                other => Gogc::parse(&other.to_string()),
+            }
+            .map_err(|m| e.at(g.span(), m))?,
+        );
+    }
+    if let Some(m) = &r.gomemlimit {
+        go_runtime.gomemlimit = Some(
+            crate::golang::knobs::parse_gomemlimit(m.get_ref()).map_err(|x| e.at(m.span(), x))?,
+        );
+    }
     Ok(TuningConfig {
         name: name.to_string(),
         description: r.description.clone().unwrap_or_default(),
         knobs,
         hint,
+        go_runtime,
     })
 }
 

@@ -63,6 +63,10 @@ pub struct RawConfig {
     pub overflow_prealloc: Option<Spanned<bool>>,
     /// Size hint: `"none"`, `"n"`, `"2n"`, or a number.
     pub hint: Option<Spanned<toml::Value>>,
+    /// GOGC of the real-Go variants: a percentage or `"off"`.
+    pub gogc: Option<Spanned<toml::Value>>,
+    /// GOMEMLIMIT of the real-Go variants: `"512MiB"`, `"off"`, ...
+    pub gomemlimit: Option<Spanned<String>>,
 }
 
 /// `[locate]`.

@@ -128,6 +128,7 @@ pub fn index_html(r: &Report) -> String {
     for (i, (scenario, cells)) in scenarios.iter().enumerate() {
         scenario_section(&mut out, i, scenario, cells);
     }
+    real_go_section(&mut out, r);
     lens_availability(&mut out, r);
     if let Some(claims) = &r.claims {
         claims_section(&mut out, claims);
@@ -245,6 +246,9 @@ fn nav(out: &mut String, r: &Report, scenarios: &[(&str, Vec<&CellReport>)]) {
             "<li><a href=\"#scenario-{i}\">Scenario {}</a></li>",
             escape(scenario)
         );
+    }
+    if !super::real_go::side_by_side(r).is_empty() {
+        out.push_str("<li><a href=\"#real-go\">Model and real Go</a></li>\n");
     }
     out.push_str("<li><a href=\"#lenses\">Lens availability</a></li>\n");
     if r.claims.is_some() {
@@ -392,6 +396,40 @@ fn lens_availability(out: &mut String, r: &Report) {
         out.push_str("</ul></li>\n");
     }
     out.push_str("</ul>\n</section>\n");
+}
+
+/// "Model and real Go": the side-by-side tables of [`super::real_go`].
+fn real_go_section(out: &mut String, r: &Report) {
+    let groups = super::real_go::side_by_side(r);
+    if groups.is_empty() {
+        return;
+    }
+    out.push_str(
+        "<section id=\"real-go\">\n<h2>Model and real Go side by side</h2>\n\
+         <p>B/op and allocs/op: the model's allocation accounting (its prediction of Go's heap) for model cells; \
+         for real-Go cells runtime/metrics, mean (min–max) over the regions, each on a fresh map with a fresh hash seed.</p>\n",
+    );
+    for g in groups {
+        let _ = writeln!(out, "<h3>{}</h3>", escape(&g.title));
+        out.push_str("<div class=\"table-wrap\"><table class=\"real-go\">\n<thead><tr>");
+        for h in super::real_go::HEADERS {
+            let _ = write!(out, "<th scope=\"col\">{}</th>", escape(h));
+        }
+        out.push_str("</tr></thead>\n<tbody>\n");
+        for row in &g.rows {
+            out.push_str("<tr>");
+            for (i, t) in row.texts().iter().enumerate() {
+                if i == 0 {
+                    let _ = write!(out, "<td title=\"{}\">{}</td>", escape(&row.id), escape(t));
+                } else {
+                    let _ = write!(out, "<td class=\"num\">{}</td>", escape(t));
+                }
+            }
+            out.push_str("</tr>\n");
+        }
+        out.push_str("</tbody>\n</table></div>\n");
+    }
+    out.push_str("</section>\n");
 }
 
 fn claims_section(out: &mut String, claims: &ClaimsReport) {

@@ -59,11 +59,38 @@ pub fn summary_md(r: &Report) -> String {
             }
         }
     }
+    real_go_section(&mut out, r);
     lens_availability(&mut out, r);
     if let Some(claims) = &r.claims {
         claims_section(&mut out, claims);
     }
     out
+}
+
+/// "Model and real Go": the side-by-side tables of [`super::real_go`].
+fn real_go_section(out: &mut String, r: &Report) {
+    let groups = super::real_go::side_by_side(r);
+    if groups.is_empty() {
+        return;
+    }
+    out.push_str(
+        "\n## Model and real Go side by side\n\n\
+         B/op and allocs/op: the model's allocation accounting (its prediction of Go's heap) for model cells; \
+         for real-Go cells runtime/metrics, mean (min–max) over the regions, each on a fresh map with a fresh hash seed.\n",
+    );
+    for g in groups {
+        let _ = writeln!(out, "\n### {}\n", md(&g.title));
+        let _ = writeln!(out, "| {} |", super::real_go::HEADERS.join(" | "));
+        let _ = writeln!(
+            out,
+            "|---|{}",
+            "---:|".repeat(super::real_go::HEADERS.len() - 1)
+        );
+        for row in &g.rows {
+            let texts: Vec<String> = row.texts().iter().map(|t| md(t)).collect();
+            let _ = writeln!(out, "| {} |", texts.join(" | "));
+        }
+    }
 }
 
 fn availability(a: &Availability) -> String {

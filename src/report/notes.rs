@@ -1,7 +1,7 @@
 //! Notes printed under a scenario's table: what a reader must know to read
 //! its figures right, and that does not fit in a table cell.
 //!
-//! - accounting that is derived rather than counted (Swiss tables);
+//! - accounting that is derived rather than counted (Swiss tables, the real Go runtime);
 //! - cells that run another cell's setup on purpose (A/A controls);
 //! - isolation targets set below 95%, with the scenario's reason;
 //! - flame graphs with too few samples to be read;
@@ -18,12 +18,24 @@ use crate::accounting::Exactness;
 pub fn scenario_notes(cells: &[&CellReport]) -> Vec<String> {
     let mut notes = Vec::new();
     let mut derived: Vec<&str> = Vec::new();
+    let mut real_go: Vec<&str> = Vec::new();
     for c in cells {
         if let Some(acc) = c.lenses.accounting.ok() {
-            if acc.exactness == Exactness::Derived && !derived.contains(&c.axes.variant.as_str()) {
-                derived.push(&c.axes.variant);
+            let list = if c.lenses.go_runtime.is_skipped() {
+                &mut derived
+            } else {
+                &mut real_go
+            };
+            if acc.exactness == Exactness::Derived && !list.contains(&c.axes.variant.as_str()) {
+                list.push(&c.axes.variant);
             }
         }
+    }
+    if !real_go.is_empty() {
+        notes.push(format!(
+            "Accounting of {} (the real Go runtime) is derived from its map structure, read before and after every operation of one region run, with the model's layout arithmetic; its WA is marked (derived).",
+            real_go.join(", ")
+        ));
     }
     if !derived.is_empty() {
         notes.push(format!(

@@ -276,6 +276,9 @@ pub struct CellAxes {
     /// Bucket count (locate cells only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub buckets: Option<usize>,
+    /// GOGC and GOMEMLIMIT of the configuration (real-Go cells only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub go_runtime: Option<crate::golang::GoRuntimeKnobs>,
 }
 
 /// Everything measured for one cell.
@@ -329,6 +332,13 @@ pub enum Lens<T> {
 }
 
 impl<T> Lens<T> {
+    /// A lens that could not run, for `reason`.
+    pub fn unavailable(reason: impl Into<String>) -> Lens<T> {
+        Lens::Unavailable {
+            unavailable: reason.into(),
+        }
+    }
+
     /// The figures, if the lens ran.
     pub fn ok(&self) -> Option<&T> {
         match self {
@@ -367,6 +377,139 @@ pub struct Lenses {
     pub flamegraph: Lens<FlamegraphFigures>,
     /// callgrind instruction counts and simulated cache misses.
     pub callgrind: Lens<CallgrindFigures>,
+    /// The Go runtime's own figures (real-Go cells only): allocations and
+    /// GC from runtime/metrics, the map's runtime structure.
+    #[serde(default = "not_real_go", skip_serializing_if = "Lens::is_skipped")]
+    pub go_runtime: Lens<GoRuntimeFigures>,
+}
+
+fn not_real_go() -> Lens<GoRuntimeFigures> {
+    Lens::Skipped {
+        skipped: NOT_REAL_GO.to_string(),
+    }
+}
+
+/// The reason of a `go_runtime` lens that does not apply.
+pub const NOT_REAL_GO: &str = "not a real-Go cell";
+
+/// What the Go runtime itself counted over a real-Go cell's timed regions
+/// (each on a fresh map, hence a fresh hash seed: the spread is the
+/// runtime's seed-to-seed spread).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct GoRuntimeFigures {
+    /// `runtime.Version()` of the harness (e.g. `go1.19.8`).
+    pub go_version: String,
+    /// GOGC the process ran with (`default` when unset: 100).
+    pub gogc: String,
+    /// GOMEMLIMIT the process ran with (`default` when unset: none).
+    pub gomemlimit: String,
+    /// GOMAXPROCS of the process.
+    pub gomaxprocs: u32,
+    /// Regions measured.
+    pub samples: u64,
+    /// Heap bytes allocated per operation (B/op), mean over the regions;
+    /// source `go-runtime-metrics`.
+    pub heap_bytes_per_op: Measured,
+    /// Heap allocations per operation (allocs/op), mean over the regions.
+    pub allocs_per_op: Measured,
+    /// `/gc/heap/allocs:bytes` per region.
+    pub heap_bytes: Spread,
+    /// `/gc/heap/allocs:objects` per region.
+    pub heap_objects: Spread,
+    /// `/gc/heap/tiny/allocs:objects` per region.
+    pub tiny_allocs: Spread,
+    /// `/gc/cycles/total:gc-cycles` per region.
+    pub gc_cycles: Spread,
+    /// `/cpu/classes/gc/total:cpu-seconds` per region (Go 1.20+).
+    pub gc_cpu_seconds: Lens<Spread>,
+    /// The map after one region run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub structure: Option<GoMapStructure>,
+}
+
+/// A figure measured once per region: mean, extremes and every value.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Spread {
+    /// Mean.
+    pub mean: f64,
+    /// Smallest.
+    pub min: f64,
+    /// Largest.
+    pub max: f64,
+    /// Every value, in sample order.
+    pub values: Vec<f64>,
+    /// Unit.
+    pub unit: String,
+    /// Source (`go-runtime-metrics`).
+    pub source: String,
+}
+
+/// A real Go map's runtime structure (the Go module's `mapstats.Snapshot`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct GoMapStructure {
+    /// The Go release that was read.
+    pub go_version: String,
+    /// `classic` or `swiss`.
+    pub design: String,
+    /// `len(m)`.
+    pub len: usize,
+    /// The classic map's current bucket array.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub classic: Option<GoClassicStructure>,
+    /// The Swiss map's directory and tables.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub swiss: Option<GoSwissStructure>,
+}
+
+/// A classic map's structure: the model's [`Structure`] fields, read from
+/// the runtime, plus the growth's progress.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct GoClassicStructure {
+    /// The statistics of the current bucket array.
+    #[serde(flatten)]
+    pub structure: Structure,
+    /// Main buckets of the array being evacuated (0 when not growing).
+    pub old_buckets: usize,
+    /// The evacuation mark.
+    pub nevacuate: usize,
+}
+
+/// A Swiss map's structure.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct GoSwissStructure {
+    /// Entries.
+    pub used: usize,
+    /// A small map: one group, no table.
+    pub small: bool,
+    /// Directory length (0 for a small map).
+    pub dir_len: usize,
+    /// log2 of the directory length.
+    pub global_depth: u32,
+    /// Bytes of a group.
+    pub group_bytes: u64,
+    /// Slots of all tables.
+    pub capacity: usize,
+    /// Deleted slots of all tables.
+    pub tombstones: usize,
+    /// The tables, in directory order.
+    pub tables: Vec<GoSwissTable>,
+}
+
+/// One table of a Swiss map.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct GoSwissTable {
+    /// First directory index pointing to it.
+    pub index: usize,
+    /// Slots.
+    pub capacity: usize,
+    /// Entries.
+    pub used: usize,
+    /// Inserts into empty slots left before it grows.
+    pub growth_left: usize,
+    /// Deleted slots.
+    pub tombstones: usize,
+    /// Hash bits its entries share.
+    pub local_depth: u32,
 }
 
 /// A measured value with its unit and where it came from.
@@ -424,8 +567,13 @@ pub struct AccountingFigures {
     /// How isolated the region is: the scenario's path and its share of the bytes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub isolation: Option<Isolation>,
-    /// Allocations the modelled design makes in the region.
+    /// Allocations the modelled design makes in the region (real-Go cells:
+    /// the allocations of the map's structures, derived from its changes).
     pub model_allocations: u64,
+    /// Bytes of those allocations, rounded as the modelled allocator rounds
+    /// them (the model's prediction of Go's heap bytes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model_allocated_bytes: Option<u64>,
     /// Real heap allocations in the region (counting allocator), if installed.
     pub heap_allocations: Option<u64>,
     /// Real heap bytes requested in the region.
@@ -460,6 +608,30 @@ pub struct Isolation {
     /// Why the target is below 0.95, when it is.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+}
+
+impl Isolation {
+    /// The isolation of `cell`'s scenario from the region's bytes per
+    /// path (`None` for scenarios that isolate no path).
+    pub fn of(cell: &crate::scenario::MapCell, bytes: &PathBytes) -> Option<Isolation> {
+        let total = bytes.total();
+        cell.isolation_target().map(|t| {
+            let path = cell
+                .scenario
+                .path()
+                .expect("isolated scenarios have a path");
+            Isolation {
+                path: path.name().into(),
+                share: if total == 0 {
+                    0.0
+                } else {
+                    bytes.get(path) as f64 / total as f64
+                },
+                target: t.share,
+                reason: t.reason,
+            }
+        })
+    }
 }
 
 /// Wall-clock time of the measured region (accounting off), from several
@@ -505,12 +677,19 @@ pub struct ProcessTime {
     /// before each sample.
     pub reference_ns: Vec<f64>,
     /// Median over samples of (sample ns per operation / the reference's
-    /// ns per key timed just before it).
+    /// ns per key timed just before it); `null` (NaN) when the process timed
+    /// no reference (a real-Go cell's process is the Go harness).
+    #[serde(deserialize_with = "null_as_nan")]
     pub vs_reference: f64,
     /// Samples redone because the scheduler preempted the process during
     /// them (their time included another program's).
     #[serde(default)]
     pub redone: usize,
+}
+
+/// A number written as `null` when it was NaN (serde_json writes NaN so).
+fn null_as_nan<'de, D: serde::Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+    Ok(Option::<f64>::deserialize(d)?.unwrap_or(f64::NAN))
 }
 
 /// A time relative to the reference workload timed in the same processes.

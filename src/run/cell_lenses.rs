@@ -8,7 +8,9 @@ use crate::accounting::{Counting, Off};
 use crate::alloc_count;
 use crate::lens;
 use crate::profile::{Budget, LensKind};
-use crate::report::schema::{AccountingFigures, Counter, FlamegraphFigures, Isolation, Lens};
+use crate::report::schema::{
+    AccountingFigures, Counter, FlamegraphFigures, GoRuntimeFigures, Isolation, Lens, NOT_REAL_GO,
+};
 use crate::scenario::{prepare_any, CellSpec, Runnable};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -30,6 +32,33 @@ pub struct InProcess {
     pub counters: Lens<BTreeMap<String, Counter>>,
     /// Flame graph lens.
     pub flamegraph: Lens<FlamegraphFigures>,
+    /// The Go runtime's own figures (real-Go cells).
+    #[serde(default = "not_real_go", skip_serializing_if = "Lens::is_skipped")]
+    pub go_runtime: Lens<GoRuntimeFigures>,
+}
+
+fn not_real_go() -> Lens<GoRuntimeFigures> {
+    Lens::Skipped {
+        skipped: NOT_REAL_GO.to_string(),
+    }
+}
+
+impl InProcess {
+    /// Every lens unavailable for the same reason (a cell whose process failed).
+    pub fn failed(cell: &CellSpec, reason: &str) -> InProcess {
+        InProcess {
+            units: 0,
+            units_name: "operations".into(),
+            bytes_per_unit: cell.bytes_per_unit(),
+            accounting: Lens::unavailable(reason),
+            counters: Lens::unavailable(reason),
+            flamegraph: Lens::unavailable(reason),
+            go_runtime: match cell {
+                CellSpec::Map(m) if m.variant.go_release().is_some() => Lens::unavailable(reason),
+                _ => not_real_go(),
+            },
+        }
+    }
 }
 
 fn skipped<T>(lens: LensKind) -> Lens<T> {
@@ -49,6 +78,20 @@ pub fn run(
     budget: &Budget,
     report_dir: &Path,
 ) -> Result<InProcess, String> {
+    if let CellSpec::Map(m) = cell {
+        if m.variant.go_release().is_some() {
+            let g = crate::golang::figures::run_cell(m, lenses, budget, report_dir);
+            return Ok(InProcess {
+                units: g.units,
+                units_name: g.units_name,
+                bytes_per_unit: cell.bytes_per_unit(),
+                accounting: g.accounting,
+                counters: g.counters,
+                flamegraph: g.flamegraph,
+                go_runtime: g.go_runtime,
+            });
+        }
+    }
     let want = |l: LensKind| lenses.contains(&l);
     let probe = fresh(cell)?;
     let units = probe.units();
@@ -70,6 +113,7 @@ pub fn run(
         } else {
             skipped(LensKind::Flamegraph)
         },
+        go_runtime: not_real_go(),
     })
 }
 
@@ -98,19 +142,7 @@ fn accounting(cell: &CellSpec) -> Lens<AccountingFigures> {
             .ok_or("the map was built without accounting")?
             .since(&before);
         let total = a.total_bytes();
-        let isolation = m.isolation_target().map(|t| {
-            let path = m.scenario.path().expect("isolated scenarios have a path");
-            Isolation {
-                path: path.name().into(),
-                share: if total == 0 {
-                    0.0
-                } else {
-                    a.bytes_written.get(path) as f64 / total as f64
-                },
-                target: t.share,
-                reason: t.reason,
-            }
-        });
+        let isolation = Isolation::of(m, &a.bytes_written);
         Ok(AccountingFigures {
             exactness: r.exactness().ok_or("no accounting")?,
             payload_bytes: a.payload_bytes,
@@ -120,6 +152,7 @@ fn accounting(cell: &CellSpec) -> Lens<AccountingFigures> {
             bytes_per_op: total as f64 / r.units().max(1) as f64,
             isolation,
             model_allocations: a.model_allocations,
+            model_allocated_bytes: Some(a.model_allocated_bytes),
             heap_allocations: heap.installed.then_some(heap.allocations),
             heap_bytes: heap.installed.then_some(heap.bytes),
             doubling_grows: a.doubling_grows,

@@ -451,20 +451,7 @@ fn run_native_child(
     args.push("--lenses".into());
     args.push(lens_names(lenses));
     if let Some(reason) = run_child(opts, &args)? {
-        let failed = InProcess {
-            units: 0,
-            units_name: "operations".into(),
-            bytes_per_unit: cell.bytes_per_unit(),
-            accounting: Lens::Unavailable {
-                unavailable: reason.clone(),
-            },
-            counters: Lens::Unavailable {
-                unavailable: reason.clone(),
-            },
-            flamegraph: Lens::Unavailable {
-                unavailable: reason,
-            },
-        };
+        let failed = InProcess::failed(cell, &reason);
         fsutil::write_json_atomic(&cell_dir(out, cell).join(LENSES_FILE), &failed)?;
     }
     Ok(())
@@ -532,15 +519,16 @@ pub fn cell_run(
             fsutil::write_json_atomic(&cell_dir(out, &cell).join(LENSES_FILE), &figures)
         }
         ChildRole::Time { process, slot } => {
+            let file = time_phase::time_file(out, &cell, process);
             let run = time_lens::measure(
                 &cell,
                 &profile.budget,
                 lenses.contains(&LensKind::Time),
                 lenses.contains(&LensKind::Latency),
-                process,
-                slot,
+                (process, slot),
+                &file.with_file_name(format!("go-spec-{process}.json")),
             );
-            fsutil::write_json_atomic(&time_phase::time_file(out, &cell, process), &run)
+            fsutil::write_json_atomic(&file, &run)
         }
     }
 }
@@ -563,22 +551,15 @@ fn run_callgrind_phase(
                 let Some(cell) = todo.get(i) else { break };
                 bar.lock().unwrap().start(&cell.id());
                 let figures: Lens<CallgrindFigures> = if !availability.available {
-                    Lens::Unavailable { unavailable: availability.detail.clone() }
-                } else {
-                    let units = read_json::<InProcess>(&cell_dir(out, cell).join(LENSES_FILE)).map_or(0, |f| f.units);
-                    if units == 0 {
-                        Lens::Unavailable { unavailable: "the cell's native run failed, so its region size is unknown".into() }
-                    } else {
-                        let mut cmd: Vec<OsString> = vec![opts.exe.clone().into_os_string()];
-                        cmd.extend(child_args(profile, out, cell));
-                        cmd.push("--region-only".into());
-                        match lens::callgrind::run_callgrind(&cmd, &cell_dir(out, cell).join(CALLGRIND_OUT), units, out) {
-                            Ok(f) => Lens::Ok(f),
-                            Err(e) => Lens::Unavailable { unavailable: e },
-                        }
+                    Lens::Unavailable {
+                        unavailable: availability.detail.clone(),
                     }
+                } else {
+                    callgrind_cell(opts, profile, out, cell)
                 };
-                if let Err(e) = fsutil::write_json_atomic(&cell_dir(out, cell).join(CALLGRIND_FILE), &figures) {
+                if let Err(e) =
+                    fsutil::write_json_atomic(&cell_dir(out, cell).join(CALLGRIND_FILE), &figures)
+                {
                     first_error.lock().unwrap().get_or_insert(e);
                 }
                 bar.lock().unwrap().finish_one();
@@ -589,6 +570,49 @@ fn run_callgrind_phase(
     match first_error.into_inner().unwrap() {
         Some(e) => Err(e),
         None => Ok(()),
+    }
+}
+
+/// The callgrind lens of one cell: mapamp's region-only child, or for a
+/// real-Go cell the Go harness's region mode.
+fn callgrind_cell(
+    opts: &RunOptions,
+    profile: &Path,
+    out: &Path,
+    cell: &CellSpec,
+) -> Lens<CallgrindFigures> {
+    let dir = cell_dir(out, cell);
+    let native = read_json::<InProcess>(&dir.join(LENSES_FILE));
+    let units = native.as_ref().map_or(0, |f| f.units);
+    if units == 0 {
+        let why = native
+            .and_then(|n| n.accounting.reason().map(str::to_string))
+            .unwrap_or_else(|| "no native lenses".into());
+        return Lens::unavailable(format!(
+            "the cell's native run failed, so its region size is unknown ({why})"
+        ));
+    }
+    let result = match cell {
+        CellSpec::Map(m) if m.variant.go_release().is_some() => {
+            crate::golang::figures::callgrind_command(m, &dir).and_then(|(cmd, env)| {
+                let target = lens::callgrind::CallgrindTarget {
+                    cmd: &cmd,
+                    env: &env,
+                    toggle_pattern: crate::golang::figures::REGION_PATTERN,
+                };
+                lens::callgrind::run_callgrind_target(&target, &dir.join(CALLGRIND_OUT), units, out)
+            })
+        }
+        _ => {
+            let mut cmd: Vec<OsString> = vec![opts.exe.clone().into_os_string()];
+            cmd.extend(child_args(profile, out, cell));
+            cmd.push("--region-only".into());
+            lens::callgrind::run_callgrind(&cmd, &dir.join(CALLGRIND_OUT), units, out)
+        }
+    };
+    match result {
+        Ok(f) => Lens::Ok(f),
+        Err(e) => Lens::Unavailable { unavailable: e },
     }
 }
 
@@ -642,6 +666,7 @@ fn assemble_cell(
             counters: native.counters,
             flamegraph: native.flamegraph,
             callgrind,
+            go_runtime: native.go_runtime,
         },
     };
     // Rewrite only when something changed, so a resumed run leaves

@@ -105,8 +105,10 @@ pub fn noise_floor(cells: &[CellReport], lenses: &[LensKind]) -> Lens<NoiseFloor
             ),
         };
     }
+    // Real-Go cells have no reference timing (their processes are Go's).
     let ratio_halves: Vec<f64> = timed
         .iter()
+        .filter(|(_, t)| t.vs_reference.is_some())
         .filter_map(|(_, t)| replicates::split_half_change(&process_ratios(t)))
         .collect();
     let floor = replicates::noise_floor(&halves).expect("enough halves");

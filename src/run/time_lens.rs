@@ -4,7 +4,11 @@
 //! a warm-up, then up to `budget.time_samples` samples, each the reference
 //! workload timed once ([`super::reference`]), then a fresh setup and one
 //! timed region; then one region with every operation timed (latency). It
-//! writes `cells/<id>/time/<K>.json`. [`assemble`] turns a cell's process
+//! writes `cells/<id>/time/<K>.json`. A real-Go cell's process runs the Go
+//! harness once instead ([`crate::golang::figures::time_process`]): its
+//! samples are that Go process's, and it has no reference timing (the
+//! reference workload is Rust code in mapamp's process, not in the Go
+//! process), so its `vs_reference` is absent. [`assemble`] turns a cell's process
 //! files into the report's [`TimeFigures`] and [`LatencyFigures`]: one value
 //! per process, figures and intervals over processes
 //! ([`crate::stats::replicates`]), every sample kept with its process index.
@@ -71,15 +75,21 @@ fn skipped<T>(what: &str) -> Lens<T> {
 }
 
 /// One time process of a cell: the time lens (if `time`) and the latency
-/// lens (if `latency`).
+/// lens (if `latency`). A real-Go cell writes the Go harness's spec to
+/// `go_spec` (in the cell's `time/` folder).
 pub fn measure(
     cell: &CellSpec,
     budget: &Budget,
     time: bool,
     latency: bool,
-    process: usize,
-    slot: usize,
+    (process, slot): (usize, usize),
+    go_spec: &std::path::Path,
 ) -> ProcessRun {
+    if let CellSpec::Map(m) = cell {
+        if m.variant.go_release().is_some() {
+            return measure_go(m, budget, (time, latency), (process, slot), go_spec);
+        }
+    }
     ProcessRun {
         process,
         slot,
@@ -90,6 +100,62 @@ pub fn measure(
         },
         latency: if latency {
             lens_or_unavailable(latency_percentiles(cell, process))
+        } else {
+            skipped("latency")
+        },
+    }
+}
+
+/// One time process of a real-Go cell: one run of the Go harness. Every
+/// sample is one region of that Go process (a fresh map each); the
+/// latency lens is one region with each operation timed, in the same run.
+fn measure_go(
+    cell: &crate::scenario::MapCell,
+    budget: &Budget,
+    (time, latency): (bool, bool),
+    (process, slot): (usize, usize),
+    spec_file: &std::path::Path,
+) -> ProcessRun {
+    let answer = crate::golang::figures::time_process(cell, budget, time, latency, spec_file);
+    let (time_lens, latency_lens) = match answer {
+        Err(e) => (Lens::unavailable(e.clone()), Lens::unavailable(e)),
+        Ok(r) => {
+            let units = r.units.max(1);
+            let samples = || -> Result<ProcessSamples, String> {
+                if r.samples.is_empty() {
+                    return Err("the Go harness timed no region".into());
+                }
+                Ok(ProcessSamples {
+                    samples_ns_per_op: r
+                        .samples
+                        .iter()
+                        .map(|s| s.region_ns as f64 / units as f64)
+                        .collect(),
+                    reference_ns: Vec::new(),
+                    ops_per_sample: units,
+                    warmup_ms: r.warmup_ms,
+                    redone: 0,
+                })
+            };
+            let lat = || -> Result<ProcessLatency, String> {
+                let ns = r
+                    .latency_ns
+                    .clone()
+                    .ok_or("the Go harness timed no operation")?;
+                let overhead = r
+                    .timer_overhead_ns
+                    .ok_or("the Go harness did not measure its timer's overhead")?;
+                latency_of(process, ns, overhead as f64)
+            };
+            (lens_or_unavailable(samples()), lens_or_unavailable(lat()))
+        }
+    };
+    ProcessRun {
+        process,
+        slot,
+        time: if time { time_lens } else { skipped("time") },
+        latency: if latency {
+            latency_lens
         } else {
             skipped("latency")
         },
@@ -193,17 +259,26 @@ fn latency_percentiles(cell: &CellSpec, process: usize) -> Result<ProcessLatency
     let mut r = fresh(cell)?;
     let mut timer = PerOpTimer::default();
     r.run_timed(&mut timer);
-    let mut ns = timer.ns;
-    if ns.is_empty() {
-        return Err("the region ran no operation".into());
-    }
-    ns.sort_unstable();
     let mut overhead = PerOpTimer::default();
     for _ in 0..1001 {
         overhead.begin();
         overhead.end();
     }
     overhead.ns.sort_unstable();
+    latency_of(process, timer.ns, overhead.ns[overhead.ns.len() / 2] as f64)
+}
+
+/// One process's latency figures from every operation's duration (any
+/// order) and the timer's overhead.
+fn latency_of(
+    process: usize,
+    mut ns: Vec<u64>,
+    timer_overhead_ns: f64,
+) -> Result<ProcessLatency, String> {
+    if ns.is_empty() {
+        return Err("the region ran no operation".into());
+    }
+    ns.sort_unstable();
     let p = |q: f64| stats::percentile_sorted(&ns, q).expect("non-empty") as f64;
     Ok(ProcessLatency {
         process,
@@ -214,7 +289,7 @@ fn latency_percentiles(cell: &CellSpec, process: usize) -> Result<ProcessLatency
             p999_ns: p(99.9),
             max_ns: *ns.last().expect("non-empty") as f64,
             mean_ns: ns.iter().sum::<u64>() as f64 / ns.len() as f64,
-            timer_overhead_ns: overhead.ns[overhead.ns.len() / 2] as f64,
+            timer_overhead_ns,
         },
     })
 }

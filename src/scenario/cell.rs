@@ -33,6 +33,9 @@ pub struct MapCell {
     pub churn_rounds: usize,
     /// Seed of keys and of the map's randomness.
     pub seed: u64,
+    /// Knobs of the Go runtime (real-Go variants only).
+    #[serde(default)]
+    pub go_runtime: crate::golang::GoRuntimeKnobs,
 }
 
 /// A locate cell: hash × index × key kind × N × buckets.
@@ -136,6 +139,7 @@ impl CellSpec {
                 knobs: c.variant.is_go_family().then_some(c.knobs),
                 hint: c.hint.to_string(),
                 buckets: None,
+                go_runtime: c.variant.go_release().map(|_| c.go_runtime.clone()),
             },
             CellSpec::Locate(c) => CellAxes {
                 scenario: "locate".into(),
@@ -148,6 +152,7 @@ impl CellSpec {
                 knobs: None,
                 hint: "none".into(),
                 buckets: Some(c.buckets as usize),
+                go_runtime: None,
             },
         }
     }

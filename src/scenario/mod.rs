@@ -30,7 +30,7 @@ mod run;
 pub use any::{prepare_any, PreparedLocate, Runnable};
 pub use cell::{CellSpec, LocateCell, MapCell};
 pub use keys::{CollidingHash, Keys};
-pub use prepare::{map_spec, prepare, scenario_sets_size, Prepared};
+pub use prepare::{map_spec, prepare, scenario_hint, scenario_sets_size, Prepared};
 pub use run::{NoTimer, OpTimer, PerOpTimer, RegionOutcome};
 
 use crate::accounting::{CopyPath, Probe};
@@ -97,7 +97,9 @@ impl MapCell {
                     ),
                 )
             }
-            Scenario::EvacuateDouble if !self.variant.is_go_family() => {
+            Scenario::EvacuateDouble
+                if !self.variant.is_go_family() && !self.variant.is_real_classic() =>
+            {
                 // Per old slot: 7/8 of an entry moved, two new control bytes initialised.
                 let moved = 0.875 * (self.key_size + self.value_size + 1) as f64;
                 capped(
@@ -166,27 +168,40 @@ impl Scenario {
 
     /// What the measured region does, in words (for reports).
     pub fn region_text(self, variant: Variant) -> &'static str {
-        match (self, variant.is_go_family()) {
-            (Scenario::Assign, _) => "N inserts of new keys into a map presized to 4N holding N keys",
-            (Scenario::Overflow, _) => "N inserts, each into a full chain, each taking a fresh overflow bucket",
-            (Scenario::EvacuateDouble, true) => {
+        let real_swiss = variant.go_release().is_some() && !variant.is_real_classic();
+        match (self, variant.is_go_family(), variant.is_real_classic()) {
+            (Scenario::Assign, _, _) => "N inserts of new keys into a map presized to 4N holding N keys",
+            (Scenario::Overflow, _, _) => "N inserts, each into a full chain, each taking a fresh overflow bucket",
+            (Scenario::EvacuateDouble, true, _) => {
                 "deletes of absent keys until the started doubling has evacuated every old bucket (Go's growWork runs on delete)"
             }
-            (Scenario::EvacuateDouble, false) => "the one insert that makes the full table resize",
-            (Scenario::EvacuateSameSize, true) => {
+            (Scenario::EvacuateDouble, _, true) => {
+                "deletes of absent keys until the doubling, started by the setup's last insert, has evacuated every old bucket (Go's growWork runs on delete)"
+            }
+            (Scenario::EvacuateDouble, _, _) if real_swiss => {
+                "the one insert that makes a full table grow (rehash into twice the capacity, or split a 1024-slot table)"
+            }
+            (Scenario::EvacuateDouble, _, _) => "the one insert that makes the full table resize",
+            (Scenario::EvacuateSameSize, true, _) => {
                 "deletes of absent keys until the started same-size growth has evacuated every old bucket"
             }
-            (Scenario::EvacuateSameSize, false) => "the one insert that makes the tombstone-full table rehash in place",
-            (Scenario::Insert, _) => "N inserts into an empty map",
-            (Scenario::Churn, _) => "rounds of N/2 (delete a live key, insert a new key)",
-            (Scenario::Update, _) => "N updates of existing keys",
-            (Scenario::Locate, _) => "hash and bucket index of N keys",
+            (Scenario::EvacuateSameSize, _, true) => {
+                "deletes of absent keys until the same-size growth, started by the setup's last insert, has evacuated every old bucket"
+            }
+            (Scenario::EvacuateSameSize, _, _) => "the one insert that makes the tombstone-full table rehash in place",
+            (Scenario::Insert, _, _) => "N inserts into an empty map",
+            (Scenario::Churn, _, _) => "rounds of N/2 (delete a live key, insert a new key)",
+            (Scenario::Update, _, _) => "N updates of existing keys",
+            (Scenario::Locate, _, _) => "hash and bucket index of N keys",
         }
     }
 
     /// Whether the scenario can run for this variant and key distribution,
     /// and why not.
     pub fn applies(self, variant: Variant, keys: Keys) -> Result<(), String> {
+        if variant.go_release().is_some() {
+            return self.applies_real_go(variant, keys);
+        }
         let go = variant.is_go_family();
         match self {
             Scenario::Overflow if !go => {
@@ -199,6 +214,40 @@ impl Scenario {
             }
             _ => {}
         }
+        self.applies_keys(go, variant, keys)
+    }
+
+    /// [`Scenario::applies`] for the real Go runtimes: the classic map
+    /// (go1.19) runs every scenario the models run; the Swiss map has no
+    /// overflow chains and never grows a table in place.
+    fn applies_real_go(self, variant: Variant, keys: Keys) -> Result<(), String> {
+        let classic = variant.is_real_classic();
+        match self {
+            Scenario::Overflow if !classic => {
+                return Err(format!(
+                    "`overflow` needs overflow chains; Go's Swiss map (`{variant}`) has none: a full table grows or splits"
+                ))
+            }
+            Scenario::EvacuateSameSize if !classic => {
+                return Err(format!(
+                    "Go's Swiss map (`{variant}`) has no same-size growth: a table never rehashes in place (deleted slots are pruned in place, or the table grows)"
+                ))
+            }
+            Scenario::Locate => {
+                return Err("`locate` cells are defined in the profile's [locate] table".into())
+            }
+            _ => {}
+        }
+        match keys {
+            Keys::Colliding if self != Scenario::Overflow => Err(format!(
+                "keys = colliding needs the models' pluggable hasher; on the real runtime (`{variant}`) only `overflow` crafts colliding keys (through the runtime's own hasher)"
+            )),
+            _ => self.applies_keys(true, variant, keys),
+        }
+    }
+
+    /// The key-distribution rules every variant shares.
+    fn applies_keys(self, go: bool, variant: Variant, keys: Keys) -> Result<(), String> {
         match keys {
             Keys::Colliding if !go => Err(format!(
                 "keys = colliding needs the pluggable hasher of the Go-family models; `{variant}` hashes on its own"

@@ -102,7 +102,11 @@ pub struct Prepared<M: MapUnderStudy> {
 pub fn scenario_sets_size(cell: &MapCell) -> bool {
     match cell.scenario {
         Scenario::Assign | Scenario::Overflow => true,
-        Scenario::EvacuateSameSize => !cell.variant.is_go_family(),
+        // The Go models and the real Go runtime (the harness) take the
+        // configured hint; only the Rust Swiss tables are sized here.
+        Scenario::EvacuateSameSize => {
+            !cell.variant.is_go_family() && cell.variant.go_release().is_none()
+        }
         _ => false,
     }
 }
@@ -110,9 +114,30 @@ pub fn scenario_sets_size(cell: &MapCell) -> bool {
 /// The map a cell's scenario needs: variant and knobs from the cell, the
 /// hint and hasher from the scenario where it must decide them.
 pub fn map_spec(cell: &MapCell) -> Result<(MapSpec, HasherChoice), String> {
+    let hint = scenario_hint(cell)?;
+    let hasher = match (cell.scenario, cell.keys) {
+        (Scenario::Overflow, _) => HasherChoice::Colliding(CollidingHash::BucketInId),
+        (_, Keys::Colliding) => HasherChoice::Colliding(CollidingHash::FewBuckets),
+        _ => HasherChoice::Seeded,
+    };
+    Ok((
+        MapSpec {
+            variant: cell.variant,
+            knobs: cell.knobs,
+            hint,
+            seed: cell.seed,
+        },
+        hasher,
+    ))
+}
+
+/// The size hint a cell's map is made with: the configuration's, except
+/// where the scenario decides it (`assign`, `overflow`, and a Rust Swiss
+/// table's `evacuate_same_size`). The Go harness makes its maps with it too.
+pub fn scenario_hint(cell: &MapCell) -> Result<usize, String> {
     let n = cell.n;
     let lf = cell.knobs.load_factor;
-    let hint = match cell.scenario {
+    Ok(match cell.scenario {
         _ if !scenario_sets_size(cell) => cell.hint.resolve(n),
         // Room for 2N entries at low load: the region's inserts only land in slots.
         Scenario::Assign => 4 * n,
@@ -130,21 +155,7 @@ pub fn map_spec(cell: &MapCell) -> Result<(MapSpec, HasherChoice), String> {
         // A Swiss table rehashes in place only at most half full.
         Scenario::EvacuateSameSize => 2 * n + 2,
         _ => unreachable!("scenario_sets_size lists the scenarios sized here"),
-    };
-    let hasher = match (cell.scenario, cell.keys) {
-        (Scenario::Overflow, _) => HasherChoice::Colliding(CollidingHash::BucketInId),
-        (_, Keys::Colliding) => HasherChoice::Colliding(CollidingHash::FewBuckets),
-        _ => HasherChoice::Seeded,
-    };
-    Ok((
-        MapSpec {
-            variant: cell.variant,
-            knobs: cell.knobs,
-            hint,
-            seed: cell.seed,
-        },
-        hasher,
-    ))
+    })
 }
 
 /// log2 of the bucket count for the overflow scenario: N target buckets

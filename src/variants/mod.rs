@@ -11,6 +11,10 @@
 //! | `gomap-inline` | first bucket inside the map header | exact |
 //! | `hashbrown` | Swiss table (foldhash) | derived from capacity changes |
 //! | `std` | Rust's `HashMap` (Swiss table, SipHash-1-3) | derived |
+//! | `go1.19`, `go1.26`, `go1.27` | the real Go runtime's map, run by the Go harness ([`crate::golang`]) | classic: derived from observed structure changes; Swiss: unavailable |
+//!
+//! The real-Go variants are not built in this process: [`build`] refuses
+//! them, and the run sends their cells to the Go harness.
 //!
 //! Keys and values are bytes of a runtime Go type shape
 //! ([`crate::gotype::Shape`]); only the design is a type parameter, so the
@@ -159,10 +163,19 @@ pub enum Variant {
     Hashbrown,
     /// Rust's std `HashMap`.
     Std,
+    /// The real Go runtime: Go 1.19 (classic map).
+    Go119,
+    /// The real Go runtime: Go 1.26 (Swiss map).
+    Go126,
+    /// The real Go runtime: Go 1.27 via GOTOOLCHAIN (Swiss map).
+    Go127,
 }
 
 impl Variant {
-    /// Every variant.
+    /// The real Go runtimes, run by the Go harness.
+    pub const REAL_GO: [Variant; 3] = [Variant::Go119, Variant::Go126, Variant::Go127];
+
+    /// Every variant built in this process (the models and Rust's tables).
     pub const ALL: [Variant; 5] = [
         Variant::GoMap,
         Variant::GoMapSlab,
@@ -179,7 +192,32 @@ impl Variant {
             Variant::GoMapInline => "gomap-inline",
             Variant::Hashbrown => "hashbrown",
             Variant::Std => "std",
+            Variant::Go119 => "go1.19",
+            Variant::Go126 => "go1.26",
+            Variant::Go127 => "go1.27",
         }
+    }
+
+    /// Every variant: [`Variant::ALL`], then [`Variant::REAL_GO`].
+    pub fn every() -> impl Iterator<Item = Variant> {
+        Variant::ALL.into_iter().chain(Variant::REAL_GO)
+    }
+
+    /// The Go release of a real-Go variant.
+    pub fn go_release(self) -> Option<crate::golang::GoRelease> {
+        use crate::golang::GoRelease;
+        match self {
+            Variant::Go119 => Some(GoRelease::Go119),
+            Variant::Go126 => Some(GoRelease::Go126),
+            Variant::Go127 => Some(GoRelease::Go127),
+            _ => None,
+        }
+    }
+
+    /// Whether the variant is the real Go runtime's classic map (its
+    /// scenarios are those of the Go-family models).
+    pub fn is_real_classic(self) -> bool {
+        self == Variant::Go119
     }
 
     /// One line saying what the variant is.
@@ -190,20 +228,23 @@ impl Variant {
             Variant::GoMapInline => "gomap with the first bucket inside the map header: no heap allocation up to 8 entries",
             Variant::Hashbrown => "hashbrown Swiss table with foldhash (reference point; accounting derived from capacity changes)",
             Variant::Std => "Rust std HashMap, a Swiss table with SipHash-1-3 (reference point; accounting derived)",
+            Variant::Go119 => "the real Go 1.19 runtime (classic map), run by the Go harness; accounting derived from observed structure changes",
+            Variant::Go126 => "the real Go 1.26 runtime (Swiss-table map), run by the Go harness",
+            Variant::Go127 => "the real Go 1.27 runtime (Swiss-table map, GOTOOLCHAIN=go1.27.3), run by the Go harness",
         }
     }
 
     /// Parses a variant name; the error lists the valid ones.
     pub fn parse(s: &str) -> Result<Variant, String> {
-        Variant::ALL
-            .into_iter()
-            .find(|v| v.name() == s)
-            .ok_or_else(|| {
-                format!(
-                    "unknown variant `{s}`; valid variants: {}",
-                    Variant::ALL.map(|v| v.name()).join(", ")
-                )
-            })
+        Variant::every().find(|v| v.name() == s).ok_or_else(|| {
+            format!(
+                "unknown variant `{s}`; valid variants: {}",
+                Variant::every()
+                    .map(|v| v.name())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        })
     }
 
     /// Whether the Go-model knobs (load factor, evacuation batch, inline
@@ -246,7 +287,7 @@ pub struct KnobInfo {
 }
 
 /// The tuning knobs and their Go defaults.
-pub const KNOBS: [KnobInfo; 5] = [
+pub const KNOBS: [KnobInfo; 7] = [
     KnobInfo {
         name: "load_factor",
         go_default: "6.5",
@@ -271,6 +312,16 @@ pub const KNOBS: [KnobInfo; 5] = [
         name: "hint",
         go_default: "none",
         description: "size hint at creation: `none`, `n` (exact), `<f>n` (a factor of N, e.g. 0.5n) or a number (all variants)",
+    },
+    KnobInfo {
+        name: "gogc",
+        go_default: "100",
+        description: "GOGC of the Go process: a percentage or `off` (real-Go variants only)",
+    },
+    KnobInfo {
+        name: "gomemlimit",
+        go_default: "off",
+        description: "GOMEMLIMIT of the Go process: bytes with an optional unit (B, KiB, MiB, GiB, TiB) or `off` (real-Go variants only)",
     },
 ];
 
@@ -437,6 +488,11 @@ pub fn build_with<P: Probe, Vis: Visit>(
         Variant::Hashbrown | Variant::Std => {
             vis.visit(SwissMap::<P>::new(spec.variant, key, elem, hint, seed)?)
         }
+        v @ (Variant::Go119 | Variant::Go126 | Variant::Go127) => {
+            return Err(format!(
+                "`{v}` is the real Go runtime: its cells run in the Go harness (`mapamp run`), not in this process"
+            ))
+        }
     })
 }
 
@@ -446,12 +502,12 @@ mod tests {
 
     #[test]
     fn variant_names_round_trip_and_errors_list_valid_ones() {
-        for v in Variant::ALL {
+        for v in Variant::every() {
             assert_eq!(Variant::parse(v.name()), Ok(v));
         }
         let e = Variant::parse("gomap2").unwrap_err();
         assert!(
-            e.contains("gomap, gomap-slab, gomap-inline, hashbrown, std"),
+            e.contains("gomap, gomap-slab, gomap-inline, hashbrown, std, go1.19, go1.26, go1.27"),
             "{e}"
         );
     }
