@@ -29,6 +29,7 @@ pub mod claims;
 pub mod compare;
 pub mod fsutil;
 pub mod gomap;
+pub mod goswiss;
 pub mod hash;
 pub mod inspect;
 pub mod lens;

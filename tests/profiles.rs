@@ -257,7 +257,7 @@ fn smoke_isolated_scenarios_prove_their_isolation() {
         let Some(target) = m.isolation_target() else {
             continue;
         };
-        let path = m.scenario.path().unwrap();
+        let path = target.path;
         let mut r = prepare_any::<Counting>(&cell).unwrap_or_else(|e| panic!("{}: {e}", cell.id()));
         let before = r.accounting().unwrap();
         r.run();

@@ -115,7 +115,7 @@ fn accounting(cell: &CellSpec) -> Lens<AccountingFigures> {
             .since(&before);
         let total = a.total_bytes();
         let isolation = m.isolation_target().map(|t| {
-            let path = m.scenario.path().expect("isolated scenarios have a path");
+            let path = t.path;
             Isolation {
                 path: path.name().into(),
                 share: if total == 0 {

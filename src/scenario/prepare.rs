@@ -4,6 +4,7 @@
 use super::keys::{id_in_bucket, zipf_id, CollidingHash, Keys, Zipf};
 use super::{MapCell, Scenario};
 use crate::gomap::{buckets_allocated, max_count_at, GrowKind};
+use crate::goswiss::Rehash;
 use crate::pod::Pod;
 use crate::rng::Rng;
 use crate::variants::{HasherChoice, MapSpec, MapUnderStudy};
@@ -65,7 +66,13 @@ pub fn map_spec(cell: &MapCell) -> Result<(MapSpec, HasherChoice), String> {
             )
         }
         // A Swiss table rehashes in place only at most half full.
-        Scenario::EvacuateSameSize if !cell.variant.is_go_family() => 2 * n + 2,
+        Scenario::EvacuateSameSize
+            if !cell.variant.is_go_family() && !cell.variant.is_go_swiss() =>
+        {
+            2 * n + 2
+        }
+        // The Go Swiss map's own paths start from `make(map)`.
+        Scenario::SmallToTable | Scenario::TableGrow | Scenario::TableSplit => 0,
         _ => cell.hint.resolve(n),
     };
     let hasher = match (cell.scenario, cell.keys) {
@@ -143,6 +150,41 @@ pub fn prepare<K: Pod, V: Pod, M: MapUnderStudy<K, V> + 'static>(
             (Region::Ops(ops), n as u64, "writes")
         }
         Scenario::Overflow => prepare_overflow(&mut map, n)?,
+        Scenario::SmallToTable => {
+            fill(&mut map, &mut src, 8);
+            swiss_rehash_region(&mut map, &mut src, &[Rehash::SmallToTable], 0)?
+        }
+        Scenario::TableGrow => {
+            let c = super::table_grow_capacity(n);
+            fill(&mut map, &mut src, c * 7 / 8);
+            swiss_rehash_region(&mut map, &mut src, &[Rehash::Grow], 0)?
+        }
+        Scenario::TableSplit => {
+            fill(&mut map, &mut src, n.max(897));
+            // A split below the global depth leaves the directory alone.
+            let deeper = map
+                .swiss_structure()
+                .is_some_and(|s| s.tables.iter().any(|t| t.local_depth < s.global_depth));
+            let mut kinds = vec![Rehash::Split { directory: false }];
+            if !deeper {
+                kinds.push(Rehash::Split { directory: true });
+            }
+            swiss_rehash_region(&mut map, &mut src, &kinds, 64 * n + 100_000)?
+        }
+        Scenario::EvacuateDouble if cell.variant.is_go_swiss() => {
+            fill(&mut map, &mut src, n);
+            let any = [
+                Rehash::SmallToTable,
+                Rehash::Grow,
+                Rehash::Split { directory: false },
+                Rehash::Split { directory: true },
+            ];
+            swiss_rehash_region(&mut map, &mut src, &any, 0)?
+        }
+        Scenario::EvacuateSameSize if cell.variant.is_go_swiss() => {
+            let live = fill(&mut map, &mut src, n);
+            prepare_swiss_prune(&mut map, &mut src, live, &values)?
+        }
         Scenario::EvacuateDouble => {
             fill(&mut map, &mut src, n);
             let mut guard = 0usize;
@@ -288,6 +330,87 @@ pub fn prepare<K: Pod, V: Pod, M: MapUnderStudy<K, V> + 'static>(
         units_name,
         ran: false,
     })
+}
+
+/// Go Swiss map: inserts fresh keys (skipping, not inserting, keys whose
+/// write would rehash in a way not in `kinds`) until a key's write would
+/// rehash as one of `kinds`; that write is the region. Units: the entries
+/// the rehash moves. `skip_cap` bounds the keys skipped (0: none may be).
+fn swiss_rehash_region<K: Pod, V: Pod, M: MapUnderStudy<K, V> + 'static>(
+    map: &mut M,
+    src: &mut KeySource,
+    kinds: &[Rehash],
+    skip_cap: usize,
+) -> Result<(Region<K>, u64, &'static str), String> {
+    let v0 = V::from_id(0);
+    let (mut inserted, mut skipped) = (0usize, 0usize);
+    loop {
+        let key = K::from_id(src.fresh());
+        match map.rehash_for(&key) {
+            Some(r) if kinds.contains(&r.kind) => {
+                let units = if r.kind == Rehash::Prune {
+                    1
+                } else {
+                    r.entries as u64
+                };
+                let name = if r.kind == Rehash::Prune {
+                    "writes"
+                } else {
+                    "entries evacuated"
+                };
+                return Ok((Region::Ops(vec![Op::Write(key, 0)]), units, name));
+            }
+            None => {
+                map.insert(key, v0);
+                inserted += 1;
+                if inserted > 4_000_000 {
+                    return Err("no rehash of the wanted kind within 4M inserts".into());
+                }
+            }
+            Some(r) => {
+                skipped += 1;
+                if skipped > skip_cap {
+                    return Err(format!("the setup met a {:?} rehash before the one it prepares ({kinds:?}); this is a bug in the scenario's sizing", r.kind));
+                }
+            }
+        }
+    }
+}
+
+/// Go Swiss map, `evacuate_same_size`: churn at a constant size (delete
+/// the oldest key, insert a fresh one) until a fresh key's write would
+/// prune tombstones; keys whose write would grow or split a table are
+/// skipped. The region is that one write.
+fn prepare_swiss_prune<K: Pod, V: Pod, M: MapUnderStudy<K, V> + 'static>(
+    map: &mut M,
+    src: &mut KeySource,
+    live: Vec<u64>,
+    values: &[V],
+) -> Result<(Region<K>, u64, &'static str), String> {
+    let mut fifo: std::collections::VecDeque<u64> = live.into();
+    let cap = 400 * fifo.len() + 100_000;
+    for round in 0..cap {
+        let victim = fifo.pop_front().ok_or("prune needs live keys")?;
+        map.remove(&K::from_id(victim));
+        loop {
+            let id = src.fresh();
+            let key = K::from_id(id);
+            match map.rehash_for(&key).map(|r| r.kind) {
+                Some(Rehash::Prune) => {
+                    return Ok((Region::Ops(vec![Op::Write(key, 0)]), 1, "writes"));
+                }
+                None => {
+                    map.insert(key, values[round % VALUE_POOL]);
+                    fifo.push_back(id);
+                    break;
+                }
+                Some(_) => continue,
+            }
+        }
+    }
+    Err(format!(
+        "no tombstone pruning became due within {cap} churn operations"
+    ))
 }
 
 /// Starts the due growth; the region then drives (Go family) or triggers

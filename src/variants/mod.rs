@@ -9,18 +9,22 @@
 //! | `gomap` | Go's classic map | exact |
 //! | `gomap-slab` | overflow buckets in one slab, `u32` links | exact |
 //! | `gomap-inline` | first bucket inside the map header | exact |
+//! | `goswiss` | Go's Swiss-table map (Go 1.26) | exact |
+//! | `goswiss-noprune` | the same without tombstone pruning (Go 1.24) | exact |
 //! | `hashbrown` | Swiss table (foldhash) | derived from capacity changes |
 //! | `std` | Rust's `HashMap` (Swiss table, SipHash-1-3) | derived |
 //!
 //! A runtime choice of variant, key size and value size becomes one
 //! monomorphic map through [`build`], which hands the map to a [`Visit`].
 
+mod goswiss;
 pub mod swiss;
 
-use crate::accounting::{Accounting, Exactness, Probe};
+use crate::accounting::{Accounting, CopyPath, Exactness, Probe};
 use crate::gomap::stats::Structure;
 use crate::gomap::storage::InlinePair;
 use crate::gomap::{GoHeap, GoMap, GrowKind, InlineFirst, Knobs, Slab, Storage};
+use crate::goswiss::{GoSwiss, Release};
 use crate::hash::{CollidingHash, KeyHasher, SeededHash};
 use crate::pod::{check_size, Pod};
 use serde::{Deserialize, Serialize};
@@ -70,6 +74,15 @@ pub trait MapUnderStudy<K: Pod, V: Pod>: Clone {
     /// Starts the pending growth without inserting (incremental designs);
     /// `None` when the design cannot (Swiss tables grow inside the insert).
     fn start_pending_growth(&mut self) -> Option<GrowKind> {
+        None
+    }
+    /// Directory and tables, for the Go Swiss-map model.
+    fn swiss_structure(&self) -> Option<crate::goswiss::Structure> {
+        None
+    }
+    /// What inserting `key` would do beyond filling a slot, for the Go
+    /// Swiss-map model (scenario setups bring a map to a chosen rehash).
+    fn rehash_for(&self, _key: &K) -> Option<crate::goswiss::RehashFor> {
         None
     }
     /// Checks the design's structural invariants (see
@@ -141,6 +154,10 @@ pub enum Variant {
     GoMapSlab,
     /// First bucket in the map header.
     GoMapInline,
+    /// Go's Swiss-table map (Go 1.26).
+    GoSwiss,
+    /// Go's Swiss-table map without tombstone pruning (Go 1.24).
+    GoSwissNoPrune,
     /// hashbrown's Swiss table with foldhash.
     Hashbrown,
     /// Rust's std `HashMap`.
@@ -149,10 +166,12 @@ pub enum Variant {
 
 impl Variant {
     /// Every variant.
-    pub const ALL: [Variant; 5] = [
+    pub const ALL: [Variant; 7] = [
         Variant::GoMap,
         Variant::GoMapSlab,
         Variant::GoMapInline,
+        Variant::GoSwiss,
+        Variant::GoSwissNoPrune,
         Variant::Hashbrown,
         Variant::Std,
     ];
@@ -163,6 +182,8 @@ impl Variant {
             Variant::GoMap => "gomap",
             Variant::GoMapSlab => "gomap-slab",
             Variant::GoMapInline => "gomap-inline",
+            Variant::GoSwiss => "goswiss",
+            Variant::GoSwissNoPrune => "goswiss-noprune",
             Variant::Hashbrown => "hashbrown",
             Variant::Std => "std",
         }
@@ -174,6 +195,8 @@ impl Variant {
             Variant::GoMap => "Go's classic map (Go 1.0-1.23): buckets of 8, tophash, overflow chains, incremental growth",
             Variant::GoMapSlab => "gomap with overflow buckets from one contiguous slab, linked by u32 indices: no per-bucket allocation",
             Variant::GoMapInline => "gomap with the first bucket inside the map header: no heap allocation up to 8 entries",
+            Variant::GoSwiss => "Go's Swiss-table map (Go 1.24+, as of 1.26): groups of 8 with control words, tables up to 1024 slots, extendible-hashing directory, tombstone pruning",
+            Variant::GoSwissNoPrune => "goswiss as of Go 1.24: no tombstone pruning, so churn at a constant size keeps doubling tables (golang/go#70886)",
             Variant::Hashbrown => "hashbrown Swiss table with foldhash (reference point; accounting derived from capacity changes)",
             Variant::Std => "Rust std HashMap, a Swiss table with SipHash-1-3 (reference point; accounting derived)",
         }
@@ -190,6 +213,20 @@ impl Variant {
                     Variant::ALL.map(|v| v.name()).join(", ")
                 )
             })
+    }
+
+    /// Whether the variant is the Go Swiss-map model (either release).
+    pub fn is_go_swiss(self) -> bool {
+        matches!(self, Variant::GoSwiss | Variant::GoSwissNoPrune)
+    }
+
+    /// The copy paths this variant can take; every other path is `n/a` for it.
+    pub fn copy_paths(self) -> &'static [CopyPath] {
+        if self.is_go_swiss() {
+            &CopyPath::GO_SWISS
+        } else {
+            &CopyPath::CLASSIC
+        }
     }
 
     /// Whether the Go-model knobs (load factor, evacuation batch, inline
@@ -417,6 +454,8 @@ where
             Variant::GoMapInline => Ok(vis.visit(GoMap::<K, V, CollidingHash, P, InlineFirst<K, V>>::with_config(
                 knobs, hint, seed, h,
             ))),
+            Variant::GoSwiss => Ok(vis.visit(GoSwiss::<K, V, CollidingHash, P>::with_config(Release::Go126, hint, seed, h))),
+            Variant::GoSwissNoPrune => Ok(vis.visit(GoSwiss::<K, V, CollidingHash, P>::with_config(Release::Go124, hint, seed, h))),
             v => Err(format!("crafted colliding keys need the Go-family models' pluggable hasher; `{v}` hashes on its own")),
         };
     }
@@ -432,6 +471,18 @@ where
                 knobs, hint, seed, SeededHash,
             ),
         ),
+        Variant::GoSwiss => vis.visit(GoSwiss::<K, V, SeededHash, P>::with_config(
+            Release::Go126,
+            hint,
+            seed,
+            SeededHash,
+        )),
+        Variant::GoSwissNoPrune => vis.visit(GoSwiss::<K, V, SeededHash, P>::with_config(
+            Release::Go124,
+            hint,
+            seed,
+            SeededHash,
+        )),
         Variant::Hashbrown => {
             vis.visit(SwissMap::<K, V, HashbrownBackend<K, V>, P>::new(hint, seed))
         }
@@ -450,7 +501,7 @@ mod tests {
         }
         let e = Variant::parse("gomap2").unwrap_err();
         assert!(
-            e.contains("gomap, gomap-slab, gomap-inline, hashbrown, std"),
+            e.contains("gomap, gomap-slab, gomap-inline, goswiss, goswiss-noprune, hashbrown, std"),
             "{e}"
         );
     }

@@ -1,0 +1,156 @@
+//! Behaviour of the model against what Go's source says it must do.
+
+use super::*;
+use crate::accounting::Counting;
+use crate::pod::Blob;
+
+type M = GoSwiss<Blob<1>, Blob<1>, SeededHash, Counting>;
+
+fn k(id: u64) -> Blob<1> {
+    Blob::from_id(id)
+}
+
+fn caps(m: &M) -> Vec<u16> {
+    m.structure().tables.iter().map(|t| t.capacity).collect()
+}
+
+#[test]
+fn small_map_until_the_ninth_key() {
+    let mut m = M::with_config(Release::Go126, 0, 1, SeededHash);
+    assert!(m.small.is_none(), "make without hint allocates nothing");
+    for i in 0..8 {
+        m.insert(k(i), k(i));
+        assert!(m.structure().small);
+    }
+    let a = m.probe().snapshot().unwrap().clone();
+    assert_eq!(a.model_allocations, 1, "one group");
+    assert_eq!(a.bytes_written.zero_fill, 136 + 8);
+    assert_eq!(a.bytes_written.assign, 8 * 17);
+    m.insert(k(8), k(8));
+    let s = m.structure();
+    assert_eq!((s.small, s.dir_len, caps(&m)), (false, 1, vec![16]));
+    let b = m.probe().snapshot().unwrap().since(&a);
+    assert_eq!(
+        b.bytes_written.small_to_table,
+        8 * 17 + 16,
+        "8 entries + 1-entry directory"
+    );
+    assert_eq!(b.bytes_written.zero_fill, 2 * 144);
+    assert_eq!(b.bytes_written.assign, 17);
+    m.check_invariants().unwrap();
+}
+
+#[test]
+fn tables_double_at_seven_eighths_then_split_at_1024() {
+    let mut m = M::with_config(Release::Go126, 0, 7, SeededHash);
+    let mut growth = Vec::new();
+    let mut last = Vec::new();
+    for i in 0..897u64 {
+        m.insert(k(i), k(i));
+        let c = caps(&m);
+        if c != last {
+            growth.push((i + 1, c.clone()));
+            last = c;
+        }
+    }
+    // 9th key: 16 slots; then doublings when growthLeft runs out (14, 28, ... 448 used).
+    let points: Vec<u64> = growth.iter().map(|g| g.0).collect();
+    assert_eq!(points, vec![9, 15, 29, 57, 113, 225, 449, 897]);
+    assert_eq!(
+        growth.last().unwrap().1,
+        vec![1024, 1024],
+        "896 entries fill 1024 slots; the 897th splits"
+    );
+    let s = m.structure();
+    assert_eq!((s.dir_len, s.global_depth), (2, 1));
+    let a = m.probe().snapshot().unwrap();
+    assert_eq!(a.table_splits, 1);
+    assert_eq!(a.directory_grows, 1);
+    assert_eq!(a.doubling_grows, 6);
+    m.check_invariants().unwrap();
+}
+
+#[test]
+fn hint_sizing_follows_new_map() {
+    for (hint, dir, cap) in [
+        (0, 0, 0),
+        (8, 0, 0),
+        (9, 1, 16),
+        (896, 1, 1024),
+        (897, 2, 1024),
+        (1000, 2, 1024),
+        (100_000, 128, 1024),
+    ] {
+        let m = M::with_config(Release::Go126, hint, 1, SeededHash);
+        let s = m.structure();
+        assert_eq!(s.dir_len, dir, "hint {hint}");
+        assert!(
+            s.tables.iter().all(|t| t.capacity as usize == cap),
+            "hint {hint}: {:?}",
+            caps(&m)
+        );
+    }
+    // 100 → 114 slots wanted → one 128-slot table.
+    assert_eq!(
+        caps(&M::with_config(Release::Go126, 100, 1, SeededHash)),
+        vec![128]
+    );
+}
+
+#[test]
+fn churn_at_constant_size_prunes_in_126_and_doubles_in_124() {
+    // golang/go#70886: delete one, insert one, at a constant count that
+    // fits a 128-slot table. Without pruning the table keeps doubling.
+    let run = |release| {
+        let mut m = M::with_config(release, 0, 3, SeededHash);
+        let live = 100u64;
+        for i in 0..live {
+            m.insert(k(i), k(i));
+        }
+        let start = caps(&m);
+        for i in live..live + 200_000 {
+            assert!(m.remove(&k(i - live)));
+            m.insert(k(i), k(i));
+        }
+        m.check_invariants().unwrap();
+        (start, caps(&m), m.probe().snapshot().unwrap().clone())
+    };
+    let (start, end, a) = run(Release::Go126);
+    assert_eq!(start, vec![128]);
+    assert_eq!(end, vec![128], "pruning keeps the table at 128 slots");
+    assert!(a.tombstones_pruned > 0 && a.bytes_written.prune == a.tombstones_pruned);
+    let (start, end, a) = run(Release::Go124);
+    assert_eq!(start, vec![128]);
+    assert!(
+        end.iter().all(|&c| c == 1024) && a.doubling_grows >= 3,
+        "{end:?} {a:?}"
+    );
+    assert_eq!(a.bytes_written.prune, 0);
+}
+
+#[test]
+fn delete_clear_and_iteration() {
+    let mut m = M::with_config(Release::Go126, 0, 5, SeededHash);
+    for i in 0..5000 {
+        m.insert(k(i), k(i + 1));
+    }
+    for i in 0..2500 {
+        assert!(m.remove(&k(i)));
+    }
+    assert!(!m.remove(&k(1)));
+    m.check_invariants().unwrap();
+    let mut n = 0;
+    m.for_each(&mut |key, v| {
+        assert_eq!(v, k(key.id() + 1));
+        n += 1;
+    });
+    assert_eq!(n, 2500);
+    let before = caps(&m);
+    let a = m.probe().snapshot().unwrap().clone();
+    m.clear();
+    assert!(m.is_empty() && m.get(&k(3000)).is_none());
+    assert_eq!(caps(&m), before, "clear keeps every table");
+    let b = m.probe().snapshot().unwrap().since(&a);
+    assert!(b.bytes_written.clear > 0 && b.bytes_written.total() == b.bytes_written.clear);
+    m.check_invariants().unwrap();
+}
