@@ -42,7 +42,7 @@
 //!
 //! One file per concern, named after Go's: [`typ`] (the `abi.MapType`
 //! layout), [`group`] (control words, matches, probe sequence),
-//! [`table`] (a table's storage and counters), `map` (`NewMap`,
+//! [`hash`] (the default hasher), [`table`] (a table's storage and counters), `map` (`NewMap`,
 //! `PutSlot`, `Get`, small maps, the directory), `delete` (`Delete`,
 //! `pruneTombstones`, `Clear`), `grow` (`growToTable`, `rehash`, `grow`,
 //! `split`, `installTableSplit`), [`iter`] (`Iter.Init`, `Iter.Next`) and
@@ -73,6 +73,7 @@
 //! classic model.
 
 pub mod group;
+pub mod hash;
 pub mod iter;
 pub mod stats;
 pub mod table;
@@ -90,9 +91,10 @@ pub use stats::{Structure, TableInfo};
 
 use crate::accounting::{Off, Probe};
 use crate::gomap::objects::ObjectTable;
-use crate::hash::{KeyHasher, SeededHash};
+use crate::hash::KeyHasher;
 use crate::pod::Pod;
 use crate::rng::Rng;
+pub use hash::GoHash;
 use serde::{Deserialize, Serialize};
 use std::marker::PhantomData;
 use table::Table;
@@ -137,7 +139,7 @@ pub enum Rehash {
 /// Go's Swiss-table map over keys `K` and elems `V`, hashing with `H`,
 /// accounting through `P`.
 #[derive(Clone)]
-pub struct GoSwiss<K: Pod, V: Pod, H: KeyHasher = SeededHash, P: Probe = Off> {
+pub struct GoSwiss<K: Pod, V: Pod, H: KeyHasher = GoHash, P: Probe = Off> {
     pub(crate) typ: MapType,
     /// Words of one group, one slot, and the elem's offset in a slot.
     pub(crate) gw: usize,
@@ -170,7 +172,7 @@ pub struct GoSwiss<K: Pod, V: Pod, H: KeyHasher = SeededHash, P: Probe = Off> {
 impl<K: Pod, V: Pod> GoSwiss<K, V> {
     /// An empty Go 1.26 map without accounting (`make(map[K]V)`).
     pub fn new(seed: u64) -> Self {
-        GoSwiss::with_config(Release::Go126, 0, seed, SeededHash)
+        GoSwiss::with_config(Release::Go126, 0, seed, GoHash)
     }
 }
 

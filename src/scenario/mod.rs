@@ -160,20 +160,19 @@ impl MapCell {
 /// else the table's capacity (1024: a split).
 pub fn swiss_rehash_capacity(n: usize, hint: usize) -> usize {
     use crate::goswiss::table::MAX_TABLE_CAPACITY;
-    let target = hint.saturating_mul(8) / 7;
-    if hint > 8 && target > MAX_TABLE_CAPACITY {
-        return MAX_TABLE_CAPACITY; // several tables, all of 1024 slots
-    }
-    let mut cap = if hint > 8 {
-        target.max(8).next_power_of_two()
-    } else {
-        0
-    };
-    if cap == 0 && n <= 8 {
+    // NewMap: hint·8/7 slots over ceil(·/1024) tables (a power of two).
+    let (tables, mut cap) = if hint > 8 {
+        let target = hint.saturating_mul(8) / 7;
+        let dir = target.div_ceil(MAX_TABLE_CAPACITY).next_power_of_two();
+        (dir, (target / dir).max(8).next_power_of_two())
+    } else if n <= 8 {
         return 0;
-    }
-    cap = cap.max(16);
-    while n > cap * 7 / 8 && cap < MAX_TABLE_CAPACITY {
+    } else {
+        (1, 16)
+    };
+    // Filled on, each table (about n / tables keys) grows until it fits.
+    let per_table = n.div_ceil(tables);
+    while per_table > cap * 7 / 8 && cap < MAX_TABLE_CAPACITY {
         cap *= 2;
     }
     cap

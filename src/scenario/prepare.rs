@@ -3,6 +3,7 @@
 
 use super::keys::{id_in_bucket, zipf_id, CollidingHash, Keys, Zipf};
 use super::{MapCell, Scenario};
+use crate::accounting::CopyPath;
 use crate::gomap::{buckets_allocated, max_count_at, GrowKind};
 use crate::goswiss::Rehash;
 use crate::pod::Pod;
@@ -173,13 +174,17 @@ pub fn prepare<K: Pod, V: Pod, M: MapUnderStudy<K, V> + 'static>(
         }
         Scenario::EvacuateDouble if cell.variant.is_go_swiss() => {
             fill(&mut map, &mut src, n);
-            let any = [
-                Rehash::SmallToTable,
-                Rehash::Grow,
-                Rehash::Split { directory: false },
-                Rehash::Split { directory: true },
-            ];
-            swiss_rehash_region(&mut map, &mut src, &any, 0)?
+            // The rehash the cell's isolated path names (tables of a
+            // hinted map fill unevenly: other rehashes are skipped).
+            let kinds: &[Rehash] = match cell.isolated_path() {
+                Some(CopyPath::SmallToTable) => &[Rehash::SmallToTable],
+                Some(CopyPath::TableGrow) => &[Rehash::Grow],
+                _ => &[
+                    Rehash::Split { directory: false },
+                    Rehash::Split { directory: true },
+                ],
+            };
+            swiss_rehash_region(&mut map, &mut src, kinds, 64 * n + 100_000)?
         }
         Scenario::EvacuateSameSize if cell.variant.is_go_swiss() => {
             let live = fill(&mut map, &mut src, n);

@@ -24,7 +24,7 @@ use crate::accounting::{Accounting, CopyPath, Exactness, Probe};
 use crate::gomap::stats::Structure;
 use crate::gomap::storage::InlinePair;
 use crate::gomap::{GoHeap, GoMap, GrowKind, InlineFirst, Knobs, Slab, Storage};
-use crate::goswiss::{GoSwiss, Release};
+use crate::goswiss::{GoHash, GoSwiss, Release};
 use crate::hash::{CollidingHash, KeyHasher, SeededHash};
 use crate::pod::{check_size, Pod};
 use serde::{Deserialize, Serialize};
@@ -397,7 +397,7 @@ impl MapSpec {
 /// Which hasher a Go-family map uses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum HasherChoice {
-    /// The seeded default ([`SeededHash`]).
+    /// The seeded default ([`SeededHash`]; the Go Swiss model: [`GoHash`]).
     Seeded,
     /// Crafted collisions ([`CollidingHash`]), Go-family variants only.
     Colliding(CollidingHash),
@@ -471,17 +471,17 @@ where
                 knobs, hint, seed, SeededHash,
             ),
         ),
-        Variant::GoSwiss => vis.visit(GoSwiss::<K, V, SeededHash, P>::with_config(
+        Variant::GoSwiss => vis.visit(GoSwiss::<K, V, GoHash, P>::with_config(
             Release::Go126,
             hint,
             seed,
-            SeededHash,
+            GoHash,
         )),
-        Variant::GoSwissNoPrune => vis.visit(GoSwiss::<K, V, SeededHash, P>::with_config(
+        Variant::GoSwissNoPrune => vis.visit(GoSwiss::<K, V, GoHash, P>::with_config(
             Release::Go124,
             hint,
             seed,
-            SeededHash,
+            GoHash,
         )),
         Variant::Hashbrown => {
             vis.visit(SwissMap::<K, V, HashbrownBackend<K, V>, P>::new(hint, seed))
