@@ -411,10 +411,12 @@ pub fn from_reports(a: &Side, b: &Side, opts: &CompareOptions) -> Result<Compari
     }
 
     let th = opts.thresholds;
+    let metrics =
+        metrics::for_variants(&opts.metrics, pairing.pairs.iter().flat_map(|p| [p.a, p.b]));
     let mut cells = Vec::new();
     let mut diff_stacks = BTreeMap::new();
     for p in &pairing.pairs {
-        let rows = opts.metrics.iter().map(|m| m.row(p.a, p.b, &th)).collect();
+        let rows = metrics.iter().map(|m| m.row(p.a, p.b, &th)).collect();
         let (flame, stacks) = diff_profiles(a, b, p);
         if let Some(stacks) = stacks {
             diff_stacks.insert(p.id.to_string(), stacks);
@@ -428,7 +430,7 @@ pub fn from_reports(a: &Side, b: &Side, opts: &CompareOptions) -> Result<Compari
         });
     }
 
-    let summary = summarise(&cells, &opts.metrics);
+    let summary = summarise(&cells, &metrics);
     let gate = opts.fail_on_regression.map(|limit| Gate {
         fail_on_regression: limit,
         regressions: changes(&cells)
@@ -445,7 +447,7 @@ pub fn from_reports(a: &Side, b: &Side, opts: &CompareOptions) -> Result<Compari
         },
         thresholds: th,
         gate,
-        metrics: opts.metrics.iter().map(|m| m.name()).collect(),
+        metrics: metrics.iter().map(|m| m.name()).collect(),
         cells,
         unmatched: Unmatched {
             only_a: pairing.only_a,

@@ -35,6 +35,20 @@ pub fn alloc_size(size: u64, has_pointers: bool) -> u64 {
     }
 }
 
+/// `NewMap`'s sizing: for a hint over 8, `hint·8/7` slots wanted, spread
+/// over `ceil(slots/1024)` tables rounded up to a power of two, each table
+/// its share rounded up to a power of two (at least 8). Returns the
+/// directory length and every table's capacity; `None`: no allocation.
+pub fn hint_shape(hint: usize) -> Option<(usize, usize)> {
+    if hint <= GROUP_SLOTS {
+        return None;
+    }
+    let target = hint.saturating_mul(GROUP_SLOTS) / super::group::MAX_AVG_GROUP_LOAD;
+    let dir_size = target.div_ceil(MAX_TABLE_CAPACITY).next_power_of_two();
+    let capacity = (target / dir_size).max(GROUP_SLOTS).next_power_of_two();
+    Some((dir_size, capacity))
+}
+
 impl<K: Pod, V: Pod, H: KeyHasher, P: Probe> GoSwiss<K, V, H, P> {
     /// Whether a group holds pointers (an indirect key or elem).
     pub(crate) fn groups_have_pointers(&self) -> bool {
@@ -73,16 +87,13 @@ impl<K: Pod, V: Pod, H: KeyHasher, P: Probe> GoSwiss<K, V, H, P> {
     /// `NewMap`: a hint over 8 sizes the directory and its tables up
     /// front; a smaller hint allocates nothing.
     pub(crate) fn make_with_hint(&mut self, hint: usize) {
-        if hint <= GROUP_SLOTS {
+        let Some((dir_size, capacity)) = hint_shape(hint) else {
             return;
-        }
-        let target = hint.saturating_mul(GROUP_SLOTS) / super::group::MAX_AVG_GROUP_LOAD;
-        let dir_size = target.div_ceil(MAX_TABLE_CAPACITY).next_power_of_two();
+        };
         self.global_depth = dir_size.trailing_zeros() as u8;
         self.account_directory(dir_size, CopyPath::ZeroFill);
-        let per_table = target / dir_size;
         for i in 0..dir_size {
-            let id = self.new_table(per_table, i as isize, self.global_depth);
+            let id = self.new_table(capacity, i as isize, self.global_depth);
             self.dir.push(id);
         }
     }

@@ -185,6 +185,20 @@ impl<K: Pod, V: Pod, H: KeyHasher, P: Probe> GoSwiss<K, V, H, P> {
         }
     }
 
+    /// How many groups of the map's first table hold 0, 1, ..., 8 full
+    /// slots (the small group's, for a small map).
+    pub fn group_fill_histogram(&self) -> [usize; 9] {
+        let mut h = [0; 9];
+        let id = self.dir.first().copied().or(self.small);
+        if let Some(id) = id {
+            let t = &self.tables[id as usize];
+            for g in 0..t.group_count() {
+                h[group::match_full(t.ctrl(g, self.gw)).count_ones() as usize] += 1;
+            }
+        }
+        h
+    }
+
     /// Checks the structure's invariants: counters agree with control
     /// bytes, every directory range points at its table, depths fit.
     pub fn check_invariants(&self) -> Result<(), String> {
