@@ -12,6 +12,11 @@
 //! writes Go's bucket layout and nothing else: the fastest any map of that
 //! layout can be here, so `gomap / hashbrown` reads against it.
 //!
+//! `goswiss` (the Go Swiss-map model, accounting off) runs in the same
+//! rounds, and so does the real Go map when a Go 1.24+ toolchain is on
+//! PATH (`go/cmd/swissbench`, built once, one process per round timing
+//! its own pass after a warm-up pass); `goswiss / go 1.26 map` pairs them.
+//!
 //! `cargo bench --bench speed_ratio` (rounds: `MAPAMP_ROUNDS`, default 15;
 //! one under `cargo test`).
 
@@ -35,6 +40,71 @@ fn time_gomap<S: Storage>(keys: &[u64], hint: usize) -> Duration {
     let e = t.elapsed();
     drop(black_box(m));
     e
+}
+
+fn time_goswiss(keys: &[u64], hint: usize) -> Duration {
+    use mapamp::goswiss::{GoHash, GoSwiss, Release};
+    let t = Instant::now();
+    let mut m: GoSwiss<Blob<1>, Blob<1>, GoHash, Off> =
+        GoSwiss::with_config(Release::Go126, hint, 7, GoHash);
+    for &k in keys {
+        m.insert(Blob([k]), Blob([k]));
+    }
+    let e = t.elapsed();
+    drop(black_box(m));
+    e
+}
+
+/// The real Go map (Go >= 1.24 on PATH): `go/cmd/swissbench`, built once
+/// into `target/`, run once per round (its own warm-up pass, then one timed
+/// pass of the same workload). `Err` says why it cannot run.
+fn go_bench() -> Result<std::path::PathBuf, String> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = root.join("target").join("swissbench");
+    let v = std::process::Command::new("go")
+        .arg("version")
+        .output()
+        .map_err(|e| format!("no `go` on PATH ({e})"))?;
+    let v = String::from_utf8_lossy(&v.stdout).to_string();
+    let minor: u32 = v
+        .split_whitespace()
+        .nth(2)
+        .and_then(|s| s.strip_prefix("go1."))
+        .and_then(|s| s.split('.').next())
+        .and_then(|s| s.parse().ok())
+        .ok_or(format!("cannot read the Go version from `{}`", v.trim()))?;
+    if minor < 24 {
+        return Err(format!("{} has no Swiss map (needs Go 1.24+)", v.trim()));
+    }
+    let st = std::process::Command::new("go")
+        .args(["build", "-o"])
+        .arg(&out)
+        .arg("./cmd/swissbench")
+        .current_dir(root.join("go"))
+        .status()
+        .map_err(|e| format!("go build: {e}"))?;
+    if !st.success() {
+        return Err("go build ./cmd/swissbench failed".into());
+    }
+    Ok(out)
+}
+
+fn time_go(bin: &std::path::Path, hint: usize) -> Duration {
+    let out = std::process::Command::new(bin)
+        .args([
+            "-n",
+            &N.to_string(),
+            &format!("-hint={}", hint > 0),
+            "-passes",
+            "1",
+        ])
+        .output()
+        .expect("swissbench runs");
+    let ms: f64 = String::from_utf8_lossy(&out.stdout)
+        .trim()
+        .parse()
+        .expect("swissbench prints milliseconds");
+    Duration::from_secs_f64(ms / 1e3)
 }
 
 fn time_hashbrown(keys: &[u64], hint: usize) -> Duration {
@@ -127,12 +197,20 @@ fn main() {
     let mut r = Rng::new(42);
     let keys: Vec<u64> = (0..N).map(|_| r.next_u64()).collect();
     println!("insert {N} random u64->u64 keys into an empty map; {rounds} interleaved rounds");
+    let go = go_bench();
+    if let Err(why) = &go {
+        println!("real Go map: unavailable ({why})");
+    }
     for (label, hint) in [("no hint", 0usize), ("hint = N", N)] {
         type Timer<'a> = Box<dyn Fn() -> Duration + 'a>;
         let mut variants: Vec<(&str, Timer)> = vec![
             ("gomap", Box::new(|| time_gomap::<GoHeap>(&keys, hint))),
             ("gomap-slab", Box::new(|| time_gomap::<Slab>(&keys, hint))),
+            ("goswiss", Box::new(|| time_goswiss(&keys, hint))),
         ];
+        if let Ok(bin) = &go {
+            variants.push(("go 1.26 map", Box::new(move || time_go(bin, hint))));
+        }
         if hint == N {
             // The floor only exists for a presized map (it does not grow).
             variants.push(("layout floor", Box::new(|| time_layout_floor(&keys, hint))));
@@ -154,16 +232,18 @@ fn main() {
         for (v, (name, _)) in variants.iter().enumerate() {
             println!("  {name:<12} median {:>8.2} ms", median(times[v].clone()));
         }
-        for v in 0..hb {
-            let ratios: Vec<f64> = times[v]
-                .iter()
-                .zip(&times[hb])
-                .map(|(a, b)| a / b)
-                .collect();
+        let mut pairs: Vec<(usize, usize)> = (0..hb).map(|v| (v, hb)).collect();
+        let at = |name: &str| variants.iter().position(|(n, _)| *n == name);
+        if let (Some(s), Some(g)) = (at("goswiss"), at("go 1.26 map")) {
+            pairs.push((s, g));
+        }
+        for (v, w) in pairs {
+            let ratios: Vec<f64> = times[v].iter().zip(&times[w]).map(|(a, b)| a / b).collect();
             let (lo, hi) = bootstrap_ci(&ratios, &mut r);
             println!(
-                "  {} / hashbrown: median ratio {:.2} (95% CI {:.2}-{:.2})",
+                "  {} / {}: median ratio {:.2} (95% CI {:.2}-{:.2})",
                 variants[v].0,
+                variants[w].0,
                 median(ratios.clone()),
                 lo,
                 hi

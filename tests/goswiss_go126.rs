@@ -17,7 +17,7 @@
 //! further than the stated absolute slack), Go's seed-to-seed spread
 //! included.
 
-use mapamp::accounting::Counting;
+use mapamp::accounting::{Counting, Probe};
 use mapamp::goswiss::{hint_shape, GoHash, GoSwiss, Release, MAP_HEADER_BYTES};
 use mapamp::pod::{Blob, Pod};
 use mapamp::workload::{KeyDist, KeySource};
