@@ -66,15 +66,9 @@ impl CopyPath {
         CopyPath::Clear,
     ];
 
-    /// The paths of the classic map and the reference Swiss tables.
-    pub const CLASSIC: [CopyPath; 6] = [
-        CopyPath::Assign,
-        CopyPath::Overflow,
-        CopyPath::EvacuateDouble,
-        CopyPath::EvacuateSameSize,
-        CopyPath::ZeroFill,
-        CopyPath::Delete,
-    ];
+    /// The paths of the classic map and the reference Swiss tables: the
+    /// first six of [`CopyPath::ALL`].
+    pub const CLASSIC: &'static [CopyPath] = CopyPath::ALL.split_at(6).0;
 
     /// The paths of the Go Swiss-map model.
     pub const GO_SWISS: [CopyPath; 9] = [

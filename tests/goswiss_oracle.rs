@@ -6,13 +6,11 @@
 
 mod common;
 
-use common::{ops, run_against_oracle};
+use common::{ops, run_against_oracle, run_iteration};
 use mapamp::accounting::{Counting, Off};
 use mapamp::goswiss::{GoHash, GoSwiss, Release};
-use mapamp::hash::KeyHasher;
 use mapamp::pod::{Blob, Pod};
 use proptest::prelude::*;
-use std::collections::{HashMap, HashSet};
 
 fn release() -> impl Strategy<Value = Release> {
     prop_oneof![Just(Release::Go126), Just(Release::Go124)]
@@ -94,75 +92,6 @@ proptest! {
         let mut m: GoSwiss<Blob<32>, Blob<1>, GoHash, Off> = GoSwiss::with_config(Release::Go126, 0, seed, GoHash);
         run_iteration(&mut m, initial, &steps)?;
     }
-}
-
-fn run_iteration<KK: Pod, H: KeyHasher>(
-    m: &mut GoSwiss<KK, Blob<1>, H, Off>,
-    initial: u64,
-    steps: &[(u8, u64, u64)],
-) -> Result<(), TestCaseError> {
-    let mut oracle: HashMap<KK, Blob<1>> = HashMap::new();
-    for id in 0..initial {
-        let (k, v) = (KK::from_id(id), Blob::<1>::from_id(id));
-        m.insert(k, v);
-        oracle.insert(k, v);
-    }
-    let at_start: HashSet<KK> = oracle.keys().copied().collect();
-    let mut removed: HashSet<KK> = HashSet::new();
-    let mut returned: HashSet<KK> = HashSet::new();
-    let mut it = m.iter_start();
-    let mut step = 0;
-    loop {
-        if let Some(&(kind, id, val)) = steps.get(step) {
-            let k = KK::from_id(10_000 + id);
-            let k_old = KK::from_id(id % initial.max(1));
-            match kind {
-                0 | 1 => {
-                    m.insert(k, Blob::<1>::from_id(val));
-                    oracle.insert(k, Blob::<1>::from_id(val));
-                }
-                2 => {
-                    if m.remove(&k_old) {
-                        removed.insert(k_old);
-                    }
-                    oracle.remove(&k_old);
-                }
-                _ => {
-                    if oracle.contains_key(&k_old) {
-                        m.insert(k_old, Blob::<1>::from_id(val));
-                        oracle.insert(k_old, Blob::<1>::from_id(val));
-                    }
-                }
-            }
-            m.check_invariants().map_err(TestCaseError::fail)?;
-            step += 1;
-        }
-        match m.iter_next(&mut it) {
-            Some((k, v)) => {
-                prop_assert!(returned.insert(k), "key {:?} returned twice", k);
-                prop_assert_eq!(
-                    Some(&v),
-                    oracle.get(&k),
-                    "stale or absent value for {:?}",
-                    k
-                );
-            }
-            None => {
-                if step >= steps.len() {
-                    break;
-                }
-                step = steps.len();
-            }
-        }
-    }
-    for k in at_start.difference(&removed) {
-        prop_assert!(
-            returned.contains(k),
-            "key {:?} present throughout was never returned",
-            k
-        );
-    }
-    Ok(())
 }
 
 #[test]

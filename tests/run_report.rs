@@ -55,7 +55,7 @@ fn report_has_the_documented_shape() {
         .unwrap()
         .starts_with("rustc"));
     let cells = r["cells"].as_array().unwrap();
-    assert_eq!(cells.len(), 56);
+    assert_eq!(cells.len(), 71);
     for c in cells {
         let id = c["id"].as_str().unwrap();
         let l = &c["lenses"];
@@ -132,7 +132,7 @@ fn resuming_a_finished_run_does_no_work() {
     ]);
     assert!(out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("56 cells (0 run now, 0 callgrind)"), "{err}");
+    assert!(err.contains("71 cells (0 run now, 0 callgrind)"), "{err}");
     let after = std::fs::read_to_string(
         dir.join("cells/assign/gomap/go-default/n=2048/keys=random/k8v8/cell.json"),
     )

@@ -238,8 +238,7 @@ const SWISS_PALETTE: [&str; 6] = [
 pub fn paths_of(cells: &[&CellReport]) -> Vec<CopyPath> {
     let mut any = [false; CopyPath::ALL.len()];
     for c in cells {
-        let paths =
-            Variant::parse(&c.axes.variant).map_or(&CopyPath::CLASSIC[..], |v| v.copy_paths());
+        let paths = Variant::parse(&c.axes.variant).map_or(CopyPath::CLASSIC, |v| v.copy_paths());
         for (i, p) in CopyPath::ALL.iter().enumerate() {
             any[i] |= paths.contains(p);
         }

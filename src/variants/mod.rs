@@ -225,7 +225,7 @@ impl Variant {
         if self.is_go_swiss() {
             &CopyPath::GO_SWISS
         } else {
-            &CopyPath::CLASSIC
+            CopyPath::CLASSIC
         }
     }
 

@@ -105,3 +105,121 @@ pub fn colliding(spread: u64) -> impl Fn(&[u64], u64) -> u64 + Clone {
         top | low
     }
 }
+
+/// A map that can be iterated while it is written (the Go models'
+/// iterators stay valid across growth).
+pub trait IterDuringWrites<K: Pod, V: Pod>: MapUnderStudy<K, V> {
+    /// The iterator's position.
+    type Iter;
+    /// Starts an iterator.
+    fn iter_begin(&mut self) -> Self::Iter;
+    /// The next entry, or `None` at the end.
+    fn iter_step(&mut self, it: &mut Self::Iter) -> Option<(K, V)>;
+}
+
+impl<
+        K: Pod,
+        V: Pod,
+        H: mapamp::hash::KeyHasher,
+        P: mapamp::accounting::Probe,
+        S: mapamp::gomap::Storage,
+    > IterDuringWrites<K, V> for mapamp::gomap::GoMap<K, V, H, P, S>
+{
+    type Iter = mapamp::gomap::GoIter;
+    fn iter_begin(&mut self) -> Self::Iter {
+        self.iter_start()
+    }
+    fn iter_step(&mut self, it: &mut Self::Iter) -> Option<(K, V)> {
+        self.iter_next(it)
+    }
+}
+
+impl<K: Pod, V: Pod, H: mapamp::hash::KeyHasher, P: mapamp::accounting::Probe>
+    IterDuringWrites<K, V> for mapamp::goswiss::GoSwiss<K, V, H, P>
+{
+    type Iter = mapamp::goswiss::SwissIter;
+    fn iter_begin(&mut self) -> Self::Iter {
+        self.iter_start()
+    }
+    fn iter_step(&mut self, it: &mut Self::Iter) -> Option<(K, V)> {
+        self.iter_next(it)
+    }
+}
+
+/// Iteration interleaved with writes: `initial` keys, then for each step
+/// one write (insert a new key, delete or update a key present at the
+/// start) and one iterator step. Every key present for the whole iteration
+/// must come back exactly once, none twice, each with its current value.
+pub fn run_iteration<KK: Pod, M: IterDuringWrites<KK, mapamp::pod::Blob<1>>>(
+    m: &mut M,
+    initial: u64,
+    steps: &[(u8, u64, u64)],
+) -> Result<(), TestCaseError> {
+    use mapamp::pod::Blob;
+    use std::collections::HashSet;
+    let mut oracle: HashMap<KK, Blob<1>> = HashMap::new();
+    for id in 0..initial {
+        let (k, v) = (KK::from_id(id), Blob::<1>::from_id(id));
+        m.insert(k, v);
+        oracle.insert(k, v);
+    }
+    let at_start: HashSet<KK> = oracle.keys().copied().collect();
+    let mut removed: HashSet<KK> = HashSet::new();
+    let mut returned: HashSet<KK> = HashSet::new();
+    let mut it = m.iter_begin();
+    let mut step = 0;
+    loop {
+        // Interleave: one write (if any left), then one iterator step.
+        if let Some(&(kind, id, val)) = steps.get(step) {
+            let k = KK::from_id(1_000_000 + id);
+            let k_old = KK::from_id(id % initial.max(1));
+            match kind {
+                0 | 1 => {
+                    m.insert(k, Blob::<1>::from_id(val));
+                    oracle.insert(k, Blob::<1>::from_id(val));
+                }
+                2 => {
+                    if m.remove(&k_old) {
+                        removed.insert(k_old);
+                    }
+                    oracle.remove(&k_old);
+                }
+                _ => {
+                    // Update a key that was present at start.
+                    if oracle.contains_key(&k_old) {
+                        m.insert(k_old, Blob::<1>::from_id(val));
+                        oracle.insert(k_old, Blob::<1>::from_id(val));
+                    }
+                }
+            }
+            m.check_invariants().map_err(TestCaseError::fail)?;
+            step += 1;
+        }
+        match m.iter_step(&mut it) {
+            Some((k, v)) => {
+                prop_assert!(returned.insert(k), "key {:?} returned twice", k);
+                prop_assert_eq!(
+                    Some(&v),
+                    oracle.get(&k),
+                    "stale or absent value for {:?}",
+                    k
+                );
+            }
+            None => {
+                if step >= steps.len() {
+                    break;
+                }
+                // Iterator finished early: keep writing, then stop.
+                step = steps.len();
+            }
+        }
+    }
+    for k in at_start.difference(&removed) {
+        prop_assert!(
+            returned.contains(k),
+            "key {:?} present throughout was never returned",
+            k
+        );
+    }
+    Ok(())
+}
