@@ -233,7 +233,9 @@ impl<K: Pod, V: Pod, H: KeyHasher, P: Probe> GoSwiss<K, V, H, P> {
             }
             let entries = 1usize << (self.global_depth - t.local_depth);
             let start = t.index as usize;
-            if start % entries != 0 || self.dir[start..start + entries].iter().any(|&d| d != id) {
+            if !start.is_multiple_of(entries)
+                || self.dir[start..start + entries].iter().any(|&d| d != id)
+            {
                 return Err(format!(
                     "table {id}: directory range {start}+{entries} does not point at it"
                 ));

@@ -112,7 +112,9 @@ impl MapType {
     /// model's table storage is word-based (every shape mapamp builds
     /// today is); a byte-granular shape needs byte storage first.
     pub fn word_storable(&self) -> bool {
-        self.key_slot % 8 == 0 && self.elem_off % 8 == 0 && self.slot_size % 8 == 0
+        self.key_slot.is_multiple_of(8)
+            && self.elem_off.is_multiple_of(8)
+            && self.slot_size.is_multiple_of(8)
     }
 
     /// Words of one group.
