@@ -436,3 +436,65 @@ pub fn prepare_cell<P: Probe, W: WithPrepared>(cell: &MapCell, then: W) -> Resul
         PrepareVisit { cell, then },
     )?
 }
+
+#[cfg(test)]
+mod goswiss_tests {
+    use super::*;
+    use crate::accounting::Counting;
+    use crate::variants::HintSpec;
+
+    /// Every Go Swiss-map isolated scenario reaches its isolation target,
+    /// on the path the cell names, for several N and both hint settings.
+    #[test]
+    fn goswiss_isolated_scenarios_prove_their_isolation() {
+        let scenarios = [
+            Scenario::SmallToTable,
+            Scenario::TableGrow,
+            Scenario::TableSplit,
+            Scenario::EvacuateDouble,
+            Scenario::EvacuateSameSize,
+        ];
+        for scenario in scenarios {
+            for n in [16usize, 300, 2048] {
+                for hint in [HintSpec::None, HintSpec::Factor(1.0)] {
+                    if hint != HintSpec::None
+                        && matches!(
+                            scenario,
+                            Scenario::SmallToTable | Scenario::TableGrow | Scenario::TableSplit
+                        )
+                    {
+                        continue;
+                    }
+                    let cell = MapCell {
+                        scenario,
+                        variant: Variant::GoSwiss,
+                        config: "t".into(),
+                        knobs: Default::default(),
+                        hint,
+                        n,
+                        keys: Keys::Random,
+                        key_size: 8,
+                        value_size: 8,
+                        churn_rounds: 1,
+                        seed: 3,
+                    };
+                    let target = cell.isolation_target().unwrap();
+                    let mut r = prepare_any::<Counting>(&CellSpec::Map(cell.clone()))
+                        .unwrap_or_else(|e| panic!("{scenario} n={n} {hint}: {e}"));
+                    let before = r.accounting().unwrap();
+                    r.run();
+                    let a = r.accounting().unwrap().since(&before);
+                    let share = a.bytes_written.get(target.path) as f64 / a.total_bytes() as f64;
+                    assert!(
+                        share >= target.share,
+                        "{scenario} n={n} {hint}: {} is {share:.4} of {:?}, target {:.4} ({:?})",
+                        target.path,
+                        a.bytes_written,
+                        target.share,
+                        target.reason
+                    );
+                }
+            }
+        }
+    }
+}
