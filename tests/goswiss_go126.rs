@@ -19,11 +19,31 @@
 
 use mapamp::accounting::{Counting, Probe};
 use mapamp::goswiss::{hint_shape, GoHash, GoSwiss, Release, MAP_HEADER_BYTES};
+use mapamp::gotype::Shape;
+use mapamp::hash::KeyHasher;
 use mapamp::pod::{Blob, Pod};
+use mapamp::variants::typed::Typed;
 use mapamp::workload::{KeyDist, KeySource};
 use serde_json::Value;
 
-type M = GoSwiss<Blob<1>, Blob<1>, GoHash, Counting>;
+/// `map[uint64]uint64` of the model (Go 1.26), hashing with `H`.
+type M<H = GoHash> = Typed<Blob<1>, Blob<1>, GoSwiss<H, Counting>>;
+
+fn make(hint: usize, seed: u64) -> M {
+    make_with(hint, seed, GoHash)
+}
+
+fn make_with<H: KeyHasher>(hint: usize, seed: u64, hasher: H) -> M<H> {
+    let w = Shape::words(1);
+    Typed::new(GoSwiss::with_config(
+        w,
+        w,
+        Release::Go126,
+        hint,
+        seed,
+        hasher,
+    ))
+}
 
 fn data(name: &str) -> Value {
     let path = format!("{}/tests/data/go126/{name}", env!("CARGO_MANIFEST_DIR"));
@@ -73,7 +93,7 @@ struct GrowthRun {
 }
 
 fn model_growth(n: u64, dist: KeyDist, seed: u64) -> GrowthRun {
-    let mut m = M::with_config(Release::Go126, 0, seed, GoHash);
+    let mut m = make(0, seed);
     let mut src = KeySource::new(dist, seed);
     let mut events = Vec::new();
     let mut snapshots = Vec::new();
@@ -197,7 +217,7 @@ fn hint_sizing_matches_go_for_every_hint_to_a_million() {
     }
     // ... and the map a hint makes has that shape.
     for &(hint, dir, cap) in &steps {
-        let s = M::with_config(Release::Go126, hint, 1, GoHash).structure();
+        let s = make(hint, 1).structure();
         assert_eq!(s.dir_len as u64, dir, "hint {hint}");
         assert!(
             s.tables.iter().all(|t| t.capacity as u64 == cap),
@@ -214,12 +234,7 @@ fn heap_bytes_and_objects_match_go() {
         let mut bytes = Vec::new();
         let mut objects = Vec::new();
         for seed in 1..=10u64 {
-            let mut m = M::with_config(
-                Release::Go126,
-                if hinted { n as usize } else { 0 },
-                seed,
-                GoHash,
-            );
+            let mut m = make(if hinted { n as usize } else { 0 }, seed);
             let mut src = KeySource::new(KeyDist::Random, seed);
             for _ in 0..n {
                 let id = src.fresh();
@@ -265,6 +280,59 @@ fn heap_bytes_and_objects_match_go() {
     }
 }
 
+/// Churn at a constant count (delete the oldest key, insert a fresh one),
+/// `rounds` rounds of `live` operations, for seeds 1..=5: slots after the
+/// last round and tombstones after the first, per seed.
+fn model_churn<H: KeyHasher>(
+    live: u64,
+    rounds: u64,
+    dist: KeyDist,
+    hasher: &H,
+) -> (Vec<f64>, Vec<f64>) {
+    let mut me_slots = Vec::new();
+    let mut me_tomb1 = Vec::new();
+    for seed in 1..=5u64 {
+        let mut m = make_with(0, seed, hasher.clone());
+        let mut src = KeySource::new(dist, seed);
+        let mut fifo = std::collections::VecDeque::new();
+        for _ in 0..live {
+            let id = src.fresh();
+            m.insert(Blob::from_id(id), Blob::from_id(id));
+            fifo.push_back(id);
+        }
+        for round in 0..rounds {
+            for _ in 0..live {
+                assert!(m.remove(&Blob::from_id(fifo.pop_front().unwrap())));
+                let id = src.fresh();
+                m.insert(Blob::from_id(id), Blob::from_id(id));
+                fifo.push_back(id);
+            }
+            if round == 0 {
+                me_tomb1.push(m.structure().tombstones() as f64);
+            }
+        }
+        m.check_invariants().unwrap();
+        me_slots.push(m.structure().slots as f64);
+    }
+    (me_slots, me_tomb1)
+}
+
+/// Go's churn runs at `live` keys: rounds, slots after the last round and
+/// tombstones after the first, per run.
+fn go_churn(runs: &[Value], live: u64) -> (u64, Vec<f64>, Vec<f64>) {
+    let go: Vec<&Value> = runs.iter().filter(|r| u(&r["live"]) == live).collect();
+    let rounds = u(&go[0]["rounds"]);
+    let slots = go
+        .iter()
+        .map(|r| u(&r["after_round"][rounds as usize]["slots"]) as f64)
+        .collect();
+    let tomb1 = go
+        .iter()
+        .map(|r| u(&r["after_round"][1]["tombstones"]) as f64)
+        .collect();
+    (rounds, slots, tomb1)
+}
+
 #[test]
 fn churn_grows_and_prunes_as_go_does() {
     let c = data("churn.json");
@@ -272,57 +340,57 @@ fn churn_grows_and_prunes_as_go_does() {
     let mut lives: Vec<u64> = runs.iter().map(|r| u(&r["live"])).collect();
     lives.dedup();
     for live in lives {
-        let go: Vec<&Value> = runs.iter().filter(|r| u(&r["live"]) == live).collect();
-        let rounds = u(&go[0]["rounds"]);
-        let go_slots: Vec<f64> = go
-            .iter()
-            .map(|r| u(&r["after_round"][rounds as usize]["slots"]) as f64)
-            .collect();
-        let go_tomb1: Vec<f64> = go
-            .iter()
-            .map(|r| u(&r["after_round"][1]["tombstones"]) as f64)
-            .collect();
-        let mut me_slots = Vec::new();
-        let mut me_tomb1 = Vec::new();
-        for seed in 1..=5u64 {
-            let mut m = M::with_config(Release::Go126, 0, seed, GoHash);
-            let mut src = KeySource::new(KeyDist::Random, seed);
-            let mut fifo = std::collections::VecDeque::new();
-            for _ in 0..live {
-                let id = src.fresh();
-                m.insert(Blob::from_id(id), Blob::from_id(id));
-                fifo.push_back(id);
-            }
-            for round in 0..rounds {
-                for _ in 0..live {
-                    assert!(m.remove(&Blob::from_id(fifo.pop_front().unwrap())));
-                    let id = src.fresh();
-                    m.insert(Blob::from_id(id), Blob::from_id(id));
-                    fifo.push_back(id);
-                }
-                if round == 0 {
-                    me_tomb1.push(m.structure().tombstones() as f64);
-                }
-            }
-            m.check_invariants().unwrap();
-            me_slots.push(m.structure().slots as f64);
+        let (rounds, go_slots, go_tomb1) = go_churn(runs, live);
+        // Go's runs use random keys; the model's hash must make sequential
+        // ones behave alike, so both are compared with Go's.
+        for dist in [KeyDist::Random, KeyDist::Sequential] {
+            let (me_slots, me_tomb1) = model_churn(live, rounds, dist, &GoHash);
+            // Slots after the last round: the same table sizes (exact where
+            // Go's seeds agree, as they do at every load recorded).
+            agree(
+                &format!("slots after {rounds} rounds at {live} live, {dist:?} keys"),
+                &go_slots,
+                &me_slots,
+                0.0,
+            );
+            let tol = (0.15 * mean_sd(&go_tomb1).0).max(3.0);
+            agree(
+                &format!("tombstones after round 1 at {live} live, {dist:?} keys"),
+                &go_tomb1,
+                &me_tomb1,
+                tol,
+            );
         }
-        // Slots after the last round: the same table sizes (exact where Go's
-        // seeds agree, as they do at every load recorded).
-        agree(
-            &format!("slots after {rounds} rounds at {live} live"),
-            &go_slots,
-            &me_slots,
-            0.0,
-        );
-        let tol = (0.15 * mean_sd(&go_tomb1).0).max(3.0);
-        agree(
-            &format!("tombstones after round 1 at {live} live"),
-            &go_tomb1,
-            &me_tomb1,
-            tol,
-        );
     }
+}
+
+/// Why the model hashes with `GoHash` (foldhash + fmix64) and not with the
+/// classic model's plain foldhash: under churn with *sequential* keys
+/// (what the scenarios' `keys = sequential` makes) plain foldhash leaves a
+/// 1024-slot table far fewer tombstones after one round than Go 1.26 has
+/// (Go hashes with AES: consecutive keys land as random ones), and the
+/// finaliser brings the model to Go's figure. Measured, not assumed: the
+/// test fails if plain foldhash ever agrees with Go, or the finaliser not.
+#[test]
+fn churn_tombstones_need_the_finaliser() {
+    use mapamp::hash::SeededHash;
+    let c = data("churn.json");
+    let runs = c["runs"].as_array().unwrap();
+    let live = 700;
+    let (rounds, _, go_tomb1) = go_churn(runs, live);
+    let (mg, _) = mean_sd(&go_tomb1);
+    let (_, plain) = model_churn(live, rounds.min(2), KeyDist::Sequential, &SeededHash);
+    let (_, mixed) = model_churn(live, rounds.min(2), KeyDist::Sequential, &GoHash);
+    let (mp, mm) = (mean_sd(&plain).0, mean_sd(&mixed).0);
+    eprintln!(
+        "tombstones after one round at {live} live, sequential keys: Go {mg:.1} (random keys), plain foldhash {mp:.1}, foldhash + fmix64 {mm:.1}"
+    );
+    let tol = (0.15 * mg).max(3.0);
+    assert!((mm - mg).abs() <= tol, "finaliser: {mm:.1} vs Go {mg:.1}");
+    assert!(
+        (mp - mg).abs() > tol,
+        "plain foldhash agrees with Go ({mp:.1} vs {mg:.1}): the finaliser is not needed"
+    );
 }
 
 #[test]
@@ -332,7 +400,7 @@ fn maximum_load_group_fill_and_miss_probes_match_go() {
     let mut me_hist: Vec<Vec<f64>> = vec![Vec::new(); 9];
     let mut me_miss = Vec::new();
     for seed in 1..=20u64 {
-        let mut m = M::with_config(Release::Go126, 0, seed, GoHash);
+        let mut m = make(0, seed);
         let mut src = KeySource::new(KeyDist::Random, seed);
         for _ in 0..896 {
             let id = src.fresh();
@@ -362,5 +430,4 @@ fn maximum_load_group_fill_and_miss_probes_match_go() {
         .map(|r| r["missprobe"].as_f64().unwrap())
         .collect();
     agree("miss probe length (groups)", &go_miss, &me_miss, 0.0);
-    let _ = Blob::<1>::BYTES;
 }

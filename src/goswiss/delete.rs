@@ -3,31 +3,33 @@
 
 use super::group::{self, ProbeSeq, CTRL_ALL_EMPTY, CTRL_DELETED, CTRL_EMPTY};
 use super::table::{Table, MAX_TABLE_CAPACITY};
-use super::typ::{GROUP_SLOTS, PTR_BYTES};
 use super::GoSwiss;
 use crate::accounting::{CopyPath, Event, Probe};
+use crate::gotype::{PTR_SIZE, SLOTS};
 use crate::hash::KeyHasher;
-use crate::pod::Pod;
+use crate::mem::{load64, store64};
 
 /// Groups of the largest table, as bits of `pruneTombstones`' `needed` set.
-const MAX_GROUPS: usize = MAX_TABLE_CAPACITY / GROUP_SLOTS;
+const MAX_GROUPS: usize = MAX_TABLE_CAPACITY / SLOTS;
 
-impl<K: Pod, V: Pod, H: KeyHasher, P: Probe> GoSwiss<K, V, H, P> {
+impl<H: KeyHasher, P: Probe> GoSwiss<H, P> {
     /// `Delete`: removes `key`; returns whether it was present. A new seed
     /// is drawn when the map becomes empty.
-    pub fn remove(&mut self, key: &K) -> bool {
+    pub fn remove(&mut self, key: &[u8]) -> bool {
+        debug_assert_eq!(key.len(), self.t.key.size, "key of the map's key size");
         if self.used == 0 {
             return false;
         }
-        let hash = self.hash(key);
+        let hash = self.hash_key(key);
+        let geo = self.geo();
         let found = if self.dir.is_empty() {
             let id = self.small.expect("a map with entries has a group") as usize;
             let t = &self.tables[id];
-            let mut m = group::match_h2(t.ctrl(0, self.gw), group::h2(hash));
+            let mut m = group::match_h2(t.ctrl(0, geo), group::h2(hash));
             let mut hit = None;
             while m != 0 {
                 let i = group::first(m);
-                if self.slot_key_eq(t, 0, i, key) {
+                if self.key_eq::<false>(t.bytes(), geo.key(0, i), key) {
                     hit = Some(i);
                     break;
                 }
@@ -35,6 +37,7 @@ impl<K: Pod, V: Pod, H: KeyHasher, P: Probe> GoSwiss<K, V, H, P> {
             }
             match hit {
                 Some(i) => {
+                    // One group: a deleted slot is reusable at once.
                     self.clear_slot(id, 0, i, CTRL_EMPTY);
                     true
                 }
@@ -42,13 +45,18 @@ impl<K: Pod, V: Pod, H: KeyHasher, P: Probe> GoSwiss<K, V, H, P> {
             }
         } else {
             let id = self.dir[self.dir_index(hash)] as usize;
-            match self.find_in(&self.tables[id], hash, key) {
+            let hit = if self.kv88 {
+                self.find_in::<true>(&self.tables[id], hash, key)
+            } else {
+                self.find_in::<false>(&self.tables[id], hash, key)
+            };
+            match hit {
                 Some((g, i)) => {
                     // A group that still has an empty slot ends every probe
                     // through it, so the slot can become empty again.
                     let t = &mut self.tables[id];
                     t.used -= 1;
-                    let c = if group::match_empty(t.ctrl(g, self.gw)) != 0 {
+                    let c = if group::match_empty(t.ctrl(g, geo)) != 0 {
                         t.growth_left += 1;
                         CTRL_EMPTY
                     } else {
@@ -70,29 +78,36 @@ impl<K: Pod, V: Pod, H: KeyHasher, P: Probe> GoSwiss<K, V, H, P> {
         found
     }
 
-    /// Clears a deleted entry's elem (or the elem and key pointers) and sets
-    /// its control byte (`delete`).
+    /// Clears a deleted entry and sets its control byte (`delete`): the
+    /// key pointer of an indirect key, or the key itself when its type
+    /// holds pointers (Go leaves a pointer-free key's bytes in place); the
+    /// elem pointer, or the elem, always.
     fn clear_slot(&mut self, id: usize, g: usize, i: usize, c: u8) {
-        let (gw, sw, ew) = (self.gw, self.sw, self.ew);
-        let at = g * gw + 1 + i * sw;
+        let geo = self.geo();
+        let (ko, eo) = (geo.key(g, i), geo.elem(g, i));
         let alive = self.iterators > 0;
         let mut bytes = 1;
-        if self.typ.indirect_key {
-            let h = std::mem::take(&mut self.tables[id].groups[at]);
-            self.keys.release(h, alive);
-            bytes += PTR_BYTES as u64;
+        if self.t.indirect_key {
+            let b = self.tables[id].bytes_mut();
+            let h = load64(b, ko);
+            store64(b, ko, 0);
+            self.key_objs.release(h, alive);
+            bytes += PTR_SIZE as u64;
+        } else if self.t.key.pointers {
+            self.tables[id].bytes_mut()[ko..ko + self.t.key.size].fill(0);
+            bytes += self.t.key.size as u64;
         }
-        // (A direct key holds no pointers: Go leaves its bytes in place.)
-        let at = at + ew;
-        if self.typ.indirect_elem {
-            let h = std::mem::take(&mut self.tables[id].groups[at]);
-            self.elems.release(h, alive);
-            bytes += PTR_BYTES as u64;
+        if self.t.indirect_elem {
+            let b = self.tables[id].bytes_mut();
+            let h = load64(b, eo);
+            store64(b, eo, 0);
+            self.elem_objs.release(h, alive);
+            bytes += PTR_SIZE as u64;
         } else {
-            self.tables[id].groups[at..at + V::WORDS].fill(0);
-            bytes += V::BYTES as u64;
+            self.tables[id].bytes_mut()[eo..eo + self.t.elem.size].fill(0);
+            bytes += self.t.elem.size as u64;
         }
-        self.tables[id].set_ctrl(g, gw, i, c);
+        self.tables[id].set_ctrl(g, geo, i, c);
         self.probe.bytes(CopyPath::Delete, bytes);
     }
 
@@ -100,27 +115,24 @@ impl<K: Pod, V: Pod, H: KeyHasher, P: Probe> GoSwiss<K, V, H, P> {
     /// (`pruneTombstones`' first two passes): a bit per group that must
     /// keep its tombstones, and how many tombstones the others hold.
     fn prunable(&self, t: &Table) -> ([u64; MAX_GROUPS / 64], usize) {
+        let geo = self.geo();
+        let b = t.bytes();
         let mut needed = [0u64; MAX_GROUPS / 64];
         let groups = t.group_count();
         for i in 0..groups {
-            let ctrl = t.ctrl(i, self.gw);
+            let ctrl = t.ctrl(i, geo);
             let mut full = group::match_full(ctrl);
             while full != 0 {
                 let j = group::first(full);
                 full = group::remove_first(full);
-                let at = i * self.gw + 1 + j * self.sw;
-                let hash = if self.typ.indirect_key {
-                    self.hash(self.keys.get(t.groups[at]))
-                } else {
-                    self.hasher.hash(&t.groups[at..at + K::WORDS], self.seed)
-                };
+                let hash = self.slot_hash::<false>(b, geo.key(i, j));
                 // Every group this key's probe passes before its own must
                 // keep its tombstones (it has no empty slot, or the key
                 // would not have gone further).
                 let mut seq = ProbeSeq::new(group::h1(hash), t.group_mask());
                 while seq.offset as usize != i {
                     let g = seq.offset as usize;
-                    if group::match_empty_or_deleted(t.ctrl(g, self.gw)) != 0 {
+                    if group::match_empty_or_deleted(t.ctrl(g, geo)) != 0 {
                         needed[g / 64] |= 1 << (g % 64);
                     }
                     seq.next();
@@ -133,7 +145,7 @@ impl<K: Pod, V: Pod, H: KeyHasher, P: Probe> GoSwiss<K, V, H, P> {
         let mut count = 0;
         for i in 0..groups {
             if needed[i / 64] >> (i % 64) & 1 == 0 {
-                count += group::match_empty_or_deleted(t.ctrl(i, self.gw)).count_ones() as usize;
+                count += group::match_empty_or_deleted(t.ctrl(i, geo)).count_ones() as usize;
             }
         }
         (needed, count)
@@ -151,6 +163,8 @@ impl<K: Pod, V: Pod, H: KeyHasher, P: Probe> GoSwiss<K, V, H, P> {
     /// `pruneTombstones` (Go 1.25+): turns unneeded tombstones back into
     /// empty slots when that restores at least 10% of the capacity
     /// (`prune`: one control byte each).
+    #[cold]
+    #[inline(never)]
     pub(crate) fn prune_tombstones(&mut self, id: u32) {
         let t = &self.tables[id as usize];
         if (t.tombstones() as usize) * 10 < t.capacity as usize {
@@ -160,17 +174,17 @@ impl<K: Pod, V: Pod, H: KeyHasher, P: Probe> GoSwiss<K, V, H, P> {
         if count * 10 < t.capacity as usize {
             return;
         }
-        let gw = self.gw;
+        let geo = self.geo();
         let t = &mut self.tables[id as usize];
         for i in 0..t.group_count() {
             if needed[i / 64] >> (i % 64) & 1 != 0 {
                 continue;
             }
-            let mut m = group::match_empty_or_deleted(t.ctrl(i, gw));
+            let mut m = group::match_empty_or_deleted(t.ctrl(i, geo));
             while m != 0 {
                 let k = group::first(m);
                 m = group::remove_first(m);
-                t.set_ctrl(i, gw, k, CTRL_EMPTY);
+                t.set_ctrl(i, geo, k, CTRL_EMPTY);
                 t.growth_left += 1;
             }
         }
@@ -186,13 +200,14 @@ impl<K: Pod, V: Pod, H: KeyHasher, P: Probe> GoSwiss<K, V, H, P> {
             return;
         }
         let alive = self.iterators > 0;
-        let (gw, gs) = (self.gw, self.typ.group_size as u64);
+        let geo = self.geo();
+        let gs = self.t.group_size;
         if self.dir.is_empty() {
             if let Some(id) = self.small {
                 let t = &mut self.tables[id as usize];
                 t.groups.fill(0);
                 t.groups[0] = CTRL_ALL_EMPTY;
-                self.probe.bytes(CopyPath::Clear, gs + 8);
+                self.probe.bytes(CopyPath::Clear, gs as u64 + 8);
             }
         } else {
             let mut last = u32::MAX;
@@ -207,15 +222,16 @@ impl<K: Pod, V: Pod, H: KeyHasher, P: Probe> GoSwiss<K, V, H, P> {
                 if t.used == 0 && t.growth_left == mgl {
                     continue;
                 }
-                let full_test = (t.used as u64) * 4 <= t.group_mask() || self.typ.slot_size > 32;
+                let full_test = (t.used as u64) * 4 <= t.group_mask() || self.t.slot_size > 32;
                 let mut bytes = 0;
                 for g in 0..t.group_count() {
-                    let ctrl = t.ctrl(g, gw);
-                    if !full_test || group::match_full(ctrl) != 0 {
-                        t.groups[g * gw..(g + 1) * gw].fill(0);
-                        bytes += gs;
+                    let at = geo.ctrl(g);
+                    let b = t.bytes_mut();
+                    if !full_test || group::match_full(load64(b, at)) != 0 {
+                        b[at..at + gs].fill(0);
+                        bytes += gs as u64;
                     }
-                    t.groups[g * gw] = CTRL_ALL_EMPTY;
+                    store64(b, at, CTRL_ALL_EMPTY);
                     bytes += 8;
                 }
                 t.used = 0;
@@ -224,8 +240,8 @@ impl<K: Pod, V: Pod, H: KeyHasher, P: Probe> GoSwiss<K, V, H, P> {
             }
             self.tombstone_possible = false;
         }
-        self.keys.clear(alive);
-        self.elems.clear(alive);
+        self.key_objs.clear(alive);
+        self.elem_objs.clear(alive);
         self.used = 0;
         self.clear_seq += 1;
         self.seed = self.rng.next_u64();

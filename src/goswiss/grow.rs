@@ -4,75 +4,81 @@
 //! `table.go` `rehash`, `grow`, `split`).
 //!
 //! Every live entry of the table being rehashed is reinserted with
-//! `uncheckedPutSlot`: its slot words (key and elem, or their pointers —
-//! indirect objects do not move) and a control byte are stored in the new
-//! table. Tombstones are not copied.
+//! `uncheckedPutSlot`: its key and elem (or their pointers — indirect
+//! objects do not move) and a control byte are stored in the new table.
+//! Tombstones are not copied.
 
-use super::group::{self, CTRL_EMPTY};
-use super::table::MAX_TABLE_CAPACITY;
-use super::typ::GROUP_SLOTS;
+use super::group;
+use super::layout::{self, Geo};
+use super::table::{Table, MAX_TABLE_CAPACITY};
 use super::GoSwiss;
 use crate::accounting::{CopyPath, Event, Probe};
+use crate::gotype::SLOTS;
 use crate::hash::KeyHasher;
-use crate::pod::Pod;
 
-impl<K: Pod, V: Pod, H: KeyHasher, P: Probe> GoSwiss<K, V, H, P> {
-    /// The hash of the key in a slot (read through its object when indirect).
-    fn slot_hash(&self, id: usize, g: usize, i: usize) -> u64 {
-        let t = &self.tables[id];
-        let at = g * self.gw + 1 + i * self.sw;
-        if self.typ.indirect_key {
-            self.hash(self.keys.get(t.groups[at]))
+impl<H: KeyHasher, P: Probe> GoSwiss<H, P> {
+    /// Reinserts every full slot of table `old` (taken out of the arena)
+    /// into the tables `pick` chooses by hash, in Go's order (group by
+    /// group, slot by slot); returns the entries moved.
+    fn reinsert(&mut self, old: &Table, pick: impl FnMut(u64) -> u32) -> u64 {
+        if self.kv88 {
+            self.reinsert_g::<true>(old, pick)
         } else {
-            self.hasher.hash(&t.groups[at..at + K::WORDS], self.seed)
+            self.reinsert_g::<false>(old, pick)
         }
     }
 
-    /// Reinserts every full slot of table `from` into the tables `pick`
-    /// chooses by hash; returns the entries moved.
-    fn reinsert(&mut self, from: usize, mut pick: impl FnMut(u64) -> usize) -> u64 {
-        let (gw, sw) = (self.gw, self.sw);
-        let groups = self.tables[from].group_count();
+    #[inline(always)]
+    fn reinsert_g<const KV88: bool>(
+        &mut self,
+        old: &Table,
+        mut pick: impl FnMut(u64) -> u32,
+    ) -> u64 {
+        let geo = Geo::of::<KV88>(&self.t);
+        let slot = if KV88 { 16 } else { self.t.slot_size };
+        let b = old.bytes();
         let mut moved = 0;
-        let mut slot = vec![0u64; sw];
-        for g in 0..groups {
-            let ctrl = self.tables[from].ctrl(g, gw);
-            for i in 0..GROUP_SLOTS {
-                if group::get(ctrl, i) & CTRL_EMPTY == CTRL_EMPTY {
-                    continue;
-                }
-                let hash = self.slot_hash(from, g, i);
-                let at = g * gw + 1 + i * sw;
-                slot.copy_from_slice(&self.tables[from].groups[at..at + sw]);
-                let to = pick(hash);
-                self.tables[to].unchecked_put(hash, &slot, gw, sw);
+        for g in 0..old.group_count() {
+            let mut full = group::match_full(old.ctrl(g, geo));
+            while full != 0 {
+                let i = group::first(full);
+                full = group::remove_first(full);
+                let at = geo.key(g, i);
+                let hash = self.slot_hash::<KV88>(b, at);
+                let to = pick(hash) as usize;
+                self.tables[to].unchecked_put(hash, &b[at..at + slot], geo);
                 moved += 1;
             }
         }
         moved
     }
 
-    /// Bytes one reinserted entry stores: its slot words and a control byte.
-    fn moved_bytes(&self, entries: u64) -> u64 {
-        entries * (self.typ.slot_store_bytes() + 1)
+    /// Takes table `id` out of the arena for a rehash (its id stays
+    /// reserved until [`Self::retire_table`]).
+    fn take_table(&mut self, id: u32) -> Table {
+        std::mem::take(&mut self.tables[id as usize])
     }
 
     /// `growToTable`: the 9th key of a small map moves its 8 entries into a
     /// 16-slot table under a 1-entry directory (`small_to_table`).
     pub(crate) fn grow_to_table(&mut self) {
-        let small = self.small.take().expect("small group") as usize;
-        let id = self.new_table(2 * GROUP_SLOTS, 0, 0);
-        let moved = self.reinsert(small, |_| id as usize);
+        let small = self.small.take().expect("small group");
+        let id = self.new_table(2 * SLOTS, 0, 0);
+        let old = self.take_table(small);
+        let moved = self.reinsert(&old, |_| id);
+        self.tables[small as usize] = old;
         self.probe
-            .bytes(CopyPath::SmallToTable, self.moved_bytes(moved));
+            .bytes(CopyPath::SmallToTable, moved * layout::moved_bytes(&self.t));
         self.probe.event(Event::Evacuated(moved));
         self.account_directory(1, CopyPath::SmallToTable);
         self.dir = vec![id];
         self.global_depth = 0;
-        self.retire_table(small as u32);
+        self.retire_table(small);
     }
 
     /// `rehash`: a full table grows to twice its slots, or splits at 1024.
+    #[cold]
+    #[inline(never)]
     pub(crate) fn rehash(&mut self, id: u32) {
         let cap = self.tables[id as usize].capacity as usize;
         if 2 * cap <= MAX_TABLE_CAPACITY {
@@ -89,9 +95,11 @@ impl<K: Pod, V: Pod, H: KeyHasher, P: Probe> GoSwiss<K, V, H, P> {
             (t.index, t.local_depth)
         };
         let nid = self.new_table(capacity, index, depth);
-        let moved = self.reinsert(id as usize, |_| nid as usize);
+        let old = self.take_table(id);
+        let moved = self.reinsert(&old, |_| nid);
+        self.tables[id as usize] = old;
         self.probe
-            .bytes(CopyPath::TableGrow, self.moved_bytes(moved));
+            .bytes(CopyPath::TableGrow, moved * layout::moved_bytes(&self.t));
         self.probe.event(Event::DoublingGrow);
         self.probe.event(Event::Evacuated(moved));
         self.replace_table(nid, CopyPath::TableGrow);
@@ -105,15 +113,11 @@ impl<K: Pod, V: Pod, H: KeyHasher, P: Probe> GoSwiss<K, V, H, P> {
         let left = self.new_table(MAX_TABLE_CAPACITY, -1, depth);
         let right = self.new_table(MAX_TABLE_CAPACITY, -1, depth);
         let mask = 1u64 << (64 - depth as u32);
-        let moved = self.reinsert(id as usize, |h| {
-            if h & mask == 0 {
-                left as usize
-            } else {
-                right as usize
-            }
-        });
+        let old = self.take_table(id);
+        let moved = self.reinsert(&old, |h| if h & mask == 0 { left } else { right });
+        self.tables[id as usize] = old;
         self.probe
-            .bytes(CopyPath::TableSplit, self.moved_bytes(moved));
+            .bytes(CopyPath::TableSplit, moved * layout::moved_bytes(&self.t));
         self.probe.event(Event::TableSplit);
         self.probe.event(Event::Evacuated(moved));
         self.install_table_split(id, left, right);

@@ -4,14 +4,13 @@
 //! Go hashes a `uint64` key with AES rounds (`memhash64` → `aeshash64` on
 //! amd64), after which consecutive keys look like random ones. foldhash's
 //! fast variant, which the classic model uses, spreads *consecutive* ids
-//! too evenly over the bits H1 takes (hash bits 7 and up): measured, a
-//! 1024-slot table holding 700 keys under delete-oldest/insert-new churn
-//! gathered 62 tombstones in its first round with consecutive ids, against
-//! 160–190 with random ids and 194 in the real Go 1.26 runtime (whose
-//! keys were random; `tests/data/go126/churn.json`) — so the model's
-//! tables pruned instead of splitting. The finaliser (two multiplies,
-//! three shifts) removes that regularity; keys of any distribution then
-//! land as Go's do.
+//! too evenly over the bits H1 takes (hash bits 7 and up), so that under
+//! delete-oldest/insert-new churn a table gathers fewer tombstones than
+//! Go's and prunes where Go 1.26 splits. `tests/goswiss_go126.rs`
+//! (`churn_tombstones_need_the_finaliser`) measures it against the real
+//! runtime's churn data and keeps this choice honest. The finaliser (two
+//! multiplies, three shifts) removes that regularity; keys of any
+//! distribution then land as Go's do.
 
 use crate::hash::{KeyHasher, SeededHash};
 
@@ -26,13 +25,34 @@ pub fn fmix64(mut h: u64) -> u64 {
     h ^ (h >> 33)
 }
 
-/// foldhash seeded with the map's seed, then [`fmix64`].
+/// foldhash seeded with the map's seed ([`SeededHash`]), then [`fmix64`].
 #[derive(Clone, Copy, Debug, Default)]
 pub struct GoHash;
 
 impl KeyHasher for GoHash {
     #[inline(always)]
-    fn hash(&self, key: &[u64], seed: u64) -> u64 {
+    fn hash(&self, key: &[u8], seed: u64) -> u64 {
         fmix64(SeededHash.hash(key, seed))
+    }
+
+    #[inline(always)]
+    fn hash_u64(&self, key: u64, seed: u64) -> u64 {
+        fmix64(SeededHash.hash_u64(key, seed))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn word_and_byte_hashes_agree() {
+        for (k, seed) in [(0u64, 1u64), (7, 9), (u64::MAX, 3)] {
+            assert_eq!(
+                GoHash.hash(&k.to_le_bytes(), seed),
+                GoHash.hash_u64(k, seed)
+            );
+        }
+        assert_ne!(GoHash.hash(&[1, 2, 3], 5), GoHash.hash(&[1, 2, 4], 5));
     }
 }

@@ -10,11 +10,10 @@
 //! iterator's position (`globalDepth` orders).
 
 use super::group::{self, CTRL_EMPTY};
-use super::typ::GROUP_SLOTS;
 use super::GoSwiss;
 use crate::accounting::Probe;
+use crate::gotype::SLOTS;
 use crate::hash::KeyHasher;
-use crate::pod::Pod;
 
 /// An iterator's position (Go's `Iter`, without the key/elem pointers).
 #[derive(Clone, Debug)]
@@ -29,7 +28,17 @@ pub struct SwissIter {
     done: bool,
 }
 
-impl<K: Pod, V: Pod, H: KeyHasher, P: Probe> GoSwiss<K, V, H, P> {
+/// Where the next entry was found: a table id and the slot's key offset,
+/// and whether the table was replaced since (the elem is then looked up).
+#[derive(Clone, Copy)]
+struct Found {
+    id: usize,
+    g: usize,
+    i: usize,
+    grown: bool,
+}
+
+impl<H: KeyHasher, P: Probe> GoSwiss<H, P> {
     /// `Iter.Init`: a new iterator. The map keeps replaced tables and
     /// deleted objects readable until [`GoSwiss::iter_next`] has returned
     /// `None` for every iterator started.
@@ -54,7 +63,7 @@ impl<K: Pod, V: Pod, H: KeyHasher, P: Probe> GoSwiss<K, V, H, P> {
         it
     }
 
-    fn iter_finish(&mut self, it: &mut SwissIter) -> Option<(K, V)> {
+    fn iter_finish(&mut self, it: &mut SwissIter) {
         if !it.done {
             it.done = true;
             self.iterators -= 1;
@@ -63,47 +72,70 @@ impl<K: Pod, V: Pod, H: KeyHasher, P: Probe> GoSwiss<K, V, H, P> {
                     self.tables[id as usize] = super::table::Table::vacant();
                     self.free_ids.push(id);
                 }
-                self.keys.collect();
-                self.elems.collect();
+                self.key_objs.collect();
+                self.elem_objs.collect();
             }
         }
-        None
     }
 
-    /// The current entry for a key found in a replaced table or group
-    /// (`grownKeyElem`): keys are plain data and equal to themselves, so a
-    /// key the map no longer holds is skipped (Go's `clearSeq` check only
-    /// matters for keys unequal to themselves, NaNs, which are not modelled).
-    fn grown(&self, key: K) -> Option<(K, V)> {
-        self.get(&key).map(|v| (key, v))
-    }
-
-    /// `Iter.Next`: the next entry, or `None` at the end.
-    pub fn iter_next(&mut self, it: &mut SwissIter) -> Option<(K, V)> {
+    /// `Iter.Next`: the next entry's key and elem, or `None` at the end.
+    pub fn iter_next(&mut self, it: &mut SwissIter) -> Option<(&[u8], &[u8])> {
         if it.done {
             return None;
         }
-        let gw = self.gw;
+        match self.iter_advance(it) {
+            Some(f) => {
+                let geo = self.geo();
+                let b = self.tables[f.id].bytes();
+                let key = self.key_at(b, geo.key(f.g, f.i));
+                let elem = if f.grown {
+                    // `grownKeyElem`: the current elem (present: checked).
+                    self.get(key).expect("checked by iter_advance")
+                } else {
+                    self.elem_at(b, geo.elem(f.g, f.i))
+                };
+                Some((key, elem))
+            }
+            None => {
+                self.iter_finish(it);
+                None
+            }
+        }
+    }
+
+    /// Whether a key read from a replaced table or group is still in the
+    /// map (`grownKeyElem`: keys are plain data and equal to themselves, so
+    /// a key the map no longer holds is skipped; Go's `clearSeq` check only
+    /// matters for keys unequal to themselves, NaNs, which are not modelled).
+    fn still_present(&self, id: usize, g: usize, i: usize) -> bool {
+        let b = self.tables[id].bytes();
+        self.get(self.key_at(b, self.geo().key(g, i))).is_some()
+    }
+
+    /// Moves the iterator to its next entry.
+    fn iter_advance(&self, it: &mut SwissIter) -> Option<Found> {
+        let geo = self.geo();
         if it.dir_idx < 0 {
             let id = it.tab.expect("small group") as usize;
-            while it.entry_idx < GROUP_SLOTS as u64 {
-                let k = ((it.entry_idx + it.entry_offset) % GROUP_SLOTS as u64) as usize;
+            // Grown into a table (or cleared and regrown) since.
+            let grown = !self.dir.is_empty() || self.small != Some(id as u32);
+            while it.entry_idx < SLOTS as u64 {
+                let k = ((it.entry_idx + it.entry_offset) % SLOTS as u64) as usize;
                 it.entry_idx += 1;
-                let t = &self.tables[id];
-                if group::get(t.ctrl(0, gw), k) & CTRL_EMPTY == CTRL_EMPTY {
+                if group::get(self.tables[id].ctrl(0, geo), k) & CTRL_EMPTY == CTRL_EMPTY {
                     continue;
                 }
-                let key = self.slot_key(t, 0, k);
-                if !self.dir.is_empty() || self.small != Some(id as u32) {
-                    // Grown into a table (or cleared and regrown) since.
-                    match self.grown(key) {
-                        Some(e) => return Some(e),
-                        None => continue,
-                    }
+                if grown && !self.still_present(id, 0, k) {
+                    continue;
                 }
-                return Some((key, self.slot_elem(t, 0, k)));
+                return Some(Found {
+                    id,
+                    g: 0,
+                    i: k,
+                    grown,
+                });
             }
-            return self.iter_finish(it);
+            return None;
         }
         if it.global_depth != self.global_depth {
             let orders = self.global_depth - it.global_depth;
@@ -113,7 +145,7 @@ impl<K: Pod, V: Pod, H: KeyHasher, P: Probe> GoSwiss<K, V, H, P> {
         }
         while (it.dir_idx as usize) < self.dir.len() {
             if it.tab.is_none() {
-                let mut d = ((it.dir_idx as u64).wrapping_add(it.dir_offset)
+                let d = ((it.dir_idx as u64).wrapping_add(it.dir_offset)
                     & (self.dir.len() as u64 - 1)) as usize;
                 let id = self.dir[d];
                 let index = self.tables[id as usize].index as usize;
@@ -122,41 +154,36 @@ impl<K: Pod, V: Pod, H: KeyHasher, P: Probe> GoSwiss<K, V, H, P> {
                     // the remaining entries of its range are skipped.
                     let diff = d.wrapping_sub(index) as u64;
                     it.dir_offset = it.dir_offset.wrapping_sub(diff);
-                    d = index;
                 }
-                let _ = d;
                 it.tab = Some(id);
             }
             let id = it.tab.expect("set above") as usize;
-            let mask = self.tables[id].capacity as u64 - 1;
+            let t = &self.tables[id];
+            let mask = t.capacity as u64 - 1;
             while it.entry_idx <= mask {
                 let e = (it.entry_idx + it.entry_offset) & mask;
                 it.entry_idx += 1;
                 let (g, i) = ((e >> 3) as usize, (e & 7) as usize);
-                let t = &self.tables[id];
-                if group::get(t.ctrl(g, gw), i) & CTRL_EMPTY == CTRL_EMPTY {
+                if group::get(t.ctrl(g, geo), i) & CTRL_EMPTY == CTRL_EMPTY {
                     continue;
                 }
-                let key = self.slot_key(t, g, i);
-                if t.index == -1 {
-                    match self.grown(key) {
-                        Some(e) => return Some(e),
-                        None => continue,
-                    }
+                let grown = t.index == -1;
+                if grown && !self.still_present(id, g, i) {
+                    continue;
                 }
-                return Some((key, self.slot_elem(t, g, i)));
+                return Some(Found { id, g, i, grown });
             }
             // `nextDirIdx`: skip every directory entry of this table.
-            let entries = 1isize << (self.global_depth - self.tables[id].local_depth);
+            let entries = 1isize << (self.global_depth - t.local_depth);
             it.dir_idx += entries;
             it.tab = None;
             it.entry_idx = 0;
         }
-        self.iter_finish(it)
+        None
     }
 
     /// Calls `f` for every entry, in this map's iteration order.
-    pub fn for_each(&mut self, f: &mut dyn FnMut(K, V)) {
+    pub fn for_each(&mut self, f: &mut dyn FnMut(&[u8], &[u8])) {
         let mut it = self.iter_start();
         while let Some((k, v)) = self.iter_next(&mut it) {
             f(k, v);

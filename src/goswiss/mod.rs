@@ -40,18 +40,26 @@
 //!
 //! # How it is built here
 //!
-//! One file per concern, named after Go's: [`typ`] (the `abi.MapType`
-//! layout), [`group`] (control words, matches, probe sequence),
-//! [`hash`] (the default hasher), [`table`] (a table's storage and counters), `map` (`NewMap`,
-//! `PutSlot`, `Get`, small maps, the directory), `delete` (`Delete`,
+//! One file per concern, named after Go's: [`layout`] (offsets of a
+//! group's parts, from the one layout definition in
+//! [`crate::gotype::GroupType`], Go's `MapGroupType`), [`group`] (control
+//! words, matches, probe sequence), [`hash`] (the default hasher),
+//! [`table`] (a table's storage and counters), `map` (`NewMap`, `PutSlot`,
+//! `Get`, small maps, the directory), `delete` (`Delete`,
 //! `pruneTombstones`, `Clear`), `grow` (`growToTable`, `rehash`, `grow`,
 //! `split`, `installTableSplit`), [`iter`] (`Iter.Init`, `Iter.Next`) and
 //! [`stats`] (a map's structure: tables, depths, tombstones, probes).
-//! Go specialises `mapassign_fast64`/`mapaccess2_fast64` for 8-byte keys
-//! only in how a key is compared and copied; here every key type gets its
-//! own compiled code, so the 8-byte case is specialised the same way
-//! without a second copy of the algorithm (and behaves identically, as
-//! Go's does).
+//!
+//! Keys and elems are bytes of their Go type's shape, as in the classic
+//! model: a map is made for a key and an elem [`Shape`], tables keep their
+//! groups as bytes at Go's offsets (padding included), and keys or elems
+//! over 128 bytes live in their own objects with a pointer in the slot. Go
+//! specialises `mapassign_fast64`/`mapaccess2_fast64` (and the 32-bit and
+//! string forms) only in how a key is hashed, compared and copied, and in
+//! a small map's lookup, which scans the group's keys without hashing; the
+//! model does the same for 4- and 8-byte keys, and compiles its hot paths
+//! once more with the constant geometry of `map[uint64]uint64`
+//! ([`layout::KV88`]). Every route behaves identically, as Go's do.
 //!
 //! Every store goes through the map's [`Probe`](crate::accounting::Probe)
 //! with its [`CopyPath`](crate::accounting::CopyPath):
@@ -75,9 +83,9 @@
 pub mod group;
 pub mod hash;
 pub mod iter;
+pub mod layout;
 pub mod stats;
 pub mod table;
-pub mod typ;
 
 mod delete;
 mod grow;
@@ -91,14 +99,14 @@ pub use stats::{Structure, TableInfo};
 
 use crate::accounting::{Off, Probe};
 use crate::gomap::objects::ObjectTable;
+use crate::gotype::{FastPath, GroupType, Shape, GO_MAX_INLINE};
 use crate::hash::KeyHasher;
-use crate::pod::Pod;
+use crate::mem::load64;
 use crate::rng::Rng;
 pub use hash::GoHash;
+use layout::Geo;
 use serde::{Deserialize, Serialize};
-use std::marker::PhantomData;
 use table::Table;
-use typ::MapType;
 
 /// Which Go release's behaviour to model.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -136,15 +144,14 @@ pub enum Rehash {
     },
 }
 
-/// Go's Swiss-table map over keys `K` and elems `V`, hashing with `H`,
-/// accounting through `P`.
+/// Go's Swiss-table map, for keys and elems of run-time shapes, hashing
+/// with `H`, accounting through `P`.
 #[derive(Clone)]
-pub struct GoSwiss<K: Pod, V: Pod, H: KeyHasher = GoHash, P: Probe = Off> {
-    pub(crate) typ: MapType,
-    /// Words of one group, one slot, and the elem's offset in a slot.
-    pub(crate) gw: usize,
-    pub(crate) sw: usize,
-    pub(crate) ew: usize,
+pub struct GoSwiss<H: KeyHasher = GoHash, P: Probe = Off> {
+    /// The map type (`abi.MapType`): shapes and group layout.
+    pub(crate) t: GroupType,
+    /// Whether the type has the constant geometry of `map[uint64]uint64`.
+    pub(crate) kv88: bool,
     /// Live entries (`used`).
     pub(crate) used: u64,
     pub(crate) seed: u64,
@@ -164,30 +171,34 @@ pub struct GoSwiss<K: Pod, V: Pod, H: KeyHasher = GoHash, P: Probe = Off> {
     pub(crate) hasher: H,
     pub(crate) probe: P,
     pub(crate) rng: Rng,
-    pub(crate) keys: ObjectTable<K>,
-    pub(crate) elems: ObjectTable<V>,
-    _kv: PhantomData<(K, V)>,
+    /// Objects of indirect keys and elems.
+    pub(crate) key_objs: ObjectTable,
+    pub(crate) elem_objs: ObjectTable,
 }
 
-impl<K: Pod, V: Pod> GoSwiss<K, V> {
+impl GoSwiss {
     /// An empty Go 1.26 map without accounting (`make(map[K]V)`).
-    pub fn new(seed: u64) -> Self {
-        GoSwiss::with_config(Release::Go126, 0, seed, GoHash)
+    pub fn new(key: Shape, elem: Shape, seed: u64) -> Self {
+        GoSwiss::with_config(key, elem, Release::Go126, 0, seed, GoHash)
     }
 }
 
-impl<K: Pod, V: Pod, H: KeyHasher, P: Probe> GoSwiss<K, V, H, P> {
-    /// `make(map[K]V, hint)` of the given release, hashing with `hasher`
-    /// under seeds drawn from `seed`.
-    pub fn with_config(release: Release, hint: usize, seed: u64, hasher: H) -> Self {
-        let typ = MapType::new(K::BYTES, V::BYTES);
-        assert!(typ.word_storable(), "word-based storage");
+impl<H: KeyHasher, P: Probe> GoSwiss<H, P> {
+    /// `make(map[key]elem, hint)` of the given release, hashing with
+    /// `hasher` under seeds drawn from `seed`.
+    pub fn with_config(
+        key: Shape,
+        elem: Shape,
+        release: Release,
+        hint: usize,
+        seed: u64,
+        hasher: H,
+    ) -> Self {
+        let t = GroupType::new(key, elem, GO_MAX_INLINE);
         let mut rng = Rng::new(seed);
         let mut m = GoSwiss {
-            gw: typ.group_words(),
-            sw: typ.slot_words(),
-            ew: typ.elem_off / 8,
-            typ,
+            kv88: layout::is_kv88(&t),
+            t,
             used: 0,
             seed: rng.next_u64(),
             small: None,
@@ -203,17 +214,16 @@ impl<K: Pod, V: Pod, H: KeyHasher, P: Probe> GoSwiss<K, V, H, P> {
             hasher,
             probe: P::default(),
             rng,
-            keys: ObjectTable::default(),
-            elems: ObjectTable::default(),
-            _kv: PhantomData,
+            key_objs: ObjectTable::default(),
+            elem_objs: ObjectTable::default(),
         };
         m.make_with_hint(hint);
         m
     }
 
-    /// The layout of this map's type.
-    pub fn map_type(&self) -> &MapType {
-        &self.typ
+    /// The map's type: shapes and group layout.
+    pub fn map_type(&self) -> &GroupType {
+        &self.t
     }
 
     /// The release whose behaviour this map follows.
@@ -238,12 +248,24 @@ impl<K: Pod, V: Pod, H: KeyHasher, P: Probe> GoSwiss<K, V, H, P> {
 
     /// Indirect key and elem objects currently allocated.
     pub fn indirect_objects_live(&self) -> usize {
-        self.keys.live() + self.elems.live()
+        self.key_objs.live() + self.elem_objs.live()
     }
 
+    /// The group geometry of this map's type.
     #[inline(always)]
-    pub(crate) fn hash(&self, key: &K) -> u64 {
-        self.hasher.hash(key.words(), self.seed)
+    pub(crate) fn geo(&self) -> Geo {
+        Geo::of::<false>(&self.t)
+    }
+
+    /// `typ.Hasher(key, m.seed)`; an 8-byte key is hashed as its value
+    /// (`memhash64`), the same function.
+    #[inline(always)]
+    pub(crate) fn hash_key(&self, key: &[u8]) -> u64 {
+        if self.t.fast == FastPath::Fast64 {
+            self.hasher.hash_u64(load64(key, 0), self.seed)
+        } else {
+            self.hasher.hash(key, self.seed)
+        }
     }
 
     /// `directoryIndex`: the top `globalDepth` bits of the hash.
@@ -281,36 +303,46 @@ impl<K: Pod, V: Pod, H: KeyHasher, P: Probe> GoSwiss<K, V, H, P> {
         }
     }
 
-    /// The key stored in a slot (through its object when indirect).
+    /// The key stored at byte `off` of a table's bytes `b` (through its
+    /// object when indirect).
     #[inline(always)]
-    pub(crate) fn slot_key(&self, t: &Table, g: usize, i: usize) -> K {
-        let at = g * self.gw + 1 + i * self.sw;
-        if self.typ.indirect_key {
-            *self.keys.get(t.groups[at])
+    pub(crate) fn key_at<'a>(&'a self, b: &'a [u8], off: usize) -> &'a [u8] {
+        if self.t.indirect_key {
+            self.key_objs.get(load64(b, off))
         } else {
-            K::from_words(&t.groups[at..at + K::WORDS])
+            &b[off..off + self.t.key.size]
         }
     }
 
-    /// Whether a slot holds `key`.
+    /// The elem stored at byte `off` of a table's bytes `b`.
     #[inline(always)]
-    pub(crate) fn slot_key_eq(&self, t: &Table, g: usize, i: usize, key: &K) -> bool {
-        let at = g * self.gw + 1 + i * self.sw;
-        if self.typ.indirect_key {
-            self.keys.get(t.groups[at]) == key
+    pub(crate) fn elem_at<'a>(&'a self, b: &'a [u8], off: usize) -> &'a [u8] {
+        if self.t.indirect_elem {
+            self.elem_objs.get(load64(b, off))
         } else {
-            key.eq_words(&t.groups[at..at + K::WORDS])
+            &b[off..off + self.t.elem.size]
         }
     }
 
-    /// The elem stored in a slot (through its object when indirect).
+    /// Whether the key slot at byte `off` of `b` holds `key`.
     #[inline(always)]
-    pub(crate) fn slot_elem(&self, t: &Table, g: usize, i: usize) -> V {
-        let at = g * self.gw + 1 + i * self.sw + self.ew;
-        if self.typ.indirect_elem {
-            *self.elems.get(t.groups[at])
+    pub(crate) fn key_eq<const KV88: bool>(&self, b: &[u8], off: usize, key: &[u8]) -> bool {
+        if KV88 {
+            load64(b, off) == load64(key, 0)
+        } else if self.t.indirect_key {
+            self.key_objs.get(load64(b, off)) == key
         } else {
-            V::from_words(&t.groups[at..at + V::WORDS])
+            crate::mem::eq(key, &b[off..])
+        }
+    }
+
+    /// The hash of the key in the slot at byte `off` of `b`.
+    #[inline(always)]
+    pub(crate) fn slot_hash<const KV88: bool>(&self, b: &[u8], off: usize) -> u64 {
+        if KV88 || self.t.fast == FastPath::Fast64 {
+            self.hasher.hash_u64(load64(b, off), self.seed)
+        } else {
+            self.hasher.hash(self.key_at(b, off), self.seed)
         }
     }
 }

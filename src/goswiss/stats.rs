@@ -9,7 +9,6 @@ use super::table::Table;
 use super::GoSwiss;
 use crate::accounting::Probe;
 use crate::hash::KeyHasher;
-use crate::pod::Pod;
 use serde::{Deserialize, Serialize};
 
 /// One table as the runtime's fields describe it.
@@ -62,7 +61,7 @@ impl Structure {
     }
 }
 
-impl<K: Pod, V: Pod, H: KeyHasher, P: Probe> GoSwiss<K, V, H, P> {
+impl<H: KeyHasher, P: Probe> GoSwiss<H, P> {
     fn distinct_tables(&self) -> Vec<u32> {
         let mut out: Vec<u32> = Vec::new();
         for &id in &self.dir {
@@ -76,19 +75,14 @@ impl<K: Pod, V: Pod, H: KeyHasher, P: Probe> GoSwiss<K, V, H, P> {
     /// Probe lengths of table `t`: (sum over present keys of groups probed,
     /// sum over start groups of groups probed for a miss).
     fn probe_sums(&self, t: &Table) -> (u64, u64) {
-        let (gw, sw) = (self.gw, self.sw);
+        let geo = self.geo();
         let mut hit = 0;
         for g in 0..t.group_count() {
-            let mut full = group::match_full(t.ctrl(g, gw));
+            let mut full = group::match_full(t.ctrl(g, geo));
             while full != 0 {
                 let i = group::first(full);
                 full = group::remove_first(full);
-                let at = g * gw + 1 + i * sw;
-                let hash = if self.typ.indirect_key {
-                    self.hash(self.keys.get(t.groups[at]))
-                } else {
-                    self.hasher.hash(&t.groups[at..at + K::WORDS], self.seed)
-                };
+                let hash = self.slot_hash::<false>(t.bytes(), geo.key(g, i));
                 let mut seq = ProbeSeq::new(group::h1(hash), t.group_mask());
                 let mut n = 1;
                 while seq.offset as usize != g {
@@ -102,7 +96,7 @@ impl<K: Pod, V: Pod, H: KeyHasher, P: Probe> GoSwiss<K, V, H, P> {
         for start in 0..t.group_count() as u64 {
             let mut seq = ProbeSeq::new(start, t.group_mask());
             let mut n = 1;
-            while group::match_empty(t.ctrl(seq.offset as usize, gw)) == 0
+            while group::match_empty(t.ctrl(seq.offset as usize, geo)) == 0
                 && n <= t.group_count() as u64
             {
                 seq.next();
@@ -142,7 +136,7 @@ impl<K: Pod, V: Pod, H: KeyHasher, P: Probe> GoSwiss<K, V, H, P> {
             miss += m;
             starts += t.group_count() as u64;
         }
-        let gs = self.typ.group_size as u64;
+        let gs = self.t.group_size as u64;
         let ptrs = self.groups_have_pointers();
         let mut heap = if small {
             self.small.map_or(0, |_| alloc_size(gs, ptrs))
@@ -153,7 +147,7 @@ impl<K: Pod, V: Pod, H: KeyHasher, P: Probe> GoSwiss<K, V, H, P> {
                     .map(|t| TABLE_STRUCT_BYTES + alloc_size(t.capacity as u64 / 8 * gs, ptrs))
                     .sum::<u64>()
         };
-        let payload_in_slots = (self.typ.key_slot + self.typ.elem_slot) as u64 * self.used;
+        let payload_in_slots = super::layout::slot_store_bytes(&self.t) * self.used;
         heap = heap.saturating_sub(payload_in_slots);
         Structure {
             used: self.used,
@@ -193,7 +187,7 @@ impl<K: Pod, V: Pod, H: KeyHasher, P: Probe> GoSwiss<K, V, H, P> {
         if let Some(id) = id {
             let t = &self.tables[id as usize];
             for g in 0..t.group_count() {
-                h[group::match_full(t.ctrl(g, self.gw)).count_ones() as usize] += 1;
+                h[group::match_full(t.ctrl(g, self.geo())).count_ones() as usize] += 1;
             }
         }
         h
@@ -202,11 +196,11 @@ impl<K: Pod, V: Pod, H: KeyHasher, P: Probe> GoSwiss<K, V, H, P> {
     /// Checks the structure's invariants: counters agree with control
     /// bytes, every directory range points at its table, depths fit.
     pub fn check_invariants(&self) -> Result<(), String> {
-        let gw = self.gw;
+        let geo = self.geo();
         if self.dir.is_empty() {
             if let Some(id) = self.small {
                 let full =
-                    group::match_full(self.tables[id as usize].ctrl(0, gw)).count_ones() as u64;
+                    group::match_full(self.tables[id as usize].ctrl(0, geo)).count_ones() as u64;
                 if full != self.used {
                     return Err(format!("small map: {full} full slots, used {}", self.used));
                 }
@@ -243,7 +237,7 @@ impl<K: Pod, V: Pod, H: KeyHasher, P: Probe> GoSwiss<K, V, H, P> {
             let (mut full, mut deleted, mut empty) = (0u16, 0u16, 0u16);
             for g in 0..t.group_count() {
                 for i in 0..8 {
-                    match group::get(t.ctrl(g, gw), i) {
+                    match group::get(t.ctrl(g, geo), i) {
                         group::CTRL_EMPTY => empty += 1,
                         group::CTRL_DELETED => deleted += 1,
                         c if c < 0x80 => full += 1,

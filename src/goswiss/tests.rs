@@ -2,9 +2,15 @@
 
 use super::*;
 use crate::accounting::Counting;
-use crate::pod::Blob;
+use crate::pod::{Blob, Pod};
+use crate::variants::typed::Typed;
 
-type M = GoSwiss<Blob<1>, Blob<1>, GoHash, Counting>;
+type M = Typed<Blob<1>, Blob<1>, GoSwiss<GoHash, Counting>>;
+
+fn make(release: Release, hint: usize, seed: u64) -> M {
+    let w = Shape::words(1);
+    Typed::new(GoSwiss::with_config(w, w, release, hint, seed, GoHash))
+}
 
 fn k(id: u64) -> Blob<1> {
     Blob::from_id(id)
@@ -16,7 +22,7 @@ fn caps(m: &M) -> Vec<u16> {
 
 #[test]
 fn small_map_until_the_ninth_key() {
-    let mut m = M::with_config(Release::Go126, 0, 1, GoHash);
+    let mut m = make(Release::Go126, 0, 1);
     assert!(m.small.is_none(), "make without hint allocates nothing");
     for i in 0..8 {
         m.insert(k(i), k(i));
@@ -42,7 +48,7 @@ fn small_map_until_the_ninth_key() {
 
 #[test]
 fn tables_double_at_seven_eighths_then_split_at_1024() {
-    let mut m = M::with_config(Release::Go126, 0, 7, GoHash);
+    let mut m = make(Release::Go126, 0, 7);
     let mut growth = Vec::new();
     let mut last = Vec::new();
     for i in 0..897u64 {
@@ -81,7 +87,7 @@ fn hint_sizing_follows_new_map() {
         (1000, 2, 1024),
         (100_000, 128, 1024),
     ] {
-        let m = M::with_config(Release::Go126, hint, 1, GoHash);
+        let m = make(Release::Go126, hint, 1);
         let s = m.structure();
         assert_eq!(s.dir_len, dir, "hint {hint}");
         assert!(
@@ -91,10 +97,7 @@ fn hint_sizing_follows_new_map() {
         );
     }
     // 100 → 114 slots wanted → one 128-slot table.
-    assert_eq!(
-        caps(&M::with_config(Release::Go126, 100, 1, GoHash)),
-        vec![128]
-    );
+    assert_eq!(caps(&make(Release::Go126, 100, 1)), vec![128]);
 }
 
 #[test]
@@ -126,7 +129,7 @@ fn churn_at_constant_size_prunes_in_126_and_doubles_in_124() {
 
 #[test]
 fn delete_clear_and_iteration() {
-    let mut m = M::with_config(Release::Go126, 0, 5, GoHash);
+    let mut m = make(Release::Go126, 0, 5);
     for i in 0..5000 {
         m.insert(k(i), k(i + 1));
     }
@@ -136,7 +139,7 @@ fn delete_clear_and_iteration() {
     assert!(!m.remove(&k(1)));
     m.check_invariants().unwrap();
     let mut n = 0;
-    m.for_each(&mut |key, v| {
+    m.for_each(|key, v| {
         assert_eq!(v, k(key.id() + 1));
         n += 1;
     });
@@ -157,7 +160,7 @@ fn run_churn(
     live: u64,
     ops: u64,
 ) -> (Vec<u16>, Vec<u16>, crate::accounting::Accounting) {
-    let mut m = M::with_config(release, hint, 3, GoHash);
+    let mut m = make(release, hint, 3);
     for i in 0..live {
         m.insert(k(i), k(i));
     }
@@ -168,4 +171,55 @@ fn run_churn(
     }
     m.check_invariants().unwrap();
     (start, caps(&m), m.probe().snapshot().unwrap().clone())
+}
+
+/// Byte-granular shapes (issue 25's `int32`, `bool`, `struct{}`) are laid
+/// out by `gotype::GroupType` and behave as a map must.
+#[test]
+fn byte_granular_shapes() {
+    for (key, elem, group) in [
+        (Shape::scalar(4), Shape::scalar(1), 72),
+        (Shape::scalar(1), Shape::words(1), 136),
+        (Shape::words(1), Shape::EMPTY, 136),
+        (Shape::scalar(2), Shape::bytes(3), 56),
+        (Shape::bytes(200), Shape::scalar(4), 136),
+    ] {
+        let mut m: GoSwiss<GoHash, Counting> =
+            GoSwiss::with_config(key, elem, Release::Go126, 0, 9, GoHash);
+        assert_eq!(m.map_type().group_size, group, "{key:?} {elem:?}");
+        // Distinct keys: as many as the key's bytes can tell apart.
+        let n: u64 = if key.size == 1 { 256 } else { 3000 };
+        let kb = |id: u64| {
+            let mut b = vec![0u8; key.size];
+            crate::gotype::fill_from_id(id, &mut b);
+            b
+        };
+        let vb = |id: u64| {
+            let mut b = vec![0u8; elem.size];
+            crate::gotype::fill_from_id(id.wrapping_mul(7), &mut b);
+            b
+        };
+        for id in 0..n {
+            assert!(m.insert(&kb(id), &vb(id)));
+        }
+        for id in (0..n).step_by(3) {
+            assert!(m.remove(&kb(id)));
+        }
+        m.check_invariants().unwrap();
+        for id in 0..n {
+            let want = (id % 3 != 0).then(|| vb(id));
+            assert_eq!(
+                m.get(&kb(id)).map(|v| v.to_vec()),
+                want,
+                "{key:?} {elem:?} id {id}"
+            );
+        }
+        let mut seen = 0;
+        m.for_each(&mut |_, _| seen += 1);
+        assert_eq!(seen as usize, m.len());
+        let a = m.probe().snapshot().unwrap();
+        let per_new = layout::assign_bytes(m.map_type());
+        assert_eq!(a.writes, n);
+        assert_eq!(a.bytes_written.assign, n * per_new, "{key:?} {elem:?}");
+    }
 }

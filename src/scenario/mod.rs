@@ -44,7 +44,7 @@ pub use prepare::{map_spec, prepare, Prepared};
 pub use run::{NoTimer, OpTimer, PerOpTimer, RegionOutcome};
 
 use crate::accounting::{CopyPath, Probe};
-use crate::pod::Pod;
+use crate::gotype::{BucketType, Shape};
 use crate::variants::{self, MapUnderStudy, Variant, Visit};
 use serde::{Deserialize, Serialize};
 
@@ -114,11 +114,11 @@ impl MapCell {
     pub fn isolation_target(&self) -> Option<IsolationTarget> {
         let path = self.isolated_path()?;
         if self.variant.is_go_swiss() {
-            return Some(swiss_isolation_target(self, path));
+            return swiss_isolation_target(self, path);
         }
-        let lay = crate::gomap::layout::Layout::new(
-            self.key_size / 8,
-            self.value_size / 8,
+        let t = BucketType::new(
+            Shape::blob("key", self.key_size).ok()?,
+            Shape::blob("value", self.value_size).ok()?,
             self.knobs.inline_limit,
         );
         let capped = |cap: f64, why: String| IsolationTarget {
@@ -130,7 +130,8 @@ impl MapCell {
         };
         Some(match self.scenario {
             Scenario::Overflow => {
-                let (bucket, assign) = (lay.bucket_bytes() as f64, lay.assign_bytes() as f64);
+                let bucket = t.bucket_size as f64;
+                let assign = crate::gomap::layout::assign_bytes(&t) as f64;
                 capped(
                     bucket / (bucket + assign),
                     format!(
@@ -181,10 +182,15 @@ pub fn swiss_rehash_capacity(n: usize, hint: usize) -> usize {
 /// The best share a Go Swiss-map region can put on `path`, and 95% of it
 /// as the target: a rehash zero-fills a table twice the size (or two) in
 /// the same write that moves the entries, and the write itself assigns.
-fn swiss_isolation_target(cell: &MapCell, path: CopyPath) -> IsolationTarget {
-    let t = crate::goswiss::typ::MapType::new(cell.key_size, cell.value_size);
-    let entry = (t.slot_store_bytes() + 1) as f64;
-    let assign = t.assign_bytes() as f64;
+fn swiss_isolation_target(cell: &MapCell, path: CopyPath) -> Option<IsolationTarget> {
+    use crate::goswiss::layout::{assign_bytes, moved_bytes};
+    let t = crate::gotype::GroupType::new(
+        Shape::blob("key", cell.key_size).ok()?,
+        Shape::blob("value", cell.value_size).ok()?,
+        crate::gotype::GO_MAX_INLINE,
+    );
+    let entry = moved_bytes(&t) as f64;
+    let assign = assign_bytes(&t) as f64;
     let fill = |groups: f64| groups * (t.group_size + 8) as f64;
     let (on_path, other, why) = match path {
         CopyPath::SmallToTable => (
@@ -222,19 +228,19 @@ fn swiss_isolation_target(cell: &MapCell, path: CopyPath) -> IsolationTarget {
     };
     let cap = on_path / (on_path + other);
     if other == 0.0 {
-        return IsolationTarget {
+        return Some(IsolationTarget {
             path,
             share: 0.95,
             reason: None,
-        };
+        });
     }
-    IsolationTarget {
+    Some(IsolationTarget {
         path,
         share: 0.95 * cap,
         reason: Some(format!(
             "{why}; the best possible share is {cap:.3}, the target 95% of it"
         )),
-    }
+    })
 }
 
 /// The table capacity the `table_grow` scenario doubles for N keys: the
@@ -404,10 +410,7 @@ pub trait WithPrepared {
     /// What it produces.
     type Out;
     /// Runs against the prepared cell.
-    fn with<K: Pod, V: Pod, M: MapUnderStudy<K, V> + 'static>(
-        self,
-        prepared: Prepared<K, V, M>,
-    ) -> Self::Out;
+    fn with<M: MapUnderStudy>(self, prepared: Prepared<M>) -> Self::Out;
 }
 
 struct PrepareVisit<'a, W> {
@@ -417,8 +420,8 @@ struct PrepareVisit<'a, W> {
 
 impl<W: WithPrepared> Visit for PrepareVisit<'_, W> {
     type Out = Result<W::Out, String>;
-    fn visit<K: Pod, V: Pod, M: MapUnderStudy<K, V> + 'static>(self, map: M) -> Self::Out {
-        let prepared = prepare::<K, V, M>(self.cell, map)?;
+    fn visit<M: MapUnderStudy>(self, map: M) -> Self::Out {
+        let prepared = prepare::<M>(self.cell, map)?;
         Ok(self.then.with(prepared))
     }
 }
@@ -430,8 +433,8 @@ pub fn prepare_cell<P: Probe, W: WithPrepared>(cell: &MapCell, then: W) -> Resul
     let (spec, hasher) = prepare::map_spec(cell)?;
     variants::build_with::<P, _>(
         &spec,
-        cell.key_size,
-        cell.value_size,
+        Shape::blob("key", cell.key_size)?,
+        Shape::blob("value", cell.value_size)?,
         hasher,
         PrepareVisit { cell, then },
     )?

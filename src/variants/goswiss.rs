@@ -2,28 +2,34 @@
 //! adapter, every call forwarded.
 
 use crate::accounting::{Accounting, Exactness, Probe};
-use crate::goswiss::{GoSwiss, RehashFor, Structure};
+use crate::goswiss::{GoSwiss, RehashFor, Release, Structure};
+use crate::gotype::Shape;
 use crate::hash::KeyHasher;
-use crate::pod::Pod;
 use crate::variants::MapUnderStudy;
 
-impl<K: Pod, V: Pod, H: KeyHasher, P: Probe> MapUnderStudy<K, V> for GoSwiss<K, V, H, P> {
+impl<H: KeyHasher, P: Probe> MapUnderStudy for GoSwiss<H, P> {
     fn variant(&self) -> &'static str {
         match self.release() {
-            crate::goswiss::Release::Go126 => "goswiss",
-            crate::goswiss::Release::Go124 => "goswiss-noprune",
+            Release::Go126 => "goswiss",
+            Release::Go124 => "goswiss-noprune",
         }
     }
-    #[inline]
-    fn insert(&mut self, key: K, val: V) -> bool {
+    fn key_shape(&self) -> Shape {
+        self.map_type().key
+    }
+    fn elem_shape(&self) -> Shape {
+        self.map_type().elem
+    }
+    #[inline(always)]
+    fn insert(&mut self, key: &[u8], val: &[u8]) -> bool {
         GoSwiss::insert(self, key, val)
     }
     #[inline]
-    fn get(&self, key: &K) -> Option<V> {
+    fn get(&self, key: &[u8]) -> Option<&[u8]> {
         GoSwiss::get(self, key)
     }
     #[inline]
-    fn remove(&mut self, key: &K) -> bool {
+    fn remove(&mut self, key: &[u8]) -> bool {
         GoSwiss::remove(self, key)
     }
     fn len(&self) -> usize {
@@ -32,7 +38,7 @@ impl<K: Pod, V: Pod, H: KeyHasher, P: Probe> MapUnderStudy<K, V> for GoSwiss<K, 
     fn clear(&mut self) {
         GoSwiss::clear(self)
     }
-    fn for_each(&mut self, f: &mut dyn FnMut(K, V)) {
+    fn for_each(&mut self, f: &mut dyn FnMut(&[u8], &[u8])) {
         GoSwiss::for_each(self, f)
     }
     fn accounting(&self) -> Option<Accounting> {
@@ -47,7 +53,7 @@ impl<K: Pod, V: Pod, H: KeyHasher, P: Probe> MapUnderStudy<K, V> for GoSwiss<K, 
     fn swiss_structure(&self) -> Option<Structure> {
         Some(GoSwiss::structure(self))
     }
-    fn rehash_for(&self, key: &K) -> Option<RehashFor> {
+    fn rehash_for(&self, key: &[u8]) -> Option<RehashFor> {
         GoSwiss::rehash_for(self, key)
     }
 }

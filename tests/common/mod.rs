@@ -3,7 +3,7 @@
 
 #![allow(dead_code)]
 
-use mapamp::pod::Pod;
+use mapamp::gotype::fill_from_id;
 use mapamp::variants::MapUnderStudy;
 use proptest::prelude::*;
 use std::collections::HashMap;
@@ -38,17 +38,25 @@ pub fn ops(keys: u64, len: usize) -> impl Strategy<Value = Vec<Op>> {
 
 /// Runs `ops` on `map` and on a `std::collections::HashMap` oracle, checking
 /// every answer, and calls `check` (e.g. structural invariants) after each step.
-pub fn run_against_oracle<K: Pod, V: Pod, M: MapUnderStudy<K, V> + 'static>(
+/// Keys and values are the bytes `gotype::fill_from_id` makes of the op's
+/// ids, at the map's key and value sizes.
+pub fn run_against_oracle<M: MapUnderStudy>(
     map: &mut M,
     ops: &[Op],
     mut check: impl FnMut(&M) -> Result<(), String>,
 ) -> Result<(), TestCaseError> {
-    let mut oracle: HashMap<K, V> = HashMap::new();
+    let (ks, vs) = (map.key_shape().size, map.elem_shape().size);
+    let bytes = |id: u64, size: usize| {
+        let mut b = vec![0u8; size];
+        fill_from_id(id, &mut b);
+        b
+    };
+    let mut oracle: HashMap<Vec<u8>, Vec<u8>> = HashMap::new();
     for (step, op) in ops.iter().enumerate() {
         match *op {
             Op::Insert(k, v) => {
-                let (k, v) = (K::from_id(k), V::from_id(v));
-                let new = map.insert(k, v);
+                let (k, v) = (bytes(k, ks), bytes(v, vs));
+                let new = map.insert(&k, &v);
                 prop_assert_eq!(
                     new,
                     oracle.insert(k, v).is_none(),
@@ -58,11 +66,16 @@ pub fn run_against_oracle<K: Pod, V: Pod, M: MapUnderStudy<K, V> + 'static>(
                 );
             }
             Op::Get(k) => {
-                let k = K::from_id(k);
-                prop_assert_eq!(map.get(&k), oracle.get(&k).copied(), "step {}: get", step);
+                let k = bytes(k, ks);
+                prop_assert_eq!(
+                    map.get(&k),
+                    oracle.get(&k).map(|v| &v[..]),
+                    "step {}: get",
+                    step
+                );
             }
             Op::Remove(k) => {
-                let k = K::from_id(k);
+                let k = bytes(k, ks);
                 prop_assert_eq!(
                     map.remove(&k),
                     oracle.remove(&k).is_some(),
@@ -77,7 +90,10 @@ pub fn run_against_oracle<K: Pod, V: Pod, M: MapUnderStudy<K, V> + 'static>(
             Op::IterAll => {
                 let mut seen = HashMap::new();
                 map.for_each(&mut |k, v| {
-                    assert!(seen.insert(k, v).is_none(), "key {k:?} returned twice");
+                    assert!(
+                        seen.insert(k.to_vec(), v.to_vec()).is_none(),
+                        "key {k:?} returned twice"
+                    );
                 });
                 prop_assert_eq!(&seen, &oracle, "step {}: iteration", step);
             }
@@ -90,16 +106,16 @@ pub fn run_against_oracle<K: Pod, V: Pod, M: MapUnderStudy<K, V> + 'static>(
         }
     }
     for (k, v) in &oracle {
-        prop_assert_eq!(map.get(k), Some(*v));
+        prop_assert_eq!(map.get(k), Some(&v[..]));
     }
     Ok(())
 }
 
 /// A hasher that sends keys to few buckets (low bits from `id % spread`)
 /// with few distinct tophashes, forcing long chains and same-size growth.
-pub fn colliding(spread: u64) -> impl Fn(&[u64], u64) -> u64 + Clone {
-    move |w: &[u64], seed: u64| {
-        let id = w[0];
+pub fn colliding(spread: u64) -> impl Fn(&[u8], u64) -> u64 + Clone {
+    move |w: &[u8], seed: u64| {
+        let id = mapamp::gotype::id_of(w);
         let low = (id % spread).wrapping_add(seed & 1);
         let top = (id % 7) << 56;
         top | low
@@ -108,41 +124,36 @@ pub fn colliding(spread: u64) -> impl Fn(&[u64], u64) -> u64 + Clone {
 
 /// A map that can be iterated while it is written (the Go models'
 /// iterators stay valid across growth).
-pub trait IterDuringWrites<K: Pod, V: Pod>: MapUnderStudy<K, V> {
+pub trait IterDuringWrites: MapUnderStudy {
     /// The iterator's position.
     type Iter;
     /// Starts an iterator.
     fn iter_begin(&mut self) -> Self::Iter;
-    /// The next entry, or `None` at the end.
-    fn iter_step(&mut self, it: &mut Self::Iter) -> Option<(K, V)>;
+    /// The next entry (key and value bytes), or `None` at the end.
+    fn iter_step(&mut self, it: &mut Self::Iter) -> Option<(Vec<u8>, Vec<u8>)>;
 }
 
-impl<
-        K: Pod,
-        V: Pod,
-        H: mapamp::hash::KeyHasher,
-        P: mapamp::accounting::Probe,
-        S: mapamp::gomap::Storage,
-    > IterDuringWrites<K, V> for mapamp::gomap::GoMap<K, V, H, P, S>
+impl<H: mapamp::hash::KeyHasher, P: mapamp::accounting::Probe, S: mapamp::gomap::Storage>
+    IterDuringWrites for mapamp::gomap::GoMap<H, P, S>
 {
     type Iter = mapamp::gomap::GoIter;
     fn iter_begin(&mut self) -> Self::Iter {
         self.iter_start()
     }
-    fn iter_step(&mut self, it: &mut Self::Iter) -> Option<(K, V)> {
-        self.iter_next(it)
+    fn iter_step(&mut self, it: &mut Self::Iter) -> Option<(Vec<u8>, Vec<u8>)> {
+        self.iter_next(it).map(|(k, v)| (k.to_vec(), v.to_vec()))
     }
 }
 
-impl<K: Pod, V: Pod, H: mapamp::hash::KeyHasher, P: mapamp::accounting::Probe>
-    IterDuringWrites<K, V> for mapamp::goswiss::GoSwiss<K, V, H, P>
+impl<H: mapamp::hash::KeyHasher, P: mapamp::accounting::Probe> IterDuringWrites
+    for mapamp::goswiss::GoSwiss<H, P>
 {
     type Iter = mapamp::goswiss::SwissIter;
     fn iter_begin(&mut self) -> Self::Iter {
         self.iter_start()
     }
-    fn iter_step(&mut self, it: &mut Self::Iter) -> Option<(K, V)> {
-        self.iter_next(it)
+    fn iter_step(&mut self, it: &mut Self::Iter) -> Option<(Vec<u8>, Vec<u8>)> {
+        self.iter_next(it).map(|(k, v)| (k.to_vec(), v.to_vec()))
     }
 }
 
@@ -150,45 +161,52 @@ impl<K: Pod, V: Pod, H: mapamp::hash::KeyHasher, P: mapamp::accounting::Probe>
 /// one write (insert a new key, delete or update a key present at the
 /// start) and one iterator step. Every key present for the whole iteration
 /// must come back exactly once, none twice, each with its current value.
-pub fn run_iteration<KK: Pod, M: IterDuringWrites<KK, mapamp::pod::Blob<1>>>(
+/// Keys and values are `fill_from_id` bytes at the map's sizes.
+pub fn run_iteration<M: IterDuringWrites>(
     m: &mut M,
     initial: u64,
     steps: &[(u8, u64, u64)],
 ) -> Result<(), TestCaseError> {
-    use mapamp::pod::Blob;
     use std::collections::HashSet;
-    let mut oracle: HashMap<KK, Blob<1>> = HashMap::new();
+    let (ks, vs) = (m.key_shape().size, m.elem_shape().size);
+    let bytes = |id: u64, size: usize| {
+        let mut b = vec![0u8; size];
+        fill_from_id(id, &mut b);
+        b
+    };
+    let mut oracle: HashMap<Vec<u8>, Vec<u8>> = HashMap::new();
     for id in 0..initial {
-        let (k, v) = (KK::from_id(id), Blob::<1>::from_id(id));
-        m.insert(k, v);
+        let (k, v) = (bytes(id, ks), bytes(id, vs));
+        m.insert(&k, &v);
         oracle.insert(k, v);
     }
-    let at_start: HashSet<KK> = oracle.keys().copied().collect();
-    let mut removed: HashSet<KK> = HashSet::new();
-    let mut returned: HashSet<KK> = HashSet::new();
+    let at_start: HashSet<Vec<u8>> = oracle.keys().cloned().collect();
+    let mut removed: HashSet<Vec<u8>> = HashSet::new();
+    let mut returned: HashSet<Vec<u8>> = HashSet::new();
     let mut it = m.iter_begin();
     let mut step = 0;
     loop {
         // Interleave: one write (if any left), then one iterator step.
         if let Some(&(kind, id, val)) = steps.get(step) {
-            let k = KK::from_id(1_000_000 + id);
-            let k_old = KK::from_id(id % initial.max(1));
+            let k = bytes(1_000_000 + id, ks);
+            let k_old = bytes(id % initial.max(1), ks);
+            let v = bytes(val, vs);
             match kind {
                 0 | 1 => {
-                    m.insert(k, Blob::<1>::from_id(val));
-                    oracle.insert(k, Blob::<1>::from_id(val));
+                    m.insert(&k, &v);
+                    oracle.insert(k, v);
                 }
                 2 => {
                     if m.remove(&k_old) {
-                        removed.insert(k_old);
+                        removed.insert(k_old.clone());
                     }
                     oracle.remove(&k_old);
                 }
                 _ => {
                     // Update a key that was present at start.
                     if oracle.contains_key(&k_old) {
-                        m.insert(k_old, Blob::<1>::from_id(val));
-                        oracle.insert(k_old, Blob::<1>::from_id(val));
+                        m.insert(&k_old, &v);
+                        oracle.insert(k_old, v);
                     }
                 }
             }
@@ -197,7 +215,7 @@ pub fn run_iteration<KK: Pod, M: IterDuringWrites<KK, mapamp::pod::Blob<1>>>(
         }
         match m.iter_step(&mut it) {
             Some((k, v)) => {
-                prop_assert!(returned.insert(k), "key {:?} returned twice", k);
+                prop_assert!(returned.insert(k.clone()), "key {:?} returned twice", k);
                 prop_assert_eq!(
                     Some(&v),
                     oracle.get(&k),
