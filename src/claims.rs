@@ -368,8 +368,9 @@ pub fn expected_entropy_shortfall(n: usize, buckets: u64) -> f64 {
 
 /// Near-uniform: no evidence against a uniform spread (chi² p > 0.001) and
 /// an entropy shortfall within 3× what sampling noise alone explains.
-pub fn near_uniform(shortfall_bits: f64, chi2_p: f64, n: usize, buckets: u64) -> bool {
-    chi2_p > 0.001 && shortfall_bits <= 3.0 * expected_entropy_shortfall(n, buckets) + 1e-6
+pub fn near_uniform(shortfall_bits: f64, chi2_p: Option<f64>, n: usize, buckets: u64) -> bool {
+    chi2_p.is_some_and(|p| p > 0.001)
+        && shortfall_bits <= 3.0 * expected_entropy_shortfall(n, buckets) + 1e-6
 }
 
 /// "FNV-1a + modulo gives near-uniform buckets (9.98 bits of 10, 11.97 of 12)."
@@ -383,10 +384,10 @@ pub fn fnv_entropy(n: usize) -> Result<ClaimVerdict, String> {
         figures.push(fig(
             format!("entropy, {buckets} buckets (article: {article})"),
             format!(
-                "{:.4} of {:.4} bits (chi² p = {:.3}); shortfall {:.4} bits, sampling noise alone {:.4}",
+                "{:.4} of {:.4} bits (chi² p = {}); shortfall {:.4} bits, sampling noise alone {:.4}",
                 r.entropy_bits,
                 r.ideal_bits,
-                r.chi2_p,
+                r.chi2_p.map_or_else(|| "n/a".to_string(), |p| format!("{p:.3}")),
                 shortfall,
                 expected_entropy_shortfall(n, buckets)
             ),

@@ -131,29 +131,108 @@ pub struct GoSwissEvents {
     pub tombstones_pruned: u64,
 }
 
-/// Checks a configuration before anything is built.
+/// Checks a configuration before anything is built: sizes, knobs, the
+/// churn's size ([`crate::limits`]) and the memory the map and the keys
+/// need, with an error naming the input to blame.
 pub fn validate(cfg: &InspectConfig) -> Result<(), String> {
+    use crate::limits::{MAX_CHURN_ROUNDS, MAX_WORKLOAD_OPS};
     check_size("key", cfg.key_size)?;
     check_size("value", cfg.value_size)?;
     spec_of(cfg).validate()?;
-    let need = estimate_bytes(
-        cfg.n.max(cfg.hint.resolve(cfg.n)),
+    if cfg.rounds > MAX_CHURN_ROUNDS {
+        return Err(format!(
+            "--rounds {} is more than {MAX_CHURN_ROUNDS}; use 0 to {MAX_CHURN_ROUNDS}",
+            cfg.rounds
+        ));
+    }
+    let churn_ops = match cfg.workload {
+        Workload::Insert => 0,
+        Workload::Churn => (cfg.rounds as u64).saturating_mul(cfg.k as u64),
+    };
+    let ops = (cfg.n as u64).saturating_add(churn_ops);
+    if ops > MAX_WORKLOAD_OPS {
+        return Err(if churn_ops > 0 {
+            format!(
+                "--rounds {} × --k {} churn operations plus --n {} inserts is {ops} map operations, more than the {MAX_WORKLOAD_OPS} (2^32) inspect runs; use a smaller --k or --rounds",
+                cfg.rounds, cfg.k, cfg.n
+            )
+        } else {
+            format!(
+                "--n {} is more than the {MAX_WORKLOAD_OPS} (2^32) inserts inspect runs; use a smaller --n",
+                cfg.n
+            )
+        });
+    }
+    let hint = cfg.hint.resolve(cfg.n);
+    let hint_entries = hint_entries(
+        cfg.variant,
+        hint,
         cfg.key_size,
         cfg.value_size,
+        cfg.knobs.inline_limit,
     );
+    let map = estimate_bytes(cfg.n.max(hint_entries), cfg.key_size, cfg.value_size);
+    // The workload remembers every key it drew (to keep keys distinct).
+    let keys = ops.saturating_mul(KEY_SOURCE_BYTES_PER_KEY);
+    let need = map.saturating_add(keys);
     if let Some(avail) = crate::machine::available_memory_bytes() {
         if need > avail {
-            return Err(format!(
-                "n = {} with {}-byte keys and {}-byte values needs about {} MiB, more than the {} MiB available; use a smaller --n",
-                cfg.n,
-                cfg.key_size,
-                cfg.value_size,
-                need >> 20,
-                avail >> 20
-            ));
+            let sizes = format!(
+                "{}-byte keys and {}-byte values",
+                cfg.key_size, cfg.value_size
+            );
+            return Err(if hint_entries > cfg.n {
+                format!(
+                    "--hint {} (= {hint} entries) with {sizes} needs about {} MiB at creation, more than the {} MiB available; use a smaller --hint",
+                    cfg.hint,
+                    need >> 20,
+                    avail >> 20
+                )
+            } else if churn_ops > 0 && keys > map {
+                format!(
+                    "--rounds {} × --k {} churn operations draw {churn_ops} keys, about {} MiB with the map, more than the {} MiB available; use a smaller --k or --rounds",
+                    cfg.rounds,
+                    cfg.k,
+                    need >> 20,
+                    avail >> 20
+                )
+            } else {
+                format!(
+                    "n = {} with {sizes} needs about {} MiB, more than the {} MiB available; use a smaller --n",
+                    cfg.n,
+                    need >> 20,
+                    avail >> 20
+                )
+            });
         }
     }
     Ok(())
+}
+
+/// Memory the workload's key source keeps per key drawn (a `HashSet<u64>`
+/// at its worst load, while it grows, plus the live-key list).
+pub const KEY_SOURCE_BYTES_PER_KEY: u64 = 40;
+
+/// Entries a map is sized for by a size hint at creation: for the Go family
+/// the hint `makemap` keeps ([`crate::gomap::effective_hint`]: 0 when its
+/// buckets would exceed 2^48 bytes), for the Swiss tables the hint itself.
+pub fn hint_entries(
+    variant: Variant,
+    hint: usize,
+    key_size: usize,
+    value_size: usize,
+    inline_limit: usize,
+) -> usize {
+    if variant.is_go_family() {
+        let t = crate::gotype::BucketType::new(
+            Shape::words(key_size / 8),
+            Shape::words(value_size / 8),
+            inline_limit,
+        );
+        crate::gomap::effective_hint(hint, t.bucket_size as u64)
+    } else {
+        hint
+    }
 }
 
 fn spec_of(cfg: &InspectConfig) -> MapSpec {
@@ -166,7 +245,8 @@ fn spec_of(cfg: &InspectConfig) -> MapSpec {
 }
 
 /// A generous estimate of the memory a Go-model map of `n` entries needs
-/// (both arrays alive during growth, full overflow, indirect objects).
+/// (both arrays alive during growth, full overflow, indirect objects),
+/// saturating at `u64::MAX`.
 pub fn estimate_bytes(n: usize, key_size: usize, value_size: usize) -> u64 {
     let t = crate::gotype::BucketType::new(
         Shape::words(key_size / 8),
@@ -175,11 +255,12 @@ pub fn estimate_bytes(n: usize, key_size: usize, value_size: usize) -> u64 {
     );
     let b = crate::gomap::b_for_hint(n, 6.5);
     let buckets = (1u64 << b) as f64 * 1.5 * 1.5;
-    let objects = n as u64
-        * ((t.indirect_key as u64) * key_size as u64
+    let objects = (n as u64).saturating_mul(
+        (t.indirect_key as u64) * key_size as u64
             + (t.indirect_elem as u64) * value_size as u64
-            + 32);
-    (buckets * t.bucket_size as f64) as u64 + objects
+            + 32,
+    );
+    ((buckets * t.bucket_size as f64) as u64).saturating_add(objects)
 }
 
 /// Builds the map and reports on it.
@@ -280,6 +361,21 @@ pub fn render_text(r: &InspectReport) -> String {
     );
     if c.workload == Workload::Churn {
         let _ = writeln!(s, "  churn: {} rounds x {} delete+insert", c.rounds, c.k);
+    }
+    let hint = c.hint.resolve(c.n);
+    if hint > 0
+        && hint_entries(
+            c.variant,
+            hint,
+            c.key_size,
+            c.value_size,
+            c.knobs.inline_limit,
+        ) == 0
+    {
+        let _ = writeln!(
+            s,
+            "  hint {hint} ignored: its buckets would exceed 2^48 bytes, so makemap sets it to 0 (as Go 1.19 does)"
+        );
     }
     if c.variant.is_go_family() {
         let _ =

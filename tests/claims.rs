@@ -118,9 +118,14 @@ fn entropy_falls_short_of_ideal_by_the_sampling_noise() {
 fn near_uniform_rejects_skew_beyond_sampling_noise() {
     let expected = claims::expected_entropy_shortfall(100_000, 1024);
     assert!((expected - 0.00738).abs() < 1e-4, "{expected}");
-    assert!(claims::near_uniform(expected, 0.5, 100_000, 1024));
-    assert!(!claims::near_uniform(4.0 * expected, 0.5, 100_000, 1024));
-    assert!(!claims::near_uniform(expected, 0.0001, 100_000, 1024));
+    assert!(claims::near_uniform(expected, Some(0.5), 100_000, 1024));
+    assert!(!claims::near_uniform(
+        4.0 * expected,
+        Some(0.5),
+        100_000,
+        1024
+    ));
+    assert!(!claims::near_uniform(expected, Some(0.0001), 100_000, 1024));
 }
 
 #[test]

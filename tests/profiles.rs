@@ -197,6 +197,65 @@ fn impossible_values() {
         11,
         &["`some`", "all"],
     );
+    bad(
+        &format!("{GOOD}[budget]\ntime_processes = 0\n"),
+        11,
+        &["budget.time_processes = 0", "1 to 1000"],
+    );
+    bad(
+        &format!("{GOOD}[budget]\nflamegraph_samples = 0\n"),
+        11,
+        &["budget.flamegraph_samples = 0", "out of range"],
+    );
+}
+
+/// Cells whose configuration differs only in a hint the scenario overrides
+/// run the same setup: `profile cells --all` marks them (they are kept as
+/// A/A controls of the time lens), the plain list is unchanged.
+#[test]
+fn same_setup_cells_are_marked() {
+    let p = profile::load_named("smoke").unwrap();
+    let cells = p.cells().cells;
+    let same = profile::same_setup(&cells);
+    let marked: Vec<String> = cells
+        .iter()
+        .zip(&same)
+        .filter(|(_, s)| s.is_some())
+        .map(|(c, _)| c.id().to_string())
+        .collect();
+    // assign and overflow size the map themselves (4 + 3 Go-family
+    // variants); so does a Swiss table's same-size scenario (hashbrown).
+    assert_eq!(marked.len(), 4 + 3 + 1, "{marked:?}");
+    assert!(
+        marked.iter().all(|id| id.contains("/presized/")),
+        "{marked:?}"
+    );
+    for (c, s) in cells.iter().zip(&same) {
+        if let Some(s) = s {
+            assert_eq!(
+                s.cell,
+                c.id().to_string().replace("/presized/", "/go-default/")
+            );
+            assert!(s.reason.contains("A/A control"), "{}", s.reason);
+        }
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_mapamp"))
+        .args(["profile", "cells", "smoke", "--all"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.lines().any(|l| l.starts_with("assign/gomap/presized/")
+            && l.contains("\tsame setup as assign/gomap/go-default/")),
+        "{text}"
+    );
+    let plain = Command::new(env!("CARGO_BIN_EXE_mapamp"))
+        .args(["profile", "cells", "smoke"])
+        .output()
+        .unwrap();
+    let plain = String::from_utf8_lossy(&plain.stdout);
+    assert_eq!(plain.lines().count(), cells.len());
+    assert!(plain.lines().all(|l| !l.contains('\t')));
 }
 
 #[test]

@@ -4,8 +4,8 @@
 //!
 //! | metric | read from | rule |
 //! |---|---|---|
-//! | `ns_per_op` | `lenses.time` | Mann–Whitney U on `samples_ns_per_op` at α, and median change beyond the practical threshold; without samples, non-overlapping 95% CIs and the practical threshold |
-//! | `p99_ns` | `lenses.latency` | relative change beyond the latency threshold |
+//! | `ns_per_op` | `lenses.time.processes` | Mann–Whitney U over the *process* values of each side at α, and a change beyond the practical threshold or the runs' noise floor, whichever is larger ([`TimeContext`]); both sides from one run: process medians of ns/op; two runs: each process's ratio to the reference workload (drift-cancelled), when both have it |
+//! | `p99_ns` | `lenses.latency.processes` | Mann–Whitney U over the processes' p99 at α and a change beyond the latency threshold; with fewer than 2 processes a side, the change alone |
 //! | `ir_per_op` | `lenses.callgrind` | exact |
 //! | `cache_misses` | per op: `counters.cache_misses` (`perf-hw`) or `callgrind.cache_misses` (`callgrind-sim`) | same source on both sides or `incomparable`; `callgrind-sim` exact, `perf-hw` relative change beyond the counter threshold |
 //! | `write_amplification`, `bytes_per_op`, `bytes.<path>` | `lenses.accounting` | exact |
@@ -16,9 +16,39 @@
 //! A lens that did not run on a side gives `unavailable` with its reason.
 
 use super::schema::{MetricRow, Rule, Thresholds, Verdict};
-use super::stats;
 use crate::accounting::CopyPath;
-use crate::report::schema::{CellReport, Counter, Lens};
+use crate::report::schema::{CellReport, Counter, Lens, Report, TimeFigures};
+use crate::stats::replicates::{self, ProcessTest};
+
+/// What the time verdict needs beyond the two cells: whether both sides
+/// are one run, and the runs' measured noise floors.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TimeContext {
+    /// Both sides come from the same run (two selections of one report):
+    /// their processes ran interleaved, so the raw figure is compared.
+    pub same_run: bool,
+    /// The larger of the two reports' `ns_per_op` floors.
+    pub floor: Option<f64>,
+    /// The larger of the two reports' drift-cancelled floors.
+    pub floor_vs_reference: Option<f64>,
+}
+
+impl TimeContext {
+    /// The context of comparing report `a` with report `b`.
+    pub fn of(a: &Report, b: &Report) -> TimeContext {
+        let max = |f: fn(&crate::report::schema::NoiseFloor) -> Option<f64>| {
+            [a, b]
+                .iter()
+                .filter_map(|r| r.noise.ok().and_then(f))
+                .reduce(f64::max)
+        };
+        TimeContext {
+            same_run: a.run == b.run,
+            floor: max(|n| Some(n.floor)),
+            floor_vs_reference: max(|n| n.floor_vs_reference),
+        }
+    }
+}
 
 /// A metric of a matched cell.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -121,11 +151,16 @@ impl Metric {
     }
 
     /// Compares one metric of a matched pair.
-    pub fn row(self, a: &CellReport, b: &CellReport, th: &Thresholds) -> MetricRow {
+    pub fn row(
+        self,
+        a: &CellReport,
+        b: &CellReport,
+        th: &Thresholds,
+        time: &TimeContext,
+    ) -> MetricRow {
         let row = match self {
-            Metric::NsPerOp => time_row(a, b, th),
-            Metric::P99Ns => lens_pair("latency", &a.lenses.latency, &b.lenses.latency)
-                .map(|(x, y)| Figures::plain(x.p99_ns, y.p99_ns).ratio_rule(th.latency_ratio)),
+            Metric::NsPerOp => time_row(a, b, th, time),
+            Metric::P99Ns => latency_row(a, b, th),
             Metric::IrPerOp => lens_pair("callgrind", &a.lenses.callgrind, &b.lenses.callgrind)
                 .map(|(x, y)| Figures::plain(x.ir_per_op, y.ir_per_op).exact(th)),
             Metric::CacheMisses => cache_miss_row(a, b, th),
@@ -177,7 +212,9 @@ impl Metric {
         };
         let mut row = row.unwrap_or_else(|e| e.row());
         row.metric = self.name();
-        row.unit = self.unit().into();
+        if row.unit.is_empty() {
+            row.unit = self.unit().into();
+        }
         row
     }
 }
@@ -207,6 +244,8 @@ impl NoVerdict {
             rule: Rule::None,
             source: None,
             p_value: None,
+            basis: None,
+            noise_floor: None,
             reason: Some(reason),
         }
     }
@@ -311,6 +350,8 @@ impl Figures {
             rule,
             source: self.source,
             p_value: None,
+            basis: None,
+            noise_floor: None,
             reason: None,
         }
     }
@@ -365,49 +406,138 @@ fn direction(delta: f64) -> Verdict {
     }
 }
 
-/// `ns_per_op`: rank test on the samples when both sides have them, else
-/// non-overlapping CIs; either way the median must move beyond the
-/// practical threshold.
-fn time_row(a: &CellReport, b: &CellReport, th: &Thresholds) -> Result<MetricRow, NoVerdict> {
+/// Which time figure a verdict uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Basis {
+    /// ns per operation (process medians).
+    NsPerOp,
+    /// ns per operation over the reference's ns per key, per process.
+    VsReference,
+}
+
+fn process_medians(t: &TimeFigures) -> Vec<f64> {
+    t.processes.iter().map(|p| p.median_ns_per_op).collect()
+}
+
+/// `ns_per_op`: the process-level test on the figure the context calls
+/// for, a change beyond the practical threshold or the noise floor.
+fn time_row(
+    a: &CellReport,
+    b: &CellReport,
+    th: &Thresholds,
+    ctx: &TimeContext,
+) -> Result<MetricRow, NoVerdict> {
     let (x, y) = lens_pair("time", &a.lenses.time, &b.lenses.time)?;
-    let figures = Figures::plain(x.ns_per_op, y.ns_per_op);
-    let practical = beyond(
-        figures.change(),
-        y.ns_per_op - x.ns_per_op,
-        th.time_practical,
-    );
-    let delta = y.ns_per_op - x.ns_per_op;
-    if let Some(t) = stats::mann_whitney_u(&x.samples_ns_per_op, &y.samples_ns_per_op) {
-        let verdict = if t.p_value < th.alpha && practical {
-            direction(delta)
-        } else {
-            Verdict::Same
-        };
-        let mut row = figures.row(verdict, Rule::MannWhitney);
-        row.p_value = Some(t.p_value);
-        return Ok(row);
-    }
-    let missing: Vec<&str> = [("A", x), ("B", y)]
-        .iter()
-        .filter(|(_, f)| f.samples_ns_per_op.is_empty())
-        .map(|(s, _)| *s)
-        .collect();
-    let apart = y.ci_high < x.ci_low || y.ci_low > x.ci_high;
-    let verdict = if apart && practical {
-        direction(delta)
-    } else {
-        Verdict::Same
+    let mut notes = Vec::new();
+    let basis = match (&x.vs_reference, &y.vs_reference) {
+        _ if ctx.same_run => Basis::NsPerOp,
+        (Some(ra), Some(rb)) if ra.reference == rb.reference => Basis::VsReference,
+        (Some(ra), Some(rb)) => {
+            notes.push(format!(
+                "the runs timed different reference workloads ({} / {}), so raw ns/op were compared, which the machine's drift between runs also moves",
+                ra.reference, rb.reference
+            ));
+            Basis::NsPerOp
+        }
+        _ => {
+            notes.push("a side has no reference timing, so raw ns/op were compared, which the machine's drift between runs also moves".into());
+            Basis::NsPerOp
+        }
     };
-    let mut row = figures.row(verdict, Rule::CiOverlap);
-    row.reason = Some(format!(
-        "{} has no samples: compared 95% CIs [{}, {}] and [{}, {}] ({})",
-        missing.join(" and "),
-        x.ci_low,
-        x.ci_high,
-        y.ci_low,
-        y.ci_high,
-        if apart { "disjoint" } else { "overlapping" }
-    ));
+    let (va, vb, ca, cb, floor, unit, name) = match basis {
+        Basis::NsPerOp => (
+            process_medians(x),
+            process_medians(y),
+            x.ns_per_op,
+            y.ns_per_op,
+            ctx.floor,
+            "ns",
+            "ns_per_op",
+        ),
+        Basis::VsReference => {
+            let ratios = |t: &TimeFigures| -> Vec<f64> {
+                t.processes.iter().map(|p| p.vs_reference).collect()
+            };
+            let (ra, rb) = (x.vs_reference.as_ref(), y.vs_reference.as_ref());
+            (
+                ratios(x),
+                ratios(y),
+                ra.map_or(f64::NAN, |r| r.ratio),
+                rb.map_or(f64::NAN, |r| r.ratio),
+                ctx.floor_vs_reference,
+                "× reference",
+                "vs_reference",
+            )
+        }
+    };
+    let threshold = th.time_practical.max(floor.unwrap_or(0.0));
+    let test = replicates::process_test(&va, &vb);
+    let figures = Figures::plain(ca, cb);
+    let verdict = match &test {
+        Some(t) if t.is_difference(th.alpha, threshold) => direction(cb - ca),
+        _ => Verdict::Same,
+    };
+    let mut row = figures.row(verdict, Rule::ProcessMannWhitney);
+    row.unit = unit.into();
+    row.basis = Some(name.into());
+    row.noise_floor = floor;
+    row.p_value = test.map(|t| t.p_value);
+    if let Some(t) = &test {
+        notes.extend(time_note(t, th, floor));
+    } else {
+        notes.push("a side has no process figures".into());
+    }
+    row.reason = (!notes.is_empty()).then(|| notes.join("; "));
+    Ok(row)
+}
+
+/// Why a process-level test said `same` although it might look otherwise.
+fn time_note(t: &ProcessTest, th: &Thresholds, floor: Option<f64>) -> Option<String> {
+    let smallest = replicates::smallest_p(t.processes_a, t.processes_b);
+    if smallest >= th.alpha {
+        return Some(format!(
+            "{} against {} processes cannot reach p < {} (the smallest possible p is {smallest:.3}); raise budget.time_processes",
+            t.processes_a, t.processes_b, th.alpha
+        ));
+    }
+    match floor {
+        Some(f)
+            if t.p_value < th.alpha
+                && !replicates::beyond_log(t.change, f)
+                && f > th.time_practical =>
+        {
+            Some(format!(
+                "significant, but within the runs' measured noise floor of ±{:.1}%",
+                f * 100.0
+            ))
+        }
+        _ => None,
+    }
+}
+
+/// `p99_ns`: the processes' p99 when both sides have at least 2 processes
+/// (Mann–Whitney at α and a change beyond the latency threshold), else the
+/// change alone.
+fn latency_row(a: &CellReport, b: &CellReport, th: &Thresholds) -> Result<MetricRow, NoVerdict> {
+    let (x, y) = lens_pair("latency", &a.lenses.latency, &b.lenses.latency)?;
+    let (pa, pb) = (x.summary.p99_ns, y.summary.p99_ns);
+    let figures = Figures::plain(pa, pb);
+    if x.processes.len() < 2 || y.processes.len() < 2 {
+        return Ok(figures.ratio_rule(th.latency_ratio));
+    }
+    let p99s = |l: &crate::report::schema::LatencyFigures| -> Vec<f64> {
+        l.processes.iter().map(|p| p.latency.p99_ns).collect()
+    };
+    let test = replicates::process_test(&p99s(x), &p99s(y));
+    let verdict = match &test {
+        Some(t) if t.p_value < th.alpha && beyond(figures.change(), pb - pa, th.latency_ratio) => {
+            direction(pb - pa)
+        }
+        _ => Verdict::Same,
+    };
+    let mut row = figures.row(verdict, Rule::ProcessMannWhitney);
+    row.basis = Some("p99_ns".into());
+    row.p_value = test.map(|t| t.p_value);
     Ok(row)
 }
 

@@ -47,8 +47,51 @@ pub fn run_callgrind(
         std::fs::create_dir_all(dir)
             .map_err(|e| format!("{}: cannot create folder: {e}", dir.display()))?;
     }
+    // valgrind creates its output file when it starts and fills it when the
+    // program ends: it writes to a temporary name, renamed on success, so an
+    // interrupted run never leaves an empty or partial file under the final
+    // name (nor does a valgrind that outlives a killed parent).
+    let tmp = temp_name(out_file)?;
     let mut out_arg = OsString::from("--callgrind-out-file=");
-    out_arg.push(out_file);
+    out_arg.push(escape_percent(&tmp));
+    let result = run_valgrind(cmd, &out_arg, &tmp, out_file, ops, report_root);
+    let _ = std::fs::remove_file(&tmp);
+    result
+}
+
+/// `.<name>.tmp.<pid>` beside `out_file`.
+fn temp_name(out_file: &Path) -> Result<std::path::PathBuf, String> {
+    let name = out_file
+        .file_name()
+        .ok_or_else(|| format!("{}: not a file path", out_file.display()))?;
+    let mut tmp = OsString::from(".");
+    tmp.push(name);
+    tmp.push(format!(".tmp.{}", std::process::id()));
+    Ok(out_file.with_file_name(tmp))
+}
+
+/// valgrind expands `%p`, `%q{VAR}` and `%%` in file names: a literal `%`
+/// must be doubled.
+fn escape_percent(path: &Path) -> OsString {
+    use std::os::unix::ffi::{OsStrExt, OsStringExt};
+    let mut out = Vec::new();
+    for &b in path.as_os_str().as_bytes() {
+        out.push(b);
+        if b == b'%' {
+            out.push(b'%');
+        }
+    }
+    OsString::from_vec(out)
+}
+
+fn run_valgrind(
+    cmd: &[OsString],
+    out_arg: &OsString,
+    tmp: &Path,
+    out_file: &Path,
+    ops: u64,
+    report_root: &Path,
+) -> Result<CallgrindFigures, String> {
     // Address-space randomisation makes the allocator take slightly
     // different paths from run to run; without it counts repeat exactly.
     // (`setarch` is part of util-linux; without it counts may vary by a
@@ -83,10 +126,15 @@ pub fn run_callgrind(
             tail(&String::from_utf8_lossy(&output.stderr), 20)
         ));
     }
-    let text = std::fs::read_to_string(out_file)
-        .map_err(|e| format!("{}: cannot read callgrind output: {e}", out_file.display()))?;
+    let text = std::fs::read_to_string(tmp)
+        .map_err(|e| format!("{}: cannot read callgrind output: {e}", tmp.display()))?;
     let totals = parse_totals(&text)?;
-    figures(&totals, ops, &relative_to(out_file, report_root))
+    let f = figures(&totals, ops, &relative_to(out_file, report_root))?;
+    std::fs::File::open(tmp)
+        .and_then(|f| f.sync_all())
+        .and_then(|()| std::fs::rename(tmp, out_file))
+        .map_err(|e| format!("{}: cannot write: {e}", out_file.display()))?;
+    Ok(f)
 }
 
 /// Whether `setarch -R` (run with address-space randomisation off) works here.
@@ -313,6 +361,49 @@ totals: 500031 100008 9 4 1 2 4 1 2
             relative_to(Path::new("/elsewhere/cg.out"), Path::new("/r")),
             "/elsewhere/cg.out"
         );
+    }
+
+    #[test]
+    fn valgrind_writes_under_a_temporary_name() {
+        let t = temp_name(Path::new("/r/cells/a/callgrind.out")).unwrap();
+        assert_eq!(t.parent(), Some(Path::new("/r/cells/a")));
+        let name = t.file_name().unwrap().to_string_lossy().into_owned();
+        assert!(name.starts_with(".callgrind.out.tmp."), "{name}");
+        assert_eq!(
+            escape_percent(Path::new("/r/100%/x")),
+            OsString::from("/r/100%%/x")
+        );
+    }
+
+    /// The defect: valgrind created `callgrind.out` at start, so Ctrl-C or
+    /// kill -9 during the phase left an empty file under the final name.
+    #[test]
+    fn no_file_under_the_final_name_until_callgrind_succeeds() {
+        if !valgrind_availability().available {
+            eprintln!("SKIPPED: valgrind is not installed here");
+            return;
+        }
+        let dir = std::env::temp_dir().join(format!("mapamp-cg-tmp-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let out = dir.join("callgrind.out");
+        let (out2, dir2) = (out.clone(), dir.clone());
+        let slow = std::thread::spawn(move || {
+            run_callgrind(&["sleep".into(), "3".into()], &out2, 1, &dir2)
+        });
+        // While valgrind runs, only the temporary file exists.
+        let mut saw_tmp = false;
+        for _ in 0..60 {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            assert!(!out.exists(), "the final name exists while valgrind runs");
+            saw_tmp |= std::fs::read_dir(&dir).unwrap().count() > 0;
+        }
+        assert!(saw_tmp, "valgrind never created its temporary file");
+        // `sleep` never enters the region: an error, and nothing left behind.
+        let e = slow.join().unwrap().unwrap_err();
+        assert!(e.contains("never entered"), "{e}");
+        assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0);
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

@@ -298,7 +298,12 @@ pub fn latency_percentiles(id: &str, scenario: &str, cells: &[&CellReport]) -> C
             label: cell_label(c, v),
             tip: c.id.clone(),
             values: match c.lenses.latency.ok() {
-                Some(l) => Ok(vec![l.p50_ns, l.p99_ns, l.p999_ns, l.max_ns]),
+                Some(l) => Ok(vec![
+                    l.summary.p50_ns,
+                    l.summary.p99_ns,
+                    l.summary.p999_ns,
+                    l.summary.max_ns,
+                ]),
                 None => Err(lens_why("latency", &c.lenses.latency)),
             },
         })

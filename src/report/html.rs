@@ -3,8 +3,8 @@
 //! Inline CSS, inline SVG charts and a few lines of vanilla JavaScript to
 //! sort the cell table (click a column header; `index.html#sort=ns_per_op`
 //! or `#sort=-wa` opens the page sorted). No network resources: a
-//! Content-Security-Policy forbids loading anything. Sections: header, cell
-//! table (each row links to its flame graph and callgrind output when those
+//! Content-Security-Policy forbids loading anything. Sections: header,
+//! "How far to trust the times" ([`super::noise`]), cell table (each row links to its flame graph and callgrind output when those
 //! paths are safe relative links), charts per scenario, lens availability,
 //! claims, and the profile file.
 //!
@@ -16,6 +16,7 @@ use super::charts::scenario_charts;
 use super::escaping::{escape, relative_href};
 use super::format::{bytes, not_available};
 use super::markdown::verdict_text;
+use super::noise::trust_lines;
 use super::notes::scenario_notes;
 use super::rows::{by_scenario, cell_figures, COLUMNS};
 use super::schema::{Availability, CellReport, ClaimsReport, Lens, Report, Verdict};
@@ -121,6 +122,7 @@ pub fn index_html(r: &Report) -> String {
     );
     let scenarios = by_scenario(r);
     header(&mut out, r, &title);
+    trust(&mut out, r);
     nav(&mut out, r, &scenarios);
     cell_table(&mut out, r);
     for (i, (scenario, cells)) in scenarios.iter().enumerate() {
@@ -226,6 +228,15 @@ fn header(out: &mut String, r: &Report, title: &str) {
     out.push_str("</dl>\n</header>\n");
 }
 
+/// The noise statement, right under the header.
+fn trust(out: &mut String, r: &Report) {
+    out.push_str("<section id=\"trust\">\n<h2>How far to trust the times</h2>\n<ul>\n");
+    for line in trust_lines(r) {
+        let _ = writeln!(out, "<li>{}</li>", escape(&line));
+    }
+    out.push_str("</ul>\n</section>\n");
+}
+
 fn nav(out: &mut String, r: &Report, scenarios: &[(&str, Vec<&CellReport>)]) {
     out.push_str("<nav><ul>\n<li><a href=\"#cells\">Cells</a></li>\n");
     for (i, (scenario, _)) in scenarios.iter().enumerate() {
@@ -258,7 +269,10 @@ fn file_link(label: &str, path: &str) -> String {
 fn files_of(c: &CellReport) -> String {
     let mut parts = Vec::new();
     match &c.lenses.flamegraph {
-        Lens::Ok(fg) => parts.push(file_link("flame graph", &fg.svg)),
+        Lens::Ok(fg) => parts.push(file_link(
+            &format!("flame graph ({} samples)", fg.samples),
+            &fg.svg,
+        )),
         missing => parts.push(format!(
             "<span class=\"muted\" title=\"{}\">{}</span>",
             escape(missing.reason().unwrap_or_default()),

@@ -1,7 +1,8 @@
 //! `summary.md`: the report as Markdown tables a person can paste into a PR.
 //!
 //! Sections, in order: a header (run, profile, machine with its PMU and
-//! valgrind status, toolchain), one table per scenario with notes under it,
+//! valgrind status, toolchain), "How far to trust the times" (the noise
+//! statement of [`super::noise`]), one table per scenario with notes under it,
 //! "Lens availability" (each reason once, with the cells it covers), and
 //! "Claims" when the report has verdicts. Every text from the report goes
 //! through [`escape_markdown`](super::escaping::escape_markdown); the output depends only on the report, in
@@ -10,6 +11,7 @@
 use super::availability::{lens_gaps, GapEntry};
 use super::escaping::escape_markdown as md;
 use super::format::{bytes, integer, not_available};
+use super::noise::trust_lines;
 use super::notes::scenario_notes;
 use super::rows::{by_scenario, cell_figures, COLUMNS, SCENARIO};
 use super::schema::{Availability, ClaimsReport, Report, Verdict};
@@ -22,6 +24,10 @@ const MAX_LISTED_CELLS: usize = 20;
 pub fn summary_md(r: &Report) -> String {
     let mut out = String::new();
     header(&mut out, r);
+    out.push_str("\n## How far to trust the times\n\n");
+    for line in trust_lines(r) {
+        let _ = writeln!(out, "- {}", md(&line));
+    }
     for (scenario, cells) in by_scenario(r) {
         let _ = writeln!(
             out,

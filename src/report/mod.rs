@@ -9,7 +9,8 @@
 //! | [`schema`] | the serde structs of `report.json` |
 //! | [`rows`] | the cell table's columns and each cell's formatted figures |
 //! | [`availability`] | lenses without figures, grouped by reason |
-//! | [`notes`] | per-scenario notes (derived accounting, isolation floors...) |
+//! | [`noise`] | the statement at the top: time sampling, the measured noise floor, the flame graphs' sampler |
+//! | [`notes`] | per-scenario notes (derived accounting, isolation floors, same-setup A/A controls...) |
 //! | [`format`](mod@format) | number precision and units, `n/a (reason)` |
 //! | [`escaping`] | HTML/SVG/Markdown escaping and safe relative links |
 //! | [`svg`] | chart drawing primitives (line, stacked bars, dot plot) |
@@ -26,6 +27,7 @@ pub mod escaping;
 pub mod format;
 pub mod html;
 pub mod markdown;
+pub mod noise;
 pub mod notes;
 pub mod rows;
 pub mod schema;

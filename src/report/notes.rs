@@ -2,6 +2,7 @@
 //! its figures right, and that does not fit in a table cell.
 //!
 //! - accounting that is derived rather than counted (Swiss tables);
+//! - cells that run another cell's setup on purpose (A/A controls);
 //! - isolation targets set below 95%, with the scenario's reason;
 //! - flame graphs with too few samples to be read;
 //! - timings whose confidence interval is missing or malformed.
@@ -31,6 +32,14 @@ pub fn scenario_notes(cells: &[&CellReport]) -> Vec<String> {
         ));
     }
     for c in cells {
+        if let Some(same) = &c.same_setup_as {
+            notes.push(format!(
+                "{}: same setup as {} ({}). Their time difference measures noise, not the configuration.",
+                c.id, same.cell, same.reason
+            ));
+        }
+    }
+    for c in cells {
         let Some(acc) = c.lenses.accounting.ok() else {
             continue;
         };
@@ -49,10 +58,15 @@ pub fn scenario_notes(cells: &[&CellReport]) -> Vec<String> {
         if let Some(fg) = c.lenses.flamegraph.ok() {
             if fg.too_few_samples {
                 notes.push(format!(
-                    "{}: flame graph has {} samples, fewer than the {} needed for a readable profile.",
+                    "{}: flame graph has {} samples, fewer than the {} needed for a readable profile ({}{}).",
                     c.id,
                     integer(fg.samples),
-                    integer(fg.min_samples)
+                    integer(fg.min_samples),
+                    fg.sampler,
+                    fg.sampler_fallback
+                        .as_deref()
+                        .map(|f| format!("; perf event refused: {f}"))
+                        .unwrap_or_default()
                 ));
             }
         }

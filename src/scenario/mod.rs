@@ -40,7 +40,7 @@ mod run;
 pub use any::{prepare_any, PreparedLocate, Runnable};
 pub use cell::{CellSpec, LocateCell, MapCell};
 pub use keys::{CollidingHash, Keys};
-pub use prepare::{map_spec, prepare, Prepared};
+pub use prepare::{map_spec, prepare, scenario_sets_size, Prepared};
 pub use run::{NoTimer, OpTimer, PerOpTimer, RegionOutcome};
 
 use crate::accounting::{CopyPath, Probe};

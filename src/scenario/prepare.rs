@@ -98,12 +98,29 @@ pub struct Prepared<M: MapUnderStudy> {
     pub(super) ran: bool,
 }
 
+/// Whether the scenario sizes the map itself, so the configuration's hint
+/// is not used (two cells that differ only in their hint then run the same
+/// setup and region).
+pub fn scenario_sets_size(cell: &MapCell) -> bool {
+    match cell.scenario {
+        Scenario::Assign | Scenario::Overflow => true,
+        // The Go Swiss map's own paths start from `make(map)`.
+        Scenario::SmallToTable | Scenario::TableGrow | Scenario::TableSplit => true,
+        // Go maps (classic and Swiss) churn at the configured hint.
+        Scenario::EvacuateSameSize => {
+            !cell.variant.is_go_family() && !cell.variant.is_go_swiss()
+        }
+        _ => false,
+    }
+}
+
 /// The map a cell's scenario needs: variant and knobs from the cell, the
 /// hint and hasher from the scenario where it must decide them.
 pub fn map_spec(cell: &MapCell) -> Result<(MapSpec, HasherChoice), String> {
     let n = cell.n;
     let lf = cell.knobs.load_factor;
     let hint = match cell.scenario {
+        _ if !scenario_sets_size(cell) => cell.hint.resolve(n),
         // Room for 2N entries at low load: the region's inserts only land in slots.
         Scenario::Assign => 4 * n,
         Scenario::Overflow => {
@@ -118,14 +135,10 @@ pub fn map_spec(cell: &MapCell) -> Result<(MapSpec, HasherChoice), String> {
             )
         }
         // A Swiss table rehashes in place only at most half full.
-        Scenario::EvacuateSameSize
-            if !cell.variant.is_go_family() && !cell.variant.is_go_swiss() =>
-        {
-            2 * n + 2
-        }
+        Scenario::EvacuateSameSize => 2 * n + 2,
         // The Go Swiss map's own paths start from `make(map)`.
         Scenario::SmallToTable | Scenario::TableGrow | Scenario::TableSplit => 0,
-        _ => cell.hint.resolve(n),
+        _ => unreachable!("scenario_sets_size lists the scenarios sized here"),
     };
     let hasher = match (cell.scenario, cell.keys) {
         (Scenario::Overflow, _) => HasherChoice::Colliding(CollidingHash::BucketInId),

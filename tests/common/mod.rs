@@ -7,6 +7,7 @@ use mapamp::gotype::fill_from_id;
 use mapamp::variants::MapUnderStudy;
 use proptest::prelude::*;
 use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 
 /// One step of a random operation sequence.
 #[derive(Clone, Debug)]
@@ -183,12 +184,15 @@ pub fn run_iteration<M: IterDuringWrites>(
     let at_start: HashSet<Vec<u8>> = oracle.keys().cloned().collect();
     let mut removed: HashSet<Vec<u8>> = HashSet::new();
     let mut returned: HashSet<Vec<u8>> = HashSet::new();
+    // Keys written during the iteration are ids from here on (1000 while
+    // `initial` is below it, as the saved regression cases were found with).
+    let fresh = initial.max(1000);
     let mut it = m.iter_begin();
     let mut step = 0;
     loop {
         // Interleave: one write (if any left), then one iterator step.
         if let Some(&(kind, id, val)) = steps.get(step) {
-            let k = bytes(1_000_000 + id, ks);
+            let k = bytes(fresh + id, ks);
             let k_old = bytes(id % initial.max(1), ks);
             let v = bytes(val, vs);
             match kind {
@@ -240,4 +244,26 @@ pub fn run_iteration<M: IterDuringWrites>(
         );
     }
     Ok(())
+}
+
+/// A fresh scratch folder for one test (`<tmp>/mapamp-<name>-<pid>`).
+pub fn scratch(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("mapamp-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+/// Copies a folder tree.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), target).unwrap();
+        }
+    }
 }
