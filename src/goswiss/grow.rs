@@ -73,6 +73,7 @@ impl<H: KeyHasher, P: Probe> GoSwiss<H, P> {
         self.account_directory(1, CopyPath::SmallToTable);
         self.dir = vec![id];
         self.global_depth = 0;
+        self.reserve_table_ids(1);
         self.retire_table(small);
     }
 
@@ -153,6 +154,7 @@ impl<H: KeyHasher, P: Probe> GoSwiss<H, P> {
             self.probe.event(Event::DirectoryGrow);
             self.global_depth += 1;
             self.dir = nd;
+            self.reserve_table_ids(self.dir.len());
         }
         let index = self.tables[old as usize].index;
         self.tables[left as usize].index = index;

@@ -95,6 +95,8 @@ impl<H: KeyHasher, P: Probe> GoSwiss<H, P> {
         };
         self.global_depth = dir_size.trailing_zeros() as u8;
         self.account_directory(dir_size, CopyPath::ZeroFill);
+        self.dir.reserve_exact(dir_size);
+        self.reserve_table_ids(dir_size);
         for i in 0..dir_size {
             let id = self.new_table(capacity, i as isize, self.global_depth);
             self.dir.push(id);

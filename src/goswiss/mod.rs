@@ -292,6 +292,22 @@ impl<H: KeyHasher, P: Probe> GoSwiss<H, P> {
         }
     }
 
+    /// Keeps room in the table arena and its free list for every table the
+    /// directory can point at plus the two a split adds before it retires
+    /// one. The arena then grows only when the directory changes, so a
+    /// rehash's real heap allocations depend on the rehash (its groups; a
+    /// directory doubling adds the directory and these two), not on the
+    /// arena's history: a presized map and a grown one that meet the same
+    /// split allocate alike (while no iterator keeps retired tables).
+    /// `dir_len` is the directory's length (about to be, or now).
+    pub(crate) fn reserve_table_ids(&mut self, dir_len: usize) {
+        let want = 2 * dir_len + 2;
+        self.tables
+            .reserve_exact(want.saturating_sub(self.tables.len()));
+        self.free_ids
+            .reserve_exact(want.saturating_sub(self.free_ids.len()));
+    }
+
     /// Drops a replaced table, or keeps it for iterators that may still walk it.
     pub(crate) fn retire_table(&mut self, id: u32) {
         self.tables[id as usize].index = -1;
