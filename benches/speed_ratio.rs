@@ -356,11 +356,7 @@ fn main() {
             pairs.push((s, g));
         }
         for (v, w) in pairs {
-            let ratios: Vec<f64> = times[v]
-                .iter()
-                .zip(&times[w])
-                .map(|(a, b)| a / b)
-                .collect();
+            let ratios: Vec<f64> = times[v].iter().zip(&times[w]).map(|(a, b)| a / b).collect();
             // Each round is its own replicate: a plain bootstrap of the median.
             let rounds: Vec<Vec<f64>> = ratios.iter().map(|&r| vec![r]).collect();
             let (lo, hi) = hierarchical_ci(&rounds, 2000, 42).expect("rounds > 0");

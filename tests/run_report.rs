@@ -92,7 +92,10 @@ fn report_has_the_documented_shape() {
                 if mapamp::accounting::CopyPath::CLASSIC.contains(&p) {
                     assert!(bytes.is_u64(), "{id}: bytes_written.{p}");
                 } else if variant.copy_paths().contains(&p) {
-                    assert!(bytes.is_null() || bytes.as_u64() > Some(0), "{id}: bytes_written.{p}");
+                    assert!(
+                        bytes.is_null() || bytes.as_u64() > Some(0),
+                        "{id}: bytes_written.{p}"
+                    );
                 } else {
                     assert!(bytes.is_null(), "{id}: bytes_written.{p} on {variant}");
                 }

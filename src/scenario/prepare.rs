@@ -107,9 +107,7 @@ pub fn scenario_sets_size(cell: &MapCell) -> bool {
         // The Go Swiss map's own paths start from `make(map)`.
         Scenario::SmallToTable | Scenario::TableGrow | Scenario::TableSplit => true,
         // Go maps (classic and Swiss) churn at the configured hint.
-        Scenario::EvacuateSameSize => {
-            !cell.variant.is_go_family() && !cell.variant.is_go_swiss()
-        }
+        Scenario::EvacuateSameSize => !cell.variant.is_go_family() && !cell.variant.is_go_swiss(),
         _ => false,
     }
 }
