@@ -3,7 +3,7 @@
 
 use super::group::{self, ProbeSeq, CTRL_ALL_EMPTY, CTRL_DELETED, CTRL_EMPTY};
 use super::table::{Table, MAX_TABLE_CAPACITY};
-use super::GoSwiss;
+use super::{GoSwiss, Part};
 use crate::accounting::{CopyPath, Event, Probe};
 use crate::gotype::{PTR_SIZE, SLOTS};
 use crate::hash::KeyHasher;
@@ -78,6 +78,15 @@ impl<H: KeyHasher, P: Probe> GoSwiss<H, P> {
         found
     }
 
+    /// Clears an indirect key or elem's pointer at byte `off` of table `id`
+    /// and releases its object (kept while iterators are `alive`).
+    fn release_part(&mut self, id: usize, off: usize, part: Part, alive: bool) {
+        let b = self.tables[id].bytes_mut();
+        let h = load64(b, off);
+        store64(b, off, 0);
+        self.objects(part).release(h, alive);
+    }
+
     /// Clears a deleted entry and sets its control byte (`delete`): the
     /// key pointer of an indirect key, or the key itself when its type
     /// holds pointers (Go leaves a pointer-free key's bytes in place); the
@@ -88,20 +97,14 @@ impl<H: KeyHasher, P: Probe> GoSwiss<H, P> {
         let alive = self.iterators > 0;
         let mut bytes = 1;
         if self.t.indirect_key {
-            let b = self.tables[id].bytes_mut();
-            let h = load64(b, ko);
-            store64(b, ko, 0);
-            self.key_objs.release(h, alive);
+            self.release_part(id, ko, Part::Key, alive);
             bytes += PTR_SIZE as u64;
         } else if self.t.key.pointers {
             self.tables[id].bytes_mut()[ko..ko + self.t.key.size].fill(0);
             bytes += self.t.key.size as u64;
         }
         if self.t.indirect_elem {
-            let b = self.tables[id].bytes_mut();
-            let h = load64(b, eo);
-            store64(b, eo, 0);
-            self.elem_objs.release(h, alive);
+            self.release_part(id, eo, Part::Elem, alive);
             bytes += PTR_SIZE as u64;
         } else {
             self.tables[id].bytes_mut()[eo..eo + self.t.elem.size].fill(0);

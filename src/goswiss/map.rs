@@ -6,7 +6,7 @@
 use super::group::{self, ProbeSeq, CTRL_DELETED};
 use super::layout::{self, Geo};
 use super::table::{Table, MAX_TABLE_CAPACITY};
-use super::{GoSwiss, Rehash, RehashFor};
+use super::{GoSwiss, Part, Rehash, RehashFor};
 use crate::accounting::{CopyPath, Event, Probe};
 use crate::gomap::sizeclass::roundupsize;
 use crate::gotype::{FastPath, SLOTS};
@@ -341,6 +341,24 @@ impl<H: KeyHasher, P: Probe> GoSwiss<H, P> {
         None
     }
 
+    /// Writes a new entry's key or elem at byte `off` of table `id`: its
+    /// bytes, or (indirect) a pointer to a fresh object holding them.
+    #[inline(always)]
+    fn store_part(&mut self, id: usize, off: usize, bytes: &[u8], part: Part) {
+        let (indirect, pointers) = match part {
+            Part::Key => (self.t.indirect_key, self.t.key.pointers),
+            Part::Elem => (self.t.indirect_elem, self.t.elem.pointers),
+        };
+        if indirect {
+            let h = self.objects(part).alloc(bytes);
+            store64(self.tables[id].bytes_mut(), off, h);
+            self.probe
+                .event(Event::Alloc(alloc_size(bytes.len() as u64, pointers)));
+        } else {
+            mem::copy(&mut self.tables[id].bytes_mut()[off..], bytes);
+        }
+    }
+
     /// Stores a new key and elem in a slot and sets its control byte (`assign`).
     #[inline(always)]
     fn store_new<const KV88: bool>(
@@ -359,26 +377,8 @@ impl<H: KeyHasher, P: Probe> GoSwiss<H, P> {
             store64(b, ko, load64(key, 0));
             store64(b, eo, load64(val, 0));
         } else {
-            if self.t.indirect_key {
-                let h = self.key_objs.alloc(key);
-                store64(self.tables[id].bytes_mut(), ko, h);
-                self.probe.event(Event::Alloc(alloc_size(
-                    key.len() as u64,
-                    self.t.key.pointers,
-                )));
-            } else {
-                mem::copy(&mut self.tables[id].bytes_mut()[ko..], key);
-            }
-            if self.t.indirect_elem {
-                let h = self.elem_objs.alloc(val);
-                store64(self.tables[id].bytes_mut(), eo, h);
-                self.probe.event(Event::Alloc(alloc_size(
-                    val.len() as u64,
-                    self.t.elem.pointers,
-                )));
-            } else {
-                mem::copy(&mut self.tables[id].bytes_mut()[eo..], val);
-            }
+            self.store_part(id, ko, key, Part::Key);
+            self.store_part(id, eo, val, Part::Elem);
         }
         self.tables[id].set_ctrl(g, geo, i, group::h2(hash));
         self.probe

@@ -144,6 +144,15 @@ pub enum Rehash {
     },
 }
 
+/// A slot's key or its elem.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Part {
+    /// The key.
+    Key,
+    /// The elem.
+    Elem,
+}
+
 /// Go's Swiss-table map, for keys and elems of run-time shapes, hashing
 /// with `H`, accounting through `P`.
 #[derive(Clone)]
@@ -306,6 +315,14 @@ impl<H: KeyHasher, P: Probe> GoSwiss<H, P> {
             .reserve_exact(want.saturating_sub(self.tables.len()));
         self.free_ids
             .reserve_exact(want.saturating_sub(self.free_ids.len()));
+    }
+
+    /// The objects behind indirect keys or elems.
+    pub(crate) fn objects(&mut self, part: Part) -> &mut ObjectTable {
+        match part {
+            Part::Key => &mut self.key_objs,
+            Part::Elem => &mut self.elem_objs,
+        }
     }
 
     /// Drops a replaced table, or keeps it for iterators that may still walk it.
