@@ -75,8 +75,11 @@ pub fn model(variant: Variant, data: &[u8]) -> Result<Exec, String> {
     let hint = match pick(&mut u, 8) {
         0..=3 => 0,
         4..=6 => u.int_in_range(0..=1024).unwrap_or(0),
-        // Huge: Go's makemap sets it to 0 (Swiss tables would allocate it: not drawn).
-        _ if variant.is_go_family() => usize::MAX - u.int_in_range(0..=8).unwrap_or(0),
+        // Huge: Go's makemap and NewMap make an empty map (the reference
+        // Swiss tables would allocate it: not drawn).
+        _ if variant.is_go_family() || variant.is_go_swiss() => {
+            usize::MAX - u.int_in_range(0..=8).unwrap_or(0)
+        }
         _ => u.int_in_range(0..=4096).unwrap_or(0),
     };
     let hasher = |u: &mut Unstructured<'_>| match pick(u, 4) {

@@ -215,7 +215,9 @@ pub const KEY_SOURCE_BYTES_PER_KEY: u64 = 40;
 
 /// Entries a map is sized for by a size hint at creation: for the Go family
 /// the hint `makemap` keeps ([`crate::gomap::effective_hint`]: 0 when its
-/// buckets would exceed 2^48 bytes), for the Swiss tables the hint itself.
+/// buckets would exceed 2^48 bytes), for the Go Swiss map the hint `NewMap`
+/// keeps ([`crate::goswiss::effective_hint`]), for the reference Swiss
+/// tables the hint itself.
 pub fn hint_entries(
     variant: Variant,
     hint: usize,
@@ -230,6 +232,13 @@ pub fn hint_entries(
             inline_limit,
         );
         crate::gomap::effective_hint(hint, t.bucket_size as u64)
+    } else if variant.is_go_swiss() {
+        let t = crate::gotype::GroupType::new(
+            Shape::words(key_size / 8),
+            Shape::words(value_size / 8),
+            crate::gotype::GO_MAX_INLINE,
+        );
+        crate::goswiss::effective_hint(hint, t.group_size)
     } else {
         hint
     }
@@ -372,10 +381,12 @@ pub fn render_text(r: &InspectReport) -> String {
             c.knobs.inline_limit,
         ) == 0
     {
-        let _ = writeln!(
-            s,
-            "  hint {hint} ignored: its buckets would exceed 2^48 bytes, so makemap sets it to 0 (as Go 1.19 does)"
-        );
+        let why = if c.variant.is_go_swiss() {
+            "its tables would exceed 2^48 bytes, so NewMap makes an empty map (as Go 1.26 does)"
+        } else {
+            "its buckets would exceed 2^48 bytes, so makemap sets it to 0 (as Go 1.19 does)"
+        };
+        let _ = writeln!(s, "  hint {hint} ignored: {why}");
     }
     if c.variant.is_go_family() {
         let _ =

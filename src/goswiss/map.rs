@@ -41,6 +41,7 @@ pub fn alloc_size(size: u64, has_pointers: bool) -> u64 {
 /// over `ceil(slots/1024)` tables rounded up to a power of two, each table
 /// its share rounded up to a power of two (at least 8). Returns the
 /// directory length and every table's capacity; `None`: no allocation.
+/// For a hint Go keeps ([`effective_hint`]).
 pub fn hint_shape(hint: usize) -> Option<(usize, usize)> {
     if hint <= SLOTS {
         return None;
@@ -49,6 +50,23 @@ pub fn hint_shape(hint: usize) -> Option<(usize, usize)> {
     let dir_size = target.div_ceil(MAX_TABLE_CAPACITY).next_power_of_two();
     let capacity = (target / dir_size).max(SLOTS).next_power_of_two();
     Some((dir_size, capacity))
+}
+
+/// The hint `NewMap` acts on: Go 1.26 makes an empty map (as for no hint)
+/// when `hint·8` overflows or when the directory's tables, at the most
+/// slots a table can have, would exceed `maxAlloc` (2^48 bytes; Go checks
+/// `dirSize × 1024 × GroupSize`), so a huge hint allocates nothing.
+pub fn effective_hint(hint: usize, group_size: usize) -> usize {
+    let mem = hint
+        .checked_mul(SLOTS)
+        .map(|t| (t / super::group::MAX_AVG_GROUP_LOAD).div_ceil(MAX_TABLE_CAPACITY))
+        .and_then(usize::checked_next_power_of_two)
+        .and_then(|dir| dir.checked_mul(MAX_TABLE_CAPACITY))
+        .and_then(|slots| slots.checked_mul(group_size));
+    match mem {
+        Some(m) if m as u64 <= crate::gomap::MAX_ALLOC => hint,
+        _ => 0,
+    }
 }
 
 impl<H: KeyHasher, P: Probe> GoSwiss<H, P> {
@@ -90,7 +108,7 @@ impl<H: KeyHasher, P: Probe> GoSwiss<H, P> {
     /// `NewMap`: a hint over 8 sizes the directory and its tables up
     /// front; a smaller hint allocates nothing.
     pub(crate) fn make_with_hint(&mut self, hint: usize) {
-        let Some((dir_size, capacity)) = hint_shape(hint) else {
+        let Some((dir_size, capacity)) = hint_shape(effective_hint(hint, self.t.group_size)) else {
             return;
         };
         self.global_depth = dir_size.trailing_zeros() as u8;

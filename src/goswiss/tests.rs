@@ -100,6 +100,28 @@ fn hint_sizing_follows_new_map() {
     assert_eq!(caps(&make(Release::Go126, 100, 1)), vec![128]);
 }
 
+/// `NewMap` ignores a hint whose directory of 1024-slot tables would pass
+/// `maxAlloc` (2^48 bytes) or whose `hint·8` overflows: an empty map, as
+/// without a hint. For `map[uint64]uint64` (136-byte groups) the largest
+/// hint kept is 7·2^37 (2^30 tables: 2^30 × 1024 × 136 ≤ 2^48; one more
+/// needs 2^31 tables).
+#[test]
+fn huge_hints_make_an_empty_map() {
+    let gs = make(Release::Go126, 0, 1).t.group_size;
+    assert_eq!(gs, 136);
+    assert_eq!(effective_hint(7 << 37, gs), 7 << 37);
+    assert_eq!(effective_hint((7 << 37) + 1, gs), 0);
+    assert_eq!(effective_hint(usize::MAX, gs), 0);
+    assert_eq!(effective_hint(1 << 61, gs), 0);
+    for hint in [usize::MAX, 1 << 61, (7 << 37) + 1] {
+        let mut m = make(Release::Go126, hint, 1);
+        assert_eq!(m.structure().dir_len, 0, "hint {hint}");
+        m.insert(k(1), k(2));
+        assert_eq!(m.get(&k(1)), Some(k(2)));
+        m.check_invariants().unwrap();
+    }
+}
+
 #[test]
 fn churn_at_constant_size_prunes_in_126_and_doubles_in_124() {
     // golang/go#70886: a 128-slot table holding 56 keys (made with a hint),

@@ -99,7 +99,14 @@ impl MapCell {
         }
         Some(match self.scenario {
             Scenario::EvacuateDouble => {
-                match swiss_rehash_capacity(self.n, self.hint.resolve(self.n)) {
+                let group = crate::gotype::GroupType::new(
+                    Shape::blob("key", self.key_size).ok()?,
+                    Shape::blob("value", self.value_size).ok()?,
+                    crate::gotype::GO_MAX_INLINE,
+                )
+                .group_size;
+                let hint = crate::goswiss::effective_hint(self.hint.resolve(self.n), group);
+                match swiss_rehash_capacity(self.n, hint) {
                     0 => CopyPath::SmallToTable,
                     c if c < crate::goswiss::table::MAX_TABLE_CAPACITY => CopyPath::TableGrow,
                     _ => CopyPath::TableSplit,
@@ -157,19 +164,15 @@ impl MapCell {
 }
 
 /// Slots of the table whose rehash a Go Swiss map of `n` keys (made with
-/// `hint`) meets next when filled on: 0 for a small map (its 9th key),
+/// `hint`, one Go keeps: [`crate::goswiss::effective_hint`]) meets next when filled on: 0 for a small map (its 9th key),
 /// else the table's capacity (1024: a split).
 pub fn swiss_rehash_capacity(n: usize, hint: usize) -> usize {
     use crate::goswiss::table::MAX_TABLE_CAPACITY;
-    // NewMap: hint·8/7 slots over ceil(·/1024) tables (a power of two).
-    let (tables, mut cap) = if hint > 8 {
-        let target = hint.saturating_mul(8) / 7;
-        let dir = target.div_ceil(MAX_TABLE_CAPACITY).next_power_of_two();
-        (dir, (target / dir).max(8).next_power_of_two())
-    } else if n <= 8 {
-        return 0;
-    } else {
-        (1, 16)
+    // NewMap's tables, or the small map's.
+    let (tables, mut cap) = match crate::goswiss::hint_shape(hint) {
+        Some(shape) => shape,
+        None if n <= 8 => return 0,
+        None => (1, 16),
     };
     // Filled on, each table (about n / tables keys) grows until it fits.
     let per_table = n.div_ceil(tables);
