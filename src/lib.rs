@@ -36,6 +36,7 @@ pub mod hash;
 pub mod inspect;
 pub mod lens;
 pub mod limits;
+pub mod lint;
 pub mod locate;
 pub mod machine;
 pub mod mem;

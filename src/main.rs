@@ -47,6 +47,8 @@ enum Command {
     Inspect(InspectArgs),
     /// Hash keys into buckets: spread (entropy, chains, chi-squared) and ns per locate.
     Locate(LocateArgs),
+    /// Find maps that will pay for growth in Go and Rust code, and price each with the models.
+    Lint(mapamp::lint::cli::LintArgs),
     /// Compare two reports (or two configurations/variants of one) cell by cell; exit 1 on a regression beyond --fail-on-regression, 2 if they cannot be compared.
     Compare(CompareArgs),
     /// List the variants and tuning knobs.
@@ -241,6 +243,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Compare(a) => return run_compare(a),
+        Command::Lint(a) => return mapamp::lint::cli::run(&a),
         Command::Inspect(a) => run_inspect(a),
         Command::Locate(a) => run_locate(a),
         Command::Profile { which } => run_profile(which),

@@ -35,7 +35,7 @@ macro_rules! go_family_tests {
         mod $modname {
             use super::*;
             proptest! {
-                #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+                #![proptest_config(ProptestConfig { cases: 192, ..ProptestConfig::default() })]
 
                 #[test]
                 fn k8v8_matches_oracle(ops in ops(400, 1500), seed in any::<u64>()) {
@@ -192,7 +192,7 @@ impl Visit for OracleVisit<'_> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 72, ..ProptestConfig::default() })]
 
     /// Every variant, built through the runtime dispatcher, for several
     /// key/value sizes (including indirect ones for the Go family).
@@ -210,7 +210,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
 
     /// The classic model is byte-addressed and driven by its map type: keys
     /// and values of any Go shape (`struct{}`, `bool`, `int16`, `[3]byte`,
