@@ -12,6 +12,11 @@
 //! writes Go's bucket layout and nothing else: the fastest any map of that
 //! layout can be here, so `gomap / hashbrown` reads against it.
 //!
+//! `goswiss` (the Go Swiss-map model, accounting off) runs in the same
+//! rounds, and so does the real Go map when a Go 1.24+ toolchain is on
+//! PATH (`go/cmd/swissbench`, built once, one process per round timing
+//! its own pass after a warm-up pass); `goswiss / go 1.26 map` pairs them.
+//!
 //! `cargo bench --bench speed_ratio` (rounds: `MAPAMP_ROUNDS`, default 15;
 //! one under `cargo test` or `-- --test`).
 //!
@@ -59,6 +64,73 @@ fn time_gomap<S: Storage>(keys: &[u64], hint: usize) -> Duration {
     let e = t.elapsed();
     drop(black_box(m));
     e
+}
+
+fn time_goswiss(keys: &[u64], hint: usize) -> Duration {
+    use mapamp::goswiss::{GoHash, GoSwiss, Release};
+    let t = Instant::now();
+    let u64_shape = Shape::words(1);
+    let mut m: GoSwiss<GoHash, Off> =
+        GoSwiss::with_config(u64_shape, u64_shape, Release::Go126, hint, 7, GoHash);
+    for &k in keys {
+        // As for gomap: bytes in, the type's fast route (mapassign_fast64).
+        m.insert(&k.to_le_bytes(), &k.to_le_bytes());
+    }
+    let e = t.elapsed();
+    drop(black_box(m));
+    e
+}
+
+/// The real Go map (Go >= 1.24 on PATH): `go/cmd/swissbench`, built once
+/// into `target/`, run once per round (its own warm-up pass, then one timed
+/// pass of the same workload). `Err` says why it cannot run.
+fn go_bench() -> Result<std::path::PathBuf, String> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = root.join("target").join("swissbench");
+    let v = std::process::Command::new("go")
+        .arg("version")
+        .output()
+        .map_err(|e| format!("no `go` on PATH ({e})"))?;
+    let v = String::from_utf8_lossy(&v.stdout).to_string();
+    let minor: u32 = v
+        .split_whitespace()
+        .nth(2)
+        .and_then(|s| s.strip_prefix("go1."))
+        .and_then(|s| s.split('.').next())
+        .and_then(|s| s.parse().ok())
+        .ok_or(format!("cannot read the Go version from `{}`", v.trim()))?;
+    if minor < 24 {
+        return Err(format!("{} has no Swiss map (needs Go 1.24+)", v.trim()));
+    }
+    let st = std::process::Command::new("go")
+        .args(["build", "-o"])
+        .arg(&out)
+        .arg("./cmd/swissbench")
+        .current_dir(root.join("go"))
+        .status()
+        .map_err(|e| format!("go build: {e}"))?;
+    if !st.success() {
+        return Err("go build ./cmd/swissbench failed".into());
+    }
+    Ok(out)
+}
+
+fn time_go(bin: &std::path::Path, hint: usize) -> Duration {
+    let out = std::process::Command::new(bin)
+        .args([
+            "-n",
+            &N.to_string(),
+            &format!("-hint={}", hint > 0),
+            "-passes",
+            "1",
+        ])
+        .output()
+        .expect("swissbench runs");
+    let ms: f64 = String::from_utf8_lossy(&out.stdout)
+        .trim()
+        .parse()
+        .expect("swissbench prints milliseconds");
+    Duration::from_secs_f64(ms / 1e3)
 }
 
 fn time_hashbrown(keys: &[u64], hint: usize) -> Duration {
@@ -118,12 +190,12 @@ const CELLS: [(&str, &str, usize); 2] = [
 ];
 
 /// What a baseline keeps: per cell, per variant, the ratio to hashbrown of
-/// every round.
+/// every round (and, under the key `goswiss / go 1.26 map`, that pair's).
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct Saved {
     /// Rounds per cell.
     rounds: usize,
-    /// Cell id → variant → per-round ratio to hashbrown.
+    /// Cell id → variant → per-round ratio to hashbrown (or the pair named).
     ratios: BTreeMap<String, BTreeMap<String, Vec<f64>>>,
 }
 
@@ -235,6 +307,10 @@ fn main() {
     let mut r = Rng::new(42);
     let keys: Vec<u64> = (0..N).map(|_| r.next_u64()).collect();
     println!("insert {N} random u64->u64 keys into an empty map; {rounds} interleaved rounds");
+    let go = go_bench();
+    if let Err(why) = &go {
+        println!("real Go map: unavailable ({why})");
+    }
     let mut progress = Progress::new("speed_ratio", cells.len());
     for (id, label, hint) in cells {
         progress.next(id);
@@ -242,7 +318,11 @@ fn main() {
         let mut variants: Vec<(&str, Timer)> = vec![
             ("gomap", Box::new(|| time_gomap::<GoHeap>(&keys, hint))),
             ("gomap-slab", Box::new(|| time_gomap::<Slab>(&keys, hint))),
+            ("goswiss", Box::new(|| time_goswiss(&keys, hint))),
         ];
+        if let Ok(bin) = &go {
+            variants.push(("go 1.26 map", Box::new(move || time_go(bin, hint))));
+        }
         if hint == N {
             // The floor only exists for a presized map (it does not grow).
             variants.push(("layout floor", Box::new(|| time_layout_floor(&keys, hint))));
@@ -268,28 +348,36 @@ fn main() {
             );
         }
         let cell_ratios = saved.ratios.entry(id.to_string()).or_default();
-        for v in 0..hb {
-            let ratios: Vec<f64> = times[v]
-                .iter()
-                .zip(&times[hb])
-                .map(|(a, b)| a / b)
-                .collect();
+        // Every variant against hashbrown, and goswiss against the real Go
+        // map when it ran.
+        let mut pairs: Vec<(usize, usize)> = (0..hb).map(|v| (v, hb)).collect();
+        let at = |name: &str| variants.iter().position(|(n, _)| *n == name);
+        if let (Some(s), Some(g)) = (at("goswiss"), at("go 1.26 map")) {
+            pairs.push((s, g));
+        }
+        for (v, w) in pairs {
+            let ratios: Vec<f64> = times[v].iter().zip(&times[w]).map(|(a, b)| a / b).collect();
             // Each round is its own replicate: a plain bootstrap of the median.
             let rounds: Vec<Vec<f64>> = ratios.iter().map(|&r| vec![r]).collect();
             let (lo, hi) = hierarchical_ci(&rounds, 2000, 42).expect("rounds > 0");
             let m = median(&ratios).expect("rounds > 0");
+            let key = if w == hb {
+                variants[v].0.to_string()
+            } else {
+                format!("{} / {}", variants[v].0, variants[w].0)
+            };
             println!(
-                "  {} / hashbrown: median ratio {m:.2} (95% CI {lo:.2}-{hi:.2})",
-                variants[v].0,
+                "  {} / {}: median ratio {m:.2} (95% CI {lo:.2}-{hi:.2})",
+                variants[v].0, variants[w].0,
             );
             if let Some(before) = baseline
                 .as_ref()
                 .and_then(|b| b.ratios.get(id))
-                .and_then(|c| c.get(variants[v].0))
+                .and_then(|c| c.get(&key))
             {
                 print_change(&compare_with, before, &ratios);
             }
-            cell_ratios.insert(variants[v].0.to_string(), ratios);
+            cell_ratios.insert(key, ratios);
         }
     }
     if measuring {

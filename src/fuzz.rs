@@ -7,7 +7,8 @@
 //!
 //! - [`model`]: one variant (every variant has its own target) built
 //!   through [`variants::build_with`] with knobs, key/value sizes, a size
-//!   hint, a seed and (Go family) a colliding hasher drawn from the input,
+//!   hint, a seed and (Go models, classic and Swiss) a colliding hasher
+//!   drawn from the input,
 //!   then a random sequence of insert / update / get / delete / iterate /
 //!   clear through [`MapUnderStudy`], checked step by step against
 //!   `std::collections::HashMap` and the model's own `check_invariants`.
@@ -29,7 +30,7 @@ use std::collections::HashMap;
 /// sub-millisecond range, so a run reaches millions).
 pub const MAX_OPS: usize = 2048;
 
-/// Key and value shapes the Go-family models are fuzzed with: the sizes
+/// Key and value shapes the Go models (classic and Swiss) are fuzzed with: the sizes
 /// profiles offer, and Go shapes the byte-addressed model takes beyond them
 /// (`struct{}`, `bool`, `int16`, `[3]byte`, `int32`, and 200 bytes, stored
 /// through a pointer). Keys shorter than 8 bytes keep an id's low bytes, so
@@ -61,7 +62,7 @@ pub struct Exec {
 pub fn model(variant: Variant, data: &[u8]) -> Result<Exec, String> {
     let mut u = Unstructured::new(data);
     let shape = |u: &mut Unstructured<'_>| {
-        if variant.is_go_family() {
+        if variant.is_go_family() || variant.is_go_swiss() {
             GO_SHAPES[pick(u, GO_SHAPES.len())]
         } else {
             // The reference Swiss tables are typed for the profile sizes only.
@@ -74,9 +75,17 @@ pub fn model(variant: Variant, data: &[u8]) -> Result<Exec, String> {
     let hint = match pick(&mut u, 8) {
         0..=3 => 0,
         4..=6 => u.int_in_range(0..=1024).unwrap_or(0),
-        // Huge: Go's makemap sets it to 0 (Swiss tables would allocate it: not drawn).
-        _ if variant.is_go_family() => usize::MAX - u.int_in_range(0..=8).unwrap_or(0),
+        // Huge: Go's makemap and NewMap make an empty map (the reference
+        // Swiss tables would allocate it: not drawn).
+        _ if variant.is_go_family() || variant.is_go_swiss() => {
+            usize::MAX - u.int_in_range(0..=8).unwrap_or(0)
+        }
         _ => u.int_in_range(0..=4096).unwrap_or(0),
+    };
+    let hasher = |u: &mut Unstructured<'_>| match pick(u, 4) {
+        0 => HasherChoice::Colliding(CollidingHash::BucketInId),
+        1 => HasherChoice::Colliding(CollidingHash::FewBuckets),
+        _ => HasherChoice::Seeded,
     };
     let (knobs, hasher) = if variant.is_go_family() {
         let knobs = Knobs {
@@ -88,12 +97,10 @@ pub fn model(variant: Variant, data: &[u8]) -> Result<Exec, String> {
             inline_limit: [8, 16, 32, 64, 128, 256, 1 << 20][pick(&mut u, 7)],
             overflow_prealloc: u.arbitrary().unwrap_or(true),
         };
-        let hasher = match pick(&mut u, 4) {
-            0 => HasherChoice::Colliding(CollidingHash::BucketInId),
-            1 => HasherChoice::Colliding(CollidingHash::FewBuckets),
-            _ => HasherChoice::Seeded,
-        };
-        (knobs, hasher)
+        (knobs, hasher(&mut u))
+    } else if variant.is_go_swiss() {
+        // The Swiss model has no knobs; its hasher is pluggable too.
+        (Knobs::default(), hasher(&mut u))
     } else {
         (Knobs::default(), HasherChoice::Seeded)
     };

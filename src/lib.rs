@@ -31,6 +31,7 @@ pub mod fsutil;
 pub mod fuzz;
 pub mod golang;
 pub mod gomap;
+pub mod goswiss;
 pub mod gotype;
 pub mod hash;
 pub mod inspect;

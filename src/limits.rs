@@ -61,8 +61,8 @@ pub const TABLE: &[Limit] = &[
     },
     Limit {
         input: "`hint` (`--hint`, `configs.<c>.hint`)",
-        limit: "a number, `n`, `<f>n` (f finite, ≥ 0) or `none`; Go family: a hint whose buckets exceed 2^48 bytes is 0, as in Go's `makemap`; then the memory check, which names the hint",
-        why: "Go 1.19's `makemap` sets such hints to 0 (`maxAlloc`); a hint Go keeps allocates its buckets at creation",
+        limit: "a number, `n`, `<f>n` (f finite, ≥ 0) or `none`; Go family: a hint whose buckets exceed 2^48 bytes is 0, as in Go's `makemap`; goswiss: a hint whose 1024-slot tables would exceed 2^48 bytes is 0, as in Go 1.26's `NewMap`; then the memory check, which names the hint",
+        why: "Go 1.19's `makemap` sets such hints to 0 and Go 1.26's `NewMap` makes an empty map for them (`maxAlloc`); a hint Go keeps allocates its buckets (tables) at creation",
     },
     Limit {
         input: "`k` (`inspect --k`)",

@@ -323,8 +323,10 @@ fn parse_callgrind_jobs(s: &str) -> Result<usize, String> {
 
 fn variants_text() -> String {
     let mut s = String::from("Variants:\n");
+    // Names padded to the longest one and two spaces.
+    let w = Variant::every().map(|v| v.name().len()).max().unwrap_or(0) + 2;
     for v in Variant::every() {
-        s += &format!("  {:<14}{}\n", v.name(), v.description());
+        s += &format!("  {:<w$}{}\n", v.name(), v.description());
     }
     s += "\nTuning knobs (Go's value in brackets):\n";
     for k in KNOBS {

@@ -187,6 +187,11 @@ fn model_gomap_inline() {
 }
 
 #[test]
+fn model_goswiss() {
+    fuzz("model_goswiss", &model(Variant::GoSwiss));
+}
+
+#[test]
 fn model_hashbrown() {
     fuzz("model_hashbrown", &model(Variant::Hashbrown));
 }

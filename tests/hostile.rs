@@ -317,6 +317,19 @@ fn huge_hints_return_as_go_does() {
     let (code, out, _) = mapamp(&["inspect", "--n", "0", "--hint", "18446744073709551615"]);
     assert_eq!(code, 0);
     assert!(out.contains("makemap sets it to 0"), "{out}");
+    // Go 1.26's NewMap makes an empty map for a hint whose tables would
+    // pass maxAlloc: 10 inserts then take the small map and one table.
+    let (code, out, err) = mapamp(&[
+        "inspect",
+        "--variant",
+        "goswiss",
+        "--n",
+        "10",
+        "--hint",
+        "18446744073709551615",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("NewMap makes an empty map"), "{out}");
 }
 
 #[test]

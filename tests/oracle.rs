@@ -10,7 +10,7 @@
 
 mod common;
 
-use common::{colliding, ops, run_against_oracle, Op};
+use common::{colliding, ops, run_against_oracle, run_iteration, Op};
 use mapamp::accounting::{Counting, Off};
 use mapamp::gomap::{EvacuateBatch, GoHeap, GoMap, InlineFirst, Knobs, Slab};
 use mapamp::gotype::Shape;
@@ -113,10 +113,10 @@ macro_rules! go_family_tests {
                     if collide {
                         let m: TypedGo<Blob<1>, Blob<1>, _, Off, $s1> = TypedGo::with_config(Knobs::default(), 0, seed, colliding(3));
                         let mut m = m;
-                        run_iteration(&mut m, initial, &steps)?;
+                        run_iteration(&mut m.map, initial, &steps)?;
                     } else {
                         let mut m: TypedGo<Blob<1>, Blob<1>, SeededHash, Off, $s1> = TypedGo::with_config(Knobs::default(), 0, seed, SeededHash);
-                        run_iteration(&mut m, initial, &steps)?;
+                        run_iteration(&mut m.map, initial, &steps)?;
                     }
                 }
 
@@ -129,7 +129,7 @@ macro_rules! go_family_tests {
                     seed in any::<u64>(),
                 ) {
                     let mut m: TypedGo<Blob<32>, Blob<1>, SeededHash, Off, $s6> = TypedGo::with_config(Knobs::default(), 0, seed, SeededHash);
-                    run_iteration(&mut m, initial, &steps)?;
+                    run_iteration(&mut m.map, initial, &steps)?;
                 }
             }
         }
@@ -147,81 +147,6 @@ go_family_tests!(
     InlineFirst,
     InlineFirst
 );
-
-fn run_iteration<KK: Pod, H: mapamp::hash::KeyHasher, S: mapamp::gomap::Storage>(
-    m: &mut TypedGo<KK, Blob<1>, H, Off, S>,
-    initial: u64,
-    steps: &[(u8, u64, u64)],
-) -> Result<(), TestCaseError> {
-    let mut oracle: HashMap<KK, Blob<1>> = HashMap::new();
-    for id in 0..initial {
-        let (k, v) = (KK::from_id(id), Blob::<1>::from_id(id));
-        m.insert(k, v);
-        oracle.insert(k, v);
-    }
-    let at_start: HashSet<KK> = oracle.keys().copied().collect();
-    let mut removed: HashSet<KK> = HashSet::new();
-    let mut returned: HashSet<KK> = HashSet::new();
-    let mut it = m.iter_start();
-    let mut step = 0;
-    loop {
-        // Interleave: one write (if any left), then one iterator step.
-        if let Some(&(kind, id, val)) = steps.get(step) {
-            let k = KK::from_id(1000 + id);
-            let k_old = KK::from_id(id % initial.max(1));
-            match kind {
-                0 | 1 => {
-                    m.insert(k, Blob::<1>::from_id(val));
-                    oracle.insert(k, Blob::<1>::from_id(val));
-                }
-                2 => {
-                    if m.remove(&k_old) {
-                        removed.insert(k_old);
-                    }
-                    oracle.remove(&k_old);
-                }
-                _ => {
-                    // Update a key that was present at start.
-                    if oracle.contains_key(&k_old) {
-                        m.insert(k_old, Blob::<1>::from_id(val));
-                        oracle.insert(k_old, Blob::<1>::from_id(val));
-                    }
-                }
-            }
-            m.check_invariants().map_err(TestCaseError::fail)?;
-            step += 1;
-        }
-        match m.iter_next_typed(&mut it) {
-            Some((k, v)) => {
-                prop_assert!(returned.insert(k), "key {:?} returned twice", k);
-                prop_assert_eq!(
-                    Some(&v),
-                    oracle.get(&k),
-                    "stale or absent value for {:?}",
-                    k
-                );
-            }
-            None => {
-                if step >= steps.len() {
-                    break;
-                }
-                // Iterator finished early: keep writing, then stop.
-                if steps.get(step).is_none() {
-                    break;
-                }
-                step = steps.len();
-            }
-        }
-    }
-    for k in at_start.difference(&removed) {
-        prop_assert!(
-            returned.contains(k),
-            "key {:?} present throughout was never returned",
-            k
-        );
-    }
-    Ok(())
-}
 
 #[test]
 fn iteration_order_is_randomised_per_iterator() {
@@ -420,17 +345,17 @@ where
             Some("true") => {
                 let mut m: TypedGo<Blob<1>, Blob<1>, _, Off, S1> =
                     TypedGo::with_config(Knobs::default(), 0, seed, colliding(3));
-                run_iteration(&mut m, initial, steps)
+                run_iteration(&mut m.map, initial, steps)
             }
             Some(_) => {
                 let mut m: TypedGo<Blob<1>, Blob<1>, SeededHash, Off, S1> =
                     TypedGo::with_config(Knobs::default(), 0, seed, SeededHash);
-                run_iteration(&mut m, initial, steps)
+                run_iteration(&mut m.map, initial, steps)
             }
             None => {
                 let mut m: TypedGo<Blob<32>, Blob<1>, SeededHash, Off, S6> =
                     TypedGo::with_config(Knobs::default(), 0, seed, SeededHash);
-                run_iteration(&mut m, initial, steps)
+                run_iteration(&mut m.map, initial, steps)
             }
         };
     }

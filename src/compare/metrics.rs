@@ -79,6 +79,20 @@ pub enum Metric {
     GcCycles,
 }
 
+/// `metrics` without the copy paths no compared cell's variant can take
+/// (the Go Swiss map's paths when only classic maps are compared), so a
+/// comparison of classic maps keeps its shape.
+pub fn for_variants<'a>(
+    metrics: &[Metric],
+    cells: impl Iterator<Item = &'a CellReport> + Clone,
+) -> Vec<Metric> {
+    metrics
+        .iter()
+        .copied()
+        .filter(|m| cells.clone().any(|c| m.applies_to(c)))
+        .collect()
+}
+
 impl Metric {
     /// Every metric, in report order.
     pub fn all() -> Vec<Metric> {
@@ -104,6 +118,17 @@ impl Metric {
         let mut v = Metric::all();
         v.extend(Metric::GO_RUNTIME);
         v
+    }
+
+    /// Whether a copy path's bytes metric can be non-`n/a` for a cell's variant.
+    fn applies_to(self, c: &CellReport) -> bool {
+        match self {
+            Metric::Bytes(p) => crate::variants::Variant::parse(&c.axes.variant)
+                .map_or(CopyPath::CLASSIC.contains(&p), |v| {
+                    v.copy_paths().contains(&p)
+                }),
+            _ => true,
+        }
     }
 
     /// The name used on the command line, in JSON and in reports.
@@ -178,6 +203,16 @@ impl Metric {
                         .source(accounting_source(x, y))
                         .exact(th)
                 })
+            }
+            Metric::Bytes(p) if !(self.applies_to(a) && self.applies_to(b)) => {
+                Err(Unavailable(format!(
+                    "copy path `{p}` cannot occur for `{}`",
+                    if self.applies_to(a) {
+                        &b.axes.variant
+                    } else {
+                        &a.axes.variant
+                    }
+                )))
             }
             Metric::Bytes(p) => lens_pair("accounting", &a.lenses.accounting, &b.lenses.accounting)
                 .map(|(x, y)| {

@@ -466,8 +466,9 @@ pub fn from_reports(a: &Side, b: &Side, opts: &CompareOptions) -> Result<Compari
         // real-Go cell is compared.
         metrics.extend(Metric::GO_RUNTIME);
     }
+    let metrics = metrics::for_variants(&metrics, pairing.pairs.iter().flat_map(|p| [p.a, p.b]));
     let opts = &CompareOptions {
-        metrics,
+        metrics: metrics.clone(),
         ..opts.clone()
     };
     let time = metrics::TimeContext::of(&a.report, &b.report);
@@ -479,8 +480,7 @@ pub fn from_reports(a: &Side, b: &Side, opts: &CompareOptions) -> Result<Compari
         b.spec.label()
     );
     for p in &pairing.pairs {
-        let mut rows: Vec<_> = opts
-            .metrics
+        let mut rows: Vec<_> = metrics
             .iter()
             .map(|m| m.row(p.a, p.b, &th, &time))
             .collect();
@@ -498,7 +498,7 @@ pub fn from_reports(a: &Side, b: &Side, opts: &CompareOptions) -> Result<Compari
         });
     }
 
-    let summary = summarise(&cells, &opts.metrics);
+    let summary = summarise(&cells, &metrics);
     let gate = opts.fail_on_regression.map(|limit| Gate {
         fail_on_regression: limit,
         regressions: changes(&cells)
@@ -515,7 +515,7 @@ pub fn from_reports(a: &Side, b: &Side, opts: &CompareOptions) -> Result<Compari
         },
         thresholds: th,
         gate,
-        metrics: opts.metrics.iter().map(|m| m.name()).collect(),
+        metrics: metrics.iter().map(|m| m.name()).collect(),
         cells,
         unmatched: Unmatched {
             only_a: pairing.only_a,

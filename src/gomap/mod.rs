@@ -63,7 +63,7 @@ mod delete;
 mod grow;
 pub mod iter;
 mod make;
-mod objects;
+pub(crate) mod objects;
 mod overflow;
 pub mod prefetch;
 

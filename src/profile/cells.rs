@@ -78,6 +78,18 @@ impl Profile {
                                             "configuration `{}` sets gogc/gomemlimit, which apply to the real-Go variants only, not `{variant}`",
                                             config.name
                                         ))
+                                    } else if config.hint != crate::variants::HintSpec::None
+                                        && matches!(
+                                            scenario,
+                                            Scenario::SmallToTable
+                                                | Scenario::TableGrow
+                                                | Scenario::TableSplit
+                                        )
+                                    {
+                                        Err(format!(
+                                            "`{scenario}` starts from make(map) without a hint; configuration `{}` sets one",
+                                            config.name
+                                        ))
                                     } else {
                                         scenario
                                             .applies(variant, k)

@@ -9,6 +9,8 @@
 //! | `gomap` | Go's classic map | exact |
 //! | `gomap-slab` | overflow buckets in one slab, `u32` links | exact |
 //! | `gomap-inline` | first bucket inside the map header | exact |
+//! | `goswiss` | Go's Swiss-table map (Go 1.26) | exact |
+//! | `goswiss-noprune` | the same without tombstone pruning (Go 1.24) | exact |
 //! | `hashbrown` | Swiss table (foldhash) | derived from capacity changes |
 //! | `std` | Rust's `HashMap` (Swiss table, SipHash-1-3) | derived |
 //! | `go1.19`, `go1.26`, `go1.27` | the real Go runtime's map, run by the Go harness ([`crate::golang`]) | classic: derived from observed structure changes; Swiss: unavailable |
@@ -23,12 +25,14 @@
 //! runtime choice of variant and shapes into one map and hands it to a
 //! [`Visit`]. Tests that prefer typed keys wrap a map in [`typed::Typed`].
 
+mod goswiss;
 pub mod swiss;
 pub mod typed;
 
-use crate::accounting::{Accounting, Exactness, Probe};
+use crate::accounting::{Accounting, CopyPath, Exactness, Probe};
 use crate::gomap::stats::Structure;
 use crate::gomap::{GoHeap, GoMap, GrowKind, InlineFirst, Knobs, Slab, Storage};
+use crate::goswiss::{GoHash, GoSwiss, Release};
 use crate::gotype::Shape;
 use crate::hash::{CollidingHash, KeyHasher, SeededHash};
 use serde::{Deserialize, Serialize};
@@ -84,6 +88,15 @@ pub trait MapUnderStudy: Clone + 'static {
     /// Starts the pending growth without inserting (incremental designs);
     /// `None` when the design cannot (Swiss tables grow inside the insert).
     fn start_pending_growth(&mut self) -> Option<GrowKind> {
+        None
+    }
+    /// Directory and tables, for the Go Swiss-map model.
+    fn swiss_structure(&self) -> Option<crate::goswiss::Structure> {
+        None
+    }
+    /// What inserting `key` would do beyond filling a slot, for the Go
+    /// Swiss-map model (scenario setups bring a map to a chosen rehash).
+    fn rehash_for(&self, _key: &[u8]) -> Option<crate::goswiss::RehashFor> {
         None
     }
     /// Checks the design's structural invariants (see
@@ -159,6 +172,10 @@ pub enum Variant {
     GoMapSlab,
     /// First bucket in the map header.
     GoMapInline,
+    /// Go's Swiss-table map (Go 1.26).
+    GoSwiss,
+    /// Go's Swiss-table map without tombstone pruning (Go 1.24).
+    GoSwissNoPrune,
     /// hashbrown's Swiss table with foldhash.
     Hashbrown,
     /// Rust's std `HashMap`.
@@ -176,10 +193,12 @@ impl Variant {
     pub const REAL_GO: [Variant; 3] = [Variant::Go119, Variant::Go126, Variant::Go127];
 
     /// Every variant built in this process (the models and Rust's tables).
-    pub const ALL: [Variant; 5] = [
+    pub const ALL: [Variant; 7] = [
         Variant::GoMap,
         Variant::GoMapSlab,
         Variant::GoMapInline,
+        Variant::GoSwiss,
+        Variant::GoSwissNoPrune,
         Variant::Hashbrown,
         Variant::Std,
     ];
@@ -190,6 +209,8 @@ impl Variant {
             Variant::GoMap => "gomap",
             Variant::GoMapSlab => "gomap-slab",
             Variant::GoMapInline => "gomap-inline",
+            Variant::GoSwiss => "goswiss",
+            Variant::GoSwissNoPrune => "goswiss-noprune",
             Variant::Hashbrown => "hashbrown",
             Variant::Std => "std",
             Variant::Go119 => "go1.19",
@@ -226,6 +247,8 @@ impl Variant {
             Variant::GoMap => "Go's classic map (Go 1.0-1.23): buckets of 8, tophash, overflow chains, incremental growth",
             Variant::GoMapSlab => "gomap with overflow buckets from one contiguous slab, linked by u32 indices: no per-bucket allocation",
             Variant::GoMapInline => "gomap with the first bucket inside the map header: no heap allocation up to 8 entries",
+            Variant::GoSwiss => "Go's Swiss-table map (Go 1.24+, as of 1.26): groups of 8 with control words, tables up to 1024 slots, extendible-hashing directory, tombstone pruning",
+            Variant::GoSwissNoPrune => "goswiss as of Go 1.24: no tombstone pruning, so churn at a constant size keeps doubling tables (golang/go#70886)",
             Variant::Hashbrown => "hashbrown Swiss table with foldhash (reference point; accounting derived from capacity changes)",
             Variant::Std => "Rust std HashMap, a Swiss table with SipHash-1-3 (reference point; accounting derived)",
             Variant::Go119 => "the real Go 1.19 runtime (classic map), run by the Go harness; accounting derived from observed structure changes",
@@ -245,6 +268,20 @@ impl Variant {
                     .join(", ")
             )
         })
+    }
+
+    /// Whether the variant is the Go Swiss-map model (either release).
+    pub fn is_go_swiss(self) -> bool {
+        matches!(self, Variant::GoSwiss | Variant::GoSwissNoPrune)
+    }
+
+    /// The copy paths this variant can take; every other path is `n/a` for it.
+    pub fn copy_paths(self) -> &'static [CopyPath] {
+        if self.is_go_swiss() {
+            &CopyPath::GO_SWISS
+        } else {
+            CopyPath::CLASSIC
+        }
     }
 
     /// Whether the Go-model knobs (load factor, evacuation batch, inline
@@ -425,7 +462,7 @@ impl MapSpec {
 /// Which hasher a Go-family map uses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum HasherChoice {
-    /// The seeded default ([`SeededHash`]).
+    /// The seeded default ([`SeededHash`]; the Go Swiss model: [`GoHash`]).
     Seeded,
     /// Crafted collisions ([`CollidingHash`]), Go-family variants only.
     Colliding(CollidingHash),
@@ -471,6 +508,12 @@ pub fn build_with<P: Probe, Vis: Visit>(
             Variant::GoMapInline => Ok(vis.visit(
                 GoMap::<CollidingHash, P, InlineFirst>::with_config(key, elem, knobs, hint, seed, h),
             )),
+            Variant::GoSwiss => Ok(vis.visit(GoSwiss::<CollidingHash, P>::with_config(
+                key, elem, Release::Go126, hint, seed, h,
+            ))),
+            Variant::GoSwissNoPrune => Ok(vis.visit(GoSwiss::<CollidingHash, P>::with_config(
+                key, elem, Release::Go124, hint, seed, h,
+            ))),
             v => Err(format!("crafted colliding keys need the Go-family models' pluggable hasher; `{v}` hashes on its own")),
         };
     }
@@ -484,6 +527,22 @@ pub fn build_with<P: Probe, Vis: Visit>(
         )),
         Variant::GoMapInline => vis.visit(GoMap::<SeededHash, P, InlineFirst>::with_config(
             key, elem, knobs, hint, seed, s,
+        )),
+        Variant::GoSwiss => vis.visit(GoSwiss::<GoHash, P>::with_config(
+            key,
+            elem,
+            Release::Go126,
+            hint,
+            seed,
+            GoHash,
+        )),
+        Variant::GoSwissNoPrune => vis.visit(GoSwiss::<GoHash, P>::with_config(
+            key,
+            elem,
+            Release::Go124,
+            hint,
+            seed,
+            GoHash,
         )),
         Variant::Hashbrown | Variant::Std => {
             vis.visit(SwissMap::<P>::new(spec.variant, key, elem, hint, seed)?)
@@ -507,7 +566,7 @@ mod tests {
         }
         let e = Variant::parse("gomap2").unwrap_err();
         assert!(
-            e.contains("gomap, gomap-slab, gomap-inline, hashbrown, std, go1.19, go1.26, go1.27"),
+            e.contains("gomap, gomap-slab, gomap-inline, goswiss, goswiss-noprune, hashbrown, std, go1.19, go1.26, go1.27"),
             "{e}"
         );
     }
