@@ -521,6 +521,6 @@ mod tests {
         let c = cell("insert/gomap/presized/");
         assert_eq!(column(&c, "ns_per_op").text, "44.0 ns (no CI, 5 proc)");
         let c = cell("insert/gomap/go-default/");
-        assert_eq!(column(&c, "ns_per_op").text, "61.0 ns (58.0–64.7, 5 proc)");
+        assert_eq!(column(&c, "ns_per_op").text, "61.0 ns (57.9–64.7, 5 proc)");
     }
 }
