@@ -204,13 +204,12 @@ fn go_fixtures_are_found_and_priced_by_their_go_line() {
         panic!()
     };
     assert!(reason.contains("--assume-n"), "{reason}");
-    let Pricing::Unavailable { reason } = &go[3].cost else {
-        panic!()
+    // The Go 1.26 module's constant loop is priced with the Swiss model.
+    let Pricing::Priced(c) = &go[3].cost else {
+        panic!("{:?}", go[3].cost)
     };
-    assert!(
-        reason.contains("Swiss model not available in this build"),
-        "{reason}"
-    );
+    assert_eq!((c.model.as_str(), c.n), ("goswiss", 4096));
+    assert!(c.without_hint.total_bytes > c.with_hint.total_bytes);
     // The fix is the analyzer's suggested edit, byte-exact.
     let src = std::fs::read_to_string(fixture("go-classic/fill.go")).unwrap();
     let e = &go[0].finding.fix[0];

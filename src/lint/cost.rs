@@ -111,17 +111,16 @@ pub enum Pricing {
     },
 }
 
-/// The model that prices a finding, or why none can. Switching the Swiss
-/// model on for Go 1.24+ is one line here.
+/// The model that prices a finding, or why none can: the classic map for
+/// Go 1.23 and older, the Swiss map as of Go 1.24 (without tombstone
+/// pruning, as Go 1.24 and 1.25 have it) and as of Go 1.26, hashbrown for Rust.
 pub fn model_for(f: &Finding) -> Result<Variant, String> {
     match f.language {
         Language::Rust => Ok(Variant::Hashbrown),
         Language::Go => match f.go_version.as_deref().and_then(go_minor) {
             Some(minor) if minor < 24 => Ok(Variant::GoMap),
-            Some(_) => Err(format!(
-                "Swiss model not available in this build ({} uses Go's Swiss map, Go 1.24 and newer)",
-                f.go_version.as_deref().unwrap_or("?")
-            )),
+            Some(minor) if minor < 26 => Ok(Variant::GoSwissNoPrune),
+            Some(_) => Ok(Variant::GoSwiss),
             None => Err(
                 "Go version unknown (no go line in go.mod): cannot choose the classic or the Swiss model"
                     .to_string(),
@@ -324,9 +323,9 @@ mod tests {
         let f = finding(Language::Go, Some("go1.23"), Some(100));
         assert_eq!(model_for(&f), Ok(Variant::GoMap));
         let f = finding(Language::Go, Some("go1.24"), Some(100));
-        assert!(model_for(&f)
-            .unwrap_err()
-            .contains("Swiss model not available in this build"));
+        assert_eq!(model_for(&f), Ok(Variant::GoSwissNoPrune));
+        let f = finding(Language::Go, Some("go1.26"), Some(100));
+        assert_eq!(model_for(&f), Ok(Variant::GoSwiss));
         let f = finding(Language::Go, None, Some(100));
         assert!(model_for(&f).unwrap_err().contains("Go version unknown"));
         assert_eq!(
@@ -389,13 +388,31 @@ mod tests {
     }
 
     #[test]
-    fn go_1_24_and_newer_is_unavailable_with_the_reason() {
-        let mut p = Pricer::new(Some(10));
-        let Pricing::Unavailable { reason } =
-            p.price(&finding(Language::Go, Some("go1.26"), Some(10)))
-        else {
-            panic!("unavailable")
+    fn go_1_26_is_priced_with_the_swiss_model() {
+        let mut p = Pricer::new(None);
+        let Pricing::Priced(c) = p.price(&finding(Language::Go, Some("go1.26"), Some(4096))) else {
+            panic!("priced")
         };
-        assert!(reason.contains("Swiss model not available in this build"));
+        assert_eq!(c.model, "goswiss");
+        // Without a hint the map moves its small map into a table and grows
+        // tables; with a hint of N it writes no growth bytes.
+        let growth = |f: &Figures| {
+            f.bytes_written
+                .iter()
+                .filter(|p| {
+                    [
+                        "small_to_table",
+                        "table_grow",
+                        "table_split",
+                        "directory_grow",
+                    ]
+                    .contains(&p.path.as_str())
+                })
+                .map(|p| p.bytes)
+                .sum::<u64>()
+        };
+        assert!(growth(&c.without_hint) > 0, "{:?}", c.without_hint);
+        assert_eq!(growth(&c.with_hint), 0, "{:?}", c.with_hint);
+        assert!(c.without_hint.total_bytes > c.with_hint.total_bytes);
     }
 }
