@@ -472,11 +472,7 @@ fn within_process_rule(row: &mut MetricRow, a: &CellReport, b: &CellReport, th: 
     let change = if x > 0.0 { Some(y / x - 1.0) } else { None };
     let beyond = change.is_some_and(|c| crate::stats::replicates::beyond_log(c, th.time_practical));
     row.verdict = if test.p_value < th.alpha && beyond {
-        if y < x {
-            Verdict::Better
-        } else {
-            Verdict::Worse
-        }
+        super::metrics::direction(y - x)
     } else {
         Verdict::Same
     };

@@ -427,7 +427,8 @@ fn beyond(change: Option<f64>, delta: f64, threshold: f64) -> bool {
     }
 }
 
-fn direction(delta: f64) -> Verdict {
+/// `better` for a lower figure, `worse` for a higher one.
+pub(super) fn direction(delta: f64) -> Verdict {
     if delta < 0.0 {
         Verdict::Better
     } else {
