@@ -6,7 +6,7 @@
 //! one map is alive at a time and dropping it is not measured
 //! (`iter_batched` with `PerIteration`), the same for every variant.
 //!
-//! `cargo bench --bench model_speed` (the README quotes the ratios). Each
+//! `cargo bench --bench model_speed` (`docs/speed.md` quotes the ratios). Each
 //! benchmark prints `model_speed: cell i of n: <id>` on stderr as it starts.
 
 mod common;

@@ -4,7 +4,7 @@
 //! fixed limit (this module) and, where memory is the limit, against the
 //! memory available (`machine::available_memory_bytes`), with an error
 //! that names the input, its value, the limit and why. [`TABLE`] lists
-//! them all; the README's "Every input bounded" table is that list
+//! them all; `docs/limits.md`'s table is that list
 //! ([`markdown_table`]; `tests/hostile.rs` checks the two agree).
 
 /// Rounds of churn (`inspect --rounds`, `budget.churn_rounds`).
@@ -52,7 +52,7 @@ pub struct Limit {
     pub why: &'static str,
 }
 
-/// Every size input and its limit, in the order of the README's table.
+/// Every size input and its limit, in the order of `docs/limits.md`'s table.
 pub const TABLE: &[Limit] = &[
     Limit {
         input: "`n` (`inspect --n`, `axes.n`)",
@@ -136,7 +136,7 @@ pub const TABLE: &[Limit] = &[
     },
 ];
 
-/// [`TABLE`] as the Markdown table the README shows.
+/// [`TABLE`] as the Markdown table `docs/limits.md` shows.
 pub fn markdown_table() -> String {
     let mut s = String::from("| input | limit | why |\n|---|---|---|\n");
     for l in TABLE {

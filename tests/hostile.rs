@@ -717,11 +717,11 @@ fn every_proptest_regressions_file_belongs_to_a_test_file() {
 }
 
 #[test]
-fn the_readme_lists_every_bounded_input() {
-    let readme = std::fs::read_to_string(Path::new(ROOT).join("README.md")).unwrap();
+fn the_docs_list_every_bounded_input() {
+    let readme = std::fs::read_to_string(Path::new(ROOT).join("docs/limits.md")).unwrap();
     let table = mapamp::limits::markdown_table();
     assert!(
         readme.contains(&table),
-        "README.md's table of bounded inputs differs from mapamp::limits::TABLE; it should read:\n{table}"
+        "docs/limits.md's table of bounded inputs differs from mapamp::limits::TABLE; it should read:\n{table}"
     );
 }

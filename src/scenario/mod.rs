@@ -28,8 +28,8 @@
 //!
 //! An isolated scenario proves its isolation: its region's bytes on the
 //! path under study, as a share of all bytes written in the region, must
-//! reach [`Scenario::isolation_target`] (0.95; lower only where SPEC's
-//! definitions make 0.95 impossible, with the reason).
+//! reach [`Scenario::isolation_target`] (0.95; lower only where the copy-path
+//! definitions of `docs/design/overview.md` make 0.95 impossible, with the reason).
 
 mod any;
 mod cell;
@@ -77,7 +77,7 @@ pub enum Scenario {
 }
 
 /// The share of a region's bytes an isolated scenario must reach on its
-/// path: 0.95, or — where SPEC's definitions cap the achievable share below
+/// path: 0.95, or — where the copy-path definitions (`docs/design/overview.md`) cap the achievable share below
 /// that — 95% of the cap, with the reason.
 #[derive(Clone, Debug, PartialEq)]
 pub struct IsolationTarget {
