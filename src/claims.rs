@@ -40,25 +40,25 @@ pub fn evaluate(quick: bool) -> Result<ClaimsReport, String> {
     let n = if quick { 100_000 } else { 1_000_000 };
     // 11 regions a side: the rank test can reach α = 0.01 (5 cannot).
     let go_samples = if quick { 11 } else { 21 };
-    Ok(ClaimsReport {
-        claims: vec![
-            growth_doubles(6.5, 1 << 16),
-            same_size_growth(if quick { 20_000 } else { 100_000 }),
-            prealloc_from_b4(true),
-            long_chains(Knobs::default()),
-            presizing(n / 10, 1.0),
-            slab_allocations(8 * 600),
-            inline_small_maps(8),
-            fnv_entropy(n)?,
-            fnv_speed(n)?,
-            wa_formula(if quick { 20_000 } else { 200_000 }),
-            incremental_since_1_22(),
-            gomapinit(),
-            crate::golang::claims::presizing_real_go(n, go_samples),
-            crate::golang::claims::gogc_matrix(n, go_samples),
-            crate::golang::claims::classic_vs_swiss(n, go_samples),
-        ],
-    })
+    let mut claims = vec![
+        growth_doubles(6.5, 1 << 16),
+        same_size_growth(if quick { 20_000 } else { 100_000 }),
+        prealloc_from_b4(true),
+        long_chains(Knobs::default()),
+        presizing(n / 10, 1.0),
+        slab_allocations(8 * 600),
+        inline_small_maps(8),
+        fnv_entropy(n)?,
+        fnv_speed(n)?,
+        wa_formula(if quick { 20_000 } else { 200_000 }),
+        incremental_since_1_22(),
+        gomapinit(),
+        crate::golang::claims::presizing_real_go(n, go_samples),
+        crate::golang::claims::gogc_matrix(n, go_samples),
+        crate::golang::claims::classic_vs_swiss(n, go_samples),
+    ];
+    claims.extend(crate::evolution::claims(quick)?);
+    Ok(ClaimsReport { claims })
 }
 
 /// "Growth doubles when count > 6.5 × 2^B."
