@@ -31,6 +31,7 @@ pub mod fsutil;
 pub mod gomap;
 pub mod hash;
 pub mod inspect;
+pub mod io;
 pub mod lens;
 pub mod locate;
 pub mod machine;

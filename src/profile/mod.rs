@@ -25,6 +25,7 @@
 //! ```
 
 mod cells;
+pub mod io;
 mod raw;
 
 pub use cells::{Cells, Skipped};
@@ -196,6 +197,8 @@ pub struct Profile {
     pub configs: Vec<TuningConfig>,
     /// The locate matrix.
     pub locate: Option<LocateAxes>,
+    /// The I/O copy-path matrix.
+    pub io: Option<io::IoAxes>,
     /// Lenses to run.
     pub lenses: Vec<LensKind>,
     /// Budgets.
@@ -348,6 +351,8 @@ pub fn parse(file: &str, name: &str, text: &str) -> Result<Profile, String> {
     let scenarios = e.names(&axes.scenario, "scenario", |s| {
         if s == "locate" {
             Err("list locate combinations in the [locate] table, not in axes.scenario".into())
+        } else if s == "io" {
+            Err("list io cells in the [io] table, not in axes.scenario".into())
         } else {
             Scenario::parse(s)
         }
@@ -382,6 +387,7 @@ pub fn parse(file: &str, name: &str, text: &str) -> Result<Profile, String> {
         .as_ref()
         .map(|l| locate_axes(&e, l))
         .transpose()?;
+    let io = raw.io.as_ref().map(|r| io::io_axes(&e, r)).transpose()?;
     let lenses = match &raw.lenses {
         None => LensKind::ALL.to_vec(),
         Some(l) => {
@@ -406,6 +412,7 @@ pub fn parse(file: &str, name: &str, text: &str) -> Result<Profile, String> {
         value_sizes,
         configs,
         locate,
+        io,
         lenses,
         budget,
         claims: raw.claims.and_then(|c| {
@@ -581,6 +588,7 @@ impl Profile {
                 let n = match cell {
                     crate::scenario::CellSpec::Map(m) => m.n,
                     crate::scenario::CellSpec::Locate(l) => l.n,
+                    crate::scenario::CellSpec::Io(c) => c.file_size as usize,
                 };
                 let line = self
                     .ns

@@ -36,6 +36,32 @@ pub struct InProcess {
     pub counters: Lens<BTreeMap<String, Counter>>,
     /// Flame graph lens.
     pub flamegraph: Lens<FlamegraphFigures>,
+    /// The io lens (io cells only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub io: Option<Lens<crate::io::IoFigures>>,
+}
+
+impl InProcess {
+    /// Every lens of `cell` unavailable for one reason (its process failed,
+    /// or its io path was refused).
+    pub fn unavailable(cell: &CellSpec, reason: &str) -> InProcess {
+        fn no<T>(reason: &str) -> Lens<T> {
+            Lens::Unavailable {
+                unavailable: reason.to_string(),
+            }
+        }
+        InProcess {
+            units: 0,
+            units_name: "operations".into(),
+            bytes_per_unit: cell.bytes_per_unit(),
+            accounting: no(reason),
+            time: no(reason),
+            latency: no(reason),
+            counters: no(reason),
+            flamegraph: no(reason),
+            io: matches!(cell, CellSpec::Io(_)).then(|| no(reason)),
+        }
+    }
 }
 
 fn skipped<T>(lens: LensKind) -> Lens<T> {
@@ -56,6 +82,15 @@ pub fn run(
     report_dir: &Path,
 ) -> Result<InProcess, String> {
     let want = |l: LensKind| lenses.contains(&l);
+    // An io cell's own lens runs first: a path refused here (a busy port,
+    // no io_uring) makes every lens of the cell unavailable with its reason.
+    let io = match cell {
+        CellSpec::Io(c) => match io_lens(c, budget) {
+            Ok(f) => Some(Lens::Ok(f)),
+            Err(reason) => return Ok(InProcess::unavailable(cell, &reason)),
+        },
+        _ => None,
+    };
     let probe = fresh(cell)?;
     let units = probe.units();
     let units_name = probe.units_name().to_string();
@@ -86,7 +121,14 @@ pub fn run(
         } else {
             skipped(LensKind::Flamegraph)
         },
+        io,
     })
+}
+
+/// The io lens: repeated checked sends for at least a quarter of the time
+/// lens's budget (at most 1000 sends).
+fn io_lens(cell: &crate::io::IoCell, budget: &Budget) -> Result<crate::io::IoFigures, String> {
+    crate::io::cell::measure(cell, Duration::from_millis(budget.time_ms / 4), 1000)
 }
 
 fn lens_or_unavailable<T>(r: Result<T, String>) -> Lens<T> {
@@ -98,10 +140,18 @@ fn lens_or_unavailable<T>(r: Result<T, String>) -> Lens<T> {
 
 /// Bytes per copy path of one region run, with exact (or derived) accounting.
 fn accounting(cell: &CellSpec) -> Lens<AccountingFigures> {
-    let CellSpec::Map(m) = cell else {
-        return Lens::Skipped {
-            skipped: "a locate cell writes nothing into a map".into(),
-        };
+    let m = match cell {
+        CellSpec::Map(m) => m,
+        CellSpec::Locate(_) => {
+            return Lens::Skipped {
+                skipped: "a locate cell writes nothing into a map".into(),
+            }
+        }
+        CellSpec::Io(_) => {
+            return Lens::Skipped {
+                skipped: "an io cell writes into no map: its copies per byte are in the io lens".into(),
+            }
+        }
     };
     let result = (|| -> Result<AccountingFigures, String> {
         let mut r = prepare_any::<Counting>(cell)?;

@@ -309,26 +309,7 @@ fn run_native_child(
             output.status,
             why.lines().rev().take(3).collect::<Vec<_>>().join(" | ")
         );
-        let failed = InProcess {
-            units: 0,
-            units_name: "operations".into(),
-            bytes_per_unit: cell.bytes_per_unit(),
-            accounting: Lens::Unavailable {
-                unavailable: reason.clone(),
-            },
-            time: Lens::Unavailable {
-                unavailable: reason.clone(),
-            },
-            latency: Lens::Unavailable {
-                unavailable: reason.clone(),
-            },
-            counters: Lens::Unavailable {
-                unavailable: reason.clone(),
-            },
-            flamegraph: Lens::Unavailable {
-                unavailable: reason,
-            },
-        };
+        let failed = InProcess::unavailable(cell, &reason);
         fsutil::write_json_atomic(&cell_dir(out, cell).join(LENSES_FILE), &failed)?;
     }
     Ok(())
@@ -437,6 +418,7 @@ fn assemble_cell(out: &Path, cell: &CellSpec, lenses: &[LensKind]) -> Result<Cel
             counters: native.counters,
             flamegraph: native.flamegraph,
             callgrind,
+            io: native.io,
         },
     };
     // Rewrite only when something changed, so a resumed run leaves

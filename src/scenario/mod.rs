@@ -15,6 +15,7 @@
 //! | `churn` | N keys inserted | rounds × N/2 (delete one, insert one) | whole workload |
 //! | `update` | N keys inserted | N updates of existing keys | whole workload |
 //! | `locate` | N keys generated | hash + bucket index of each key | hash × index |
+//! | `io` | file made, cache state set, receiver started | the file sent along one path ([`crate::io`]) | one I/O copy path |
 //!
 //! An isolated scenario proves its isolation: its region's bytes on the
 //! path under study, as a share of all bytes written in the region, must
@@ -58,6 +59,8 @@ pub enum Scenario {
     Update,
     /// Hash + bucket index only.
     Locate,
+    /// A file sent along one I/O copy path ([`crate::io`]).
+    Io,
 }
 
 /// The share of a region's bytes an isolated scenario must reach on its
@@ -114,7 +117,7 @@ impl MapCell {
 
 impl Scenario {
     /// Every scenario, in report order.
-    pub const ALL: [Scenario; 8] = [
+    pub const ALL: [Scenario; 9] = [
         Scenario::Assign,
         Scenario::Overflow,
         Scenario::EvacuateDouble,
@@ -123,6 +126,7 @@ impl Scenario {
         Scenario::Churn,
         Scenario::Update,
         Scenario::Locate,
+        Scenario::Io,
     ];
 
     /// Name in profiles, cell ids and benchmark groups.
@@ -136,6 +140,7 @@ impl Scenario {
             Scenario::Churn => "churn",
             Scenario::Update => "update",
             Scenario::Locate => "locate",
+            Scenario::Io => "io",
         }
     }
 
@@ -180,6 +185,7 @@ impl Scenario {
             (Scenario::Churn, _) => "rounds of N/2 (delete a live key, insert a new key)",
             (Scenario::Update, _) => "N updates of existing keys",
             (Scenario::Locate, _) => "hash and bucket index of N keys",
+            (Scenario::Io, _) => "a file sent along one I/O path (the cell's path says how)",
         }
     }
 
@@ -196,6 +202,7 @@ impl Scenario {
             Scenario::Locate => {
                 return Err("`locate` cells are defined in the profile's [locate] table".into())
             }
+            Scenario::Io => return Err("`io` cells are defined in the profile's [io] table".into()),
             _ => {}
         }
         match keys {

@@ -279,6 +279,7 @@ pub fn prepare<K: Pod, V: Pod, M: MapUnderStudy<K, V> + 'static>(
             (Region::Ops(ops), units, "operations")
         }
         Scenario::Locate => return Err("locate cells are prepared by the locate module".into()),
+        Scenario::Io => return Err("io cells are prepared by the io module".into()),
     };
     Ok(Prepared {
         map,
