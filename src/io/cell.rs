@@ -202,8 +202,7 @@ impl Runnable for PreparedIo {
     }
     fn snapshot(&self) -> Box<dyn Runnable> {
         Box::new(
-            PreparedIo::prepare(&self.cell)
-                .unwrap_or_else(|e| panic!("{}: {e}", self.cell.id())),
+            PreparedIo::prepare(&self.cell).unwrap_or_else(|e| panic!("{}: {e}", self.cell.id())),
         )
     }
 }

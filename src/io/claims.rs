@@ -34,10 +34,11 @@ fn fig(name: impl Into<String>, value: impl Into<String>, source: &str) -> Claim
 pub fn evaluate(quick: bool) -> Vec<ClaimVerdict> {
     let size = if quick { 4 << 20 } else { 64 << 20 };
     let min = Duration::from_millis(if quick { 50 } else { 300 });
-    let runs: Vec<(IoPath, Result<IoFigures, String>)> = [IoPath::ReadWrite, IoPath::Sendfile, IoPath::Splice]
-        .into_iter()
-        .map(|p| (p, measure(&cell(p, size), min, 200)))
-        .collect();
+    let runs: Vec<(IoPath, Result<IoFigures, String>)> =
+        [IoPath::ReadWrite, IoPath::Sendfile, IoPath::Splice]
+            .into_iter()
+            .map(|p| (p, measure(&cell(p, size), min, 200)))
+            .collect();
     vec![
         user_copies(&runs, size),
         three_copies(&runs[0].1),
@@ -57,7 +58,10 @@ pub fn user_copies(runs: &[(IoPath, Result<IoFigures, String>)], size: u64) -> C
                 let expect = if *path == IoPath::ReadWrite { 2.0 } else { 0.0 };
                 ok &= f.copies.sender_user_space_per_byte == expect;
                 figures.push(fig(
-                    format!("{}: bytes through user space per byte delivered", path.name()),
+                    format!(
+                        "{}: bytes through user space per byte delivered",
+                        path.name()
+                    ),
                     format!("{:.3}", f.copies.sender_user_space_per_byte),
                     "io-harness (read/write results)",
                 ));

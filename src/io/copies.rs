@@ -73,7 +73,8 @@ pub struct Counted {
 const SPLICE_DOC: &str = "splice(2): data moves \"without copying between kernel address space and user address space\"; Linux fs/splice.c: filemap_splice_read() puts references to page-cache pages into the pipe, and splice_to_socket() hands them to the socket with MSG_SPLICE_PAGES (Linux >= 6.5), which attaches them to the skb without copying on a device with scatter-gather (loopback has it)";
 const SENDFILE_DOC: &str = "sendfile(2) is splice(2) through an internal pipe (Linux fs/read_write.c do_sendfile() → fs/splice.c splice_direct_to_actor()): the same page references as splice";
 const LOOPBACK_DOC: &str = "Linux drivers/net/loopback.c loopback_xmit() hands the sent skb to the receive path (__netif_rx) as it is: no copy and no DMA; with a NIC this step is the device's DMA, which no CPU copy counts";
-const NO_DEVICE_DOC: &str = "a pipe has no device: the receiver reads straight from the pipe's buffer";
+const NO_DEVICE_DOC: &str =
+    "a pipe has no device: the receiver reads straight from the pipe's buffer";
 
 impl Copies {
     /// The copy account of one send along `path` to `target`.

@@ -171,7 +171,12 @@ impl CacheState {
     }
 }
 
-fn parse_name<T: Copy>(s: &str, all: &[T], name: fn(T) -> &'static str, what: &str) -> Result<T, String> {
+fn parse_name<T: Copy>(
+    s: &str,
+    all: &[T],
+    name: fn(T) -> &'static str,
+    what: &str,
+) -> Result<T, String> {
     all.iter().copied().find(|x| name(*x) == s).ok_or_else(|| {
         format!(
             "unknown {what} `{s}`; valid: {}",
@@ -184,10 +189,15 @@ fn parse_name<T: Copy>(s: &str, all: &[T], name: fn(T) -> &'static str, what: &s
 /// `GiB` (`"4KiB"`, `"256 MiB"`).
 pub fn parse_size(s: &str) -> Result<u64, String> {
     let t = s.trim();
-    let (num, mult) = [("GiB", 1u64 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10), ("B", 1)]
-        .iter()
-        .find_map(|(suffix, m)| t.strip_suffix(suffix).map(|n| (n.trim(), *m)))
-        .unwrap_or((t, 1));
+    let (num, mult) = [
+        ("GiB", 1u64 << 30),
+        ("MiB", 1 << 20),
+        ("KiB", 1 << 10),
+        ("B", 1),
+    ]
+    .iter()
+    .find_map(|(suffix, m)| t.strip_suffix(suffix).map(|n| (n.trim(), *m)))
+    .unwrap_or((t, 1));
     num.parse::<u64>()
         .ok()
         .and_then(|n| n.checked_mul(mult))
@@ -216,7 +226,10 @@ mod tests {
             assert_eq!(IoPath::parse(p.name()).unwrap(), p);
         }
         let e = IoPath::parse("copy").unwrap_err();
-        assert!(e.contains("read_write, mmap_write, sendfile, splice, io_uring"), "{e}");
+        assert!(
+            e.contains("read_write, mmap_write, sendfile, splice, io_uring"),
+            "{e}"
+        );
         assert!(Target::parse("udp").unwrap_err().contains("tcp, pipe"));
         assert!(CacheState::parse("hot").unwrap_err().contains("warm, cold"));
     }

@@ -120,7 +120,12 @@ impl Sender {
         Ok(c)
     }
 
-    fn read_write<T: OpTimer>(&mut self, dst: i32, c: &mut SendCounts, timer: &mut T) -> std::io::Result<()> {
+    fn read_write<T: OpTimer>(
+        &mut self,
+        dst: i32,
+        c: &mut SendCounts,
+        timer: &mut T,
+    ) -> std::io::Result<()> {
         let src = self.src.as_raw_fd();
         while c.sent < self.len {
             timer.begin();
@@ -133,7 +138,9 @@ impl Sender {
             let mut done = 0;
             while done < n {
                 // SAFETY: `buf[done..n]` is initialised memory we own.
-                let m = unsafe { sys::write(&mut c.syscalls, dst, self.buf[done..].as_ptr(), n - done) }?;
+                let m = unsafe {
+                    sys::write(&mut c.syscalls, dst, self.buf[done..].as_ptr(), n - done)
+                }?;
                 done += m;
                 c.from_user += m as u64;
             }
@@ -144,7 +151,12 @@ impl Sender {
         Ok(())
     }
 
-    fn mmap_write<T: OpTimer>(&mut self, dst: i32, c: &mut SendCounts, timer: &mut T) -> std::io::Result<()> {
+    fn mmap_write<T: OpTimer>(
+        &mut self,
+        dst: i32,
+        c: &mut SendCounts,
+        timer: &mut T,
+    ) -> std::io::Result<()> {
         let len = self.len as usize;
         let map = sys::mmap_file(&mut c.syscalls, self.src.as_raw_fd(), len)?;
         let result = (|| {
@@ -153,7 +165,8 @@ impl Sender {
                 let want = (self.len - c.sent).min(self.chunk as u64) as usize;
                 // SAFETY: `map` maps `len` bytes of the file, readable, and
                 // `c.sent + want <= len`.
-                let m = unsafe { sys::write(&mut c.syscalls, dst, map.add(c.sent as usize), want) }?;
+                let m =
+                    unsafe { sys::write(&mut c.syscalls, dst, map.add(c.sent as usize), want) }?;
                 c.from_user += m as u64;
                 c.sent += m as u64;
                 c.requests += 1;
@@ -166,12 +179,23 @@ impl Sender {
         result
     }
 
-    fn sendfile<T: OpTimer>(&mut self, dst: i32, c: &mut SendCounts, timer: &mut T) -> std::io::Result<()> {
+    fn sendfile<T: OpTimer>(
+        &mut self,
+        dst: i32,
+        c: &mut SendCounts,
+        timer: &mut T,
+    ) -> std::io::Result<()> {
         let mut offset = 0i64;
         while c.sent < self.len {
             timer.begin();
             let want = (self.len - c.sent).min(self.chunk as u64) as usize;
-            let n = sys::sendfile(&mut c.syscalls, dst, self.src.as_raw_fd(), &mut offset, want)?;
+            let n = sys::sendfile(
+                &mut c.syscalls,
+                dst,
+                self.src.as_raw_fd(),
+                &mut offset,
+                want,
+            )?;
             if n == 0 {
                 return Err(early_eof());
             }
@@ -182,7 +206,12 @@ impl Sender {
         Ok(())
     }
 
-    fn splice<T: OpTimer>(&mut self, dst: i32, c: &mut SendCounts, timer: &mut T) -> std::io::Result<()> {
+    fn splice<T: OpTimer>(
+        &mut self,
+        dst: i32,
+        c: &mut SendCounts,
+        timer: &mut T,
+    ) -> std::io::Result<()> {
         let (pr, pw) = self.pipe.as_ref().expect("splice sender has its pipe");
         let (pr, pw) = (pr.as_raw_fd(), pw.as_raw_fd());
         let mut offset = 0i64;
@@ -218,7 +247,12 @@ impl Sender {
     /// Batches of up to [`URING_DEPTH`] chunks: READ(file → buffer i) and
     /// WRITE(buffer i → target), all linked in one chain so the writes stay
     /// in order, submitted and waited for by one `io_uring_enter`.
-    fn io_uring<T: OpTimer>(&mut self, dst: i32, c: &mut SendCounts, timer: &mut T) -> std::io::Result<()> {
+    fn io_uring<T: OpTimer>(
+        &mut self,
+        dst: i32,
+        c: &mut SendCounts,
+        timer: &mut T,
+    ) -> std::io::Result<()> {
         use io_uring::{opcode, squeue, types};
         let ring = self.ring.as_mut().expect("io_uring sender has its ring");
         let src = self.src.as_raw_fd();
@@ -245,7 +279,11 @@ impl Sender {
                     let write = opcode::Write::new(types::Fd(dst), ptr, n as u32)
                         .offset(u64::MAX)
                         .build()
-                        .flags(if last { squeue::Flags::empty() } else { squeue::Flags::IO_LINK })
+                        .flags(if last {
+                            squeue::Flags::empty()
+                        } else {
+                            squeue::Flags::IO_LINK
+                        })
                         .user_data(((i as u64) << 1) | 1);
                     // SAFETY: buffer i stays alive and untouched until its
                     // completions are reaped below, before the next batch.
@@ -260,7 +298,12 @@ impl Sender {
             let mut reaped = 0;
             let mut to_submit = entries as u32;
             while reaped < entries {
-                sys::io_uring_enter(&mut c.syscalls, ring.as_raw_fd(), to_submit, (entries - reaped) as u32)?;
+                sys::io_uring_enter(
+                    &mut c.syscalls,
+                    ring.as_raw_fd(),
+                    to_submit,
+                    (entries - reaped) as u32,
+                )?;
                 to_submit = 0;
                 for cqe in ring.completion() {
                     reaped += 1;
@@ -272,9 +315,14 @@ impl Sender {
                         let what = if is_write { "WRITE" } else { "READ" };
                         return Err(if res < 0 {
                             let e = std::io::Error::from_raw_os_error(-res);
-                            std::io::Error::new(e.kind(), format!("io_uring {what} of chunk {i}: {e}"))
+                            std::io::Error::new(
+                                e.kind(),
+                                format!("io_uring {what} of chunk {i}: {e}"),
+                            )
                         } else {
-                            std::io::Error::other(format!("io_uring {what} of chunk {i} moved {res} of {want} bytes"))
+                            std::io::Error::other(format!(
+                                "io_uring {what} of chunk {i} moved {res} of {want} bytes"
+                            ))
                         });
                     }
                     if is_write {

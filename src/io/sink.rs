@@ -45,7 +45,12 @@ const RECEIVE_BUFFER: usize = 256 * 1024;
 impl Sink {
     /// Opens `target` for a send of `expected` bytes; the receiver gives up
     /// after `timeout` from now. `port` (TCP only): 0 for a free port.
-    pub fn open(target: Target, expected: u64, port: u16, timeout: Duration) -> Result<Sink, String> {
+    pub fn open(
+        target: Target,
+        expected: u64,
+        port: u16,
+        timeout: Duration,
+    ) -> Result<Sink, String> {
         let deadline = Instant::now() + timeout;
         match target {
             Target::Tcp => open_tcp(expected, port, deadline),
@@ -104,17 +109,22 @@ fn open_tcp(expected: u64, port: u16, deadline: Instant) -> Result<Sink, String>
             drain(stream, expected, deadline)
         })
         .map_err(|e| format!("cannot start the receiver thread: {e}"))?;
-    let left = deadline.saturating_duration_since(Instant::now()).max(Duration::from_millis(1));
-    let stream = match TcpStream::connect_timeout(&SocketAddr::from((Ipv4Addr::LOCALHOST, port)), left) {
-        Ok(s) => s,
-        Err(e) => {
-            let why = receiver.join().map_or_else(
-                |_| "the receiver panicked".to_string(),
-                |r| r.err().unwrap_or_default(),
-            );
-            return Err(format!("cannot connect to the receiver on 127.0.0.1:{port}: {e} {why}"));
-        }
-    };
+    let left = deadline
+        .saturating_duration_since(Instant::now())
+        .max(Duration::from_millis(1));
+    let stream =
+        match TcpStream::connect_timeout(&SocketAddr::from((Ipv4Addr::LOCALHOST, port)), left) {
+            Ok(s) => s,
+            Err(e) => {
+                let why = receiver.join().map_or_else(
+                    |_| "the receiver panicked".to_string(),
+                    |r| r.err().unwrap_or_default(),
+                );
+                return Err(format!(
+                    "cannot connect to the receiver on 127.0.0.1:{port}: {e} {why}"
+                ));
+            }
+        };
     Ok(Sink {
         dst: Some(OwnedFd::from(stream)),
         receiver: Some(receiver),
@@ -173,7 +183,11 @@ pub fn pipe() -> Result<(OwnedFd, OwnedFd), String> {
 
 /// Reads to end of file, at most `expected + 1` bytes, each read waiting no
 /// later than `deadline`.
-fn drain(mut from: impl Read + AsRawFd, expected: u64, deadline: Instant) -> Result<Delivery, String> {
+fn drain(
+    mut from: impl Read + AsRawFd,
+    expected: u64,
+    deadline: Instant,
+) -> Result<Delivery, String> {
     let mut buf = vec![0u8; RECEIVE_BUFFER];
     let mut hasher = xxhash_rust::xxh3::Xxh3::new();
     let (mut bytes, mut reads) = (0u64, 0u64);

@@ -103,8 +103,8 @@ impl SourceFile {
         })();
         let _ = std::fs::remove_file(&path);
         let _ = std::fs::remove_dir(&dir);
-        let (file, checksum) =
-            result.map_err(|e| format!("cannot write the source file in {}: {e}", dir.display()))?;
+        let (file, checksum) = result
+            .map_err(|e| format!("cannot write the source file in {}: {e}", dir.display()))?;
         Ok(SourceFile {
             file,
             len,
@@ -272,7 +272,10 @@ mod tests {
         assert_eq!(xxhash_rust::xxh3::xxh3_64(&data), f.checksum);
         // Unlinked: the descriptor's target is marked deleted.
         let target = std::fs::read_link(format!("/proc/self/fd/{}", f.file.as_raw_fd())).unwrap();
-        assert!(target.to_string_lossy().ends_with("(deleted)"), "{target:?}");
+        assert!(
+            target.to_string_lossy().ends_with("(deleted)"),
+            "{target:?}"
+        );
     }
 
     #[test]

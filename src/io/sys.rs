@@ -152,7 +152,9 @@ unsafe fn raw(nr: libc::c_long, a: [usize; 6]) -> isize {
     // SAFETY: the caller guarantees the arguments are valid for the call.
     let r = unsafe { libc::syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]) };
     if r < 0 {
-        -(io::Error::last_os_error().raw_os_error().unwrap_or(libc::EIO) as isize)
+        -(io::Error::last_os_error()
+            .raw_os_error()
+            .unwrap_or(libc::EIO) as isize)
     } else {
         r as isize
     }
@@ -199,7 +201,12 @@ pub fn read(calls: &mut Syscalls, fd: i32, buf: &mut [u8]) -> io::Result<usize> 
 /// # Safety
 /// `ptr` must be readable for `len` bytes (a buffer or a live mapping).
 #[inline(never)]
-pub unsafe fn write(calls: &mut Syscalls, fd: i32, ptr: *const u8, len: usize) -> io::Result<usize> {
+pub unsafe fn write(
+    calls: &mut Syscalls,
+    fd: i32,
+    ptr: *const u8,
+    len: usize,
+) -> io::Result<usize> {
     loop {
         // SAFETY: the caller guarantees `ptr` is readable for `len` bytes.
         let r = unsafe { counted(calls, Sys::Write, [fd as usize, ptr as usize, len, 0, 0, 0]) };
@@ -293,7 +300,12 @@ pub fn mmap_file(calls: &mut Syscalls, fd: i32, len: usize) -> io::Result<*const
 /// # Safety
 /// `ptr..ptr+len` must be a mapping this process owns.
 #[inline(never)]
-pub unsafe fn madvise(calls: &mut Syscalls, ptr: *const u8, len: usize, advice: i32) -> io::Result<()> {
+pub unsafe fn madvise(
+    calls: &mut Syscalls,
+    ptr: *const u8,
+    len: usize,
+    advice: i32,
+) -> io::Result<()> {
     // SAFETY: the caller guarantees the range is one of its mappings.
     unsafe {
         counted(
@@ -370,7 +382,10 @@ mod tests {
         };
         let data = *b"hello";
         // SAFETY: `data` is readable for its length.
-        assert_eq!(unsafe { write(&mut calls, w, data.as_ptr(), 5) }.unwrap(), 5);
+        assert_eq!(
+            unsafe { write(&mut calls, w, data.as_ptr(), 5) }.unwrap(),
+            5
+        );
         let mut buf = [0u8; 8];
         assert_eq!(read(&mut calls, r, &mut buf).unwrap(), 5);
         assert_eq!(&buf[..5], b"hello");

@@ -54,7 +54,9 @@ impl Usage {
             system_ns: self.system_ns.saturating_sub(earlier.system_ns),
             minor_faults: self.minor_faults.saturating_sub(earlier.minor_faults),
             major_faults: self.major_faults.saturating_sub(earlier.major_faults),
-            voluntary_switches: self.voluntary_switches.saturating_sub(earlier.voluntary_switches),
+            voluntary_switches: self
+                .voluntary_switches
+                .saturating_sub(earlier.voluntary_switches),
             involuntary_switches: self
                 .involuntary_switches
                 .saturating_sub(earlier.involuntary_switches),
@@ -85,7 +87,9 @@ mod tests {
         v.resize(64 << 20, 1); // touches 16k fresh pages
         let mut x = 0u64;
         for i in 0..50_000_000u64 {
-            x = x.wrapping_mul(31).wrapping_add(i ^ v[(i as usize) & 0xffff] as u64);
+            x = x
+                .wrapping_mul(31)
+                .wrapping_add(i ^ v[(i as usize) & 0xffff] as u64);
         }
         std::hint::black_box(x);
         let d = Usage::now().since(&before);

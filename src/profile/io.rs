@@ -63,7 +63,10 @@ pub const MAX_BUFFER_SIZE: u64 = 64 << 20;
 
 fn sizes(e: &Errs, axis: &Axis<toml::Value>, name: &str, max: u64) -> Result<Vec<u64>, String> {
     if axis.get_ref().is_empty() {
-        return Err(e.at(axis.span(), format!("`io.{name}` is empty; list at least one size")));
+        return Err(e.at(
+            axis.span(),
+            format!("`io.{name}` is empty; list at least one size"),
+        ));
     }
     axis.get_ref()
         .iter()
@@ -71,13 +74,18 @@ fn sizes(e: &Errs, axis: &Axis<toml::Value>, name: &str, max: u64) -> Result<Vec
             let n = match v.get_ref() {
                 toml::Value::Integer(i) if *i >= 0 => Ok(*i as u64),
                 toml::Value::String(s) => parse_size(s),
-                other => Err(format!("{other} is not a size; write a number of bytes or a string such as \"4KiB\"")),
+                other => Err(format!(
+                    "{other} is not a size; write a number of bytes or a string such as \"4KiB\""
+                )),
             }
             .map_err(|m| e.at(v.span(), format!("io.{name}: {m}")))?;
             if n == 0 || n > max {
                 return Err(e.at(
                     v.span(),
-                    format!("io.{name} = {n} is out of range; use 1 byte to {}", crate::io::size_text(max)),
+                    format!(
+                        "io.{name} = {n} is out of range; use 1 byte to {}",
+                        crate::io::size_text(max)
+                    ),
                 ));
             }
             Ok(n)
@@ -88,16 +96,21 @@ fn sizes(e: &Errs, axis: &Axis<toml::Value>, name: &str, max: u64) -> Result<Vec
 /// Validates `[io]`.
 pub(super) fn io_axes(e: &Errs, raw: &Spanned<RawIo>) -> Result<IoAxes, String> {
     let r = raw.get_ref();
-    let names_or = |axis: &Option<Axis<String>>, name: &str, default: &str| -> Result<Vec<String>, String> {
-        match axis {
-            None => Ok(vec![default.to_string()]),
-            Some(a) => {
-                e.nonempty(a, name)?;
-                Ok(a.get_ref().iter().map(|s| s.get_ref().clone()).collect())
+    let names_or =
+        |axis: &Option<Axis<String>>, name: &str, default: &str| -> Result<Vec<String>, String> {
+            match axis {
+                None => Ok(vec![default.to_string()]),
+                Some(a) => {
+                    e.nonempty(a, name)?;
+                    Ok(a.get_ref().iter().map(|s| s.get_ref().clone()).collect())
+                }
             }
-        }
-    };
-    let parse_axis = |axis: &Option<Axis<String>>, name: &str, default: &str, f: &dyn Fn(&str) -> Result<(), String>| -> Result<Vec<String>, String> {
+        };
+    let parse_axis = |axis: &Option<Axis<String>>,
+                      name: &str,
+                      default: &str,
+                      f: &dyn Fn(&str) -> Result<(), String>|
+     -> Result<Vec<String>, String> {
         let v = names_or(axis, name, default)?;
         if let Some(a) = axis {
             for s in a.get_ref() {
@@ -106,18 +119,28 @@ pub(super) fn io_axes(e: &Errs, raw: &Spanned<RawIo>) -> Result<IoAxes, String> 
         }
         Ok(v)
     };
-    let targets = parse_axis(&r.target, "io.target", "tcp", &|s| Target::parse(s).map(|_| ()))?
-        .iter()
-        .map(|s| Target::parse(s).expect("checked"))
-        .collect();
-    let caches = parse_axis(&r.cache, "io.cache", "warm", &|s| CacheState::parse(s).map(|_| ()))?
-        .iter()
-        .map(|s| CacheState::parse(s).expect("checked"))
-        .collect();
+    let targets = parse_axis(&r.target, "io.target", "tcp", &|s| {
+        Target::parse(s).map(|_| ())
+    })?
+    .iter()
+    .map(|s| Target::parse(s).expect("checked"))
+    .collect();
+    let caches = parse_axis(&r.cache, "io.cache", "warm", &|s| {
+        CacheState::parse(s).map(|_| ())
+    })?
+    .iter()
+    .map(|s| CacheState::parse(s).expect("checked"))
+    .collect();
     let port = match &r.port {
         None => 0,
         Some(p) => u16::try_from(*p.get_ref()).map_err(|_| {
-            e.at(p.span(), format!("io.port = {} is out of range; use 0 (a free port) to 65535", p.get_ref()))
+            e.at(
+                p.span(),
+                format!(
+                    "io.port = {} is out of range; use 0 (a free port) to 65535",
+                    p.get_ref()
+                ),
+            )
         })?,
     };
     let timeout_ms = match &r.timeout_ms {
@@ -126,7 +149,10 @@ pub(super) fn io_axes(e: &Errs, raw: &Spanned<RawIo>) -> Result<IoAxes, String> 
         Some(t) => {
             return Err(e.at(
                 t.span(),
-                format!("io.timeout_ms = {} is out of range; use 100 to 3600000", t.get_ref()),
+                format!(
+                    "io.timeout_ms = {} is out of range; use 100 to 3600000",
+                    t.get_ref()
+                ),
             ))
         }
     };

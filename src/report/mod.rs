@@ -14,6 +14,7 @@
 //! | [`escaping`] | HTML/SVG/Markdown escaping and safe relative links |
 //! | [`svg`] | chart drawing primitives (line, stacked bars, dot plot) |
 //! | [`charts`] | the report's charts, built from a scenario's cells |
+//! | [`io`] | the io cells' table and charts (GB/s, copies per byte by path) |
 //! | [`markdown`] | `summary.md` |
 //! | [`html`] | `index.html` |
 //!
@@ -25,6 +26,7 @@ pub mod charts;
 pub mod escaping;
 pub mod format;
 pub mod html;
+pub mod io;
 pub mod markdown;
 pub mod notes;
 pub mod rows;

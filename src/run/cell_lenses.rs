@@ -149,7 +149,8 @@ fn accounting(cell: &CellSpec) -> Lens<AccountingFigures> {
         }
         CellSpec::Io(_) => {
             return Lens::Skipped {
-                skipped: "an io cell writes into no map: its copies per byte are in the io lens".into(),
+                skipped: "an io cell writes into no map: its copies per byte are in the io lens"
+                    .into(),
             }
         }
     };
