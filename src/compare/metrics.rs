@@ -10,6 +10,8 @@
 //! | `cache_misses` | per op: `counters.cache_misses` (`perf-hw`) or `callgrind.cache_misses` (`callgrind-sim`) | same source on both sides or `incomparable`; `callgrind-sim` exact, `perf-hw` relative change beyond the counter threshold |
 //! | `write_amplification`, `bytes_per_op`, `bytes.<path>` | `lenses.accounting` | exact |
 //! | `allocations` | `accounting.heap_allocations` when both sides have it, else `model_allocations` | exact |
+//! | `copies_per_byte` | `lenses.io.copies.total_per_byte` (io cells) | exact |
+//! | `syscalls_per_send` | `lenses.io.syscalls_total` (io cells) | relative change beyond the counter threshold (sendfile and splice calls depend on socket buffer space) |
 //!
 //! "Exact" means any difference decides, up to float rounding
 //! ([`Thresholds::exact_rel_tolerance`]) for figures stored as floats.
@@ -39,6 +41,10 @@ pub enum Metric {
     Bytes(CopyPath),
     /// Allocations in the measured region.
     Allocations,
+    /// CPU copies per byte delivered (io cells).
+    CopiesPerByte,
+    /// System calls per send (io cells).
+    SyscallsPerSend,
 }
 
 impl Metric {
@@ -54,7 +60,14 @@ impl Metric {
         ];
         v.extend(CopyPath::ALL.map(Metric::Bytes));
         v.push(Metric::Allocations);
+        v.push(Metric::CopiesPerByte);
+        v.push(Metric::SyscallsPerSend);
         v
+    }
+
+    /// Whether the metric reads the io lens (io cells only).
+    pub fn is_io(self) -> bool {
+        matches!(self, Metric::CopiesPerByte | Metric::SyscallsPerSend)
     }
 
     /// The name used on the command line, in JSON and in reports.
@@ -68,6 +81,8 @@ impl Metric {
             Metric::BytesPerOp => "bytes_per_op".into(),
             Metric::Bytes(p) => format!("bytes.{}", p.name()),
             Metric::Allocations => "allocations".into(),
+            Metric::CopiesPerByte => "copies_per_byte".into(),
+            Metric::SyscallsPerSend => "syscalls_per_send".into(),
         }
     }
 
@@ -92,6 +107,8 @@ impl Metric {
             Metric::BytesPerOp => "bytes/op",
             Metric::Bytes(_) => "bytes",
             Metric::Allocations => "allocations",
+            Metric::CopiesPerByte => "copies/byte",
+            Metric::SyscallsPerSend => "calls/send",
         }
     }
 
@@ -139,6 +156,16 @@ impl Metric {
                     .exact(th)
                 })
             }
+            Metric::CopiesPerByte => io_pair(a, b).map(|(x, y)| {
+                Figures::plain(x.copies.total_per_byte, y.copies.total_per_byte)
+                    .source(Some("io lens (measured + derived)".into()))
+                    .exact(th)
+            }),
+            Metric::SyscallsPerSend => io_pair(a, b).map(|(x, y)| {
+                Figures::plain(x.syscalls_total as f64, y.syscalls_total as f64)
+                    .source(Some("io harness".into()))
+                    .ratio_rule(th.hw_counter_ratio)
+            }),
         };
         let mut row = row.unwrap_or_else(|e| e.row());
         row.metric = self.name();
@@ -192,6 +219,27 @@ fn lens_pair<'c, T>(
                     why.push(format!("{side}: {name} lens {r}"));
                 }
             }
+            Err(Unavailable(why.join("; ")))
+        }
+    }
+}
+
+/// Both sides' io figures, or why a side has none.
+fn io_pair<'c>(
+    a: &'c CellReport,
+    b: &'c CellReport,
+) -> Result<(&'c crate::io::IoFigures, &'c crate::io::IoFigures), NoVerdict> {
+    let not_io = Lens::Skipped {
+        skipped: "not an io cell".to_string(),
+    };
+    match (&a.lenses.io, &b.lenses.io) {
+        (Some(x), Some(y)) => lens_pair("io", x, y),
+        (x, y) => {
+            let why: Vec<String> = [("A", x), ("B", y)]
+                .iter()
+                .filter(|(_, l)| l.is_none())
+                .filter_map(|(side, _)| lens_reason(&not_io).map(|r| format!("{side}: io lens {r}")))
+                .collect();
             Err(Unavailable(why.join("; ")))
         }
     }

@@ -410,11 +410,20 @@ pub fn from_reports(a: &Side, b: &Side, opts: &CompareOptions) -> Result<Compari
         )));
     }
 
+    // The io metrics only where io cells are paired (the default set
+    // otherwise adds a row per map cell that could never have a figure).
+    let any_io = pairing.pairs.iter().any(|p| p.a.lenses.io.is_some());
+    let metrics: Vec<Metric> = opts
+        .metrics
+        .iter()
+        .copied()
+        .filter(|m| any_io || !m.is_io() || opts.metrics != Metric::all())
+        .collect();
     let th = opts.thresholds;
     let mut cells = Vec::new();
     let mut diff_stacks = BTreeMap::new();
     for p in &pairing.pairs {
-        let rows = opts.metrics.iter().map(|m| m.row(p.a, p.b, &th)).collect();
+        let rows = metrics.iter().map(|m| m.row(p.a, p.b, &th)).collect();
         let (flame, stacks) = diff_profiles(a, b, p);
         if let Some(stacks) = stacks {
             diff_stacks.insert(p.id.to_string(), stacks);
@@ -428,7 +437,7 @@ pub fn from_reports(a: &Side, b: &Side, opts: &CompareOptions) -> Result<Compari
         });
     }
 
-    let summary = summarise(&cells, &opts.metrics);
+    let summary = summarise(&cells, &metrics);
     let gate = opts.fail_on_regression.map(|limit| Gate {
         fail_on_regression: limit,
         regressions: changes(&cells)
@@ -445,7 +454,7 @@ pub fn from_reports(a: &Side, b: &Side, opts: &CompareOptions) -> Result<Compari
         },
         thresholds: th,
         gate,
-        metrics: opts.metrics.iter().map(|m| m.name()).collect(),
+        metrics: metrics.iter().map(|m| m.name()).collect(),
         cells,
         unmatched: Unmatched {
             only_a: pairing.only_a,
