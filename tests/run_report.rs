@@ -55,11 +55,20 @@ fn report_has_the_documented_shape() {
         .unwrap()
         .starts_with("rustc"));
     let cells = r["cells"].as_array().unwrap();
-    assert_eq!(cells.len(), 56);
+    assert_eq!(cells.len(), 61);
     for c in cells {
         let id = c["id"].as_str().unwrap();
         let l = &c["lenses"];
-        if !id.starts_with("locate/") {
+        if id.starts_with("io/") {
+            let io = &l["io"];
+            assert!(
+                io["verification"].as_str().unwrap().contains("xxh3-64"),
+                "{id}: {io}"
+            );
+            assert_eq!(io["delivered_bytes"], io["file_bytes"], "{id}");
+            assert!(io["copies"]["steps"].as_array().unwrap().len() == 5, "{id}");
+            assert!(l["accounting"]["skipped"].is_string(), "{id}");
+        } else if !id.starts_with("locate/") {
             let a = &l["accounting"];
             assert!(a.get("write_amplification").is_some(), "{id}");
             for p in mapamp::accounting::CopyPath::ALL.map(|p| p.name()) {
@@ -132,7 +141,7 @@ fn resuming_a_finished_run_does_no_work() {
     ]);
     assert!(out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("56 cells (0 run now, 0 callgrind)"), "{err}");
+    assert!(err.contains("61 cells (0 run now, 0 callgrind)"), "{err}");
     let after = std::fs::read_to_string(
         dir.join("cells/assign/gomap/go-default/n=2048/keys=random/k8v8/cell.json"),
     )
