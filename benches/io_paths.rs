@@ -40,7 +40,10 @@ fn main() {
     let p = common::profile();
     let cells = io_cells(&p);
     if cells.is_empty() {
-        eprintln!("mapamp bench: profile {} has no [io] table; nothing to run", p.name);
+        eprintln!(
+            "mapamp bench: profile {} has no [io] table; nothing to run",
+            p.name
+        );
     }
     let mut c = Criterion::default().configure_from_args();
     for path in IoPath::ALL {
@@ -59,7 +62,12 @@ fn main() {
                 continue;
             }
             g.throughput(Throughput::Bytes(cell.file_size));
-            let rest = id.as_str().splitn(3, '/').nth(2).unwrap_or(id.as_str()).to_string();
+            let rest = id
+                .as_str()
+                .splitn(3, '/')
+                .nth(2)
+                .unwrap_or(id.as_str())
+                .to_string();
             g.bench_function(BenchmarkId::from_parameter(rest), |b| {
                 b.iter_batched(
                     || PreparedIo::prepare(cell).unwrap_or_else(|e| panic!("{id}: {e}")),

@@ -42,12 +42,23 @@ warmup_ms = 1
     .unwrap();
     let out_dir = dir.join("report");
     let out = Command::new(env!("CARGO_BIN_EXE_mapamp"))
-        .args(["run", "--profile", profile.to_str().unwrap(), "--out", out_dir.to_str().unwrap()])
+        .args([
+            "run",
+            "--profile",
+            profile.to_str().unwrap(),
+            "--out",
+            out_dir.to_str().unwrap(),
+        ])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let r: Value =
-        serde_json::from_str(&std::fs::read_to_string(out_dir.join("report.json")).unwrap()).unwrap();
+        serde_json::from_str(&std::fs::read_to_string(out_dir.join("report.json")).unwrap())
+            .unwrap();
     let cells = r["cells"].as_array().unwrap();
     assert_eq!(cells.len(), 2);
     let map = &cells[0];
@@ -58,7 +69,10 @@ warmup_ms = 1
         let why = io["lenses"][lens]["unavailable"]
             .as_str()
             .unwrap_or_else(|| panic!("{lens}: {}", io["lenses"][lens]));
-        assert!(why.contains(&format!("127.0.0.1:{port}")) && why.contains("in use"), "{lens}: {why}");
+        assert!(
+            why.contains(&format!("127.0.0.1:{port}")) && why.contains("in use"),
+            "{lens}: {why}"
+        );
     }
     let summary = std::fs::read_to_string(out_dir.join("summary.md")).unwrap();
     assert!(summary.contains("I/O copy paths"), "{summary}");

@@ -229,16 +229,13 @@ fn io_pair<'c>(
     a: &'c CellReport,
     b: &'c CellReport,
 ) -> Result<(&'c crate::io::IoFigures, &'c crate::io::IoFigures), NoVerdict> {
-    let not_io = Lens::Skipped {
-        skipped: "not an io cell".to_string(),
-    };
     match (&a.lenses.io, &b.lenses.io) {
         (Some(x), Some(y)) => lens_pair("io", x, y),
         (x, y) => {
-            let why: Vec<String> = [("A", x), ("B", y)]
+            let why: Vec<String> = [("A", x.is_none()), ("B", y.is_none())]
                 .iter()
-                .filter(|(_, l)| l.is_none())
-                .filter_map(|(side, _)| lens_reason(&not_io).map(|r| format!("{side}: io lens {r}")))
+                .filter(|(_, missing)| *missing)
+                .map(|(side, _)| format!("{side}: io lens skipped: not an io cell"))
                 .collect();
             Err(Unavailable(why.join("; ")))
         }

@@ -15,13 +15,10 @@ use super::sink::{listening_on, Delivery, Sink};
 use super::source::{CacheCheck, SourceFile};
 use super::usage::Usage;
 use super::{size_text, CacheState, IoPath, Target};
-use crate::accounting::{Accounting, Exactness};
 use crate::cell::CellId;
-use crate::gomap::stats::Structure;
 use crate::region::measured_region;
 use crate::report::schema::Availability;
 use crate::scenario::{NoTimer, OpTimer, PerOpTimer, RegionOutcome, Runnable};
-use crate::variants::swiss::SwissShape;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -187,18 +184,6 @@ impl Runnable for PreparedIo {
     }
     fn units_name(&self) -> &'static str {
         "sends"
-    }
-    fn accounting(&self) -> Option<Accounting> {
-        None
-    }
-    fn exactness(&self) -> Option<Exactness> {
-        None
-    }
-    fn structure(&self) -> Option<Structure> {
-        None
-    }
-    fn swiss(&self) -> Option<SwissShape> {
-        None
     }
     fn snapshot(&self) -> Box<dyn Runnable> {
         Box::new(

@@ -209,7 +209,7 @@ pub fn parse_size(s: &str) -> Result<u64, String> {
 /// A size as the shortest exact binary-unit text (`4KiB`, `256MiB`, `1000`).
 pub fn size_text(bytes: u64) -> String {
     for (suffix, m) in [("GiB", 1u64 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)] {
-        if bytes >= m && bytes % m == 0 {
+        if bytes >= m && bytes.is_multiple_of(m) {
             return format!("{}{suffix}", bytes / m);
         }
     }

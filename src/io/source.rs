@@ -62,7 +62,9 @@ fn fill(seed: u64, offset: u64, buf: &mut [u8]) {
 impl SourceFile {
     /// The process's source file of `len` bytes for `seed` (made on first use).
     pub fn shared(len: u64, seed: u64) -> Result<Arc<SourceFile>, String> {
-        static FILES: OnceLock<Mutex<HashMap<(u64, u64), Arc<SourceFile>>>> = OnceLock::new();
+        /// The process's files by (size, seed).
+        type Files = Mutex<HashMap<(u64, u64), Arc<SourceFile>>>;
+        static FILES: OnceLock<Files> = OnceLock::new();
         let mut files = FILES
             .get_or_init(Default::default)
             .lock()

@@ -181,19 +181,9 @@ unsafe fn counted(calls: &mut Syscalls, s: Sys, a: [usize; 6]) -> io::Result<usi
 /// `read(fd, buf, buf.len())`, retried on `EINTR`.
 #[inline(never)]
 pub fn read(calls: &mut Syscalls, fd: i32, buf: &mut [u8]) -> io::Result<usize> {
-    loop {
-        // SAFETY: `buf` is valid for writes of `buf.len()` bytes.
-        let r = unsafe {
-            counted(
-                calls,
-                Sys::Read,
-                [fd as usize, buf.as_mut_ptr() as usize, buf.len(), 0, 0, 0],
-            )
-        };
-        if !interrupted(&r) {
-            return r;
-        }
-    }
+    let (ptr, len) = (buf.as_mut_ptr() as usize, buf.len());
+    // SAFETY: `buf` is valid for writes of `buf.len()` bytes.
+    retrying(|| unsafe { counted(calls, Sys::Read, [fd as usize, ptr, len, 0, 0, 0]) })
 }
 
 /// `write(fd, ptr, len)`, retried on `EINTR`.
@@ -207,13 +197,8 @@ pub unsafe fn write(
     ptr: *const u8,
     len: usize,
 ) -> io::Result<usize> {
-    loop {
-        // SAFETY: the caller guarantees `ptr` is readable for `len` bytes.
-        let r = unsafe { counted(calls, Sys::Write, [fd as usize, ptr as usize, len, 0, 0, 0]) };
-        if !interrupted(&r) {
-            return r;
-        }
-    }
+    // SAFETY: the caller guarantees `ptr` is readable for `len` bytes.
+    retrying(|| unsafe { counted(calls, Sys::Write, [fd as usize, ptr as usize, len, 0, 0, 0]) })
 }
 
 /// `sendfile(out, in, &offset, count)`, retried on `EINTR`.
@@ -225,26 +210,15 @@ pub fn sendfile(
     offset: &mut i64,
     count: usize,
 ) -> io::Result<usize> {
-    loop {
-        // SAFETY: `offset` is a valid `loff_t` the kernel reads and updates.
-        let r = unsafe {
-            counted(
-                calls,
-                Sys::Sendfile,
-                [
-                    out_fd as usize,
-                    in_fd as usize,
-                    offset as *mut i64 as usize,
-                    count,
-                    0,
-                    0,
-                ],
-            )
-        };
-        if !interrupted(&r) {
-            return r;
-        }
-    }
+    let off = offset as *mut i64 as usize;
+    // SAFETY: `off` points to a valid `loff_t` the kernel reads and updates.
+    retrying(|| unsafe {
+        counted(
+            calls,
+            Sys::Sendfile,
+            [out_fd as usize, in_fd as usize, off, count, 0, 0],
+        )
+    })
 }
 
 /// `splice(in, off_in, out, NULL, len, flags)`; `off_in` is `None` for a
@@ -259,19 +233,14 @@ pub fn splice(
     flags: u32,
 ) -> io::Result<usize> {
     let off = off_in.map_or(0, |o| o as *mut i64 as usize);
-    loop {
-        // SAFETY: `off` is null or a valid `loff_t` the kernel updates.
-        let r = unsafe {
-            counted(
-                calls,
-                Sys::Splice,
-                [in_fd as usize, off, out_fd as usize, 0, len, flags as usize],
-            )
-        };
-        if !interrupted(&r) {
-            return r;
-        }
-    }
+    // SAFETY: `off` is null or a valid `loff_t` the kernel updates.
+    retrying(|| unsafe {
+        counted(
+            calls,
+            Sys::Splice,
+            [in_fd as usize, off, out_fd as usize, 0, len, flags as usize],
+        )
+    })
 }
 
 /// `mmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0)`: a read-only view of a file.
@@ -363,8 +332,15 @@ pub fn io_uring_enter(
     }
 }
 
-fn interrupted(r: &io::Result<usize>) -> bool {
-    matches!(r, Err(e) if e.kind() == io::ErrorKind::Interrupted)
+/// Repeats `call` while it fails with `EINTR`.
+#[inline(always)]
+fn retrying(mut call: impl FnMut() -> io::Result<usize>) -> io::Result<usize> {
+    loop {
+        match call() {
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            r => return r,
+        }
+    }
 }
 
 #[cfg(test)]
