@@ -246,7 +246,10 @@ impl Sender {
 
     /// Batches of up to [`URING_DEPTH`] chunks: READ(file → buffer i) and
     /// WRITE(buffer i → target), all linked in one chain so the writes stay
-    /// in order, submitted and waited for by one `io_uring_enter`.
+    /// in order, submitted and waited for by one `io_uring_enter`. A short
+    /// WRITE (a pipe takes at most its capacity) ends the chain, the kernel
+    /// cancels the rest, and the missing bytes are written one WRITE at a
+    /// time, in order, before the next batch.
     fn io_uring<T: OpTimer>(
         &mut self,
         dst: i32,
@@ -256,30 +259,32 @@ impl Sender {
         use io_uring::{opcode, squeue, types};
         let ring = self.ring.as_mut().expect("io_uring sender has its ring");
         let src = self.src.as_raw_fd();
+        let chunk = self.chunk;
         let mut offset = 0u64;
         while offset < self.len {
             timer.begin();
-            let mut lens = Vec::with_capacity(URING_DEPTH);
-            while lens.len() < URING_DEPTH && offset + (lens.iter().sum::<u64>()) < self.len {
-                let at = offset + lens.iter().sum::<u64>();
-                lens.push((self.len - at).min(self.chunk as u64));
+            let mut lens: Vec<u64> = Vec::with_capacity(URING_DEPTH);
+            let mut at = offset;
+            while lens.len() < URING_DEPTH && at < self.len {
+                let n = (self.len - at).min(chunk as u64);
+                lens.push(n);
+                at += n;
             }
-            let entries = 2 * lens.len();
+            let k = lens.len();
             {
                 let mut sq = ring.submission();
                 let mut at = offset;
                 for (i, &n) in lens.iter().enumerate() {
-                    let ptr = self.buf[i * self.chunk..].as_mut_ptr();
+                    let ptr = self.buf[i * chunk..].as_mut_ptr();
                     let read = opcode::Read::new(types::Fd(src), ptr, n as u32)
                         .offset(at)
                         .build()
                         .flags(squeue::Flags::IO_LINK)
                         .user_data((i as u64) << 1);
-                    let last = i + 1 == lens.len();
                     let write = opcode::Write::new(types::Fd(dst), ptr, n as u32)
                         .offset(u64::MAX)
                         .build()
-                        .flags(if last {
+                        .flags(if i + 1 == k {
                             squeue::Flags::empty()
                         } else {
                             squeue::Flags::IO_LINK
@@ -295,8 +300,10 @@ impl Sender {
                     at += n;
                 }
             }
-            let mut reaped = 0;
-            let mut to_submit = entries as u32;
+            // Results per chunk: [read, write], as the kernel returned them.
+            let mut res = vec![[0i32; 2]; k];
+            let entries = 2 * k;
+            let (mut reaped, mut to_submit) = (0, entries as u32);
             while reaped < entries {
                 sys::io_uring_enter(
                     &mut c.syscalls,
@@ -307,34 +314,61 @@ impl Sender {
                 to_submit = 0;
                 for cqe in ring.completion() {
                     reaped += 1;
-                    let i = (cqe.user_data() >> 1) as usize;
-                    let is_write = cqe.user_data() & 1 == 1;
-                    let res = cqe.result();
-                    let want = lens[i] as i32;
-                    if res != want {
-                        let what = if is_write { "WRITE" } else { "READ" };
-                        return Err(if res < 0 {
-                            let e = std::io::Error::from_raw_os_error(-res);
-                            std::io::Error::new(
-                                e.kind(),
-                                format!("io_uring {what} of chunk {i}: {e}"),
-                            )
-                        } else {
-                            std::io::Error::other(format!(
-                                "io_uring {what} of chunk {i} moved {res} of {want} bytes"
-                            ))
-                        });
-                    }
-                    if is_write {
-                        c.from_user += res as u64;
-                        c.sent += res as u64;
-                    } else {
-                        c.into_user += res as u64;
-                    }
+                    res[(cqe.user_data() >> 1) as usize][(cqe.user_data() & 1) as usize] =
+                        cqe.result();
                 }
             }
-            offset += lens.iter().sum::<u64>();
-            c.requests += lens.len() as u64;
+            let step = |what: &str, i: usize, r: i32| -> std::io::Result<u64> {
+                match r {
+                    r if r >= 0 => Ok(r as u64),
+                    r if r == -libc::ECANCELED => Ok(0),
+                    r => {
+                        let e = std::io::Error::from_raw_os_error(-r);
+                        Err(std::io::Error::new(
+                            e.kind(),
+                            format!("io_uring {what} of chunk {i}: {e}"),
+                        ))
+                    }
+                }
+            };
+            for (i, [read, write]) in res.iter().copied().enumerate() {
+                if read == 0 {
+                    return Err(early_eof());
+                }
+                let got = step("READ", i, read)?;
+                if got == 0 {
+                    break; // cancelled: the next batch reads it again
+                }
+                c.into_user += got;
+                let mut done = step("WRITE", i, write)?;
+                while done < got {
+                    let ptr = self.buf[i * chunk + done as usize..].as_mut_ptr();
+                    let rest = opcode::Write::new(types::Fd(dst), ptr, (got - done) as u32)
+                        .offset(u64::MAX)
+                        .build()
+                        .user_data(1);
+                    // SAFETY: the buffer holds the chunk until this WRITE completes below.
+                    unsafe { ring.submission().push(&rest) }
+                        .map_err(|_| std::io::Error::other("io_uring submission queue full"))?;
+                    sys::io_uring_enter(&mut c.syscalls, ring.as_raw_fd(), 1, 1)?;
+                    let r = ring.completion().next().map_or(0, |cqe| cqe.result());
+                    match step("WRITE", i, r)? {
+                        0 => {
+                            return Err(std::io::Error::other(format!(
+                                "io_uring WRITE of chunk {i} moved nothing"
+                            )))
+                        }
+                        n => done += n,
+                    }
+                }
+                c.from_user += got;
+                c.sent += got;
+                c.requests += 1;
+                offset += got;
+                if got < lens[i] {
+                    break; // a short read ended the chain
+                }
+            }
             timer.end();
         }
         Ok(())
