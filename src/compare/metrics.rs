@@ -506,6 +506,63 @@ fn cache_miss_row(a: &CellReport, b: &CellReport, th: &Thresholds) -> Result<Met
 mod tests {
     use super::*;
 
+    fn io_figures(total_copies: f64, calls: u64) -> crate::io::IoFigures {
+        serde_json::from_value(serde_json::json!({
+            "path": "read_write", "target": "tcp", "file_bytes": 1024, "chunk_asked": 512,
+            "chunk_bytes": 512,
+            "cache": {"state": "warm", "resident_pages": 1, "file_pages": 1, "method": "m"},
+            "delivered_bytes": 1024, "verification": "v", "sends": 1,
+            "region_ns_per_send": 10.0, "gb_per_s": 1.0,
+            "syscalls": {"read": calls}, "syscalls_total": calls, "requests": 2,
+            "copies": {"steps": [], "sender_user_space_per_byte": 2.0,
+                       "measured_per_byte": total_copies, "derived_per_byte": 0.0,
+                       "total_per_byte": total_copies},
+            "usage": {"user_ns": 1.0, "system_ns": 1.0, "system_share": 0.5, "minor_faults": 0.0,
+                      "major_faults": 0.0, "voluntary_switches": 0.0,
+                      "involuntary_switches": 0.0, "source": "s"},
+            "receiver": "r", "kernel_frames": {"available": false, "detail": "d"}
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn io_metrics_judge_io_cells_and_say_why_for_map_cells() {
+        let r: crate::report::schema::Report =
+            serde_json::from_str(include_str!("../../tests/data/report_fixture.json")).unwrap();
+        let map = r.cells[0].clone();
+        let th = Thresholds::default();
+        let row = Metric::CopiesPerByte.row(&map, &map, &th);
+        assert_eq!(row.verdict, Verdict::Unavailable);
+        assert!(row
+            .reason
+            .unwrap()
+            .contains("A: io lens skipped: not an io cell; B:"));
+        let with = |copies, calls| {
+            let mut c = map.clone();
+            c.lenses.io = Some(Lens::Ok(io_figures(copies, calls)));
+            c
+        };
+        let (a, b) = (with(3.0, 100), with(1.0, 105));
+        assert_eq!(
+            Metric::CopiesPerByte.row(&a, &b, &th).verdict,
+            Verdict::Better
+        );
+        assert_eq!(
+            Metric::CopiesPerByte.row(&a, &a, &th).verdict,
+            Verdict::Same
+        );
+        // 5% more calls is within the counter threshold (10%); 50% is not.
+        assert_eq!(
+            Metric::SyscallsPerSend.row(&a, &b, &th).verdict,
+            Verdict::Same
+        );
+        let c = with(3.0, 150);
+        assert_eq!(
+            Metric::SyscallsPerSend.row(&a, &c, &th).verdict,
+            Verdict::Worse
+        );
+    }
+
     #[test]
     fn names_round_trip_and_unknown_names_list_the_valid_ones() {
         for m in Metric::all() {
