@@ -95,7 +95,9 @@ fn report_has_the_documented_shape() {
         // A valid SVG with at least one frame, except where the region is
         // a sliver of a setup-heavy cell (one same-size evacuation after
         // long churn): there the lens says the sampler saw nothing.
-        if id.starts_with("evacuate_same_size/") {
+        // io cells: a send is short and its setup (receiver, connection)
+        // is not; on a loaded machine the sampler may see none of it.
+        if id.starts_with("evacuate_same_size/") || id.starts_with("io/") {
             if let Some(reason) = l["flamegraph"]["unavailable"].as_str() {
                 assert!(reason.contains("no samples"), "{id}: {reason}");
                 continue;
