@@ -93,44 +93,25 @@ fn sizes(e: &Errs, axis: &Axis<toml::Value>, name: &str, max: u64) -> Result<Vec
         .collect()
 }
 
+/// An optional axis of names: its parsed values, or `[default]` when absent.
+fn names_or<T>(
+    e: &Errs,
+    axis: &Option<Axis<String>>,
+    name: &str,
+    default: T,
+    parse: fn(&str) -> Result<T, String>,
+) -> Result<Vec<T>, String> {
+    match axis {
+        None => Ok(vec![default]),
+        Some(a) => e.names(a, name, parse),
+    }
+}
+
 /// Validates `[io]`.
 pub(super) fn io_axes(e: &Errs, raw: &Spanned<RawIo>) -> Result<IoAxes, String> {
     let r = raw.get_ref();
-    let names_or =
-        |axis: &Option<Axis<String>>, name: &str, default: &str| -> Result<Vec<String>, String> {
-            match axis {
-                None => Ok(vec![default.to_string()]),
-                Some(a) => {
-                    e.nonempty(a, name)?;
-                    Ok(a.get_ref().iter().map(|s| s.get_ref().clone()).collect())
-                }
-            }
-        };
-    let parse_axis = |axis: &Option<Axis<String>>,
-                      name: &str,
-                      default: &str,
-                      f: &dyn Fn(&str) -> Result<(), String>|
-     -> Result<Vec<String>, String> {
-        let v = names_or(axis, name, default)?;
-        if let Some(a) = axis {
-            for s in a.get_ref() {
-                f(s.get_ref()).map_err(|m| e.at(s.span(), m))?;
-            }
-        }
-        Ok(v)
-    };
-    let targets = parse_axis(&r.target, "io.target", "tcp", &|s| {
-        Target::parse(s).map(|_| ())
-    })?
-    .iter()
-    .map(|s| Target::parse(s).expect("checked"))
-    .collect();
-    let caches = parse_axis(&r.cache, "io.cache", "warm", &|s| {
-        CacheState::parse(s).map(|_| ())
-    })?
-    .iter()
-    .map(|s| CacheState::parse(s).expect("checked"))
-    .collect();
+    let targets = names_or(e, &r.target, "io.target", Target::Tcp, Target::parse)?;
+    let caches = names_or(e, &r.cache, "io.cache", CacheState::Warm, CacheState::parse)?;
     let port = match &r.port {
         None => 0,
         Some(p) => u16::try_from(*p.get_ref()).map_err(|_| {
@@ -201,4 +182,66 @@ impl IoAxes {
 /// buffers and the receiver's.
 pub fn estimate_bytes(c: &IoCell) -> u64 {
     c.file_size + crate::io::send::URING_DEPTH as u64 * c.buffer_size + (1 << 20)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::profile::parse;
+    use crate::scenario::CellSpec;
+
+    const AXES: &str = "[axes]\nscenario = [\"insert\"]\nvariant = [\"gomap\"]\nn = [64]\nkeys = [\"random\"]\nkey_size = [8]\nvalue_size = [8]\n";
+
+    fn with_io(io: &str) -> Result<crate::profile::Profile, String> {
+        parse("p.toml", "p", &format!("{AXES}[io]\n{io}"))
+    }
+
+    #[test]
+    fn io_cells_expand_after_the_map_cells_with_defaults() {
+        let p = with_io("path = [\"sendfile\", \"splice\"]\nfile_size = [\"4KiB\", 1000]\nbuffer_size = [\"64KiB\"]\n").unwrap();
+        let ids: Vec<String> = p.cells().cells.iter().map(|c| c.id().to_string()).collect();
+        assert_eq!(
+            ids,
+            [
+                "insert/gomap/go-default/n=64/keys=random/k8v8",
+                "io/sendfile/warm/size=4KiB/buf=64KiB/tcp",
+                "io/sendfile/warm/size=1000/buf=64KiB/tcp",
+                "io/splice/warm/size=4KiB/buf=64KiB/tcp",
+                "io/splice/warm/size=1000/buf=64KiB/tcp",
+            ]
+        );
+        let CellSpec::Io(c) = &p.cells().cells[1] else {
+            panic!()
+        };
+        assert_eq!((c.port, c.timeout_ms), (0, 60_000));
+    }
+
+    #[test]
+    fn bad_io_values_name_the_line_and_the_valid_ones() {
+        let e = with_io("path = [\"copy\"]\nfile_size = [1]\nbuffer_size = [1]\n").unwrap_err();
+        assert!(
+            e.starts_with("p.toml:9:") && e.contains("read_write, mmap_write"),
+            "{e}"
+        );
+        let e =
+            with_io("path = [\"splice\"]\nfile_size = [\"4kb\"]\nbuffer_size = [1]\n").unwrap_err();
+        assert!(
+            e.starts_with("p.toml:10:") && e.contains("KiB, MiB or GiB"),
+            "{e}"
+        );
+        let e = with_io("path = [\"splice\"]\nfile_size = [0]\nbuffer_size = [1]\n").unwrap_err();
+        assert!(e.contains("out of range"), "{e}");
+        let e = with_io(
+            "path = [\"splice\"]\ntarget = [\"udp\"]\nfile_size = [1]\nbuffer_size = [1]\n",
+        )
+        .unwrap_err();
+        assert!(e.contains("tcp, pipe"), "{e}");
+        let e = with_io("path = [\"splice\"]\nfile_size = [1]\nbuffer_size = [1]\nport = 70000\n")
+            .unwrap_err();
+        assert!(e.contains("io.port = 70000"), "{e}");
+        let e = with_io("path = [\"splice\"]\nfile_size = [1]\nbuffer_size = [1]\nspeed = 1\n")
+            .unwrap_err();
+        assert!(e.contains("unknown field `speed`"), "{e}");
+        let e = parse("p.toml", "p", &AXES.replace("\"insert\"", "\"io\"")).unwrap_err();
+        assert!(e.contains("[io] table"), "{e}");
+    }
 }
