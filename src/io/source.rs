@@ -180,15 +180,24 @@ impl SourceFile {
                 self.file
                     .sync_data()
                     .map_err(|e| format!("fdatasync before evicting: {e}"))?;
-                // SAFETY: plain advice on our own descriptor.
-                let r = unsafe {
-                    libc::posix_fadvise(self.file.as_raw_fd(), 0, 0, libc::POSIX_FADV_DONTNEED)
-                };
-                if r != 0 {
-                    return Err(format!(
-                        "posix_fadvise(POSIX_FADV_DONTNEED) failed: {}",
-                        std::io::Error::from_raw_os_error(r)
-                    ));
+                // Pages still referenced elsewhere (a socket buffer of the
+                // previous send, freed a moment later) are not evicted:
+                // advise again, briefly, until none is resident.
+                for _ in 0..50 {
+                    // SAFETY: plain advice on our own descriptor.
+                    let r = unsafe {
+                        libc::posix_fadvise(self.file.as_raw_fd(), 0, 0, libc::POSIX_FADV_DONTNEED)
+                    };
+                    if r != 0 {
+                        return Err(format!(
+                            "posix_fadvise(POSIX_FADV_DONTNEED) failed: {}",
+                            std::io::Error::from_raw_os_error(r)
+                        ));
+                    }
+                    if self.resident_pages()? == 0 {
+                        break;
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(10));
                 }
                 "posix_fadvise(POSIX_FADV_DONTNEED) on this file only (dropping the whole page cache needs root and disturbs other processes: not done)"
             }
