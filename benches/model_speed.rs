@@ -11,8 +11,8 @@
 use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion, Throughput};
 use mapamp::accounting::Off;
 use mapamp::gomap::{GoMap, Knobs};
+use mapamp::gotype::Shape;
 use mapamp::hash::SeededHash;
-use mapamp::pod::{Blob, Pod};
 use mapamp::rng::Rng;
 use std::hint::black_box;
 
@@ -33,10 +33,17 @@ fn insert_1m(c: &mut Criterion) {
             b.iter_batched(
                 || (),
                 |()| {
-                    let mut m: GoMap<Blob<1>, Blob<1>, SeededHash, Off> =
-                        GoMap::with_config(Knobs::default(), hint, 7, SeededHash);
+                    let u64_shape = Shape::words(1);
+                    let mut m: GoMap<SeededHash, Off> = GoMap::with_config(
+                        u64_shape,
+                        u64_shape,
+                        Knobs::default(),
+                        hint,
+                        7,
+                        SeededHash,
+                    );
                     for &k in &keys {
-                        m.insert(Blob([k]), Blob([k]));
+                        m.insert(&k.to_le_bytes(), &k.to_le_bytes());
                     }
                     black_box(m)
                 },
@@ -77,7 +84,6 @@ fn insert_1m(c: &mut Criterion) {
         });
     }
     g.finish();
-    let _ = Blob::<1>::from_id(0);
 }
 
 criterion_group!(benches, insert_1m);

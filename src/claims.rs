@@ -9,11 +9,12 @@
 
 use crate::accounting::Counting;
 use crate::alloc_count;
-use crate::gomap::{max_count_at, GoHeap, GoMap, InlineFirst, Knobs, Slab, Storage};
+use crate::gomap::{max_count_at, GoHeap, InlineFirst, Knobs, Slab, Storage};
 use crate::hash::SeededHash;
 use crate::locate::{self, HashFn, IndexFn, KeyKind, LocateConfig};
 use crate::pod::{Blob, Pod};
 use crate::report::schema::{ClaimFigure, ClaimVerdict, ClaimsReport, Verdict};
+use crate::variants::typed::TypedGo;
 use crate::workload::{self, KeyDist};
 
 type K = Blob<1>;
@@ -62,7 +63,7 @@ pub fn growth_doubles(load_factor: f64, inserts: u64) -> ClaimVerdict {
         load_factor,
         ..Knobs::default()
     };
-    let mut m: GoMap<K, K, SeededHash, Counting> = GoMap::with_config(knobs, 0, 1, SeededHash);
+    let mut m: TypedGo<K, K, SeededHash, Counting> = TypedGo::with_config(knobs, 0, 1, SeededHash);
     let mut starts = Vec::new();
     let mut all_match = true;
     for id in 1..=inserts {
@@ -102,9 +103,9 @@ pub fn growth_doubles(load_factor: f64, inserts: u64) -> ClaimVerdict {
 
 /// "Same-size growth happens when overflow buckets ≈ buckets."
 pub fn same_size_growth(n: usize) -> ClaimVerdict {
-    let mut m: GoMap<K, K, SeededHash, Counting> =
-        GoMap::with_config(Knobs::default(), 0, 7, SeededHash);
-    let mut live = workload::insert(&mut m, n, KeyDist::Random, 7);
+    let mut m: TypedGo<K, K, SeededHash, Counting> =
+        TypedGo::with_config(Knobs::default(), 0, 7, SeededHash);
+    let mut live = workload::insert(&mut m.map, n, KeyDist::Random, 7);
     let mut src = workload::KeySource::new(KeyDist::Random, 99);
     let mut rng = crate::rng::Rng::new(5);
     let mut seen = None;
@@ -159,7 +160,7 @@ pub fn prealloc_from_b4(prealloc: bool) -> ClaimVerdict {
     let mut per_b = Vec::new();
     let mut ok = true;
     for b in 1u8..=8 {
-        let m: GoMap<K, K> = GoMap::with_config(knobs, max_count_at(b, 6.5), 1, SeededHash);
+        let m: TypedGo<K, K> = TypedGo::with_config(knobs, max_count_at(b, 6.5), 1, SeededHash);
         let s = m.structure();
         let extra = s.buckets_allocated - s.buckets;
         ok &= (extra > 0) == (b >= 4);
@@ -185,7 +186,7 @@ pub fn long_chains(knobs: Knobs) -> ClaimVerdict {
     let mut per_write = Vec::new();
     for l in [1u64, 2, 4, 8, 16] {
         let h = crate::hash::CollidingHash::BucketInId;
-        let mut m: GoMap<K, K, _, Counting> = GoMap::with_config(
+        let mut m: TypedGo<K, K, _, Counting> = TypedGo::with_config(
             Knobs {
                 overflow_prealloc: false,
                 ..knobs
@@ -226,9 +227,9 @@ pub fn long_chains(knobs: Knobs) -> ClaimVerdict {
 /// "Presizing (`make(map, hint)`) removes evacuation copies."
 pub fn presizing(n: usize, hint_factor: f64) -> ClaimVerdict {
     let run = |hint: usize| {
-        let mut m: GoMap<K, K, SeededHash, Counting> =
-            GoMap::with_config(Knobs::default(), hint, 3, SeededHash);
-        workload::insert(&mut m, n, KeyDist::Random, 3);
+        let mut m: TypedGo<K, K, SeededHash, Counting> =
+            TypedGo::with_config(Knobs::default(), hint, 3, SeededHash);
+        workload::insert(&mut m.map, n, KeyDist::Random, 3);
         m.probe().0.clone()
     };
     let plain = run(0);
@@ -267,7 +268,8 @@ pub fn presizing(n: usize, hint_factor: f64) -> ClaimVerdict {
 
 fn overflow_allocations<S: Storage>(n: u64) -> (u64, u64, Option<u64>) {
     let h = crate::hash::CollidingHash::BucketInId;
-    let mut m: GoMap<K, K, _, Counting, S> = GoMap::with_config(Knobs::default(), 1 << 14, 1, h);
+    let mut m: TypedGo<K, K, _, Counting, S> =
+        TypedGo::with_config(Knobs::default(), 1 << 14, 1, h);
     let (_, heap) = alloc_count::measure(|| {
         for seq in 0..n as u32 {
             m.insert(K::from_id(crate::hash::id_in_bucket(0, seq)), K::from_id(0));
@@ -309,8 +311,8 @@ pub fn slab_allocations(n: u64) -> ClaimVerdict {
 pub fn inline_small_maps(entries: u64) -> ClaimVerdict {
     fn allocs<S: Storage>(entries: u64) -> (u64, Option<u64>) {
         let (model, heap) = alloc_count::measure(|| {
-            let mut m: GoMap<K, K, SeededHash, Counting, S> =
-                GoMap::with_config(Knobs::default(), 0, 1, SeededHash);
+            let mut m: TypedGo<K, K, SeededHash, Counting, S> =
+                TypedGo::with_config(Knobs::default(), 0, 1, SeededHash);
             for id in 0..entries {
                 m.insert(K::from_id(id), K::from_id(id));
             }
@@ -319,7 +321,7 @@ pub fn inline_small_maps(entries: u64) -> ClaimVerdict {
         (model, heap.installed.then_some(heap.allocations))
     }
     let (go_model, go_heap) = allocs::<GoHeap>(entries);
-    let (in_model, in_heap) = allocs::<InlineFirst<K, K>>(entries);
+    let (in_model, in_heap) = allocs::<InlineFirst>(entries);
     let measured = in_heap.unwrap_or(in_model);
     ClaimVerdict {
         id: "inline-small-maps".into(),
@@ -446,9 +448,9 @@ pub fn wa_formula(n: usize) -> ClaimVerdict {
         ] {
             // A presized map at load α: hint = N / α keys' worth of buckets.
             let hint = (n as f64 * 6.5 / alpha) as usize;
-            let mut m: GoMap<K, K, SeededHash, Counting> =
-                GoMap::with_config(Knobs::default(), hint, 3, SeededHash);
-            workload::insert(&mut m, n, keys, 3);
+            let mut m: TypedGo<K, K, SeededHash, Counting> =
+                TypedGo::with_config(Knobs::default(), hint, 3, SeededHash);
+            workload::insert(&mut m.map, n, keys, 3);
             let wa = m.probe().0.write_amplification().unwrap_or(0.0);
             let load = n as f64 / m.structure().buckets as f64;
             let formula = load * (1.0 - (-h_bits).exp()) > 0.42;

@@ -2,16 +2,27 @@
 //!
 //! Go hashes a key with a per-map seed (`hash0`), re-drawn when the map
 //! empties or is cleared. The models do the same: the hasher receives the
-//! key's words and the current seed. The default, [`SeededHash`], is
-//! foldhash's fast hasher keyed by the seed. Benchmarks that need colliding
-//! keys supply their own hasher (any `Fn(&[u64], u64) -> u64 + Clone`).
+//! key's bytes and the current seed. The default, [`SeededHash`], is
+//! foldhash's fast hasher keyed by the seed, fed the key one little-endian
+//! 64-bit word at a time. Benchmarks that need colliding keys supply their
+//! own hasher (any `Fn(&[u8], u64) -> u64 + Clone`).
+//!
+//! [`KeyHasher::hash_u64`] is the hash of an 8-byte key given as its value,
+//! as Go's `memhash64` is for `mapassign_fast64`: the same function as
+//! [`KeyHasher::hash`] of its little-endian bytes, without the byte loop.
 
 use std::hash::{BuildHasher, Hasher};
 
 /// Hashes a key (as its words) under a seed.
 pub trait KeyHasher: Clone + 'static {
     /// The 64-bit hash of `key` under `seed`.
-    fn hash(&self, key: &[u64], seed: u64) -> u64;
+    fn hash(&self, key: &[u8], seed: u64) -> u64;
+    /// The hash of the 8-byte key `key.to_le_bytes()` (must equal
+    /// [`KeyHasher::hash`] of those bytes).
+    #[inline(always)]
+    fn hash_u64(&self, key: u64, seed: u64) -> u64 {
+        self.hash(&key.to_le_bytes(), seed)
+    }
 }
 
 /// The default hasher: foldhash (fast variant) seeded with the map's seed.
@@ -20,21 +31,36 @@ pub struct SeededHash;
 
 impl KeyHasher for SeededHash {
     #[inline]
-    fn hash(&self, key: &[u64], seed: u64) -> u64 {
-        let mut h = foldhash::fast::FixedState::with_seed(seed).build_hasher();
-        for &w in key {
-            h.write_u64(w);
+    fn hash(&self, key: &[u8], seed: u64) -> u64 {
+        if key.len() == 8 {
+            return self.hash_u64(crate::mem::load64(key, 0), seed);
         }
+        let mut h = foldhash::fast::FixedState::with_seed(seed).build_hasher();
+        let mut words = key.chunks_exact(8);
+        for w in &mut words {
+            h.write_u64(u64::from_le_bytes(w.try_into().expect("8 bytes")));
+        }
+        let tail = words.remainder();
+        if !tail.is_empty() {
+            h.write(tail);
+        }
+        h.finish()
+    }
+
+    #[inline(always)]
+    fn hash_u64(&self, key: u64, seed: u64) -> u64 {
+        let mut h = foldhash::fast::FixedState::with_seed(seed).build_hasher();
+        h.write_u64(key);
         h.finish()
     }
 }
 
 impl<F> KeyHasher for F
 where
-    F: Fn(&[u64], u64) -> u64 + Clone + 'static,
+    F: Fn(&[u8], u64) -> u64 + Clone + 'static,
 {
     #[inline]
-    fn hash(&self, key: &[u64], seed: u64) -> u64 {
+    fn hash(&self, key: &[u8], seed: u64) -> u64 {
         self(key, seed)
     }
 }
@@ -52,8 +78,8 @@ pub enum CollidingHash {
 
 impl KeyHasher for CollidingHash {
     #[inline]
-    fn hash(&self, key: &[u64], _seed: u64) -> u64 {
-        let id = key[0];
+    fn hash(&self, key: &[u8], _seed: u64) -> u64 {
+        let id = crate::gotype::id_of(key);
         let mut s = id;
         let mixed = crate::rng::splitmix64(&mut s);
         match self {
@@ -76,15 +102,32 @@ mod tests {
     #[test]
     fn seeded_hash_depends_on_seed_and_every_word() {
         let h = SeededHash;
-        let a = h.hash(&[1, 2, 3], 9);
-        assert_eq!(a, h.hash(&[1, 2, 3], 9));
-        assert_ne!(a, h.hash(&[1, 2, 3], 10));
-        assert_ne!(a, h.hash(&[1, 2, 4], 9));
+        let key = |w: [u64; 3]| -> Vec<u8> { w.iter().flat_map(|x| x.to_le_bytes()).collect() };
+        let a = h.hash(&key([1, 2, 3]), 9);
+        assert_eq!(a, h.hash(&key([1, 2, 3]), 9));
+        assert_ne!(a, h.hash(&key([1, 2, 3]), 10));
+        assert_ne!(a, h.hash(&key([1, 2, 4]), 9));
+        assert_ne!(h.hash(&[1, 2, 3], 9), h.hash(&[1, 2, 4], 9));
+    }
+
+    #[test]
+    fn eight_byte_keys_hash_as_their_value() {
+        // Every figure depends on this: an 8-byte key's hash is foldhash's
+        // `write_u64` of its value, whichever entry point computes it.
+        let h = SeededHash;
+        for (k, seed) in [(0u64, 0u64), (1, 9), (u64::MAX, 77), (0xDEAD_BEEF, 3)] {
+            let mut f = foldhash::fast::FixedState::with_seed(seed).build_hasher();
+            f.write_u64(k);
+            let want = f.finish();
+            assert_eq!(h.hash(&k.to_le_bytes(), seed), want);
+            assert_eq!(h.hash_u64(k, seed), want);
+        }
     }
 
     #[test]
     fn closures_are_hashers() {
-        let colliding = |_: &[u64], _: u64| 0x0500_0000_0000_0003u64;
+        let colliding = |_: &[u8], _: u64| 0x0500_0000_0000_0003u64;
         assert_eq!(colliding.hash(&[1], 0), colliding.hash(&[2], 5));
+        assert_eq!(colliding.hash_u64(1, 0), colliding.hash(&[2], 5));
     }
 }

@@ -7,7 +7,7 @@
 use crate::accounting::{Counting, Exactness, PathBytes};
 use crate::alloc_count::{self, AllocDelta};
 use crate::gomap::Knobs;
-use crate::pod::{check_size, Pod};
+use crate::gotype::{check_size, Shape};
 use crate::variants::swiss::SwissShape;
 use crate::variants::{self, HintSpec, MapSpec, MapUnderStudy, Variant, Visit};
 use crate::workload::{self, KeyDist};
@@ -148,14 +148,18 @@ fn spec_of(cfg: &InspectConfig) -> MapSpec {
 /// A generous estimate of the memory a Go-model map of `n` entries needs
 /// (both arrays alive during growth, full overflow, indirect objects).
 pub fn estimate_bytes(n: usize, key_size: usize, value_size: usize) -> u64 {
-    let lay = crate::gomap::layout::Layout::new(key_size / 8, value_size / 8, 128);
+    let t = crate::gotype::BucketType::new(
+        Shape::words(key_size / 8),
+        Shape::words(value_size / 8),
+        crate::gotype::GO_MAX_INLINE,
+    );
     let b = crate::gomap::b_for_hint(n, 6.5);
     let buckets = (1u64 << b) as f64 * 1.5 * 1.5;
     let objects = n as u64
-        * ((lay.key_indirect as u64) * key_size as u64
-            + (lay.val_indirect as u64) * value_size as u64
+        * ((t.indirect_key as u64) * key_size as u64
+            + (t.indirect_elem as u64) * value_size as u64
             + 32);
-    (buckets * lay.bucket_bytes() as f64) as u64 + objects
+    (buckets * t.bucket_size as f64) as u64 + objects
 }
 
 /// Builds the map and reports on it.
@@ -164,7 +168,12 @@ pub fn inspect(cfg: &InspectConfig) -> Result<InspectReport, String> {
     // The map is built inside the visit, so heap allocations are measured
     // around construction and workload alike.
     let (report, heap) = alloc_count::measure(|| {
-        variants::build::<Counting, _>(&spec_of(cfg), cfg.key_size, cfg.value_size, Inspector(cfg))
+        variants::build::<Counting, _>(
+            &spec_of(cfg),
+            Shape::blob("key", cfg.key_size)?,
+            Shape::blob("value", cfg.value_size)?,
+            Inspector(cfg),
+        )
     });
     report.map(|mut r| {
         r.heap = heap;
@@ -176,7 +185,7 @@ struct Inspector<'a>(&'a InspectConfig);
 
 impl Visit for Inspector<'_> {
     type Out = InspectReport;
-    fn visit<K: Pod, V: Pod, M: MapUnderStudy<K, V> + 'static>(self, mut map: M) -> InspectReport {
+    fn visit<M: MapUnderStudy>(self, mut map: M) -> InspectReport {
         let cfg = self.0;
         match cfg.workload {
             Workload::Insert => {
@@ -190,10 +199,7 @@ impl Visit for Inspector<'_> {
     }
 }
 
-fn report_of<K: Pod, V: Pod, M: MapUnderStudy<K, V> + 'static>(
-    m: &M,
-    cfg: &InspectConfig,
-) -> InspectReport {
+fn report_of<M: MapUnderStudy>(m: &M, cfg: &InspectConfig) -> InspectReport {
     let acct = m.accounting().unwrap_or_default();
     let st = m.structure();
     InspectReport {

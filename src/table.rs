@@ -11,8 +11,8 @@
 use crate::accounting::Off;
 use crate::gomap::stats::GO_PUBLISHED_TABLE;
 use crate::gomap::{max_count_at, GoMap, Knobs};
+use crate::gotype::Shape;
 use crate::hash::SeededHash;
-use crate::pod::Blob;
 use crate::workload::{self, KeyDist};
 use serde::{Deserialize, Serialize};
 use std::fmt::Write as _;
@@ -134,8 +134,8 @@ pub fn load_factor_table(cfg: &TableConfig) -> Result<LoadFactorTable, String> {
         let count = max_count_at(cfg.b, lf);
         let mut cols: [Vec<f64>; 4] = Default::default();
         for seed in 1..=cfg.seeds {
-            let mut m: GoMap<Blob<1>, Blob<1>, SeededHash, Off> =
-                GoMap::with_config(knobs, 0, seed, SeededHash);
+            let mut m: GoMap<SeededHash, Off> =
+                GoMap::with_config(Shape::words(1), Shape::words(1), knobs, 0, seed, SeededHash);
             workload::insert(&mut m, count, KeyDist::Random, seed);
             let s = m.structure();
             if s.b != cfg.b || s.growing {

@@ -1,10 +1,10 @@
 //! Whole workloads that build a map: `insert` and `churn`.
 //!
 //! A workload is deterministic given its seed, so the same map can be built
-//! again for every lens. Keys are ids turned into keys with
-//! [`Pod::from_id`]; values are derived from the key's id.
+//! again for every lens. Keys are ids turned into key bytes with
+//! [`fill_from_id`]; values are derived from the key's id.
 
-use crate::pod::Pod;
+use crate::gotype::fill_from_id;
 use crate::rng::Rng;
 use crate::variants::MapUnderStudy;
 use serde::{Deserialize, Serialize};
@@ -58,31 +58,46 @@ impl KeySource {
     }
 }
 
-/// The value written for key id `id` in write number `version`.
-pub fn value_for<V: Pod>(id: u64, version: u64) -> V {
-    V::from_id(id.rotate_left(17) ^ version)
+/// Writes the value for key id `id` in write number `version` into `out`.
+pub fn value_for(id: u64, version: u64, out: &mut [u8]) {
+    fill_from_id(id.rotate_left(17) ^ version, out)
+}
+
+/// Largest key or value the workloads build on the stack (a larger one
+/// gets a heap buffer).
+const STACK_BYTES: usize = 256;
+
+/// Scratch room for one key and one value of `map`'s shapes, on the stack
+/// for the supported sizes so a workload makes no allocation of its own.
+fn with_scratch<R>(ks: usize, vs: usize, f: impl FnOnce(&mut [u8], &mut [u8]) -> R) -> R {
+    if ks <= STACK_BYTES && vs <= STACK_BYTES {
+        let (mut k, mut v) = ([0u8; STACK_BYTES], [0u8; STACK_BYTES]);
+        f(&mut k[..ks], &mut v[..vs])
+    } else {
+        f(&mut vec![0u8; ks], &mut vec![0u8; vs])
+    }
 }
 
 /// Inserts `n` distinct keys. Returns the inserted ids in order.
-pub fn insert<K: Pod, V: Pod, M: MapUnderStudy<K, V>>(
-    map: &mut M,
-    n: usize,
-    dist: KeyDist,
-    seed: u64,
-) -> Vec<u64> {
+pub fn insert<M: MapUnderStudy>(map: &mut M, n: usize, dist: KeyDist, seed: u64) -> Vec<u64> {
     let mut src = KeySource::new(dist, seed);
     let mut ids = Vec::with_capacity(n);
-    for _ in 0..n {
-        let id = src.fresh();
-        map.insert(K::from_id(id), value_for(id, 0));
-        ids.push(id);
-    }
+    let (ks, vs) = (map.key_shape().size, map.elem_shape().size);
+    with_scratch(ks, vs, |k, v| {
+        for _ in 0..n {
+            let id = src.fresh();
+            fill_from_id(id, k);
+            value_for(id, 0, v);
+            map.insert(k, v);
+            ids.push(id);
+        }
+    });
     ids
 }
 
 /// Inserts `n` random keys, then `rounds` rounds of `k` operations, each
 /// deleting one uniformly random live key and inserting one new random key.
-pub fn churn<K: Pod, V: Pod, M: MapUnderStudy<K, V>>(
+pub fn churn<M: MapUnderStudy>(
     map: &mut M,
     n: usize,
     rounds: usize,
@@ -92,23 +107,40 @@ pub fn churn<K: Pod, V: Pod, M: MapUnderStudy<K, V>>(
     let mut src = KeySource::new(KeyDist::Random, seed);
     let mut pick = Rng::new(seed ^ 0x0063_6875_726e);
     let mut live: Vec<u64> = Vec::with_capacity(n);
-    for _ in 0..n {
-        let id = src.fresh();
-        map.insert(K::from_id(id), value_for(id, 0));
-        live.push(id);
-    }
-    for _ in 0..rounds {
-        for _ in 0..k {
-            if live.is_empty() {
-                break;
-            }
-            let victim = live.swap_remove(pick.below(live.len() as u64) as usize);
-            map.remove(&K::from_id(victim));
+    let (ks, vs) = (map.key_shape().size, map.elem_shape().size);
+    with_scratch(ks, vs, |kb, vb| {
+        let mut put = |map: &mut M, id: u64| {
+            fill_from_id(id, kb);
+            value_for(id, 0, vb);
+            map.insert(kb, vb);
+        };
+        for _ in 0..n {
             let id = src.fresh();
-            map.insert(K::from_id(id), value_for(id, 0));
+            put(map, id);
             live.push(id);
         }
-    }
+        for _ in 0..rounds {
+            for _ in 0..k {
+                if live.is_empty() {
+                    break;
+                }
+                let victim = live.swap_remove(pick.below(live.len() as u64) as usize);
+                let mut key = [0u8; STACK_BYTES];
+                let mut heap_key = Vec::new();
+                let key = if ks <= STACK_BYTES {
+                    &mut key[..ks]
+                } else {
+                    heap_key.resize(ks, 0);
+                    &mut heap_key[..]
+                };
+                fill_from_id(victim, key);
+                map.remove(key);
+                let id = src.fresh();
+                put(map, id);
+                live.push(id);
+            }
+        }
+    });
     live
 }
 

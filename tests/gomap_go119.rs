@@ -7,10 +7,11 @@
 //! difference (20 seeds on each side), plus a small absolute slack.
 
 use mapamp::accounting::Counting;
-use mapamp::gomap::layout::Layout;
-use mapamp::gomap::{b_for_hint, GoMap, Knobs};
+use mapamp::gomap::{b_for_hint, Knobs};
+use mapamp::gotype::{BucketType, Shape};
 use mapamp::hash::SeededHash;
 use mapamp::pod::{Blob, Pod};
+use mapamp::variants::typed::TypedGo;
 use mapamp::workload;
 use serde_json::Value;
 
@@ -41,10 +42,10 @@ fn assert_close(what: &str, model: &[f64], go: &Value, slack: f64) {
     );
 }
 
-type M = GoMap<Blob<1>, Blob<1>, SeededHash, Counting>;
+type M = TypedGo<Blob<1>, Blob<1>, SeededHash, Counting>;
 
 fn new_map(seed: u64) -> M {
-    GoMap::with_config(Knobs::default(), 0, seed, SeededHash)
+    TypedGo::with_config(Knobs::default(), 0, seed, SeededHash)
 }
 
 #[test]
@@ -71,7 +72,7 @@ fn hint_to_b_equals_go() {
         );
     }
     // And the map really allocates that many buckets at creation.
-    let m: M = GoMap::with_config(Knobs::default(), 1000, 1, SeededHash);
+    let m: M = TypedGo::with_config(Knobs::default(), 1000, 1, SeededHash);
     assert_eq!(m.structure().buckets, 256);
 }
 
@@ -123,14 +124,14 @@ fn bucket_sizes_and_preallocated_overflow_equal_go() {
     for r in rows {
         let ks = r["key_size"].as_u64().unwrap() as usize;
         let vs = r["value_size"].as_u64().unwrap() as usize;
-        let lay = Layout::new(ks / 8, vs / 8, 128);
+        let t = BucketType::new(Shape::words(ks / 8), Shape::words(vs / 8), 128);
         assert_eq!(
-            lay.bucket_bytes(),
+            t.bucket_size as u64,
             r["bucketsize"].as_u64().unwrap(),
             "k{ks}v{vs}"
         );
         assert_eq!(
-            lay.has_pointers(),
+            t.pointers,
             r["has_pointers"].as_bool().unwrap(),
             "k{ks}v{vs}"
         );
@@ -140,7 +141,7 @@ fn bucket_sizes_and_preallocated_overflow_equal_go() {
             .iter()
             .enumerate()
         {
-            let total = mapamp::gomap::buckets_allocated(b as u8, lay.bucket_bytes(), true);
+            let total = mapamp::gomap::buckets_allocated(b as u8, t.bucket_size as u64, true);
             assert_eq!(
                 (total - (1usize << b)) as u64,
                 go.as_u64().unwrap(),
@@ -159,7 +160,7 @@ fn maximally_loaded_tables_match_go() {
         let (mut pct, mut ovf, mut hit, mut over) = (vec![], vec![], vec![], vec![]);
         for seed in 1..=20 {
             let mut m = new_map(seed);
-            workload::insert(&mut m, count, workload::KeyDist::Random, seed);
+            workload::insert(&mut m.map, count, workload::KeyDist::Random, seed);
             let s = m.structure();
             assert_eq!((s.b, s.growing), (b, false));
             assert_eq!(s.missprobe, 6.5);
@@ -204,7 +205,7 @@ fn churn_matches(results: &Value, max_ops: usize) {
             (vec![], vec![], vec![], vec![], vec![], vec![]);
         for seed in 1..=seeds {
             let mut m = new_map(seed);
-            workload::churn(&mut m, n, rounds, k, seed);
+            workload::churn(&mut m.map, n, rounds, k, seed);
             let s = m.structure();
             let a = &m.probe().0;
             same.push(a.same_size_grows as f64);

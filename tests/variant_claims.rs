@@ -4,9 +4,11 @@
 
 use mapamp::accounting::{Accounting, Counting};
 use mapamp::alloc_count::{self, CountingAllocator};
-use mapamp::gomap::{EvacuateBatch, GoHeap, GoMap, InlineFirst, Knobs, Slab, Storage};
+use mapamp::gomap::{EvacuateBatch, GoHeap, InlineFirst, Knobs, Slab, Storage};
+use mapamp::gotype::{id_of, Shape};
 use mapamp::hash::SeededHash;
 use mapamp::pod::{Blob, Pod};
+use mapamp::variants::typed::TypedGo;
 use mapamp::variants::{self, MapSpec, MapUnderStudy, Variant, Visit};
 use mapamp::workload::{self, KeyDist};
 
@@ -18,7 +20,7 @@ struct InsertN(usize, KeyDist);
 
 impl Visit for InsertN {
     type Out = Accounting;
-    fn visit<K: Pod, V: Pod, M: MapUnderStudy<K, V> + 'static>(self, mut m: M) -> Accounting {
+    fn visit<M: MapUnderStudy>(self, mut m: M) -> Accounting {
         workload::insert(&mut m, self.0, self.1, 7);
         assert_eq!(m.len(), self.0);
         m.accounting().unwrap()
@@ -39,7 +41,13 @@ fn insert_n(
         hint,
         seed: 3,
     };
-    variants::build::<Counting, _>(&spec, ks, vs, InsertN(n, keys)).unwrap()
+    variants::build::<Counting, _>(
+        &spec,
+        Shape::words(ks / 8),
+        Shape::words(vs / 8),
+        InsertN(n, keys),
+    )
+    .unwrap()
 }
 
 #[test]
@@ -70,8 +78,8 @@ fn presized_go_maps_never_evacuate_on_insert_only_workloads() {
 /// Builds a map and inserts `n` entries, all inside the measured closure.
 fn heap_allocations_of<S: Storage>(n: u64) -> u64 {
     let (_, d) = alloc_count::measure(|| {
-        let mut m: GoMap<Blob<1>, Blob<1>, SeededHash, Counting, S> =
-            GoMap::with_config(Knobs::default(), 0, 1, SeededHash);
+        let mut m: TypedGo<Blob<1>, Blob<1>, SeededHash, Counting, S> =
+            TypedGo::with_config(Knobs::default(), 0, 1, SeededHash);
         for id in 0..n {
             m.insert(Blob::from_id(id), Blob::from_id(id));
         }
@@ -84,22 +92,18 @@ fn heap_allocations_of<S: Storage>(n: u64) -> u64 {
 #[test]
 fn inline_first_bucket_makes_no_heap_allocation_up_to_8_entries() {
     for n in 0..=8 {
-        assert_eq!(
-            heap_allocations_of::<InlineFirst<Blob<1>, Blob<1>>>(n),
-            0,
-            "n = {n}"
-        );
+        assert_eq!(heap_allocations_of::<InlineFirst>(n), 0, "n = {n}");
     }
     // The 9th entry doubles the map: the inline variant allocates then.
-    assert!(heap_allocations_of::<InlineFirst<Blob<1>, Blob<1>>>(9) > 0);
+    assert!(heap_allocations_of::<InlineFirst>(9) > 0);
     // Go's classic map allocates its first bucket at the first write.
     assert_eq!(heap_allocations_of::<GoHeap>(0), 0);
     assert_eq!(heap_allocations_of::<GoHeap>(1), 1);
     assert_eq!(heap_allocations_of::<GoHeap>(8), 1);
     // Also with large values stored inline (128 B) and through pointers (256 B: one object each).
     let (_, d) = alloc_count::measure(|| {
-        let mut m: GoMap<Blob<1>, Blob<16>, SeededHash, Counting, InlineFirst<Blob<1>, Blob<16>>> =
-            GoMap::with_config(Knobs::default(), 0, 1, SeededHash);
+        let mut m: TypedGo<Blob<1>, Blob<16>, SeededHash, Counting, InlineFirst> =
+            TypedGo::with_config(Knobs::default(), 0, 1, SeededHash);
         for id in 0..8 {
             m.insert(Blob::from_id(id), Blob::from_id(id));
         }
@@ -110,11 +114,11 @@ fn inline_first_bucket_makes_no_heap_allocation_up_to_8_entries() {
 /// Puts `n` keys into one bucket chain of a presized map (no growth), and
 /// returns (fresh overflow buckets taken, heap allocations made while inserting).
 fn colliding_overflow<S: Storage>(n: u64) -> (u64, u64) {
-    let same_bucket = |w: &[u64], _: u64| (w[0] % 251 + 5) << 56; // low bits 0: bucket 0
-                                                                  // Hint 2^14 gives B = 12: 4096 buckets, 284 preallocated overflow buckets,
-                                                                  // and room for 4096 overflow buckets before same-size growth would start.
-    let mut m: GoMap<Blob<1>, Blob<1>, _, Counting, S> =
-        GoMap::with_config(Knobs::default(), 1 << 14, 1, same_bucket);
+    let same_bucket = |w: &[u8], _: u64| (id_of(w) % 251 + 5) << 56; // low bits 0: bucket 0
+                                                                     // Hint 2^14 gives B = 12: 4096 buckets, 284 preallocated overflow buckets,
+                                                                     // and room for 4096 overflow buckets before same-size growth would start.
+    let mut m: TypedGo<Blob<1>, Blob<1>, _, Counting, S> =
+        TypedGo::with_config(Knobs::default(), 1 << 14, 1, same_bucket);
     let (_, d) = alloc_count::measure(|| {
         for id in 0..n {
             m.insert(Blob::from_id(id), Blob::from_id(id));
@@ -164,8 +168,8 @@ fn per_write(batch: EvacuateBatch, n: u64) -> (Accounting, u64, u64) {
         evacuate_batch: batch,
         ..Knobs::default()
     };
-    let mut m: GoMap<Blob<1>, Blob<1>, SeededHash, Counting> =
-        GoMap::with_config(knobs, 0, 9, SeededHash);
+    let mut m: TypedGo<Blob<1>, Blob<1>, SeededHash, Counting> =
+        TypedGo::with_config(knobs, 0, 9, SeededHash);
     let (mut max_entries, mut max_bytes) = (0, 0);
     let mut ids = workload::KeySource::new(KeyDist::Random, 4);
     for _ in 0..n {

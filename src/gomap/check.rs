@@ -5,10 +5,10 @@ use super::storage::{array_ref, Generation, Storage, NIL};
 use super::GoMap;
 use crate::accounting::Probe;
 use crate::hash::KeyHasher;
-use crate::pod::Pod;
+use crate::mem::load64;
 use std::collections::HashSet;
 
-impl<K: Pod, V: Pod, H: KeyHasher, P: Probe, S: Storage> GoMap<K, V, H, P, S> {
+impl<H: KeyHasher, P: Probe, S: Storage> GoMap<H, P, S> {
     /// Checks the model's invariants; returns what is broken.
     ///
     /// - live entries reachable (current array, plus old buckets not yet
@@ -27,7 +27,7 @@ impl<K: Pod, V: Pod, H: KeyHasher, P: Probe, S: Storage> GoMap<K, V, H, P, S> {
             let old = &self.oldbuckets;
             let nold = self.noldbuckets();
             for bi in 0..nold {
-                let top0 = get_top(old.bucket(array_ref(bi), self.lay.bucket_words), 0);
+                let top0 = get_top(old.bucket(array_ref(bi), self.t.bucket_size), 0);
                 if is_evacuated(top0) {
                     continue;
                 }
@@ -52,10 +52,10 @@ impl<K: Pod, V: Pod, H: KeyHasher, P: Probe, S: Storage> GoMap<K, V, H, P, S> {
         g: &Generation<S>,
         bi: usize,
         nbuckets: usize,
-        seen: &mut HashSet<K>,
+        seen: &mut HashSet<Vec<u8>>,
         which: &str,
     ) -> Result<(), String> {
-        let bw = self.lay.bucket_words;
+        let bw = self.t.bucket_size;
         let mut r = array_ref(bi);
         let mut rest = false;
         while r != NIL {
@@ -69,19 +69,19 @@ impl<K: Pod, V: Pod, H: KeyHasher, P: Probe, S: Storage> GoMap<K, V, H, P, S> {
                         return Err(format!("{which} bucket {bi}: filled slot after emptyRest"));
                     }
                     let k = self.slot_key(b, i);
-                    let h = self.hash_words(k.words());
+                    let h = self.hash_key(k);
                     if h as usize & (nbuckets - 1) != bi {
                         return Err(format!("{which} bucket {bi}: key {k:?} hashes elsewhere"));
                     }
                     if super::layout::tophash(h) != t {
                         return Err(format!("{which} bucket {bi}: wrong tophash for {k:?}"));
                     }
-                    if !seen.insert(k) {
+                    if !seen.insert(k.to_vec()) {
                         return Err(format!("key {k:?} present twice"));
                     }
                 }
             }
-            r = b[self.lay.link_off()];
+            r = load64(b, self.t.overflow_off);
         }
         Ok(())
     }

@@ -2,8 +2,8 @@
 
 use super::flags::{ITERATOR, OLD_ITERATOR};
 use super::layout::{
-    first_slot, get_top, is_evacuated, slots_empty, slots_live, splat, BUCKET_CNT, EVACUATED_EMPTY,
-    EVACUATED_X,
+    evacuate_entry_bytes, first_slot, get_top, is_evacuated, slots_empty, slots_live, splat,
+    top_word, Geo, BUCKET_CNT, EVACUATED_EMPTY, EVACUATED_X,
 };
 
 use super::make::{max_count_at, over_load_factor};
@@ -14,9 +14,9 @@ use super::{EvacuateBatch, GoMap};
 use crate::accounting::{CopyPath, Event, Probe};
 use crate::by_geometry;
 use crate::hash::KeyHasher;
-use crate::pod::Pod;
+use crate::mem::{self, bytes_of_mut, load64, store64};
 
-impl<K: Pod, V: Pod, H: KeyHasher, P: Probe, S: Storage> GoMap<K, V, H, P, S> {
+impl<H: KeyHasher, P: Probe, S: Storage> GoMap<H, P, S> {
     /// Starts a growth (`hashGrow`): doubling when over the load factor,
     /// otherwise same-size. Allocates the new array; evacuation happens
     /// later, a few buckets per write.
@@ -79,10 +79,10 @@ impl<K: Pod, V: Pod, H: KeyHasher, P: Probe, S: Storage> GoMap<K, V, H, P, S> {
             // Inserting 1M keys into an empty map: less time in 11 of 12
             // paired in-process runs, median ratio 0.98 (new / old).
             debug_assert!(is_evacuated(get_top(
-                self.oldbuckets.main(oldbucket, self.lay.bucket_words),
+                self.oldbuckets.main(oldbucket, self.bb()),
                 0
             )));
-            prefetch::bucket(self.buckets.main(bucket, self.lay.bucket_words));
+            prefetch::bucket(self.buckets.main(bucket, self.bb()));
         } else {
             // The buckets at `nevacuate` come in order, which the hardware
             // prefetcher follows; the bucket this write maps to is random.
@@ -123,8 +123,8 @@ impl<K: Pod, V: Pod, H: KeyHasher, P: Probe, S: Storage> GoMap<K, V, H, P, S> {
     #[inline(always)]
     fn can_evacuate_ahead(&self, oldbucket: usize) -> bool {
         let nv = self.hdr.nevacuate;
-        let ob = self.oldbuckets.main(nv, self.lay.bucket_words);
-        nv != oldbucket && ob[self.lay.link_off()] == NIL
+        let ob = self.oldbuckets.main(nv, self.bb());
+        nv != oldbucket && load64(ob, self.t.overflow_off) == NIL
     }
 
     /// Asks for the cache lines an evacuation of `oldbucket` will touch
@@ -133,13 +133,13 @@ impl<K: Pod, V: Pod, H: KeyHasher, P: Probe, S: Storage> GoMap<K, V, H, P, S> {
     /// One of X and Y is also where the write itself lands.
     #[inline(always)]
     fn prefetch_evacuation(&self, oldbucket: usize) {
-        let bw = self.lay.bucket_words;
+        let bb = self.bb();
         let old = &self.oldbuckets;
         let new = &self.buckets;
-        prefetch::bucket(old.main(oldbucket, bw));
-        prefetch::bucket(new.main(oldbucket, bw));
+        prefetch::bucket(old.main(oldbucket, bb));
+        prefetch::bucket(new.main(oldbucket, bb));
         if !self.hdr.same_size {
-            prefetch::bucket(new.main(oldbucket + self.noldbuckets(), bw));
+            prefetch::bucket(new.main(oldbucket + self.noldbuckets(), bb));
         }
     }
 
@@ -159,22 +159,26 @@ impl<K: Pod, V: Pod, H: KeyHasher, P: Probe, S: Storage> GoMap<K, V, H, P, S> {
 
     #[inline(always)]
     fn evacuate_entries_g<const INLINE: bool>(&mut self, oldbucket: usize) {
-        let geo = self.geo::<INLINE>();
-        let bw = geo.bw;
-        let ob = self.oldbuckets.main(oldbucket, bw);
+        let bb = self.bb();
+        let ob = self.oldbuckets.main(oldbucket, bb);
         if !is_evacuated(get_top(ob, 0)) {
-            let moved = if INLINE && !self.hdr.same_size && ob[geo.link] == NIL {
-                self.evacuate_lone_double(oldbucket)
+            let moved = if INLINE && !self.hdr.same_size && load64(ob, self.t.overflow_off) == NIL {
+                if self.kv88 {
+                    self.evacuate_lone_double::<true>(oldbucket)
+                } else {
+                    self.evacuate_lone_double::<false>(oldbucket)
+                }
             } else {
                 self.evacuate_chain::<INLINE>(oldbucket)
             };
             self.probe.event(Event::Evacuated(moved));
             // Unlink the overflow buckets and clear keys/values to help the
             // collector, unless an iterator may still read them.
-            if self.hdr.flags & OLD_ITERATOR == 0 && self.lay.has_pointers() {
+            if self.hdr.flags & OLD_ITERATOR == 0 && self.t.pointers {
                 let path = self.evacuate_path();
-                self.oldbuckets.main_mut(oldbucket, bw)[1..].fill(0);
-                self.probe.bytes(path, (bw as u64 - 1) * 8);
+                let keys = self.t.keys_off;
+                self.oldbuckets.main_mut(oldbucket, bb)[keys..].fill(0);
+                self.probe.bytes(path, (bb - keys) as u64);
             }
         }
     }
@@ -197,19 +201,22 @@ impl<K: Pod, V: Pod, H: KeyHasher, P: Probe, S: Storage> GoMap<K, V, H, P, S> {
     /// resolved once and entries visited by a mask of live slots. Returns
     /// the entries moved.
     #[inline(always)]
-    fn evacuate_lone_double(&mut self, oldbucket: usize) -> u64 {
-        let geo = self.geo::<true>();
-        let bw = geo.bw;
+    fn evacuate_lone_double<const IS_KV88: bool>(&mut self, oldbucket: usize) -> u64 {
+        let t = self.t;
+        let g = Geo::of::<IS_KV88>(&t);
+        let bb = g.bb;
+        let (ks, vs) = if IS_KV88 {
+            (8, 8)
+        } else {
+            (t.key.size, t.elem.size)
+        };
         let newbit = self.noldbuckets();
-        let (seed, lay) = (self.hdr.hash0, self.lay);
-        let ob = self.oldbuckets.main_mut(oldbucket, bw);
-        let w = ob[0];
-        let (low, high) = self
-            .buckets
-            .array
-            .words_mut()
-            .split_at_mut((oldbucket + newbit) * bw);
-        let dst = [&mut low[oldbucket * bw..][..bw], &mut high[..bw]];
+        let seed = self.hdr.hash0;
+        let ob = self.oldbuckets.main_mut(oldbucket, bb);
+        let w = top_word(ob);
+        let (low, high) =
+            bytes_of_mut(self.buckets.array.words_mut()).split_at_mut((oldbucket + newbit) * bb);
+        let dst = [&mut low[oldbucket * bb..][..bb], &mut high[..bb]];
         let mut tops = [0u64; 2];
         let mut filled = [0usize; 2];
         let mut marks = splat(EVACUATED_EMPTY);
@@ -217,30 +224,39 @@ impl<K: Pod, V: Pod, H: KeyHasher, P: Probe, S: Storage> GoMap<K, V, H, P, S> {
         while live != 0 {
             let i = first_slot(live);
             live &= live - 1;
-            let ko = geo.key_off(i);
-            let key = &ob[ko..ko + K::WORDS];
-            let use_y = (self.hasher.hash(key, seed) & newbit as u64 != 0) as usize;
+            let ko = g.key_off(i);
+            let key = &ob[ko..ko + ks];
+            let hash = if IS_KV88 {
+                self.hasher.hash_u64(load64(key, 0), seed)
+            } else {
+                self.hasher.hash(key, seed)
+            };
+            let use_y = (hash & newbit as u64 != 0) as usize;
             marks ^= ((EVACUATED_EMPTY ^ (EVACUATED_X + use_y as u8)) as u64) << (8 * i);
             let n = filled[use_y];
             tops[use_y] |= ((w >> (8 * i)) & 0xFF) << (8 * n);
             let d = &mut *dst[use_y];
-            let kn = geo.key_off(n);
-            d[kn..kn + K::WORDS].copy_from_slice(key);
-            let (vo, vn) = (geo.val_off(i), geo.val_off(n));
-            d[vn..vn + V::WORDS].copy_from_slice(&ob[vo..vo + V::WORDS]);
+            let (kn, vn, vo) = (g.key_off(n), g.elem_off(n), g.elem_off(i));
+            if IS_KV88 {
+                d[kn..kn + 8].copy_from_slice(&key[..8]);
+                d[vn..vn + 8].copy_from_slice(&ob[vo..vo + 8]);
+            } else {
+                mem::copy(&mut d[kn..], key);
+                mem::copy(&mut d[vn..], &ob[vo..vo + vs]);
+            }
             filled[use_y] = n + 1;
         }
-        ob[0] = marks;
-        for ((d, t), n) in dst.into_iter().zip(tops).zip(filled) {
+        store64(ob, 0, marks);
+        for ((d, tw), n) in dst.into_iter().zip(tops).zip(filled) {
             if n > 0 {
-                debug_assert_eq!(d[0], 0, "destination written before its evacuation");
-                d[0] = t;
+                debug_assert_eq!(top_word(d), 0, "destination written before its evacuation");
+                store64(d, 0, tw);
             }
         }
         let moved = moved_in(w);
         self.probe.bytes(
             CopyPath::EvacuateDouble,
-            BUCKET_CNT as u64 + moved * lay.evacuate_entry_bytes(),
+            BUCKET_CNT as u64 + moved * evacuate_entry_bytes(&t),
         );
         moved
     }
@@ -250,13 +266,13 @@ impl<K: Pod, V: Pod, H: KeyHasher, P: Probe, S: Storage> GoMap<K, V, H, P, S> {
     /// entries moved.
     #[inline(always)]
     fn evacuate_chain<const INLINE: bool>(&mut self, oldbucket: usize) -> u64 {
-        let geo = self.geo::<INLINE>();
+        let t = self.t;
         let newbit = self.noldbuckets();
         let same = self.hdr.same_size;
         let path = self.evacuate_path();
-        let lay = self.lay;
-        let bw = geo.bw;
-        let link = geo.link;
+        let bb = t.bucket_size;
+        let link = t.overflow_off;
+        let (kslot, vslot) = (t.key_slot, t.elem_slot);
         let GoMap {
             buckets: newg,
             oldbuckets: oldg,
@@ -281,13 +297,13 @@ impl<K: Pod, V: Pod, H: KeyHasher, P: Probe, S: Storage> GoMap<K, V, H, P, S> {
         while r != NIL {
             // Build the old bucket's evacuation markers in a register
             // and store them once: one marker byte per slot.
-            let ob = oldg.bucket(r, bw);
-            let next = ob[link];
+            let ob = oldg.bucket(r, bb);
+            let next = load64(ob, link);
             if next != NIL {
                 // Overlap the next overflow bucket's miss with this one's work.
-                prefetch::bucket(oldg.bucket(next, bw));
+                prefetch::bucket(oldg.bucket(next, bb));
             }
-            let w = ob[0];
+            let w = top_word(ob);
             let mut marks = 0u64;
             for i in 0..BUCKET_CNT {
                 let top = (w >> (8 * i)) as u8;
@@ -295,46 +311,46 @@ impl<K: Pod, V: Pod, H: KeyHasher, P: Probe, S: Storage> GoMap<K, V, H, P, S> {
                     marks |= (EVACUATED_EMPTY as u64) << (8 * i);
                     continue;
                 }
-                let ko = geo.key_off(i);
+                let ko = t.key_off(i);
                 let use_y = if same {
                     0
                 } else {
-                    let words = if !INLINE && geo.key_indirect {
-                        key_objs.get(ob[ko]).words()
+                    let key = if !INLINE && t.indirect_key {
+                        key_objs.get(load64(ob, ko))
                     } else {
-                        &ob[ko..ko + K::WORDS]
+                        &ob[ko..ko + t.key.size]
                     };
-                    (hasher.hash(words, hdr.hash0) & newbit as u64 != 0) as usize
+                    (hasher.hash(key, hdr.hash0) & newbit as u64 != 0) as usize
                 };
                 marks |= ((EVACUATED_X + use_y as u8) as u64) << (8 * i);
                 let d = &mut dst[use_y];
                 if d.1 == BUCKET_CNT {
-                    newg.bucket_mut(d.0, bw)[0] = dst_tops[use_y];
+                    store64(newg.bucket_mut(d.0, bb), 0, dst_tops[use_y]);
                     dst_tops[use_y] = 0;
-                    d.0 = new_overflow(newg, d.0, &lay, hdr, probe, path);
+                    d.0 = new_overflow(newg, d.0, &t, hdr, probe, path);
                     d.1 = 0;
                 }
                 dst_tops[use_y] |= (top as u64) << (8 * d.1);
-                let nb = newg.bucket_mut(d.0, bw);
-                let kn = geo.key_off(d.1);
-                nb[kn..kn + geo.ksw].copy_from_slice(&ob[ko..ko + geo.ksw]);
-                let (vo, vn) = (geo.val_off(i), geo.val_off(d.1));
-                nb[vn..vn + geo.vsw].copy_from_slice(&ob[vo..vo + geo.vsw]);
+                let ob = oldg.bucket(r, bb);
+                let nb = newg.bucket_mut(d.0, bb);
+                mem::copy(&mut nb[t.key_off(d.1)..], &ob[ko..ko + kslot]);
+                let vo = t.elem_off(i);
+                mem::copy(&mut nb[t.elem_off(d.1)..], &ob[vo..vo + vslot]);
                 d.1 += 1;
                 moved += 1;
             }
-            oldg.bucket_mut(r, bw)[0] = marks;
+            store64(oldg.bucket_mut(r, bb), 0, marks);
             probe.bytes(
                 path,
-                BUCKET_CNT as u64 + moved_in(w) * lay.evacuate_entry_bytes(),
+                BUCKET_CNT as u64 + moved_in(w) * evacuate_entry_bytes(&t),
             );
             r = next;
         }
         for (d, tops) in dst.iter().zip(dst_tops) {
             if d.1 > 0 {
-                let nb = newg.bucket_mut(d.0, bw);
-                debug_assert_eq!(nb[0], 0, "destination written before its evacuation");
-                nb[0] = tops;
+                let nb = newg.bucket_mut(d.0, bb);
+                debug_assert_eq!(top_word(nb), 0, "destination written before its evacuation");
+                store64(nb, 0, tops);
             }
         }
         moved
@@ -346,10 +362,10 @@ impl<K: Pod, V: Pod, H: KeyHasher, P: Probe, S: Storage> GoMap<K, V, H, P, S> {
         self.hdr.nevacuate += 1;
         // Go bounds the scan to keep it O(1).
         let stop = (self.hdr.nevacuate + 1024).min(newbit);
-        let bw = self.lay.bucket_words;
+        let bb = self.bb();
         let old = &self.oldbuckets;
         while self.hdr.nevacuate != stop
-            && is_evacuated(get_top(old.bucket(array_ref(self.hdr.nevacuate), bw), 0))
+            && is_evacuated(get_top(old.bucket(array_ref(self.hdr.nevacuate), bb), 0))
         {
             self.hdr.nevacuate += 1;
         }
@@ -389,7 +405,7 @@ pub enum GrowKind {
     SameSize,
 }
 
-impl<K: Pod, V: Pod, H: KeyHasher, P: Probe, S: Storage> GoMap<K, V, H, P, S> {
+impl<H: KeyHasher, P: Probe, S: Storage> GoMap<H, P, S> {
     /// The growth the next insert of a new key would start, if any: the
     /// exact check `mapassign` makes (`!growing && (overLoadFactor(count+1)
     /// || tooManyOverflowBuckets)`).

@@ -16,7 +16,7 @@ use super::storage::{array_ref, Storage, NIL};
 use super::GoMap;
 use crate::accounting::Probe;
 use crate::hash::KeyHasher;
-use crate::pod::Pod;
+use crate::mem::load64;
 use std::sync::Arc;
 
 const NO_CHECK: usize = usize::MAX;
@@ -49,20 +49,20 @@ impl GoIter {
     }
 }
 
-/// A borrowing iterator over `(key, value)` pairs, in Go's randomised order.
-pub struct Iter<'a, K: Pod, V: Pod, H: KeyHasher, P: Probe, S: Storage> {
-    map: &'a GoMap<K, V, H, P, S>,
+/// A borrowing iterator over `(key, value)` byte pairs, in Go's randomised order.
+pub struct Iter<'a, H: KeyHasher, P: Probe, S: Storage> {
+    map: &'a GoMap<H, P, S>,
     cursor: GoIter,
 }
 
-impl<K: Pod, V: Pod, H: KeyHasher, P: Probe, S: Storage> Iterator for Iter<'_, K, V, H, P, S> {
-    type Item = (K, V);
-    fn next(&mut self) -> Option<(K, V)> {
+impl<'a, H: KeyHasher, P: Probe, S: Storage> Iterator for Iter<'a, H, P, S> {
+    type Item = (&'a [u8], &'a [u8]);
+    fn next(&mut self) -> Option<(&'a [u8], &'a [u8])> {
         self.map.iter_next(&mut self.cursor)
     }
 }
 
-impl<K: Pod, V: Pod, H: KeyHasher, P: Probe, S: Storage> GoMap<K, V, H, P, S> {
+impl<H: KeyHasher, P: Probe, S: Storage> GoMap<H, P, S> {
     /// Starts an iteration (`mapiterinit`): a random start bucket and offset.
     pub fn iter_start(&mut self) -> GoIter {
         let mut it = GoIter {
@@ -95,10 +95,10 @@ impl<K: Pod, V: Pod, H: KeyHasher, P: Probe, S: Storage> GoMap<K, V, H, P, S> {
     }
 
     /// The next entry of an iteration (`mapiternext`), or `None` at its end.
-    pub fn iter_next(&self, it: &mut GoIter) -> Option<(K, V)> {
+    pub fn iter_next(&self, it: &mut GoIter) -> Option<(&[u8], &[u8])> {
         it.token.as_ref()?;
-        let bw = self.lay.bucket_words;
-        let link = self.lay.link_off();
+        let bw = self.t.bucket_size;
+        let link = self.t.overflow_off;
         loop {
             if it.bptr == NIL {
                 if it.bucket == it.start_bucket && it.wrapped {
@@ -141,30 +141,30 @@ impl<K: Pod, V: Pod, H: KeyHasher, P: Probe, S: Storage> GoMap<K, V, H, P, S> {
                 if is_empty(top) || top == EVACUATED_EMPTY {
                     continue;
                 }
-                let kw = self.slot_key_words(b, offi);
+                let kw = self.slot_key(b, offi);
                 if it.check_bucket != NO_CHECK && !self.hdr.same_size {
-                    let hash = self.hash_words(kw);
+                    let hash = self.hash_key(kw);
                     if hash as usize & ((1usize << it.b) - 1) != it.check_bucket {
                         continue;
                     }
                 }
                 if top != EVACUATED_X && top != EVACUATED_Y {
                     // The golden data: this slot is where the entry lives.
-                    return Some((K::from_words(kw), self.slot_val::<false>(b, offi)));
+                    return Some((kw, self.slot_val::<false>(b, offi)));
                 }
                 // The map grew since: the entry lives elsewhere now (or was deleted).
-                match self.get_key_value(&K::from_words(kw)) {
+                match self.get_key_value(kw) {
                     Some(kv) => return Some(kv),
                     None => continue,
                 }
             }
-            it.bptr = b[link];
+            it.bptr = load64(b, link);
             it.i = 0;
         }
     }
 
     /// A borrowing iterator over all entries, in Go's randomised order.
-    pub fn iter(&mut self) -> Iter<'_, K, V, H, P, S> {
+    pub fn iter(&mut self) -> Iter<'_, H, P, S> {
         let cursor = self.iter_start();
         Iter { map: self, cursor }
     }

@@ -1,16 +1,20 @@
-//! Bucket layout and tophash: constants and the pure functions over them.
+//! Tophash markers, the model's accounting of slot stores, and the
+//! word-at-a-time tophash helpers.
 //!
-//! Mirrors the `bmap` type of `runtime/map.go`: `tophash[8]`, then 8 keys,
-//! then 8 values (keys packed together, values packed together, no padding
-//! between them), then one overflow link. A bucket is stored as whole 64-bit
-//! words: word 0 holds the eight tophash bytes (byte `i` in bits `8i..8i+8`),
-//! keys and values follow, and the last word is the overflow link.
+//! The bucket's layout itself — where the tophash bytes, keys, values and
+//! the overflow link sit, and which slots are pointers — is the map type's
+//! [`BucketType`] (`crate::gotype`), built as Go's compiler builds `bmap`.
+//! Buckets are byte-addressed: the eight tophash bytes are bytes 0–7 (read
+//! as one little-endian word, byte `i` in bits `8i..8i+8`), key slot `i`
+//! is at [`BucketType::key_off`], value slot `i` at
+//! [`BucketType::elem_off`], the link at `overflow_off`.
 //!
 //! Keys or values larger than the inline limit (128 bytes in Go) are stored
 //! indirectly: the slot holds one word naming a separately allocated object.
 
-/// Maximum number of key/elem pairs a bucket can hold (`bucketCnt`).
-pub const BUCKET_CNT: usize = 8;
+use crate::gotype::BucketType;
+pub use crate::gotype::{GO_MAX_INLINE as GO_INLINE_LIMIT, PTR_SIZE, SLOTS as BUCKET_CNT};
+
 /// This slot and every later one in the chain are empty (`emptyRest`).
 pub const EMPTY_REST: u8 = 0;
 /// This slot is empty (`emptyOne`).
@@ -23,10 +27,8 @@ pub const EVACUATED_Y: u8 = 3;
 pub const EVACUATED_EMPTY: u8 = 4;
 /// Smallest tophash of a live entry (`minTopHash`).
 pub const MIN_TOP_HASH: u8 = 5;
-/// Go's limit above which keys and values are stored indirectly (`maxKeySize`, `maxElemSize`).
-pub const GO_INLINE_LIMIT: usize = 128;
 /// Size of a pointer, and of an indirect slot, in bytes.
-pub const PTR_BYTES: u64 = 8;
+pub const PTR_BYTES: u64 = PTR_SIZE as u64;
 
 /// The tophash of a hash: its top 8 bits, lifted above the reserved markers (`tophash`).
 #[inline(always)]
@@ -51,189 +53,107 @@ pub fn is_evacuated(top0: u8) -> bool {
     top0 > EMPTY_ONE && top0 < MIN_TOP_HASH
 }
 
-/// Sizes and word offsets of one bucket type.
+/// Bytes a new entry's assign stores: tophash, key slot, value slot and,
+/// for indirect slots, the separately allocated objects.
+pub fn assign_bytes(t: &BucketType) -> u64 {
+    let mut n = 1 + t.key_slot as u64 + t.elem_slot as u64;
+    if t.indirect_key {
+        n += t.key.size as u64;
+    }
+    if t.indirect_elem {
+        n += t.elem.size as u64;
+    }
+    n
+}
+
+/// Bytes an evacuation copies per moved entry: tophash and both slots
+/// (pointers, not objects, for indirect slots).
+pub fn evacuate_entry_bytes(t: &BucketType) -> u64 {
+    1 + t.key_slot as u64 + t.elem_slot as u64
+}
+
+/// Slot geometry of the hot paths (insert fast path, lone-bucket
+/// evacuation). Built with `IS_KV88` (8-byte keys and values,
+/// `map[uint64]uint64`: the u64 path the speed targets are for) every field
+/// is a constant, so offsets and bounds fold away as they did when keys were
+/// Rust types; otherwise it is the map type's.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Layout {
-    /// Logical key size in bytes.
-    pub key_bytes: usize,
-    /// Logical value size in bytes.
-    pub val_bytes: usize,
-    /// Keys stored through a pointer (key larger than the inline limit).
-    pub key_indirect: bool,
-    /// Values stored through a pointer.
-    pub val_indirect: bool,
-    /// Words per key slot (1 when indirect).
-    pub key_slot_words: usize,
-    /// Words per value slot (1 when indirect).
-    pub val_slot_words: usize,
-    /// Word offset of the first value slot.
-    pub vals_offset: usize,
-    /// Words per bucket, link included.
-    pub bucket_words: usize,
+pub(crate) struct Geo {
+    /// Bucket size.
+    pub bb: usize,
+    /// Offset of key slot 0.
+    pub keys_off: usize,
+    /// Bytes of a key slot.
+    pub key_slot: usize,
+    /// Offset of value slot 0.
+    pub elems_off: usize,
+    /// Bytes of a value slot.
+    pub elem_slot: usize,
 }
 
-impl Layout {
-    /// The layout for keys of `key_words` and values of `val_words` words,
-    /// storing indirectly whatever is larger than `inline_limit` bytes.
-    pub fn new(key_words: usize, val_words: usize, inline_limit: usize) -> Layout {
-        let key_bytes = key_words * 8;
-        let val_bytes = val_words * 8;
-        let key_indirect = key_bytes > inline_limit;
-        let val_indirect = val_bytes > inline_limit;
-        let key_slot_words = if key_indirect { 1 } else { key_words };
-        let val_slot_words = if val_indirect { 1 } else { val_words };
-        let vals_offset = 1 + BUCKET_CNT * key_slot_words;
-        Layout {
-            key_bytes,
-            val_bytes,
-            key_indirect,
-            val_indirect,
-            key_slot_words,
-            val_slot_words,
-            vals_offset,
-            bucket_words: vals_offset + BUCKET_CNT * val_slot_words + 1,
-        }
-    }
-
-    /// Bucket size in bytes (`t.bucketsize`): 144 for 8-byte keys and values.
-    #[inline(always)]
-    pub fn bucket_bytes(&self) -> u64 {
-        self.bucket_words as u64 * 8
-    }
-
-    /// Whether the bucket type holds pointers (`t.bucket.ptrdata != 0`): only
-    /// indirect slots do here, as keys and values are plain data.
-    #[inline(always)]
-    pub fn has_pointers(&self) -> bool {
-        self.key_indirect || self.val_indirect
-    }
-
-    /// Bytes a key slot occupies.
-    #[inline(always)]
-    pub fn key_slot_bytes(&self) -> u64 {
-        self.key_slot_words as u64 * 8
-    }
-
-    /// Bytes a value slot occupies.
-    #[inline(always)]
-    pub fn val_slot_bytes(&self) -> u64 {
-        self.val_slot_words as u64 * 8
-    }
-
-    /// Word offset of key slot `i` within a bucket.
-    #[inline(always)]
-    pub fn key_off(&self, i: usize) -> usize {
-        1 + i * self.key_slot_words
-    }
-
-    /// Word offset of value slot `i` within a bucket.
-    #[inline(always)]
-    pub fn val_off(&self, i: usize) -> usize {
-        self.vals_offset + i * self.val_slot_words
-    }
-
-    /// Word offset of the overflow link.
-    #[inline(always)]
-    pub fn link_off(&self) -> usize {
-        self.bucket_words - 1
-    }
-
-    /// Bytes a new entry's assign stores: tophash, key slot, value slot and,
-    /// for indirect slots, the separately allocated objects.
-    pub fn assign_bytes(&self) -> u64 {
-        let mut n = 1 + self.key_slot_bytes() + self.val_slot_bytes();
-        if self.key_indirect {
-            n += self.key_bytes as u64;
-        }
-        if self.val_indirect {
-            n += self.val_bytes as u64;
-        }
-        n
-    }
-
-    /// Bytes an evacuation copies per moved entry: tophash and both slots
-    /// (pointers, not objects, for indirect slots).
-    pub fn evacuate_entry_bytes(&self) -> u64 {
-        1 + self.key_slot_bytes() + self.val_slot_bytes()
-    }
-}
-
-impl Layout {
-    /// Whether keys and values are both stored inline (no pointers in slots).
-    #[inline(always)]
-    pub fn all_inline(&self) -> bool {
-        !self.key_indirect && !self.val_indirect
-    }
-}
-
-/// Word geometry of a bucket as the hot paths use it. Built with
-/// `INLINE = true` (no indirect slots) every field is a compile-time
-/// constant of the key and value types, so offsets and bounds fold away.
-#[derive(Clone, Copy, Debug)]
-pub struct Geo {
-    /// Words per bucket.
-    pub bw: usize,
-    /// Words per key slot.
-    pub ksw: usize,
-    /// Words per value slot.
-    pub vsw: usize,
-    /// Word offset of value slot 0.
-    pub voff: usize,
-    /// Word offset of the overflow link.
-    pub link: usize,
-    /// Keys are stored through pointers.
-    pub key_indirect: bool,
-    /// Values are stored through pointers.
-    pub val_indirect: bool,
-}
+/// The geometry of an 8-byte-key, 8-byte-value bucket (tested equal to
+/// its `BucketType`): 8 tophash bytes, 8 keys, 8 values, the link.
+pub(crate) const KV88: Geo = Geo {
+    bb: 144,
+    keys_off: 8,
+    key_slot: 8,
+    elems_off: 72,
+    elem_slot: 8,
+};
 
 impl Geo {
-    /// The geometry of `lay` for key/value word counts `kw`/`vw`; with
-    /// `INLINE` the layout is known to store both inline.
+    /// The geometry of `t`, or the constant [`KV88`] one.
     #[inline(always)]
-    pub fn of<const INLINE: bool>(lay: &Layout, kw: usize, vw: usize) -> Geo {
-        if INLINE {
-            Geo {
-                bw: 2 + BUCKET_CNT * (kw + vw),
-                ksw: kw,
-                vsw: vw,
-                voff: 1 + BUCKET_CNT * kw,
-                link: 1 + BUCKET_CNT * (kw + vw),
-                key_indirect: false,
-                val_indirect: false,
-            }
+    pub fn of<const IS_KV88: bool>(t: &BucketType) -> Geo {
+        if IS_KV88 {
+            KV88
         } else {
             Geo {
-                bw: lay.bucket_words,
-                ksw: lay.key_slot_words,
-                vsw: lay.val_slot_words,
-                voff: lay.vals_offset,
-                link: lay.bucket_words - 1,
-                key_indirect: lay.key_indirect,
-                val_indirect: lay.val_indirect,
+                bb: t.bucket_size,
+                keys_off: t.keys_off,
+                key_slot: t.key_slot,
+                elems_off: t.elems_off,
+                elem_slot: t.elem_slot,
             }
         }
     }
 
-    /// Word offset of key slot `i`.
+    /// Offset of key slot `i`.
     #[inline(always)]
     pub fn key_off(&self, i: usize) -> usize {
-        1 + (i & (BUCKET_CNT - 1)) * self.ksw
+        self.keys_off + (i & (BUCKET_CNT - 1)) * self.key_slot
     }
 
-    /// Word offset of value slot `i`.
+    /// Offset of value slot `i`.
     #[inline(always)]
-    pub fn val_off(&self, i: usize) -> usize {
-        self.voff + (i & (BUCKET_CNT - 1)) * self.vsw
+    pub fn elem_off(&self, i: usize) -> usize {
+        self.elems_off + (i & (BUCKET_CNT - 1)) * self.elem_slot
+    }
+
+    /// Copies a value into the slot at `off` (a fixed 8-byte copy for `KV88`).
+    #[inline(always)]
+    pub fn put_val<const IS_KV88: bool>(b: &mut [u8], off: usize, val: &[u8]) {
+        if IS_KV88 {
+            b[off..off + 8].copy_from_slice(&val[..8]);
+        } else {
+            crate::mem::copy(&mut b[off..], val);
+        }
     }
 }
 
-/// Calls `$self.$method::<INLINE>(args)` with `INLINE` set from the map's layout.
+/// Whether `t`'s buckets have the [`KV88`] geometry.
+pub(crate) fn is_kv88(t: &BucketType) -> bool {
+    t.all_inline() && Geo::of::<false>(t) == KV88
+}
+
+/// Calls `$self.$method::<INLINE>(args)` with `INLINE` set from the map
+/// type: `true` when keys and values are both in their slots, so the
+/// indirect-slot branches fold away.
 #[macro_export]
 #[doc(hidden)]
 macro_rules! by_geometry {
     ($self:ident . $method:ident ( $($arg:expr),* )) => {
-        if $self.lay.all_inline() {
+        if $self.t.all_inline() {
             $self.$method::<true>($($arg),*)
         } else {
             $self.$method::<false>($($arg),*)
@@ -241,16 +161,28 @@ macro_rules! by_geometry {
     };
 }
 
+/// The tophash word of a bucket (its first 8 bytes).
+#[inline(always)]
+pub fn top_word(bucket: &[u8]) -> u64 {
+    crate::mem::load64(bucket, 0)
+}
+
+/// Stores the tophash word of a bucket.
+#[inline(always)]
+pub fn set_top_word(bucket: &mut [u8], w: u64) {
+    crate::mem::store64(bucket, 0, w)
+}
+
 /// Tophash byte `i` of a bucket.
 #[inline(always)]
-pub fn get_top(bucket: &[u64], i: usize) -> u8 {
-    (bucket[0] >> (i * 8)) as u8
+pub fn get_top(bucket: &[u8], i: usize) -> u8 {
+    bucket[i]
 }
 
 /// Sets tophash byte `i` of a bucket.
 #[inline(always)]
-pub fn set_top(bucket: &mut [u64], i: usize, v: u8) {
-    bucket[0] = with_top(bucket[0], i, v);
+pub fn set_top(bucket: &mut [u8], i: usize, v: u8) {
+    bucket[i] = v;
 }
 
 /// Tophash word `word` with byte `i` replaced by `v`.
@@ -264,18 +196,42 @@ pub fn with_top(word: u64, i: usize, v: u8) -> u64 {
 mod tests {
     use super::*;
 
+    use crate::gotype::Shape;
+
     #[test]
-    fn go_bucket_sizes() {
-        // map[uint64]uint64: 8 + 64 + 64 + 8.
-        assert_eq!(Layout::new(1, 1, GO_INLINE_LIMIT).bucket_bytes(), 144);
-        // 256-byte values are stored through pointers: 8 + 64 + 64 + 8.
-        let l = Layout::new(1, 32, GO_INLINE_LIMIT);
-        assert!(l.val_indirect && !l.key_indirect && l.has_pointers());
-        assert_eq!(l.bucket_bytes(), 144);
-        // 128 bytes is still inline: 8 + 64 + 1024 + 8.
-        assert_eq!(Layout::new(1, 16, GO_INLINE_LIMIT).bucket_bytes(), 1104);
-        assert_eq!(Layout::new(1, 1, GO_INLINE_LIMIT).assign_bytes(), 17);
-        assert_eq!(l.assign_bytes(), 1 + 8 + 8 + 256);
+    fn kv88_geometry_is_the_map_types() {
+        for (k, v) in [
+            (Shape::words(1), Shape::words(1)),
+            (Shape::scalar(8), Shape::bytes(8)),
+        ] {
+            let t = BucketType::new(k, v, GO_INLINE_LIMIT);
+            assert!(is_kv88(&t));
+            assert_eq!(t.fast, crate::gotype::FastPath::Fast64);
+        }
+        assert!(!is_kv88(&BucketType::new(
+            Shape::words(1),
+            Shape::words(2),
+            GO_INLINE_LIMIT
+        )));
+        assert!(!is_kv88(&BucketType::new(
+            Shape::words(1),
+            Shape::words(1),
+            4
+        )));
+    }
+
+    #[test]
+    fn slot_stores_counted() {
+        let t = BucketType::new(Shape::words(1), Shape::words(1), GO_INLINE_LIMIT);
+        assert_eq!(assign_bytes(&t), 17);
+        assert_eq!(evacuate_entry_bytes(&t), 17);
+        // 256-byte values are stored through pointers: the object is written too.
+        let l = BucketType::new(Shape::words(1), Shape::words(32), GO_INLINE_LIMIT);
+        assert_eq!(assign_bytes(&l), 1 + 8 + 8 + 256);
+        assert_eq!(evacuate_entry_bytes(&l), 17);
+        // map[int32]bool: tophash + 4 + 1.
+        let b = BucketType::new(Shape::scalar(4), Shape::scalar(1), GO_INLINE_LIMIT);
+        assert_eq!(assign_bytes(&b), 6);
     }
 
     #[test]
@@ -289,7 +245,7 @@ mod tests {
 
     #[test]
     fn tophash_bytes_are_independent() {
-        let mut b = [0u64; 18];
+        let mut b = [0u8; 144];
         for i in 0..8 {
             set_top(&mut b, i, 10 + i as u8);
         }
@@ -365,11 +321,11 @@ mod swar_tests {
     use super::*;
 
     fn word(tops: [u8; 8]) -> u64 {
-        let mut b = [0u64; 1];
+        let mut b = [0u8; 8];
         for (i, t) in tops.iter().enumerate() {
             set_top(&mut b, i, *t);
         }
-        b[0]
+        top_word(&b)
     }
 
     #[test]

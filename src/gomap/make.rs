@@ -6,10 +6,9 @@ use super::sizeclass::roundupsize;
 use super::storage::{array_ref, Generation, Storage, NO_NEXT_OVERFLOW};
 use super::{GoMap, Header, Knobs};
 use crate::accounting::{CopyPath, Event, Probe};
+use crate::gotype::{BucketType, Shape};
 use crate::hash::KeyHasher;
-use crate::pod::Pod;
 use crate::rng::Rng;
-use std::marker::PhantomData;
 
 /// Largest count that does not exceed `load_factor` at `b` (Go: `13 * (2^B / 2)`).
 pub fn max_count_at(b: u8, load_factor: f64) -> usize {
@@ -61,17 +60,27 @@ pub fn buckets_allocated(b: u8, bucket_bytes: u64, prealloc: bool) -> usize {
     n
 }
 
-impl<K: Pod, V: Pod, H: KeyHasher, P: Probe, S: Storage> GoMap<K, V, H, P, S> {
-    /// `make(map[K]V, hint)` with the given knobs, hasher and random seed.
+impl<H: KeyHasher, P: Probe, S: Storage> GoMap<H, P, S> {
+    /// `make(map[key]elem, hint)` with the given knobs, hasher and random
+    /// seed. The map type (bucket layout, indirect slots, fast path) is
+    /// built from the two shapes and the knobs' inline limit.
     ///
     /// The seed fixes everything random in the model (hash seed, iterator
     /// starts, the approximate overflow counter), so runs are reproducible.
-    pub fn with_config(knobs: Knobs, hint: usize, seed: u64, hasher: H) -> Self {
+    pub fn with_config(
+        key: Shape,
+        elem: Shape,
+        knobs: Knobs,
+        hint: usize,
+        seed: u64,
+        hasher: H,
+    ) -> Self {
         assert!(
             knobs.validate().is_ok(),
             "{}",
             knobs.validate().unwrap_err()
         );
+        let t = BucketType::new(key, elem, knobs.inline_limit);
         let mut rand = Rng::new(seed);
         let hash0 = rand.next_u64();
         let b = b_for_hint(hint, knobs.load_factor);
@@ -95,14 +104,14 @@ impl<K: Pod, V: Pod, H: KeyHasher, P: Probe, S: Storage> GoMap<K, V, H, P, S> {
             retired: Vec::new(),
             spare_arena: None,
             next_gen_id: 2,
-            lay: super::layout::Layout::new(K::WORDS, V::WORDS, knobs.inline_limit),
+            t,
+            kv88: super::layout::is_kv88(&t),
             knobs,
             hasher,
             probe: P::default(),
             key_objs: Default::default(),
             val_objs: Default::default(),
             iter_token: None,
-            _kv: PhantomData,
         };
         if b != 0 {
             let g = m.make_bucket_array(b, false);
@@ -120,10 +129,9 @@ impl<K: Pod, V: Pod, H: KeyHasher, P: Probe, S: Storage> GoMap<K, V, H, P, S> {
     /// Allocates a zeroed generation of `2^b` buckets plus the preallocated
     /// overflow tail (`makeBucketArray` with `dirtyalloc == nil`).
     pub(crate) fn make_bucket_array(&mut self, b: u8, header_ok: bool) -> Generation<S> {
-        let bw = self.lay.bucket_words;
-        let bb = self.lay.bucket_bytes();
+        let bb = self.t.bucket_size as u64;
         let total = buckets_allocated(b, bb, self.knobs.overflow_prealloc);
-        let array = S::new_array(total * bw, header_ok && b == 0);
+        let array = S::new_array(total * self.t.bucket_size / 8, header_ok && b == 0);
         self.probe.bytes(CopyPath::ZeroFill, total as u64 * bb);
         if super::storage::ArrayStore::on_heap(&array) {
             self.probe
@@ -149,10 +157,9 @@ impl<K: Pod, V: Pod, H: KeyHasher, P: Probe, S: Storage> GoMap<K, V, H, P, S> {
     pub(crate) fn init_overflow_tail(&mut self, g: &mut Generation<S>) {
         let base = 1usize << g.b;
         if g.total != base {
-            let bw = self.lay.bucket_words;
             g.next_overflow = base;
-            let link_off = self.lay.link_off();
-            g.bucket_mut(array_ref(g.total - 1), bw)[link_off] = array_ref(0);
+            let b = g.bucket_mut(array_ref(g.total - 1), self.t.bucket_size);
+            crate::mem::store64(b, self.t.overflow_off, array_ref(0));
             self.probe.bytes(CopyPath::ZeroFill, S::LINK_BYTES);
         } else {
             g.next_overflow = NO_NEXT_OVERFLOW;

@@ -27,7 +27,9 @@
 //! # How it is built here
 //!
 //! One file per concern, in the life-cycle order of `map.go`:
-//! [`layout`] (bucket layout, tophash), [`sizeclass`] (allocator rounding),
+//! [`layout`] (tophash markers and the accounting of slot stores; the
+//! bucket layout itself is the map type's [`BucketType`], from
+//! [`crate::gotype`]), [`sizeclass`] (allocator rounding),
 //! [`storage`] (arrays, overflow arenas, generations and the storage policies
 //! of the variants), `make` (`makemap`, `makeBucketArray`), `access`
 //! (`mapaccess`), `assign` (`mapassign`), `overflow` (`newoverflow`,
@@ -73,13 +75,12 @@ pub use make::{
 pub use storage::{GoHeap, InlineFirst, Slab, Storage};
 
 use crate::accounting::{Off, Probe};
+use crate::gotype::BucketType;
 use crate::hash::{KeyHasher, SeededHash};
-use crate::pod::Pod;
 use crate::rng::Rng;
-use layout::{Layout, GO_INLINE_LIMIT};
+use layout::GO_INLINE_LIMIT;
 use objects::ObjectTable;
 use serde::{Deserialize, Serialize};
-use std::marker::PhantomData;
 use std::sync::Arc;
 use storage::Generation;
 
@@ -230,10 +231,11 @@ impl Header {
     }
 }
 
-/// Go's classic map, generic over key and value type, hasher, accounting
-/// probe and storage policy (which makes it `gomap`, `gomap-slab` or
-/// `gomap-inline`).
-pub struct GoMap<K: Pod, V: Pod, H: KeyHasher = SeededHash, P: Probe = Off, S: Storage = GoHeap> {
+/// Go's classic map, generic over hasher, accounting probe and storage
+/// policy (which makes it `gomap`, `gomap-slab` or `gomap-inline`). Key
+/// and value types are data: the map's [`BucketType`], as Go's runtime
+/// reads them from its `maptype`.
+pub struct GoMap<H: KeyHasher = SeededHash, P: Probe = Off, S: Storage = GoHeap> {
     pub(crate) hdr: Header,
     /// The current generation (`h.buckets`).
     pub(crate) buckets: Generation<S>,
@@ -244,20 +246,23 @@ pub struct GoMap<K: Pod, V: Pod, H: KeyHasher = SeededHash, P: Probe = Off, S: S
     /// Arena memory kept for the next generation (slab reuse).
     pub(crate) spare_arena: Option<S::Arena>,
     pub(crate) next_gen_id: u64,
-    pub(crate) lay: Layout,
+    /// The map type: key and value shapes, bucket layout (`t *maptype`).
+    pub(crate) t: BucketType,
+    /// `t` is `map[uint64]uint64`-shaped ([`layout::is_kv88`]): the hot
+    /// paths take their constant-geometry form.
+    pub(crate) kv88: bool,
     pub(crate) knobs: Knobs,
     pub(crate) hasher: H,
     pub(crate) probe: P,
-    pub(crate) key_objs: ObjectTable<K>,
-    pub(crate) val_objs: ObjectTable<V>,
+    pub(crate) key_objs: ObjectTable,
+    pub(crate) val_objs: ObjectTable,
     /// Cloned by every live iterator: strong count > 1 means iterators
     /// exist. Created by the first iteration, so a map that is never
     /// iterated makes no allocation for it.
     pub(crate) iter_token: Option<Arc<()>>,
-    _kv: PhantomData<(K, V)>,
 }
 
-impl<K: Pod, V: Pod, H: KeyHasher, P: Probe, S: Storage> Clone for GoMap<K, V, H, P, S> {
+impl<H: KeyHasher, P: Probe, S: Storage> Clone for GoMap<H, P, S> {
     /// The same map state, bucket for bucket, accounting included (used to
     /// replay a measured region from one prepared state). Iterators of the
     /// original do not carry over.
@@ -269,19 +274,19 @@ impl<K: Pod, V: Pod, H: KeyHasher, P: Probe, S: Storage> Clone for GoMap<K, V, H
             retired: self.retired.clone(),
             spare_arena: self.spare_arena.clone(),
             next_gen_id: self.next_gen_id,
-            lay: self.lay,
+            t: self.t,
+            kv88: self.kv88,
             knobs: self.knobs,
             hasher: self.hasher.clone(),
             probe: self.probe.clone(),
             key_objs: self.key_objs.clone(),
             val_objs: self.val_objs.clone(),
             iter_token: None,
-            _kv: PhantomData,
         }
     }
 }
 
-impl<K: Pod, V: Pod, H: KeyHasher, P: Probe, S: Storage> GoMap<K, V, H, P, S> {
+impl<H: KeyHasher, P: Probe, S: Storage> GoMap<H, P, S> {
     /// Number of live entries (`len(m)`).
     #[inline]
     pub fn len(&self) -> usize {
@@ -314,9 +319,9 @@ impl<K: Pod, V: Pod, H: KeyHasher, P: Probe, S: Storage> GoMap<K, V, H, P, S> {
         self.hdr.noverflow
     }
 
-    /// The bucket layout in use.
-    pub fn layout(&self) -> &Layout {
-        &self.lay
+    /// The map type: key and value shapes and the bucket layout.
+    pub fn map_type(&self) -> &BucketType {
+        &self.t
     }
 
     /// The knobs this map was built with.
@@ -358,7 +363,7 @@ impl<K: Pod, V: Pod, H: KeyHasher, P: Probe, S: Storage> GoMap<K, V, H, P, S> {
     pub(crate) fn refresh_fast_until(&mut self) {
         let h = &mut self.hdr;
         h.fast_until = if h.growing
-            || !self.lay.all_inline()
+            || !self.t.all_inline()
             || !self.buckets.has_array()
             || too_many_overflow_buckets(h.noverflow, h.b)
         {
@@ -377,9 +382,15 @@ impl<K: Pod, V: Pod, H: KeyHasher, P: Probe, S: Storage> GoMap<K, V, H, P, S> {
             .expect("iterator used with a map it does not belong to")
     }
 
-    /// Hash of a key's words under the current seed.
+    /// Hash of a key's bytes under the current seed.
     #[inline(always)]
-    pub(crate) fn hash_words(&self, words: &[u64]) -> u64 {
-        self.hasher.hash(words, self.hdr.hash0)
+    pub(crate) fn hash_key(&self, key: &[u8]) -> u64 {
+        self.hasher.hash(key, self.hdr.hash0)
+    }
+
+    /// Bucket size in bytes.
+    #[inline(always)]
+    pub(crate) fn bb(&self) -> usize {
+        self.t.bucket_size
     }
 }

@@ -7,30 +7,18 @@
 //! from an evacuated slot; then it is freed when no iterator is left, as
 //! Go's collector would.
 
-use crate::pod::Pod;
-
-/// Owner of the indirect objects of one map.
-#[derive(Debug, Clone)]
-pub struct ObjectTable<T> {
-    slots: Vec<Option<Box<T>>>,
+/// Owner of the indirect objects (each the bytes of one key or value) of one map.
+#[derive(Debug, Clone, Default)]
+pub struct ObjectTable {
+    slots: Vec<Option<Box<[u8]>>>,
     free: Vec<u32>,
     deferred: Vec<u32>,
 }
 
-impl<T> Default for ObjectTable<T> {
-    fn default() -> Self {
-        ObjectTable {
-            slots: Vec::new(),
-            free: Vec::new(),
-            deferred: Vec::new(),
-        }
-    }
-}
-
-impl<T: Pod> ObjectTable<T> {
-    /// Stores `v` in a new object; returns the handle to put in the slot.
-    pub fn alloc(&mut self, v: T) -> u64 {
-        let obj = Some(Box::new(v));
+impl ObjectTable {
+    /// Stores a copy of `v` in a new object; returns the handle to put in the slot.
+    pub fn alloc(&mut self, v: &[u8]) -> u64 {
+        let obj = Some(Box::from(v));
         let i = match self.free.pop() {
             Some(i) => {
                 self.slots[i as usize] = obj;
@@ -46,7 +34,7 @@ impl<T: Pod> ObjectTable<T> {
 
     /// The object a handle names.
     #[inline]
-    pub fn get(&self, handle: u64) -> &T {
+    pub fn get(&self, handle: u64) -> &[u8] {
         self.slots[handle as usize - 1]
             .as_deref()
             .expect("indirect slot names a freed object")
@@ -54,7 +42,7 @@ impl<T: Pod> ObjectTable<T> {
 
     /// The object a handle names, writable.
     #[inline]
-    pub fn get_mut(&mut self, handle: u64) -> &mut T {
+    pub fn get_mut(&mut self, handle: u64) -> &mut [u8] {
         self.slots[handle as usize - 1]
             .as_deref_mut()
             .expect("indirect slot names a freed object")

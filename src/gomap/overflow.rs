@@ -1,10 +1,11 @@
 //! Overflow buckets (`newoverflow`, `incrnoverflow`, `createOverflow`).
 
-use super::layout::Layout;
 use super::sizeclass::grow_ptr_slice_cap;
 use super::storage::{arena_ref, array_ref, Arena, Generation, Storage, NIL, NO_NEXT_OVERFLOW};
 use super::Header;
 use crate::accounting::{CopyPath, Event, Probe};
+use crate::gotype::BucketType;
+use crate::mem::{load64, store64};
 
 /// Links a new overflow bucket after bucket `from` of generation `g` and
 /// returns it (`newoverflow`). Preallocated buckets from the array's tail
@@ -16,30 +17,30 @@ use crate::accounting::{CopyPath, Event, Probe};
 pub(crate) fn new_overflow<S: Storage, P: Probe>(
     g: &mut Generation<S>,
     from: u64,
-    lay: &Layout,
+    t: &BucketType,
     hdr: &mut Header,
     probe: &mut P,
     path: CopyPath,
 ) -> u64 {
-    let bw = lay.bucket_words;
-    let link = lay.link_off();
+    let bb = t.bucket_size;
+    let link = t.overflow_off;
     let ovf = if g.next_overflow != NO_NEXT_OVERFLOW {
         // A preallocated bucket: already zeroed with its array. The last one
         // carries a sentinel link, which is cleared when it is taken.
         let idx = g.next_overflow;
         let r = array_ref(idx);
-        let b = g.bucket_mut(r, bw);
-        if b[link] == NIL {
+        let b = g.bucket_mut(r, bb);
+        if load64(b, link) == NIL {
             g.next_overflow = idx + 1;
         } else {
-            b[link] = NIL;
+            store64(b, link, NIL);
             probe.bytes(path, S::LINK_BYTES);
             g.next_overflow = NO_NEXT_OVERFLOW;
         }
         probe.event(Event::OverflowPrealloc);
         r
     } else {
-        let i = g.arena.take(bw, path, probe);
+        let i = g.arena.take(bb, path, probe);
         probe.event(Event::OverflowFresh);
         arena_ref(i)
     };
@@ -47,12 +48,12 @@ pub(crate) fn new_overflow<S: Storage, P: Probe>(
     if super::make::too_many_overflow_buckets(hdr.noverflow, hdr.b) {
         hdr.fast_until = 0; // the next insert of a new key must check for growth
     }
-    if S::KEEPS_OVERFLOW_LIST && !lay.has_pointers() {
+    if S::KEEPS_OVERFLOW_LIST && !t.pointers {
         // Pointer-free buckets are invisible to Go's collector, so every
         // overflow bucket is also kept alive from `extra.overflow`.
         append_overflow_list(&mut g.overflow_list, ovf, probe, path);
     }
-    g.bucket_mut(from, bw)[link] = ovf;
+    store64(g.bucket_mut(from, bb), link, ovf);
     probe.bytes(path, S::LINK_BYTES);
     ovf
 }

@@ -16,7 +16,6 @@ use super::storage::{array_ref, Storage, NIL};
 use super::GoMap;
 use crate::accounting::Probe;
 use crate::hash::KeyHasher;
-use crate::pod::Pod;
 use serde::{Deserialize, Serialize};
 
 /// Go's published table (`runtime/map.go` header; 64-bit, 8-byte keys and
@@ -70,12 +69,12 @@ pub struct Structure {
     pub bucket_bytes: u64,
 }
 
-impl<K: Pod, V: Pod, H: KeyHasher, P: Probe, S: Storage> GoMap<K, V, H, P, S> {
+impl<H: KeyHasher, P: Probe, S: Storage> GoMap<H, P, S> {
     /// Walks the current bucket array and measures its structure.
     pub fn structure(&self) -> Structure {
         let g = &self.buckets;
-        let bw = self.lay.bucket_words;
-        let link = self.lay.link_off();
+        let bw = self.t.bucket_size;
+        let link = self.t.overflow_off;
         let buckets = if g.has_array() { 1usize << g.b } else { 0 };
         let mut hist = vec![0usize; 2];
         let (mut overflow, mut with_overflow, mut entries, mut probe_sum) = (0, 0, 0usize, 0usize);
@@ -92,7 +91,7 @@ impl<K: Pod, V: Pod, H: KeyHasher, P: Probe, S: Storage> GoMap<K, V, H, P, S> {
                     }
                 }
                 len += 1;
-                r = b[link];
+                r = crate::mem::load64(b, link);
             }
             if hist.len() <= len {
                 hist.resize(len + 1, 0);
@@ -123,14 +122,14 @@ impl<K: Pod, V: Pod, H: KeyHasher, P: Probe, S: Storage> GoMap<K, V, H, P, S> {
             overhead_bytes_per_entry: if n == 0 {
                 0.0
             } else {
-                ((buckets + overflow) as f64 * self.lay.bucket_bytes() as f64) / n as f64
-                    - (K::BYTES + V::BYTES) as f64
+                ((buckets + overflow) as f64 * self.t.bucket_size as f64) / n as f64
+                    - (self.t.key.size + self.t.elem.size) as f64
             },
             chain_len_hist: hist,
             noverflow: self.hdr.noverflow,
             buckets_allocated: g.total,
             prealloc_overflow_free: prealloc_free,
-            bucket_bytes: self.lay.bucket_bytes(),
+            bucket_bytes: self.t.bucket_size as u64,
         }
     }
 }

@@ -17,7 +17,7 @@
 
 use super::sizeclass::roundupsize;
 use crate::accounting::{CopyPath, Event, Probe};
-use crate::pod::{Blob, Pod};
+use crate::mem::{bytes_of, bytes_of_mut};
 
 /// Nil link.
 pub const NIL: u64 = 0;
@@ -90,14 +90,15 @@ impl ArrayStore for Vec<u64> {
 }
 
 /// Overflow buckets that do not come from an array's preallocated tail.
+/// Buckets are `bb` bytes (a multiple of 8, as every Go bucket size is).
 pub trait Arena: Default + Clone {
     /// Arena bucket `i`.
-    fn bucket(&self, i: usize, bw: usize) -> &[u64];
+    fn bucket(&self, i: usize, bb: usize) -> &[u8];
     /// Arena bucket `i`, writable.
-    fn bucket_mut(&mut self, i: usize, bw: usize) -> &mut [u64];
-    /// Hands out a zeroed bucket of `bw` words and returns its index,
+    fn bucket_mut(&mut self, i: usize, bb: usize) -> &mut [u8];
+    /// Hands out a zeroed bucket of `bb` bytes and returns its index,
     /// recording what that costs on `path`.
-    fn take<P: Probe>(&mut self, bw: usize, path: CopyPath, probe: &mut P) -> usize;
+    fn take<P: Probe>(&mut self, bb: usize, path: CopyPath, probe: &mut P) -> usize;
     /// Buckets handed out.
     fn len(&self) -> usize;
     /// Whether no bucket was handed out.
@@ -117,16 +118,16 @@ pub struct HeapArena {
 
 impl Arena for HeapArena {
     #[inline(always)]
-    fn bucket(&self, i: usize, _bw: usize) -> &[u64] {
-        &self.buckets[i]
+    fn bucket(&self, i: usize, _bb: usize) -> &[u8] {
+        bytes_of(&self.buckets[i])
     }
     #[inline(always)]
-    fn bucket_mut(&mut self, i: usize, _bw: usize) -> &mut [u64] {
-        &mut self.buckets[i]
+    fn bucket_mut(&mut self, i: usize, _bb: usize) -> &mut [u8] {
+        bytes_of_mut(&mut self.buckets[i])
     }
-    fn take<P: Probe>(&mut self, bw: usize, path: CopyPath, probe: &mut P) -> usize {
-        let bytes = bw as u64 * 8;
-        self.buckets.push(vec![0u64; bw].into_boxed_slice());
+    fn take<P: Probe>(&mut self, bb: usize, path: CopyPath, probe: &mut P) -> usize {
+        let bytes = bb as u64;
+        self.buckets.push(vec![0u64; bb / 8].into_boxed_slice());
         probe.bytes(path, bytes);
         probe.event(Event::Alloc(roundupsize(bytes)));
         self.buckets.len() - 1
@@ -170,15 +171,16 @@ pub const SLAB_INITIAL_BUCKETS: usize = 4;
 
 impl Arena for SlabArena {
     #[inline(always)]
-    fn bucket(&self, i: usize, bw: usize) -> &[u64] {
-        &self.words[i * bw..(i + 1) * bw]
+    fn bucket(&self, i: usize, bb: usize) -> &[u8] {
+        &bytes_of(&self.words)[i * bb..(i + 1) * bb]
     }
     #[inline(always)]
-    fn bucket_mut(&mut self, i: usize, bw: usize) -> &mut [u64] {
-        &mut self.words[i * bw..(i + 1) * bw]
+    fn bucket_mut(&mut self, i: usize, bb: usize) -> &mut [u8] {
+        &mut bytes_of_mut(&mut self.words)[i * bb..(i + 1) * bb]
     }
-    fn take<P: Probe>(&mut self, bw: usize, path: CopyPath, probe: &mut P) -> usize {
-        let bytes = bw as u64 * 8;
+    fn take<P: Probe>(&mut self, bb: usize, path: CopyPath, probe: &mut P) -> usize {
+        let bw = bb / 8;
+        let bytes = bb as u64;
         let cap_buckets = self.words.capacity() / bw.max(1);
         if self.len == cap_buckets {
             // The slab is full: move it to one twice as large. The move is a
@@ -262,73 +264,45 @@ impl Storage for Slab {
     }
 }
 
-/// A bucket buffer big enough for one bucket of a key/value pair, kept in the map header.
-pub trait HeaderBucket: Clone + std::fmt::Debug + 'static {
-    /// A zeroed buffer.
-    fn zeroed() -> Self;
-    /// The buffer's words.
-    fn words(&self) -> &[u64];
-    /// The buffer's words, writable.
-    fn words_mut(&mut self) -> &mut [u64];
-}
+/// Words of the bucket buffer `gomap-inline` keeps in its map header: one
+/// bucket of the largest pair the profiles allow with both slots inline
+/// (256-byte keys and values, inline limit raised): `8 + 8·(256 + 256) + 8`
+/// bytes. A first bucket that does not fit goes to the heap.
+pub const HEADER_BUCKET_WORDS: usize = 2 + 8 * (32 + 32);
 
-/// Pairs of key and value types that have a header bucket buffer.
-pub trait InlinePair {
-    /// The buffer: one bucket of this pair with both slots stored inline.
-    type Buf: HeaderBucket;
-}
-
-/// A header-resident bucket of `N` words.
+/// The map header's bucket buffer.
 #[derive(Clone, Debug)]
-pub struct HeaderBuf<const N: usize>(pub [u64; N]);
-
-impl<const N: usize> HeaderBucket for HeaderBuf<N> {
-    fn zeroed() -> Self {
-        HeaderBuf([0; N])
-    }
-    fn words(&self) -> &[u64] {
-        &self.0
-    }
-    fn words_mut(&mut self) -> &mut [u64] {
-        &mut self.0
-    }
-}
-
-macro_rules! inline_pairs {
-    ($($kw:literal),*) => { inline_pairs!(@outer [$($kw),*] [$($kw),*]); };
-    (@outer [$($kw:literal),*] $vws:tt) => { $( inline_pairs!(@inner $kw $vws); )* };
-    (@inner $kw:literal [$($vw:literal),*]) => {
-        $( impl InlinePair for (Blob<$kw>, Blob<$vw>) {
-            type Buf = HeaderBuf<{ 2 + 8 * ($kw + $vw) }>;
-        } )*
-    };
-}
-inline_pairs!(1, 2, 4, 8, 16, 32);
+pub struct HeaderBuf(pub [u64; HEADER_BUCKET_WORDS]);
 
 /// A bucket array of the inline-first design: in the header or on the heap.
+///
+/// The header variant is large on purpose: the design being modelled keeps
+/// its first bucket in the map header, so it must not be a heap allocation
+/// (`tests/variant_claims.rs` counts the real allocations).
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug)]
-pub enum HeaderOrHeap<B: HeaderBucket> {
-    /// The map's first bucket, inside the map header.
-    Header(B, usize),
+pub enum HeaderOrHeap {
+    /// The map's first bucket, inside the map header (its first `usize` words).
+    Header(HeaderBuf, usize),
     /// Any later array.
     Heap(Vec<u64>),
 }
 
-impl<B: HeaderBucket> ArrayStore for HeaderOrHeap<B> {
+impl ArrayStore for HeaderOrHeap {
     fn empty() -> Self {
         HeaderOrHeap::Heap(Vec::new())
     }
     #[inline(always)]
     fn words(&self) -> &[u64] {
         match self {
-            HeaderOrHeap::Header(b, n) => &b.words()[..*n],
+            HeaderOrHeap::Header(b, n) => &b.0[..*n],
             HeaderOrHeap::Heap(v) => v,
         }
     }
     #[inline(always)]
     fn words_mut(&mut self) -> &mut [u64] {
         match self {
-            HeaderOrHeap::Header(b, n) => &mut b.words_mut()[..*n],
+            HeaderOrHeap::Header(b, n) => &mut b.0[..*n],
             HeaderOrHeap::Heap(v) => v,
         }
     }
@@ -339,22 +313,18 @@ impl<B: HeaderBucket> ArrayStore for HeaderOrHeap<B> {
 
 /// The first bucket inside the map header (`gomap-inline`).
 #[derive(Debug)]
-pub struct InlineFirst<K, V>(std::marker::PhantomData<(K, V)>);
+pub struct InlineFirst;
 
-impl<K: Pod, V: Pod> Storage for InlineFirst<K, V>
-where
-    (K, V): InlinePair,
-{
+impl Storage for InlineFirst {
     const VARIANT: &'static str = "gomap-inline";
     const HEADER_BUCKET: bool = true;
     const LINK_BYTES: u64 = 8;
     const KEEPS_OVERFLOW_LIST: bool = true;
-    type Array = HeaderOrHeap<<(K, V) as InlinePair>::Buf>;
+    type Array = HeaderOrHeap;
     type Arena = HeapArena;
     fn new_array(words: usize, header_ok: bool) -> Self::Array {
-        let buf = <(K, V) as InlinePair>::Buf::zeroed();
-        if header_ok && words <= buf.words().len() {
-            HeaderOrHeap::Header(buf, words)
+        if header_ok && words <= HEADER_BUCKET_WORDS {
+            HeaderOrHeap::Header(HeaderBuf([0; HEADER_BUCKET_WORDS]), words)
         } else {
             HeaderOrHeap::Heap(zeroed_array(words))
         }
@@ -414,37 +384,37 @@ impl<S: Storage> Generation<S> {
         self.total != 0
     }
 
-    /// The bucket a link names.
+    /// The bucket a link names (`bb`: bucket size in bytes).
     #[inline(always)]
-    pub fn bucket(&self, r: u64, bw: usize) -> &[u64] {
+    pub fn bucket(&self, r: u64, bb: usize) -> &[u8] {
         let i = ((r & !ARENA_BIT) - 1) as usize;
         if r & ARENA_BIT == 0 {
-            &self.array.words()[i * bw..(i + 1) * bw]
+            &bytes_of(self.array.words())[i * bb..(i + 1) * bb]
         } else {
-            self.arena.bucket(i, bw)
+            self.arena.bucket(i, bb)
         }
     }
 
     /// Main bucket `i` of the array.
     #[inline(always)]
-    pub fn main(&self, i: usize, bw: usize) -> &[u64] {
-        &self.array.words()[i * bw..(i + 1) * bw]
+    pub fn main(&self, i: usize, bb: usize) -> &[u8] {
+        &bytes_of(self.array.words())[i * bb..(i + 1) * bb]
     }
 
     /// Main bucket `i` of the array, writable.
     #[inline(always)]
-    pub fn main_mut(&mut self, i: usize, bw: usize) -> &mut [u64] {
-        &mut self.array.words_mut()[i * bw..(i + 1) * bw]
+    pub fn main_mut(&mut self, i: usize, bb: usize) -> &mut [u8] {
+        &mut bytes_of_mut(self.array.words_mut())[i * bb..(i + 1) * bb]
     }
 
     /// The bucket a link names, writable.
     #[inline(always)]
-    pub fn bucket_mut(&mut self, r: u64, bw: usize) -> &mut [u64] {
+    pub fn bucket_mut(&mut self, r: u64, bb: usize) -> &mut [u8] {
         let i = ((r & !ARENA_BIT) - 1) as usize;
         if r & ARENA_BIT == 0 {
-            &mut self.array.words_mut()[i * bw..(i + 1) * bw]
+            &mut bytes_of_mut(self.array.words_mut())[i * bb..(i + 1) * bb]
         } else {
-            self.arena.bucket_mut(i, bw)
+            self.arena.bucket_mut(i, bb)
         }
     }
 

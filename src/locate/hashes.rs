@@ -141,7 +141,7 @@ pub fn xxh3(bytes: &[u8]) -> u64 {
 /// The model's hasher over a single word.
 #[inline]
 pub fn model_u64(key: u64) -> u64 {
-    SeededHash.hash(&[key], HASH_SEED)
+    SeededHash.hash_u64(key, HASH_SEED)
 }
 
 /// Words kept on the stack when packing a byte key for `model` (keys up to 56 bytes).
@@ -154,11 +154,11 @@ pub fn model_bytes(bytes: &[u8]) -> u64 {
     if n <= MODEL_STACK_WORDS {
         let mut words = [0u64; MODEL_STACK_WORDS];
         pack_words(bytes, &mut words[..n]);
-        SeededHash.hash(&words[..n], HASH_SEED)
+        SeededHash.hash(crate::mem::bytes_of(&words[..n]), HASH_SEED)
     } else {
         let mut words = vec![0u64; n];
         pack_words(bytes, &mut words);
-        SeededHash.hash(&words, HASH_SEED)
+        SeededHash.hash(crate::mem::bytes_of(&words), HASH_SEED)
     }
 }
 
@@ -218,10 +218,13 @@ mod tests {
 
     #[test]
     fn model_hashes_words_and_length() {
-        assert_eq!(HashFn::Model.hash_u64(5), SeededHash.hash(&[5], HASH_SEED));
+        assert_eq!(HashFn::Model.hash_u64(5), SeededHash.hash_u64(5, HASH_SEED));
         // "abc" is one zero-padded word then the length 3.
         let w = u64::from_le_bytes(*b"abc\0\0\0\0\0");
-        assert_eq!(model_bytes(b"abc"), SeededHash.hash(&[w, 3], HASH_SEED));
+        assert_eq!(
+            model_bytes(b"abc"),
+            SeededHash.hash(crate::mem::bytes_of(&[w, 3]), HASH_SEED)
+        );
         // Trailing zero bytes change the length word, hence the hash.
         assert_ne!(model_bytes(b"abc"), model_bytes(b"abc\0"));
         // Every length, short (stack buffer) and long (heap), packs the same way.
@@ -239,7 +242,7 @@ mod tests {
             words.push(len as u64);
             assert_eq!(
                 model_bytes(key),
-                SeededHash.hash(&words, HASH_SEED),
+                SeededHash.hash(crate::mem::bytes_of(&words), HASH_SEED),
                 "len {len}"
             );
         }

@@ -31,8 +31,8 @@ mod raw;
 pub use cells::{Cells, Skipped};
 
 use crate::gomap::{EvacuateBatch, Knobs};
+use crate::gotype::check_size;
 use crate::locate::{HashFn, IndexFn, KeyKind};
-use crate::pod::check_size;
 use crate::scenario::{Keys, Scenario};
 use crate::variants::{HintSpec, Variant};
 use raw::{Axis, RawProfile};

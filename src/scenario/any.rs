@@ -7,7 +7,6 @@ use super::{prepare_cell, CellSpec, LocateCell, Prepared, WithPrepared};
 use crate::accounting::{Accounting, Exactness, Probe};
 use crate::gomap::stats::Structure;
 use crate::locate::{KeySet, Locator};
-use crate::pod::Pod;
 use crate::region::measured_region;
 use crate::variants::swiss::SwissShape;
 use crate::variants::MapUnderStudy;
@@ -44,7 +43,7 @@ pub trait Runnable {
     fn snapshot(&self) -> Box<dyn Runnable>;
 }
 
-impl<K: Pod, V: Pod, M: MapUnderStudy<K, V> + 'static> Runnable for Prepared<K, V, M> {
+impl<M: MapUnderStudy> Runnable for Prepared<M> {
     fn run(&mut self) -> RegionOutcome {
         Prepared::run(self, &mut NoTimer)
     }
@@ -137,10 +136,7 @@ struct Boxed;
 
 impl WithPrepared for Boxed {
     type Out = Box<dyn Runnable>;
-    fn with<K: Pod, V: Pod, M: MapUnderStudy<K, V> + 'static>(
-        self,
-        prepared: Prepared<K, V, M>,
-    ) -> Box<dyn Runnable> {
+    fn with<M: MapUnderStudy>(self, prepared: Prepared<M>) -> Box<dyn Runnable> {
         Box::new(prepared)
     }
 }

@@ -113,11 +113,11 @@ mod tests {
         let h = CollidingHash::BucketInId;
         for b in [0u64, 5, 1023] {
             for seq in 0..50 {
-                assert_eq!(h.hash(&[id_in_bucket(b, seq)], 0) & 0xFFFF, b);
+                assert_eq!(h.hash_u64(id_in_bucket(b, seq), 0) & 0xFFFF, b);
             }
         }
         let f = CollidingHash::FewBuckets;
-        assert!((0..1000u64).all(|id| f.hash(&[id], 0) & 0xF == 0));
+        assert!((0..1000u64).all(|id| f.hash_u64(id, 0) & 0xF == 0));
         assert_eq!(Keys::parse("zipf"), Ok(Keys::Zipf));
         assert!(Keys::parse("gauss")
             .unwrap_err()

@@ -35,7 +35,7 @@ pub use prepare::{map_spec, prepare, Prepared};
 pub use run::{NoTimer, OpTimer, PerOpTimer, RegionOutcome};
 
 use crate::accounting::{CopyPath, Probe};
-use crate::pod::Pod;
+use crate::gotype::{BucketType, Shape};
 use crate::variants::{self, MapUnderStudy, Variant, Visit};
 use serde::{Deserialize, Serialize};
 
@@ -78,9 +78,9 @@ impl MapCell {
     /// The isolation target of this cell's scenario (`None` for whole workloads).
     pub fn isolation_target(&self) -> Option<IsolationTarget> {
         self.scenario.path()?;
-        let lay = crate::gomap::layout::Layout::new(
-            self.key_size / 8,
-            self.value_size / 8,
+        let t = BucketType::new(
+            Shape::blob("key", self.key_size).ok()?,
+            Shape::blob("value", self.value_size).ok()?,
             self.knobs.inline_limit,
         );
         let capped = |cap: f64, why: String| IsolationTarget {
@@ -91,7 +91,8 @@ impl MapCell {
         };
         Some(match self.scenario {
             Scenario::Overflow => {
-                let (bucket, assign) = (lay.bucket_bytes() as f64, lay.assign_bytes() as f64);
+                let bucket = t.bucket_size as f64;
+                let assign = crate::gomap::layout::assign_bytes(&t) as f64;
                 capped(
                     bucket / (bucket + assign),
                     format!(
@@ -236,10 +237,7 @@ pub trait WithPrepared {
     /// What it produces.
     type Out;
     /// Runs against the prepared cell.
-    fn with<K: Pod, V: Pod, M: MapUnderStudy<K, V> + 'static>(
-        self,
-        prepared: Prepared<K, V, M>,
-    ) -> Self::Out;
+    fn with<M: MapUnderStudy>(self, prepared: Prepared<M>) -> Self::Out;
 }
 
 struct PrepareVisit<'a, W> {
@@ -249,8 +247,8 @@ struct PrepareVisit<'a, W> {
 
 impl<W: WithPrepared> Visit for PrepareVisit<'_, W> {
     type Out = Result<W::Out, String>;
-    fn visit<K: Pod, V: Pod, M: MapUnderStudy<K, V> + 'static>(self, map: M) -> Self::Out {
-        let prepared = prepare::<K, V, M>(self.cell, map)?;
+    fn visit<M: MapUnderStudy>(self, map: M) -> Self::Out {
+        let prepared = prepare::<M>(self.cell, map)?;
         Ok(self.then.with(prepared))
     }
 }
@@ -262,8 +260,8 @@ pub fn prepare_cell<P: Probe, W: WithPrepared>(cell: &MapCell, then: W) -> Resul
     let (spec, hasher) = prepare::map_spec(cell)?;
     variants::build_with::<P, _>(
         &spec,
-        cell.key_size,
-        cell.value_size,
+        Shape::blob("key", cell.key_size)?,
+        Shape::blob("value", cell.value_size)?,
         hasher,
         PrepareVisit { cell, then },
     )?

@@ -4,7 +4,7 @@
 use super::keys::{id_in_bucket, zipf_id, CollidingHash, Keys, Zipf};
 use super::{MapCell, Scenario};
 use crate::gomap::{buckets_allocated, max_count_at, GrowKind};
-use crate::pod::Pod;
+use crate::gotype::{fill_from_id, BucketType, Shape};
 use crate::rng::Rng;
 use crate::variants::{HasherChoice, MapSpec, MapUnderStudy};
 use crate::workload::{KeyDist, KeySource};
@@ -12,31 +12,82 @@ use crate::workload::{KeyDist, KeySource};
 /// Distinct values cycled through by writes (values need not be unique).
 const VALUE_POOL: usize = 64;
 
-/// One operation of a measured region.
+/// Keys or values made before the region runs, one `size`-byte entry per
+/// index, so the region only reads them (key generation stays outside
+/// the measured code).
 #[derive(Clone, Debug)]
-pub(super) enum Op<K> {
-    /// Insert or update `key` with value number `v` of the pool.
-    Write(K, u32),
-    /// Delete `key`.
-    Remove(K),
+pub(super) struct Arena {
+    bytes: Vec<u8>,
+    size: usize,
+}
+
+impl Arena {
+    fn new(size: usize) -> Arena {
+        Arena {
+            bytes: Vec::new(),
+            size,
+        }
+    }
+
+    /// Appends the entry built from `id`; returns its index.
+    fn push(&mut self, id: u64) -> u32 {
+        let i = self.len();
+        self.bytes.resize(self.bytes.len() + self.size, 0);
+        let start = i * self.size;
+        fill_from_id(id, &mut self.bytes[start..start + self.size]);
+        i as u32
+    }
+
+    fn len(&self) -> usize {
+        self.bytes.len().checked_div(self.size).unwrap_or(0)
+    }
+
+    /// Entry `i`.
+    #[inline(always)]
+    pub(super) fn get(&self, i: u32) -> &[u8] {
+        let start = i as usize * self.size;
+        &self.bytes[start..start + self.size]
+    }
+}
+
+/// A scratch key for setup writes.
+struct KeyBuf(Vec<u8>);
+
+impl KeyBuf {
+    /// The key built from `id`.
+    fn of(&mut self, id: u64) -> &[u8] {
+        fill_from_id(id, &mut self.0);
+        &self.0
+    }
+}
+
+/// One operation of a measured region (keys are indices into the
+/// prepared cell's key arena).
+#[derive(Clone, Copy, Debug)]
+pub(super) enum Op {
+    /// Insert or update key `k` with value number `v` of the pool.
+    Write(u32, u32),
+    /// Delete key `k`.
+    Remove(u32),
 }
 
 /// The measured region's work.
 #[derive(Clone, Debug)]
-pub(super) enum Region<K> {
+pub(super) enum Region {
     /// Apply these operations in order.
-    Ops(Vec<Op<K>>),
+    Ops(Vec<Op>),
     /// Delete these absent keys, in order, until the started growth is done.
-    DriveGrowth(Vec<K>),
+    DriveGrowth(Vec<u32>),
 }
 
 /// A map in its scenario's starting state, with the measured region ready.
 #[derive(Clone)]
-pub struct Prepared<K: Pod, V: Pod, M: MapUnderStudy<K, V> + 'static> {
+pub struct Prepared<M: MapUnderStudy> {
     /// The map under study.
     pub map: M,
-    pub(super) region: Region<K>,
-    pub(super) values: Vec<V>,
+    pub(super) region: Region,
+    pub(super) keys: Arena,
+    pub(super) values: Arena,
     /// Units the region's time is normalised by: writes, operations, or
     /// entries evacuated (see [`Prepared::units_name`]).
     pub units: u64,
@@ -54,13 +105,13 @@ pub fn map_spec(cell: &MapCell) -> Result<(MapSpec, HasherChoice), String> {
         // Room for 2N entries at low load: the region's inserts only land in slots.
         Scenario::Assign => 4 * n,
         Scenario::Overflow => {
-            let lay = crate::gomap::layout::Layout::new(
-                cell.key_size / 8,
-                cell.value_size / 8,
+            let t = BucketType::new(
+                Shape::blob("key", cell.key_size)?,
+                Shape::blob("value", cell.value_size)?,
                 cell.knobs.inline_limit,
             );
             max_count_at(
-                overflow_b(n, lf, lay.bucket_bytes(), cell.knobs.overflow_prealloc)?,
+                overflow_b(n, lf, t.bucket_size as u64, cell.knobs.overflow_prealloc)?,
                 lf,
             )
         }
@@ -116,35 +167,37 @@ fn distinct_source(keys: Keys, seed: u64) -> KeySource {
 }
 
 /// Builds the scenario's state in `map` and its measured region.
-pub fn prepare<K: Pod, V: Pod, M: MapUnderStudy<K, V> + 'static>(
-    cell: &MapCell,
-    mut map: M,
-) -> Result<Prepared<K, V, M>, String> {
+pub fn prepare<M: MapUnderStudy>(cell: &MapCell, mut map: M) -> Result<Prepared<M>, String> {
     let n = cell.n;
-    let values: Vec<V> = (0..VALUE_POOL as u64).map(V::from_id).collect();
+    let mut values = Arena::new(map.elem_shape().size);
+    for id in 0..VALUE_POOL as u64 {
+        values.push(id);
+    }
+    let mut keys = Arena::new(map.key_shape().size);
+    let mut kb = KeyBuf(vec![0; map.key_shape().size]);
     let mut src = distinct_source(cell.keys, cell.seed);
     let mut rng = Rng::new(cell.seed ^ 0x0073_6574_7570);
     let v = |i: usize| (i % VALUE_POOL) as u32;
-    let fill = |map: &mut M, src: &mut KeySource, count: usize| -> Vec<u64> {
+    let fill = |map: &mut M, kb: &mut KeyBuf, src: &mut KeySource, count: usize| -> Vec<u64> {
         (0..count)
             .map(|i| {
                 let id = src.fresh();
-                map.insert(K::from_id(id), V::from_id((i % VALUE_POOL) as u64));
+                map.insert(kb.of(id), values.get(v(i)));
                 id
             })
             .collect()
     };
     let (region, units, units_name) = match cell.scenario {
         Scenario::Assign => {
-            fill(&mut map, &mut src, n);
+            fill(&mut map, &mut kb, &mut src, n);
             let ops = (0..n)
-                .map(|i| Op::Write(K::from_id(src.fresh()), v(i)))
+                .map(|i| Op::Write(keys.push(src.fresh()), v(i)))
                 .collect();
             (Region::Ops(ops), n as u64, "writes")
         }
-        Scenario::Overflow => prepare_overflow(&mut map, n)?,
+        Scenario::Overflow => prepare_overflow(&mut map, n, &mut kb, &mut keys, &values)?,
         Scenario::EvacuateDouble => {
-            fill(&mut map, &mut src, n);
+            fill(&mut map, &mut kb, &mut src, n);
             let mut guard = 0usize;
             loop {
                 match map.pending_growth() {
@@ -156,7 +209,7 @@ pub fn prepare<K: Pod, V: Pod, M: MapUnderStudy<K, V> + 'static>(
                         )
                     }
                     None => {
-                        map.insert(K::from_id(src.fresh()), values[0]);
+                        map.insert(kb.of(src.fresh()), values.get(0));
                         guard += 1;
                         if guard > 8 * n + 1024 {
                             return Err("no doubling became due while filling; is the map presized far beyond N?".into());
@@ -164,10 +217,10 @@ pub fn prepare<K: Pod, V: Pod, M: MapUnderStudy<K, V> + 'static>(
                     }
                 }
             }
-            start_growth(&mut map, &mut src, GrowKind::Double)?
+            start_growth(&mut map, &mut src, &mut keys, GrowKind::Double)?
         }
         Scenario::EvacuateSameSize => {
-            let mut live = fill(&mut map, &mut src, n);
+            let mut live = fill(&mut map, &mut kb, &mut src, n);
             if let Some(shape) = map.swiss() {
                 // A Swiss table rehashes in place only when at most half
                 // full, and collects tombstones only when well loaded: fill
@@ -176,7 +229,7 @@ pub fn prepare<K: Pod, V: Pod, M: MapUnderStudy<K, V> + 'static>(
                 let edge = (shape.capacity / 2).saturating_sub(1);
                 if edge > live.len() {
                     let more = edge - live.len();
-                    live.extend(fill(&mut map, &mut src, more));
+                    live.extend(fill(&mut map, &mut kb, &mut src, more));
                 }
             }
             let cap = 400 * n + 100_000;
@@ -202,9 +255,9 @@ pub fn prepare<K: Pod, V: Pod, M: MapUnderStudy<K, V> + 'static>(
                 } else {
                     live.swap_remove(rng.below(live.len() as u64) as usize)
                 };
-                map.remove(&K::from_id(victim));
+                map.remove(kb.of(victim));
                 let id = src.fresh();
-                map.insert(K::from_id(id), values[ops % VALUE_POOL]);
+                map.insert(kb.of(id), values.get(v(ops)));
                 if swiss {
                     fifo.push_back(id);
                 } else {
@@ -217,29 +270,29 @@ pub fn prepare<K: Pod, V: Pod, M: MapUnderStudy<K, V> + 'static>(
                     ));
                 }
             }
-            start_growth(&mut map, &mut src, GrowKind::SameSize)?
+            start_growth(&mut map, &mut src, &mut keys, GrowKind::SameSize)?
         }
         Scenario::Insert => {
             let ops = match cell.keys {
                 Keys::Zipf => {
                     let mut z = Zipf::new(n, cell.seed);
                     (0..n)
-                        .map(|i| Op::Write(K::from_id(zipf_id(z.next_rank())), v(i)))
+                        .map(|i| Op::Write(keys.push(zipf_id(z.next_rank())), v(i)))
                         .collect()
                 }
                 _ => (0..n)
-                    .map(|i| Op::Write(K::from_id(src.fresh()), v(i)))
+                    .map(|i| Op::Write(keys.push(src.fresh()), v(i)))
                     .collect(),
             };
             (Region::Ops(ops), n as u64, "writes")
         }
         Scenario::Update => {
-            let ids = fill(&mut map, &mut src, n);
+            let ids = fill(&mut map, &mut kb, &mut src, n);
             let ops = match cell.keys {
                 Keys::Zipf => {
                     let mut z = Zipf::new(n, cell.seed);
                     (0..n)
-                        .map(|i| Op::Write(K::from_id(ids[z.next_rank() as usize - 1]), v(i + 1)))
+                        .map(|i| Op::Write(keys.push(ids[z.next_rank() as usize - 1]), v(i + 1)))
                         .collect()
                 }
                 _ => {
@@ -250,14 +303,14 @@ pub fn prepare<K: Pod, V: Pod, M: MapUnderStudy<K, V> + 'static>(
                     order
                         .iter()
                         .enumerate()
-                        .map(|(i, &id)| Op::Write(K::from_id(id), v(i + 1)))
+                        .map(|(i, &id)| Op::Write(keys.push(id), v(i + 1)))
                         .collect()
                 }
             };
             (Region::Ops(ops), n as u64, "writes")
         }
         Scenario::Churn => {
-            let mut live = fill(&mut map, &mut src, n);
+            let mut live = fill(&mut map, &mut kb, &mut src, n);
             let k = (n / 2).max(1);
             let mut z = (cell.keys == Keys::Zipf).then(|| Zipf::new(n, cell.seed));
             let mut ops = Vec::with_capacity(2 * k * cell.churn_rounds);
@@ -270,9 +323,9 @@ pub fn prepare<K: Pod, V: Pod, M: MapUnderStudy<K, V> + 'static>(
                     None => rng.below(live.len() as u64) as usize,
                 };
                 let victim = live.swap_remove(idx);
-                ops.push(Op::Remove(K::from_id(victim)));
+                ops.push(Op::Remove(keys.push(victim)));
                 let id = src.fresh();
-                ops.push(Op::Write(K::from_id(id), v(i)));
+                ops.push(Op::Write(keys.push(id), v(i)));
                 live.push(id);
             }
             let units = ops.len() as u64;
@@ -284,6 +337,7 @@ pub fn prepare<K: Pod, V: Pod, M: MapUnderStudy<K, V> + 'static>(
     Ok(Prepared {
         map,
         region,
+        keys,
         values,
         units,
         units_name,
@@ -293,11 +347,12 @@ pub fn prepare<K: Pod, V: Pod, M: MapUnderStudy<K, V> + 'static>(
 
 /// Starts the due growth; the region then drives (Go family) or triggers
 /// (Swiss) its evacuation. Units are the entries to move.
-fn start_growth<K: Pod, V: Pod, M: MapUnderStudy<K, V> + 'static>(
+fn start_growth<M: MapUnderStudy>(
     map: &mut M,
     src: &mut KeySource,
+    keys: &mut Arena,
     kind: GrowKind,
-) -> Result<(Region<K>, u64, &'static str), String> {
+) -> Result<(Region, u64, &'static str), String> {
     let entries = map.len() as u64;
     match map.start_pending_growth() {
         Some(k) if k == kind => {
@@ -308,13 +363,13 @@ fn start_growth<K: Pod, V: Pod, M: MapUnderStudy<K, V> + 'static>(
                 st.buckets
             };
             // Each driving delete evacuates at least one old bucket.
-            let absent = (0..old + 2).map(|_| K::from_id(src.fresh())).collect();
+            let absent = (0..old + 2).map(|_| keys.push(src.fresh())).collect();
             Ok((Region::DriveGrowth(absent), entries, "entries evacuated"))
         }
         Some(k) => Err(format!("expected a {kind:?} growth, {k:?} started")),
         // Swiss tables grow inside the insert: the region is that insert.
         None => Ok((
-            Region::Ops(vec![Op::Write(K::from_id(src.fresh()), 0)]),
+            Region::Ops(vec![Op::Write(keys.push(src.fresh()), 0)]),
             entries,
             "entries evacuated",
         )),
@@ -324,14 +379,17 @@ fn start_growth<K: Pod, V: Pod, M: MapUnderStudy<K, V> + 'static>(
 /// Overflow setup: N target buckets each filled to exactly 8 entries, and
 /// the preallocated overflow tail used up by spare chains, so every region
 /// write lands on a full chain and takes a fresh overflow bucket.
-fn prepare_overflow<K: Pod, V: Pod, M: MapUnderStudy<K, V> + 'static>(
+fn prepare_overflow<M: MapUnderStudy>(
     map: &mut M,
     n: usize,
-) -> Result<(Region<K>, u64, &'static str), String> {
-    let v0 = V::from_id(0);
+    kb: &mut KeyBuf,
+    keys: &mut Arena,
+    values: &Arena,
+) -> Result<(Region, u64, &'static str), String> {
+    let v0 = values.get(0);
     for b in 0..n as u64 {
         for seq in 0..8 {
-            map.insert(K::from_id(id_in_bucket(b, seq)), v0);
+            map.insert(kb.of(id_in_bucket(b, seq)), v0);
         }
     }
     // Spare chains of 9 entries each take one preallocated overflow bucket.
@@ -342,7 +400,7 @@ fn prepare_overflow<K: Pod, V: Pod, M: MapUnderStudy<K, V> + 'static>(
     }
     for spare in n as u64..spare_end {
         for seq in 0..9 {
-            map.insert(K::from_id(id_in_bucket(spare, seq)), v0);
+            map.insert(kb.of(id_in_bucket(spare, seq)), v0);
         }
     }
     if map
@@ -360,7 +418,7 @@ fn prepare_overflow<K: Pod, V: Pod, M: MapUnderStudy<K, V> + 'static>(
         );
     }
     let ops = (0..n as u64)
-        .map(|b| Op::Write(K::from_id(id_in_bucket(b, 8)), 1))
+        .map(|b| Op::Write(keys.push(id_in_bucket(b, 8)), 1))
         .collect();
     Ok((Region::Ops(ops), n as u64, "writes"))
 }

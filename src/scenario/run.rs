@@ -1,7 +1,6 @@
 //! Running a measured region, optionally timing each operation.
 
 use super::prepare::{Op, Prepared, Region};
-use crate::pod::Pod;
 use crate::region::measured_region;
 use crate::variants::MapUnderStudy;
 use std::time::Instant;
@@ -53,7 +52,7 @@ pub struct RegionOutcome {
     pub ops: u64,
 }
 
-impl<K: Pod, V: Pod, M: MapUnderStudy<K, V> + 'static> Prepared<K, V, M> {
+impl<M: MapUnderStudy> Prepared<M> {
     /// Runs the measured region once, inside [`measured_region`].
     ///
     /// # Panics
@@ -65,6 +64,7 @@ impl<K: Pod, V: Pod, M: MapUnderStudy<K, V> + 'static> Prepared<K, V, M> {
         let Prepared {
             map,
             region,
+            keys,
             values,
             ..
         } = self;
@@ -74,10 +74,10 @@ impl<K: Pod, V: Pod, M: MapUnderStudy<K, V> + 'static> Prepared<K, V, M> {
                     timer.begin();
                     match op {
                         Op::Write(k, v) => {
-                            map.insert(*k, values[*v as usize]);
+                            map.insert(keys.get(*k), values.get(*v));
                         }
                         Op::Remove(k) => {
-                            map.remove(k);
+                            map.remove(keys.get(*k));
                         }
                     }
                     timer.end();
@@ -93,7 +93,7 @@ impl<K: Pod, V: Pod, M: MapUnderStudy<K, V> + 'static> Prepared<K, V, M> {
                         absent.len()
                     );
                     timer.begin();
-                    map.remove(&absent[i]);
+                    map.remove(keys.get(absent[i]));
                     timer.end();
                     i += 1;
                 }

@@ -12,31 +12,41 @@
 //! | `hashbrown` | Swiss table (foldhash) | derived from capacity changes |
 //! | `std` | Rust's `HashMap` (Swiss table, SipHash-1-3) | derived |
 //!
-//! A runtime choice of variant, key size and value size becomes one
-//! monomorphic map through [`build`], which hands the map to a [`Visit`].
+//! Keys and values are bytes of a runtime Go type shape
+//! ([`crate::gotype::Shape`]); only the design is a type parameter, so the
+//! code written against [`MapUnderStudy`] (scenarios, lenses) is compiled
+//! once per design and probe, not per key and value size. [`build`] turns a
+//! runtime choice of variant and shapes into one map and hands it to a
+//! [`Visit`]. Tests that prefer typed keys wrap a map in [`typed::Typed`].
 
 pub mod swiss;
+pub mod typed;
 
 use crate::accounting::{Accounting, Exactness, Probe};
 use crate::gomap::stats::Structure;
-use crate::gomap::storage::InlinePair;
 use crate::gomap::{GoHeap, GoMap, GrowKind, InlineFirst, Knobs, Slab, Storage};
+use crate::gotype::Shape;
 use crate::hash::{CollidingHash, KeyHasher, SeededHash};
-use crate::pod::{check_size, Pod};
 use serde::{Deserialize, Serialize};
-use swiss::{HashbrownBackend, StdBackend, SwissMap, SwissShape};
+use swiss::{SwissMap, SwissShape};
 
 /// A map under study: the operations workloads need, plus its accounting.
-/// A clone is the same map state (a prepared cell can be replayed).
-pub trait MapUnderStudy<K: Pod, V: Pod>: Clone {
+/// Keys and values are the bytes of the map's key and value shapes
+/// (`key.len() == key_shape().size`). A clone is the same map state (a
+/// prepared cell can be replayed).
+pub trait MapUnderStudy: Clone + 'static {
     /// Variant name (`gomap`, `gomap-slab`, ...).
     fn variant(&self) -> &'static str;
+    /// The key type.
+    fn key_shape(&self) -> Shape;
+    /// The value type.
+    fn elem_shape(&self) -> Shape;
     /// Inserts or updates; returns `true` when the key was new.
-    fn insert(&mut self, key: K, val: V) -> bool;
+    fn insert(&mut self, key: &[u8], val: &[u8]) -> bool;
     /// The value stored under `key`.
-    fn get(&self, key: &K) -> Option<V>;
+    fn get(&self, key: &[u8]) -> Option<&[u8]>;
     /// Deletes `key`; returns whether it was present.
-    fn remove(&mut self, key: &K) -> bool;
+    fn remove(&mut self, key: &[u8]) -> bool;
     /// Number of entries.
     fn len(&self) -> usize;
     /// Whether the map is empty.
@@ -46,7 +56,7 @@ pub trait MapUnderStudy<K: Pod, V: Pod>: Clone {
     /// Removes every entry.
     fn clear(&mut self);
     /// Calls `f` for every entry, in the variant's iteration order.
-    fn for_each(&mut self, f: &mut dyn FnMut(K, V));
+    fn for_each(&mut self, f: &mut dyn FnMut(&[u8], &[u8]));
     /// Accounting so far (`None` when the map was built without it).
     fn accounting(&self) -> Option<Accounting>;
     /// How exact the accounting is.
@@ -79,22 +89,26 @@ pub trait MapUnderStudy<K: Pod, V: Pod>: Clone {
     }
 }
 
-impl<K: Pod, V: Pod, H: KeyHasher, P: Probe, S: Storage> MapUnderStudy<K, V>
-    for GoMap<K, V, H, P, S>
-{
+impl<H: KeyHasher, P: Probe, S: Storage> MapUnderStudy for GoMap<H, P, S> {
     fn variant(&self) -> &'static str {
         S::VARIANT
     }
-    #[inline]
-    fn insert(&mut self, key: K, val: V) -> bool {
+    fn key_shape(&self) -> Shape {
+        self.map_type().key
+    }
+    fn elem_shape(&self) -> Shape {
+        self.map_type().elem
+    }
+    #[inline(always)]
+    fn insert(&mut self, key: &[u8], val: &[u8]) -> bool {
         GoMap::insert(self, key, val)
     }
     #[inline]
-    fn get(&self, key: &K) -> Option<V> {
+    fn get(&self, key: &[u8]) -> Option<&[u8]> {
         GoMap::get(self, key)
     }
     #[inline]
-    fn remove(&mut self, key: &K) -> bool {
+    fn remove(&mut self, key: &[u8]) -> bool {
         GoMap::remove(self, key)
     }
     fn len(&self) -> usize {
@@ -103,7 +117,7 @@ impl<K: Pod, V: Pod, H: KeyHasher, P: Probe, S: Storage> MapUnderStudy<K, V>
     fn clear(&mut self) {
         GoMap::clear(self)
     }
-    fn for_each(&mut self, f: &mut dyn FnMut(K, V)) {
+    fn for_each(&mut self, f: &mut dyn FnMut(&[u8], &[u8])) {
         for (k, v) in self.iter() {
             f(k, v);
         }
@@ -371,71 +385,58 @@ pub trait Visit {
     /// What the visit produces.
     type Out;
     /// Runs against `map`.
-    fn visit<K: Pod, V: Pod, M: MapUnderStudy<K, V> + 'static>(self, map: M) -> Self::Out;
+    fn visit<M: MapUnderStudy>(self, map: M) -> Self::Out;
 }
 
 /// Builds the map `spec` describes, with keys and values of the given
-/// sizes and accounting probe `P`, and hands it to `vis`.
+/// shapes and accounting probe `P`, and hands it to `vis`.
 pub fn build<P: Probe, Vis: Visit>(
     spec: &MapSpec,
-    key_size: usize,
-    value_size: usize,
+    key: Shape,
+    elem: Shape,
     vis: Vis,
 ) -> Result<Vis::Out, String> {
-    build_with::<P, Vis>(spec, key_size, value_size, HasherChoice::Seeded, vis)
+    build_with::<P, Vis>(spec, key, elem, HasherChoice::Seeded, vis)
 }
 
 /// [`build`] with a choice of hasher.
 pub fn build_with<P: Probe, Vis: Visit>(
     spec: &MapSpec,
-    key_size: usize,
-    value_size: usize,
+    key: Shape,
+    elem: Shape,
     hasher: HasherChoice,
     vis: Vis,
 ) -> Result<Vis::Out, String> {
     spec.validate()?;
-    check_size("key", key_size)?;
-    check_size("value", value_size)?;
-    crate::with_blob!(key_size, K => crate::with_blob!(value_size, V => build_typed::<K, V, P, Vis>(spec, hasher, vis),
-        _ => unreachable!("checked above")),
-        _ => unreachable!("checked above"))
-}
-
-fn build_typed<K: Pod, V: Pod, P: Probe, Vis: Visit>(
-    spec: &MapSpec,
-    hasher: HasherChoice,
-    vis: Vis,
-) -> Result<Vis::Out, String>
-where
-    (K, V): InlinePair,
-{
     let (knobs, hint, seed) = (spec.knobs, spec.hint, spec.seed);
     if let HasherChoice::Colliding(h) = hasher {
         return match spec.variant {
-            Variant::GoMap => Ok(vis.visit(GoMap::<K, V, CollidingHash, P, GoHeap>::with_config(knobs, hint, seed, h))),
-            Variant::GoMapSlab => Ok(vis.visit(GoMap::<K, V, CollidingHash, P, Slab>::with_config(knobs, hint, seed, h))),
-            Variant::GoMapInline => Ok(vis.visit(GoMap::<K, V, CollidingHash, P, InlineFirst<K, V>>::with_config(
-                knobs, hint, seed, h,
+            Variant::GoMap => Ok(vis.visit(GoMap::<CollidingHash, P, GoHeap>::with_config(
+                key, elem, knobs, hint, seed, h,
             ))),
+            Variant::GoMapSlab => Ok(vis.visit(GoMap::<CollidingHash, P, Slab>::with_config(
+                key, elem, knobs, hint, seed, h,
+            ))),
+            Variant::GoMapInline => Ok(vis.visit(
+                GoMap::<CollidingHash, P, InlineFirst>::with_config(key, elem, knobs, hint, seed, h),
+            )),
             v => Err(format!("crafted colliding keys need the Go-family models' pluggable hasher; `{v}` hashes on its own")),
         };
     }
+    let s = SeededHash;
     Ok(match spec.variant {
-        Variant::GoMap => vis.visit(GoMap::<K, V, SeededHash, P, GoHeap>::with_config(
-            knobs, hint, seed, SeededHash,
+        Variant::GoMap => vis.visit(GoMap::<SeededHash, P, GoHeap>::with_config(
+            key, elem, knobs, hint, seed, s,
         )),
-        Variant::GoMapSlab => vis.visit(GoMap::<K, V, SeededHash, P, Slab>::with_config(
-            knobs, hint, seed, SeededHash,
+        Variant::GoMapSlab => vis.visit(GoMap::<SeededHash, P, Slab>::with_config(
+            key, elem, knobs, hint, seed, s,
         )),
-        Variant::GoMapInline => vis.visit(
-            GoMap::<K, V, SeededHash, P, InlineFirst<K, V>>::with_config(
-                knobs, hint, seed, SeededHash,
-            ),
-        ),
-        Variant::Hashbrown => {
-            vis.visit(SwissMap::<K, V, HashbrownBackend<K, V>, P>::new(hint, seed))
+        Variant::GoMapInline => vis.visit(GoMap::<SeededHash, P, InlineFirst>::with_config(
+            key, elem, knobs, hint, seed, s,
+        )),
+        Variant::Hashbrown | Variant::Std => {
+            vis.visit(SwissMap::<P>::new(spec.variant, key, elem, hint, seed)?)
         }
-        Variant::Std => vis.visit(SwissMap::<K, V, StdBackend<K, V>, P>::new(hint, seed)),
     })
 }
 

@@ -21,8 +21,8 @@
 
 use crate::accounting::{Accounting, CopyPath, Event, Exactness, Probe};
 use crate::gomap::GrowKind;
-use crate::pod::Pod;
-use crate::variants::MapUnderStudy;
+use crate::gotype::Shape;
+use crate::variants::{MapUnderStudy, Variant};
 use serde::{Deserialize, Serialize};
 use std::hash::{BuildHasherDefault, DefaultHasher};
 
@@ -68,18 +68,21 @@ pub struct SwissShape {
     pub group_width: usize,
 }
 
-/// The operations of a concrete Swiss table.
-pub trait SwissBackend<K, V>: Clone {
-    /// Variant name.
-    const VARIANT: &'static str;
-    /// An empty table with room for `cap` entries, hashing under `seed`.
-    fn with_capacity_and_seed(cap: usize, seed: u64) -> Self;
-    /// Inserts; returns the old value.
-    fn insert(&mut self, k: K, v: V) -> Option<V>;
-    /// Looks up.
-    fn get(&self, k: &K) -> Option<V>;
-    /// Removes; returns the old value.
-    fn remove(&mut self, k: &K) -> Option<V>;
+/// The operations of a concrete Swiss table, on keys and values as bytes.
+///
+/// The tables are Rust's own (`hashbrown`, std), so they stay typed: each
+/// is instantiated for `[u64; KW]` keys and `[u64; VW]` values of the six
+/// supported sizes (36 pairs) and reached through this object-safe trait.
+/// Only the tables' own code is instantiated per size pair; the scenarios
+/// see one `SwissMap<P>` per probe. The keys hash as `Blob<W>` did (a
+/// derived `Hash` of the same array), so every figure is the same.
+pub trait SwissTable {
+    /// Inserts or updates; `true` when the key was present.
+    fn insert(&mut self, k: &[u8], v: &[u8]) -> bool;
+    /// The value under `k`.
+    fn get(&self, k: &[u8]) -> Option<&[u8]>;
+    /// Removes `k`; whether it was present.
+    fn remove(&mut self, k: &[u8]) -> bool;
     /// Entries.
     fn len(&self) -> usize;
     /// Whether there are no entries.
@@ -91,121 +94,173 @@ pub trait SwissBackend<K, V>: Clone {
     /// Removes everything, keeping the allocation.
     fn clear(&mut self);
     /// Visits every entry.
-    fn for_each(&self, f: &mut dyn FnMut(K, V));
+    fn for_each(&self, f: &mut dyn FnMut(&[u8], &[u8]));
+    /// A copy with the same buckets and control bytes.
+    fn clone_box(&self) -> Box<dyn SwissTable>;
 }
 
-/// hashbrown's `HashMap` with foldhash, seeded.
+/// hashbrown's `HashMap` with foldhash, seeded, over `KW`/`VW`-word keys and values.
 #[derive(Clone)]
-pub struct HashbrownBackend<K, V>(hashbrown::HashMap<K, V, foldhash::fast::FixedState>);
-
-impl<K: Pod, V: Pod> SwissBackend<K, V> for HashbrownBackend<K, V> {
-    const VARIANT: &'static str = "hashbrown";
-    fn with_capacity_and_seed(cap: usize, seed: u64) -> Self {
-        HashbrownBackend(hashbrown::HashMap::with_capacity_and_hasher(
-            cap,
-            foldhash::fast::FixedState::with_seed(seed),
-        ))
-    }
-    #[inline]
-    fn insert(&mut self, k: K, v: V) -> Option<V> {
-        self.0.insert(k, v)
-    }
-    #[inline]
-    fn get(&self, k: &K) -> Option<V> {
-        self.0.get(k).copied()
-    }
-    #[inline]
-    fn remove(&mut self, k: &K) -> Option<V> {
-        self.0.remove(k)
-    }
-    fn len(&self) -> usize {
-        self.0.len()
-    }
-    #[inline]
-    fn capacity(&self) -> usize {
-        self.0.capacity()
-    }
-    fn clear(&mut self) {
-        self.0.clear()
-    }
-    fn for_each(&self, f: &mut dyn FnMut(K, V)) {
-        for (k, v) in &self.0 {
-            f(*k, *v);
-        }
-    }
-}
+struct Hashbrown<const KW: usize, const VW: usize>(
+    hashbrown::HashMap<[u64; KW], [u64; VW], foldhash::fast::FixedState>,
+);
 
 /// std's `HashMap`: SipHash-1-3 with fixed keys (std's own `DefaultHasher`),
 /// so runs are reproducible; the seed is not used.
 #[derive(Clone)]
-pub struct StdBackend<K, V>(std::collections::HashMap<K, V, BuildHasherDefault<DefaultHasher>>);
+struct StdTable<const KW: usize, const VW: usize>(
+    std::collections::HashMap<[u64; KW], [u64; VW], BuildHasherDefault<DefaultHasher>>,
+);
 
-impl<K: Pod, V: Pod> SwissBackend<K, V> for StdBackend<K, V> {
-    const VARIANT: &'static str = "std";
-    fn with_capacity_and_seed(cap: usize, _seed: u64) -> Self {
-        StdBackend(std::collections::HashMap::with_capacity_and_hasher(
-            cap,
-            Default::default(),
-        ))
-    }
-    #[inline]
-    fn insert(&mut self, k: K, v: V) -> Option<V> {
-        self.0.insert(k, v)
-    }
-    #[inline]
-    fn get(&self, k: &K) -> Option<V> {
-        self.0.get(k).copied()
-    }
-    #[inline]
-    fn remove(&mut self, k: &K) -> Option<V> {
-        self.0.remove(k)
-    }
-    fn len(&self) -> usize {
-        self.0.len()
-    }
-    #[inline]
-    fn capacity(&self) -> usize {
-        self.0.capacity()
-    }
-    fn clear(&mut self) {
-        self.0.clear()
-    }
-    fn for_each(&self, f: &mut dyn FnMut(K, V)) {
-        for (k, v) in &self.0 {
-            f(*k, *v);
+/// The [`SwissTable`] methods of a typed map wrapper (both tables have the same API).
+macro_rules! swiss_table_impl {
+    ($t:ident) => {
+        impl<const KW: usize, const VW: usize> SwissTable for $t<KW, VW> {
+            #[inline]
+            fn insert(&mut self, k: &[u8], v: &[u8]) -> bool {
+                self.0
+                    .insert(
+                        bytemuck::pod_read_unaligned(k),
+                        bytemuck::pod_read_unaligned(v),
+                    )
+                    .is_some()
+            }
+            #[inline]
+            fn get(&self, k: &[u8]) -> Option<&[u8]> {
+                let k: [u64; KW] = bytemuck::pod_read_unaligned(k);
+                self.0.get(&k).map(|v| bytemuck::bytes_of(v))
+            }
+            #[inline]
+            fn remove(&mut self, k: &[u8]) -> bool {
+                let k: [u64; KW] = bytemuck::pod_read_unaligned(k);
+                self.0.remove(&k).is_some()
+            }
+            fn len(&self) -> usize {
+                self.0.len()
+            }
+            #[inline]
+            fn capacity(&self) -> usize {
+                self.0.capacity()
+            }
+            fn clear(&mut self) {
+                self.0.clear()
+            }
+            fn for_each(&self, f: &mut dyn FnMut(&[u8], &[u8])) {
+                for (k, v) in &self.0 {
+                    f(bytemuck::bytes_of(k), bytemuck::bytes_of(v));
+                }
+            }
+            fn clone_box(&self) -> Box<dyn SwissTable> {
+                Box::new(self.clone())
+            }
         }
+    };
+}
+swiss_table_impl!(Hashbrown);
+swiss_table_impl!(StdTable);
+
+/// A new table of `variant` for `kw`/`vw`-word keys and values with room
+/// for `cap` entries; `None` for sizes the tables are not built for.
+fn new_table(
+    variant: Variant,
+    kw: usize,
+    vw: usize,
+    cap: usize,
+    seed: u64,
+) -> Option<Box<dyn SwissTable>> {
+    macro_rules! by_value {
+        ($k:literal, $($v:literal),*) => {
+            match vw {
+                $($v => Some(match variant {
+                    Variant::Std => Box::new(StdTable::<$k, $v>(
+                        std::collections::HashMap::with_capacity_and_hasher(cap, Default::default()),
+                    )) as Box<dyn SwissTable>,
+                    _ => Box::new(Hashbrown::<$k, $v>(hashbrown::HashMap::with_capacity_and_hasher(
+                        cap,
+                        foldhash::fast::FixedState::with_seed(seed),
+                    ))),
+                }),)*
+                _ => None,
+            }
+        };
     }
+    macro_rules! by_key {
+        ($($k:literal),*) => {
+            match kw {
+                $($k => by_value!($k, 1, 2, 4, 8, 16, 32),)*
+                _ => None,
+            }
+        };
+    }
+    by_key!(1, 2, 4, 8, 16, 32)
 }
 
 /// A Swiss table with derived accounting. A clone has the same bucket
 /// count and control bytes (tombstones included) as the original.
-#[derive(Clone)]
-pub struct SwissMap<K, V, B, P> {
-    table: B,
+pub struct SwissMap<P> {
+    table: Box<dyn SwissTable>,
+    variant: &'static str,
+    key: Shape,
+    elem: Shape,
     probe: P,
     /// Slots of the current allocation (derived).
     slots: usize,
-    _kv: std::marker::PhantomData<(K, V)>,
 }
 
-impl<K: Pod, V: Pod, B: SwissBackend<K, V>, P: Probe> SwissMap<K, V, B, P> {
-    /// A table created with room for `hint` entries (0: no allocation yet).
-    pub fn new(hint: usize, seed: u64) -> Self {
-        let table = B::with_capacity_and_seed(hint, seed);
+impl<P: Probe> Clone for SwissMap<P> {
+    fn clone(&self) -> Self {
+        SwissMap {
+            table: self.table.clone_box(),
+            variant: self.variant,
+            key: self.key,
+            elem: self.elem,
+            probe: self.probe.clone(),
+            slots: self.slots,
+        }
+    }
+}
+
+impl<P: Probe> SwissMap<P> {
+    /// A `variant` table (`hashbrown` or `std`) for `[n]uint64` keys and
+    /// values of the supported sizes, created with room for `hint` entries
+    /// (0: no allocation yet).
+    pub fn new(
+        variant: Variant,
+        key: Shape,
+        elem: Shape,
+        hint: usize,
+        seed: u64,
+    ) -> Result<Self, String> {
+        let words = |s: Shape, what: &str| -> Result<usize, String> {
+            crate::gotype::check_size(what, s.size)?;
+            if s != Shape::words(s.size / 8) {
+                return Err(format!(
+                    "the `{variant}` reference table stores [n]uint64 {what}s only, not {s:?}"
+                ));
+            }
+            Ok(s.size / 8)
+        };
+        if !matches!(variant, Variant::Hashbrown | Variant::Std) {
+            return Err(format!("`{variant}` is not a Swiss reference table"));
+        }
+        let (kw, vw) = (words(key, "key")?, words(elem, "value")?);
+        let table = new_table(variant, kw, vw, hint, seed).expect("sizes checked above");
         let mut m = SwissMap {
-            slots: 0,
             table,
+            variant: variant.name(),
+            key,
+            elem,
+            slots: 0,
             probe: P::default(),
-            _kv: std::marker::PhantomData,
         };
         let cap = m.table.capacity();
         m.observe_capacity(0, 0, cap);
-        m
+        Ok(m)
     }
 
     /// Bytes of one allocation of `slots` slots: data, then control bytes.
-    fn allocation_bytes(slots: usize) -> u64 {
-        (slots * (K::BYTES + V::BYTES) + slots + GROUP_WIDTH) as u64
+    fn allocation_bytes(&self, slots: usize) -> u64 {
+        (slots * (self.key.size + self.elem.size) + slots + GROUP_WIDTH) as u64
     }
 
     /// Derives growth from a capacity change around one operation.
@@ -214,12 +269,11 @@ impl<K: Pod, V: Pod, B: SwissBackend<K, V>, P: Probe> SwissMap<K, V, B, P> {
         if cap_after == cap_before {
             return;
         }
-        let entry = (K::BYTES + V::BYTES + 1) as u64;
+        let entry = (self.key.size + self.elem.size + 1) as u64;
         if cap_after > full_capacity(self.slots) {
             // Resize: a new table; every live entry moved into it.
             let slots = buckets_for_full_capacity(cap_after);
-            self.probe
-                .event(Event::Alloc(Self::allocation_bytes(slots)));
+            self.probe.event(Event::Alloc(self.allocation_bytes(slots)));
             self.probe
                 .bytes(CopyPath::ZeroFill, (slots + GROUP_WIDTH) as u64);
             if len_before > 0 {
@@ -240,34 +294,43 @@ impl<K: Pod, V: Pod, B: SwissBackend<K, V>, P: Probe> SwissMap<K, V, B, P> {
     }
 }
 
-impl<K: Pod, V: Pod, B: SwissBackend<K, V>, P: Probe> MapUnderStudy<K, V> for SwissMap<K, V, B, P> {
+impl<P: Probe> MapUnderStudy for SwissMap<P> {
     fn variant(&self) -> &'static str {
-        B::VARIANT
+        self.variant
+    }
+
+    fn key_shape(&self) -> Shape {
+        self.key
+    }
+
+    fn elem_shape(&self) -> Shape {
+        self.elem
     }
 
     #[inline]
-    fn insert(&mut self, key: K, val: V) -> bool {
-        self.probe.event(Event::Write((K::BYTES + V::BYTES) as u64));
+    fn insert(&mut self, key: &[u8], val: &[u8]) -> bool {
+        self.probe
+            .event(Event::Write((key.len() + val.len()) as u64));
         let (len, cap) = (self.table.len(), self.table.capacity());
-        if self.table.insert(key, val).is_some() {
-            self.probe.bytes(CopyPath::Assign, V::BYTES as u64);
+        if self.table.insert(key, val) {
+            self.probe.bytes(CopyPath::Assign, val.len() as u64);
             return false;
         }
         let after = self.table.capacity();
         self.observe_capacity(len, cap, after);
         self.probe
-            .bytes(CopyPath::Assign, (K::BYTES + V::BYTES + 1) as u64);
+            .bytes(CopyPath::Assign, (key.len() + val.len() + 1) as u64);
         true
     }
 
     #[inline]
-    fn get(&self, key: &K) -> Option<V> {
+    fn get(&self, key: &[u8]) -> Option<&[u8]> {
         self.table.get(key)
     }
 
     #[inline]
-    fn remove(&mut self, key: &K) -> bool {
-        let found = self.table.remove(key).is_some();
+    fn remove(&mut self, key: &[u8]) -> bool {
+        let found = self.table.remove(key);
         if found {
             self.probe.bytes(CopyPath::Delete, 1);
         }
@@ -286,7 +349,7 @@ impl<K: Pod, V: Pod, B: SwissBackend<K, V>, P: Probe> MapUnderStudy<K, V> for Sw
         }
     }
 
-    fn for_each(&mut self, f: &mut dyn FnMut(K, V)) {
+    fn for_each(&mut self, f: &mut dyn FnMut(&[u8], &[u8])) {
         self.table.for_each(f)
     }
 
@@ -329,7 +392,16 @@ impl<K: Pod, V: Pod, B: SwissBackend<K, V>, P: Probe> MapUnderStudy<K, V> for Sw
 mod tests {
     use super::*;
     use crate::accounting::Counting;
-    use crate::pod::Blob;
+    use crate::pod::{Blob, Pod};
+    use crate::variants::typed::Typed;
+
+    type HashbrownU64 = Typed<Blob<1>, Blob<1>, SwissMap<Counting>>;
+
+    fn hashbrown_u64() -> HashbrownU64 {
+        Typed::new(
+            SwissMap::new(Variant::Hashbrown, Shape::words(1), Shape::words(1), 0, 1).unwrap(),
+        )
+    }
 
     #[test]
     fn capacity_and_slots_invert() {
@@ -342,8 +414,7 @@ mod tests {
 
     #[test]
     fn derived_slots_match_hashbrowns_own_growth() {
-        let mut m: SwissMap<Blob<1>, Blob<1>, HashbrownBackend<_, _>, Counting> =
-            SwissMap::new(0, 1);
+        let mut m = hashbrown_u64();
         for id in 0..10_000u64 {
             m.insert(Blob::from_id(id), Blob::from_id(id));
             let shape = m.swiss().unwrap();
@@ -360,8 +431,7 @@ mod tests {
 
     #[test]
     fn tombstone_churn_shows_same_size_rehash() {
-        let mut m: SwissMap<Blob<1>, Blob<1>, HashbrownBackend<_, _>, Counting> =
-            SwissMap::new(0, 1);
+        let mut m = hashbrown_u64();
         const LIVE: u64 = 1790; // just under half of 4096 slots' capacity (3584)
         for id in 0..LIVE {
             m.insert(Blob::from_id(id), Blob::from_id(id));

@@ -12,6 +12,7 @@ use crate::accounting::{Counting, Probe};
 use crate::hash::{id_in_bucket, CollidingHash, KeyHasher, SeededHash};
 use crate::pod::{Blob, Pod};
 use crate::rng::Rng;
+use crate::variants::typed::TypedGo;
 
 /// One step of a workload.
 #[derive(Clone, Copy, Debug)]
@@ -20,11 +21,9 @@ enum Op {
     Delete(u64),
 }
 
-/// Everything a growth step can change, as words and text.
-fn state<K: Pod, V: Pod, H: KeyHasher, S: Storage>(
-    m: &GoMap<K, V, H, Counting, S>,
-) -> (Vec<u64>, String) {
-    let bw = m.lay.bucket_words;
+/// Everything a growth step can change, as bytes and text.
+fn state<H: KeyHasher, S: Storage>(m: &GoMap<H, Counting, S>) -> (Vec<u8>, String) {
+    let bw = m.t.bucket_size;
     let mut words = Vec::new();
     let mut text = format!(
         "{:?}\n{:?}\n{:?}\n{:?}\n",
@@ -44,7 +43,7 @@ fn state<K: Pod, V: Pod, H: KeyHasher, S: Storage>(
             g.overflow_list,
             g.arena.len()
         );
-        words.extend_from_slice(g.array.words());
+        words.extend_from_slice(crate::mem::bytes_of(g.array.words()));
         for i in 0..g.arena.len() {
             words.extend_from_slice(g.arena.bucket(i, bw));
         }
@@ -74,10 +73,7 @@ struct Step {
 
 /// Does the evacuation work of a write to `bucket` on two copies of `m`,
 /// ours and Go's order, and asserts they end in the same state.
-fn compare_step<K: Pod, V: Pod, H: KeyHasher, S: Storage>(
-    m: &GoMap<K, V, H, Counting, S>,
-    bucket: usize,
-) -> Step {
+fn compare_step<H: KeyHasher, S: Storage>(m: &GoMap<H, Counting, S>, bucket: usize) -> Step {
     let oldbucket = bucket & (m.noldbuckets() - 1);
     let path = if oldbucket < m.hdr.nevacuate {
         Path::Skipped
@@ -116,7 +112,7 @@ fn orders_agree<K: Pod, V: Pod, H: KeyHasher, S: Storage>(
     ops: &[Op],
     key: impl Fn(u64) -> K,
 ) -> Seen {
-    let mut m: GoMap<K, V, H, Counting, S> = GoMap::with_config(knobs, 0, 11, hasher);
+    let mut m: TypedGo<K, V, H, Counting, S> = TypedGo::with_config(knobs, 0, 11, hasher);
     let mut rng = Rng::new(5);
     let mut paths = [0; 3];
     for &op in ops {
@@ -194,7 +190,7 @@ fn all_paths_seen(seen: Seen) {
 fn random_keys_same_state_as_go_order() {
     let ops = random_ops(6000);
     let (go, key) = (Knobs::default(), |k| Blob([k]));
-    type Inline = InlineFirst<Blob<1>, Blob<1>>;
+    type Inline = InlineFirst;
     for seen in [
         orders_agree::<Blob<1>, Blob<1>, _, GoHeap>(go, SeededHash, &ops, key),
         orders_agree::<Blob<1>, Blob<1>, _, Slab>(go, SeededHash, &ops, key),
@@ -246,11 +242,12 @@ fn long_chains_same_state_as_go_order() {
 /// entries that all go to X, right after a growth of `kind` started.
 fn two_chains_growing<S: Storage>(
     kind: GrowKind,
-) -> GoMap<Blob<1>, Blob<1>, CollidingHash, Counting, S> {
-    let mut m = GoMap::with_config(Knobs::default(), 0, 11, CollidingHash::BucketInId);
-    let put = |m: &mut GoMap<_, _, _, _, S>, bucket: u64, seq: u32| {
-        m.insert(Blob([id_in_bucket(bucket, seq)]), Blob([0]));
-    };
+) -> TypedGo<Blob<1>, Blob<1>, CollidingHash, Counting, S> {
+    let mut m = TypedGo::with_config(Knobs::default(), 0, 11, CollidingHash::BucketInId);
+    let put =
+        |m: &mut TypedGo<Blob<1>, Blob<1>, CollidingHash, Counting, S>, bucket: u64, seq: u32| {
+            m.insert(Blob([id_in_bucket(bucket, seq)]), Blob([0]));
+        };
     for seq in 0..20 {
         put(&mut m, 0, seq);
         put(&mut m, 3, seq);
