@@ -30,6 +30,7 @@
 //! | [`sys`] | the counted system call wrappers |
 //! | [`source`] | the file: content, checksum, page-cache state (checked with `mincore`) |
 //! | [`sink`] | the targets and the receiver (bounded, verifying length + checksum) |
+//! | [`softnet`] | freeing socket buffers the kernel deferred (they pin the file's pages) |
 //! | [`send`] | the senders, one loop per path |
 //! | [`usage`] | `getrusage(RUSAGE_THREAD)`: CPU user/system, faults, context switches |
 //! | [`copies`] | copies per byte delivered: measured vs derived, sources named |
@@ -45,6 +46,7 @@ pub mod claims;
 pub mod copies;
 pub mod send;
 pub mod sink;
+pub mod softnet;
 pub mod source;
 pub mod sys;
 pub mod usage;

@@ -158,6 +158,21 @@ impl SourceFile {
         Ok(vec.iter().filter(|b| **b & 1 == 1).count() as u64)
     }
 
+    /// `posix_fadvise(POSIX_FADV_DONTNEED)` over the whole file: the kernel
+    /// evicts its clean pages that nothing else references.
+    pub fn advise_dontneed(&self) -> Result<(), String> {
+        // SAFETY: plain advice on our own descriptor.
+        let r =
+            unsafe { libc::posix_fadvise(self.file.as_raw_fd(), 0, 0, libc::POSIX_FADV_DONTNEED) };
+        if r != 0 {
+            return Err(format!(
+                "posix_fadvise(POSIX_FADV_DONTNEED) failed: {}",
+                std::io::Error::from_raw_os_error(r)
+            ));
+        }
+        Ok(())
+    }
+
     /// Brings the file into the state asked for and checks it.
     pub fn set_cache(&self, state: CacheState) -> Result<CacheCheck, String> {
         let pages = self.pages();
