@@ -6,9 +6,14 @@
 //! one map is alive at a time and dropping it is not measured
 //! (`iter_batched` with `PerIteration`), the same for every variant.
 //!
-//! `cargo bench --bench model_speed` (the README quotes the ratios).
+//! `cargo bench --bench model_speed` (the README quotes the ratios). Each
+//! benchmark prints `model_speed: cell i of n: <id>` on stderr as it starts.
 
-use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion, Throughput};
+mod common;
+
+use common::args::{BenchArgs, Mode};
+use common::Progress;
+use criterion::{BatchSize, BenchmarkId, Criterion, Throughput};
 use mapamp::accounting::Off;
 use mapamp::gomap::{GoMap, Knobs};
 use mapamp::gotype::Shape;
@@ -23,12 +28,28 @@ fn keys() -> Vec<u64> {
     (0..N).map(|_| r.next_u64()).collect()
 }
 
-fn insert_1m(c: &mut Criterion) {
+const GROUP: &str = "insert_1m_u64";
+const HINTS: [(&str, usize); 2] = [("none", 0), ("exact", N)];
+const VARIANTS: [&str; 3] = ["gomap", "hashbrown", "std"];
+
+fn insert_1m(c: &mut Criterion, args: &BenchArgs) {
     let keys = keys();
-    let mut g = c.benchmark_group("insert_1m_u64");
+    let mut g = c.benchmark_group(GROUP);
     g.throughput(Throughput::Elements(N as u64));
     g.sample_size(10);
-    for (hint_name, hint) in [("none", 0usize), ("exact", N)] {
+    let ids = HINTS
+        .iter()
+        .flat_map(|(h, _)| VARIANTS.map(|v| format!("{GROUP}/{v}/{h}")));
+    let total = ids.filter(|id| args.selects(id)).count();
+    let mut progress = Progress::new("model_speed", total);
+    let mut announce = |variant: &str, hint: &str| {
+        let id = format!("{GROUP}/{variant}/{hint}");
+        if args.mode != Mode::List && args.selects(&id) {
+            progress.next(&id);
+        }
+    };
+    for (hint_name, hint) in HINTS {
+        announce("gomap", hint_name);
         g.bench_with_input(BenchmarkId::new("gomap", hint_name), &hint, |b, &hint| {
             b.iter_batched(
                 || (),
@@ -50,6 +71,7 @@ fn insert_1m(c: &mut Criterion) {
                 BatchSize::PerIteration,
             )
         });
+        announce("hashbrown", hint_name);
         g.bench_with_input(
             BenchmarkId::new("hashbrown", hint_name),
             &hint,
@@ -68,6 +90,7 @@ fn insert_1m(c: &mut Criterion) {
                 )
             },
         );
+        announce("std", hint_name);
         g.bench_with_input(BenchmarkId::new("std", hint_name), &hint, |b, &hint| {
             b.iter_batched(
                 || (),
@@ -86,5 +109,9 @@ fn insert_1m(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, insert_1m);
-criterion_main!(benches);
+fn main() {
+    let args = BenchArgs::from_env();
+    let mut c = Criterion::default().configure_from_args();
+    insert_1m(&mut c, &args);
+    c.final_summary();
+}

@@ -70,7 +70,12 @@ fn once(src: &SourceFile, path: IoPath, target: Target, split: bool, cpus: &[usi
     let after_sleep = evict(src);
     flush_deferred_frees().unwrap();
     let after_flush = evict(src);
-    [queued, at_once as i64, after_sleep as i64, after_flush as i64]
+    [
+        queued,
+        at_once as i64,
+        after_sleep as i64,
+        after_flush as i64,
+    ]
 }
 
 fn main() {

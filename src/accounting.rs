@@ -9,12 +9,14 @@
 //! `B`, `noverflow`, `nevacuate`, `nextOverflow`) are O(1) bookkeeping per
 //! operation, not copies of data; the allocator's own zeroing of the overflow
 //! list's backing array is the allocator's, not the map's (the copies of the
-//! list's contents when it grows *are* counted, as SPEC.md asks).
+//! list's contents when it grows *are* counted).
 
 use serde::{Deserialize, Serialize};
 
-/// The copy paths of SPEC.md, plus `delete` for the stores a delete makes
-/// (tophash markers and the cleared value), which belong to none of the five.
+/// The copy paths: the classic map's five, `delete` for the stores a
+/// delete makes (tophash markers and the cleared value), and the Swiss
+/// map's own (`small_to_table` … `clear`). A path a variant cannot take is
+/// reported `n/a`, not 0 (see [`CopyPath::applies_to_swiss_model`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CopyPath {
@@ -33,18 +35,59 @@ pub enum CopyPath {
     ZeroFill,
     /// Stores made by a delete: tophash markers and cleared key/value bytes.
     Delete,
+    /// Go Swiss map: the 9th key moves a small map's 8 entries into a table.
+    SmallToTable,
+    /// Go Swiss map: a full table reinserted into one of twice the slots.
+    TableGrow,
+    /// Go Swiss map: a full 1024-slot table reinserted into two.
+    TableSplit,
+    /// Go Swiss map: the directory doubled (new pointer array).
+    DirectoryGrow,
+    /// Go Swiss map: tombstones turned back into empty slots (control bytes only).
+    Prune,
+    /// Go Swiss map: groups cleared by `clear(m)`, control words set empty.
+    Clear,
 }
 
 impl CopyPath {
     /// Every path, in report order.
-    pub const ALL: [CopyPath; 6] = [
+    pub const ALL: [CopyPath; 12] = [
         CopyPath::Assign,
         CopyPath::Overflow,
         CopyPath::EvacuateDouble,
         CopyPath::EvacuateSameSize,
         CopyPath::ZeroFill,
         CopyPath::Delete,
+        CopyPath::SmallToTable,
+        CopyPath::TableGrow,
+        CopyPath::TableSplit,
+        CopyPath::DirectoryGrow,
+        CopyPath::Prune,
+        CopyPath::Clear,
     ];
+
+    /// The paths of the classic map and the reference Swiss tables: the
+    /// first six of [`CopyPath::ALL`].
+    pub const CLASSIC: &'static [CopyPath] = CopyPath::ALL.split_at(6).0;
+
+    /// The paths of the Go Swiss-map model.
+    pub const GO_SWISS: [CopyPath; 9] = [
+        CopyPath::Assign,
+        CopyPath::SmallToTable,
+        CopyPath::TableGrow,
+        CopyPath::TableSplit,
+        CopyPath::DirectoryGrow,
+        CopyPath::ZeroFill,
+        CopyPath::Delete,
+        CopyPath::Prune,
+        CopyPath::Clear,
+    ];
+
+    /// Whether the Go Swiss-map model can take this path (else: the
+    /// classic map and the reference tables can).
+    pub fn applies_to_swiss_model(self) -> bool {
+        CopyPath::GO_SWISS.contains(&self)
+    }
 
     /// The name used in JSON, cell ids and reports.
     pub fn name(self) -> &'static str {
@@ -55,6 +98,12 @@ impl CopyPath {
             CopyPath::EvacuateSameSize => "evacuate_same_size",
             CopyPath::ZeroFill => "zero_fill",
             CopyPath::Delete => "delete",
+            CopyPath::SmallToTable => "small_to_table",
+            CopyPath::TableGrow => "table_grow",
+            CopyPath::TableSplit => "table_split",
+            CopyPath::DirectoryGrow => "directory_grow",
+            CopyPath::Prune => "prune",
+            CopyPath::Clear => "clear",
         }
     }
 
@@ -70,7 +119,14 @@ impl std::fmt::Display for CopyPath {
     }
 }
 
-/// Bytes written per copy path.
+fn is_zero(n: &u64) -> bool {
+    *n == 0
+}
+
+/// Bytes written per copy path. The Swiss map's paths are left out of
+/// JSON when zero (a reader's default), so the classic map's records keep
+/// their shape; whether a path *applies* is the variant's to say
+/// ([`crate::variants::Variant::copy_paths`]), never read off a zero.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PathBytes {
     /// See [`CopyPath::Assign`].
@@ -85,6 +141,24 @@ pub struct PathBytes {
     pub zero_fill: u64,
     /// See [`CopyPath::Delete`].
     pub delete: u64,
+    /// See [`CopyPath::SmallToTable`].
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub small_to_table: u64,
+    /// See [`CopyPath::TableGrow`].
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub table_grow: u64,
+    /// See [`CopyPath::TableSplit`].
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub table_split: u64,
+    /// See [`CopyPath::DirectoryGrow`].
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub directory_grow: u64,
+    /// See [`CopyPath::Prune`].
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub prune: u64,
+    /// See [`CopyPath::Clear`].
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub clear: u64,
 }
 
 impl PathBytes {
@@ -97,6 +171,12 @@ impl PathBytes {
             CopyPath::EvacuateSameSize => self.evacuate_same_size,
             CopyPath::ZeroFill => self.zero_fill,
             CopyPath::Delete => self.delete,
+            CopyPath::SmallToTable => self.small_to_table,
+            CopyPath::TableGrow => self.table_grow,
+            CopyPath::TableSplit => self.table_split,
+            CopyPath::DirectoryGrow => self.directory_grow,
+            CopyPath::Prune => self.prune,
+            CopyPath::Clear => self.clear,
         }
     }
 
@@ -108,7 +188,18 @@ impl PathBytes {
             CopyPath::EvacuateSameSize => &mut self.evacuate_same_size,
             CopyPath::ZeroFill => &mut self.zero_fill,
             CopyPath::Delete => &mut self.delete,
+            CopyPath::SmallToTable => &mut self.small_to_table,
+            CopyPath::TableGrow => &mut self.table_grow,
+            CopyPath::TableSplit => &mut self.table_split,
+            CopyPath::DirectoryGrow => &mut self.directory_grow,
+            CopyPath::Prune => &mut self.prune,
+            CopyPath::Clear => &mut self.clear,
         }
+    }
+
+    /// Adds `n` bytes to path `p`.
+    pub fn add(&mut self, p: CopyPath, n: u64) {
+        *self.get_mut(p) += n;
     }
 
     /// Sum over all paths.
@@ -174,8 +265,18 @@ pub struct Accounting {
     pub doubling_grows: u64,
     /// Same-size growths (too many overflow buckets).
     pub same_size_grows: u64,
-    /// Live entries moved by evacuation (both kinds).
+    /// Live entries moved by evacuation (both kinds; Swiss map: by
+    /// small-to-table moves, table grows and splits).
     pub entries_evacuated: u64,
+    /// Go Swiss map: 1024-slot tables split.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub table_splits: u64,
+    /// Go Swiss map: directory doublings.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub directory_grows: u64,
+    /// Go Swiss map: tombstones pruned back to empty slots.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub tombstones_pruned: u64,
 }
 
 impl Accounting {
@@ -202,6 +303,9 @@ impl Accounting {
             doubling_grows: self.doubling_grows - earlier.doubling_grows,
             same_size_grows: self.same_size_grows - earlier.same_size_grows,
             entries_evacuated: self.entries_evacuated - earlier.entries_evacuated,
+            table_splits: self.table_splits - earlier.table_splits,
+            directory_grows: self.directory_grows - earlier.directory_grows,
+            tombstones_pruned: self.tombstones_pruned - earlier.tombstones_pruned,
         }
     }
 }
@@ -223,6 +327,12 @@ pub enum Event {
     Evacuated(u64),
     /// A write (insert or update) the user asked for, with its payload bytes.
     Write(u64),
+    /// Go Swiss map: a table split.
+    TableSplit,
+    /// Go Swiss map: the directory doubled.
+    DirectoryGrow,
+    /// Go Swiss map: this many tombstones pruned.
+    Pruned(u64),
 }
 
 /// The accounting hook every map under study is generic over.
@@ -281,6 +391,9 @@ impl Probe for Counting {
                 a.writes += 1;
                 a.payload_bytes += payload;
             }
+            Event::TableSplit => a.table_splits += 1,
+            Event::DirectoryGrow => a.directory_grows += 1,
+            Event::Pruned(n) => a.tombstones_pruned += n,
         }
     }
     fn snapshot(&self) -> Option<&Accounting> {

@@ -373,6 +373,33 @@ impl GroupType {
             fast: FastPath::choose(key, indirect_elem),
         }
     }
+
+    /// Bytes a slot stores for the key (`KeySize` of the slot's key
+    /// field): the key's size, or a pointer's when indirect.
+    #[inline(always)]
+    pub fn key_slot(&self) -> usize {
+        if self.indirect_key {
+            PTR_SIZE
+        } else {
+            self.key.size
+        }
+    }
+
+    /// Bytes a slot stores for the element: its size, or a pointer's.
+    #[inline(always)]
+    pub fn elem_slot(&self) -> usize {
+        if self.indirect_elem {
+            PTR_SIZE
+        } else {
+            self.elem.size
+        }
+    }
+
+    /// Offset of slot `i` of a group (`groupReference.key`).
+    #[inline(always)]
+    pub fn slot_off(&self, i: usize) -> usize {
+        self.slots_off + (i & (SLOTS - 1)) * self.slot_size
+    }
 }
 
 /// Fills `out` with the deterministic bytes of the key or value with id
@@ -466,6 +493,12 @@ mod tests {
         // Over 128 bytes: pointers.
         let g = GroupType::new(Shape::words(1), Shape::words(32), GO_MAX_INLINE);
         assert_eq!((g.slot_size, g.indirect_elem), (16, true));
+        assert_eq!((g.key_slot(), g.elem_slot(), g.slot_off(2)), (8, 8, 40));
+        // A 256-byte key and a 16-byte elem: pointer + elem, 24-byte slots.
+        let g = GroupType::new(Shape::words(32), Shape::words(2), GO_MAX_INLINE);
+        assert!(g.indirect_key && !g.indirect_elem);
+        assert_eq!((g.slot_size, g.elem_off, g.group_size), (24, 8, 200));
+        assert_eq!((g.key_slot(), g.elem_slot()), (8, 16));
     }
 
     #[test]

@@ -106,34 +106,142 @@ pub struct InspectReport {
     pub entries_evacuated: u64,
     /// Table shape, for Swiss tables (`null` for the Go family).
     pub swiss: Option<SwissShape>,
+    /// Directory and tables of the Go Swiss-map model (absent for others).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub go_swiss: Option<crate::goswiss::Structure>,
+    /// Go Swiss map: table splits, directory doublings, tombstones pruned
+    /// (absent for others).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub go_swiss_events: Option<GoSwissEvents>,
     /// Real heap allocations of building the map, counted by mapamp's
     /// allocator (`installed: false` when it is not the global allocator).
     pub heap: AllocDelta,
 }
 
-/// Checks a configuration before anything is built.
+/// Growth events of the Go Swiss-map model.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GoSwissEvents {
+    /// Table doublings.
+    pub table_grows: u64,
+    /// 1024-slot tables split.
+    pub table_splits: u64,
+    /// Directory doublings.
+    pub directory_grows: u64,
+    /// Tombstones pruned back to empty.
+    pub tombstones_pruned: u64,
+}
+
+/// Checks a configuration before anything is built: sizes, knobs, the
+/// churn's size ([`crate::limits`]) and the memory the map and the keys
+/// need, with an error naming the input to blame.
 pub fn validate(cfg: &InspectConfig) -> Result<(), String> {
+    use crate::limits::{MAX_CHURN_ROUNDS, MAX_WORKLOAD_OPS};
     check_size("key", cfg.key_size)?;
     check_size("value", cfg.value_size)?;
     spec_of(cfg).validate()?;
-    let need = estimate_bytes(
-        cfg.n.max(cfg.hint.resolve(cfg.n)),
+    if cfg.rounds > MAX_CHURN_ROUNDS {
+        return Err(format!(
+            "--rounds {} is more than {MAX_CHURN_ROUNDS}; use 0 to {MAX_CHURN_ROUNDS}",
+            cfg.rounds
+        ));
+    }
+    let churn_ops = match cfg.workload {
+        Workload::Insert => 0,
+        Workload::Churn => (cfg.rounds as u64).saturating_mul(cfg.k as u64),
+    };
+    let ops = (cfg.n as u64).saturating_add(churn_ops);
+    if ops > MAX_WORKLOAD_OPS {
+        return Err(if churn_ops > 0 {
+            format!(
+                "--rounds {} × --k {} churn operations plus --n {} inserts is {ops} map operations, more than the {MAX_WORKLOAD_OPS} (2^32) inspect runs; use a smaller --k or --rounds",
+                cfg.rounds, cfg.k, cfg.n
+            )
+        } else {
+            format!(
+                "--n {} is more than the {MAX_WORKLOAD_OPS} (2^32) inserts inspect runs; use a smaller --n",
+                cfg.n
+            )
+        });
+    }
+    let hint = cfg.hint.resolve(cfg.n);
+    let hint_entries = hint_entries(
+        cfg.variant,
+        hint,
         cfg.key_size,
         cfg.value_size,
+        cfg.knobs.inline_limit,
     );
+    let map = estimate_bytes(cfg.n.max(hint_entries), cfg.key_size, cfg.value_size);
+    // The workload remembers every key it drew (to keep keys distinct).
+    let keys = ops.saturating_mul(KEY_SOURCE_BYTES_PER_KEY);
+    let need = map.saturating_add(keys);
     if let Some(avail) = crate::machine::available_memory_bytes() {
         if need > avail {
-            return Err(format!(
-                "n = {} with {}-byte keys and {}-byte values needs about {} MiB, more than the {} MiB available; use a smaller --n",
-                cfg.n,
-                cfg.key_size,
-                cfg.value_size,
-                need >> 20,
-                avail >> 20
-            ));
+            let sizes = format!(
+                "{}-byte keys and {}-byte values",
+                cfg.key_size, cfg.value_size
+            );
+            return Err(if hint_entries > cfg.n {
+                format!(
+                    "--hint {} (= {hint} entries) with {sizes} needs about {} MiB at creation, more than the {} MiB available; use a smaller --hint",
+                    cfg.hint,
+                    need >> 20,
+                    avail >> 20
+                )
+            } else if churn_ops > 0 && keys > map {
+                format!(
+                    "--rounds {} × --k {} churn operations draw {churn_ops} keys, about {} MiB with the map, more than the {} MiB available; use a smaller --k or --rounds",
+                    cfg.rounds,
+                    cfg.k,
+                    need >> 20,
+                    avail >> 20
+                )
+            } else {
+                format!(
+                    "n = {} with {sizes} needs about {} MiB, more than the {} MiB available; use a smaller --n",
+                    cfg.n,
+                    need >> 20,
+                    avail >> 20
+                )
+            });
         }
     }
     Ok(())
+}
+
+/// Memory the workload's key source keeps per key drawn (a `HashSet<u64>`
+/// at its worst load, while it grows, plus the live-key list).
+pub const KEY_SOURCE_BYTES_PER_KEY: u64 = 40;
+
+/// Entries a map is sized for by a size hint at creation: for the Go family
+/// the hint `makemap` keeps ([`crate::gomap::effective_hint`]: 0 when its
+/// buckets would exceed 2^48 bytes), for the Go Swiss map the hint `NewMap`
+/// keeps ([`crate::goswiss::effective_hint`]), for the reference Swiss
+/// tables the hint itself.
+pub fn hint_entries(
+    variant: Variant,
+    hint: usize,
+    key_size: usize,
+    value_size: usize,
+    inline_limit: usize,
+) -> usize {
+    if variant.is_go_family() {
+        let t = crate::gotype::BucketType::new(
+            Shape::words(key_size / 8),
+            Shape::words(value_size / 8),
+            inline_limit,
+        );
+        crate::gomap::effective_hint(hint, t.bucket_size as u64)
+    } else if variant.is_go_swiss() {
+        let t = crate::gotype::GroupType::new(
+            Shape::words(key_size / 8),
+            Shape::words(value_size / 8),
+            crate::gotype::GO_MAX_INLINE,
+        );
+        crate::goswiss::effective_hint(hint, t.group_size)
+    } else {
+        hint
+    }
 }
 
 fn spec_of(cfg: &InspectConfig) -> MapSpec {
@@ -146,7 +254,8 @@ fn spec_of(cfg: &InspectConfig) -> MapSpec {
 }
 
 /// A generous estimate of the memory a Go-model map of `n` entries needs
-/// (both arrays alive during growth, full overflow, indirect objects).
+/// (both arrays alive during growth, full overflow, indirect objects),
+/// saturating at `u64::MAX`.
 pub fn estimate_bytes(n: usize, key_size: usize, value_size: usize) -> u64 {
     let t = crate::gotype::BucketType::new(
         Shape::words(key_size / 8),
@@ -155,11 +264,12 @@ pub fn estimate_bytes(n: usize, key_size: usize, value_size: usize) -> u64 {
     );
     let b = crate::gomap::b_for_hint(n, 6.5);
     let buckets = (1u64 << b) as f64 * 1.5 * 1.5;
-    let objects = n as u64
-        * ((t.indirect_key as u64) * key_size as u64
+    let objects = (n as u64).saturating_mul(
+        (t.indirect_key as u64) * key_size as u64
             + (t.indirect_elem as u64) * value_size as u64
-            + 32);
-    (buckets * t.bucket_size as f64) as u64 + objects
+            + 32,
+    );
+    ((buckets * t.bucket_size as f64) as u64).saturating_add(objects)
 }
 
 /// Builds the map and reports on it.
@@ -229,6 +339,13 @@ fn report_of<M: MapUnderStudy>(m: &M, cfg: &InspectConfig) -> InspectReport {
         overflow_fresh_taken: acct.overflow_fresh_taken,
         entries_evacuated: acct.entries_evacuated,
         swiss: m.swiss(),
+        go_swiss: m.swiss_structure(),
+        go_swiss_events: cfg.variant.is_go_swiss().then_some(GoSwissEvents {
+            table_grows: acct.doubling_grows,
+            table_splits: acct.table_splits,
+            directory_grows: acct.directory_grows,
+            tombstones_pruned: acct.tombstones_pruned,
+        }),
         heap: AllocDelta::default(),
     }
 }
@@ -254,6 +371,23 @@ pub fn render_text(r: &InspectReport) -> String {
     if c.workload == Workload::Churn {
         let _ = writeln!(s, "  churn: {} rounds x {} delete+insert", c.rounds, c.k);
     }
+    let hint = c.hint.resolve(c.n);
+    if hint > 0
+        && hint_entries(
+            c.variant,
+            hint,
+            c.key_size,
+            c.value_size,
+            c.knobs.inline_limit,
+        ) == 0
+    {
+        let why = if c.variant.is_go_swiss() {
+            "its tables would exceed 2^48 bytes, so NewMap makes an empty map (as Go 1.26 does)"
+        } else {
+            "its buckets would exceed 2^48 bytes, so makemap sets it to 0 (as Go 1.19 does)"
+        };
+        let _ = writeln!(s, "  hint {hint} ignored: {why}");
+    }
     if c.variant.is_go_family() {
         let _ =
             writeln!(
@@ -265,7 +399,9 @@ pub fn render_text(r: &InspectReport) -> String {
             if c.knobs.overflow_prealloc { "on" } else { "off" }
         );
     }
-    if let Some(sw) = &r.swiss {
+    if let Some(st) = &r.go_swiss {
+        render_go_swiss(&mut s, r, st);
+    } else if let Some(sw) = &r.swiss {
         let _ = writeln!(s, "\nstructure (Swiss table, derived)");
         let _ = writeln!(s, "  entries             {}", r.n);
         let _ = writeln!(
@@ -320,12 +456,80 @@ fn render_buckets(s: &mut String, r: &InspectReport) {
     }
 }
 
-fn render_bytes(s: &mut String, r: &InspectReport) {
+fn render_go_swiss(s: &mut String, r: &InspectReport, st: &crate::goswiss::Structure) {
+    let _ = writeln!(s, "\nstructure (Go Swiss map: directory and tables)");
+    let _ = writeln!(s, "  entries             {}", st.used);
+    if st.small {
+        let _ = writeln!(
+            s,
+            "  small map           one group of 8 slots, no directory ({} slots allocated)",
+            st.slots
+        );
+    } else {
+        let _ = writeln!(
+            s,
+            "  directory           {} entries, global depth {}",
+            st.dir_len, st.global_depth
+        );
+        let mut caps = std::collections::BTreeMap::new();
+        let mut depths = std::collections::BTreeMap::new();
+        for t in &st.tables {
+            *caps.entry(t.capacity).or_insert(0usize) += 1;
+            *depths.entry(t.local_depth as u16).or_insert(0usize) += 1;
+        }
+        let join = |m: &std::collections::BTreeMap<_, usize>| {
+            m.iter()
+                .map(|(k, v)| format!("{k}:{v}"))
+                .collect::<Vec<_>>()
+                .join("  ")
+        };
+        let _ = writeln!(
+            s,
+            "  tables              {} (capacity:count {})",
+            st.tables.len(),
+            join(&caps)
+        );
+        let _ = writeln!(s, "  local depths        {}", join(&depths));
+        let (used, left): (u64, u64) = st.tables.iter().fold((0, 0), |(u, g), t| {
+            (u + t.used as u64, g + t.growth_left as u64)
+        });
+        let _ = writeln!(
+            s,
+            "  slots / load        {} / {:.3} (used {}, growthLeft {}, tombstones {})",
+            st.slots,
+            st.load,
+            used,
+            left,
+            st.tombstones()
+        );
+        let _ = writeln!(
+            s,
+            "  hitprobe/missprobe  {:.3} / {:.3} groups",
+            st.hitprobe, st.missprobe
+        );
+    }
     let _ = writeln!(
         s,
-        "  growths             {} doubling, {} same-size",
-        r.doubling_grows, r.same_size_grows
+        "  overhead/entry      {:.2} bytes",
+        st.overhead_bytes_per_entry
     );
+    if let Some(e) = &r.go_swiss_events {
+        let _ = writeln!(
+            s,
+            "  rehashes            {} table doublings, {} splits, {} directory doublings; {} tombstones pruned",
+            e.table_grows, e.table_splits, e.directory_grows, e.tombstones_pruned
+        );
+    }
+}
+
+fn render_bytes(s: &mut String, r: &InspectReport) {
+    if !r.config.variant.is_go_swiss() {
+        let _ = writeln!(
+            s,
+            "  growths             {} doubling, {} same-size",
+            r.doubling_grows, r.same_size_grows
+        );
+    }
     let _ = writeln!(
         s,
         "\nbytes written ({} accounting)",
@@ -335,7 +539,8 @@ fn render_bytes(s: &mut String, r: &InspectReport) {
         }
     );
     let total = r.total_bytes_written.max(1) as f64;
-    for p in crate::accounting::CopyPath::ALL {
+    // Only the paths this variant can take (the others are n/a for it).
+    for &p in r.config.variant.copy_paths() {
         let b = r.bytes_written.get(p);
         let _ = writeln!(
             s,
@@ -352,14 +557,22 @@ fn render_bytes(s: &mut String, r: &InspectReport) {
         "  write amplification {}",
         opt_f(r.write_amplification, 4)
     );
-    let _ = writeln!(
-        s,
-        "  model allocations   {} ({} bytes); overflow taken: {} preallocated, {} fresh",
-        r.model_allocations,
-        r.model_allocated_bytes,
-        r.overflow_prealloc_taken,
-        r.overflow_fresh_taken
-    );
+    if r.config.variant.is_go_swiss() {
+        let _ = writeln!(
+            s,
+            "  model allocations   {} ({} bytes, allocator-rounded; the 48-byte map header not included)",
+            r.model_allocations, r.model_allocated_bytes
+        );
+    } else {
+        let _ = writeln!(
+            s,
+            "  model allocations   {} ({} bytes); overflow taken: {} preallocated, {} fresh",
+            r.model_allocations,
+            r.model_allocated_bytes,
+            r.overflow_prealloc_taken,
+            r.overflow_fresh_taken
+        );
+    }
     if r.heap.installed {
         let _ = writeln!(
             s,

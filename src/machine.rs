@@ -51,6 +51,14 @@ pub fn perf_event_paranoid() -> Option<i32> {
         .ok()
 }
 
+/// The 1-, 5- and 15-minute load averages (`/proc/loadavg`), if readable:
+/// how many threads wanted a CPU, on average.
+pub fn load_average() -> Option<[f64; 3]> {
+    let text = std::fs::read_to_string("/proc/loadavg").ok()?;
+    let mut it = text.split_whitespace().map(|x| x.parse::<f64>().ok());
+    Some([it.next()??, it.next()??, it.next()??])
+}
+
 /// The machine this process runs on. Probes the PMU (opens a counter) and
 /// valgrind (runs `valgrind --version`).
 pub fn describe() -> Machine {

@@ -2,7 +2,7 @@
 
 use clap::{Parser, Subcommand};
 use mapamp::alloc_count::CountingAllocator;
-use mapamp::compare::{self, CompareOptions, OptionArgs};
+use mapamp::compare::{self, CompareError, CompareOptions, OptionArgs};
 use mapamp::gomap::{EvacuateBatch, Knobs};
 use mapamp::inspect::{self, InspectConfig, Workload};
 use mapamp::locate::{self, LocateArgs};
@@ -47,6 +47,8 @@ enum Command {
     Inspect(InspectArgs),
     /// Hash keys into buckets: spread (entropy, chains, chi-squared) and ns per locate.
     Locate(LocateArgs),
+    /// Find maps that will pay for growth in Go and Rust code, and price each with the models.
+    Lint(mapamp::lint::cli::LintArgs),
     /// Compare two reports (or two configurations/variants of one) cell by cell; exit 1 on a regression beyond --fail-on-regression, 2 if they cannot be compared.
     Compare(CompareArgs),
     /// List the variants and tuning knobs.
@@ -141,9 +143,12 @@ struct RunArgs {
     /// Continue a run in an existing report folder, skipping finished work.
     #[arg(long)]
     resume: bool,
-    /// callgrind runs at once [default: the number of CPUs].
-    #[arg(long)]
+    /// callgrind runs at once, 1 to 256 [default: the number of CPUs].
+    #[arg(long, value_parser = parse_callgrind_jobs)]
     callgrind_jobs: Option<usize>,
+    /// Seed of the time processes' interleaved order [default: drawn at the start; recorded in the report].
+    #[arg(long)]
+    schedule_seed: Option<u64>,
 }
 
 #[derive(clap::Args)]
@@ -158,6 +163,12 @@ struct CellRunArgs {
     lenses: Vec<LensKind>,
     #[arg(long)]
     region_only: bool,
+    /// Time process number (the schedule's round): measure time/latency only.
+    #[arg(long)]
+    time_process: Option<usize>,
+    /// The cell's position in that round.
+    #[arg(long, default_value_t = 0)]
+    slot: usize,
 }
 
 #[derive(clap::Args)]
@@ -232,27 +243,33 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Compare(a) => return run_compare(a),
+        Command::Lint(a) => return mapamp::lint::cli::run(&a),
         Command::Inspect(a) => run_inspect(a),
         Command::Locate(a) => run_locate(a),
         Command::Profile { which } => run_profile(which),
         Command::Run(a) => run_run(a),
         Command::CellRun(a) => {
-            mapamp::run::cell_run(&a.profile, &a.cell, &a.out, &a.lenses, a.region_only)
+            let role = match (a.region_only, a.time_process) {
+                (true, _) => mapamp::run::ChildRole::RegionOnly,
+                (false, Some(process)) => mapamp::run::ChildRole::Time {
+                    process,
+                    slot: a.slot,
+                },
+                (false, None) => mapamp::run::ChildRole::Native,
+            };
+            mapamp::run::cell_run(&a.profile, &a.cell, &a.out, &a.lenses, role)
         }
-        Command::Claims { quick, json } => mapamp::claims::evaluate(quick).map(|r| {
+        Command::Claims { quick, json } => mapamp::claims::evaluate(quick).and_then(|r| {
             if json {
-                println!(
-                    "{}",
+                emit(&format!(
+                    "{}\n",
                     serde_json::to_string_pretty(&r).expect("claims serialise")
-                );
+                ))
             } else {
-                print!("{}", mapamp::claims::render_text(&r));
+                emit(&mapamp::claims::render_text(&r))
             }
         }),
-        Command::Variants => {
-            print!("{}", variants_text());
-            Ok(())
-        }
+        Command::Variants => emit(&variants_text()),
         Command::Table {
             which: TableCommand::LoadFactor { b, seeds, json },
         } => table::load_factor_table(&TableConfig {
@@ -260,14 +277,14 @@ fn main() -> ExitCode {
             seeds,
             ..TableConfig::default()
         })
-        .map(|t| {
+        .and_then(|t| {
             if json {
-                println!(
-                    "{}",
+                emit(&format!(
+                    "{}\n",
                     serde_json::to_string_pretty(&t).expect("table serialises")
-                );
+                ))
             } else {
-                print!("{}", table::render_text(&t));
+                emit(&table::render_text(&t))
             }
         }),
     };
@@ -280,10 +297,36 @@ fn main() -> ExitCode {
     }
 }
 
+/// Writes to standard output. A closed pipe (`mapamp profile cells full |
+/// head -1`) ends the output quietly, as for other Unix tools: the reader
+/// wanted no more. Other write errors are reported.
+fn emit(text: &str) -> Result<(), String> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(format!("cannot write to standard output: {e}"))
+        }
+        _ => Ok(()),
+    }
+}
+
+fn parse_callgrind_jobs(s: &str) -> Result<usize, String> {
+    let max = mapamp::limits::MAX_CALLGRIND_JOBS;
+    match s.parse::<usize>() {
+        Ok(n) if (1..=max).contains(&n) => Ok(n),
+        _ => Err(format!(
+            "`{s}` is not a number of callgrind runs at once; use 1 to {max}"
+        )),
+    }
+}
+
 fn variants_text() -> String {
     let mut s = String::from("Variants:\n");
-    for v in Variant::ALL {
-        s += &format!("  {:<14}{}\n", v.name(), v.description());
+    // Names padded to the longest one and two spaces.
+    let w = Variant::every().map(|v| v.name().len()).max().unwrap_or(0) + 2;
+    for v in Variant::every() {
+        s += &format!("  {:<w$}{}\n", v.name(), v.description());
     }
     s += "\nTuning knobs (Go's value in brackets):\n";
     for k in KNOBS {
@@ -308,24 +351,22 @@ fn run_inspect(a: InspectArgs) -> Result<(), String> {
     };
     let r = inspect::inspect(&cfg).map_err(|e| format!("inspect: {e}"))?;
     if a.json {
-        println!(
-            "{}",
+        emit(&format!(
+            "{}\n",
             serde_json::to_string_pretty(&r).expect("report serialises")
-        );
+        ))
     } else {
-        print!("{}", inspect::render_text(&r));
+        emit(&inspect::render_text(&r))
     }
-    Ok(())
 }
 
 fn run_locate(a: LocateArgs) -> Result<(), String> {
     let r = locate::locate(&a.config()).map_err(|e| format!("locate: {e}"))?;
     if a.json {
-        println!("{}", locate::render_json(&r));
+        emit(&format!("{}\n", locate::render_json(&r)))
     } else {
-        print!("{}", locate::render_text(&r));
+        emit(&locate::render_text(&r))
     }
-    Ok(())
 }
 
 /// Exit codes: 0 compared, 1 regression beyond `--fail-on-regression`, 2 could not compare.
@@ -342,7 +383,7 @@ fn run_compare(a: CompareArgs) -> ExitCode {
     .and_then(|cmp| {
         let out = a.out.unwrap_or_else(|| cmp.default_out_dir());
         compare::write_outputs(&cmp, &out)?;
-        print!("{}", compare::render_text::render(&cmp.report, &out));
+        emit(&compare::render_text::render(&cmp.report, &out)).map_err(CompareError::Output)?;
         Ok(cmp.gate_failed())
     });
     match result {
@@ -360,8 +401,8 @@ fn run_profile(which: ProfileCommand) -> Result<(), String> {
         ProfileCommand::Check { profile } => {
             let p = mapamp::profile::load_named(&profile)?;
             let cells = p.cells();
-            println!(
-                "{}: ok: {} cells ({} combinations do not apply), lenses: {}",
+            let mut text = format!(
+                "{}: ok: {} cells ({} combinations do not apply), lenses: {}\n",
                 p.path.display(),
                 cells.cells.len(),
                 cells.skipped.len(),
@@ -376,22 +417,35 @@ fn run_profile(which: ProfileCommand) -> Result<(), String> {
             reasons.dedup();
             for r in reasons {
                 let n = cells.skipped.iter().filter(|s| s.reason == r).count();
-                println!("  skipped {n}: {r}");
+                text += &format!("  skipped {n}: {r}\n");
             }
-            Ok(())
+            emit(&text)
         }
         ProfileCommand::Cells { profile, all } => {
             let p = mapamp::profile::load_named(&profile)?;
             let cells = p.cells();
-            for c in &cells.cells {
-                println!("{}", c.id());
+            let mut text = String::new();
+            if all {
+                let same = mapamp::profile::same_setup(&cells.cells);
+                for (c, same) in cells.cells.iter().zip(same) {
+                    match same {
+                        Some(s) => {
+                            text += &format!("{}\tsame setup as {}: {}\n", c.id(), s.cell, s.reason)
+                        }
+                        None => text += &format!("{}\n", c.id()),
+                    }
+                }
+            } else {
+                for c in &cells.cells {
+                    text += &format!("{}\n", c.id());
+                }
             }
             if all {
                 for s in &cells.skipped {
-                    println!("{}\tskipped: {}", s.id, s.reason);
+                    text += &format!("{}\tskipped: {}\n", s.id, s.reason);
                 }
             }
-            Ok(())
+            emit(&text)
         }
     }
 }
@@ -411,6 +465,7 @@ fn run_run(a: RunArgs) -> Result<(), String> {
         exe,
         callgrind_jobs: jobs,
         command: std::env::args().collect::<Vec<_>>().join(" "),
+        schedule_seed: a.schedule_seed,
     };
     mapamp::run::run(&opts).map(|_| ())
 }

@@ -165,7 +165,7 @@ fn bad_input_gets_a_clear_error() {
     let (code, _, err) = mapamp(&["inspect", "--variant", "gomap2", "--n", "10"]);
     assert_eq!(code, 2);
     assert!(
-        err.contains("gomap, gomap-slab, gomap-inline, hashbrown, std"),
+        err.contains("gomap, gomap-slab, gomap-inline, goswiss, goswiss-noprune, hashbrown, std"),
         "{err}"
     );
     let (code, _, err) = mapamp(&[
@@ -193,7 +193,7 @@ fn bad_input_gets_a_clear_error() {
     }
     let (code, _, err) = mapamp(&["inspect", "--n", "10000000000000"]);
     assert_eq!(code, 2);
-    assert!(err.contains("MiB available"), "{err}");
+    assert!(err.contains("use a smaller --n"), "{err}");
 }
 
 #[test]
@@ -204,6 +204,8 @@ fn variants_lists_every_variant_and_knob() {
         "gomap",
         "gomap-slab",
         "gomap-inline",
+        "goswiss",
+        "goswiss-noprune",
         "hashbrown",
         "std",
         "load_factor",
@@ -248,4 +250,32 @@ fn load_factor_table_lands_on_gos_figures() {
             assert!(d <= tol, "load factor {lf} {fig}: |delta| {d} > {tol}: {f}");
         }
     }
+}
+
+#[test]
+fn inspect_goswiss_prints_directory_tables_and_swiss_paths() {
+    let (code, out, err) = mapamp(&["inspect", "--variant", "goswiss", "--n", "5000"]);
+    assert_eq!(code, 0, "{err}");
+    for want in [
+        "directory",
+        "global depth",
+        "tables",
+        "tombstones",
+        "table_split",
+        "table_grow",
+        "small_to_table",
+        "prune",
+    ] {
+        assert!(out.contains(want), "{want} missing from:\n{out}");
+    }
+    assert!(
+        !out.contains("evacuate_double"),
+        "classic paths are n/a for goswiss:\n{out}"
+    );
+    let (code, json, _) = mapamp(&["inspect", "--variant", "goswiss", "--n", "5000", "--json"]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["go_swiss"]["used"], 5000);
+    assert!(v["go_swiss"]["tables"].as_array().unwrap().len() >= 8);
+    assert!(v["bytes_written"]["table_split"].as_u64().unwrap() > 0);
 }

@@ -2,7 +2,7 @@
 //! measured region, every folded stack starts at the region's frame, and
 //! the setup around the region never shows.
 
-use mapamp::lens::flamegraph::{profile, DEFAULT_FREQUENCY_HZ};
+use mapamp::lens::flamegraph::{profile, profile_region, ProfileOptions, DEFAULT_FREQUENCY_HZ};
 use mapamp::region::measured_region;
 use std::hint::black_box;
 use std::io::Read;
@@ -72,7 +72,8 @@ fn flame_graph_shows_the_region_only() {
         figures.too_few_samples,
         figures.samples < figures.min_samples
     );
-    assert!(figures.duration_ms >= 1500);
+    assert!(figures.wall_ms >= 1500, "{figures:?}");
+    assert!(figures.duration_ms >= 1000, "{figures:?}");
 
     let folded = std::fs::read_to_string(dir.join(&figures.folded)).unwrap();
     let lines: Vec<&str> = folded.lines().collect();
@@ -140,5 +141,45 @@ fn criterion_profiler_writes_a_region_flame_graph_into_the_benchmark_dir() {
     }
     let svg = std::fs::read_to_string(dir.join("flamegraph.svg")).unwrap();
     assert!(svg.contains("group/bench") && svg.contains("region_work"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Where `perf_event_open` is allowed, the lens samples with a perf
+/// `cpu-clock` event, only inside the region, at the asked frequency: far
+/// above the kernel tick's cap on `ITIMER_PROF` (250 per CPU second on a
+/// 250 Hz kernel). Where it is refused, the fallback says so.
+#[test]
+fn the_perf_sampler_reaches_the_asked_rate_inside_the_region_only() {
+    let _turn = one_test_at_a_time();
+    let dir = std::env::temp_dir().join(format!("mapamp-lens-perf-{}", std::process::id()));
+    let rel = "cells/perf";
+    let options = ProfileOptions::new(rel, 1000, Duration::from_secs(20));
+    let figures = profile_region(&dir, rel, &options, |sampler| {
+        black_box(setup_work(500_000));
+        sampler.region(|| black_box(measured_region(|| region_work(500_000))));
+    })
+    .unwrap();
+    eprintln!("{figures:?}");
+    if figures.sampler.starts_with("setitimer") {
+        eprintln!(
+            "SKIPPED: perf_event_open is refused here ({}); the lens fell back to ITIMER_PROF",
+            figures.sampler_fallback.as_deref().unwrap_or("no reason")
+        );
+        assert!(figures.sampler_fallback.is_some());
+        return;
+    }
+    assert_eq!(figures.sampler, "perf_event cpu-clock (user space)");
+    assert!(figures.sampler_fallback.is_none());
+    // The target is counted in signals; a few land outside the region's
+    // frame (the enable/disable edges) and are cut.
+    assert!(figures.samples >= 900, "{figures:?}");
+    let per_second = figures.samples as f64 / (figures.duration_ms.max(1) as f64 / 1000.0);
+    assert!(
+        per_second > 2000.0,
+        "{per_second} samples per second in the region"
+    );
+    // The setup ran as long as the region, and is not in the profile.
+    let folded = std::fs::read_to_string(dir.join(&figures.folded)).unwrap();
+    assert!(!folded.contains("setup_work") && folded.contains("region_work"));
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -10,7 +10,7 @@
 
 mod common;
 
-use common::{colliding, ops, run_against_oracle, Op};
+use common::{colliding, ops, run_against_oracle, run_iteration, Op};
 use mapamp::accounting::{Counting, Off};
 use mapamp::gomap::{EvacuateBatch, GoHeap, GoMap, InlineFirst, Knobs, Slab};
 use mapamp::gotype::Shape;
@@ -35,7 +35,7 @@ macro_rules! go_family_tests {
         mod $modname {
             use super::*;
             proptest! {
-                #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+                #![proptest_config(ProptestConfig { cases: 192, ..ProptestConfig::default() })]
 
                 #[test]
                 fn k8v8_matches_oracle(ops in ops(400, 1500), seed in any::<u64>()) {
@@ -113,10 +113,10 @@ macro_rules! go_family_tests {
                     if collide {
                         let m: TypedGo<Blob<1>, Blob<1>, _, Off, $s1> = TypedGo::with_config(Knobs::default(), 0, seed, colliding(3));
                         let mut m = m;
-                        run_iteration(&mut m, initial, &steps)?;
+                        run_iteration(&mut m.map, initial, &steps)?;
                     } else {
                         let mut m: TypedGo<Blob<1>, Blob<1>, SeededHash, Off, $s1> = TypedGo::with_config(Knobs::default(), 0, seed, SeededHash);
-                        run_iteration(&mut m, initial, &steps)?;
+                        run_iteration(&mut m.map, initial, &steps)?;
                     }
                 }
 
@@ -129,7 +129,7 @@ macro_rules! go_family_tests {
                     seed in any::<u64>(),
                 ) {
                     let mut m: TypedGo<Blob<32>, Blob<1>, SeededHash, Off, $s6> = TypedGo::with_config(Knobs::default(), 0, seed, SeededHash);
-                    run_iteration(&mut m, initial, &steps)?;
+                    run_iteration(&mut m.map, initial, &steps)?;
                 }
             }
         }
@@ -147,81 +147,6 @@ go_family_tests!(
     InlineFirst,
     InlineFirst
 );
-
-fn run_iteration<KK: Pod, H: mapamp::hash::KeyHasher, S: mapamp::gomap::Storage>(
-    m: &mut TypedGo<KK, Blob<1>, H, Off, S>,
-    initial: u64,
-    steps: &[(u8, u64, u64)],
-) -> Result<(), TestCaseError> {
-    let mut oracle: HashMap<KK, Blob<1>> = HashMap::new();
-    for id in 0..initial {
-        let (k, v) = (KK::from_id(id), Blob::<1>::from_id(id));
-        m.insert(k, v);
-        oracle.insert(k, v);
-    }
-    let at_start: HashSet<KK> = oracle.keys().copied().collect();
-    let mut removed: HashSet<KK> = HashSet::new();
-    let mut returned: HashSet<KK> = HashSet::new();
-    let mut it = m.iter_start();
-    let mut step = 0;
-    loop {
-        // Interleave: one write (if any left), then one iterator step.
-        if let Some(&(kind, id, val)) = steps.get(step) {
-            let k = KK::from_id(1000 + id);
-            let k_old = KK::from_id(id % initial.max(1));
-            match kind {
-                0 | 1 => {
-                    m.insert(k, Blob::<1>::from_id(val));
-                    oracle.insert(k, Blob::<1>::from_id(val));
-                }
-                2 => {
-                    if m.remove(&k_old) {
-                        removed.insert(k_old);
-                    }
-                    oracle.remove(&k_old);
-                }
-                _ => {
-                    // Update a key that was present at start.
-                    if oracle.contains_key(&k_old) {
-                        m.insert(k_old, Blob::<1>::from_id(val));
-                        oracle.insert(k_old, Blob::<1>::from_id(val));
-                    }
-                }
-            }
-            m.check_invariants().map_err(TestCaseError::fail)?;
-            step += 1;
-        }
-        match m.iter_next_typed(&mut it) {
-            Some((k, v)) => {
-                prop_assert!(returned.insert(k), "key {:?} returned twice", k);
-                prop_assert_eq!(
-                    Some(&v),
-                    oracle.get(&k),
-                    "stale or absent value for {:?}",
-                    k
-                );
-            }
-            None => {
-                if step >= steps.len() {
-                    break;
-                }
-                // Iterator finished early: keep writing, then stop.
-                if steps.get(step).is_none() {
-                    break;
-                }
-                step = steps.len();
-            }
-        }
-    }
-    for k in at_start.difference(&removed) {
-        prop_assert!(
-            returned.contains(k),
-            "key {:?} present throughout was never returned",
-            k
-        );
-    }
-    Ok(())
-}
 
 #[test]
 fn iteration_order_is_randomised_per_iterator() {
@@ -267,7 +192,7 @@ impl Visit for OracleVisit<'_> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 72, ..ProptestConfig::default() })]
 
     /// Every variant, built through the runtime dispatcher, for several
     /// key/value sizes (including indirect ones for the Go family).
@@ -285,7 +210,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
 
     /// The classic model is byte-addressed and driven by its map type: keys
     /// and values of any Go shape (`struct{}`, `bool`, `int16`, `[3]byte`,
@@ -322,4 +247,184 @@ proptest! {
             }
         }
     }
+}
+
+/// One saved case of `oracle.proptest-regressions`: its parameters as
+/// proptest printed them after shrinking (`ops = [...]`, `seed = 3`, ...).
+#[derive(Debug, Default)]
+struct SavedCase {
+    ops: Option<Vec<Op>>,
+    initial: Option<u64>,
+    steps: Option<Vec<(u8, u64, u64)>>,
+    scalars: HashMap<String, String>,
+}
+
+/// Splits `text` at the commas outside brackets and parentheses.
+fn split_top(text: &str) -> Vec<&str> {
+    let (mut depth, mut start, mut parts) = (0i32, 0, Vec::new());
+    for (i, c) in text.char_indices() {
+        match c {
+            '[' | '(' => depth += 1,
+            ']' | ')' => depth -= 1,
+            ',' if depth == 0 => {
+                parts.push(text[start..i].trim());
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    parts.push(text[start..].trim());
+    parts.retain(|p| !p.is_empty());
+    parts
+}
+
+fn numbers(text: &str) -> Vec<u64> {
+    text.split(|c: char| !c.is_ascii_digit())
+        .filter(|s| !s.is_empty())
+        .map(|s| s.parse().unwrap())
+        .collect()
+}
+
+fn parse_case(text: &str) -> SavedCase {
+    let mut case = SavedCase::default();
+    for part in split_top(text) {
+        let (name, value) = part.split_once(" = ").expect("name = value");
+        let list = || value.trim_start_matches('[').trim_end_matches(']');
+        match name {
+            "ops" => {
+                let ops = split_top(list())
+                    .into_iter()
+                    .map(|op| {
+                        let n = numbers(op);
+                        match op.split('(').next().unwrap() {
+                            "Insert" => Op::Insert(n[0], n[1]),
+                            "Get" => Op::Get(n[0]),
+                            "Remove" => Op::Remove(n[0]),
+                            "Clear" => Op::Clear,
+                            "IterAll" => Op::IterAll,
+                            other => panic!("unknown operation {other}"),
+                        }
+                    })
+                    .collect();
+                case.ops = Some(ops);
+            }
+            "steps" => {
+                let steps = split_top(list())
+                    .into_iter()
+                    .map(|t| {
+                        let n = numbers(t);
+                        (n[0] as u8, n[1], n[2])
+                    })
+                    .collect();
+                case.steps = Some(steps);
+            }
+            "initial" => case.initial = Some(value.parse().unwrap()),
+            _ => {
+                case.scalars.insert(name.to_string(), value.to_string());
+            }
+        }
+    }
+    case
+}
+
+/// Replays a saved case on one storage policy, with the map the test that
+/// saved it built (told apart by its parameters).
+fn replay<S1, S2, S3, S4, S5, S6>(case: &SavedCase) -> Result<(), TestCaseError>
+where
+    S1: mapamp::gomap::Storage,
+    S2: mapamp::gomap::Storage,
+    S3: mapamp::gomap::Storage,
+    S4: mapamp::gomap::Storage,
+    S5: mapamp::gomap::Storage,
+    S6: mapamp::gomap::Storage,
+{
+    let seed: u64 = case.scalars["seed"].parse().unwrap();
+    let get = |k: &str| case.scalars.get(k).map(String::as_str);
+    if let (Some(initial), Some(steps)) = (case.initial, &case.steps) {
+        return match get("collide") {
+            Some("true") => {
+                let mut m: TypedGo<Blob<1>, Blob<1>, _, Off, S1> =
+                    TypedGo::with_config(Knobs::default(), 0, seed, colliding(3));
+                run_iteration(&mut m.map, initial, steps)
+            }
+            Some(_) => {
+                let mut m: TypedGo<Blob<1>, Blob<1>, SeededHash, Off, S1> =
+                    TypedGo::with_config(Knobs::default(), 0, seed, SeededHash);
+                run_iteration(&mut m.map, initial, steps)
+            }
+            None => {
+                let mut m: TypedGo<Blob<32>, Blob<1>, SeededHash, Off, S6> =
+                    TypedGo::with_config(Knobs::default(), 0, seed, SeededHash);
+                run_iteration(&mut m.map, initial, steps)
+            }
+        };
+    }
+    let ops = case.ops.as_ref().expect("ops or steps");
+    if let Some(batch) = get("batch") {
+        let batch = match batch {
+            "All" => EvacuateBatch::All,
+            b => EvacuateBatch::Extra(numbers(b)[0] as u32),
+        };
+        let mut m: TypedGo<Blob<1>, Blob<2>, SeededHash, Off, S5> =
+            TypedGo::with_config(knobs(batch), 0, seed, SeededHash);
+        return run_against_oracle(&mut m.map, ops, |m| m.check_invariants());
+    }
+    if let Some(spread) = get("spread") {
+        let mut m: TypedGo<Blob<1>, Blob<1>, _, Counting, S1> = TypedGo::with_config(
+            Knobs::default(),
+            0,
+            seed,
+            colliding(spread.parse().unwrap()),
+        );
+        return run_against_oracle(&mut m.map, ops, |m| m.check_invariants());
+    }
+    if let Some(hint) = get("hint") {
+        let k = Knobs {
+            load_factor: get("lf").unwrap().parse().unwrap(),
+            overflow_prealloc: get("prealloc") == Some("true"),
+            ..Knobs::default()
+        };
+        let mut m: TypedGo<Blob<1>, Blob<1>, SeededHash, Off, S1> =
+            TypedGo::with_config(k, hint.parse().unwrap(), seed, SeededHash);
+        return run_against_oracle(&mut m.map, ops, |m| m.check_invariants());
+    }
+    // `ops` and `seed` only: any of the four size tests saved it.
+    let mut a: TypedGo<Blob<1>, Blob<1>, SeededHash, Counting, S1> =
+        TypedGo::with_config(Knobs::default(), 0, seed, SeededHash);
+    run_against_oracle(&mut a.map, ops, |m| m.check_invariants())?;
+    let mut b: TypedGo<Blob<2>, Blob<8>, SeededHash, Off, S2> =
+        TypedGo::with_config(Knobs::default(), 0, seed, SeededHash);
+    run_against_oracle(&mut b.map, ops, |m| m.check_invariants())?;
+    let mut c: TypedGo<Blob<32>, Blob<32>, SeededHash, Counting, S3> =
+        TypedGo::with_config(Knobs::default(), 0, seed, SeededHash);
+    run_against_oracle(&mut c.map, ops, |m| m.check_invariants())?;
+    let low = Knobs {
+        inline_limit: 8,
+        ..Knobs::default()
+    };
+    let mut d: TypedGo<Blob<1>, Blob<4>, SeededHash, Off, S4> =
+        TypedGo::with_config(low, 0, seed, SeededHash);
+    run_against_oracle(&mut d.map, ops, |m| m.check_invariants())
+}
+
+/// The cases proptest saved when these tests failed in the past (shrunk),
+/// replayed exactly on every Go-family storage policy. (proptest also
+/// replays the file's seeds, but a seed regenerates its case only while the
+/// strategy stays the same; the printed cases do not depend on it.)
+#[test]
+fn saved_regression_cases_replay_on_every_go_family_variant() {
+    let text = include_str!("oracle.proptest-regressions");
+    let mut replayed = 0;
+    for line in text.lines().filter(|l| l.starts_with("cc ")) {
+        let (_, case) = line.split_once("# shrinks to ").expect("a shrunk case");
+        let case = parse_case(case);
+        replay::<GoHeap, GoHeap, GoHeap, GoHeap, GoHeap, GoHeap>(&case).unwrap();
+        replay::<Slab, Slab, Slab, Slab, Slab, Slab>(&case).unwrap();
+        replay::<InlineFirst, InlineFirst, InlineFirst, InlineFirst, InlineFirst, InlineFirst>(
+            &case,
+        )
+        .unwrap();
+        replayed += 1;
+    }
+    assert_eq!(replayed, 6, "every saved case parsed and replayed");
 }

@@ -138,7 +138,7 @@ fn unknown_variant() {
         5,
         &[
             "swissmap",
-            "gomap, gomap-slab, gomap-inline, hashbrown, std",
+            "gomap, gomap-slab, gomap-inline, goswiss, goswiss-noprune, hashbrown, std",
         ],
     );
 }
@@ -197,6 +197,68 @@ fn impossible_values() {
         11,
         &["`some`", "all"],
     );
+    bad(
+        &format!("{GOOD}[budget]\ntime_processes = 0\n"),
+        11,
+        &["budget.time_processes = 0", "1 to 1000"],
+    );
+    bad(
+        &format!("{GOOD}[budget]\nflamegraph_samples = 0\n"),
+        11,
+        &["budget.flamegraph_samples = 0", "out of range"],
+    );
+}
+
+/// Cells whose configuration differs only in a hint the scenario overrides
+/// run the same setup: `profile cells --all` marks them (they are kept as
+/// A/A controls of the time lens), the plain list is unchanged.
+#[test]
+fn same_setup_cells_are_marked() {
+    let p = profile::load_named("smoke").unwrap();
+    let cells = p.cells().cells;
+    let same = profile::same_setup(&cells);
+    let marked: Vec<String> = cells
+        .iter()
+        .zip(&same)
+        .filter(|(_, s)| s.is_some())
+        .map(|(c, _)| c.id().to_string())
+        .collect();
+    // assign and overflow size the map themselves (5 variants + 3 Go-family
+    // ones); so does a Swiss table's same-size scenario (hashbrown; the Go
+    // Swiss map churns at its hint). small_to_table, table_grow and
+    // table_split start from make(map) too, but smoke has no presized
+    // cell of them to mark.
+    assert_eq!(marked.len(), 5 + 3 + 1, "{marked:?}");
+    assert!(
+        marked.iter().all(|id| id.contains("/presized/")),
+        "{marked:?}"
+    );
+    for (c, s) in cells.iter().zip(&same) {
+        if let Some(s) = s {
+            assert_eq!(
+                s.cell,
+                c.id().to_string().replace("/presized/", "/go-default/")
+            );
+            assert!(s.reason.contains("A/A control"), "{}", s.reason);
+        }
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_mapamp"))
+        .args(["profile", "cells", "smoke", "--all"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.lines().any(|l| l.starts_with("assign/gomap/presized/")
+            && l.contains("\tsame setup as assign/gomap/go-default/")),
+        "{text}"
+    );
+    let plain = Command::new(env!("CARGO_BIN_EXE_mapamp"))
+        .args(["profile", "cells", "smoke"])
+        .output()
+        .unwrap();
+    let plain = String::from_utf8_lossy(&plain.stdout);
+    assert_eq!(plain.lines().count(), cells.len());
+    assert!(plain.lines().all(|l| !l.contains('\t')));
 }
 
 #[test]
@@ -257,7 +319,7 @@ fn smoke_isolated_scenarios_prove_their_isolation() {
         let Some(target) = m.isolation_target() else {
             continue;
         };
-        let path = m.scenario.path().unwrap();
+        let path = target.path;
         let mut r = prepare_any::<Counting>(&cell).unwrap_or_else(|e| panic!("{}: {e}", cell.id()));
         let before = r.accounting().unwrap();
         r.run();
@@ -274,8 +336,9 @@ fn smoke_isolated_scenarios_prove_their_isolation() {
         );
         checked += 1;
     }
-    // 4 copy paths x 2 configurations x (4 variants, 3 for overflow).
-    assert_eq!(checked, 30);
+    // 4 classic scenarios x 2 configurations x (5 variants, 3 for overflow),
+    // and goswiss's small_to_table, table_grow and table_split (go-default).
+    assert_eq!(checked, 3 * 2 * 5 + 2 * 3 + 3);
 }
 
 /// A snapshot of a prepared cell (what the flame graph lens replays) runs
@@ -307,5 +370,6 @@ fn a_snapshot_replays_the_region_exactly() {
         assert_eq!(copy.swiss(), original.swiss(), "{}", cell.id());
         checked += 1;
     }
-    assert_eq!(checked, 54);
+    // Every smoke cell but the 2 locate cells (`mapamp profile cells smoke`).
+    assert_eq!(checked, 71 - 2);
 }

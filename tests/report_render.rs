@@ -157,11 +157,11 @@ fn hostile_ids_and_axes_are_escaped_everywhere() {
             .count()
     };
     assert_eq!(unescaped(&md, '<'), 0, "an unescaped < in the summary");
-    // Every table row keeps its column count (15 columns per scenario table,
+    // Every table row keeps its column count (16 columns per scenario table,
     // 4 in the claims table): data cannot add a `|` or a line.
     for line in md.lines().filter(|l| l.starts_with('|')) {
         let pipes = unescaped(line, '|');
-        assert!(pipes == 16 || pipes == 5, "{pipes} columns + 1 in {line}");
+        assert!(pipes == 17 || pipes == 5, "{pipes} columns + 1 in {line}");
     }
     let hostile_rows = md
         .lines()
@@ -212,7 +212,7 @@ fn summary_never_prints_zero_for_unmeasured_figures() {
 }
 
 #[test]
-fn write_renderings_writes_both_files_atomically() {
+fn write_renderings_writes_every_file_atomically() {
     let dir = std::env::temp_dir().join(format!("mapamp-render-{}", std::process::id()));
     let r = fixture();
     write_renderings(&dir, &r).unwrap();
@@ -229,7 +229,11 @@ fn write_renderings_writes_both_files_atomically() {
         .map(|e| e.unwrap().file_name().into_string().unwrap())
         .collect();
     names.sort();
-    assert_eq!(names, ["index.html", "summary.md"]);
+    assert_eq!(names, ["bench.txt", "index.html", "summary.md"]);
+    assert_eq!(
+        std::fs::read_to_string(dir.join("bench.txt")).unwrap(),
+        mapamp::report::benchfmt::bench_txt(&r)
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -268,4 +272,43 @@ fn render_fixture_for_browser_check() {
         }
     }
     eprintln!("rendered into {}", dir.display());
+}
+
+/// The run's measured noise floor and false-difference rate open both
+/// renderings, before any figure; a report without one says why.
+#[test]
+fn the_noise_floor_is_stated_at_the_top() {
+    let mut r = fixture();
+    let md = summary_md(&r);
+    let trust = md.find("## How far to trust the times").unwrap();
+    assert!(trust < md.find("## Scenario:").unwrap());
+    assert!(
+        md.contains("±4.3% for ns/op, ±5.1% for the drift-cancelled figure"),
+        "{md}"
+    );
+    assert!(
+        md.contains("of 1 pair of cells that did identical work"),
+        "{md}"
+    );
+    assert!(md.contains("5 processes per cell"), "{md}");
+    assert!(
+        md.contains("sampler: perf_event cpu-clock (user space), setitimer ITIMER_PROF"),
+        "{md}"
+    );
+    let html = index_html(&r);
+    let top = html.find("id=\"trust\"").unwrap();
+    assert!(top < html.find("id=\"cells\"").unwrap());
+    assert!(html.contains("±4.3% for ns/op"));
+    assert!(
+        !html.contains("<script>alert('noise')"),
+        "hostile text escaped"
+    );
+    r.noise = mapamp::report::schema::Lens::Unavailable {
+        unavailable: "3 cells have time from at least 4 processes".into(),
+    };
+    let md = summary_md(&r);
+    assert!(
+        md.contains("Noise floor: n/a (3 cells have time from at least 4 processes)"),
+        "{md}"
+    );
 }

@@ -1,7 +1,10 @@
-//! End to end: `mapamp run --profile smoke` writes a complete report, a
-//! resumed run does no work, the HTML loads in a real browser, and
-//! `mapamp compare` judges two tuning configurations inside the report.
-//! One smoke run (about two minutes) is shared by the tests of this file.
+//! End to end: `mapamp run --profile smoke` writes a complete report (time
+//! from several interleaved processes per cell, a measured noise floor,
+//! flame graphs with their sampler), a resumed run does no work, the HTML
+//! loads in a real browser, and `mapamp compare` judges two tuning
+//! configurations inside the report: the CI gate passes a change that made
+//! nothing worse and fails the reverse. One smoke run (about two minutes)
+//! is shared by the tests of this file.
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -39,7 +42,25 @@ fn report() -> Value {
 #[test]
 fn report_has_the_documented_shape() {
     let r = report();
-    assert_eq!(r["schema_version"], 1);
+    assert_eq!(r["schema_version"], 2);
+    let schedule = &r["run"]["schedule"];
+    assert_eq!(schedule["time_processes"], 6);
+    assert_eq!(schedule["order"], "interleaved");
+    assert!(schedule["seed"].is_u64());
+    // The noise floor is measured (a figure, not a default), with its method.
+    let noise = &r["noise"];
+    let floor = noise["floor"].as_f64().unwrap_or_else(|| panic!("{noise}"));
+    assert!(floor > 0.0 && floor.is_finite(), "{noise}");
+    assert!(noise["cells"].as_u64().unwrap() >= 40, "{noise}");
+    assert!(
+        noise["method"].as_str().unwrap().contains("halves")
+            || noise["method"].as_str().unwrap().contains("even and odd")
+    );
+    // smoke keeps assign/overflow presized cells as A/A controls: their
+    // pairs are tested, and the count of false differences is recorded.
+    let pairs = noise["identical_pairs"].as_array().unwrap();
+    assert!(pairs.len() >= 4, "{noise}");
+    assert!(noise["false_differences"].as_u64().unwrap() <= pairs.len() as u64);
     for key in [
         "cpu_model",
         "cores",
@@ -55,7 +76,7 @@ fn report_has_the_documented_shape() {
         .unwrap()
         .starts_with("rustc"));
     let cells = r["cells"].as_array().unwrap();
-    assert_eq!(cells.len(), 61);
+    assert_eq!(cells.len(), 76);
     for c in cells {
         let id = c["id"].as_str().unwrap();
         let l = &c["lenses"];
@@ -71,11 +92,52 @@ fn report_has_the_documented_shape() {
         } else if !id.starts_with("locate/") {
             let a = &l["accounting"];
             assert!(a.get("write_amplification").is_some(), "{id}");
-            for p in mapamp::accounting::CopyPath::ALL.map(|p| p.name()) {
-                assert!(a["bytes_written"][p].is_u64(), "{id}: bytes_written.{p}");
+            // The classic paths are always written (their records keep
+            // their shape); the Swiss map's only when not zero, and only
+            // by a variant that can take them.
+            let variant = mapamp::variants::Variant::parse(id.split('/').nth(1).unwrap()).unwrap();
+            for p in mapamp::accounting::CopyPath::ALL {
+                let bytes = &a["bytes_written"][p.name()];
+                if mapamp::accounting::CopyPath::CLASSIC.contains(&p) {
+                    assert!(bytes.is_u64(), "{id}: bytes_written.{p}");
+                } else if variant.copy_paths().contains(&p) {
+                    assert!(
+                        bytes.is_null() || bytes.as_u64() > Some(0),
+                        "{id}: bytes_written.{p}"
+                    );
+                } else {
+                    assert!(bytes.is_null(), "{id}: bytes_written.{p} on {variant}");
+                }
             }
         }
         assert!(l["time"]["ns_per_op"].as_f64().unwrap() > 0.0, "{id}");
+        // Six processes, each with its index, its slot and its samples.
+        let procs = l["time"]["processes"].as_array().unwrap();
+        assert_eq!(procs.len(), 6, "{id}");
+        for (k, p) in procs.iter().enumerate() {
+            assert_eq!(p["process"], k, "{id}");
+            let samples = p["samples_ns_per_op"].as_array().unwrap();
+            assert!(!samples.is_empty(), "{id}");
+            assert_eq!(samples.len(), p["reference_ns"].as_array().unwrap().len());
+        }
+        assert!(
+            l["time"]["vs_reference"]["ratio"].as_f64().unwrap() > 0.0,
+            "{id}"
+        );
+        assert_eq!(
+            l["latency"]["processes"].as_array().unwrap().len(),
+            6,
+            "{id}"
+        );
+        if id.starts_with("assign/") && id.contains("/presized/") {
+            assert!(
+                c["same_setup_as"]["cell"]
+                    .as_str()
+                    .unwrap()
+                    .contains("/go-default/"),
+                "{id}"
+            );
+        }
         assert!(
             l["callgrind"]["ir"].as_u64().unwrap() > 0,
             "{id}: callgrind {}",
@@ -106,6 +168,11 @@ fn report_has_the_documented_shape() {
         let svg_rel = l["flamegraph"]["svg"]
             .as_str()
             .unwrap_or_else(|| panic!("{id}: {}", l["flamegraph"]));
+        let sampler = l["flamegraph"]["sampler"].as_str().unwrap();
+        assert!(
+            sampler.starts_with("perf_event") || sampler.starts_with("setitimer"),
+            "{id}: {sampler}"
+        );
         let svg = std::fs::read_to_string(smoke_report().join(svg_rel)).unwrap();
         assert!(
             svg.contains("<svg") && svg.trim_end().ends_with("</svg>"),
@@ -143,7 +210,10 @@ fn resuming_a_finished_run_does_no_work() {
     ]);
     assert!(out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("61 cells (0 run now, 0 callgrind)"), "{err}");
+    assert!(
+        err.contains("76 cells (0 run now, 0 time processes, 0 callgrind)"),
+        "{err}"
+    );
     let after = std::fs::read_to_string(
         dir.join("cells/assign/gomap/go-default/n=2048/keys=random/k8v8/cell.json"),
     )
@@ -180,11 +250,10 @@ fn the_html_report_loads_in_a_browser() {
 
 fn compare(a: &str, b: &str, extra: &[&str]) -> (i32, Value) {
     let dir = smoke_report();
-    let out_dir = std::env::temp_dir().join(format!(
-        "mapamp-cmp-{}-{}",
-        std::process::id(),
-        a.len() * 7 + b.len()
-    ));
+    // One folder per call: tests run side by side and compare the same pairs.
+    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    let out_dir = std::env::temp_dir().join(format!("mapamp-cmp-{}-{call}", std::process::id()));
     let _ = std::fs::remove_dir_all(&out_dir);
     let sa = format!("{}#{a}", dir.display());
     let sb = format!("{}#{b}", dir.display());
@@ -268,4 +337,24 @@ fn the_gate_fails_only_when_b_is_worse() {
     );
     let (worse_a, _) = compare("config=go-default", "config=presized", &metrics);
     assert_eq!(worse_a, 0, "A is the worse side: no regression");
+}
+
+/// The CI gate of issue 14: presizing made nothing worse, so the gate
+/// passes; the reverse direction finds real regressions (exact figures:
+/// bytes and WA of the insert cells) and fails.
+#[test]
+fn the_smoke_gate_passes_presizing_and_fails_its_reverse() {
+    let gate = ["--fail-on-regression", "5"];
+    let (forward, cmp) = compare("config=go-default", "config=presized", &gate);
+    assert_eq!(forward, 0, "{}", cmp["gate"]);
+    let (reverse, cmp) = compare("config=presized", "config=go-default", &gate);
+    assert_eq!(reverse, 1);
+    let regressions = cmp["gate"]["regressions"].as_array().unwrap();
+    assert!(
+        regressions
+            .iter()
+            .any(|r| r["metric"] == "write_amplification"
+                && r["cell"].as_str().unwrap().starts_with("insert/")),
+        "{regressions:?}"
+    );
 }

@@ -1,7 +1,12 @@
 //! Shared by the bench targets: which profile to run (`MAPAMP_PROFILE`, a
-//! name or a path; default `quick`), and the cells of it.
+//! name or a path; default `quick`) and its cells, the command line as
+//! criterion reads it ([`args`]), progress lines, and the notice a target
+//! prints instead of failing when its tool is missing ([`notice`]).
 
 #![allow(dead_code)]
+
+pub mod args;
+pub mod notice;
 
 use mapamp::profile::{self, Profile};
 use mapamp::scenario::{CellSpec, Scenario};
@@ -40,4 +45,32 @@ pub fn cells_by_scenario(p: &Profile) -> Vec<(Scenario, Vec<CellSpec>)> {
         })
         .filter(|(_, v)| !v.is_empty())
         .collect()
+}
+
+/// "cell i of n" lines on stderr, one per benchmark as it starts (criterion
+/// prints its results on stdout).
+pub struct Progress {
+    bench: &'static str,
+    total: usize,
+    done: usize,
+}
+
+impl Progress {
+    /// A bench target that will run `total` benchmarks.
+    pub fn new(bench: &'static str, total: usize) -> Progress {
+        Progress {
+            bench,
+            total,
+            done: 0,
+        }
+    }
+
+    /// Announces the next benchmark.
+    pub fn next(&mut self, what: &str) {
+        self.done += 1;
+        eprintln!(
+            "{}: cell {} of {}: {what}",
+            self.bench, self.done, self.total
+        );
+    }
 }

@@ -52,6 +52,11 @@ pub fn pct(fraction: f64) -> String {
     format!("{s}%")
 }
 
+/// A fraction as a percentage with one decimal: 0.0432 → `±4.3%`.
+pub fn pct_1(fraction: f64) -> String {
+    format!("±{:.1}%", fraction * 100.0)
+}
+
 /// A share of samples: `12.34%`.
 pub fn share(s: f64) -> String {
     format!("{:.2}%", s * 100.0)
@@ -91,7 +96,25 @@ pub fn note(row: &MetricRow, th: &Thresholds) -> String {
                     });
                 }
             }
-            Rule::CiOverlap => parts.push(row.reason.clone().unwrap_or_default()),
+            Rule::CiOverlap | Rule::SeedSpread => {
+                parts.push(row.reason.clone().unwrap_or_default())
+            }
+            Rule::ProcessMannWhitney => {
+                if let Some(p) = row.p_value {
+                    parts.push(format!("{} over processes", p_value(p)));
+                }
+                match row.basis.as_deref() {
+                    Some("vs_reference") => parts.push("drift-cancelled (÷ reference)".into()),
+                    Some("ns_per_op") => parts.push("raw ns/op".into()),
+                    _ => {}
+                }
+                if let Some(f) = row.noise_floor {
+                    parts.push(format!("noise floor {}", pct_1(f)));
+                }
+                if let Some(r) = &row.reason {
+                    parts.push(r.clone());
+                }
+            }
             Rule::RatioThreshold if row.verdict == Verdict::Same => {
                 parts.push("within threshold".into());
             }
@@ -108,8 +131,10 @@ pub fn note(row: &MetricRow, th: &Thresholds) -> String {
 /// The thresholds in one sentence.
 pub fn thresholds(th: &Thresholds) -> String {
     format!(
-        "lower is better for every metric. Time: Mann–Whitney U significant at α = {} and the median changed by more than {} \
-         (without samples: disjoint 95% CIs and the same change). p99 latency: a change of more than {}. \
+        "lower is better for every metric. Time: a Mann–Whitney U test over the two sides' processes significant at α = {} \
+         and a change of more than {} or the runs' measured noise floor, whichever is larger (one run: process medians of ns/op; \
+         two runs: each process's ratio to the reference workload, which cancels the machine's drift). \
+         p99 latency: the processes' p99 significant at the same α and a change of more than {}. \
          perf-hw counters: a change of more than {}. Instructions, callgrind cache misses, bytes, WA and allocations: any difference.",
         th.alpha,
         pct(th.time_practical),

@@ -4,23 +4,57 @@
 //!
 //! | metric | read from | rule |
 //! |---|---|---|
-//! | `ns_per_op` | `lenses.time` | Mann–Whitney U on `samples_ns_per_op` at α, and median change beyond the practical threshold; without samples, non-overlapping 95% CIs and the practical threshold |
-//! | `p99_ns` | `lenses.latency` | relative change beyond the latency threshold |
+//! | `ns_per_op` | `lenses.time.processes` | Mann–Whitney U over the *process* values of each side at α, and a change beyond the practical threshold or the runs' noise floor, whichever is larger ([`TimeContext`]); both sides from one run: process medians of ns/op; two runs: each process's ratio to the reference workload (drift-cancelled), when both have it |
+//! | `p99_ns` | `lenses.latency.processes` | Mann–Whitney U over the processes' p99 at α and a change beyond the latency threshold; with fewer than 2 processes a side, the change alone |
 //! | `ir_per_op` | `lenses.callgrind` | exact |
 //! | `cache_misses` | per op: `counters.cache_misses` (`perf-hw`) or `callgrind.cache_misses` (`callgrind-sim`) | same source on both sides or `incomparable`; `callgrind-sim` exact, `perf-hw` relative change beyond the counter threshold |
 //! | `write_amplification`, `bytes_per_op`, `bytes.<path>` | `lenses.accounting` | exact |
 //! | `allocations` | `accounting.heap_allocations` when both sides have it, else `model_allocations` | exact |
 //! | `copies_per_byte` | `lenses.io.copies.total_per_byte` (io cells) | exact |
 //! | `syscalls_per_send` | `lenses.io.syscalls_total` (io cells) | relative change beyond the counter threshold (sendfile and splice calls depend on socket buffer space) |
+//! | `heap_bytes_per_op` | real-Go cells: `go_runtime.heap_bytes` per region; model cells: `accounting.model_allocated_bytes` (the model's prediction of Go's heap bytes) | exact between models; else the ranges over the regions must not overlap |
+//! | `gc_cycles` | `go_runtime.gc_cycles` per region (real-Go cells; a model has no collector) | the ranges must not overlap |
+//!
+//! The last two are compared by default only when a side has real-Go cells.
 //!
 //! "Exact" means any difference decides, up to float rounding
 //! ([`Thresholds::exact_rel_tolerance`]) for figures stored as floats.
 //! A lens that did not run on a side gives `unavailable` with its reason.
 
 use super::schema::{MetricRow, Rule, Thresholds, Verdict};
-use super::stats;
 use crate::accounting::CopyPath;
-use crate::report::schema::{CellReport, Counter, Lens};
+use crate::report::schema::{CellReport, Counter, Lens, Report, TimeFigures};
+use crate::stats::replicates::{self, ProcessTest};
+
+/// What the time verdict needs beyond the two cells: whether both sides
+/// are one run, and the runs' measured noise floors.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TimeContext {
+    /// Both sides come from the same run (two selections of one report):
+    /// their processes ran interleaved, so the raw figure is compared.
+    pub same_run: bool,
+    /// The larger of the two reports' `ns_per_op` floors.
+    pub floor: Option<f64>,
+    /// The larger of the two reports' drift-cancelled floors.
+    pub floor_vs_reference: Option<f64>,
+}
+
+impl TimeContext {
+    /// The context of comparing report `a` with report `b`.
+    pub fn of(a: &Report, b: &Report) -> TimeContext {
+        let max = |f: fn(&crate::report::schema::NoiseFloor) -> Option<f64>| {
+            [a, b]
+                .iter()
+                .filter_map(|r| r.noise.ok().and_then(f))
+                .reduce(f64::max)
+        };
+        TimeContext {
+            same_run: a.run == b.run,
+            floor: max(|n| Some(n.floor)),
+            floor_vs_reference: max(|n| n.floor_vs_reference),
+        }
+    }
+}
 
 /// A metric of a matched cell.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -45,6 +79,24 @@ pub enum Metric {
     CopiesPerByte,
     /// System calls per send (io cells).
     SyscallsPerSend,
+    /// Heap bytes allocated per operation (B/op).
+    HeapBytesPerOp,
+    /// Collections per region.
+    GcCycles,
+}
+
+/// `metrics` without the copy paths no compared cell's variant can take
+/// (the Go Swiss map's paths when only classic maps are compared), so a
+/// comparison of classic maps keeps its shape.
+pub fn for_variants<'a>(
+    metrics: &[Metric],
+    cells: impl Iterator<Item = &'a CellReport> + Clone,
+) -> Vec<Metric> {
+    metrics
+        .iter()
+        .copied()
+        .filter(|m| cells.clone().any(|c| m.applies_to(c)))
+        .collect()
 }
 
 impl Metric {
@@ -70,6 +122,28 @@ impl Metric {
         matches!(self, Metric::CopiesPerByte | Metric::SyscallsPerSend)
     }
 
+    /// The metrics of the Go runtime's own counters, compared by default
+    /// when a side has real-Go cells.
+    pub const GO_RUNTIME: [Metric; 2] = [Metric::HeapBytesPerOp, Metric::GcCycles];
+
+    /// Every metric [`Metric::parse`] knows.
+    pub fn every() -> Vec<Metric> {
+        let mut v = Metric::all();
+        v.extend(Metric::GO_RUNTIME);
+        v
+    }
+
+    /// Whether a copy path's bytes metric can be non-`n/a` for a cell's variant.
+    fn applies_to(self, c: &CellReport) -> bool {
+        match self {
+            Metric::Bytes(p) => crate::variants::Variant::parse(&c.axes.variant)
+                .map_or(CopyPath::CLASSIC.contains(&p), |v| {
+                    v.copy_paths().contains(&p)
+                }),
+            _ => true,
+        }
+    }
+
     /// The name used on the command line, in JSON and in reports.
     pub fn name(self) -> String {
         match self {
@@ -83,16 +157,18 @@ impl Metric {
             Metric::Allocations => "allocations".into(),
             Metric::CopiesPerByte => "copies_per_byte".into(),
             Metric::SyscallsPerSend => "syscalls_per_send".into(),
+            Metric::HeapBytesPerOp => "heap_bytes_per_op".into(),
+            Metric::GcCycles => "gc_cycles".into(),
         }
     }
 
     /// Parses a name; an unknown one is an error listing the valid names.
     pub fn parse(s: &str) -> Result<Metric, String> {
-        Metric::all()
+        Metric::every()
             .into_iter()
             .find(|m| m.name() == s)
             .ok_or_else(|| {
-                let names: Vec<String> = Metric::all().into_iter().map(Metric::name).collect();
+                let names: Vec<String> = Metric::every().into_iter().map(Metric::name).collect();
                 format!("unknown metric `{s}`; valid metrics: {}", names.join(", "))
             })
     }
@@ -109,15 +185,22 @@ impl Metric {
             Metric::Allocations => "allocations",
             Metric::CopiesPerByte => "copies/byte",
             Metric::SyscallsPerSend => "calls/send",
+            Metric::HeapBytesPerOp => "bytes/op",
+            Metric::GcCycles => "cycles/region",
         }
     }
 
     /// Compares one metric of a matched pair.
-    pub fn row(self, a: &CellReport, b: &CellReport, th: &Thresholds) -> MetricRow {
+    pub fn row(
+        self,
+        a: &CellReport,
+        b: &CellReport,
+        th: &Thresholds,
+        time: &TimeContext,
+    ) -> MetricRow {
         let row = match self {
-            Metric::NsPerOp => time_row(a, b, th),
-            Metric::P99Ns => lens_pair("latency", &a.lenses.latency, &b.lenses.latency)
-                .map(|(x, y)| Figures::plain(x.p99_ns, y.p99_ns).ratio_rule(th.latency_ratio)),
+            Metric::NsPerOp => time_row(a, b, th, time),
+            Metric::P99Ns => latency_row(a, b, th),
             Metric::IrPerOp => lens_pair("callgrind", &a.lenses.callgrind, &b.lenses.callgrind)
                 .map(|(x, y)| Figures::plain(x.ir_per_op, y.ir_per_op).exact(th)),
             Metric::CacheMisses => cache_miss_row(a, b, th),
@@ -137,6 +220,16 @@ impl Metric {
                         .source(accounting_source(x, y))
                         .exact(th)
                 })
+            }
+            Metric::Bytes(p) if !(self.applies_to(a) && self.applies_to(b)) => {
+                Err(Unavailable(format!(
+                    "copy path `{p}` cannot occur for `{}`",
+                    if self.applies_to(a) {
+                        &b.axes.variant
+                    } else {
+                        &a.axes.variant
+                    }
+                )))
             }
             Metric::Bytes(p) => lens_pair("accounting", &a.lenses.accounting, &b.lenses.accounting)
                 .map(|(x, y)| {
@@ -166,10 +259,18 @@ impl Metric {
                     .source(Some("io harness".into()))
                     .ratio_rule(th.hw_counter_ratio)
             }),
+            Metric::HeapBytesPerOp => heap_bytes_side(a)
+                .and_then(|x| heap_bytes_side(b).map(|y| (x, y)))
+                .map(|(x, y)| spread_row(x, y, th)),
+            Metric::GcCycles => gc_side(a)
+                .and_then(|x| gc_side(b).map(|y| (x, y)))
+                .map(|(x, y)| spread_row(x, y, th)),
         };
         let mut row = row.unwrap_or_else(|e| e.row());
         row.metric = self.name();
-        row.unit = self.unit().into();
+        if row.unit.is_empty() {
+            row.unit = self.unit().into();
+        }
         row
     }
 }
@@ -199,6 +300,8 @@ impl NoVerdict {
             rule: Rule::None,
             source: None,
             p_value: None,
+            basis: None,
+            noise_floor: None,
             reason: Some(reason),
         }
     }
@@ -321,6 +424,8 @@ impl Figures {
             rule,
             source: self.source,
             p_value: None,
+            basis: None,
+            noise_floor: None,
             reason: None,
         }
     }
@@ -367,7 +472,8 @@ fn beyond(change: Option<f64>, delta: f64, threshold: f64) -> bool {
     }
 }
 
-fn direction(delta: f64) -> Verdict {
+/// `better` for a lower figure, `worse` for a higher one.
+pub(super) fn direction(delta: f64) -> Verdict {
     if delta < 0.0 {
         Verdict::Better
     } else {
@@ -375,49 +481,240 @@ fn direction(delta: f64) -> Verdict {
     }
 }
 
-/// `ns_per_op`: rank test on the samples when both sides have them, else
-/// non-overlapping CIs; either way the median must move beyond the
-/// practical threshold.
-fn time_row(a: &CellReport, b: &CellReport, th: &Thresholds) -> Result<MetricRow, NoVerdict> {
-    let (x, y) = lens_pair("time", &a.lenses.time, &b.lenses.time)?;
-    let figures = Figures::plain(x.ns_per_op, y.ns_per_op);
-    let practical = beyond(
-        figures.change(),
-        y.ns_per_op - x.ns_per_op,
-        th.time_practical,
-    );
-    let delta = y.ns_per_op - x.ns_per_op;
-    if let Some(t) = stats::mann_whitney_u(&x.samples_ns_per_op, &y.samples_ns_per_op) {
-        let verdict = if t.p_value < th.alpha && practical {
+/// One side's figure: a single value, or one per region (real Go).
+struct Side {
+    values: Vec<f64>,
+    source: &'static str,
+}
+
+/// Heap bytes per operation: measured per region (real Go) or the model's
+/// allocation accounting.
+fn heap_bytes_side(c: &CellReport) -> Result<Side, NoVerdict> {
+    let ops = c.ops.max(1) as f64;
+    if let Some(g) = c.lenses.go_runtime.ok() {
+        return Ok(Side {
+            values: g.heap_bytes.values.iter().map(|v| v / ops).collect(),
+            source: "go-runtime-metrics",
+        });
+    }
+    if let Some(reason) = go_runtime_missing(c) {
+        return Err(Unavailable(reason));
+    }
+    match c.lenses.accounting.ok() {
+        Some(a) => match a.model_allocated_bytes {
+            Some(b) => Ok(Side {
+                values: vec![b as f64 / ops],
+                source: "model-accounting",
+            }),
+            None => Err(Unavailable(format!(
+                "{}: the accounting lens has no allocated bytes (a report written before mapamp recorded them)",
+                c.id
+            ))),
+        },
+        None => Err(Unavailable(format!(
+            "{}: accounting lens {}",
+            c.id,
+            lens_reason(&c.lenses.accounting).unwrap_or_default()
+        ))),
+    }
+}
+
+/// Collections per region (real Go only).
+fn gc_side(c: &CellReport) -> Result<Side, NoVerdict> {
+    match c.lenses.go_runtime.ok() {
+        Some(g) => Ok(Side {
+            values: g.gc_cycles.values.clone(),
+            source: "go-runtime-metrics",
+        }),
+        None => Err(Unavailable(go_runtime_missing(c).unwrap_or_else(|| {
+            format!("{}: a model has no garbage collector", c.id)
+        }))),
+    }
+}
+
+/// Why a real-Go cell has no go_runtime figures (None for other cells).
+fn go_runtime_missing(c: &CellReport) -> Option<String> {
+    match &c.lenses.go_runtime {
+        Lens::Unavailable { unavailable } => Some(format!(
+            "{}: go_runtime lens unavailable: {unavailable}",
+            c.id
+        )),
+        _ => None,
+    }
+}
+
+/// Figures with a spread: when both sides are single values, the exact
+/// rule; otherwise the sides' ranges (min to max over the regions) must be
+/// disjoint for a verdict other than `same`.
+fn spread_row(x: Side, y: Side, th: &Thresholds) -> MetricRow {
+    let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len().max(1) as f64;
+    let range = |v: &[f64]| {
+        (
+            v.iter().copied().fold(f64::INFINITY, f64::min),
+            v.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+        )
+    };
+    let source = if x.source == y.source {
+        x.source.to_string()
+    } else {
+        format!("A {}, B {}", x.source, y.source)
+    };
+    let figures = Figures::plain(mean(&x.values), mean(&y.values)).source(Some(source));
+    if x.values.len() <= 1 && y.values.len() <= 1 {
+        return figures.exact(th);
+    }
+    let ((a0, a1), (b0, b1)) = (range(&x.values), range(&y.values));
+    let apart = b1 < a0 || b0 > a1;
+    let delta = figures.b - figures.a;
+    let mut row = figures.row(
+        if apart {
             direction(delta)
         } else {
             Verdict::Same
-        };
-        let mut row = figures.row(verdict, Rule::MannWhitney);
-        row.p_value = Some(t.p_value);
-        return Ok(row);
-    }
-    let missing: Vec<&str> = [("A", x), ("B", y)]
-        .iter()
-        .filter(|(_, f)| f.samples_ns_per_op.is_empty())
-        .map(|(s, _)| *s)
-        .collect();
-    let apart = y.ci_high < x.ci_low || y.ci_low > x.ci_high;
-    let verdict = if apart && practical {
-        direction(delta)
-    } else {
-        Verdict::Same
-    };
-    let mut row = figures.row(verdict, Rule::CiOverlap);
+        },
+        Rule::SeedSpread,
+    );
     row.reason = Some(format!(
-        "{} has no samples: compared 95% CIs [{}, {}] and [{}, {}] ({})",
-        missing.join(" and "),
-        x.ci_low,
-        x.ci_high,
-        y.ci_low,
-        y.ci_high,
+        "A {a0}..{a1} over {} value(s), B {b0}..{b1} over {} ({})",
+        x.values.len(),
+        y.values.len(),
         if apart { "disjoint" } else { "overlapping" }
     ));
+    row
+}
+
+/// Which time figure a verdict uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Basis {
+    /// ns per operation (process medians).
+    NsPerOp,
+    /// ns per operation over the reference's ns per key, per process.
+    VsReference,
+}
+
+fn process_medians(t: &TimeFigures) -> Vec<f64> {
+    t.processes.iter().map(|p| p.median_ns_per_op).collect()
+}
+
+/// `ns_per_op`: the process-level test on the figure the context calls
+/// for, a change beyond the practical threshold or the noise floor.
+fn time_row(
+    a: &CellReport,
+    b: &CellReport,
+    th: &Thresholds,
+    ctx: &TimeContext,
+) -> Result<MetricRow, NoVerdict> {
+    let (x, y) = lens_pair("time", &a.lenses.time, &b.lenses.time)?;
+    let mut notes = Vec::new();
+    let basis = match (&x.vs_reference, &y.vs_reference) {
+        _ if ctx.same_run => Basis::NsPerOp,
+        (Some(ra), Some(rb)) if ra.reference == rb.reference => Basis::VsReference,
+        (Some(ra), Some(rb)) => {
+            notes.push(format!(
+                "the runs timed different reference workloads ({} / {}), so raw ns/op were compared, which the machine's drift between runs also moves",
+                ra.reference, rb.reference
+            ));
+            Basis::NsPerOp
+        }
+        _ => {
+            notes.push("a side has no reference timing, so raw ns/op were compared, which the machine's drift between runs also moves".into());
+            Basis::NsPerOp
+        }
+    };
+    let (va, vb, ca, cb, floor, unit, name) = match basis {
+        Basis::NsPerOp => (
+            process_medians(x),
+            process_medians(y),
+            x.ns_per_op,
+            y.ns_per_op,
+            ctx.floor,
+            "ns",
+            "ns_per_op",
+        ),
+        Basis::VsReference => {
+            let ratios = |t: &TimeFigures| -> Vec<f64> {
+                t.processes.iter().map(|p| p.vs_reference).collect()
+            };
+            let (ra, rb) = (x.vs_reference.as_ref(), y.vs_reference.as_ref());
+            (
+                ratios(x),
+                ratios(y),
+                ra.map_or(f64::NAN, |r| r.ratio),
+                rb.map_or(f64::NAN, |r| r.ratio),
+                ctx.floor_vs_reference,
+                "× reference",
+                "vs_reference",
+            )
+        }
+    };
+    let threshold = th.time_practical.max(floor.unwrap_or(0.0));
+    let test = replicates::process_test(&va, &vb);
+    let figures = Figures::plain(ca, cb);
+    let verdict = match &test {
+        Some(t) if t.is_difference(th.alpha, threshold) => direction(cb - ca),
+        _ => Verdict::Same,
+    };
+    let mut row = figures.row(verdict, Rule::ProcessMannWhitney);
+    row.unit = unit.into();
+    row.basis = Some(name.into());
+    row.noise_floor = floor;
+    row.p_value = test.map(|t| t.p_value);
+    if let Some(t) = &test {
+        notes.extend(time_note(t, th, floor));
+    } else {
+        notes.push("a side has no process figures".into());
+    }
+    row.reason = (!notes.is_empty()).then(|| notes.join("; "));
+    Ok(row)
+}
+
+/// Why a process-level test said `same` although it might look otherwise.
+fn time_note(t: &ProcessTest, th: &Thresholds, floor: Option<f64>) -> Option<String> {
+    let smallest = replicates::smallest_p(t.processes_a, t.processes_b);
+    if smallest >= th.alpha {
+        return Some(format!(
+            "{} against {} processes cannot reach p < {} (the smallest possible p is {smallest:.3}); raise budget.time_processes",
+            t.processes_a, t.processes_b, th.alpha
+        ));
+    }
+    match floor {
+        Some(f)
+            if t.p_value < th.alpha
+                && !replicates::beyond_log(t.change, f)
+                && f > th.time_practical =>
+        {
+            Some(format!(
+                "significant, but within the runs' measured noise floor of ±{:.1}%",
+                f * 100.0
+            ))
+        }
+        _ => None,
+    }
+}
+
+/// `p99_ns`: the processes' p99 when both sides have at least 2 processes
+/// (Mann–Whitney at α and a change beyond the latency threshold), else the
+/// change alone.
+fn latency_row(a: &CellReport, b: &CellReport, th: &Thresholds) -> Result<MetricRow, NoVerdict> {
+    let (x, y) = lens_pair("latency", &a.lenses.latency, &b.lenses.latency)?;
+    let (pa, pb) = (x.summary.p99_ns, y.summary.p99_ns);
+    let figures = Figures::plain(pa, pb);
+    if x.processes.len() < 2 || y.processes.len() < 2 {
+        return Ok(figures.ratio_rule(th.latency_ratio));
+    }
+    let p99s = |l: &crate::report::schema::LatencyFigures| -> Vec<f64> {
+        l.processes.iter().map(|p| p.latency.p99_ns).collect()
+    };
+    let test = replicates::process_test(&p99s(x), &p99s(y));
+    let verdict = match &test {
+        Some(t) if t.p_value < th.alpha && beyond(figures.change(), pb - pa, th.latency_ratio) => {
+            direction(pb - pa)
+        }
+        _ => Verdict::Same,
+    };
+    let mut row = figures.row(verdict, Rule::ProcessMannWhitney);
+    row.basis = Some("p99_ns".into());
+    row.p_value = test.map(|t| t.p_value);
     Ok(row)
 }
 
@@ -531,7 +828,8 @@ mod tests {
             serde_json::from_str(include_str!("../../tests/data/report_fixture.json")).unwrap();
         let map = r.cells[0].clone();
         let th = Thresholds::default();
-        let row = Metric::CopiesPerByte.row(&map, &map, &th);
+        let tc = TimeContext::default();
+        let row = Metric::CopiesPerByte.row(&map, &map, &th, &tc);
         assert_eq!(row.verdict, Verdict::Unavailable);
         assert!(row
             .reason
@@ -544,21 +842,21 @@ mod tests {
         };
         let (a, b) = (with(3.0, 100), with(1.0, 105));
         assert_eq!(
-            Metric::CopiesPerByte.row(&a, &b, &th).verdict,
+            Metric::CopiesPerByte.row(&a, &b, &th, &tc).verdict,
             Verdict::Better
         );
         assert_eq!(
-            Metric::CopiesPerByte.row(&a, &a, &th).verdict,
+            Metric::CopiesPerByte.row(&a, &a, &th, &tc).verdict,
             Verdict::Same
         );
         // 5% more calls is within the counter threshold (10%); 50% is not.
         assert_eq!(
-            Metric::SyscallsPerSend.row(&a, &b, &th).verdict,
+            Metric::SyscallsPerSend.row(&a, &b, &th, &tc).verdict,
             Verdict::Same
         );
         let c = with(3.0, 150);
         assert_eq!(
-            Metric::SyscallsPerSend.row(&a, &c, &th).verdict,
+            Metric::SyscallsPerSend.row(&a, &c, &th, &tc).verdict,
             Verdict::Worse
         );
     }

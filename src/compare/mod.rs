@@ -16,8 +16,11 @@
 //! For each pair and each [`Metric`] a row holds both figures and a
 //! [`Verdict`] ([`metrics`] has the rules): lower is better everywhere;
 //! exact figures (bytes, WA, allocations, callgrind counts) decide on any
-//! difference; time decides only when a Mann–Whitney U test ([`stats`]) is
-//! significant *and* the median moved by more than a practical threshold;
+//! difference; time decides only when a Mann–Whitney U test over the two
+//! sides' *processes* ([`crate::stats::replicates`]) is significant *and*
+//! the figure moved by more than a practical threshold or the runs'
+//! measured noise floor, whichever is larger (two runs are compared on the
+//! drift-cancelled figure; [`metrics::TimeContext`]);
 //! single noisy figures (p99 latency, hardware counters) need a relative
 //! change beyond their threshold. A figure a side does not have is
 //! `unavailable` with the reason, and cache misses from different sources
@@ -36,10 +39,16 @@
 //! [`render_md`], `index.html` from [`render_html`], `cells/<id>/diff.svg`)
 //! and summarised for a terminal by [`render_text`]. Renderers only format;
 //! nothing here knows how a report was produced.
+//!
+//! A side may also be a criterion baseline, `target/criterion@<baseline>`
+//! ([`criterion_input`]): it is read as a report with time figures only.
 
+pub mod checks;
+pub mod criterion_input;
 pub mod flame;
 pub mod format;
 pub mod metrics;
+pub mod output;
 pub mod render_html;
 pub mod render_md;
 pub mod render_text;
@@ -47,9 +56,10 @@ pub mod schema;
 pub mod select;
 pub mod stats;
 
-use crate::fsutil;
 use crate::report::schema::{Lens, Report, SCHEMA_VERSION};
+use criterion_input::Origin;
 pub use metrics::Metric;
+pub use output::write_outputs;
 use schema::{
     CellComparison, Change, CompareReport, Gate, InputInfo, Inputs, MetricCounts, Summary,
     Thresholds, Unmatched, Verdict, VerdictCounts, COMPARE_SCHEMA_VERSION,
@@ -207,16 +217,28 @@ pub struct Side {
     pub report: Report,
     /// `lenses.flamegraph.folded` path → file text, or why it could not be read.
     pub folded: BTreeMap<String, Result<String, String>>,
+    /// A report folder or a criterion baseline.
+    pub origin: Origin,
 }
 
 /// The result of a comparison: what `compare.json` holds, plus the
-/// normalised stacks the differential flame graphs are drawn from.
+/// differential flame graphs, already drawn (a cell whose graphs cannot be
+/// drawn has none, and its `flame` says why).
 #[derive(Clone, Debug)]
 pub struct Comparison {
     /// The figures and verdicts.
     pub report: CompareReport,
-    /// Compare id → inferno's inputs, for cells with a differential profile.
-    pub diff_stacks: BTreeMap<String, flame::DiffStacks>,
+    /// Compare id → its two differential flame graphs.
+    pub diff_svgs: BTreeMap<String, DiffSvgs>,
+}
+
+/// A cell's differential flame graphs (SVG text).
+#[derive(Clone, Debug, PartialEq)]
+pub struct DiffSvgs {
+    /// In B's shape (`diff.svg`).
+    pub b_shape: String,
+    /// In A's shape (`diff-a-shape.svg`).
+    pub a_shape: String,
 }
 
 impl Comparison {
@@ -284,6 +306,16 @@ pub fn load_side(which: Which, spec: &InputSpec) -> Result<Side, CompareError> {
         reason,
     };
     let dir = &spec.dir;
+    if let Some(baseline) = criterion_input::BaselineRef::parse(dir) {
+        let report = criterion_input::load(&baseline).map_err(&err)?;
+        select::select(&report, spec.selector.as_ref()).map_err(&err)?;
+        return Ok(Side {
+            spec: spec.clone(),
+            report,
+            folded: BTreeMap::new(),
+            origin: Origin::Criterion(baseline),
+        });
+    }
     if !dir.is_dir() {
         return Err(err(if dir.exists() {
             format!("`{}` is not a folder", dir.display())
@@ -293,13 +325,16 @@ pub fn load_side(which: Which, spec: &InputSpec) -> Result<Side, CompareError> {
     }
     let path = dir.join("report.json");
     if !path.is_file() {
-        return Err(err(format!(
-            "no report.json in `{}` (is it a report folder written by `mapamp run`?)",
-            dir.display()
-        )));
+        return Err(err(match criterion_input::hint(dir) {
+            Some(hint) => format!("no report.json in `{}`: {hint}", dir.display()),
+            None => format!(
+                "no report.json in `{}` (is it a report folder written by `mapamp run`, or a criterion folder given as `<folder>@<baseline>`?)",
+                dir.display()
+            ),
+        }));
     }
-    let text = std::fs::read_to_string(&path)
-        .map_err(|e| err(format!("cannot read `{}`: {e}", path.display())))?;
+    let text =
+        crate::limits::read_text(&path, "report", crate::limits::MAX_REPORT_BYTES).map_err(&err)?;
     let report = parse_report(&text).map_err(|e| err(format!("`{}`: {e}", path.display())))?;
     if let Some(bad) = report
         .cells
@@ -321,6 +356,7 @@ pub fn load_side(which: Which, spec: &InputSpec) -> Result<Side, CompareError> {
         spec: spec.clone(),
         report,
         folded,
+        origin: Origin::Run,
     })
 }
 
@@ -331,6 +367,11 @@ pub fn parse_report(text: &str) -> Result<Report, String> {
         serde_json::from_str(text).map_err(|e| format!("not valid JSON: {e}"))?;
     match value.get("schema_version").and_then(|v| v.as_u64()) {
         Some(v) if v == u64::from(SCHEMA_VERSION) => {}
+        Some(v) if v < u64::from(SCHEMA_VERSION) => {
+            return Err(format!(
+                "schema_version {v}, but this mapamp reads schema_version {SCHEMA_VERSION}: the report was written by an older mapamp, which timed each cell in one process (its time figures cannot be tested on the process level); run the profile again with this mapamp"
+            ))
+        }
         Some(v) => {
             return Err(format!(
                 "schema_version {v}, but this mapamp reads schema_version {SCHEMA_VERSION}; compare with the mapamp version that wrote it"
@@ -338,7 +379,10 @@ pub fn parse_report(text: &str) -> Result<Report, String> {
         }
         None => return Err("no numeric schema_version: not a mapamp report".into()),
     }
-    serde_json::from_value(value).map_err(|e| format!("not a valid report: {e}"))
+    let report =
+        checks::deserialize_report(value).map_err(|e| format!("not a valid report: {e}"))?;
+    checks::check_figures(&report).map_err(|e| format!("not a valid report: {e}"))?;
+    Ok(report)
 }
 
 /// Reads `rel` under `dir`, refusing paths that leave the folder.
@@ -352,14 +396,16 @@ fn read_inside(dir: &Path, rel: &str) -> Result<String, String> {
             "folded stacks path `{rel}` leaves the report folder"
         ));
     }
-    std::fs::read_to_string(dir.join(p)).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => format!("folded stacks `{rel}` not found"),
-        _ => format!("cannot read folded stacks `{rel}`: {e}"),
-    })
+    let path = dir.join(p);
+    if !path.exists() {
+        return Err(format!("folded stacks `{rel}` not found"));
+    }
+    crate::limits::read_text(&path, "folded stacks", crate::limits::MAX_FOLDED_BYTES)
 }
 
-fn input_info(side: &Side, selected: usize) -> InputInfo {
+fn input_info(side: &Side, selected: usize, cells: &[CellComparison]) -> InputInfo {
     InputInfo {
+        note: criterion_input::input_note(&side.origin, cells),
         arg: side.spec.arg.clone(),
         label: side.spec.label(),
         path: side.spec.dir.display().to_string(),
@@ -369,6 +415,8 @@ fn input_info(side: &Side, selected: usize) -> InputInfo {
         mapamp_version: side.report.mapamp_version.clone(),
         cells_in_report: side.report.cells.len(),
         cells_selected: selected,
+        noise_floor: side.report.noise.ok().map(|n| n.floor),
+        noise_floor_vs_reference: side.report.noise.ok().and_then(|n| n.floor_vs_reference),
     }
 }
 
@@ -410,23 +458,42 @@ pub fn from_reports(a: &Side, b: &Side, opts: &CompareOptions) -> Result<Compari
         )));
     }
 
-    // The io metrics only where io cells are paired (the default set
-    // otherwise adds a row per map cell that could never have a figure).
-    let any_io = pairing.pairs.iter().any(|p| p.a.lenses.io.is_some());
-    let metrics: Vec<Metric> = opts
-        .metrics
-        .iter()
-        .copied()
-        .filter(|m| any_io || !m.is_io() || opts.metrics != Metric::all())
-        .collect();
     let th = opts.thresholds;
+    let mut metrics = opts.metrics.clone();
+    let default_set = metrics == Metric::all();
+    let real_go = |c: &&crate::report::schema::CellReport| !c.lenses.go_runtime.is_skipped();
+    if default_set && pairing.pairs.iter().any(|p| real_go(&p.a) || real_go(&p.b)) {
+        // The default set: the Go runtime's own counters join it when a
+        // real-Go cell is compared.
+        metrics.extend(Metric::GO_RUNTIME);
+    }
+    if default_set && !pairing.pairs.iter().any(|p| p.a.lenses.io.is_some()) {
+        // The io metrics only where io cells are paired (the default set
+        // otherwise adds a row per map cell that could never have a figure).
+        metrics.retain(|m| !m.is_io());
+    }
+    let metrics = metrics::for_variants(&metrics, pairing.pairs.iter().flat_map(|p| [p.a, p.b]));
+    let opts = &CompareOptions {
+        metrics: metrics.clone(),
+        ..opts.clone()
+    };
+    let time = metrics::TimeContext::of(&a.report, &b.report);
     let mut cells = Vec::new();
-    let mut diff_stacks = BTreeMap::new();
+    let mut diff_svgs = BTreeMap::new();
+    let title = format!(
+        "Differential: {} \u{2192} {}",
+        a.spec.label(),
+        b.spec.label()
+    );
     for p in &pairing.pairs {
-        let rows = metrics.iter().map(|m| m.row(p.a, p.b, &th)).collect();
-        let (flame, stacks) = diff_profiles(a, b, p);
-        if let Some(stacks) = stacks {
-            diff_stacks.insert(p.id.to_string(), stacks);
+        let mut rows: Vec<_> = metrics
+            .iter()
+            .map(|m| m.row(p.a, p.b, &th, &time))
+            .collect();
+        criterion_input::qualify(&mut rows, (&a.origin, p.a), (&b.origin, p.b), &th);
+        let (flame, svgs) = diff_profiles(a, b, p, &title);
+        if let Some(svgs) = svgs {
+            diff_svgs.insert(p.id.to_string(), svgs);
         }
         cells.push(CellComparison {
             id: p.id.to_string(),
@@ -449,8 +516,8 @@ pub fn from_reports(a: &Side, b: &Side, opts: &CompareOptions) -> Result<Compari
         schema_version: COMPARE_SCHEMA_VERSION,
         mapamp_version: env!("CARGO_PKG_VERSION").to_string(),
         inputs: Inputs {
-            a: input_info(a, cells_a.len()),
-            b: input_info(b, cells_b.len()),
+            a: input_info(a, cells_a.len(), &cells),
+            b: input_info(b, cells_b.len(), &cells),
         },
         thresholds: th,
         gate,
@@ -462,18 +529,16 @@ pub fn from_reports(a: &Side, b: &Side, opts: &CompareOptions) -> Result<Compari
         },
         summary,
     };
-    Ok(Comparison {
-        report,
-        diff_stacks,
-    })
+    Ok(Comparison { report, diff_svgs })
 }
 
-/// The differential profile of a pair, or why there is none.
+/// The differential profile of a pair, drawn, or why there is none.
 fn diff_profiles(
     a: &Side,
     b: &Side,
     p: &select::Pair<'_>,
-) -> (Lens<schema::FlameDiff>, Option<flame::DiffStacks>) {
+    title: &str,
+) -> (Lens<schema::FlameDiff>, Option<DiffSvgs>) {
     let unavailable = |why: String| (Lens::Unavailable { unavailable: why }, None);
     match (flame_inputs(a, p.a), flame_inputs(b, p.b)) {
         (Ok((ta, few_a)), Ok((tb, few_b))) => {
@@ -485,7 +550,23 @@ fn diff_profiles(
                             d.figures.notes.push(format!("{side}: {n}"));
                         }
                     }
-                    (Lens::Ok(d.figures), Some(d.stacks))
+                    let draw = |shape, what: &str| {
+                        let subtitle =
+                            format!("{} \u{2014} {what}; red: more in B, blue: less", p.id);
+                        flame::render_svg(&d.stacks, shape, title, &subtitle)
+                    };
+                    match (
+                        draw(flame::Shape::B, "B's shape"),
+                        draw(flame::Shape::A, "A's shape"),
+                    ) {
+                        (Ok(b_shape), Ok(a_shape)) => {
+                            (Lens::Ok(d.figures), Some(DiffSvgs { b_shape, a_shape }))
+                        }
+                        (Err(e), _) | (_, Err(e)) => unavailable(format!(
+                            "the differential flame graph cannot be drawn ({e}; A has {} samples, B {} scaled by {:.3})",
+                            d.figures.samples_a, d.figures.samples_b, d.figures.scale_b
+                        )),
+                    }
                 }
                 Err(e) => unavailable(e),
             }
@@ -614,40 +695,4 @@ fn summarise(cells: &[CellComparison], metrics: &[Metric]) -> Summary {
         total,
         top_changes: top,
     }
-}
-
-/// Writes `compare.json`, `compare.md`, `index.html` and, per cell with a
-/// differential profile, `cells/<id>/diff.svg` and `diff-a-shape.svg`
-/// under `out`, each atomically.
-pub fn write_outputs(cmp: &Comparison, out: &Path) -> Result<(), CompareError> {
-    let io = CompareError::Output;
-    let r = &cmp.report;
-    for cell in &r.cells {
-        let (Lens::Ok(fd), Some(stacks)) = (&cell.flame, cmp.diff_stacks.get(&cell.id)) else {
-            continue;
-        };
-        let id = crate::cell::CellId::new(cell.id.clone()).map_err(io)?;
-        let dir = id.dir_under(&out.join("cells"));
-        let title = format!(
-            "Differential: {} \u{2192} {}",
-            r.inputs.a.label, r.inputs.b.label
-        );
-        for (shape, file, rel) in [
-            (flame::Shape::B, flame::SVG_B_SHAPE, &fd.svg),
-            (flame::Shape::A, flame::SVG_A_SHAPE, &fd.svg_a_shape),
-        ] {
-            debug_assert_eq!(rel, &format!("cells/{id}/{file}"));
-            let subtitle = match shape {
-                flame::Shape::B => format!("{id} \u{2014} B's shape; red: more in B, blue: less"),
-                flame::Shape::A => format!("{id} \u{2014} A's shape; red: more in B, blue: less"),
-            };
-            let svg = flame::render_svg(stacks, shape, &title, &subtitle)
-                .map_err(|e| io(format!("{id}: {e}")))?;
-            fsutil::write_atomic(&dir.join(file), svg.as_bytes()).map_err(io)?;
-        }
-    }
-    fsutil::write_json_atomic(&out.join("compare.json"), r).map_err(io)?;
-    fsutil::write_atomic(&out.join("compare.md"), render_md::render(r).as_bytes()).map_err(io)?;
-    fsutil::write_atomic(&out.join("index.html"), render_html::render(r).as_bytes()).map_err(io)?;
-    Ok(())
 }

@@ -36,13 +36,20 @@ pub fn render(r: &CompareReport) -> String {
     );
     s += &format!("<h1>mapamp compare: {}</h1>\n", escape(&f::title(r)));
     s += "<table>\n<tr><th></th><th>A (baseline)</th><th>B (candidate)</th></tr>\n";
+    let no_note = String::new();
     for (name, x, y) in [
         ("input", &a.label, &b.label),
         ("folder", &a.path, &b.path),
         ("run", &a.run_name, &b.run_name),
         ("profile", &a.profile, &b.profile),
         ("mapamp", &a.mapamp_version, &b.mapamp_version),
-    ] {
+    ]
+    .into_iter()
+    .chain((a.note.is_some() || b.note.is_some()).then_some((
+        "note",
+        a.note.as_ref().unwrap_or(&no_note),
+        b.note.as_ref().unwrap_or(&no_note),
+    ))) {
         s += &format!(
             "<tr><th>{name}</th><td>{}</td><td>{}</td></tr>\n",
             escape(x),

@@ -62,6 +62,10 @@ pub fn render(r: &CompareReport) -> String {
         escape(&a.profile),
         escape(&b.profile)
     );
+    if a.note.is_some() || b.note.is_some() {
+        let note = |n: &Option<String>| escape(n.as_deref().unwrap_or(""));
+        s += &format!("| note | {} | {} |\n", note(&a.note), note(&b.note));
+    }
     s += &format!(
         "| cells selected / in report | {} / {} | {} / {} |\n\n",
         a.cells_selected, a.cells_in_report, b.cells_selected, b.cells_in_report

@@ -16,6 +16,14 @@ pub fn render(r: &CompareReport, out: &Path) -> String {
         r.unmatched.only_b.len(),
         out.display()
     );
+    for (side, input) in [("A", &r.inputs.a), ("B", &r.inputs.b)] {
+        if let Some(note) = &input.note {
+            s += &format!("{side}: {note}\n");
+        }
+    }
+    if r.inputs.a.note.is_some() || r.inputs.b.note.is_some() {
+        s += "\n";
+    }
     let width = r
         .summary
         .per_metric

@@ -11,7 +11,7 @@ use crate::report::schema::Lens;
 use serde::{Deserialize, Serialize};
 
 /// Version of `compare.json`; bump on any incompatible change.
-pub const COMPARE_SCHEMA_VERSION: u32 = 1;
+pub const COMPARE_SCHEMA_VERSION: u32 = 2;
 
 /// A whole comparison, as written to `compare.json`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -68,6 +68,16 @@ pub struct InputInfo {
     pub cells_in_report: usize,
     /// Cells left after the selector.
     pub cells_selected: usize,
+    /// The report's measured noise floor for `ns_per_op` (a fraction), if it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub noise_floor: Option<f64>,
+    /// The same for the drift-cancelled figure.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub noise_floor_vs_reference: Option<f64>,
+    /// What a reader must know about this side's figures (a criterion
+    /// baseline: time only, one process, and the rule its time verdicts got).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// `#key=value` after a report folder.
@@ -82,9 +92,10 @@ pub struct SelectorInfo {
 /// The thresholds behind the verdicts.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Thresholds {
-    /// Significance level of the Mann–Whitney U test on time samples.
+    /// Significance level of the process-level Mann–Whitney U test on time.
     pub alpha: f64,
-    /// Smallest relative change of the median time that counts (practical significance).
+    /// Smallest relative change of the time figure that counts (practical
+    /// significance); the runs' noise floor raises it where larger.
     pub time_practical: f64,
     /// Smallest relative change of p99 latency that counts (no samples to test).
     pub latency_ratio: f64,
@@ -98,8 +109,8 @@ pub struct Thresholds {
 impl Default for Thresholds {
     fn default() -> Self {
         Thresholds {
-            alpha: 0.01,
-            time_practical: 0.02,
+            alpha: crate::stats::replicates::ALPHA,
+            time_practical: crate::stats::replicates::PRACTICAL,
             latency_ratio: 0.10,
             hw_counter_ratio: 0.10,
             exact_rel_tolerance: 1e-9,
@@ -152,12 +163,20 @@ impl Verdict {
 pub enum Rule {
     /// Exact figures: any difference counts.
     Exact,
-    /// Mann–Whitney U on time samples, plus the practical threshold.
+    /// Mann–Whitney U on time samples of one process per side, plus the
+    /// practical threshold (reports of schema 1; no longer used).
     MannWhitney,
+    /// Mann–Whitney U over the process values of each side (process
+    /// medians, or process ratios to the reference), plus the larger of
+    /// the practical threshold and the runs' noise floor.
+    ProcessMannWhitney,
     /// No samples: non-overlapping 95% confidence intervals, plus the practical threshold.
     CiOverlap,
     /// One figure per side: the relative change must exceed a threshold.
     RatioThreshold,
+    /// A real-Go side gives one figure per region (each a fresh map with a
+    /// fresh hash seed): the sides' ranges must not overlap.
+    SeedSpread,
     /// No rule applied (no figures, or figures not comparable).
     None,
 }
@@ -187,9 +206,17 @@ pub struct MetricRow {
     /// `model-accounting`, ...), when it matters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
-    /// Two-sided p-value of the Mann–Whitney U test (time only).
+    /// Two-sided p-value of the Mann–Whitney U test (time, latency).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub p_value: Option<f64>,
+    /// Which figure the verdict used: `ns_per_op` (both sides from one
+    /// run), `vs_reference` (two runs: the drift-cancelled ratio to the
+    /// reference workload; `a` and `b` are then that ratio), or `p99_ns`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub basis: Option<String>,
+    /// The noise floor the verdict applied (a fraction), when there was one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub noise_floor: Option<f64>,
     /// Why the verdict is `unavailable` or `incomparable`, or how the
     /// fallback rule was applied.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -10,6 +10,10 @@
 //! `insert/gomap/go-default/…` with `insert/gomap/presized/…`. Without
 //! selectors, ids must be identical. The pair's compare id writes a blanked
 //! segment as `<a>-vs-<b>` where the two sides differ.
+//!
+//! Selectors apply to map cells only: a `locate/hash/index/…` cell has no
+//! variant or configuration (its second and third segments are a hash
+//! function and an index method), so no selector keeps it.
 
 use super::schema::SelectorInfo;
 use super::Which;
@@ -154,17 +158,17 @@ pub fn select<'r>(
         return Ok(report.cells.iter().collect());
     };
     let i = sel.key.segment();
-    let kept: Vec<&CellReport> = report
-        .cells
-        .iter()
+    let map_cells = || {
+        report
+            .cells
+            .iter()
+            .filter(|c| segment(&c.id, 0) != Some(crate::scenario::Scenario::Locate.name()))
+    };
+    let kept: Vec<&CellReport> = map_cells()
         .filter(|c| segment(&c.id, i) == Some(sel.value.as_str()))
         .collect();
     if kept.is_empty() {
-        let found: BTreeSet<&str> = report
-            .cells
-            .iter()
-            .filter_map(|c| segment(&c.id, i))
-            .collect();
+        let found: BTreeSet<&str> = map_cells().filter_map(|c| segment(&c.id, i)).collect();
         let found: Vec<&str> = found.into_iter().collect();
         return Err(format!(
             "no cell has {} `{}`; {}s in this report: {}",

@@ -10,12 +10,24 @@ use crate::gotype::{BucketType, Shape};
 use crate::hash::KeyHasher;
 use crate::rng::Rng;
 
-/// Largest count that does not exceed `load_factor` at `b` (Go: `13 * (2^B / 2)`).
+/// Go's `maxAlloc` on 64-bit Linux (`1 << heapAddrBits`, 48 bits): the
+/// largest allocation the runtime will attempt.
+pub const MAX_ALLOC: u64 = 1 << 48;
+
+/// The largest B the model represents: `2^B` buckets must be countable in a
+/// `usize` (Go's B is a `uint8`, but a hint that would need B ≥ 49 is set
+/// to 0 by [`effective_hint`] first, since its buckets exceed `maxAlloc`).
+pub const MAX_B: u8 = 63;
+
+/// Largest count that does not exceed `load_factor` at `b` (Go: `13 * (2^B / 2)`),
+/// saturating at `usize::MAX`.
 pub fn max_count_at(b: u8, load_factor: f64) -> usize {
+    let b = b.min(MAX_B);
     if load_factor == 6.5 {
         // Go's integer arithmetic, which also gives 0 for B = 0.
-        13 * ((1usize << b) / 2)
+        13usize.saturating_mul((1usize << b) / 2)
     } else {
+        // `as` saturates: a count beyond `usize` is never exceeded.
         (load_factor * (1u64 << b) as f64).floor() as usize
     }
 }
@@ -34,13 +46,25 @@ pub fn too_many_overflow_buckets(noverflow: u16, b: u8) -> bool {
     noverflow >= (1u16 << b)
 }
 
-/// The B that `make(map, hint)` picks: the smallest with `hint` not over the load factor.
+/// The B that `make(map, hint)` picks: the smallest with `hint` not over the
+/// load factor (at most [`MAX_B`], which no hint that passed
+/// [`effective_hint`] reaches).
 pub fn b_for_hint(hint: usize, load_factor: f64) -> u8 {
     let mut b = 0u8;
-    while over_load_factor(hint, b, load_factor) {
+    while b < MAX_B && over_load_factor(hint, b, load_factor) {
         b += 1;
     }
     b
+}
+
+/// The hint `makemap` keeps: Go 1.19 sets it to 0 when `hint × bucket size`
+/// overflows or exceeds `maxAlloc` (`runtime/map.go`, `makemap`), so
+/// `make(map[K]V, 1<<62)` gives an empty map of B = 0 instead of failing.
+pub fn effective_hint(hint: usize, bucket_bytes: u64) -> usize {
+    match (hint as u64).checked_mul(bucket_bytes) {
+        Some(mem) if mem <= MAX_ALLOC => hint,
+        _ => 0,
+    }
 }
 
 /// Number of buckets `makeBucketArray` allocates for `2^b` main buckets of
@@ -83,7 +107,10 @@ impl<H: KeyHasher, P: Probe, S: Storage> GoMap<H, P, S> {
         let t = BucketType::new(key, elem, knobs.inline_limit);
         let mut rand = Rng::new(seed);
         let hash0 = rand.next_u64();
-        let b = b_for_hint(hint, knobs.load_factor);
+        let b = b_for_hint(
+            effective_hint(hint, t.bucket_size as u64),
+            knobs.load_factor,
+        );
         let mut m = GoMap {
             hdr: Header {
                 count: 0,
@@ -206,6 +233,30 @@ mod tests {
         ] {
             assert_eq!(b_for_hint(hint, 6.5), b, "hint {hint}");
         }
+    }
+
+    #[test]
+    fn huge_hints_end_and_are_set_to_zero_as_go_does() {
+        // Was an endless loop: `1 << b` wrapped before any count exceeded the hint.
+        assert_eq!(b_for_hint(usize::MAX, 6.5), 62);
+        assert_eq!(b_for_hint(usize::MAX, 1.0), MAX_B);
+        assert_eq!(b_for_hint(usize::MAX, 8.0), 61);
+        // makemap: hint × bucket size over maxAlloc (2^48) → hint 0.
+        assert_eq!(effective_hint(usize::MAX, 144), 0);
+        assert_eq!(effective_hint(1 << 47, 144), 0);
+        let largest = (MAX_ALLOC / 144) as usize;
+        assert_eq!(effective_hint(largest, 144), largest);
+        assert_eq!(effective_hint(largest + 1, 144), 0);
+        assert_eq!(b_for_hint(largest, 6.5), 39);
+        let m: GoMap = GoMap::with_config(
+            crate::gotype::Shape::words(1),
+            crate::gotype::Shape::words(1),
+            super::super::Knobs::default(),
+            usize::MAX,
+            1,
+            crate::hash::SeededHash,
+        );
+        assert_eq!(m.structure().b, 0);
     }
 
     #[test]

@@ -63,14 +63,15 @@ mod delete;
 mod grow;
 pub mod iter;
 mod make;
-mod objects;
+pub(crate) mod objects;
 mod overflow;
 pub mod prefetch;
 
 pub use grow::GrowKind;
 pub use iter::GoIter;
 pub use make::{
-    b_for_hint, buckets_allocated, max_count_at, over_load_factor, too_many_overflow_buckets,
+    b_for_hint, buckets_allocated, effective_hint, max_count_at, over_load_factor,
+    too_many_overflow_buckets, MAX_ALLOC, MAX_B,
 };
 pub use storage::{GoHeap, InlineFirst, Slab, Storage};
 

@@ -37,6 +37,35 @@ pub fn run_callgrind(
     ops: u64,
     report_root: &Path,
 ) -> Result<CallgrindFigures, String> {
+    let target = CallgrindTarget {
+        cmd,
+        env: &[],
+        toggle_pattern: REGION_SYMBOL_PATTERN,
+    };
+    run_callgrind_target(&target, out_file, ops, report_root)
+}
+
+/// A command for callgrind: its environment (`None` removes a variable)
+/// and the `--toggle-collect` pattern of its region's function. The command
+/// must switch instrumentation on around the region (valgrind client
+/// requests), as mapamp's region and the Go harness's do.
+pub struct CallgrindTarget<'a> {
+    /// The command line.
+    pub cmd: &'a [OsString],
+    /// Environment changes.
+    pub env: &'a [(&'a str, Option<String>)],
+    /// `--toggle-collect` pattern.
+    pub toggle_pattern: &'a str,
+}
+
+/// [`run_callgrind`] for any command.
+pub fn run_callgrind_target(
+    target: &CallgrindTarget,
+    out_file: &Path,
+    ops: u64,
+    report_root: &Path,
+) -> Result<CallgrindFigures, String> {
+    let cmd = target.cmd;
     if cmd.is_empty() {
         return Err("no command to run under callgrind".to_string());
     }
@@ -47,8 +76,52 @@ pub fn run_callgrind(
         std::fs::create_dir_all(dir)
             .map_err(|e| format!("{}: cannot create folder: {e}", dir.display()))?;
     }
+    // valgrind creates its output file when it starts and fills it when the
+    // program ends: it writes to a temporary name, renamed on success, so an
+    // interrupted run never leaves an empty or partial file under the final
+    // name (nor does a valgrind that outlives a killed parent).
+    let tmp = temp_name(out_file)?;
     let mut out_arg = OsString::from("--callgrind-out-file=");
-    out_arg.push(out_file);
+    out_arg.push(escape_percent(&tmp));
+    let result = run_valgrind(target, &out_arg, &tmp, out_file, ops, report_root);
+    let _ = std::fs::remove_file(&tmp);
+    result
+}
+
+/// `.<name>.tmp.<pid>` beside `out_file`.
+fn temp_name(out_file: &Path) -> Result<std::path::PathBuf, String> {
+    let name = out_file
+        .file_name()
+        .ok_or_else(|| format!("{}: not a file path", out_file.display()))?;
+    let mut tmp = OsString::from(".");
+    tmp.push(name);
+    tmp.push(format!(".tmp.{}", std::process::id()));
+    Ok(out_file.with_file_name(tmp))
+}
+
+/// valgrind expands `%p`, `%q{VAR}` and `%%` in file names: a literal `%`
+/// must be doubled.
+fn escape_percent(path: &Path) -> OsString {
+    use std::os::unix::ffi::{OsStrExt, OsStringExt};
+    let mut out = Vec::new();
+    for &b in path.as_os_str().as_bytes() {
+        out.push(b);
+        if b == b'%' {
+            out.push(b'%');
+        }
+    }
+    OsString::from_vec(out)
+}
+
+fn run_valgrind(
+    target: &CallgrindTarget,
+    out_arg: &OsString,
+    tmp: &Path,
+    out_file: &Path,
+    ops: u64,
+    report_root: &Path,
+) -> Result<CallgrindFigures, String> {
+    let cmd = target.cmd;
     // Address-space randomisation makes the allocator take slightly
     // different paths from run to run; without it counts repeat exactly.
     // (`setarch` is part of util-linux; without it counts may vary by a
@@ -60,21 +133,26 @@ pub fn run_callgrind(
     } else {
         Command::new("valgrind")
     };
-    let output = command
+    command
         .arg("--tool=callgrind")
         .arg("--cache-sim=yes")
         .arg("--collect-atstart=no")
         // The region switches instrumentation on for itself (see
         // `crate::region`); setup runs uninstrumented, several times faster.
         .arg("--instr-atstart=no")
-        .arg(format!("--toggle-collect={REGION_SYMBOL_PATTERN}"))
+        .arg(format!("--toggle-collect={}", target.toggle_pattern))
         .arg(out_arg)
-        .args(cmd)
-        .output()
-        .map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => valgrind_missing(),
-            _ => format!("cannot run valgrind: {e}"),
-        })?;
+        .args(cmd);
+    for (k, v) in target.env {
+        match v {
+            Some(v) => command.env(k, v),
+            None => command.env_remove(k),
+        };
+    }
+    let output = command.output().map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => valgrind_missing(),
+        _ => format!("cannot run valgrind: {e}"),
+    })?;
     if !output.status.success() {
         return Err(format!(
             "valgrind --tool=callgrind {} exited with {}: {}",
@@ -83,10 +161,15 @@ pub fn run_callgrind(
             tail(&String::from_utf8_lossy(&output.stderr), 20)
         ));
     }
-    let text = std::fs::read_to_string(out_file)
-        .map_err(|e| format!("{}: cannot read callgrind output: {e}", out_file.display()))?;
+    let text = std::fs::read_to_string(tmp)
+        .map_err(|e| format!("{}: cannot read callgrind output: {e}", tmp.display()))?;
     let totals = parse_totals(&text)?;
-    figures(&totals, ops, &relative_to(out_file, report_root))
+    let f = figures(&totals, ops, &relative_to(out_file, report_root))?;
+    std::fs::File::open(tmp)
+        .and_then(|f| f.sync_all())
+        .and_then(|()| std::fs::rename(tmp, out_file))
+        .map_err(|e| format!("{}: cannot write: {e}", out_file.display()))?;
+    Ok(f)
 }
 
 /// Whether `setarch -R` (run with address-space randomisation off) works here.
@@ -110,10 +193,11 @@ pub fn figures(
     };
     let ir = get("Ir")?;
     if ir == 0 {
-        return Err(format!(
+        return Err(
             "the measured region was never entered: callgrind collected no instructions \
-             (no function matched --toggle-collect={REGION_SYMBOL_PATTERN})"
-        ));
+             (no function matched the region's --toggle-collect pattern)"
+                .to_string(),
+        );
     }
     let (d1mr, d1mw, dlmr, dlmw) = (get("D1mr")?, get("D1mw")?, get("DLmr")?, get("DLmw")?);
     Ok(CallgrindFigures {
@@ -313,6 +397,49 @@ totals: 500031 100008 9 4 1 2 4 1 2
             relative_to(Path::new("/elsewhere/cg.out"), Path::new("/r")),
             "/elsewhere/cg.out"
         );
+    }
+
+    #[test]
+    fn valgrind_writes_under_a_temporary_name() {
+        let t = temp_name(Path::new("/r/cells/a/callgrind.out")).unwrap();
+        assert_eq!(t.parent(), Some(Path::new("/r/cells/a")));
+        let name = t.file_name().unwrap().to_string_lossy().into_owned();
+        assert!(name.starts_with(".callgrind.out.tmp."), "{name}");
+        assert_eq!(
+            escape_percent(Path::new("/r/100%/x")),
+            OsString::from("/r/100%%/x")
+        );
+    }
+
+    /// The defect: valgrind created `callgrind.out` at start, so Ctrl-C or
+    /// kill -9 during the phase left an empty file under the final name.
+    #[test]
+    fn no_file_under_the_final_name_until_callgrind_succeeds() {
+        if !valgrind_availability().available {
+            eprintln!("SKIPPED: valgrind is not installed here");
+            return;
+        }
+        let dir = std::env::temp_dir().join(format!("mapamp-cg-tmp-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let out = dir.join("callgrind.out");
+        let (out2, dir2) = (out.clone(), dir.clone());
+        let slow = std::thread::spawn(move || {
+            run_callgrind(&["sleep".into(), "3".into()], &out2, 1, &dir2)
+        });
+        // While valgrind runs, only the temporary file exists.
+        let mut saw_tmp = false;
+        for _ in 0..60 {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            assert!(!out.exists(), "the final name exists while valgrind runs");
+            saw_tmp |= std::fs::read_dir(&dir).unwrap().count() > 0;
+        }
+        assert!(saw_tmp, "valgrind never created its temporary file");
+        // `sleep` never enters the region: an error, and nothing left behind.
+        let e = slow.join().unwrap().unwrap_err();
+        assert!(e.contains("never entered"), "{e}");
+        assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0);
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

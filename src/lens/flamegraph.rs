@@ -1,21 +1,36 @@
 //! The flame graph lens: a sampling profile of the measured region.
 //!
-//! [`profile`] repeats the region for a while under pprof's `SIGPROF`
-//! sampler, keeps the samples of the calling thread whose stack passes
-//! through the region's frame, cuts each stack there ([`super::folded`]), and
-//! writes three files into the cell's folder:
+//! [`profile_region`] repeats the region under a [`Sampler`] until it has
+//! the samples asked for (or its wall-clock cap), keeps the samples of the
+//! calling thread whose stack passes through the region's frame, cuts each
+//! stack there ([`super::folded`]), and writes three files into the cell's
+//! folder:
 //!
 //! | file | what |
 //! |---|---|
-//! | `folded.txt` | inferno folded stacks, sorted (the same samples give the same file) |
-//! | `flamegraph.svg` | inferno's flame graph of those stacks |
+//! | `folded.txt` | inferno folded stacks, full frame names, sorted (the same samples give the same file) |
+//! | `flamegraph.svg` | inferno's flame graph of those stacks; short frame names ([`super::short_names`]) in the picture, full names in the tooltips |
 //! | `profile.pb.gz` | the same stacks as a gzipped pprof protobuf (`go tool pprof`, `pprof -http`) |
 //!
+//! **Signal source.** [`super::sampler`]: a perf `cpu-clock` event raising
+//! `SIGPROF` at the asked frequency while the region runs, where
+//! `perf_event_open` allows it; pprof-rs's `ITIMER_PROF` otherwise, which
+//! the kernel's tick caps at about 250 samples per CPU second on a 250 Hz
+//! kernel. The figures name the sampler used (`sampler`) and, for the
+//! fallback, why the perf event was refused.
+//!
 //! **Unwinder.** pprof's default: backtrace-rs over libgcc's DWARF unwinder
-//! (`_Unwind_Backtrace`, driven by `.eh_frame`), with pprof's recommended
-//! blocklist (`libc`, `libgcc`, `pthread`, `vdso`: a sample whose leaf is in
-//! one of those is dropped, which avoids the unwinder's known deadlock inside
-//! those libraries and vdso's broken unwind tables). The frame-pointer
+//! (`_Unwind_Backtrace`, driven by `.eh_frame`), with a blocklist: a sample
+//! whose leaf is in `libgcc`, `pthread` or the `vdso` is dropped, which
+//! avoids the unwinder's known deadlock when a tick interrupts libgcc's own
+//! unwinding (an exception in flight; the region throws none) and vdso's
+//! broken unwind tables. pprof's README also lists `libc`; mapamp does not,
+//! because a map's zero-fill and evacuation copies run in libc's `memset`
+//! and `memcpy`, and dropping every sample whose leaf is there hid exactly
+//! the write cost mapamp exists to show (an insert-heavy region lost more
+//! than a third of its samples, all of them in `memset`). libgcc here finds
+//! unwind tables through glibc's lock-free `_dl_find_object`, so a sample
+//! that interrupts libc holds no lock the unwinder needs. The frame-pointer
 //! unwinder was not chosen: it needs every frame built with frame pointers,
 //! and the standard library and libc are not, so stacks through them break;
 //! it also starts from the interrupted frame's saved return address, so the
@@ -28,21 +43,19 @@
 //! `mybench::region_work`); the region is still found either way, as its
 //! frame's name contains [`crate::region::REGION_FRAME`].
 //!
-//! **Frequency.** 997 Hz asked by default: a prime, so sampling does not run
-//! in lock-step with the kernel's timer tick (100/250/1000 Hz) or with
-//! periodic work in the region. pprof samples on `ITIMER_PROF`, which counts
-//! process CPU time at tick resolution, so the real rate is capped by the
-//! kernel's `CONFIG_HZ` (on a 250 Hz kernel, about 225–250 samples per CPU
-//! second, whatever is asked). The figures report the samples actually taken;
-//! `too_few_samples` says when they are below `min_samples` (a longer
-//! `duration` is the cure).
+//! **Frequency.** [`DEFAULT_FREQUENCY_HZ`] (4999 Hz) by default: a prime,
+//! so sampling does not run in lock-step with the kernel's timer tick or
+//! with periodic work in the region. The figures report the samples
+//! actually taken; `too_few_samples` says when they are below
+//! `min_samples`.
 //!
 //! Only one profile can run at a time in a process (pprof's profiler is a
-//! process-wide singleton): [`profile`] and the criterion profiler wait for
-//! each other, and [`profile`] fails with a reason if some other user of
-//! pprof is sampling.
+//! process-wide singleton): [`profile_region`] and the criterion profiler
+//! wait for each other, and [`profile_region`] fails with a reason if some
+//! other user of pprof is sampling.
 
 use super::folded::{is_region_frame, FoldedStacks};
+use super::sampler::Sampler;
 use crate::fsutil::write_atomic;
 use crate::report::schema::FlamegraphFigures;
 use std::collections::HashMap;
@@ -52,14 +65,15 @@ use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 /// Default sampling frequency, Hz (prime: no lock-step with timer ticks).
-pub const DEFAULT_FREQUENCY_HZ: u32 = 997;
+pub const DEFAULT_FREQUENCY_HZ: u32 = 4999;
 
 /// Below this many region samples a profile is flagged `too_few_samples`.
-pub const DEFAULT_MIN_SAMPLES: u64 = 50;
+pub const DEFAULT_MIN_SAMPLES: u64 = 200;
 
 /// Shared objects whose frames must not be the leaf of an unwound sample
-/// (pprof's recommendation: unwinding from inside them can deadlock).
-pub const BLOCKLIST: [&str; 4] = ["libc", "libgcc", "pthread", "vdso"];
+/// (unwinding from inside them can deadlock, or has no valid tables; see
+/// the module docs for why `libc` is not among them).
+pub const BLOCKLIST: [&str; 3] = ["libgcc", "pthread", "vdso"];
 
 /// File names inside the cell's folder.
 pub const SVG_FILE: &str = "flamegraph.svg";
@@ -75,107 +89,113 @@ pub struct ProfileOptions {
     pub title: String,
     /// Sampling frequency, Hz.
     pub frequency_hz: u32,
-    /// How long to keep repeating the region (it runs at least once).
-    pub duration: Duration,
+    /// Samples to collect: sampling stops once the perf event has raised
+    /// this many signals (the interval timer cannot tell, so with it
+    /// sampling goes on until `max_wall`).
+    pub target_samples: u64,
+    /// Wall-clock cap on repeating the region (it runs at least once).
+    pub max_wall: Duration,
     /// Fewer region samples than this flags the profile `too_few_samples`.
     pub min_samples: u64,
 }
 
 impl ProfileOptions {
-    /// Defaults ([`DEFAULT_FREQUENCY_HZ`], [`DEFAULT_MIN_SAMPLES`]) with a title and duration.
-    pub fn new(title: impl Into<String>, duration: Duration) -> ProfileOptions {
+    /// Defaults ([`DEFAULT_FREQUENCY_HZ`], [`DEFAULT_MIN_SAMPLES`]) with a
+    /// title, a sample target and a wall-clock cap.
+    pub fn new(
+        title: impl Into<String>,
+        target_samples: u64,
+        max_wall: Duration,
+    ) -> ProfileOptions {
         ProfileOptions {
             title: title.into(),
             frequency_hz: DEFAULT_FREQUENCY_HZ,
-            duration,
+            target_samples,
+            max_wall,
             min_samples: DEFAULT_MIN_SAMPLES,
         }
     }
 }
 
-/// Profiles `repeat` (a closure that runs the measured region once) for
-/// `duration` at `frequency_hz`, writing the files into
-/// `report_dir/rel_dir`; the figures' paths are relative to `report_dir`.
-/// The flame graph's title is `rel_dir` (a cell id is a valid relative path).
+/// Profiles `repeat` (a closure that runs the measured region once, with
+/// whatever setup around it) for `duration` at `frequency_hz`, writing the
+/// files into `report_dir/rel_dir`; the figures' paths are relative to
+/// `report_dir`. The whole closure is sampled (the region cut keeps the
+/// region's stacks). The flame graph's title is `rel_dir` (a cell id is a
+/// valid relative path).
 pub fn profile(
     report_dir: &Path,
     rel_dir: &str,
     frequency_hz: u32,
     duration: Duration,
-    repeat: impl FnMut(),
+    mut repeat: impl FnMut(),
 ) -> Result<FlamegraphFigures, String> {
     let options = ProfileOptions {
         frequency_hz,
-        ..ProfileOptions::new(rel_dir, duration)
+        ..ProfileOptions::new(rel_dir, u64::MAX, duration)
     };
-    profile_with(report_dir, rel_dir, &options, repeat)
-}
-
-/// [`profile`] with every option spelled out.
-pub fn profile_with(
-    report_dir: &Path,
-    rel_dir: &str,
-    options: &ProfileOptions,
-    mut repeat: impl FnMut(),
-) -> Result<FlamegraphFigures, String> {
-    let started = Instant::now();
-    sample_while(report_dir, rel_dir, options, || {
-        repeat();
-        let elapsed = started.elapsed();
-        (elapsed < options.duration, elapsed)
+    profile_region(report_dir, rel_dir, &options, |sampler| {
+        sampler.region(&mut repeat)
     })
 }
 
-/// Like [`profile_with`], but the budget is time spent *in the region*:
-/// `repeat` runs the region once (with whatever setup it needs) and returns
-/// how long the region itself took; sampling goes on until the regions add
-/// up to `options.duration`, or `max_wall` has passed. Setup-heavy cells
-/// then still get a readable number of region samples.
-pub fn profile_region_time(
+/// Profiles the region: `repeat` prepares whatever it needs and runs the
+/// region once inside [`Sampler::region`] (only that part is sampled by
+/// the perf event). Repeats until the sampler has raised
+/// `options.target_samples` signals or `options.max_wall` has passed, then
+/// writes the files as [`profile`] does.
+pub fn profile_region(
     report_dir: &Path,
     rel_dir: &str,
     options: &ProfileOptions,
-    max_wall: Duration,
-    mut repeat: impl FnMut() -> Duration,
-) -> Result<FlamegraphFigures, String> {
-    let started = Instant::now();
-    let mut in_region = Duration::ZERO;
-    sample_while(report_dir, rel_dir, options, || {
-        in_region += repeat();
-        (
-            in_region < options.duration && started.elapsed() < max_wall,
-            in_region,
-        )
-    })
-}
-
-/// Samples while `step` (one repetition) says to go on; `step` also
-/// returns the time to report as the profile's duration.
-fn sample_while(
-    report_dir: &Path,
-    rel_dir: &str,
-    options: &ProfileOptions,
-    mut step: impl FnMut() -> (bool, Duration),
+    mut repeat: impl FnMut(&mut Sampler),
 ) -> Result<FlamegraphFigures, String> {
     let _one_at_a_time = one_at_a_time();
     let thread = current_thread();
-    let guard = start_sampling(options.frequency_hz)?;
-    let elapsed = loop {
-        let (more, spent) = step();
-        if !more {
-            break spent;
+    let mut sampler = Sampler::start(options.frequency_hz)?;
+    let started = Instant::now();
+    // Signals are counted as they are raised; the samples kept in the
+    // region (some land at its edges, or in a blocklisted leaf) only when
+    // collected. Collect at the signal target, and go on if the kept
+    // samples fall short and time is left.
+    let mut signal_target = options.target_samples;
+    let sampled = loop {
+        repeat(&mut sampler);
+        let signals = sampler.signals_so_far();
+        let reached = signals.is_some_and(|n| n >= signal_target);
+        let out_of_time = started.elapsed() >= options.max_wall;
+        if !reached && !out_of_time {
+            continue;
+        }
+        let sampled = collect(sampler.guard(), Some(thread))?;
+        let kept = sampled.region.samples();
+        match signals {
+            Some(n) if !out_of_time && kept < options.target_samples && kept > 0 => {
+                // Ask for as many more signals as the kept share says.
+                let missing = options.target_samples - kept;
+                signal_target = n + missing.saturating_mul(n) / kept + 1;
+            }
+            _ => break sampled,
         }
     };
-    let sampled = collect(&guard, Some(thread))?;
-    drop(guard);
+    let wall = started.elapsed();
+    let in_region = sampler.time_in_region();
+    let kind = sampler.kind();
+    let fallback = sampler.fallback_reason().map(str::to_string);
+    drop(sampler);
     if sampled.region.samples() == 0 {
         return Err(format!(
             "no samples landed in the measured region: it ran {} ms in total \
-             (sampling asked at {} Hz); \
+             ({}, asked at {} Hz){}; \
              the region was too short for the sampler: raise budget.flamegraph_ms or read the \
              callgrind lens, which profiles the region instruction by instruction",
-            elapsed.as_millis(),
-            options.frequency_hz
+            in_region.as_millis(),
+            kind.name(),
+            options.frequency_hz,
+            fallback
+                .as_deref()
+                .map(|f| format!(" (perf event refused: {f})"))
+                .unwrap_or_default()
         ));
     }
 
@@ -183,9 +203,10 @@ fn sample_while(
         &sampled.region,
         &options.title,
         &format!(
-            "{} samples in the region over {} ms (sampling asked at {} Hz); stacks cut at the measured region",
+            "{} samples in the region over {} ms ({}, asked at {} Hz); stacks cut at the measured region; hover a frame for its full name",
             sampled.region.samples(),
-            elapsed.as_millis(),
+            in_region.as_millis(),
+            kind.name(),
             options.frequency_hz
         ),
     )?;
@@ -211,13 +232,16 @@ fn sample_while(
         pprof: rel_path(PPROF_FILE),
         samples,
         frequency_hz: options.frequency_hz,
-        duration_ms: elapsed.as_millis() as u64,
+        sampler: kind.name().to_string(),
+        sampler_fallback: fallback,
+        duration_ms: in_region.as_millis() as u64,
+        wall_ms: wall.as_millis() as u64,
         too_few_samples: samples < options.min_samples,
         min_samples: options.min_samples,
     })
 }
 
-/// Serialises sampling runs ([`profile_with`], the criterion profiler):
+/// Serialises sampling runs ([`profile_region`], the criterion profiler):
 /// pprof's profiler is process-wide.
 static PROFILE_LOCK: Mutex<()> = Mutex::new(());
 
@@ -313,28 +337,83 @@ pub(crate) fn collect(
     })
 }
 
-/// Renders folded stacks as an inferno flame graph. With no stacks the SVG
-/// says so (inferno's "no valid input" picture) instead of failing.
+/// Renders folded stacks as an inferno flame graph: frames drawn with
+/// short names ([`super::short_names`]), each frame's tooltip with its full
+/// name. With no stacks the SVG says so (inferno's "no valid input" picture)
+/// instead of failing.
 pub(crate) fn render_svg(
     stacks: &FoldedStacks,
     title: &str,
     subtitle: &str,
 ) -> Result<Vec<u8>, String> {
+    let names = super::short_names::short_names(stacks.frames());
+    let short = stacks.map_frames(|f| names.get(f).cloned().unwrap_or_else(|| f.to_string()));
     let mut options = inferno::flamegraph::Options::default();
     options.title = title.to_string();
     options.subtitle = Some(subtitle.to_string());
     options.count_name = "samples".to_string();
     // Colours from a hash of the name: the same stacks give the same picture.
     options.hash = true;
-    let lines = stacks.lines();
+    let lines = short.lines();
     let mut svg = Vec::new();
     let result =
         inferno::flamegraph::from_lines(&mut options, lines.iter().map(String::as_str), &mut svg);
     match result {
-        Ok(()) => Ok(svg),
-        Err(_) if stacks.is_empty() && !svg.is_empty() => Ok(svg),
-        Err(e) => Err(format!("cannot render the flame graph: {e}")),
+        Ok(()) => {}
+        Err(_) if stacks.is_empty() && !svg.is_empty() => return Ok(svg),
+        Err(e) => return Err(format!("cannot render the flame graph: {e}")),
     }
+    let text = String::from_utf8(svg).map_err(|e| format!("inferno wrote invalid UTF-8: {e}"))?;
+    let full: HashMap<String, String> = names
+        .iter()
+        .filter(|(f, s)| f != s)
+        .map(|(f, s)| (xml_escape(s), xml_escape(f)))
+        .collect();
+    Ok(full_names_in_tooltips(&text, &full).into_bytes())
+}
+
+/// Escapes text the way inferno's XML writer does (`<>&'"`).
+fn xml_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '\'' => out.push_str("&apos;"),
+            '"' => out.push_str("&quot;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Rewrites every frame tooltip `<title>{short} ({samples} samples, …)`
+/// to start with the full name instead, in one pass (`full`: escaped short
+/// name → escaped full name).
+fn full_names_in_tooltips(svg: &str, full: &HashMap<String, String>) -> String {
+    const OPEN: &str = "<title>";
+    let mut out = String::with_capacity(svg.len() + svg.len() / 4);
+    let mut rest = svg;
+    while let Some(i) = rest.find(OPEN) {
+        let (before, from_title) = rest.split_at(i + OPEN.len());
+        out.push_str(before);
+        let end = from_title.find("</title>").unwrap_or(from_title.len());
+        let text = &from_title[..end];
+        match text
+            .rfind(" (")
+            .and_then(|k| full.get(&text[..k]).map(|f| (k, f)))
+        {
+            Some((k, f)) => {
+                out.push_str(f);
+                out.push_str(&text[k..]);
+            }
+            None => out.push_str(text),
+        }
+        rest = &from_title[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The report as a gzipped pprof protobuf.
@@ -373,6 +452,36 @@ mod tests {
         assert_eq!(one, two);
         let text = String::from_utf8(one).unwrap();
         assert!(text.contains("cell/one") && text.contains("measured_region"));
+    }
+
+    #[test]
+    fn the_picture_shows_short_names_and_the_tooltips_full_ones() {
+        let mut f = FoldedStacks::new();
+        let full = "mapamp::gomap::assign::<impl mapamp::gomap::GoMap<K,V,P,S>>::insert";
+        f.add(&["mapamp::region::measured_region", full], 3);
+        f.add(
+            &[
+                "mapamp::region::measured_region",
+                "core::ptr::drop_in_place<Vec<u8>>",
+            ],
+            1,
+        );
+        let svg = String::from_utf8(render_svg(&f, "t", "s").unwrap()).unwrap();
+        assert!(
+            svg.contains("<title>mapamp::gomap::assign::&lt;impl mapamp::gomap::GoMap&lt;K,V,P,S&gt;&gt;::insert (3 samples, 75.00%)</title>"),
+            "{svg}"
+        );
+        assert!(svg.contains(">GoMap::insert</text>"), "{svg}");
+        assert!(
+            svg.contains(
+                "<title>core::ptr::drop_in_place&lt;Vec&lt;u8&gt;&gt; (1 samples, 25.00%)</title>"
+            ),
+            "{svg}"
+        );
+        assert!(
+            !svg.contains("&lt;impl") || svg.matches("&lt;impl").count() == 1,
+            "{svg}"
+        );
     }
 
     #[test]

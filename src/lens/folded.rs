@@ -67,6 +67,25 @@ impl FoldedStacks {
             .collect()
     }
 
+    /// Every distinct frame name.
+    pub fn frames(&self) -> std::collections::BTreeSet<&str> {
+        self.counts
+            .keys()
+            .flat_map(|stack| stack.split(';'))
+            .collect()
+    }
+
+    /// The same samples with every frame renamed by `rename` (stacks that
+    /// become equal merge).
+    pub fn map_frames(&self, rename: impl Fn(&str) -> String) -> FoldedStacks {
+        let mut out = FoldedStacks::new();
+        for (stack, &n) in &self.counts {
+            let frames: Vec<String> = stack.split(';').map(&rename).collect();
+            out.add(&frames, n);
+        }
+        out
+    }
+
     /// The folded file's text (one line per stack, newline-terminated).
     pub fn to_text(&self) -> String {
         self.lines().iter().map(|l| format!("{l}\n")).collect()

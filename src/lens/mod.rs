@@ -10,7 +10,7 @@
 //! |---|---|---|---|
 //! | perf-event counters | [`counters`] | `perf-hw`, `perf-sw` | a PMU for hardware events; software events work anywhere `perf_event_open` does |
 //! | one counter as a criterion measurement | [`perf_measurement`] | `perf-hw` | a PMU |
-//! | sampling profile, flame graph | [`flamegraph`] (stacks: [`folded`]) | `SIGPROF` samples (pprof) | nothing |
+//! | sampling profile, flame graph | [`flamegraph`] (signal: [`sampler`]; stacks: [`folded`]; picture names: [`short_names`]) | `SIGPROF` samples (pprof-rs), raised by a perf `cpu-clock` event or `ITIMER_PROF` | nothing (`perf_event_open` for the faster sampler) |
 //! | flame graph from `cargo bench -- --profile-time N` | [`criterion_profiler`] | the same | nothing |
 //! | instruction counts, simulated caches | [`callgrind`] | `callgrind`, `callgrind-sim` | valgrind on `PATH` |
 //!
@@ -28,3 +28,5 @@ pub mod flamegraph;
 pub mod folded;
 pub mod perf_events;
 pub mod perf_measurement;
+pub mod sampler;
+pub mod short_names;

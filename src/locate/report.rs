@@ -35,8 +35,9 @@ pub struct LocateReport {
     pub chi2: f64,
     /// Its degrees of freedom, M − 1.
     pub chi2_df: u64,
-    /// Its p-value: the chance a uniform random spread deviates at least this much.
-    pub chi2_p: f64,
+    /// Its p-value: the chance a uniform random spread deviates at least
+    /// this much; `null` with one bucket (0 degrees of freedom: no test).
+    pub chi2_p: Option<f64>,
     /// Median over repetitions of ns per locate (hash + index).
     pub ns_per_locate: f64,
     /// Fastest repetition, ns per locate.
@@ -67,11 +68,18 @@ pub fn render_text(r: &LocateReport) -> String {
         r.ideal_bits,
         r.ideal_bits - r.entropy_bits
     );
-    let _ = writeln!(
-        s,
-        "  chi-squared    {:.1} with {} df, p = {:.4}",
-        r.chi2, r.chi2_df, r.chi2_p
-    );
+    let _ = match r.chi2_p {
+        Some(p) => writeln!(
+            s,
+            "  chi-squared    {:.1} with {} df, p = {p:.4}",
+            r.chi2, r.chi2_df
+        ),
+        None => writeln!(
+            s,
+            "  chi-squared    {:.1} with 0 df, p = n/a (one bucket: there is no spread to test)",
+            r.chi2
+        ),
+    };
     let _ = writeln!(
         s,
         "  chains         max {}, mean {:.2} over non-empty buckets, {} empty",
@@ -105,7 +113,7 @@ mod tests {
             empty_buckets: 400,
             chi2: 1000.0,
             chi2_df: 1023,
-            chi2_p: 0.7,
+            chi2_p: Some(0.7),
             ns_per_locate: 8.0,
             ns_per_locate_min: 7.5,
             ns_per_locate_max: 9.0,

@@ -107,12 +107,14 @@ pub fn chi2(counts: &[u64]) -> f64 {
 }
 
 /// The p-value of a chi-squared statistic `x` with `df` degrees of freedom:
-/// P(X ≥ x). With no degree of freedom (one bucket) nothing can deviate: 1.
-pub fn chi2_p(x: f64, df: u64) -> f64 {
+/// P(X ≥ x). With no degree of freedom (one bucket) the test does not
+/// exist: every spread is the same spread, so there is no p-value (`None`),
+/// not a p of 1.
+pub fn chi2_p(x: f64, df: u64) -> Option<f64> {
     if df == 0 {
-        return 1.0;
+        return None;
     }
-    gamma_q(df as f64 / 2.0, x.max(0.0) / 2.0)
+    Some(gamma_q(df as f64 / 2.0, x.max(0.0) / 2.0))
 }
 
 /// The chi-squared distribution function: P(X ≤ x) with `df ≥ 1` degrees of freedom.
@@ -256,7 +258,7 @@ mod tests {
                     "m {m} per {per}"
                 );
                 assert_eq!(chi2(&counts), 0.0);
-                assert_eq!(chi2_p(0.0, m as u64 - 1), 1.0);
+                assert_eq!(chi2_p(0.0, m as u64 - 1), (m > 1).then_some(1.0));
                 assert_eq!(max_chain(&counts), per);
                 assert_eq!(mean_chain(&counts), per as f64);
                 assert_eq!(empty_buckets(&counts), 0);
@@ -277,7 +279,7 @@ mod tests {
         let x = chi2(&counts);
         // (N − E)²/E + (M − 1)·E with E = N/M is N·(M − 1).
         assert!(close(x, 100_000.0 * 1023.0, 1e-12), "{x}");
-        assert!(chi2_p(x, 1023) < 1e-300);
+        assert!(chi2_p(x, 1023).unwrap() < 1e-300);
     }
 
     #[test]
@@ -318,11 +320,15 @@ mod tests {
                 close(got, want, 1e-9),
                 "cdf({x}, {df}) = {got}, want {want}"
             );
-            let p = chi2_p(x, df);
+            let p = chi2_p(x, df).unwrap();
             assert!(close(p, 1.0 - want, 1e-8), "p({x}, {df}) = {p}");
         }
         // Deep tail: mpmath gives 0.918891411654675866 for the upper tail here.
-        assert!(close(chi2_p(0.5, 3), 0.918_891_411_654_675_9, 1e-12));
+        assert!(close(
+            chi2_p(0.5, 3).unwrap(),
+            0.918_891_411_654_675_9,
+            1e-12
+        ));
     }
 
     #[test]
@@ -332,7 +338,7 @@ mod tests {
         assert!(gamma_p(1.0, f64::NAN).is_nan());
         assert_eq!(gamma_p(3.0, 0.0), 0.0);
         assert_eq!(gamma_q(3.0, 0.0), 1.0);
-        assert_eq!(chi2_p(5.0, 0), 1.0);
+        assert_eq!(chi2_p(5.0, 0), None);
         // P(1, x) = 1 − e^(−x).
         for x in [0.1, 1.0, 2.5, 10.0, 40.0] {
             assert!(close(gamma_p(1.0, x), 1.0 - (-x).exp(), 1e-14));

@@ -2,6 +2,7 @@
 
 use super::Profile;
 use crate::cell::CellId;
+use crate::report::schema::SameSetup;
 use crate::scenario::{CellSpec, Keys, LocateCell, MapCell, Scenario};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -59,6 +60,7 @@ impl Profile {
                                         value_size: vs,
                                         churn_rounds: self.budget.churn_rounds,
                                         seed: self.budget.seed,
+                                        go_runtime: config.go_runtime.clone(),
                                     };
                                     let id = cell.id();
                                     if !seen.insert(id.clone()) {
@@ -67,6 +69,25 @@ impl Profile {
                                     let why = if config.sets_go_knobs() && !variant.is_go_family() {
                                         Err(format!(
                                             "configuration `{}` sets Go-model knobs, which do not apply to `{variant}`",
+                                            config.name
+                                        ))
+                                    } else if config.go_runtime.is_set()
+                                        && variant.go_release().is_none()
+                                    {
+                                        Err(format!(
+                                            "configuration `{}` sets gogc/gomemlimit, which apply to the real-Go variants only, not `{variant}`",
+                                            config.name
+                                        ))
+                                    } else if config.hint != crate::variants::HintSpec::None
+                                        && matches!(
+                                            scenario,
+                                            Scenario::SmallToTable
+                                                | Scenario::TableGrow
+                                                | Scenario::TableSplit
+                                        )
+                                    {
+                                        Err(format!(
+                                            "`{scenario}` starts from make(map) without a hint; configuration `{}` sets one",
                                             config.name
                                         ))
                                     } else {
@@ -91,14 +112,18 @@ impl Profile {
                     for &keys in &l.keys {
                         for &n in &l.n {
                             for &buckets in &l.buckets {
-                                cells.push(CellSpec::Locate(LocateCell {
+                                let cell = LocateCell {
                                     hash,
                                     index,
                                     keys,
                                     n,
                                     buckets,
                                     seed: self.budget.seed,
-                                }));
+                                };
+                                // A value listed twice gives one cell.
+                                if seen.insert(cell.id()) {
+                                    cells.push(CellSpec::Locate(cell));
+                                }
                             }
                         }
                     }
@@ -110,6 +135,44 @@ impl Profile {
         }
         Cells { cells, skipped }
     }
+}
+
+/// For each cell, an earlier cell with the same setup and region, and why:
+/// both map cells, equal but for their configuration's name and hint, in a
+/// scenario that sizes the map itself ([`crate::scenario::scenario_sets_size`]).
+/// `mapamp run` keeps such cells on purpose, as A/A controls of the time
+/// lens, and marks them in the report.
+pub fn same_setup(cells: &[CellSpec]) -> Vec<Option<SameSetup>> {
+    let mut out: Vec<Option<SameSetup>> = Vec::with_capacity(cells.len());
+    for (i, c) in cells.iter().enumerate() {
+        let CellSpec::Map(m) = c else {
+            out.push(None);
+            continue;
+        };
+        let first = cells[..i].iter().find_map(|earlier| match earlier {
+            CellSpec::Map(e)
+                if crate::scenario::scenario_sets_size(m)
+                    && MapCell {
+                        config: m.config.clone(),
+                        hint: m.hint,
+                        ..e.clone()
+                    } == *m =>
+            {
+                Some(e)
+            }
+            _ => None,
+        });
+        out.push(first.map(|e| SameSetup {
+            cell: e.id().to_string(),
+            reason: format!(
+                "`{}` sizes the map itself, so the hint of `{}` ({}) cannot change it; kept as an A/A control of the time lens",
+                m.scenario,
+                m.config,
+                m.hint
+            ),
+        }));
+    }
+    out
 }
 
 /// Scenarios that need a minimum N.
@@ -139,15 +202,31 @@ pub fn estimate_bytes(cell: &CellSpec) -> u64 {
             crate::locate::estimate_bytes(&cfg).min(u64::MAX as u128) as u64
         }
         CellSpec::Map(c) => {
+            let hinted = crate::inspect::hint_entries(
+                c.variant,
+                c.hint.resolve(c.n),
+                c.key_size,
+                c.value_size,
+                c.knobs.inline_limit,
+            );
             let entries = match c.scenario {
                 Scenario::Assign => 4 * c.n,
                 Scenario::Overflow => 12 * c.n,
                 Scenario::EvacuateDouble => 2 * c.n,
-                _ => c.n.max(c.hint.resolve(c.n)),
-            };
+                _ => c.n,
+            }
+            .max(hinted);
             let map = crate::inspect::estimate_bytes(entries, c.key_size, c.value_size);
-            let ops = (2 * c.n.max(1) * (c.key_size + 16)) as u64;
-            2 * map + ops
+            // The region's operations, prepared beforehand: churn makes
+            // rounds × N/2 deletes and as many inserts of fresh keys, each
+            // remembered by the key source.
+            let ops = match c.scenario {
+                Scenario::Churn => (c.n as u64 / 2).saturating_mul(c.churn_rounds as u64),
+                _ => c.n.max(1) as u64,
+            };
+            let per_op = (c.key_size + 16) as u64 + crate::inspect::KEY_SOURCE_BYTES_PER_KEY;
+            map.saturating_mul(2)
+                .saturating_add(ops.saturating_mul(2 * per_op))
         }
     }
 }

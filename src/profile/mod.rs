@@ -28,8 +28,9 @@ mod cells;
 pub mod io;
 mod raw;
 
-pub use cells::{Cells, Skipped};
+pub use cells::{same_setup, Cells, Skipped};
 
+use crate::golang::{GoRuntimeKnobs, Gogc};
 use crate::gomap::{EvacuateBatch, Knobs};
 use crate::gotype::check_size;
 use crate::locate::{HashFn, IndexFn, KeyKind};
@@ -106,6 +107,9 @@ pub struct TuningConfig {
     pub knobs: Knobs,
     /// Size hint.
     pub hint: HintSpec,
+    /// Knobs of the Go runtime (real-Go variants only).
+    #[serde(default)]
+    pub go_runtime: GoRuntimeKnobs,
 }
 
 impl TuningConfig {
@@ -132,15 +136,27 @@ pub struct LocateAxes {
 }
 
 /// Time budgets and other run parameters.
+///
+/// Time trades for precision here: a cell's time comes from
+/// `time_processes` child processes (the unit of replication: more
+/// processes narrow its interval and let `compare` resolve smaller
+/// changes; each costs a process start, a warm-up and its samples), each
+/// taking `time_samples` samples (more samples steady each process's
+/// median, but cannot remove what is fixed per process).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Budget {
-    /// Timed samples per cell (each a fresh setup + one region run).
+    /// Child processes per cell for the time and latency lenses, run in
+    /// interleaved rounds.
+    pub time_processes: usize,
+    /// Timed samples per process (each a fresh setup + one region run).
     pub time_samples: usize,
-    /// Warm-up before sampling, ms.
+    /// Warm-up at the start of each time process, ms.
     pub warmup_ms: u64,
-    /// Wall-clock budget of the time lens per cell, ms (at least 3 samples).
+    /// Wall-clock budget of one process's samples, ms (at least 3 samples).
     pub time_ms: u64,
-    /// Time spent profiling a cell, ms.
+    /// Samples the flame graph lens aims for per cell.
+    pub flamegraph_samples: u64,
+    /// Wall-clock cap of profiling one cell, ms.
     pub flamegraph_ms: u64,
     /// Profiler frequency, Hz.
     pub flamegraph_hz: u32,
@@ -157,11 +173,13 @@ pub struct Budget {
 impl Default for Budget {
     fn default() -> Self {
         Budget {
-            time_samples: 20,
-            warmup_ms: 100,
+            time_processes: 9,
+            time_samples: 10,
+            warmup_ms: 50,
             time_ms: 3000,
-            flamegraph_ms: 1000,
-            flamegraph_hz: 997,
+            flamegraph_samples: 1000,
+            flamegraph_ms: 3000,
+            flamegraph_hz: crate::lens::flamegraph::DEFAULT_FREQUENCY_HZ,
             churn_rounds: 2,
             seed: 1,
             criterion_ms: 1000,
@@ -205,9 +223,22 @@ pub struct Profile {
     pub budget: Budget,
     /// Whether the report includes the claims section (and quick mode).
     pub claims: Option<bool>,
-    /// Line of each N value (for memory errors).
+    /// Where inputs are written (for memory errors).
     #[serde(skip)]
-    n_lines: Vec<usize>,
+    lines: Lines,
+}
+
+/// Lines of the size inputs, so an error can point at the one to blame.
+#[derive(Clone, Debug, Default, PartialEq)]
+struct Lines {
+    /// Each `axes.n` value.
+    n: Vec<usize>,
+    /// Each configuration's `hint` (by configuration name).
+    hint: Vec<(String, usize)>,
+    /// Each `locate.n` value.
+    locate_n: Vec<usize>,
+    /// Each `locate.buckets` value.
+    locate_buckets: Vec<usize>,
 }
 
 /// Finds a profile by name (`profiles/<name>.toml` under the current folder
@@ -217,6 +248,16 @@ pub fn resolve(name_or_path: &str) -> Result<PathBuf, String> {
     if p.extension().is_some() || name_or_path.contains('/') {
         return if p.is_file() {
             Ok(p.to_path_buf())
+        } else if p.is_dir() {
+            Err(format!(
+                "profile {} is a folder, not a profile file; give a .toml file or a profile name",
+                p.display()
+            ))
+        } else if p.exists() {
+            Err(format!(
+                "profile {} is not a regular file (a device, pipe or socket); give a .toml file",
+                p.display()
+            ))
         } else {
             Err(format!("profile file {} does not exist", p.display()))
         };
@@ -256,8 +297,7 @@ pub fn resolve(name_or_path: &str) -> Result<PathBuf, String> {
 
 /// Reads and validates a profile file.
 pub fn load(path: &Path) -> Result<Profile, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+    let text = crate::limits::read_text(path, "profile", crate::limits::MAX_PROFILE_BYTES)?;
     let name = path
         .file_stem()
         .map_or("profile".into(), |s| s.to_string_lossy().into_owned());
@@ -344,21 +384,43 @@ impl Errs<'_> {
 pub fn parse(file: &str, name: &str, text: &str) -> Result<Profile, String> {
     let e = Errs { file, text };
     let raw: RawProfile = toml::from_str(text).map_err(|err| match err.span() {
-        Some(span) => e.at(span, err.message()),
+        Some(span) => {
+            let line_start = text[..span.start].rfind('\n').map_or(0, |i| i + 1);
+            let line_end = text[span.start..]
+                .find('\n')
+                .map_or(text.len(), |i| span.start + i);
+            let line = &text[line_start..line_end];
+            e.at(span.clone(), toml_message(err.message(), &text[span], line))
+        }
         None => format!("{file}: {}", err.message()),
     })?;
     let axes = raw.axes.get_ref();
     let scenarios = e.names(&axes.scenario, "scenario", |s| {
-        if s == "locate" {
-            Err("list locate combinations in the [locate] table, not in axes.scenario".into())
-        } else if s == "io" {
-            Err("list io cells in the [io] table, not in axes.scenario".into())
-        } else {
-            Scenario::parse(s)
+        let map_scenarios = || {
+            Scenario::ALL
+                .into_iter()
+                .filter(|x| !matches!(x, Scenario::Locate | Scenario::Io))
+                .map(|x| x.name())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        match Scenario::parse(s) {
+            Ok(Scenario::Locate) => Err(format!(
+                "list locate combinations in the [locate] table, not in axes.scenario (its scenarios: {})",
+                map_scenarios()
+            )),
+            Ok(Scenario::Io) => {
+                Err("list io cells in the [io] table, not in axes.scenario".into())
+            }
+            Ok(x) => Ok(x),
+            Err(_) => Err(format!(
+                "unknown scenario `{s}`; valid scenarios: {} (locate cells go in the [locate] table, io cells in the [io] table)",
+                map_scenarios()
+            )),
         }
     })?;
     let variants = e.names(&axes.variant, "variant", Variant::parse)?;
-    let ns = e.counts(&axes.n, "n", 1, 1 << 32)?;
+    let ns = e.counts(&axes.n, "n", 1, crate::limits::MAX_PROFILE_N)?;
     let keys = e.names(&axes.keys, "keys", Keys::parse)?;
     let key_sizes = e.counts(&axes.key_size, "key_size", 0, 1 << 20)?;
     let value_sizes = e.counts(&axes.value_size, "value_size", 0, 1 << 20)?;
@@ -372,7 +434,17 @@ pub fn parse(file: &str, name: &str, text: &str) -> Result<Profile, String> {
     }
     let mut configs = Vec::new();
     for (cname, c) in &raw.configs {
-        configs.push(config(&e, cname, c)?);
+        let tc = config(&e, cname, c)?;
+        if tc.go_runtime.is_set() && !variants.iter().any(|v| v.go_release().is_some()) {
+            return Err(e.at(
+                c.span(),
+                format!(
+                    "configuration `{cname}` sets gogc/gomemlimit, which apply to the real-Go variants only; add {} to axes.variant",
+                    crate::variants::Variant::REAL_GO.map(|v| v.name()).join(", ")
+                ),
+            ));
+        }
+        configs.push(tc);
     }
     if configs.is_empty() {
         configs.push(TuningConfig {
@@ -380,6 +452,7 @@ pub fn parse(file: &str, name: &str, text: &str) -> Result<Profile, String> {
             description: "Go's knobs".into(),
             knobs: Knobs::default(),
             hint: HintSpec::None,
+            go_runtime: GoRuntimeKnobs::default(),
         });
     }
     let locate = raw
@@ -419,12 +492,25 @@ pub fn parse(file: &str, name: &str, text: &str) -> Result<Profile, String> {
             let c = c.into_inner();
             (*c.enabled.get_ref()).then_some(c.quick)
         }),
-        n_lines: axes
-            .n
-            .get_ref()
-            .iter()
-            .map(|v| line_col(text, v.span().start).0)
-            .collect(),
+        lines: Lines {
+            n: lines_of(text, &axes.n),
+            hint: raw
+                .configs
+                .iter()
+                .filter_map(|(name, c)| {
+                    let h = c.get_ref().hint.as_ref()?;
+                    Some((name.clone(), line_col(text, h.span().start).0))
+                })
+                .collect(),
+            locate_n: raw
+                .locate
+                .as_ref()
+                .map_or_else(Vec::new, |l| lines_of(text, &l.get_ref().n)),
+            locate_buckets: raw
+                .locate
+                .as_ref()
+                .map_or_else(Vec::new, |l| lines_of(text, &l.get_ref().buckets)),
+        },
     };
     let cells = p.cells();
     if cells.cells.is_empty() {
@@ -441,10 +527,62 @@ pub fn parse(file: &str, name: &str, text: &str) -> Result<Profile, String> {
     Ok(p)
 }
 
+/// The line of each value of an axis.
+fn lines_of<T>(text: &str, axis: &Axis<T>) -> Vec<usize> {
+    axis.get_ref()
+        .iter()
+        .map(|v| line_col(text, v.span().start).0)
+        .collect()
+}
+
+/// TOML's message, with what it means in a profile where TOML is terse;
+/// `at` is the text TOML points at, `line` the whole line it is on.
+fn toml_message(message: &str, at: &str, line: &str) -> String {
+    let message = message.trim_end();
+    if message.contains("duplicate key") || message.contains("duplicate table") {
+        let what = at.trim();
+        let header = line.trim();
+        let section = header
+            .strip_prefix('[')
+            .and_then(|h| h.split(']').next())
+            .unwrap_or(what)
+            .trim();
+        if let Some(name) = section.strip_prefix("configs.") {
+            return format!(
+                "{message}: configuration `{name}` is defined twice; each [configs.<name>] section must have its own name"
+            );
+        }
+        return format!("{message}: `{what}` is written twice; write each key or section once");
+    }
+    message.to_string()
+}
+
+/// Checks a configuration name: it is a folder name in every cell id.
+fn config_name(name: &str) -> Result<(), String> {
+    use crate::limits::MAX_CONFIG_NAME;
+    let rule = format!("a configuration name is 1 to {MAX_CONFIG_NAME} letters, digits, `.`, `_`, `-`, `=` or `+`, and not `.` or `..`");
+    let len = name.chars().count();
+    if len == 0 || len > MAX_CONFIG_NAME {
+        return Err(format!(
+            "configuration name `{name}` has {len} characters; {rule}"
+        ));
+    }
+    if name == "." || name == ".." {
+        return Err(format!("configuration name `{name}` is not valid; {rule}"));
+    }
+    if let Some(c) = name
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || "._-=+".contains(*c)))
+    {
+        return Err(format!(
+            "configuration name `{name}` contains `{c}`; {rule}"
+        ));
+    }
+    Ok(())
+}
+
 fn config(e: &Errs, name: &str, c: &Spanned<raw::RawConfig>) -> Result<TuningConfig, String> {
-    crate::cell::CellId::new(name).map_err(|_| {
-        e.at(c.span(), format!("configuration name `{name}` must use only letters, digits, `.`, `_`, `-`, `=`, `+`"))
-    })?;
+    config_name(name).map_err(|m| e.at(c.span(), m))?;
     let r = c.get_ref();
     let mut knobs = Knobs::default();
     if let Some(lf) = &r.load_factor {
@@ -488,11 +626,28 @@ fn config(e: &Errs, name: &str, c: &Spanned<raw::RawConfig>) -> Result<TuningCon
             other => return Err(e.at(h.span(), format!("hint = {other} is not valid; use \"none\", \"n\", \"2n\", \"0.5n\" or a number"))),
         },
     };
+    let mut go_runtime = GoRuntimeKnobs::default();
+    if let Some(g) = &r.gogc {
+        go_runtime.gogc = Some(
+            match g.get_ref() {
+                toml::Value::Integer(i) => Gogc::parse(&i.to_string()),
+                toml::Value::String(s) => Gogc::parse(s),
+                other => Gogc::parse(&other.to_string()),
+            }
+            .map_err(|m| e.at(g.span(), m))?,
+        );
+    }
+    if let Some(m) = &r.gomemlimit {
+        go_runtime.gomemlimit = Some(
+            crate::golang::knobs::parse_gomemlimit(m.get_ref()).map_err(|x| e.at(m.span(), x))?,
+        );
+    }
     Ok(TuningConfig {
         name: name.to_string(),
         description: r.description.clone().unwrap_or_default(),
         knobs,
         hint,
+        go_runtime,
     })
 }
 
@@ -500,7 +655,12 @@ fn locate_axes(e: &Errs, l: &Spanned<raw::RawLocate>) -> Result<LocateAxes, Stri
     let r = l.get_ref();
     let index = e.names(&r.index, "locate.index", IndexFn::parse)?;
     let buckets: Vec<u64> = e
-        .counts(&r.buckets, "locate.buckets", 1, 1 << 32)?
+        .counts(
+            &r.buckets,
+            "locate.buckets",
+            1,
+            crate::limits::MAX_LOCATE_BUCKETS,
+        )?
         .into_iter()
         .map(|b| b as u64)
         .collect();
@@ -518,7 +678,7 @@ fn locate_axes(e: &Errs, l: &Spanned<raw::RawLocate>) -> Result<LocateAxes, Stri
         hash: e.names(&r.hash, "locate.hash", HashFn::parse)?,
         index,
         keys: e.names(&r.keys, "locate.keys", KeyKind::parse)?,
-        n: e.counts(&r.n, "locate.n", 1, 1 << 32)?,
+        n: e.counts(&r.n, "locate.n", 1, crate::limits::MAX_PROFILE_N)?,
         buckets,
     })
 }
@@ -541,6 +701,9 @@ fn budget(e: &Errs, b: Option<&Spanned<raw::RawBudget>>) -> Result<Budget, Strin
                 Some(x) => Ok(Some(*x.get_ref())),
             }
         };
+    if let Some(x) = get(&r.time_processes, "time_processes", 1, 1000)? {
+        out.time_processes = x as usize;
+    }
     if let Some(x) = get(&r.time_samples, "time_samples", 3, 100_000)? {
         out.time_samples = x as usize;
     }
@@ -550,13 +713,21 @@ fn budget(e: &Errs, b: Option<&Spanned<raw::RawBudget>>) -> Result<Budget, Strin
     if let Some(x) = get(&r.time_ms, "time_ms", 1, 3_600_000)? {
         out.time_ms = x as u64;
     }
+    if let Some(x) = get(&r.flamegraph_samples, "flamegraph_samples", 1, 1_000_000)? {
+        out.flamegraph_samples = x as u64;
+    }
     if let Some(x) = get(&r.flamegraph_ms, "flamegraph_ms", 10, 600_000)? {
         out.flamegraph_ms = x as u64;
     }
     if let Some(x) = get(&r.flamegraph_hz, "flamegraph_hz", 1, 10_000)? {
         out.flamegraph_hz = x as u32;
     }
-    if let Some(x) = get(&r.churn_rounds, "churn_rounds", 1, 10_000)? {
+    if let Some(x) = get(
+        &r.churn_rounds,
+        "churn_rounds",
+        1,
+        crate::limits::MAX_CHURN_ROUNDS as i64,
+    )? {
         out.churn_rounds = x as usize;
     }
     if let Some(x) = get(&r.seed, "seed", 0, i64::MAX)? {
@@ -572,39 +743,100 @@ fn budget(e: &Errs, b: Option<&Spanned<raw::RawBudget>>) -> Result<Budget, Strin
 }
 
 impl Profile {
-    /// Refuses profiles whose largest cell would not fit in memory.
+    /// Refuses profiles whose largest cell would not fit in memory, naming
+    /// the input to blame (N, a configuration's hint, locate's N or bucket
+    /// count) at its line.
     fn check_memory(&self, file: &str) -> Result<(), String> {
         let Some(avail) = crate::machine::available_memory_bytes() else {
             return Ok(());
         };
         let cells = self.cells();
-        if let Some((cell, need)) = cells
+        let Some((cell, need)) = cells
             .cells
             .iter()
             .map(|c| (c, cells::estimate_bytes(c)))
             .max_by_key(|(_, need)| *need)
-        {
-            if need > avail {
-                let n = match cell {
-                    crate::scenario::CellSpec::Map(m) => m.n,
-                    crate::scenario::CellSpec::Locate(l) => l.n,
-                    crate::scenario::CellSpec::Io(c) => c.file_size as usize,
-                };
-                let line = self
-                    .ns
-                    .iter()
-                    .position(|&x| x == n)
-                    .and_then(|i| self.n_lines.get(i))
-                    .copied()
-                    .unwrap_or(1);
-                return Err(format!(
-                    "{file}:{line}: n = {n} is too large for this machine: cell {} needs about {} MiB, {} MiB are available; use a smaller n",
-                    cell.id(),
-                    need >> 20,
-                    avail >> 20
-                ));
-            }
+        else {
+            return Ok(());
+        };
+        if need <= avail {
+            return Ok(());
         }
-        Ok(())
+        let line_of = |values: &[usize], lines: &[usize], x: usize| {
+            values
+                .iter()
+                .position(|&v| v == x)
+                .and_then(|i| lines.get(i))
+                .copied()
+        };
+        let (line, what) = match cell {
+            crate::scenario::CellSpec::Map(m) => {
+                let hint = m.hint.resolve(m.n);
+                let hinted = crate::inspect::hint_entries(
+                    m.variant,
+                    hint,
+                    m.key_size,
+                    m.value_size,
+                    m.knobs.inline_limit,
+                );
+                if hinted > m.n {
+                    let line = self
+                        .lines
+                        .hint
+                        .iter()
+                        .find(|(c, _)| *c == m.config)
+                        .map(|(_, l)| *l);
+                    (
+                        line,
+                        format!(
+                            "hint = \"{}\" of configuration `{}` sizes the map for {hinted} entries at n = {}",
+                            m.hint, m.config, m.n
+                        ),
+                    )
+                } else {
+                    (
+                        line_of(&self.ns, &self.lines.n, m.n),
+                        format!("n = {} is too large for this machine", m.n),
+                    )
+                }
+            }
+            crate::scenario::CellSpec::Locate(l) => {
+                let counters = l.buckets.saturating_mul(8);
+                let keys = (l.n as u64).saturating_mul(l.keys.max_bytes_per_key());
+                let axes = self.locate.as_ref();
+                if counters > keys {
+                    let values: Vec<usize> = axes.map_or_else(Vec::new, |a| {
+                        a.buckets.iter().map(|&b| b as usize).collect()
+                    });
+                    (
+                        line_of(&values, &self.lines.locate_buckets, l.buckets as usize),
+                        format!(
+                            "locate buckets = {} is too large for this machine",
+                            l.buckets
+                        ),
+                    )
+                } else {
+                    let values = axes.map_or_else(Vec::new, |a| a.n.clone());
+                    (
+                        line_of(&values, &self.lines.locate_n, l.n),
+                        format!("locate n = {} is too large for this machine", l.n),
+                    )
+                }
+            }
+            crate::scenario::CellSpec::Io(c) => (
+                None,
+                format!(
+                    "io file_size = {} is too large for this machine",
+                    c.file_size
+                ),
+            ),
+        };
+        let at = line.map_or_else(|| file.to_string(), |l| format!("{file}:{l}"));
+        Err(format!(
+            "{at}: {what}: cell {} needs about {} MiB, {} MiB are available",
+            cell.id(),
+            need >> 20,
+            avail >> 20
+        ))
     }
 }

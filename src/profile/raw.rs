@@ -65,6 +65,10 @@ pub struct RawConfig {
     pub overflow_prealloc: Option<Spanned<bool>>,
     /// Size hint: `"none"`, `"n"`, `"2n"`, or a number.
     pub hint: Option<Spanned<toml::Value>>,
+    /// GOGC of the real-Go variants: a percentage or `"off"`.
+    pub gogc: Option<Spanned<toml::Value>>,
+    /// GOMEMLIMIT of the real-Go variants: `"512MiB"`, `"off"`, ...
+    pub gomemlimit: Option<Spanned<String>>,
 }
 
 /// `[locate]`.
@@ -95,13 +99,17 @@ pub struct RawLenses {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawBudget {
-    /// Timed samples per cell.
+    /// Child processes per cell for the time and latency lenses.
+    pub time_processes: Option<Spanned<i64>>,
+    /// Timed samples per process.
     pub time_samples: Option<Spanned<i64>>,
-    /// Warm-up per cell, ms.
+    /// Warm-up per process, ms.
     pub warmup_ms: Option<Spanned<i64>>,
-    /// Wall-clock budget of the time lens per cell, ms.
+    /// Wall-clock budget of one process's samples, ms.
     pub time_ms: Option<Spanned<i64>>,
-    /// Profiling time per cell, ms.
+    /// Samples the flame graph lens aims for per cell.
+    pub flamegraph_samples: Option<Spanned<i64>>,
+    /// Wall-clock cap of profiling one cell, ms.
     pub flamegraph_ms: Option<Spanned<i64>>,
     /// Sampling frequency, Hz.
     pub flamegraph_hz: Option<Spanned<i64>>,

@@ -18,6 +18,7 @@ use super::svg::{
     Segment, Series, Shape, StackedBars, PALETTE,
 };
 use crate::accounting::CopyPath;
+use crate::variants::Variant;
 
 /// Which axes (besides N) vary within a scenario's cells.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -217,19 +218,49 @@ pub fn path_colour(p: CopyPath) -> &'static str {
         CopyPath::EvacuateSameSize => PALETTE[3],
         CopyPath::ZeroFill => PALETTE[4],
         CopyPath::Delete => PALETTE[5],
+        CopyPath::SmallToTable => SWISS_PALETTE[0],
+        CopyPath::TableGrow => SWISS_PALETTE[1],
+        CopyPath::TableSplit => SWISS_PALETTE[2],
+        CopyPath::DirectoryGrow => SWISS_PALETTE[3],
+        CopyPath::Prune => SWISS_PALETTE[4],
+        CopyPath::Clear => SWISS_PALETTE[5],
     }
+}
+
+/// Colours of the Go Swiss map's own paths (Paul Tol's muted scheme,
+/// distinct from [`PALETTE`]).
+const SWISS_PALETTE: [&str; 6] = [
+    "#882255", "#44AA99", "#332288", "#DDCC77", "#AA4499", "#117733",
+];
+
+/// The copy paths any of `cells`' variants can take, in report order: a
+/// chart of classic-map cells shows only the classic paths.
+pub fn paths_of(cells: &[&CellReport]) -> Vec<CopyPath> {
+    let mut any = [false; CopyPath::ALL.len()];
+    for c in cells {
+        let paths = Variant::parse(&c.axes.variant).map_or(CopyPath::CLASSIC, |v| v.copy_paths());
+        for (i, p) in CopyPath::ALL.iter().enumerate() {
+            any[i] |= paths.contains(p);
+        }
+    }
+    CopyPath::ALL
+        .into_iter()
+        .zip(any)
+        .filter_map(|(p, a)| a.then_some(p))
+        .collect()
 }
 
 /// Bytes per operation of each copy path, a stacked bar per cell.
 pub fn bytes_per_path(id: &str, scenario: &str, cells: &[&CellReport]) -> Chart {
     let v = varying(cells);
+    let paths = paths_of(cells);
     let rows = cells
         .iter()
         .map(|c| {
             let values = match c.lenses.accounting.ok() {
                 None => Err(lens_why("accounting", &c.lenses.accounting)),
                 Some(_) if c.ops == 0 => Err("0 operations in the region".to_string()),
-                Some(acc) => Ok(CopyPath::ALL
+                Some(acc) => Ok(paths
                     .iter()
                     .map(|&p| acc.bytes_written.get(p) as f64 / c.ops as f64)
                     .collect()),
@@ -246,7 +277,7 @@ pub fn bytes_per_path(id: &str, scenario: &str, cells: &[&CellReport]) -> Chart 
         title: format!("{scenario}: bytes written per operation, by copy path"),
         x_label: "bytes written per operation (B/op)".to_string(),
         unit: "B/op".to_string(),
-        segments: CopyPath::ALL
+        segments: paths
             .iter()
             .map(|&p| Segment {
                 name: p.name().to_string(),
@@ -267,7 +298,12 @@ pub fn latency_percentiles(id: &str, scenario: &str, cells: &[&CellReport]) -> C
             label: cell_label(c, v),
             tip: c.id.clone(),
             values: match c.lenses.latency.ok() {
-                Some(l) => Ok(vec![l.p50_ns, l.p99_ns, l.p999_ns, l.max_ns]),
+                Some(l) => Ok(vec![
+                    l.summary.p50_ns,
+                    l.summary.p99_ns,
+                    l.summary.p999_ns,
+                    l.summary.max_ns,
+                ]),
                 None => Err(lens_why("latency", &c.lenses.latency)),
             },
         })

@@ -3,8 +3,8 @@
 //! Inline CSS, inline SVG charts and a few lines of vanilla JavaScript to
 //! sort the cell table (click a column header; `index.html#sort=ns_per_op`
 //! or `#sort=-wa` opens the page sorted). No network resources: a
-//! Content-Security-Policy forbids loading anything. Sections: header, cell
-//! table (each row links to its flame graph and callgrind output when those
+//! Content-Security-Policy forbids loading anything. Sections: header,
+//! "How far to trust the times" ([`super::noise`]), cell table (each row links to its flame graph and callgrind output when those
 //! paths are safe relative links), charts per scenario, lens availability,
 //! claims, and the profile file.
 //!
@@ -16,6 +16,7 @@ use super::charts::scenario_charts;
 use super::escaping::{escape, relative_href};
 use super::format::{bytes, not_available};
 use super::markdown::verdict_text;
+use super::noise::trust_lines;
 use super::notes::scenario_notes;
 use super::rows::{by_scenario, cell_figures, COLUMNS};
 use super::schema::{Availability, CellReport, ClaimsReport, Lens, Report, Verdict};
@@ -121,11 +122,13 @@ pub fn index_html(r: &Report) -> String {
     );
     let scenarios = by_scenario(r);
     header(&mut out, r, &title);
+    trust(&mut out, r);
     nav(&mut out, r, &scenarios);
     cell_table(&mut out, r);
     for (i, (scenario, cells)) in scenarios.iter().enumerate() {
         scenario_section(&mut out, i, scenario, cells);
     }
+    real_go_section(&mut out, r);
     lens_availability(&mut out, r);
     if let Some(claims) = &r.claims {
         claims_section(&mut out, claims);
@@ -226,6 +229,15 @@ fn header(out: &mut String, r: &Report, title: &str) {
     out.push_str("</dl>\n</header>\n");
 }
 
+/// The noise statement, right under the header.
+fn trust(out: &mut String, r: &Report) {
+    out.push_str("<section id=\"trust\">\n<h2>How far to trust the times</h2>\n<ul>\n");
+    for line in trust_lines(r) {
+        let _ = writeln!(out, "<li>{}</li>", escape(&line));
+    }
+    out.push_str("</ul>\n</section>\n");
+}
+
 fn nav(out: &mut String, r: &Report, scenarios: &[(&str, Vec<&CellReport>)]) {
     out.push_str("<nav><ul>\n<li><a href=\"#cells\">Cells</a></li>\n");
     for (i, (scenario, _)) in scenarios.iter().enumerate() {
@@ -234,6 +246,9 @@ fn nav(out: &mut String, r: &Report, scenarios: &[(&str, Vec<&CellReport>)]) {
             "<li><a href=\"#scenario-{i}\">Scenario {}</a></li>",
             escape(scenario)
         );
+    }
+    if !super::real_go::side_by_side(r).is_empty() {
+        out.push_str("<li><a href=\"#real-go\">Model and real Go</a></li>\n");
     }
     out.push_str("<li><a href=\"#lenses\">Lens availability</a></li>\n");
     if r.claims.is_some() {
@@ -258,7 +273,10 @@ fn file_link(label: &str, path: &str) -> String {
 fn files_of(c: &CellReport) -> String {
     let mut parts = Vec::new();
     match &c.lenses.flamegraph {
-        Lens::Ok(fg) => parts.push(file_link("flame graph", &fg.svg)),
+        Lens::Ok(fg) => parts.push(file_link(
+            &format!("flame graph ({} samples)", fg.samples),
+            &fg.svg,
+        )),
         missing => parts.push(format!(
             "<span class=\"muted\" title=\"{}\">{}</span>",
             escape(missing.reason().unwrap_or_default()),
@@ -402,6 +420,40 @@ fn lens_availability(out: &mut String, r: &Report) {
         out.push_str("</ul></li>\n");
     }
     out.push_str("</ul>\n</section>\n");
+}
+
+/// "Model and real Go": the side-by-side tables of [`super::real_go`].
+fn real_go_section(out: &mut String, r: &Report) {
+    let groups = super::real_go::side_by_side(r);
+    if groups.is_empty() {
+        return;
+    }
+    out.push_str(
+        "<section id=\"real-go\">\n<h2>Model and real Go side by side</h2>\n\
+         <p>B/op and allocs/op: the model's allocation accounting (its prediction of Go's heap) for model cells; \
+         for real-Go cells runtime/metrics, mean (min–max) over the regions, each on a fresh map with a fresh hash seed.</p>\n",
+    );
+    for g in groups {
+        let _ = writeln!(out, "<h3>{}</h3>", escape(&g.title));
+        out.push_str("<div class=\"table-wrap\"><table class=\"real-go\">\n<thead><tr>");
+        for h in super::real_go::HEADERS {
+            let _ = write!(out, "<th scope=\"col\">{}</th>", escape(h));
+        }
+        out.push_str("</tr></thead>\n<tbody>\n");
+        for row in &g.rows {
+            out.push_str("<tr>");
+            for (i, t) in row.texts().iter().enumerate() {
+                if i == 0 {
+                    let _ = write!(out, "<td title=\"{}\">{}</td>", escape(&row.id), escape(t));
+                } else {
+                    let _ = write!(out, "<td class=\"num\">{}</td>", escape(t));
+                }
+            }
+            out.push_str("</tr>\n");
+        }
+        out.push_str("</tbody>\n</table></div>\n");
+    }
+    out.push_str("</section>\n");
 }
 
 fn claims_section(out: &mut String, claims: &ClaimsReport) {

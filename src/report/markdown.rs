@@ -1,7 +1,8 @@
 //! `summary.md`: the report as Markdown tables a person can paste into a PR.
 //!
 //! Sections, in order: a header (run, profile, machine with its PMU and
-//! valgrind status, toolchain), one table per scenario with notes under it,
+//! valgrind status, toolchain), "How far to trust the times" (the noise
+//! statement of [`super::noise`]), one table per scenario with notes under it,
 //! "Lens availability" (each reason once, with the cells it covers), and
 //! "Claims" when the report has verdicts. Every text from the report goes
 //! through [`escape_markdown`](super::escaping::escape_markdown); the output depends only on the report, in
@@ -10,6 +11,7 @@
 use super::availability::{lens_gaps, GapEntry};
 use super::escaping::escape_markdown as md;
 use super::format::{bytes, integer, not_available};
+use super::noise::trust_lines;
 use super::notes::scenario_notes;
 use super::rows::{by_scenario, cell_figures, COLUMNS, SCENARIO};
 use super::schema::{Availability, ClaimsReport, Report, Verdict};
@@ -22,6 +24,10 @@ const MAX_LISTED_CELLS: usize = 20;
 pub fn summary_md(r: &Report) -> String {
     let mut out = String::new();
     header(&mut out, r);
+    out.push_str("\n## How far to trust the times\n\n");
+    for line in trust_lines(r) {
+        let _ = writeln!(out, "- {}", md(&line));
+    }
     for (scenario, cells) in by_scenario(r) {
         let _ = writeln!(
             out,
@@ -62,11 +68,38 @@ pub fn summary_md(r: &Report) -> String {
             }
         }
     }
+    real_go_section(&mut out, r);
     lens_availability(&mut out, r);
     if let Some(claims) = &r.claims {
         claims_section(&mut out, claims);
     }
     out
+}
+
+/// "Model and real Go": the side-by-side tables of [`super::real_go`].
+fn real_go_section(out: &mut String, r: &Report) {
+    let groups = super::real_go::side_by_side(r);
+    if groups.is_empty() {
+        return;
+    }
+    out.push_str(
+        "\n## Model and real Go side by side\n\n\
+         B/op and allocs/op: the model's allocation accounting (its prediction of Go's heap) for model cells; \
+         for real-Go cells runtime/metrics, mean (min–max) over the regions, each on a fresh map with a fresh hash seed.\n",
+    );
+    for g in groups {
+        let _ = writeln!(out, "\n### {}\n", md(&g.title));
+        let _ = writeln!(out, "| {} |", super::real_go::HEADERS.join(" | "));
+        let _ = writeln!(
+            out,
+            "|---|{}",
+            "---:|".repeat(super::real_go::HEADERS.len() - 1)
+        );
+        for row in &g.rows {
+            let texts: Vec<String> = row.texts().iter().map(|t| md(t)).collect();
+            let _ = writeln!(out, "| {} |", texts.join(" | "));
+        }
+    }
 }
 
 fn availability(a: &Availability) -> String {

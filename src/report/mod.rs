@@ -9,7 +9,9 @@
 //! | [`schema`] | the serde structs of `report.json` |
 //! | [`rows`] | the cell table's columns and each cell's formatted figures |
 //! | [`availability`] | lenses without figures, grouped by reason |
-//! | [`notes`] | per-scenario notes (derived accounting, isolation floors...) |
+//! | [`noise`] | the statement at the top: time sampling, the measured noise floor, the flame graphs' sampler |
+//! | [`notes`] | per-scenario notes (derived accounting, isolation floors, same-setup A/A controls...) |
+//! | [`real_go`] | model and real-Go cells side by side |
 //! | [`format`](mod@format) | number precision and units, `n/a (reason)` |
 //! | [`escaping`] | HTML/SVG/Markdown escaping and safe relative links |
 //! | [`svg`] | chart drawing primitives (line, stacked bars, dot plot) |
@@ -17,18 +19,22 @@
 //! | [`io`] | the io cells' table and charts (GB/s, copies per byte by path) |
 //! | [`markdown`] | `summary.md` |
 //! | [`html`] | `index.html` |
+//! | [`benchfmt`] | `bench.txt` (Go benchmark data format, for benchstat) |
 //!
 //! Analysis never formats; reports never compute: renderers derive nothing
 //! beyond small display figures (a share, a per-operation division).
 
 pub mod availability;
+pub mod benchfmt;
 pub mod charts;
 pub mod escaping;
 pub mod format;
 pub mod html;
 pub mod io;
 pub mod markdown;
+pub mod noise;
 pub mod notes;
+pub mod real_go;
 pub mod rows;
 pub mod schema;
 pub mod svg;
@@ -40,9 +46,13 @@ pub const SUMMARY_MD: &str = "summary.md";
 /// File name of the HTML page inside a report folder.
 pub const INDEX_HTML: &str = "index.html";
 
-/// Writes `summary.md` and `index.html` for `r` into the report folder `dir`
-/// (each atomically: temp file, fsync, rename).
+/// Writes `summary.md`, `index.html` and `bench.txt` for `r` into the
+/// report folder `dir` (each atomically: temp file, fsync, rename).
 pub fn write_renderings(dir: &Path, r: &schema::Report) -> Result<(), String> {
     crate::fsutil::write_atomic(&dir.join(SUMMARY_MD), markdown::summary_md(r).as_bytes())?;
-    crate::fsutil::write_atomic(&dir.join(INDEX_HTML), html::index_html(r).as_bytes())
+    crate::fsutil::write_atomic(&dir.join(INDEX_HTML), html::index_html(r).as_bytes())?;
+    crate::fsutil::write_atomic(
+        &dir.join(benchfmt::BENCH_TXT),
+        benchfmt::bench_txt(r).as_bytes(),
+    )
 }

@@ -48,7 +48,7 @@ const fn col(
 
 /// The columns, in print order. Markdown groups cells by scenario and so
 /// leaves out [`SCENARIO`].
-pub const COLUMNS: [Column; 16] = [
+pub const COLUMNS: [Column; 17] = [
     col(SCENARIO, "scenario", false, "copy path or workload", |c| {
         Figure::text(&c.axes.scenario)
     }),
@@ -102,8 +102,15 @@ pub const COLUMNS: [Column; 16] = [
         "ns_per_op",
         "ns/op (95% CI)",
         true,
-        "median wall-clock time per operation, 95% confidence interval",
+        "wall-clock time per operation: median of the processes' medians, 95% interval over processes and samples, process count",
         ns_per_op,
+    ),
+    col(
+        "vs_ref",
+        "÷ ref",
+        true,
+        "drift-cancelled: ns/op over the reference workload's ns per key in the same processes (what compare tests across runs)",
+        vs_reference,
     ),
     col(
         "p99",
@@ -283,16 +290,46 @@ fn ns_per_op(c: &CellReport) -> Figure {
     let Some(t) = c.lenses.time.ok() else {
         return lens_missing("time", &c.lenses.time);
     };
+    let procs = t.processes.len();
     let text = match confidence_interval(t) {
-        Some((low, high)) => format!("{} ({}–{})", nanos(t.ns_per_op), number(low), number(high)),
-        None => format!("{} (no CI)", nanos(t.ns_per_op)),
+        Some((low, high)) => format!(
+            "{} ({}–{}, {procs} proc)",
+            nanos(t.ns_per_op),
+            number(low),
+            number(high)
+        ),
+        None => format!("{} (no CI, {procs} proc)", nanos(t.ns_per_op)),
     };
     Figure::number(text, t.ns_per_op)
 }
 
+fn vs_reference(c: &CellReport) -> Figure {
+    let Some(t) = c.lenses.time.ok() else {
+        return lens_missing("time", &c.lenses.time);
+    };
+    match &t.vs_reference {
+        Some(v) if v.ci_low.is_finite() && v.ci_high.is_finite() && v.ci_low <= v.ci_high => {
+            Figure::number(
+                format!(
+                    "{} ({}–{})",
+                    number(v.ratio),
+                    number(v.ci_low),
+                    number(v.ci_high)
+                ),
+                v.ratio,
+            )
+        }
+        Some(v) => Figure::number(number(v.ratio), v.ratio),
+        None => Figure::missing(
+            "no reference timing",
+            Some("the reference workload was not timed in this cell's processes"),
+        ),
+    }
+}
+
 fn p99(c: &CellReport) -> Figure {
     match c.lenses.latency.ok() {
-        Some(l) => Figure::number(nanos(l.p99_ns), l.p99_ns),
+        Some(l) => Figure::number(nanos(l.summary.p99_ns), l.summary.p99_ns),
         None => lens_missing("latency", &c.lenses.latency),
     }
 }
@@ -482,8 +519,8 @@ mod tests {
     #[test]
     fn malformed_confidence_interval_is_not_printed() {
         let c = cell("insert/gomap/presized/");
-        assert_eq!(column(&c, "ns_per_op").text, "44.0 ns (no CI)");
+        assert_eq!(column(&c, "ns_per_op").text, "44.0 ns (no CI, 5 proc)");
         let c = cell("insert/gomap/go-default/");
-        assert_eq!(column(&c, "ns_per_op").text, "61.0 ns (58.0–64.7)");
+        assert_eq!(column(&c, "ns_per_op").text, "61.0 ns (57.9–64.7, 5 proc)");
     }
 }

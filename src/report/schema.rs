@@ -24,7 +24,14 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// Version of this schema; bump on any incompatible change.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
+
+// Version history:
+// 1. first release.
+// 2. time and latency from several processes per cell (`time.processes`,
+//    `latency.processes`, the drift-cancelled `time.vs_reference`), the
+//    run's measured A/A noise floor (`noise`), the interleaved schedule
+//    (`run.schedule`), the flame graph's sampler, `same_setup_as`.
 
 /// A whole run.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -44,6 +51,83 @@ pub struct Report {
     /// Verdicts on the source article's claims, when the profile asks for them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub claims: Option<ClaimsReport>,
+    /// The run's own A/A noise: how far identical work measured twice moves.
+    pub noise: Lens<NoiseFloor>,
+}
+
+/// How the time lens's processes were scheduled.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Schedule {
+    /// Processes per cell for the time and latency lenses (`budget.time_processes`).
+    pub time_processes: usize,
+    /// Seed of the shuffle: round k runs every cell once, in the order
+    /// `Rng::new(seed ^ k)` shuffles them to.
+    pub seed: u64,
+    /// `interleaved`: rounds of all cells, each round in its own order.
+    pub order: String,
+}
+
+/// The run's A/A noise floor, measured from the run itself.
+///
+/// Each cell's time processes are split into two halves (even and odd
+/// process index, so both halves span the whole run); the halves are two
+/// independent measurements of identical work. `floor` is the 95th
+/// percentile over cells of |halves' change|, scaled by 1/√2 to the spread
+/// of two full cells (a half has half the processes). Separately, every
+/// pair of cells that did identical work (same bytes on every copy path,
+/// same instruction count, and the same page faults where counted) is
+/// tested as `compare` would test it: `false_differences` of
+/// `identical_pairs` got `better` or `worse`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NoiseFloor {
+    /// Relative change of `ns_per_op` below which `compare` never calls a
+    /// time difference (a fraction: 0.05 = 5%).
+    pub floor: f64,
+    /// The same for the drift-cancelled figure (`time.vs_reference`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub floor_vs_reference: Option<f64>,
+    /// Cells whose halves were compared.
+    pub cells: usize,
+    /// Median |halves' change| over those cells (unscaled), for reading.
+    pub median_half_change: f64,
+    /// How the floor was computed, in words.
+    pub method: String,
+    /// Cell pairs that did identical work, each tested as `compare` tests time.
+    pub identical_pairs: Vec<AaPair>,
+    /// Of those, how many got `better` or `worse` from the process-level
+    /// test alone (before the floor).
+    pub false_differences: usize,
+    /// Of those, how many still would with the floor applied.
+    pub false_differences_after_floor: usize,
+    /// Pairs with the same bytes and instruction count whose regions took
+    /// different page faults: the kernel zero-fills fresh pages for one and
+    /// not the other, so they are not identical work and their time may
+    /// really differ. Tested all the same, not counted above.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub page_fault_pairs: Vec<AaPair>,
+    /// Why no identical-work pairs were tested, when none were.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identical_pairs_note: Option<String>,
+}
+
+/// One pair of cells that did identical work, compared on time.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AaPair {
+    /// The earlier cell (report order).
+    pub a: String,
+    /// The later one.
+    pub b: String,
+    /// Relative change of `ns_per_op`, B against A.
+    pub change: f64,
+    /// Two-sided p of the process-level Mann–Whitney test.
+    pub p_value: f64,
+    /// `same`, `better` or `worse` from the test and the practical
+    /// threshold alone (no floor).
+    pub verdict: String,
+    /// Page faults of one region run of each (A, B), when the counters
+    /// lens counted them on both.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page_faults: Option<(f64, f64)>,
 }
 
 /// Verdicts on the claims of the article mapamp started from.
@@ -108,6 +192,22 @@ pub struct RunInfo {
     pub finished_at: String,
     /// The command line that produced the report.
     pub command: String,
+    /// How the time lens's processes were scheduled.
+    pub schedule: Schedule,
+    /// The machine's 1-, 5- and 15-minute load averages when the run
+    /// started and when it ended (`/proc/loadavg`): above the number of
+    /// CPUs, other programs competed for them while times were taken.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub load_average: Option<LoadAverage>,
+}
+
+/// Load averages at the start and the end of a run.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LoadAverage {
+    /// When the run started (a resumed run: when it first started).
+    pub start: [f64; 3],
+    /// When the report was written.
+    pub end: [f64; 3],
 }
 
 /// The machine a run happened on.
@@ -176,6 +276,9 @@ pub struct CellAxes {
     /// Bucket count (locate cells only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub buckets: Option<usize>,
+    /// GOGC and GOMEMLIMIT of the configuration (real-Go cells only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub go_runtime: Option<crate::golang::GoRuntimeKnobs>,
     /// The io axes (io cells only; `n` is then the file size and `keys` the target).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub io: Option<IoAxes>,
@@ -210,8 +313,22 @@ pub struct CellReport {
     pub ops_unit: String,
     /// What the measured region does, in words.
     pub measured_region: String,
+    /// Another cell of the run whose setup and region are the same as this
+    /// one's (the configuration differs in a knob the scenario overrides),
+    /// and why; such a pair is kept on purpose as an A/A control.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub same_setup_as: Option<SameSetup>,
     /// Figures per lens.
     pub lenses: Lenses,
+}
+
+/// A cell that runs exactly another cell's setup and region.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SameSetup {
+    /// The other cell's id.
+    pub cell: String,
+    /// Why they are the same.
+    pub reason: String,
 }
 
 /// A lens's figures, or why there are none.
@@ -233,6 +350,13 @@ pub enum Lens<T> {
 }
 
 impl<T> Lens<T> {
+    /// A lens that could not run, for `reason`.
+    pub fn unavailable(reason: impl Into<String>) -> Lens<T> {
+        Lens::Unavailable {
+            unavailable: reason.into(),
+        }
+    }
+
     /// The figures, if the lens ran.
     pub fn ok(&self) -> Option<&T> {
         match self {
@@ -275,6 +399,139 @@ pub struct Lenses {
     /// byte, CPU user/system, faults, context switches.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub io: Option<Lens<crate::io::IoFigures>>,
+    /// The Go runtime's own figures (real-Go cells only): allocations and
+    /// GC from runtime/metrics, the map's runtime structure.
+    #[serde(default = "not_real_go", skip_serializing_if = "Lens::is_skipped")]
+    pub go_runtime: Lens<GoRuntimeFigures>,
+}
+
+fn not_real_go() -> Lens<GoRuntimeFigures> {
+    Lens::Skipped {
+        skipped: NOT_REAL_GO.to_string(),
+    }
+}
+
+/// The reason of a `go_runtime` lens that does not apply.
+pub const NOT_REAL_GO: &str = "not a real-Go cell";
+
+/// What the Go runtime itself counted over a real-Go cell's timed regions
+/// (each on a fresh map, hence a fresh hash seed: the spread is the
+/// runtime's seed-to-seed spread).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct GoRuntimeFigures {
+    /// `runtime.Version()` of the harness (e.g. `go1.19.8`).
+    pub go_version: String,
+    /// GOGC the process ran with (`default` when unset: 100).
+    pub gogc: String,
+    /// GOMEMLIMIT the process ran with (`default` when unset: none).
+    pub gomemlimit: String,
+    /// GOMAXPROCS of the process.
+    pub gomaxprocs: u32,
+    /// Regions measured.
+    pub samples: u64,
+    /// Heap bytes allocated per operation (B/op), mean over the regions;
+    /// source `go-runtime-metrics`.
+    pub heap_bytes_per_op: Measured,
+    /// Heap allocations per operation (allocs/op), mean over the regions.
+    pub allocs_per_op: Measured,
+    /// `/gc/heap/allocs:bytes` per region.
+    pub heap_bytes: Spread,
+    /// `/gc/heap/allocs:objects` per region.
+    pub heap_objects: Spread,
+    /// `/gc/heap/tiny/allocs:objects` per region.
+    pub tiny_allocs: Spread,
+    /// `/gc/cycles/total:gc-cycles` per region.
+    pub gc_cycles: Spread,
+    /// `/cpu/classes/gc/total:cpu-seconds` per region (Go 1.20+).
+    pub gc_cpu_seconds: Lens<Spread>,
+    /// The map after one region run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub structure: Option<GoMapStructure>,
+}
+
+/// A figure measured once per region: mean, extremes and every value.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Spread {
+    /// Mean.
+    pub mean: f64,
+    /// Smallest.
+    pub min: f64,
+    /// Largest.
+    pub max: f64,
+    /// Every value, in sample order.
+    pub values: Vec<f64>,
+    /// Unit.
+    pub unit: String,
+    /// Source (`go-runtime-metrics`).
+    pub source: String,
+}
+
+/// A real Go map's runtime structure (the Go module's `mapstats.Snapshot`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct GoMapStructure {
+    /// The Go release that was read.
+    pub go_version: String,
+    /// `classic` or `swiss`.
+    pub design: String,
+    /// `len(m)`.
+    pub len: usize,
+    /// The classic map's current bucket array.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub classic: Option<GoClassicStructure>,
+    /// The Swiss map's directory and tables.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub swiss: Option<GoSwissStructure>,
+}
+
+/// A classic map's structure: the model's [`Structure`] fields, read from
+/// the runtime, plus the growth's progress.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct GoClassicStructure {
+    /// The statistics of the current bucket array.
+    #[serde(flatten)]
+    pub structure: Structure,
+    /// Main buckets of the array being evacuated (0 when not growing).
+    pub old_buckets: usize,
+    /// The evacuation mark.
+    pub nevacuate: usize,
+}
+
+/// A Swiss map's structure.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct GoSwissStructure {
+    /// Entries.
+    pub used: usize,
+    /// A small map: one group, no table.
+    pub small: bool,
+    /// Directory length (0 for a small map).
+    pub dir_len: usize,
+    /// log2 of the directory length.
+    pub global_depth: u32,
+    /// Bytes of a group.
+    pub group_bytes: u64,
+    /// Slots of all tables.
+    pub capacity: usize,
+    /// Deleted slots of all tables.
+    pub tombstones: usize,
+    /// The tables, in directory order.
+    pub tables: Vec<GoSwissTable>,
+}
+
+/// One table of a Swiss map.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct GoSwissTable {
+    /// First directory index pointing to it.
+    pub index: usize,
+    /// Slots.
+    pub capacity: usize,
+    /// Entries.
+    pub used: usize,
+    /// Inserts into empty slots left before it grows.
+    pub growth_left: usize,
+    /// Deleted slots.
+    pub tombstones: usize,
+    /// Hash bits its entries share.
+    pub local_depth: u32,
 }
 
 /// A measured value with its unit and where it came from.
@@ -332,8 +589,13 @@ pub struct AccountingFigures {
     /// How isolated the region is: the scenario's path and its share of the bytes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub isolation: Option<Isolation>,
-    /// Allocations the modelled design makes in the region.
+    /// Allocations the modelled design makes in the region (real-Go cells:
+    /// the allocations of the map's structures, derived from its changes).
     pub model_allocations: u64,
+    /// Bytes of those allocations, rounded as the modelled allocator rounds
+    /// them (the model's prediction of Go's heap bytes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model_allocated_bytes: Option<u64>,
     /// Real heap allocations in the region (counting allocator), if installed.
     pub heap_allocations: Option<u64>,
     /// Real heap bytes requested in the region.
@@ -370,33 +632,117 @@ pub struct Isolation {
     pub reason: Option<String>,
 }
 
-/// Wall-clock time of the measured region (accounting off).
+impl Isolation {
+    /// The isolation of `cell`'s scenario from the region's bytes per
+    /// path (`None` for scenarios that isolate no path).
+    pub fn of(cell: &crate::scenario::MapCell, bytes: &PathBytes) -> Option<Isolation> {
+        let total = bytes.total();
+        cell.isolation_target().map(|t| {
+            let path = cell
+                .scenario
+                .path()
+                .expect("isolated scenarios have a path");
+            Isolation {
+                path: path.name().into(),
+                share: if total == 0 {
+                    0.0
+                } else {
+                    bytes.get(path) as f64 / total as f64
+                },
+                target: t.share,
+                reason: t.reason,
+            }
+        })
+    }
+}
+
+/// Wall-clock time of the measured region (accounting off), from several
+/// processes: the process is the unit of replication.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TimeFigures {
-    /// Median over samples of ns per operation.
+    /// The median over processes of each process's median ns per operation.
     pub ns_per_op: f64,
-    /// 95% bootstrap confidence interval of that median: low end.
+    /// 95% confidence interval of `ns_per_op` from a hierarchical bootstrap
+    /// (processes resampled, then samples within each): low end.
     pub ci_low: f64,
     /// High end.
     pub ci_high: f64,
-    /// Every sample's ns per operation (for rank tests in `compare`).
-    pub samples_ns_per_op: Vec<f64>,
+    /// Each process's samples and figures, in process order.
+    pub processes: Vec<ProcessTime>,
+    /// The drift-cancelled figure: ns per operation over the reference
+    /// workload's ns per reference operation, timed in the same processes.
+    pub vs_reference: Option<RelativeTime>,
     /// Operations per sample.
     pub ops_per_sample: u64,
-    /// Warm-up time before sampling, ms.
+    /// Warm-up time at the start of each process, ms.
     pub warmup_ms: u64,
-    /// Operations per second at the median.
+    /// Operations per second at `ns_per_op`.
     pub ops_per_s: f64,
-    /// Payload bytes per second at the median (`null` without payload).
+    /// Payload bytes per second at `ns_per_op` (`null` without payload).
     pub payload_bytes_per_s: Option<f64>,
     /// Always `off`: timing runs with accounting compiled out.
     pub accounting: String,
 }
 
-/// Distribution of single-operation latencies over the measured region.
+/// One process's time samples.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ProcessTime {
+    /// Process index: the schedule's round (0-based).
+    pub process: usize,
+    /// Position of the cell in that round (0-based).
+    pub slot: usize,
+    /// Every sample's ns per operation (each a fresh setup and one region).
+    pub samples_ns_per_op: Vec<f64>,
+    /// Their median.
+    pub median_ns_per_op: f64,
+    /// The reference workload's ns per reference operation, one timing
+    /// before each sample.
+    pub reference_ns: Vec<f64>,
+    /// Median over samples of (sample ns per operation / the reference's
+    /// ns per key timed just before it); `null` (NaN) when the process timed
+    /// no reference (a real-Go cell's process is the Go harness).
+    #[serde(deserialize_with = "null_as_nan")]
+    pub vs_reference: f64,
+    /// Samples redone because the scheduler preempted the process during
+    /// them (their time included another program's).
+    #[serde(default)]
+    pub redone: usize,
+}
+
+/// A number written as `null` when it was NaN (serde_json writes NaN so).
+fn null_as_nan<'de, D: serde::Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+    Ok(Option::<f64>::deserialize(d)?.unwrap_or(f64::NAN))
+}
+
+/// A time relative to the reference workload timed in the same processes.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RelativeTime {
+    /// Which reference workload (its id changes whenever its code does).
+    pub reference: String,
+    /// Median over processes of `vs_reference`.
+    pub ratio: f64,
+    /// 95% hierarchical bootstrap interval: low end.
+    pub ci_low: f64,
+    /// High end.
+    pub ci_high: f64,
+}
+
+/// Distribution of single-operation latencies over the measured region,
+/// one timed region per process.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LatencyFigures {
-    /// Operations timed.
+    /// The cell's figures: percentiles and mean are medians over processes,
+    /// `max_ns` the largest of any process.
+    #[serde(flatten)]
+    pub summary: Latency,
+    /// Each process's figures, in process order.
+    pub processes: Vec<ProcessLatency>,
+}
+
+/// Single-operation latencies of one region run (or their summary over processes).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Latency {
+    /// Operations timed (per process).
     pub ops: u64,
     /// Median, ns.
     pub p50_ns: f64,
@@ -412,6 +758,16 @@ pub struct LatencyFigures {
     pub timer_overhead_ns: f64,
 }
 
+/// One process's latencies.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ProcessLatency {
+    /// Process index (the schedule's round).
+    pub process: usize,
+    /// Its figures.
+    #[serde(flatten)]
+    pub latency: Latency,
+}
+
 /// A sampling profile of the measured region.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct FlamegraphFigures {
@@ -423,10 +779,18 @@ pub struct FlamegraphFigures {
     pub pprof: String,
     /// Samples inside the measured region.
     pub samples: u64,
-    /// Sampling frequency, Hz.
+    /// Sampling frequency asked for, Hz.
     pub frequency_hz: u32,
-    /// Time spent repeating the region, ms.
+    /// What raised the samples: `perf_event cpu-clock (user space)` or
+    /// `setitimer ITIMER_PROF` (the fallback, capped by the kernel's tick).
+    pub sampler: String,
+    /// Why the perf event could not be used, when the fallback ran.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sampler_fallback: Option<String>,
+    /// Time spent inside the region while sampling, ms.
     pub duration_ms: u64,
+    /// Wall-clock time of the whole profile (copies of the prepared state included), ms.
+    pub wall_ms: u64,
     /// Fewer samples than needed for a readable profile (the threshold is in `min_samples`).
     pub too_few_samples: bool,
     /// The threshold used for `too_few_samples`.

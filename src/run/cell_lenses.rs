@@ -1,21 +1,21 @@
-//! The lenses that run inside a cell's own process: accounting, time,
-//! latency, counters and flame graph. Every lens prepares the cell afresh
-//! and runs the same measured region ([`crate::scenario`]); the time,
-//! latency, counter and profile lenses run with accounting compiled out.
+//! The lenses that run once per cell, in the cell's own process:
+//! accounting, counters and flame graph (time and latency run in several
+//! processes per cell: [`super::time_lens`]). Every lens prepares the cell
+//! afresh and runs the same measured region ([`crate::scenario`]); the
+//! counter and profile lenses run with accounting compiled out.
 
 use crate::accounting::{Counting, Off};
 use crate::alloc_count;
 use crate::lens;
 use crate::profile::{Budget, LensKind};
 use crate::report::schema::{
-    AccountingFigures, Counter, FlamegraphFigures, Isolation, LatencyFigures, Lens, TimeFigures,
+    AccountingFigures, Counter, FlamegraphFigures, GoRuntimeFigures, Isolation, Lens, NOT_REAL_GO,
 };
-use crate::scenario::{prepare_any, CellSpec, PerOpTimer, Runnable};
-use crate::stats;
+use crate::scenario::{prepare_any, CellSpec, Runnable};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// What a cell's process reports (written as `cells/<id>/lenses.json`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -28,38 +28,40 @@ pub struct InProcess {
     pub bytes_per_unit: u64,
     /// Accounting lens.
     pub accounting: Lens<AccountingFigures>,
-    /// Time lens.
-    pub time: Lens<TimeFigures>,
-    /// Latency lens.
-    pub latency: Lens<LatencyFigures>,
     /// Counters lens.
     pub counters: Lens<BTreeMap<String, Counter>>,
     /// Flame graph lens.
     pub flamegraph: Lens<FlamegraphFigures>,
+    /// The Go runtime's own figures (real-Go cells).
+    #[serde(default = "not_real_go", skip_serializing_if = "Lens::is_skipped")]
+    pub go_runtime: Lens<GoRuntimeFigures>,
     /// The io lens (io cells only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub io: Option<Lens<crate::io::IoFigures>>,
 }
 
+fn not_real_go() -> Lens<GoRuntimeFigures> {
+    Lens::Skipped {
+        skipped: NOT_REAL_GO.to_string(),
+    }
+}
+
 impl InProcess {
-    /// Every lens of `cell` unavailable for one reason (its process failed,
-    /// or its io path was refused).
-    pub fn unavailable(cell: &CellSpec, reason: &str) -> InProcess {
-        fn no<T>(reason: &str) -> Lens<T> {
-            Lens::Unavailable {
-                unavailable: reason.to_string(),
-            }
-        }
+    /// Every lens unavailable for the same reason (a cell whose process
+    /// failed, or whose io path was refused).
+    pub fn failed(cell: &CellSpec, reason: &str) -> InProcess {
         InProcess {
             units: 0,
             units_name: "operations".into(),
             bytes_per_unit: cell.bytes_per_unit(),
-            accounting: no(reason),
-            time: no(reason),
-            latency: no(reason),
-            counters: no(reason),
-            flamegraph: no(reason),
-            io: matches!(cell, CellSpec::Io(_)).then(|| no(reason)),
+            accounting: Lens::unavailable(reason),
+            counters: Lens::unavailable(reason),
+            flamegraph: Lens::unavailable(reason),
+            go_runtime: match cell {
+                CellSpec::Map(m) if m.variant.go_release().is_some() => Lens::unavailable(reason),
+                _ => not_real_go(),
+            },
+            io: matches!(cell, CellSpec::Io(_)).then(|| Lens::unavailable(reason)),
         }
     }
 }
@@ -74,20 +76,35 @@ fn fresh(cell: &CellSpec) -> Result<Box<dyn Runnable>, String> {
     prepare_any::<Off>(cell)
 }
 
-/// Runs the asked-for in-process lenses of one cell.
+/// Runs the asked-for once-per-cell lenses of one cell.
 pub fn run(
     cell: &CellSpec,
     lenses: &[LensKind],
     budget: &Budget,
     report_dir: &Path,
 ) -> Result<InProcess, String> {
+    if let CellSpec::Map(m) = cell {
+        if m.variant.go_release().is_some() {
+            let g = crate::golang::figures::run_cell(m, lenses, budget, report_dir);
+            return Ok(InProcess {
+                units: g.units,
+                units_name: g.units_name,
+                bytes_per_unit: cell.bytes_per_unit(),
+                accounting: g.accounting,
+                counters: g.counters,
+                flamegraph: g.flamegraph,
+                go_runtime: g.go_runtime,
+                io: None,
+            });
+        }
+    }
     let want = |l: LensKind| lenses.contains(&l);
     // An io cell's own lens runs first: a path refused here (a busy port,
     // no io_uring) makes every lens of the cell unavailable with its reason.
     let io = match cell {
         CellSpec::Io(c) => match io_lens(c, budget) {
             Ok(f) => Some(Lens::Ok(f)),
-            Err(reason) => return Ok(InProcess::unavailable(cell, &reason)),
+            Err(reason) => return Ok(InProcess::failed(cell, &reason)),
         },
         _ => None,
     };
@@ -101,16 +118,6 @@ pub fn run(
         units_name,
         bytes_per_unit: bpu,
         accounting: accounting(cell),
-        time: if want(LensKind::Time) {
-            lens_or_unavailable(time(cell, budget, bpu))
-        } else {
-            skipped(LensKind::Time)
-        },
-        latency: if want(LensKind::Latency) {
-            lens_or_unavailable(latency(cell))
-        } else {
-            skipped(LensKind::Latency)
-        },
         counters: if want(LensKind::Counters) {
             lens_or_unavailable(counters(cell))
         } else {
@@ -121,6 +128,7 @@ pub fn run(
         } else {
             skipped(LensKind::Flamegraph)
         },
+        go_runtime: not_real_go(),
         io,
     })
 }
@@ -165,19 +173,7 @@ fn accounting(cell: &CellSpec) -> Lens<AccountingFigures> {
             .ok_or("the map was built without accounting")?
             .since(&before);
         let total = a.total_bytes();
-        let isolation = m.isolation_target().map(|t| {
-            let path = m.scenario.path().expect("isolated scenarios have a path");
-            Isolation {
-                path: path.name().into(),
-                share: if total == 0 {
-                    0.0
-                } else {
-                    a.bytes_written.get(path) as f64 / total as f64
-                },
-                target: t.share,
-                reason: t.reason,
-            }
-        });
+        let isolation = Isolation::of(m, &a.bytes_written);
         Ok(AccountingFigures {
             exactness: r.exactness().ok_or("no accounting")?,
             payload_bytes: a.payload_bytes,
@@ -187,6 +183,7 @@ fn accounting(cell: &CellSpec) -> Lens<AccountingFigures> {
             bytes_per_op: total as f64 / r.units().max(1) as f64,
             isolation,
             model_allocations: a.model_allocations,
+            model_allocated_bytes: Some(a.model_allocated_bytes),
             heap_allocations: heap.installed.then_some(heap.allocations),
             heap_bytes: heap.installed.then_some(heap.bytes),
             doubling_grows: a.doubling_grows,
@@ -201,77 +198,6 @@ fn accounting(cell: &CellSpec) -> Lens<AccountingFigures> {
     lens_or_unavailable(result)
 }
 
-/// Warm-up, then `time_samples` samples, each a fresh setup and one timed
-/// region; cells whose setup is slow stop after `time_ms` of wall-clock
-/// time (but never below 3 samples; the count is in the figures).
-fn time(cell: &CellSpec, budget: &Budget, bytes_per_unit: u64) -> Result<TimeFigures, String> {
-    let warm_until = Instant::now() + Duration::from_millis(budget.warmup_ms);
-    loop {
-        fresh(cell)?.run();
-        if Instant::now() >= warm_until {
-            break;
-        }
-    }
-    let mut samples = Vec::with_capacity(budget.time_samples);
-    let mut units = 1;
-    let deadline = Instant::now() + Duration::from_millis(budget.time_ms);
-    for i in 0..budget.time_samples {
-        if i >= 3 && Instant::now() >= deadline {
-            break;
-        }
-        let mut r = fresh(cell)?;
-        units = r.units().max(1);
-        let t = Instant::now();
-        r.run();
-        let ns = t.elapsed().as_nanos() as f64;
-        samples.push(ns / units as f64);
-    }
-    let median = stats::median(&samples).ok_or("no samples")?;
-    let (ci_low, ci_high) =
-        stats::bootstrap_median_ci(&samples, 2000, 0x7469_6d65).ok_or("no samples")?;
-    let ops_per_s = 1e9 / median.max(f64::MIN_POSITIVE);
-    Ok(TimeFigures {
-        ns_per_op: median,
-        ci_low,
-        ci_high,
-        samples_ns_per_op: samples,
-        ops_per_sample: units,
-        warmup_ms: budget.warmup_ms,
-        ops_per_s,
-        payload_bytes_per_s: (bytes_per_unit > 0).then_some(ops_per_s * bytes_per_unit as f64),
-        accounting: "off".into(),
-    })
-}
-
-/// One region run with each operation timed.
-fn latency(cell: &CellSpec) -> Result<LatencyFigures, String> {
-    let mut r = fresh(cell)?;
-    let mut timer = PerOpTimer::default();
-    r.run_timed(&mut timer);
-    let mut ns = timer.ns;
-    if ns.is_empty() {
-        return Err("the region ran no operation".into());
-    }
-    ns.sort_unstable();
-    let mut overhead = PerOpTimer::default();
-    for _ in 0..1001 {
-        use crate::scenario::OpTimer;
-        overhead.begin();
-        overhead.end();
-    }
-    overhead.ns.sort_unstable();
-    let p = |q: f64| stats::percentile_sorted(&ns, q).expect("non-empty") as f64;
-    Ok(LatencyFigures {
-        ops: ns.len() as u64,
-        p50_ns: p(50.0),
-        p99_ns: p(99.0),
-        p999_ns: p(99.9),
-        max_ns: *ns.last().expect("non-empty") as f64,
-        mean_ns: ns.iter().sum::<u64>() as f64 / ns.len() as f64,
-        timer_overhead_ns: overhead.ns[overhead.ns.len() / 2] as f64,
-    })
-}
-
 /// perf-event counters around one region run.
 fn counters(cell: &CellSpec) -> Result<BTreeMap<String, Counter>, String> {
     let mut r = fresh(cell)?;
@@ -281,29 +207,30 @@ fn counters(cell: &CellSpec) -> Result<BTreeMap<String, Counter>, String> {
 }
 
 /// Sampling profile of the region, replayed on copies of one prepared
-/// state (the copying is left out of the profile) until the regions add up
-/// to the budget's time, or four times that much wall-clock time has
-/// passed (too few samples are flagged with `too_few_samples`).
+/// state (the copying is not sampled) until the sampler has
+/// `budget.flamegraph_samples` samples or `budget.flamegraph_ms` of wall
+/// clock have passed (too few samples are flagged with `too_few_samples`).
 fn flamegraph(
     cell: &CellSpec,
     budget: &Budget,
     report_dir: &Path,
 ) -> Result<FlamegraphFigures, String> {
     let rel = format!("cells/{}", cell.id());
-    let budget_time = Duration::from_millis(budget.flamegraph_ms);
     let options = lens::flamegraph::ProfileOptions {
         frequency_hz: budget.flamegraph_hz,
-        ..lens::flamegraph::ProfileOptions::new(rel.clone(), budget_time)
+        ..lens::flamegraph::ProfileOptions::new(
+            rel.clone(),
+            budget.flamegraph_samples,
+            Duration::from_millis(budget.flamegraph_ms),
+        )
     };
     // Prepare once and replay the region on copies of that state: the
     // stacks are the region's either way, and cells whose setup dwarfs
     // their region (one same-size evacuation after long churn) still get
     // enough samples.
     let prepared = fresh(cell)?;
-    lens::flamegraph::profile_region_time(report_dir, &rel, &options, 4 * budget_time, || {
+    lens::flamegraph::profile_region(report_dir, &rel, &options, |sampler| {
         let mut r = prepared.snapshot();
-        let t = Instant::now();
-        r.run();
-        t.elapsed()
+        sampler.region(|| r.run());
     })
 }

@@ -4,30 +4,46 @@
 //!
 //! 1. **native lenses**, one cell at a time, each cell in its own child
 //!    process (`mapamp cell-run`), so allocator and cache state do not leak
-//!    from one cell into the next: accounting, time, latency, counters,
-//!    flame graph → `cells/<id>/lenses.json`;
-//! 2. **callgrind**, the same child in region-only mode under valgrind
+//!    from one cell into the next: accounting, counters, flame graph →
+//!    `cells/<id>/lenses.json`;
+//! 2. **time and latency**, `budget.time_processes` child processes per
+//!    cell (`mapamp cell-run --time-process K`), in interleaved rounds
+//!    ([`schedule`]): round K runs one process of every cell in its own
+//!    shuffled order → `cells/<id>/time/<K>.json` ([`time_lens`]);
+//! 3. **callgrind**, the same child in region-only mode under valgrind
 //!    (instruction counts do not depend on load, so two run at once) →
 //!    `cells/<id>/callgrind.out`;
-//! 3. each finished cell → `cells/<id>/cell.json` (the completeness mark);
-//! 4. all cells → `report.json`, `summary.md`, `index.html`.
+//! 4. each finished cell → `cells/<id>/cell.json` (the completeness mark);
+//! 5. all cells → the run's A/A noise floor ([`noise`]) → `report.json`,
+//!    `summary.md`, `index.html`.
 //!
 //! Every file is written atomically. `--resume` skips every step whose
 //! output is complete for the lenses asked for, so an interrupted run loses
 //! at most the cell in progress and a finished run resumes without work.
+//! It continues only a folder this command started (its `run.json`), and
+//! the report it writes holds every finished cell of the folder, whatever
+//! `--cells` selected this time. Ctrl-C says how to continue.
 
 mod cell_lenses;
+mod interrupt;
+pub mod noise;
 mod progress;
+pub mod reference;
+pub mod schedule;
+pub mod time_lens;
+mod time_phase;
 mod timefmt;
 
 pub use cell_lenses::InProcess;
+pub use time_lens::ProcessRun;
 
 use crate::cell::CellId;
 use crate::fsutil;
 use crate::lens;
 use crate::profile::{self, LensKind, Profile};
 use crate::report::schema::{
-    CallgrindFigures, CellReport, Lens, Lenses, Report, RunInfo, SCHEMA_VERSION,
+    CallgrindFigures, CellReport, Lens, Lenses, LoadAverage, Report, RunInfo, Schedule,
+    SCHEMA_VERSION,
 };
 use crate::scenario::CellSpec;
 use serde::{Deserialize, Serialize};
@@ -54,6 +70,8 @@ pub struct RunOptions {
     pub callgrind_jobs: usize,
     /// The command line, for the report.
     pub command: String,
+    /// Seed of the time processes' order (default: drawn when the run starts).
+    pub schedule_seed: Option<u64>,
 }
 
 /// What a run did.
@@ -65,6 +83,8 @@ pub struct RunSummary {
     pub cells: usize,
     /// Cells whose native lenses ran now.
     pub native_ran: usize,
+    /// Time processes that ran now.
+    pub time_ran: usize,
     /// Cells whose callgrind lens ran now.
     pub callgrind_ran: usize,
 }
@@ -77,6 +97,11 @@ struct RunState {
     lenses: Vec<LensKind>,
     started_at: String,
     command: String,
+    /// Seed of the time processes' interleaved order.
+    schedule_seed: u64,
+    /// Load averages when the run started.
+    #[serde(default)]
+    load_at_start: Option<[f64; 3]>,
 }
 
 const RUN_FILE: &str = "run.json";
@@ -105,6 +130,11 @@ pub fn run(opts: &RunOptions) -> Result<RunSummary, String> {
         .clone()
         .unwrap_or_else(|| PathBuf::from("reports").join(&profile.name));
     let state = open_folder(&out, &profile, &lenses, opts)?;
+    interrupt::on_interrupt(&format!(
+        "mapamp run: interrupted; finished cells are kept in {}: continue with `{}`\n",
+        out.display(),
+        resume_command(opts, &out)
+    ));
     let abs_profile =
         std::fs::canonicalize(&path).map_err(|e| format!("{}: {e}", path.display()))?;
     let abs_out = std::fs::canonicalize(&out).map_err(|e| format!("{}: {e}", out.display()))?;
@@ -113,7 +143,17 @@ pub fn run(opts: &RunOptions) -> Result<RunSummary, String> {
     let native_lenses: Vec<LensKind> = lenses
         .iter()
         .copied()
-        .filter(|l| *l != LensKind::Callgrind)
+        .filter(|l| {
+            matches!(
+                l,
+                LensKind::Accounting | LensKind::Counters | LensKind::Flamegraph
+            )
+        })
+        .collect();
+    let timed_lenses: Vec<LensKind> = lenses
+        .iter()
+        .copied()
+        .filter(|l| matches!(l, LensKind::Time | LensKind::Latency))
         .collect();
     let todo: Vec<&CellSpec> = cells
         .iter()
@@ -128,6 +168,20 @@ pub fn run(opts: &RunOptions) -> Result<RunSummary, String> {
     bar.done();
     let native_ran = todo.len();
 
+    let time_ran = if timed_lenses.is_empty() {
+        0
+    } else {
+        time_phase::run(
+            opts,
+            &abs_profile,
+            &abs_out,
+            &cells,
+            &timed_lenses,
+            profile.budget.time_processes,
+            state.schedule_seed,
+        )?
+    };
+
     let mut callgrind_ran = 0;
     if lenses.contains(&LensKind::Callgrind) {
         let todo: Vec<&CellSpec> = cells
@@ -138,10 +192,28 @@ pub fn run(opts: &RunOptions) -> Result<RunSummary, String> {
         run_callgrind_phase(opts, &abs_profile, &abs_out, &todo)?;
     }
 
-    let mut reports = Vec::with_capacity(cells.len());
-    for cell in &cells {
-        reports.push(assemble_cell(&abs_out, cell, &lenses)?);
+    // Every finished cell of the folder, in profile order: this selection's,
+    // and those an earlier `--cells` selection finished.
+    let selected: std::collections::BTreeSet<CellId> = cells.iter().map(|c| c.id()).collect();
+    let all_cells = profile.cells().cells;
+    let same_setup = profile::same_setup(&all_cells);
+    let mut reports = Vec::with_capacity(all_cells.len());
+    for (cell, same) in all_cells.iter().zip(same_setup) {
+        if selected.contains(&cell.id()) {
+            reports.push(assemble_cell(
+                &abs_out,
+                cell,
+                &lenses,
+                &profile.budget,
+                same,
+            )?);
+        } else if let Some(done) =
+            read_json::<CellReport>(&cell_dir(&abs_out, cell).join(CELL_FILE))
+        {
+            reports.push(done);
+        }
     }
+    let noise = noise::noise_floor(&reports, &lenses);
     let report = Report {
         schema_version: SCHEMA_VERSION,
         mapamp_version: env!("CARGO_PKG_VERSION").to_string(),
@@ -155,6 +227,15 @@ pub fn run(opts: &RunOptions) -> Result<RunSummary, String> {
             started_at: state.started_at.clone(),
             finished_at: timefmt::now_rfc3339(),
             command: state.command.clone(),
+            schedule: Schedule {
+                time_processes: profile.budget.time_processes,
+                seed: state.schedule_seed,
+                order: schedule::ORDER.to_string(),
+            },
+            load_average: state
+                .load_at_start
+                .zip(crate::machine::load_average())
+                .map(|(start, end)| LoadAverage { start, end }),
         },
         machine: crate::machine::describe(),
         toolchain: crate::machine::toolchain(),
@@ -163,21 +244,24 @@ pub fn run(opts: &RunOptions) -> Result<RunSummary, String> {
             Some(quick) => Some(crate::claims::evaluate(quick)?),
             None => None,
         },
+        noise,
     };
     fsutil::write_json_atomic(&out.join("report.json"), &report)?;
     crate::report::write_renderings(&out, &report)?;
     eprintln!(
-        "mapamp run: {} cells ({} run now, {} callgrind) in {:.1?}; report: {}",
-        cells.len(),
+        "mapamp run: {} cells ({} run now, {} time processes, {} callgrind) in {:.1?}; report: {}",
+        report.cells.len(),
         native_ran,
+        time_ran,
         callgrind_ran,
         started.elapsed(),
         out.join("index.html").display()
     );
     Ok(RunSummary {
         out,
-        cells: cells.len(),
+        cells: report.cells.len(),
         native_ran,
+        time_ran,
         callgrind_ran,
     })
 }
@@ -196,7 +280,36 @@ fn lens_set(p: &Profile, only: Option<&[LensKind]>) -> Vec<LensKind> {
         .collect()
 }
 
-/// Creates the report folder, or checks that `--resume` continues the same run.
+/// The command that continues this run.
+fn resume_command(opts: &RunOptions, out: &Path) -> String {
+    let quote = |s: &str| {
+        if !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_./=,:+".contains(c))
+        {
+            s.to_string()
+        } else {
+            format!("'{}'", s.replace('\'', "'\\''"))
+        }
+    };
+    let mut cmd = format!(
+        "mapamp run --profile {} --out {}",
+        quote(&opts.profile),
+        quote(&out.to_string_lossy())
+    );
+    if let Some(c) = &opts.cells {
+        cmd += &format!(" --cells {}", quote(c));
+    }
+    if let Some(l) = &opts.lenses {
+        let names: Vec<&str> = l.iter().map(|l| l.name()).collect();
+        cmd += &format!(" --lenses {}", names.join(","));
+    }
+    cmd + " --resume"
+}
+
+/// Creates the report folder, or checks that `--resume` continues the same
+/// run. A folder that exists and is not empty is ours only with our
+/// `run.json`: without it, nothing is written, `--resume` or not.
 fn open_folder(
     out: &Path,
     profile: &Profile,
@@ -224,16 +337,36 @@ fn open_folder(
         }
         return Ok(state);
     }
-    if out.exists()
-        && std::fs::read_dir(out)
-            .map(|mut d| d.next().is_some())
-            .unwrap_or(false)
-        && !opts.resume
-    {
+    if run_file.exists() {
         return Err(format!(
-            "{} exists and is not empty; choose another --out",
+            "{}: `{RUN_FILE}` is not a file, so this is not a mapamp run; choose another --out",
             out.display()
         ));
+    }
+    if out.exists() {
+        if !out.is_dir() {
+            return Err(format!(
+                "--out {} exists and is not a folder; choose another --out",
+                out.display()
+            ));
+        }
+        let empty = std::fs::read_dir(out)
+            .map_err(|e| format!("--out {}: cannot read: {e}", out.display()))?
+            .next()
+            .is_none();
+        if !empty {
+            return Err(if opts.resume {
+                format!(
+                    "--out {} is not empty and holds no mapamp run (no {RUN_FILE}, which `mapamp run` writes first); --resume continues only a folder written by `mapamp run`; choose another --out",
+                    out.display()
+                )
+            } else {
+                format!(
+                    "--out {} exists and is not empty; choose another --out",
+                    out.display()
+                )
+            });
+        }
     }
     let state = RunState {
         profile_path: profile.path.display().to_string(),
@@ -241,6 +374,8 @@ fn open_folder(
         lenses: lenses.to_vec(),
         started_at: timefmt::now_rfc3339(),
         command: opts.command.clone(),
+        schedule_seed: opts.schedule_seed.unwrap_or_else(schedule::fresh_seed),
+        load_at_start: crate::machine::load_average(),
     };
     fsutil::write_json_atomic(&run_file, &state)?;
     Ok(state)
@@ -260,9 +395,7 @@ fn native_done(out: &Path, cell: &CellSpec, lenses: &[LensKind]) -> bool {
         return false;
     };
     lenses.iter().all(|l| match l {
-        LensKind::Accounting | LensKind::Callgrind => true,
-        LensKind::Time => !done.time.is_skipped(),
-        LensKind::Latency => !done.latency.is_skipped(),
+        LensKind::Accounting | LensKind::Callgrind | LensKind::Time | LensKind::Latency => true,
         LensKind::Counters => !done.counters.is_skipped(),
         LensKind::Flamegraph => !done.flamegraph.is_skipped(),
     })
@@ -280,6 +413,33 @@ fn child_args(profile: &Path, out: &Path, cell: &CellSpec) -> Vec<OsString> {
     ]
 }
 
+fn lens_names(lenses: &[LensKind]) -> OsString {
+    lenses
+        .iter()
+        .map(|l| l.name())
+        .collect::<Vec<_>>()
+        .join(",")
+        .into()
+}
+
+/// Runs a child; `Some(reason)` when it failed (its lenses then become
+/// unavailable with that reason, and the run goes on).
+fn run_child(opts: &RunOptions, args: &[OsString]) -> Result<Option<String>, String> {
+    let output = std::process::Command::new(&opts.exe)
+        .args(args)
+        .output()
+        .map_err(|e| format!("cannot start {}: {e}", opts.exe.display()))?;
+    if output.status.success() {
+        return Ok(None);
+    }
+    let why = String::from_utf8_lossy(&output.stderr);
+    Ok(Some(format!(
+        "the cell's process failed ({}): {}",
+        output.status,
+        why.lines().rev().take(3).collect::<Vec<_>>().join(" | ")
+    )))
+}
+
 fn run_native_child(
     opts: &RunOptions,
     profile: &Path,
@@ -289,39 +449,56 @@ fn run_native_child(
 ) -> Result<(), String> {
     let mut args = child_args(profile, out, cell);
     args.push("--lenses".into());
-    args.push(
-        lenses
-            .iter()
-            .map(|l| l.name())
-            .collect::<Vec<_>>()
-            .join(",")
-            .into(),
-    );
-    let output = std::process::Command::new(&opts.exe)
-        .args(&args)
-        .output()
-        .map_err(|e| format!("cannot start {}: {e}", opts.exe.display()))?;
-    if !output.status.success() {
-        // The cell's lenses become unavailable with the child's reason; the run goes on.
-        let why = String::from_utf8_lossy(&output.stderr);
-        let reason = format!(
-            "the cell's process failed ({}): {}",
-            output.status,
-            why.lines().rev().take(3).collect::<Vec<_>>().join(" | ")
-        );
-        let failed = InProcess::unavailable(cell, &reason);
+    args.push(lens_names(lenses));
+    if let Some(reason) = run_child(opts, &args)? {
+        let failed = InProcess::failed(cell, &reason);
         fsutil::write_json_atomic(&cell_dir(out, cell).join(LENSES_FILE), &failed)?;
     }
     Ok(())
 }
 
-/// The child side of [`run_native_child`]: runs the lenses and writes `lenses.json`.
+/// A lens of a failed child: unavailable with the reason if it was asked
+/// for, else skipped.
+fn failed_lens<T>(lenses: &[LensKind], what: LensKind, reason: &str) -> Lens<T> {
+    if lenses.contains(&what) {
+        Lens::Unavailable {
+            unavailable: reason.to_string(),
+        }
+    } else {
+        not_asked(what)
+    }
+}
+
+fn not_asked<T>(what: LensKind) -> Lens<T> {
+    Lens::Skipped {
+        skipped: format!("the {} lens was not asked for", what.name()),
+    }
+}
+
+/// Which child a `cell-run` is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChildRole {
+    /// The once-per-cell lenses → `lenses.json`.
+    Native,
+    /// Time process `process` (the round), at `slot` in it → `time/<process>.json`.
+    Time {
+        /// The round.
+        process: usize,
+        /// The cell's position in the round.
+        slot: usize,
+    },
+    /// The region alone, for callgrind.
+    RegionOnly,
+}
+
+/// The child side of [`run_native_child`], of the time phase and of the
+/// callgrind phase: runs the lenses of its role and writes their file.
 pub fn cell_run(
     profile_path: &Path,
     id: &str,
     out: &Path,
     lenses: &[LensKind],
-    region_only: bool,
+    role: ChildRole,
 ) -> Result<(), String> {
     let profile = profile::load(profile_path)?;
     let id = CellId::new(id)?;
@@ -331,13 +508,29 @@ pub fn cell_run(
         .into_iter()
         .find(|c| c.id() == id)
         .ok_or_else(|| format!("profile {} has no cell {id}", profile_path.display()))?;
-    if region_only {
-        let mut r = crate::scenario::prepare_any::<crate::accounting::Off>(&cell)?;
-        r.run();
-        return Ok(());
+    match role {
+        ChildRole::RegionOnly => {
+            let mut r = crate::scenario::prepare_any::<crate::accounting::Off>(&cell)?;
+            r.run();
+            Ok(())
+        }
+        ChildRole::Native => {
+            let figures = cell_lenses::run(&cell, lenses, &profile.budget, out)?;
+            fsutil::write_json_atomic(&cell_dir(out, &cell).join(LENSES_FILE), &figures)
+        }
+        ChildRole::Time { process, slot } => {
+            let file = time_phase::time_file(out, &cell, process);
+            let run = time_lens::measure(
+                &cell,
+                &profile.budget,
+                lenses.contains(&LensKind::Time),
+                lenses.contains(&LensKind::Latency),
+                (process, slot),
+                &file.with_file_name(format!("go-spec-{process}.json")),
+            );
+            fsutil::write_json_atomic(&file, &run)
+        }
     }
-    let figures = cell_lenses::run(&cell, lenses, &profile.budget, out)?;
-    fsutil::write_json_atomic(&cell_dir(out, &cell).join(LENSES_FILE), &figures)
 }
 
 /// callgrind on every cell that lacks it, `opts.callgrind_jobs` at a time.
@@ -358,22 +551,15 @@ fn run_callgrind_phase(
                 let Some(cell) = todo.get(i) else { break };
                 bar.lock().unwrap().start(&cell.id());
                 let figures: Lens<CallgrindFigures> = if !availability.available {
-                    Lens::Unavailable { unavailable: availability.detail.clone() }
-                } else {
-                    let units = read_json::<InProcess>(&cell_dir(out, cell).join(LENSES_FILE)).map_or(0, |f| f.units);
-                    if units == 0 {
-                        Lens::Unavailable { unavailable: "the cell's native run failed, so its region size is unknown".into() }
-                    } else {
-                        let mut cmd: Vec<OsString> = vec![opts.exe.clone().into_os_string()];
-                        cmd.extend(child_args(profile, out, cell));
-                        cmd.push("--region-only".into());
-                        match lens::callgrind::run_callgrind(&cmd, &cell_dir(out, cell).join(CALLGRIND_OUT), units, out) {
-                            Ok(f) => Lens::Ok(f),
-                            Err(e) => Lens::Unavailable { unavailable: e },
-                        }
+                    Lens::Unavailable {
+                        unavailable: availability.detail.clone(),
                     }
+                } else {
+                    callgrind_cell(opts, profile, out, cell)
                 };
-                if let Err(e) = fsutil::write_json_atomic(&cell_dir(out, cell).join(CALLGRIND_FILE), &figures) {
+                if let Err(e) =
+                    fsutil::write_json_atomic(&cell_dir(out, cell).join(CALLGRIND_FILE), &figures)
+                {
                     first_error.lock().unwrap().get_or_insert(e);
                 }
                 bar.lock().unwrap().finish_one();
@@ -387,8 +573,57 @@ fn run_callgrind_phase(
     }
 }
 
+/// The callgrind lens of one cell: mapamp's region-only child, or for a
+/// real-Go cell the Go harness's region mode.
+fn callgrind_cell(
+    opts: &RunOptions,
+    profile: &Path,
+    out: &Path,
+    cell: &CellSpec,
+) -> Lens<CallgrindFigures> {
+    let dir = cell_dir(out, cell);
+    let native = read_json::<InProcess>(&dir.join(LENSES_FILE));
+    let units = native.as_ref().map_or(0, |f| f.units);
+    if units == 0 {
+        let why = native
+            .and_then(|n| n.accounting.reason().map(str::to_string))
+            .unwrap_or_else(|| "no native lenses".into());
+        return Lens::unavailable(format!(
+            "the cell's native run failed, so its region size is unknown ({why})"
+        ));
+    }
+    let result = match cell {
+        CellSpec::Map(m) if m.variant.go_release().is_some() => {
+            crate::golang::figures::callgrind_command(m, &dir).and_then(|(cmd, env)| {
+                let target = lens::callgrind::CallgrindTarget {
+                    cmd: &cmd,
+                    env: &env,
+                    toggle_pattern: crate::golang::figures::REGION_PATTERN,
+                };
+                lens::callgrind::run_callgrind_target(&target, &dir.join(CALLGRIND_OUT), units, out)
+            })
+        }
+        _ => {
+            let mut cmd: Vec<OsString> = vec![opts.exe.clone().into_os_string()];
+            cmd.extend(child_args(profile, out, cell));
+            cmd.push("--region-only".into());
+            lens::callgrind::run_callgrind(&cmd, &dir.join(CALLGRIND_OUT), units, out)
+        }
+    };
+    match result {
+        Ok(f) => Lens::Ok(f),
+        Err(e) => Lens::Unavailable { unavailable: e },
+    }
+}
+
 /// Builds (or reuses) a cell's complete report.
-fn assemble_cell(out: &Path, cell: &CellSpec, lenses: &[LensKind]) -> Result<CellReport, String> {
+fn assemble_cell(
+    out: &Path,
+    cell: &CellSpec,
+    lenses: &[LensKind],
+    budget: &profile::Budget,
+    same_setup_as: Option<crate::report::schema::SameSetup>,
+) -> Result<CellReport, String> {
     let dir = cell_dir(out, cell);
     let native: InProcess = read_json(&dir.join(LENSES_FILE)).ok_or_else(|| {
         format!(
@@ -401,9 +636,13 @@ fn assemble_cell(out: &Path, cell: &CellSpec, lenses: &[LensKind]) -> Result<Cel
             unavailable: "callgrind did not finish; rerun with --resume".into(),
         })
     } else {
-        Lens::Skipped {
-            skipped: "the callgrind lens was not asked for".into(),
-        }
+        not_asked(LensKind::Callgrind)
+    };
+    let timed = lenses.contains(&LensKind::Time) || lenses.contains(&LensKind::Latency);
+    let runs = if timed {
+        time_phase::read_runs(out, cell, budget.time_processes)?
+    } else {
+        Vec::new()
     };
     let report = CellReport {
         id: cell.id().to_string(),
@@ -411,14 +650,24 @@ fn assemble_cell(out: &Path, cell: &CellSpec, lenses: &[LensKind]) -> Result<Cel
         ops: native.units,
         ops_unit: native.units_name.clone(),
         measured_region: cell.region_text().to_string(),
+        same_setup_as,
         lenses: Lenses {
             accounting: native.accounting,
-            time: native.time,
-            latency: native.latency,
+            time: if lenses.contains(&LensKind::Time) {
+                time_lens::assemble_time(&runs, native.bytes_per_unit)
+            } else {
+                not_asked(LensKind::Time)
+            },
+            latency: if lenses.contains(&LensKind::Latency) {
+                time_lens::assemble_latency(&runs)
+            } else {
+                not_asked(LensKind::Latency)
+            },
             counters: native.counters,
             flamegraph: native.flamegraph,
             callgrind,
             io: native.io,
+            go_runtime: native.go_runtime,
         },
     };
     // Rewrite only when something changed, so a resumed run leaves

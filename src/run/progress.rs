@@ -10,6 +10,8 @@ pub struct Progress {
     phase: &'static str,
     total: usize,
     done: usize,
+    /// Cells started, which run ahead of `done` when cells run in parallel.
+    begun: usize,
     started: Instant,
     bar: Option<ProgressBar>,
 }
@@ -36,6 +38,7 @@ impl Progress {
             phase,
             total,
             done: 0,
+            begun: 0,
             started: Instant::now(),
             bar,
         }
@@ -43,16 +46,25 @@ impl Progress {
 
     /// A cell starts.
     pub fn start(&mut self, id: &impl std::fmt::Display) {
+        let line = self.start_line(id);
         match &self.bar {
             Some(b) => b.set_message(id.to_string()),
-            None => eprintln!(
-                "mapamp run: {} [{}/{}] {id} ({:.1?} elapsed)",
-                self.phase,
-                self.done + 1,
-                self.total,
-                self.started.elapsed()
-            ),
+            None => eprintln!("{line}"),
         }
+    }
+
+    /// The line a starting cell prints without a terminal: its number
+    /// counts cells started (with two at once, `[1/n]` and `[2/n]`, not
+    /// `[1/n]` twice).
+    fn start_line(&mut self, id: &impl std::fmt::Display) -> String {
+        self.begun += 1;
+        format!(
+            "mapamp run: {} [{}/{}] {id} ({:.1?} elapsed)",
+            self.phase,
+            self.begun,
+            self.total,
+            self.started.elapsed()
+        )
     }
 
     /// A cell is done.
@@ -76,5 +88,28 @@ impl Progress {
                 self.started.elapsed()
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_started_in_parallel_get_their_own_numbers() {
+        let mut p = Progress {
+            phase: "callgrind",
+            total: 44,
+            done: 0,
+            begun: 0,
+            started: Instant::now(),
+            bar: None,
+        };
+        let one = p.start_line(&"a");
+        let two = p.start_line(&"b");
+        assert!(one.contains("callgrind [1/44] a"), "{one}");
+        assert!(two.contains("callgrind [2/44] b"), "{two}");
+        p.finish_one();
+        assert!(p.start_line(&"c").contains("[3/44] c"));
     }
 }

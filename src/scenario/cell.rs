@@ -33,6 +33,9 @@ pub struct MapCell {
     pub churn_rounds: usize,
     /// Seed of keys and of the map's randomness.
     pub seed: u64,
+    /// Knobs of the Go runtime (real-Go variants only).
+    #[serde(default)]
+    pub go_runtime: crate::golang::GoRuntimeKnobs,
 }
 
 /// A locate cell: hash × index × key kind × N × buckets.
@@ -142,6 +145,7 @@ impl CellSpec {
                 hint: c.hint.to_string(),
                 buckets: None,
                 io: None,
+                go_runtime: c.variant.go_release().map(|_| c.go_runtime.clone()),
             },
             CellSpec::Locate(c) => CellAxes {
                 scenario: "locate".into(),
@@ -155,6 +159,7 @@ impl CellSpec {
                 hint: "none".into(),
                 buckets: Some(c.buckets as usize),
                 io: None,
+                go_runtime: None,
             },
             CellSpec::Io(c) => CellAxes {
                 scenario: "io".into(),
@@ -174,6 +179,7 @@ impl CellSpec {
                     file_bytes: c.file_size,
                     buffer_bytes: c.buffer_size,
                 }),
+                go_runtime: None,
             },
         }
     }

@@ -11,11 +11,21 @@
 //! | `overflow` | N chains filled to exactly full with crafted keys, preallocated overflow used up | one key per full chain: N writes, each taking a fresh overflow bucket | `overflow` |
 //! | `evacuate_double` | filled from N keys up to the next doubling point; the doubling started | Go family: deletes of absent keys (Go's growWork) until evacuation completes; Swiss: the insert that resizes | `evacuate_double` |
 //! | `evacuate_same_size` | N keys (Swiss: filled up to just under half capacity) churned until same-size growth (Swiss: in-place rehash) is due; that growth started | as above | `evacuate_same_size` |
+//! | `small_to_table` | `goswiss`: a small map holding 8 keys (N does not apply) | the 9th insert | `small_to_table` |
+//! | `table_grow` | `goswiss`: one table of c slots filled to its growth point, c the power of two (16–512) that N keys need | the insert that doubles it | `table_grow` |
+//! | `table_split` | `goswiss`: N keys (at least 897), then fresh keys up to the next full 1024-slot table, preferring one below the global depth | the insert that splits it | `table_split` |
 //! | `insert` | empty map (the configuration's hint) | N inserts | whole workload |
 //! | `churn` | N keys inserted | rounds × N/2 (delete one, insert one) | whole workload |
 //! | `update` | N keys inserted | N updates of existing keys | whole workload |
 //! | `locate` | N keys generated | hash + bucket index of each key | hash × index |
 //! | `io` | file made, cache state set, receiver started | the file sent along one path ([`crate::io`]) | one I/O copy path |
+//!
+//! On the Go Swiss map (`goswiss`), the classic scenarios mean: `evacuate_double`
+//! — the one insert that rehashes a full table, which for N keys is the
+//! small map's move (N ≤ 8), a table doubling (N ≤ 448) or a split;
+//! `evacuate_same_size` — the insert that prunes tombstones after churn at
+//! a constant size (Go 1.26; the 1.24 form has no such path); `overflow`
+//! does not apply (no chains: a full group sends the probe on).
 //!
 //! An isolated scenario proves its isolation: its region's bytes on the
 //! path under study, as a share of all bytes written in the region, must
@@ -31,7 +41,7 @@ mod run;
 pub use any::{prepare_any, PreparedLocate, Runnable};
 pub use cell::{CellSpec, LocateCell, MapCell};
 pub use keys::{CollidingHash, Keys};
-pub use prepare::{map_spec, prepare, Prepared};
+pub use prepare::{map_spec, prepare, scenario_hint, scenario_sets_size, Prepared};
 pub use run::{NoTimer, OpTimer, PerOpTimer, RegionOutcome};
 
 use crate::accounting::{CopyPath, Probe};
@@ -61,6 +71,12 @@ pub enum Scenario {
     Locate,
     /// A file sent along one I/O copy path ([`crate::io`]).
     Io,
+    /// Go Swiss map: the 9th key of a small map.
+    SmallToTable,
+    /// Go Swiss map: a table doubling.
+    TableGrow,
+    /// Go Swiss map: a 1024-slot table splitting.
+    TableSplit,
 }
 
 /// The share of a region's bytes an isolated scenario must reach on its
@@ -68,6 +84,8 @@ pub enum Scenario {
 /// that — 95% of the cap, with the reason.
 #[derive(Clone, Debug, PartialEq)]
 pub struct IsolationTarget {
+    /// The path isolated.
+    pub path: CopyPath,
     /// Minimum share (0..1).
     pub share: f64,
     /// Why it is below 0.95, when it is.
@@ -75,15 +93,46 @@ pub struct IsolationTarget {
 }
 
 impl MapCell {
+    /// The path this cell's scenario isolates on its variant (`None` for
+    /// whole workloads).
+    pub fn isolated_path(&self) -> Option<CopyPath> {
+        let path = self.scenario.path()?;
+        if !self.variant.is_go_swiss() {
+            return Some(path);
+        }
+        Some(match self.scenario {
+            Scenario::EvacuateDouble => {
+                let group = crate::gotype::GroupType::new(
+                    Shape::blob("key", self.key_size).ok()?,
+                    Shape::blob("value", self.value_size).ok()?,
+                    crate::gotype::GO_MAX_INLINE,
+                )
+                .group_size;
+                let hint = crate::goswiss::effective_hint(self.hint.resolve(self.n), group);
+                match swiss_rehash_capacity(self.n, hint) {
+                    0 => CopyPath::SmallToTable,
+                    c if c < crate::goswiss::table::MAX_TABLE_CAPACITY => CopyPath::TableGrow,
+                    _ => CopyPath::TableSplit,
+                }
+            }
+            Scenario::EvacuateSameSize => CopyPath::Prune,
+            _ => path,
+        })
+    }
+
     /// The isolation target of this cell's scenario (`None` for whole workloads).
     pub fn isolation_target(&self) -> Option<IsolationTarget> {
-        self.scenario.path()?;
+        let path = self.isolated_path()?;
+        if self.variant.is_go_swiss() {
+            return swiss_isolation_target(self, path);
+        }
         let t = BucketType::new(
             Shape::blob("key", self.key_size).ok()?,
             Shape::blob("value", self.value_size).ok()?,
             self.knobs.inline_limit,
         );
         let capped = |cap: f64, why: String| IsolationTarget {
+            path,
             share: 0.95 * cap,
             reason: Some(format!(
                 "{why}; the best possible share is {cap:.3}, the target 95% of it"
@@ -100,7 +149,9 @@ impl MapCell {
                     ),
                 )
             }
-            Scenario::EvacuateDouble if !self.variant.is_go_family() => {
+            Scenario::EvacuateDouble
+                if !self.variant.is_go_family() && !self.variant.is_real_classic() =>
+            {
                 // Per old slot: 7/8 of an entry moved, two new control bytes initialised.
                 let moved = 0.875 * (self.key_size + self.value_size + 1) as f64;
                 capped(
@@ -109,6 +160,7 @@ impl MapCell {
                 )
             }
             _ => IsolationTarget {
+                path,
                 share: 0.95,
                 reason: None,
             },
@@ -116,9 +168,102 @@ impl MapCell {
     }
 }
 
+/// Slots of the table whose rehash a Go Swiss map of `n` keys (made with
+/// `hint`, one Go keeps: [`crate::goswiss::effective_hint`]) meets next when filled on: 0 for a small map (its 9th key),
+/// else the table's capacity (1024: a split).
+pub fn swiss_rehash_capacity(n: usize, hint: usize) -> usize {
+    use crate::goswiss::table::MAX_TABLE_CAPACITY;
+    // NewMap's tables, or the small map's.
+    let (tables, mut cap) = match crate::goswiss::hint_shape(hint) {
+        Some(shape) => shape,
+        None if n <= 8 => return 0,
+        None => (1, 16),
+    };
+    // Filled on, each table (about n / tables keys) grows until it fits.
+    let per_table = n.div_ceil(tables);
+    while per_table > cap * 7 / 8 && cap < MAX_TABLE_CAPACITY {
+        cap *= 2;
+    }
+    cap
+}
+
+/// The best share a Go Swiss-map region can put on `path`, and 95% of it
+/// as the target: a rehash zero-fills a table twice the size (or two) in
+/// the same write that moves the entries, and the write itself assigns.
+fn swiss_isolation_target(cell: &MapCell, path: CopyPath) -> Option<IsolationTarget> {
+    use crate::goswiss::layout::{assign_bytes, moved_bytes};
+    let t = crate::gotype::GroupType::new(
+        Shape::blob("key", cell.key_size).ok()?,
+        Shape::blob("value", cell.value_size).ok()?,
+        crate::gotype::GO_MAX_INLINE,
+    );
+    let entry = moved_bytes(&t) as f64;
+    let assign = assign_bytes(&t) as f64;
+    let fill = |groups: f64| groups * (t.group_size + 8) as f64;
+    let (on_path, other, why) = match path {
+        CopyPath::SmallToTable => (
+            8.0 * entry + 16.0,
+            fill(2.0) + assign,
+            "the 9th key's write zero-fills the 16-slot table (2 groups) and assigns its own entry"
+                .to_string(),
+        ),
+        CopyPath::TableGrow => {
+            let c = match cell.scenario {
+                Scenario::TableGrow => table_grow_capacity(cell.n),
+                _ => swiss_rehash_capacity(cell.n, cell.hint.resolve(cell.n)),
+            } as f64;
+            (
+                c * 7.0 / 8.0 * entry + 8.0,
+                fill(c / 4.0) + assign,
+                format!("doubling a {c}-slot table zero-fills the new table's {} groups in the same write", c / 4.0),
+            )
+        }
+        CopyPath::TableSplit => (
+            896.0 * entry + 16.0,
+            fill(256.0) + assign,
+            "a split zero-fills two 1024-slot tables (256 groups) in the same write".to_string(),
+        ),
+        CopyPath::Prune => {
+            let c = swiss_rehash_capacity(cell.n, cell.hint.resolve(cell.n)).max(16) as f64;
+            let least = (c / 10.0).ceil();
+            (
+                least,
+                assign,
+                format!("a prune frees at least 10% of a {c}-slot table ({least} control bytes) and the write then assigns its entry"),
+            )
+        }
+        _ => (1.0, 0.0, String::new()),
+    };
+    let cap = on_path / (on_path + other);
+    if other == 0.0 {
+        return Some(IsolationTarget {
+            path,
+            share: 0.95,
+            reason: None,
+        });
+    }
+    Some(IsolationTarget {
+        path,
+        share: 0.95 * cap,
+        reason: Some(format!(
+            "{why}; the best possible share is {cap:.3}, the target 95% of it"
+        )),
+    })
+}
+
+/// The table capacity the `table_grow` scenario doubles for N keys: the
+/// power of two (16 to 512) whose growth point is the first at or after N.
+pub fn table_grow_capacity(n: usize) -> usize {
+    let mut c = 16;
+    while c < 512 && n > c * 7 / 8 {
+        c *= 2;
+    }
+    c
+}
+
 impl Scenario {
     /// Every scenario, in report order.
-    pub const ALL: [Scenario; 9] = [
+    pub const ALL: [Scenario; 12] = [
         Scenario::Assign,
         Scenario::Overflow,
         Scenario::EvacuateDouble,
@@ -128,6 +273,9 @@ impl Scenario {
         Scenario::Update,
         Scenario::Locate,
         Scenario::Io,
+        Scenario::SmallToTable,
+        Scenario::TableGrow,
+        Scenario::TableSplit,
     ];
 
     /// Name in profiles, cell ids and benchmark groups.
@@ -142,6 +290,9 @@ impl Scenario {
             Scenario::Update => "update",
             Scenario::Locate => "locate",
             Scenario::Io => "io",
+            Scenario::SmallToTable => "small_to_table",
+            Scenario::TableGrow => "table_grow",
+            Scenario::TableSplit => "table_split",
         }
     }
 
@@ -165,36 +316,83 @@ impl Scenario {
             Scenario::Overflow => Some(CopyPath::Overflow),
             Scenario::EvacuateDouble => Some(CopyPath::EvacuateDouble),
             Scenario::EvacuateSameSize => Some(CopyPath::EvacuateSameSize),
+            Scenario::SmallToTable => Some(CopyPath::SmallToTable),
+            Scenario::TableGrow => Some(CopyPath::TableGrow),
+            Scenario::TableSplit => Some(CopyPath::TableSplit),
             _ => None,
         }
     }
 
     /// What the measured region does, in words (for reports).
     pub fn region_text(self, variant: Variant) -> &'static str {
-        match (self, variant.is_go_family()) {
-            (Scenario::Assign, _) => "N inserts of new keys into a map presized to 4N holding N keys",
-            (Scenario::Overflow, _) => "N inserts, each into a full chain, each taking a fresh overflow bucket",
-            (Scenario::EvacuateDouble, true) => {
+        if variant.is_go_swiss() {
+            match self {
+                Scenario::EvacuateDouble => {
+                    return "the one insert that rehashes a full table: the small map's move (N <= 8), a table doubling (N <= 448), else a 1024-slot split"
+                }
+                Scenario::EvacuateSameSize => {
+                    return "the one insert that prunes tombstones of a table filled by churn at constant size"
+                }
+                _ => {}
+            }
+        }
+        let real_swiss = variant.go_release().is_some() && !variant.is_real_classic();
+        match (self, variant.is_go_family(), variant.is_real_classic()) {
+            (Scenario::SmallToTable, _, _) => "the 9th insert into a small map: its 8 entries move into a 16-slot table",
+            (Scenario::TableGrow, _, _) => "the one insert that doubles a full table",
+            (Scenario::TableSplit, _, _) => "the one insert that splits a full 1024-slot table",
+            (Scenario::Assign, _, _) => "N inserts of new keys into a map presized to 4N holding N keys",
+            (Scenario::Overflow, _, _) => "N inserts, each into a full chain, each taking a fresh overflow bucket",
+            (Scenario::EvacuateDouble, true, _) => {
                 "deletes of absent keys until the started doubling has evacuated every old bucket (Go's growWork runs on delete)"
             }
-            (Scenario::EvacuateDouble, false) => "the one insert that makes the full table resize",
-            (Scenario::EvacuateSameSize, true) => {
+            (Scenario::EvacuateDouble, _, true) => {
+                "deletes of absent keys until the doubling, started by the setup's last insert, has evacuated every old bucket (Go's growWork runs on delete)"
+            }
+            (Scenario::EvacuateDouble, _, _) if real_swiss => {
+                "the one insert that makes a full table grow (rehash into twice the capacity, or split a 1024-slot table)"
+            }
+            (Scenario::EvacuateDouble, _, _) => "the one insert that makes the full table resize",
+            (Scenario::EvacuateSameSize, true, _) => {
                 "deletes of absent keys until the started same-size growth has evacuated every old bucket"
             }
-            (Scenario::EvacuateSameSize, false) => "the one insert that makes the tombstone-full table rehash in place",
-            (Scenario::Insert, _) => "N inserts into an empty map",
-            (Scenario::Churn, _) => "rounds of N/2 (delete a live key, insert a new key)",
-            (Scenario::Update, _) => "N updates of existing keys",
-            (Scenario::Locate, _) => "hash and bucket index of N keys",
-            (Scenario::Io, _) => "a file sent along one I/O path (the cell's path says how)",
+            (Scenario::EvacuateSameSize, _, true) => {
+                "deletes of absent keys until the same-size growth, started by the setup's last insert, has evacuated every old bucket"
+            }
+            (Scenario::EvacuateSameSize, _, _) => "the one insert that makes the tombstone-full table rehash in place",
+            (Scenario::Insert, _, _) => "N inserts into an empty map",
+            (Scenario::Churn, _, _) => "rounds of N/2 (delete a live key, insert a new key)",
+            (Scenario::Update, _, _) => "N updates of existing keys",
+            (Scenario::Locate, _, _) => "hash and bucket index of N keys",
+            (Scenario::Io, _, _) => "a file sent along one I/O path (the cell's path says how)",
         }
     }
 
     /// Whether the scenario can run for this variant and key distribution,
     /// and why not.
     pub fn applies(self, variant: Variant, keys: Keys) -> Result<(), String> {
+        if variant.go_release().is_some() {
+            return self.applies_real_go(variant, keys);
+        }
         let go = variant.is_go_family();
+        let swiss = variant.is_go_swiss();
         match self {
+            Scenario::SmallToTable | Scenario::TableGrow | Scenario::TableSplit if !swiss => {
+                return Err(format!(
+                    "`{}` is a path of Go's Swiss map (goswiss, goswiss-noprune); `{variant}` has no such path",
+                    self.name()
+                ))
+            }
+            Scenario::Overflow if swiss => {
+                return Err(format!(
+                    "`overflow` needs overflow chains; `{variant}` has none (a full group sends the probe to the next group)"
+                ))
+            }
+            Scenario::EvacuateSameSize if variant == Variant::GoSwissNoPrune => {
+                return Err(
+                    "`evacuate_same_size` maps to tombstone pruning on a Swiss map, which Go 1.24 (goswiss-noprune) does not have: its tables grow instead (see churn)".into(),
+                )
+            }
             Scenario::Overflow if !go => {
                 return Err(format!(
                 "`overflow` needs overflow chains; `{variant}` has none (Go-family variants only)"
@@ -206,11 +404,54 @@ impl Scenario {
             Scenario::Io => return Err("`io` cells are defined in the profile's [io] table".into()),
             _ => {}
         }
+        // Both Go models take a pluggable hasher (colliding keys).
+        self.applies_keys(go || swiss, variant, keys)
+    }
+
+    /// [`Scenario::applies`] for the real Go runtimes: the classic map
+    /// (go1.19) runs every scenario the models run; the Swiss map has no
+    /// overflow chains and never grows a table in place.
+    fn applies_real_go(self, variant: Variant, keys: Keys) -> Result<(), String> {
+        let classic = variant.is_real_classic();
+        match self {
+            Scenario::SmallToTable | Scenario::TableGrow | Scenario::TableSplit => {
+                return Err(format!(
+                    "`{}` is a path of the Swiss-map model (goswiss, goswiss-noprune); the Go harness (`{variant}`) does not run it",
+                    self.name()
+                ))
+            }
+            Scenario::Overflow if !classic => {
+                return Err(format!(
+                    "`overflow` needs overflow chains; Go's Swiss map (`{variant}`) has none: a full table grows or splits"
+                ))
+            }
+            Scenario::EvacuateSameSize if !classic => {
+                return Err(format!(
+                    "Go's Swiss map (`{variant}`) has no same-size growth: a table never rehashes in place (deleted slots are pruned in place, or the table grows)"
+                ))
+            }
+            Scenario::Locate => {
+                return Err("`locate` cells are defined in the profile's [locate] table".into())
+            }
+            _ => {}
+        }
+        match keys {
+            Keys::Colliding if self != Scenario::Overflow => Err(format!(
+                "keys = colliding needs the models' pluggable hasher; on the real runtime (`{variant}`) only `overflow` crafts colliding keys (through the runtime's own hasher)"
+            )),
+            _ => self.applies_keys(true, variant, keys),
+        }
+    }
+
+    /// The key-distribution rules every variant shares; `go`: the variant
+    /// takes a pluggable hasher (the Go models) or crafts colliding keys
+    /// itself (the real runtime).
+    fn applies_keys(self, go: bool, variant: Variant, keys: Keys) -> Result<(), String> {
         match keys {
             Keys::Colliding if !go => Err(format!(
                 "keys = colliding needs the pluggable hasher of the Go-family models; `{variant}` hashes on its own"
             )),
-            Keys::Colliding if matches!(self, Scenario::Assign | Scenario::EvacuateDouble | Scenario::EvacuateSameSize) => {
+            Keys::Colliding if matches!(self, Scenario::Assign | Scenario::EvacuateDouble | Scenario::EvacuateSameSize | Scenario::SmallToTable | Scenario::TableGrow | Scenario::TableSplit) => {
                 Err(format!("keys = colliding does not apply to `{}` (use `overflow` for crafted chains)", self.name()))
             }
             Keys::Zipf if !matches!(self, Scenario::Insert | Scenario::Update | Scenario::Churn) => Err(format!(
@@ -265,4 +506,67 @@ pub fn prepare_cell<P: Probe, W: WithPrepared>(cell: &MapCell, then: W) -> Resul
         hasher,
         PrepareVisit { cell, then },
     )?
+}
+
+#[cfg(test)]
+mod goswiss_tests {
+    use super::*;
+    use crate::accounting::Counting;
+    use crate::variants::HintSpec;
+
+    /// Every Go Swiss-map isolated scenario reaches its isolation target,
+    /// on the path the cell names, for several N and both hint settings.
+    #[test]
+    fn goswiss_isolated_scenarios_prove_their_isolation() {
+        let scenarios = [
+            Scenario::SmallToTable,
+            Scenario::TableGrow,
+            Scenario::TableSplit,
+            Scenario::EvacuateDouble,
+            Scenario::EvacuateSameSize,
+        ];
+        for scenario in scenarios {
+            for n in [16usize, 300, 2048] {
+                for hint in [HintSpec::None, HintSpec::Factor(1.0)] {
+                    if hint != HintSpec::None
+                        && matches!(
+                            scenario,
+                            Scenario::SmallToTable | Scenario::TableGrow | Scenario::TableSplit
+                        )
+                    {
+                        continue;
+                    }
+                    let cell = MapCell {
+                        scenario,
+                        variant: Variant::GoSwiss,
+                        config: "t".into(),
+                        knobs: Default::default(),
+                        hint,
+                        n,
+                        keys: Keys::Random,
+                        key_size: 8,
+                        value_size: 8,
+                        churn_rounds: 1,
+                        seed: 3,
+                        go_runtime: Default::default(),
+                    };
+                    let target = cell.isolation_target().unwrap();
+                    let mut r = prepare_any::<Counting>(&CellSpec::Map(cell.clone()))
+                        .unwrap_or_else(|e| panic!("{scenario} n={n} {hint}: {e}"));
+                    let before = r.accounting().unwrap();
+                    r.run();
+                    let a = r.accounting().unwrap().since(&before);
+                    let share = a.bytes_written.get(target.path) as f64 / a.total_bytes() as f64;
+                    assert!(
+                        share >= target.share,
+                        "{scenario} n={n} {hint}: {} is {share:.4} of {:?}, target {:.4} ({:?})",
+                        target.path,
+                        a.bytes_written,
+                        target.share,
+                        target.reason
+                    );
+                }
+            }
+        }
+    }
 }

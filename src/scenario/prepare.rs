@@ -3,7 +3,9 @@
 
 use super::keys::{id_in_bucket, zipf_id, CollidingHash, Keys, Zipf};
 use super::{MapCell, Scenario};
+use crate::accounting::CopyPath;
 use crate::gomap::{buckets_allocated, max_count_at, GrowKind};
+use crate::goswiss::Rehash;
 use crate::gotype::{fill_from_id, BucketType, Shape};
 use crate::rng::Rng;
 use crate::variants::{HasherChoice, MapSpec, MapUnderStudy};
@@ -96,29 +98,30 @@ pub struct Prepared<M: MapUnderStudy> {
     pub(super) ran: bool,
 }
 
+/// Whether the scenario sizes the map itself, so the configuration's hint
+/// is not used (two cells that differ only in their hint then run the same
+/// setup and region).
+pub fn scenario_sets_size(cell: &MapCell) -> bool {
+    match cell.scenario {
+        Scenario::Assign | Scenario::Overflow => true,
+        // The Go Swiss map's own paths start from `make(map)`.
+        Scenario::SmallToTable | Scenario::TableGrow | Scenario::TableSplit => true,
+        // The Go models (classic and Swiss) and the real Go runtime (the
+        // harness) take the configured hint; only the Rust Swiss tables are
+        // sized here.
+        Scenario::EvacuateSameSize => {
+            !cell.variant.is_go_family()
+                && !cell.variant.is_go_swiss()
+                && cell.variant.go_release().is_none()
+        }
+        _ => false,
+    }
+}
+
 /// The map a cell's scenario needs: variant and knobs from the cell, the
 /// hint and hasher from the scenario where it must decide them.
 pub fn map_spec(cell: &MapCell) -> Result<(MapSpec, HasherChoice), String> {
-    let n = cell.n;
-    let lf = cell.knobs.load_factor;
-    let hint = match cell.scenario {
-        // Room for 2N entries at low load: the region's inserts only land in slots.
-        Scenario::Assign => 4 * n,
-        Scenario::Overflow => {
-            let t = BucketType::new(
-                Shape::blob("key", cell.key_size)?,
-                Shape::blob("value", cell.value_size)?,
-                cell.knobs.inline_limit,
-            );
-            max_count_at(
-                overflow_b(n, lf, t.bucket_size as u64, cell.knobs.overflow_prealloc)?,
-                lf,
-            )
-        }
-        // A Swiss table rehashes in place only at most half full.
-        Scenario::EvacuateSameSize if !cell.variant.is_go_family() => 2 * n + 2,
-        _ => cell.hint.resolve(n),
-    };
+    let hint = scenario_hint(cell)?;
     let hasher = match (cell.scenario, cell.keys) {
         (Scenario::Overflow, _) => HasherChoice::Colliding(CollidingHash::BucketInId),
         (_, Keys::Colliding) => HasherChoice::Colliding(CollidingHash::FewBuckets),
@@ -133,6 +136,35 @@ pub fn map_spec(cell: &MapCell) -> Result<(MapSpec, HasherChoice), String> {
         },
         hasher,
     ))
+}
+
+/// The size hint a cell's map is made with: the configuration's, except
+/// where the scenario decides it (`assign`, `overflow`, and a Rust Swiss
+/// table's `evacuate_same_size`). The Go harness makes its maps with it too.
+pub fn scenario_hint(cell: &MapCell) -> Result<usize, String> {
+    let n = cell.n;
+    let lf = cell.knobs.load_factor;
+    Ok(match cell.scenario {
+        _ if !scenario_sets_size(cell) => cell.hint.resolve(n),
+        // Room for 2N entries at low load: the region's inserts only land in slots.
+        Scenario::Assign => 4 * n,
+        Scenario::Overflow => {
+            let t = BucketType::new(
+                Shape::blob("key", cell.key_size)?,
+                Shape::blob("value", cell.value_size)?,
+                cell.knobs.inline_limit,
+            );
+            max_count_at(
+                overflow_b(n, lf, t.bucket_size as u64, cell.knobs.overflow_prealloc)?,
+                lf,
+            )
+        }
+        // A Swiss table rehashes in place only at most half full.
+        Scenario::EvacuateSameSize => 2 * n + 2,
+        // The Go Swiss map's own paths start from `make(map)`.
+        Scenario::SmallToTable | Scenario::TableGrow | Scenario::TableSplit => 0,
+        _ => unreachable!("scenario_sets_size lists the scenarios sized here"),
+    })
 }
 
 /// log2 of the bucket count for the overflow scenario: N target buckets
@@ -196,6 +228,49 @@ pub fn prepare<M: MapUnderStudy>(cell: &MapCell, mut map: M) -> Result<Prepared<
             (Region::Ops(ops), n as u64, "writes")
         }
         Scenario::Overflow => prepare_overflow(&mut map, n, &mut kb, &mut keys, &values)?,
+        Scenario::SmallToTable => {
+            fill(&mut map, &mut kb, &mut src, 8);
+            let kinds = [Rehash::SmallToTable];
+            swiss_rehash_region(&mut map, &mut src, &mut kb, &mut keys, &values, &kinds, 0)?
+        }
+        Scenario::TableGrow => {
+            let c = super::table_grow_capacity(n);
+            fill(&mut map, &mut kb, &mut src, c * 7 / 8);
+            let kinds = [Rehash::Grow];
+            swiss_rehash_region(&mut map, &mut src, &mut kb, &mut keys, &values, &kinds, 0)?
+        }
+        Scenario::TableSplit => {
+            fill(&mut map, &mut kb, &mut src, n.max(897));
+            // A split below the global depth leaves the directory alone.
+            let deeper = map
+                .swiss_structure()
+                .is_some_and(|s| s.tables.iter().any(|t| t.local_depth < s.global_depth));
+            let mut kinds = vec![Rehash::Split { directory: false }];
+            if !deeper {
+                kinds.push(Rehash::Split { directory: true });
+            }
+            let cap = 64 * n + 100_000;
+            swiss_rehash_region(&mut map, &mut src, &mut kb, &mut keys, &values, &kinds, cap)?
+        }
+        Scenario::EvacuateDouble if cell.variant.is_go_swiss() => {
+            fill(&mut map, &mut kb, &mut src, n);
+            // The rehash the cell's isolated path names (tables of a
+            // hinted map fill unevenly: other rehashes are skipped).
+            let kinds: &[Rehash] = match cell.isolated_path() {
+                Some(CopyPath::SmallToTable) => &[Rehash::SmallToTable],
+                Some(CopyPath::TableGrow) => &[Rehash::Grow],
+                _ => &[
+                    Rehash::Split { directory: false },
+                    Rehash::Split { directory: true },
+                ],
+            };
+            let cap = 64 * n + 100_000;
+            swiss_rehash_region(&mut map, &mut src, &mut kb, &mut keys, &values, kinds, cap)?
+        }
+        Scenario::EvacuateSameSize if cell.variant.is_go_swiss() => {
+            let live = fill(&mut map, &mut kb, &mut src, n);
+            prepare_swiss_prune(&mut map, &mut src, &mut kb, &mut keys, &values, live)?
+        }
         Scenario::EvacuateDouble => {
             fill(&mut map, &mut kb, &mut src, n);
             let mut guard = 0usize;
@@ -343,6 +418,85 @@ pub fn prepare<M: MapUnderStudy>(cell: &MapCell, mut map: M) -> Result<Prepared<
         units_name,
         ran: false,
     })
+}
+
+/// Go Swiss map: inserts fresh keys (skipping, not inserting, keys whose
+/// write would rehash in a way not in `kinds`) until a key's write would
+/// rehash as one of `kinds`; that write is the region. Units: the entries
+/// the rehash moves. `skip_cap` bounds the keys skipped (0: none may be).
+fn swiss_rehash_region<M: MapUnderStudy>(
+    map: &mut M,
+    src: &mut KeySource,
+    kb: &mut KeyBuf,
+    keys: &mut Arena,
+    values: &Arena,
+    kinds: &[Rehash],
+    skip_cap: usize,
+) -> Result<(Region, u64, &'static str), String> {
+    let (mut inserted, mut skipped) = (0usize, 0usize);
+    loop {
+        let id = src.fresh();
+        match map.rehash_for(kb.of(id)) {
+            Some(r) if kinds.contains(&r.kind) => {
+                let (units, name) = if r.kind == Rehash::Prune {
+                    (1, "writes")
+                } else {
+                    (r.entries as u64, "entries evacuated")
+                };
+                return Ok((Region::Ops(vec![Op::Write(keys.push(id), 0)]), units, name));
+            }
+            None => {
+                map.insert(kb.of(id), values.get(0));
+                inserted += 1;
+                if inserted > 4_000_000 {
+                    return Err("no rehash of the wanted kind within 4M inserts".into());
+                }
+            }
+            Some(r) => {
+                skipped += 1;
+                if skipped > skip_cap {
+                    return Err(format!("the setup met a {:?} rehash before the one it prepares ({kinds:?}); this is a bug in the scenario's sizing", r.kind));
+                }
+            }
+        }
+    }
+}
+
+/// Go Swiss map, `evacuate_same_size`: churn at a constant size (delete
+/// the oldest key, insert a fresh one) until a fresh key's write would
+/// prune tombstones; keys whose write would grow or split a table are
+/// skipped. The region is that one write.
+fn prepare_swiss_prune<M: MapUnderStudy>(
+    map: &mut M,
+    src: &mut KeySource,
+    kb: &mut KeyBuf,
+    keys: &mut Arena,
+    values: &Arena,
+    live: Vec<u64>,
+) -> Result<(Region, u64, &'static str), String> {
+    let mut fifo: std::collections::VecDeque<u64> = live.into();
+    let cap = 400 * fifo.len() + 100_000;
+    for round in 0..cap {
+        let victim = fifo.pop_front().ok_or("prune needs live keys")?;
+        map.remove(kb.of(victim));
+        loop {
+            let id = src.fresh();
+            match map.rehash_for(kb.of(id)).map(|r| r.kind) {
+                Some(Rehash::Prune) => {
+                    return Ok((Region::Ops(vec![Op::Write(keys.push(id), 0)]), 1, "writes"));
+                }
+                None => {
+                    map.insert(kb.of(id), values.get((round % VALUE_POOL) as u32));
+                    fifo.push_back(id);
+                    break;
+                }
+                Some(_) => continue,
+            }
+        }
+    }
+    Err(format!(
+        "no tombstone pruning became due within {cap} churn operations"
+    ))
 }
 
 /// Starts the due growth; the region then drives (Go family) or triggers

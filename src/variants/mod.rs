@@ -9,8 +9,14 @@
 //! | `gomap` | Go's classic map | exact |
 //! | `gomap-slab` | overflow buckets in one slab, `u32` links | exact |
 //! | `gomap-inline` | first bucket inside the map header | exact |
+//! | `goswiss` | Go's Swiss-table map (Go 1.26) | exact |
+//! | `goswiss-noprune` | the same without tombstone pruning (Go 1.24) | exact |
 //! | `hashbrown` | Swiss table (foldhash) | derived from capacity changes |
 //! | `std` | Rust's `HashMap` (Swiss table, SipHash-1-3) | derived |
+//! | `go1.19`, `go1.26`, `go1.27` | the real Go runtime's map, run by the Go harness ([`crate::golang`]) | classic: derived from observed structure changes; Swiss: unavailable |
+//!
+//! The real-Go variants are not built in this process: [`build`] refuses
+//! them, and the run sends their cells to the Go harness.
 //!
 //! Keys and values are bytes of a runtime Go type shape
 //! ([`crate::gotype::Shape`]); only the design is a type parameter, so the
@@ -19,12 +25,14 @@
 //! runtime choice of variant and shapes into one map and hands it to a
 //! [`Visit`]. Tests that prefer typed keys wrap a map in [`typed::Typed`].
 
+mod goswiss;
 pub mod swiss;
 pub mod typed;
 
-use crate::accounting::{Accounting, Exactness, Probe};
+use crate::accounting::{Accounting, CopyPath, Exactness, Probe};
 use crate::gomap::stats::Structure;
 use crate::gomap::{GoHeap, GoMap, GrowKind, InlineFirst, Knobs, Slab, Storage};
+use crate::goswiss::{GoHash, GoSwiss, Release};
 use crate::gotype::Shape;
 use crate::hash::{CollidingHash, KeyHasher, SeededHash};
 use serde::{Deserialize, Serialize};
@@ -80,6 +88,15 @@ pub trait MapUnderStudy: Clone + 'static {
     /// Starts the pending growth without inserting (incremental designs);
     /// `None` when the design cannot (Swiss tables grow inside the insert).
     fn start_pending_growth(&mut self) -> Option<GrowKind> {
+        None
+    }
+    /// Directory and tables, for the Go Swiss-map model.
+    fn swiss_structure(&self) -> Option<crate::goswiss::Structure> {
+        None
+    }
+    /// What inserting `key` would do beyond filling a slot, for the Go
+    /// Swiss-map model (scenario setups bring a map to a chosen rehash).
+    fn rehash_for(&self, _key: &[u8]) -> Option<crate::goswiss::RehashFor> {
         None
     }
     /// Checks the design's structural invariants (see
@@ -155,18 +172,33 @@ pub enum Variant {
     GoMapSlab,
     /// First bucket in the map header.
     GoMapInline,
+    /// Go's Swiss-table map (Go 1.26).
+    GoSwiss,
+    /// Go's Swiss-table map without tombstone pruning (Go 1.24).
+    GoSwissNoPrune,
     /// hashbrown's Swiss table with foldhash.
     Hashbrown,
     /// Rust's std `HashMap`.
     Std,
+    /// The real Go runtime: Go 1.19 (classic map).
+    Go119,
+    /// The real Go runtime: Go 1.26 (Swiss map).
+    Go126,
+    /// The real Go runtime: Go 1.27 via GOTOOLCHAIN (Swiss map).
+    Go127,
 }
 
 impl Variant {
-    /// Every variant.
-    pub const ALL: [Variant; 5] = [
+    /// The real Go runtimes, run by the Go harness.
+    pub const REAL_GO: [Variant; 3] = [Variant::Go119, Variant::Go126, Variant::Go127];
+
+    /// Every variant built in this process (the models and Rust's tables).
+    pub const ALL: [Variant; 7] = [
         Variant::GoMap,
         Variant::GoMapSlab,
         Variant::GoMapInline,
+        Variant::GoSwiss,
+        Variant::GoSwissNoPrune,
         Variant::Hashbrown,
         Variant::Std,
     ];
@@ -177,9 +209,36 @@ impl Variant {
             Variant::GoMap => "gomap",
             Variant::GoMapSlab => "gomap-slab",
             Variant::GoMapInline => "gomap-inline",
+            Variant::GoSwiss => "goswiss",
+            Variant::GoSwissNoPrune => "goswiss-noprune",
             Variant::Hashbrown => "hashbrown",
             Variant::Std => "std",
+            Variant::Go119 => "go1.19",
+            Variant::Go126 => "go1.26",
+            Variant::Go127 => "go1.27",
         }
+    }
+
+    /// Every variant: [`Variant::ALL`], then [`Variant::REAL_GO`].
+    pub fn every() -> impl Iterator<Item = Variant> {
+        Variant::ALL.into_iter().chain(Variant::REAL_GO)
+    }
+
+    /// The Go release of a real-Go variant.
+    pub fn go_release(self) -> Option<crate::golang::GoRelease> {
+        use crate::golang::GoRelease;
+        match self {
+            Variant::Go119 => Some(GoRelease::Go119),
+            Variant::Go126 => Some(GoRelease::Go126),
+            Variant::Go127 => Some(GoRelease::Go127),
+            _ => None,
+        }
+    }
+
+    /// Whether the variant is the real Go runtime's classic map (its
+    /// scenarios are those of the Go-family models).
+    pub fn is_real_classic(self) -> bool {
+        self == Variant::Go119
     }
 
     /// One line saying what the variant is.
@@ -188,22 +247,41 @@ impl Variant {
             Variant::GoMap => "Go's classic map (Go 1.0-1.23): buckets of 8, tophash, overflow chains, incremental growth",
             Variant::GoMapSlab => "gomap with overflow buckets from one contiguous slab, linked by u32 indices: no per-bucket allocation",
             Variant::GoMapInline => "gomap with the first bucket inside the map header: no heap allocation up to 8 entries",
+            Variant::GoSwiss => "Go's Swiss-table map (Go 1.24+, as of 1.26): groups of 8 with control words, tables up to 1024 slots, extendible-hashing directory, tombstone pruning",
+            Variant::GoSwissNoPrune => "goswiss as of Go 1.24: no tombstone pruning, so churn at a constant size keeps doubling tables (golang/go#70886)",
             Variant::Hashbrown => "hashbrown Swiss table with foldhash (reference point; accounting derived from capacity changes)",
             Variant::Std => "Rust std HashMap, a Swiss table with SipHash-1-3 (reference point; accounting derived)",
+            Variant::Go119 => "the real Go 1.19 runtime (classic map), run by the Go harness; accounting derived from observed structure changes",
+            Variant::Go126 => "the real Go 1.26 runtime (Swiss-table map), run by the Go harness",
+            Variant::Go127 => "the real Go 1.27 runtime (Swiss-table map, GOTOOLCHAIN=go1.27.3), run by the Go harness",
         }
     }
 
     /// Parses a variant name; the error lists the valid ones.
     pub fn parse(s: &str) -> Result<Variant, String> {
-        Variant::ALL
-            .into_iter()
-            .find(|v| v.name() == s)
-            .ok_or_else(|| {
-                format!(
-                    "unknown variant `{s}`; valid variants: {}",
-                    Variant::ALL.map(|v| v.name()).join(", ")
-                )
-            })
+        Variant::every().find(|v| v.name() == s).ok_or_else(|| {
+            format!(
+                "unknown variant `{s}`; valid variants: {}",
+                Variant::every()
+                    .map(|v| v.name())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        })
+    }
+
+    /// Whether the variant is the Go Swiss-map model (either release).
+    pub fn is_go_swiss(self) -> bool {
+        matches!(self, Variant::GoSwiss | Variant::GoSwissNoPrune)
+    }
+
+    /// The copy paths this variant can take; every other path is `n/a` for it.
+    pub fn copy_paths(self) -> &'static [CopyPath] {
+        if self.is_go_swiss() {
+            &CopyPath::GO_SWISS
+        } else {
+            CopyPath::CLASSIC
+        }
     }
 
     /// Whether the Go-model knobs (load factor, evacuation batch, inline
@@ -246,7 +324,7 @@ pub struct KnobInfo {
 }
 
 /// The tuning knobs and their Go defaults.
-pub const KNOBS: [KnobInfo; 5] = [
+pub const KNOBS: [KnobInfo; 7] = [
     KnobInfo {
         name: "load_factor",
         go_default: "6.5",
@@ -271,6 +349,16 @@ pub const KNOBS: [KnobInfo; 5] = [
         name: "hint",
         go_default: "none",
         description: "size hint at creation: `none`, `n` (exact), `<f>n` (a factor of N, e.g. 0.5n) or a number (all variants)",
+    },
+    KnobInfo {
+        name: "gogc",
+        go_default: "100",
+        description: "GOGC of the Go process: a percentage or `off` (real-Go variants only)",
+    },
+    KnobInfo {
+        name: "gomemlimit",
+        go_default: "off",
+        description: "GOMEMLIMIT of the Go process: bytes with an optional unit (B, KiB, MiB, GiB, TiB) or `off` (real-Go variants only)",
     },
 ];
 
@@ -374,7 +462,7 @@ impl MapSpec {
 /// Which hasher a Go-family map uses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum HasherChoice {
-    /// The seeded default ([`SeededHash`]).
+    /// The seeded default ([`SeededHash`]; the Go Swiss model: [`GoHash`]).
     Seeded,
     /// Crafted collisions ([`CollidingHash`]), Go-family variants only.
     Colliding(CollidingHash),
@@ -420,6 +508,12 @@ pub fn build_with<P: Probe, Vis: Visit>(
             Variant::GoMapInline => Ok(vis.visit(
                 GoMap::<CollidingHash, P, InlineFirst>::with_config(key, elem, knobs, hint, seed, h),
             )),
+            Variant::GoSwiss => Ok(vis.visit(GoSwiss::<CollidingHash, P>::with_config(
+                key, elem, Release::Go126, hint, seed, h,
+            ))),
+            Variant::GoSwissNoPrune => Ok(vis.visit(GoSwiss::<CollidingHash, P>::with_config(
+                key, elem, Release::Go124, hint, seed, h,
+            ))),
             v => Err(format!("crafted colliding keys need the Go-family models' pluggable hasher; `{v}` hashes on its own")),
         };
     }
@@ -434,8 +528,29 @@ pub fn build_with<P: Probe, Vis: Visit>(
         Variant::GoMapInline => vis.visit(GoMap::<SeededHash, P, InlineFirst>::with_config(
             key, elem, knobs, hint, seed, s,
         )),
+        Variant::GoSwiss => vis.visit(GoSwiss::<GoHash, P>::with_config(
+            key,
+            elem,
+            Release::Go126,
+            hint,
+            seed,
+            GoHash,
+        )),
+        Variant::GoSwissNoPrune => vis.visit(GoSwiss::<GoHash, P>::with_config(
+            key,
+            elem,
+            Release::Go124,
+            hint,
+            seed,
+            GoHash,
+        )),
         Variant::Hashbrown | Variant::Std => {
             vis.visit(SwissMap::<P>::new(spec.variant, key, elem, hint, seed)?)
+        }
+        v @ (Variant::Go119 | Variant::Go126 | Variant::Go127) => {
+            return Err(format!(
+                "`{v}` is the real Go runtime: its cells run in the Go harness (`mapamp run`), not in this process"
+            ))
         }
     })
 }
@@ -446,12 +561,12 @@ mod tests {
 
     #[test]
     fn variant_names_round_trip_and_errors_list_valid_ones() {
-        for v in Variant::ALL {
+        for v in Variant::every() {
             assert_eq!(Variant::parse(v.name()), Ok(v));
         }
         let e = Variant::parse("gomap2").unwrap_err();
         assert!(
-            e.contains("gomap, gomap-slab, gomap-inline, hashbrown, std"),
+            e.contains("gomap, gomap-slab, gomap-inline, goswiss, goswiss-noprune, hashbrown, std, go1.19, go1.26, go1.27"),
             "{e}"
         );
     }

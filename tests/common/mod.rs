@@ -7,6 +7,7 @@ use mapamp::gotype::fill_from_id;
 use mapamp::variants::MapUnderStudy;
 use proptest::prelude::*;
 use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 
 /// One step of a random operation sequence.
 #[derive(Clone, Debug)]
@@ -120,4 +121,162 @@ pub fn colliding(spread: u64) -> impl Fn(&[u8], u64) -> u64 + Clone {
         let top = (id % 7) << 56;
         top | low
     }
+}
+
+/// A map that can be iterated while it is written (the Go models'
+/// iterators stay valid across growth).
+pub trait IterDuringWrites: MapUnderStudy {
+    /// The iterator's position.
+    type Iter;
+    /// Starts an iterator.
+    fn iter_begin(&mut self) -> Self::Iter;
+    /// The next entry (key and value bytes), or `None` at the end.
+    fn iter_step(&mut self, it: &mut Self::Iter) -> Option<(Vec<u8>, Vec<u8>)>;
+}
+
+impl<H: mapamp::hash::KeyHasher, P: mapamp::accounting::Probe, S: mapamp::gomap::Storage>
+    IterDuringWrites for mapamp::gomap::GoMap<H, P, S>
+{
+    type Iter = mapamp::gomap::GoIter;
+    fn iter_begin(&mut self) -> Self::Iter {
+        self.iter_start()
+    }
+    fn iter_step(&mut self, it: &mut Self::Iter) -> Option<(Vec<u8>, Vec<u8>)> {
+        self.iter_next(it).map(|(k, v)| (k.to_vec(), v.to_vec()))
+    }
+}
+
+impl<H: mapamp::hash::KeyHasher, P: mapamp::accounting::Probe> IterDuringWrites
+    for mapamp::goswiss::GoSwiss<H, P>
+{
+    type Iter = mapamp::goswiss::SwissIter;
+    fn iter_begin(&mut self) -> Self::Iter {
+        self.iter_start()
+    }
+    fn iter_step(&mut self, it: &mut Self::Iter) -> Option<(Vec<u8>, Vec<u8>)> {
+        self.iter_next(it).map(|(k, v)| (k.to_vec(), v.to_vec()))
+    }
+}
+
+/// Iteration interleaved with writes: `initial` keys, then for each step
+/// one write (insert a new key, delete or update a key present at the
+/// start) and one iterator step. Every key present for the whole iteration
+/// must come back exactly once, none twice, each with its current value.
+/// Keys and values are `fill_from_id` bytes at the map's sizes.
+pub fn run_iteration<M: IterDuringWrites>(
+    m: &mut M,
+    initial: u64,
+    steps: &[(u8, u64, u64)],
+) -> Result<(), TestCaseError> {
+    use std::collections::HashSet;
+    let (ks, vs) = (m.key_shape().size, m.elem_shape().size);
+    let bytes = |id: u64, size: usize| {
+        let mut b = vec![0u8; size];
+        fill_from_id(id, &mut b);
+        b
+    };
+    let mut oracle: HashMap<Vec<u8>, Vec<u8>> = HashMap::new();
+    for id in 0..initial {
+        let (k, v) = (bytes(id, ks), bytes(id, vs));
+        m.insert(&k, &v);
+        oracle.insert(k, v);
+    }
+    let at_start: HashSet<Vec<u8>> = oracle.keys().cloned().collect();
+    let mut removed: HashSet<Vec<u8>> = HashSet::new();
+    let mut returned: HashSet<Vec<u8>> = HashSet::new();
+    // Keys written during the iteration are ids from here on (1000 while
+    // `initial` is below it, as the saved regression cases were found with).
+    let fresh = initial.max(1000);
+    let mut it = m.iter_begin();
+    let mut step = 0;
+    loop {
+        // Interleave: one write (if any left), then one iterator step.
+        if let Some(&(kind, id, val)) = steps.get(step) {
+            let k = bytes(fresh + id, ks);
+            let k_old = bytes(id % initial.max(1), ks);
+            let v = bytes(val, vs);
+            match kind {
+                0 | 1 => {
+                    m.insert(&k, &v);
+                    oracle.insert(k, v);
+                }
+                2 => {
+                    if m.remove(&k_old) {
+                        removed.insert(k_old.clone());
+                    }
+                    oracle.remove(&k_old);
+                }
+                _ => {
+                    // Update a key that was present at start.
+                    if oracle.contains_key(&k_old) {
+                        m.insert(&k_old, &v);
+                        oracle.insert(k_old, v);
+                    }
+                }
+            }
+            m.check_invariants().map_err(TestCaseError::fail)?;
+            step += 1;
+        }
+        match m.iter_step(&mut it) {
+            Some((k, v)) => {
+                prop_assert!(returned.insert(k.clone()), "key {:?} returned twice", k);
+                prop_assert_eq!(
+                    Some(&v),
+                    oracle.get(&k),
+                    "stale or absent value for {:?}",
+                    k
+                );
+            }
+            None => {
+                if step >= steps.len() {
+                    break;
+                }
+                // Iterator finished early: keep writing, then stop.
+                step = steps.len();
+            }
+        }
+    }
+    for k in at_start.difference(&removed) {
+        prop_assert!(
+            returned.contains(k),
+            "key {:?} present throughout was never returned",
+            k
+        );
+    }
+    Ok(())
+}
+
+/// A fresh scratch folder for one test (`<tmp>/mapamp-<name>-<pid>`).
+pub fn scratch(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("mapamp-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+/// Copies a folder tree.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), target).unwrap();
+        }
+    }
+}
+
+/// Runs the `mapamp` binary of this build: (exit code, stdout, stderr).
+pub fn mapamp(args: &[&str]) -> (i32, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_mapamp"))
+        .args(args)
+        .output()
+        .expect("runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }

@@ -1,0 +1,145 @@
+//! Writing a comparison folder: only into a folder that is the
+//! comparison's own, and all at once.
+//!
+//! `--out` must be missing, empty, or hold a previous comparison and
+//! nothing else ([`check_out_folder`]); anything else (a run's report
+//! folder, a folder of someone's files) is refused before a byte is
+//! written. The files are then rendered in memory, written to a staging
+//! folder beside `--out` and moved into place by renames
+//! ([`fsutil::publish_dir`]), so a comparison that fails half-way leaves
+//! nothing under the final names.
+
+use super::{flame, render_html, render_md, CompareError, Comparison};
+use crate::fsutil;
+use crate::report::schema::Lens;
+use std::path::{Path, PathBuf};
+
+/// The file that marks a folder as a comparison.
+pub const MARKER: &str = "compare.json";
+
+/// Top-level entries a comparison folder holds.
+const TOP_LEVEL: [&str; 4] = [MARKER, "compare.md", "index.html", "cells"];
+
+/// Refuses an output folder that is not a comparison's: it must not exist,
+/// be empty, or hold exactly what a previous `mapamp compare` wrote
+/// (`compare.json`, `compare.md`, `index.html`, `cells/**/diff*.svg`).
+pub fn check_out_folder(out: &Path) -> Result<(), CompareError> {
+    let refuse = |why: String| {
+        CompareError::Output(format!(
+            "--out `{}` {why}; mapamp compare writes only into a new or empty folder or one holding a previous comparison (choose another --out)",
+            out.display()
+        ))
+    };
+    let meta = match std::fs::symlink_metadata(out) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(refuse(format!("cannot be examined: {e}"))),
+        Ok(m) => m,
+    };
+    if meta.file_type().is_symlink() {
+        return Err(refuse("is a symbolic link".into()));
+    }
+    if !meta.is_dir() {
+        return Err(refuse("exists and is not a folder".into()));
+    }
+    let entries = list(out).map_err(&refuse)?;
+    if entries.is_empty() {
+        return Ok(());
+    }
+    let marker = out.join(MARKER);
+    let is_comparison = std::fs::read_to_string(&marker)
+        .ok()
+        .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+        .is_some_and(|v| v.get("schema_version").is_some() && v.get("inputs").is_some());
+    if !is_comparison {
+        return Err(refuse(format!(
+            "is not empty and holds no comparison (no valid {MARKER}; it holds {})",
+            sample(&entries)
+        )));
+    }
+    let mut foreign = Vec::new();
+    for e in &entries {
+        if !TOP_LEVEL.contains(&e.as_str()) {
+            foreign.push(e.clone());
+        }
+    }
+    let cells = out.join("cells");
+    if cells.is_dir() {
+        foreign_in_cells(&cells, Path::new("cells"), &mut foreign).map_err(&refuse)?;
+    } else if cells.exists() {
+        foreign.push("cells".into());
+    }
+    if !foreign.is_empty() {
+        return Err(refuse(format!(
+            "holds a comparison and also files mapamp compare did not write ({})",
+            sample(&foreign)
+        )));
+    }
+    Ok(())
+}
+
+fn list(dir: &Path) -> Result<Vec<String>, String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .map_err(|e| format!("cannot be read: {e}"))?
+        .map(|e| e.map(|e| e.file_name().to_string_lossy().into_owned()))
+        .collect::<Result<_, _>>()
+        .map_err(|e| format!("cannot be read: {e}"))?;
+    names.sort();
+    Ok(names)
+}
+
+/// Anything under `cells/` that is not a folder or a differential graph.
+fn foreign_in_cells(dir: &Path, rel: &Path, foreign: &mut Vec<String>) -> Result<(), String> {
+    for name in list(dir)? {
+        let path = dir.join(&name);
+        let rel = rel.join(&name);
+        let meta = std::fs::symlink_metadata(&path).map_err(|e| format!("cannot be read: {e}"))?;
+        if meta.is_dir() {
+            foreign_in_cells(&path, &rel, foreign)?;
+        } else if !(meta.is_file() && (name == flame::SVG_B_SHAPE || name == flame::SVG_A_SHAPE)) {
+            foreign.push(rel.display().to_string());
+        }
+    }
+    Ok(())
+}
+
+fn sample(names: &[String]) -> String {
+    let shown: Vec<String> = names.iter().take(3).map(|n| format!("`{n}`")).collect();
+    let more = names.len().saturating_sub(3);
+    if more > 0 {
+        format!("{} and {more} more", shown.join(", "))
+    } else {
+        shown.join(", ")
+    }
+}
+
+/// Every file of the comparison folder, rendered: relative path → bytes.
+pub fn files(cmp: &Comparison) -> Result<Vec<(PathBuf, Vec<u8>)>, CompareError> {
+    let io = CompareError::Output;
+    let r = &cmp.report;
+    let mut files = Vec::new();
+    for cell in &r.cells {
+        let (Lens::Ok(fd), Some(svgs)) = (&cell.flame, cmp.diff_svgs.get(&cell.id)) else {
+            continue;
+        };
+        for (rel, svg) in [(&fd.svg, &svgs.b_shape), (&fd.svg_a_shape, &svgs.a_shape)] {
+            files.push((PathBuf::from(rel), svg.clone().into_bytes()));
+        }
+    }
+    let json = serde_json::to_string_pretty(r).map_err(|e| io(format!("{MARKER}: {e}")))?;
+    files.push((PathBuf::from(MARKER), json.into_bytes()));
+    files.push(("compare.md".into(), render_md::render(r).into_bytes()));
+    files.push(("index.html".into(), render_html::render(r).into_bytes()));
+    Ok(files)
+}
+
+/// Writes `compare.json`, `compare.md`, `index.html` and, per cell with a
+/// differential profile, `cells/<id>/diff.svg` and `diff-a-shape.svg`
+/// into `out`: refused unless `out` is the comparison's own
+/// ([`check_out_folder`]); staged beside it and moved into place, so on
+/// failure nothing lands under the final names and a previous comparison
+/// in `out` is kept.
+pub fn write_outputs(cmp: &Comparison, out: &Path) -> Result<(), CompareError> {
+    check_out_folder(out)?;
+    let files = files(cmp)?;
+    fsutil::publish_dir(out, &files).map_err(CompareError::Output)
+}

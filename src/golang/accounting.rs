@@ -1,0 +1,269 @@
+//! Bytes per copy path of the real classic map, derived from the structure
+//! changes the harness observed (marked `derived`, as hashbrown's are).
+//!
+//! The Go runtime is not instrumented; its map header and buckets are read
+//! before and after every operation of one region run
+//! (`go/internal/harness/observe_classic.go`). Those counts become bytes
+//! with the model's own layout arithmetic ([`BucketType`]), so a copy costs what
+//! the model charges for the same copy:
+//!
+//! | path | derived as |
+//! |---|---|
+//! | `assign` | inserts × (tophash + key slot + element slot, plus indirect objects) + updates × element bytes |
+//! | `overflow` | per overflow bucket a write took: its zeroing when fresh, the link, the `extra.overflow` append (and the list's copies when it grows), the sentinel link cleared when a preallocated tail runs out |
+//! | `evacuate_double`, `evacuate_same_size` | per old bucket of an evacuated chain 8 marker bytes, per moved entry tophash + slots, and the destination overflow buckets the evacuation took (as above) |
+//! | `zero_fill` | every bucket array allocated: main plus preallocated buckets, and the preallocated tail's sentinel link |
+//! | `delete` | the tophash bytes deletes set (emptyOne, emptyRest runs) and the element bytes cleared |
+//!
+//! What the runtime decides at random — its hash seed, hence which chains
+//! overflow — differs from the model's run, so the figures of a real cell
+//! and of the model's cell differ by that much, not more.
+
+use crate::accounting::{CopyPath, Exactness, PathBytes};
+use crate::gomap::layout::{assign_bytes, evacuate_entry_bytes};
+use crate::gotype::{BucketType, Shape, GO_MAX_INLINE};
+use crate::report::schema::{AccountingFigures, Isolation};
+use crate::scenario::MapCell;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The structure changes of one region run (`harness.Observed`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Observed {
+    /// `classic`.
+    pub design: String,
+    /// The runtime's bucket size.
+    pub bucket_bytes: u64,
+    /// The runtime's key slot size.
+    pub key_slot_bytes: u64,
+    /// The runtime's element slot size.
+    pub elem_slot_bytes: u64,
+    /// Keys stored through pointers.
+    pub indirect_key: bool,
+    /// Elements stored through pointers.
+    pub indirect_elem: bool,
+    /// Writes of new keys.
+    pub inserts: u64,
+    /// Writes of present keys.
+    pub updates: u64,
+    /// Deletes that removed a key.
+    pub deletes: u64,
+    /// Deletes that found none.
+    pub delete_misses: u64,
+    /// Tophash bytes the deletes set.
+    pub delete_marker_bytes: u64,
+    /// One-bucket arrays allocated by a first write.
+    pub first_arrays: u64,
+    /// Growths started.
+    pub growths: Vec<Growth>,
+    /// Evacuation work per copy path.
+    pub evacuated: BTreeMap<String, Evacuation>,
+    /// Overflow buckets per copy path.
+    pub overflow: BTreeMap<String, OverflowUse>,
+    /// `mapextra` allocations.
+    pub extra_allocs: u64,
+    /// Overflow lists (`new([]*bmap)`) allocated.
+    pub list_headers: u64,
+}
+
+/// One growth started.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Growth {
+    /// `double` or `same_size`.
+    pub kind: String,
+    /// log2 of the new main buckets.
+    pub b: u8,
+    /// Buckets of the new array (main + preallocated).
+    pub array_buckets: u64,
+    /// Entries when it started.
+    pub entries: u64,
+}
+
+/// Evacuation work of one path.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Evacuation {
+    /// Old main buckets evacuated.
+    pub main_buckets: u64,
+    /// Old buckets evacuated, overflow buckets included.
+    pub chain_buckets: u64,
+    /// Entries moved.
+    pub entries: u64,
+}
+
+/// Overflow buckets one path took.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct OverflowUse {
+    /// From preallocated tails.
+    pub prealloc: u64,
+    /// Allocated one at a time.
+    pub fresh: u64,
+    /// Preallocated tails used up.
+    pub sentinels: u64,
+    /// Pointers appended to `extra.overflow`.
+    pub list_appends: u64,
+    /// Bytes copied when the list grew.
+    pub list_copy_bytes: u64,
+    /// Arrays the list grew into.
+    pub list_allocs: u64,
+}
+
+/// A copy path's name in the harness's JSON.
+fn path_named(name: &str) -> Result<CopyPath, String> {
+    CopyPath::from_name(name)
+        .ok_or_else(|| format!("the Go harness reported an unknown copy path `{name}`"))
+}
+
+/// Bytes per copy path of the observed region, with the cell's layout.
+pub fn derive(o: &Observed, cell: &MapCell) -> Result<Derived, String> {
+    let lay = BucketType::new(
+        Shape::blob("key", cell.key_size)?,
+        Shape::blob("value", cell.value_size)?,
+        GO_MAX_INLINE,
+    );
+    let bb = lay.bucket_size as u64;
+    if o.bucket_bytes != bb
+        || o.key_slot_bytes != lay.key_slot as u64
+        || o.elem_slot_bytes != lay.elem_slot as u64
+        || o.indirect_key != lay.indirect_key
+        || o.indirect_elem != lay.indirect_elem
+    {
+        return Err(format!(
+            "the runtime's bucket layout ({} bytes, key slot {}, element slot {}) is not the model's ({}, {}, {}) for k{}v{}",
+            o.bucket_bytes,
+            o.key_slot_bytes,
+            o.elem_slot_bytes,
+            bb,
+            lay.key_slot,
+            lay.elem_slot,
+            cell.key_size,
+            cell.value_size
+        ));
+    }
+    const LINK: u64 = 8;
+    let mut bytes = PathBytes::default();
+    bytes.add(
+        CopyPath::Assign,
+        o.inserts * assign_bytes(&lay) + o.updates * lay.elem.size as u64,
+    );
+    // Go clears a deleted element (its pointer when indirect) and an
+    // indirect key's pointer; an inline key stays.
+    let cleared = if lay.indirect_elem {
+        LINK
+    } else {
+        lay.elem.size as u64
+    } + if lay.indirect_key { LINK } else { 0 };
+    bytes.add(
+        CopyPath::Delete,
+        o.delete_marker_bytes + o.deletes * cleared,
+    );
+    let mut zero = o.first_arrays * bb;
+    let mut allocations = o.first_arrays + o.extra_allocs + o.list_headers;
+    let (mut doubling, mut same) = (0, 0);
+    for g in &o.growths {
+        zero += g.array_buckets * bb;
+        if g.array_buckets > 1u64 << g.b {
+            zero += LINK; // the preallocated tail's sentinel link
+        }
+        allocations += 1;
+        match g.kind.as_str() {
+            "double" => doubling += 1,
+            "same_size" => same += 1,
+            k => {
+                return Err(format!(
+                    "the Go harness reported an unknown growth kind `{k}`"
+                ))
+            }
+        }
+    }
+    bytes.add(CopyPath::ZeroFill, zero);
+    let mut entries_evacuated = 0;
+    for (name, e) in &o.evacuated {
+        let p = path_named(name)?;
+        let clear = if lay.pointers {
+            e.main_buckets * (bb - 8)
+        } else {
+            0
+        };
+        bytes.add(
+            p,
+            8 * e.chain_buckets + e.entries * evacuate_entry_bytes(&lay) + clear,
+        );
+        entries_evacuated += e.entries;
+    }
+    let (mut prealloc, mut fresh) = (0, 0);
+    for (name, u) in &o.overflow {
+        let p = path_named(name)?;
+        bytes.add(
+            p,
+            u.fresh * bb
+                + u.sentinels * LINK
+                + (u.prealloc + u.fresh) * LINK
+                + u.list_appends * 8
+                + u.list_copy_bytes,
+        );
+        prealloc += u.prealloc;
+        fresh += u.fresh;
+        allocations += u.fresh + u.list_allocs;
+    }
+    Ok(Derived {
+        bytes,
+        payload_bytes: (o.inserts + o.updates) * (cell.key_size + cell.value_size) as u64,
+        allocations,
+        doubling_grows: doubling,
+        same_size_grows: same,
+        entries_evacuated,
+        overflow_prealloc_taken: prealloc,
+        overflow_fresh_taken: fresh,
+    })
+}
+
+/// The derived figures of one region run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Derived {
+    /// Bytes per copy path.
+    pub bytes: PathBytes,
+    /// Key + value bytes of the writes.
+    pub payload_bytes: u64,
+    /// Allocations of the map's structures (arrays, fresh overflow
+    /// buckets, the overflow list and its arrays, the header extension).
+    pub allocations: u64,
+    /// Doubling growths started.
+    pub doubling_grows: u64,
+    /// Same-size growths started.
+    pub same_size_grows: u64,
+    /// Entries moved.
+    pub entries_evacuated: u64,
+    /// Overflow buckets from preallocated tails.
+    pub overflow_prealloc_taken: u64,
+    /// Overflow buckets allocated one at a time.
+    pub overflow_fresh_taken: u64,
+}
+
+impl Derived {
+    /// The accounting lens's figures for `units` region operations.
+    pub fn figures(&self, cell: &MapCell, units: u64) -> AccountingFigures {
+        let total = self.bytes.total();
+        let isolation = Isolation::of(cell, &self.bytes);
+        AccountingFigures {
+            exactness: Exactness::Derived,
+            payload_bytes: self.payload_bytes,
+            bytes_written: self.bytes,
+            total_bytes: total,
+            write_amplification: (self.payload_bytes > 0)
+                .then(|| total as f64 / self.payload_bytes as f64),
+            bytes_per_op: total as f64 / units.max(1) as f64,
+            isolation,
+            model_allocations: self.allocations,
+            model_allocated_bytes: None,
+            heap_allocations: None,
+            heap_bytes: None,
+            doubling_grows: self.doubling_grows,
+            same_size_grows: self.same_size_grows,
+            entries_evacuated: self.entries_evacuated,
+            overflow_prealloc_taken: self.overflow_prealloc_taken,
+            overflow_fresh_taken: self.overflow_fresh_taken,
+            structure: None,
+            swiss: None,
+        }
+    }
+}

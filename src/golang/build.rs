@@ -1,0 +1,135 @@
+//! Building the Go harness: the one place mapamp runs `go build`.
+//!
+//! [`harness_binary`] builds `go/cmd/mapamp-go` with a release's toolchain
+//! into `<target>/go/<release>/mapamp-go` and caches it: a stamp file next
+//! to the binary holds a hash of the toolchain's release and of every
+//! source file of the Go module (`go.mod`, `*.go`, `*.s`, the `tools`
+//! module excluded), and a binary whose stamp matches is reused. The build
+//! goes to a temporary name first and is renamed into place, so processes
+//! building at the same time never see half a binary.
+
+use super::toolchain::Toolchain;
+use crate::fsutil;
+use std::path::{Path, PathBuf};
+
+/// The repository's Go module.
+pub fn go_module_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("go")
+}
+
+/// Cargo's target folder (`CARGO_TARGET_DIR`, else `target/` of the crate).
+pub fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target"))
+}
+
+/// The harness binary for `tc`'s release, built if missing or stale.
+pub fn harness_binary(tc: &Toolchain) -> Result<PathBuf, String> {
+    build_package(tc, &go_module_dir(), "./cmd/mapamp-go", "mapamp-go")
+}
+
+/// A tool of the tools module (`go/tools`, its dependencies pinned in its
+/// go.sum: benchstat, benchcheck), built with `tc`; the first build fetches
+/// the module's dependencies through the Go module proxy.
+pub fn tool_binary(tc: &Toolchain, pkg: &str, name: &str) -> Result<PathBuf, String> {
+    build_package(tc, &go_module_dir().join("tools"), pkg, name)
+}
+
+/// Builds package `pkg` of the Go module in `src` with `tc` into
+/// `<target>/go/<release>/<name>`, unless the cached binary is current.
+pub fn build_package(tc: &Toolchain, src: &Path, pkg: &str, name: &str) -> Result<PathBuf, String> {
+    let src = src.to_path_buf();
+    if !src.join("go.mod").is_file() {
+        return Err(format!(
+            "the Go harness sources are not at {} (mapamp runs real-Go cells from its source tree)",
+            src.display()
+        ));
+    }
+    let dir = target_dir().join("go").join(tc.release.name());
+    let bin = dir.join(name);
+    let stamp_file = dir.join(format!("{name}.stamp"));
+    let stamp = format!("{} {} {:016x}\n", tc.version, pkg, sources_hash(&src)?);
+    if bin.is_file() && std::fs::read_to_string(&stamp_file).ok().as_deref() == Some(&stamp) {
+        return Ok(bin);
+    }
+    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    // Unique per build: threads of one process may build at the same time.
+    static BUILDS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let nth = BUILDS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let tmp = dir.join(format!(".{name}.{}.{nth}.tmp", std::process::id()));
+    let out = tc
+        .command()
+        .current_dir(&src)
+        .args(["build", "-o"])
+        .arg(&tmp)
+        .arg(pkg)
+        .output()
+        .map_err(|e| format!("cannot run {}: {e}", tc.go.display()))?;
+    if !out.status.success() {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(format!(
+            "`go build {pkg}` with {} failed ({}): {}",
+            tc.version,
+            out.status,
+            String::from_utf8_lossy(&out.stderr).trim()
+        ));
+    }
+    std::fs::rename(&tmp, &bin).map_err(|e| format!("{}: {e}", bin.display()))?;
+    fsutil::write_atomic(&stamp_file, stamp.as_bytes())?;
+    Ok(bin)
+}
+
+/// A hash of the Go module's sources (paths and contents, in path order).
+fn sources_hash(root: &Path) -> Result<u64, String> {
+    let mut files = Vec::new();
+    collect_sources(root, root, &mut files)?;
+    files.sort();
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    for rel in &files {
+        let data = std::fs::read(root.join(rel)).map_err(|e| format!("{}: {e}", rel.display()))?;
+        h.update(rel.to_string_lossy().as_bytes());
+        h.update(&(data.len() as u64).to_le_bytes());
+        h.update(&data);
+    }
+    Ok(h.digest())
+}
+
+fn collect_sources(root: &Path, dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
+    let entries = std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    for e in entries {
+        let e = e.map_err(|e| format!("{}: {e}", dir.display()))?;
+        let path = e.path();
+        let name = e.file_name().to_string_lossy().into_owned();
+        if path.is_dir() {
+            // A folder with a go.mod is a module of its own (tools);
+            // testdata is not built.
+            if !path.join("go.mod").is_file() && name != "testdata" && !name.starts_with('.') {
+                collect_sources(root, &path, out)?;
+            }
+        } else if name == "go.mod"
+            || name == "go.sum"
+            || name.ends_with(".go")
+            || name.ends_with(".s")
+        {
+            out.push(path.strip_prefix(root).unwrap_or(&path).to_path_buf());
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_sources_hash_covers_the_module_and_is_stable() {
+        let root = go_module_dir();
+        let mut files = Vec::new();
+        collect_sources(&root, &root, &mut files).unwrap();
+        assert!(files.iter().any(|f| f.ends_with("go.mod")));
+        assert!(files.iter().any(|f| f.ends_with("cmd/mapamp-go/main.go")));
+        assert!(!files.iter().any(|f| f.starts_with("tools")));
+        assert_eq!(sources_hash(&root).unwrap(), sources_hash(&root).unwrap());
+    }
+}

@@ -1,0 +1,135 @@
+//! Where a group's parts sit, as offsets into a table's bytes, and what a
+//! write of each kind stores.
+//!
+//! The layout itself is Go's, computed once in [`crate::gotype::GroupType`]
+//! (`reflectdata.MapGroupType`): a group is an 8-byte control word and 8
+//! slots, each slot the struct `{key; elem}` with its padding. Here it is
+//! only turned into offsets: a table's groups sit back to back, so group
+//! `g`'s control word is at `g · GroupSize` and its slot `i` at
+//! `g · GroupSize + 8 + i · SlotSize` (`groupsReference.group`,
+//! `groupReference.key`/`elem` in `internal/runtime/maps/group.go`).
+//!
+//! [`Geo`] carries those three sizes. Hot paths are compiled twice: once
+//! reading them from the map's type, once with the constant geometry of
+//! `map[uint64]uint64` ([`KV88`]: 136-byte groups, 16-byte slots, elem at
+//! 8), so that the type Go's `mapassign_fast64` serves most often pays no
+//! multiplications by run-time sizes. Which one a map takes is decided
+//! once, when it is made.
+
+use crate::gotype::GroupType;
+
+/// The sizes that place a slot in a table's bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Geo {
+    /// Bytes of a group (`GroupSize`).
+    pub group: usize,
+    /// Offset of slot 0 in a group (after the control word).
+    pub slots: usize,
+    /// Bytes of a slot (`SlotSize`).
+    pub slot: usize,
+    /// Offset of the elem in a slot (`ElemOff`).
+    pub elem: usize,
+}
+
+/// The geometry of `map[uint64]uint64` (and any 8-byte key with an 8-byte
+/// inline elem).
+pub const KV88: Geo = Geo {
+    group: 136,
+    slots: 8,
+    slot: 16,
+    elem: 8,
+};
+
+impl Geo {
+    /// The geometry of `t`, or the constant [`KV88`] when `IS_KV88`.
+    #[inline(always)]
+    pub fn of<const IS_KV88: bool>(t: &GroupType) -> Geo {
+        if IS_KV88 {
+            KV88
+        } else {
+            Geo {
+                group: t.group_size,
+                slots: t.slots_off,
+                slot: t.slot_size,
+                elem: t.elem_off,
+            }
+        }
+    }
+
+    /// Offset of group `g`'s control word.
+    #[inline(always)]
+    pub fn ctrl(self, g: usize) -> usize {
+        g * self.group
+    }
+
+    /// Offset of slot `i`'s key in group `g`.
+    #[inline(always)]
+    pub fn key(self, g: usize, i: usize) -> usize {
+        g * self.group + self.slots + i * self.slot
+    }
+
+    /// Offset of slot `i`'s elem in group `g`.
+    #[inline(always)]
+    pub fn elem(self, g: usize, i: usize) -> usize {
+        self.key(g, i) + self.elem
+    }
+}
+
+/// Whether `t` has the [`KV88`] geometry with both parts inline.
+pub fn is_kv88(t: &GroupType) -> bool {
+    !t.indirect_key
+        && !t.indirect_elem
+        && t.key.size == 8
+        && t.elem.size == 8
+        && Geo::of::<false>(t) == KV88
+}
+
+/// Bytes one slot's write stores for key and elem: their sizes, or a
+/// pointer's each when indirect.
+pub fn slot_store_bytes(t: &GroupType) -> u64 {
+    (t.key_slot() + t.elem_slot()) as u64
+}
+
+/// Bytes a new key's write stores: key and elem (or their pointers and the
+/// objects they point to) and one control byte.
+pub fn assign_bytes(t: &GroupType) -> u64 {
+    let objects =
+        if t.indirect_key { t.key.size } else { 0 } + if t.indirect_elem { t.elem.size } else { 0 };
+    1 + slot_store_bytes(t) + objects as u64
+}
+
+/// Bytes a rehash stores per live entry it moves: the slot's key and elem
+/// (pointers for indirect parts: the objects do not move) and a control byte.
+pub fn moved_bytes(t: &GroupType) -> u64 {
+    slot_store_bytes(t) + 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gotype::{Shape, GO_MAX_INLINE};
+
+    #[test]
+    fn geometry_and_write_sizes() {
+        let t = GroupType::new(Shape::words(1), Shape::words(1), GO_MAX_INLINE);
+        assert!(is_kv88(&t));
+        assert_eq!(Geo::of::<false>(&t), KV88);
+        assert_eq!(
+            (KV88.key(2, 3), KV88.elem(2, 3)),
+            (272 + 8 + 48, 272 + 8 + 48 + 8)
+        );
+        assert_eq!((assign_bytes(&t), moved_bytes(&t)), (17, 17));
+        // int32 keys, bool elems: 8-byte slots, elem at 4.
+        let t = GroupType::new(Shape::scalar(4), Shape::scalar(1), GO_MAX_INLINE);
+        assert!(!is_kv88(&t));
+        let g = Geo::of::<false>(&t);
+        assert_eq!((g.key(1, 1), g.elem(1, 1)), (72 + 8 + 8, 72 + 8 + 8 + 4));
+        assert_eq!(assign_bytes(&t), 1 + 4 + 1);
+        // 256-byte keys and elems: two pointers in the slot, two objects.
+        let t = GroupType::new(Shape::words(32), Shape::words(32), GO_MAX_INLINE);
+        assert_eq!((assign_bytes(&t), moved_bytes(&t)), (1 + 16 + 512, 17));
+        // map[int64]struct{}: the slot's padding is not stored.
+        let t = GroupType::new(Shape::words(1), Shape::EMPTY, GO_MAX_INLINE);
+        assert_eq!((t.slot_size, assign_bytes(&t)), (16, 9));
+    }
+}
