@@ -54,6 +54,9 @@ fn every_path_delivers_every_byte_to_both_targets() {
                             CacheState::Cold => 0,
                         };
                         assert_eq!(p.cache.resident_pages, want_resident, "{}", c.id());
+                        // How the state was reached, with the pages resident
+                        // after each step (the cold state's evidence).
+                        eprintln!("{}: {}", c.id(), p.cache.method);
                         let rec = p
                             .run_checked(&mut NoTimer)
                             .unwrap_or_else(|e| panic!("{}: {e}", c.id()));

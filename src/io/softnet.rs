@@ -1,8 +1,7 @@
 //! Frees the socket buffers the kernel keeps on per-CPU "defer" lists, so
 //! the page-cache pages they reference can be evicted.
 //!
-//! Why this exists (measured: `cargo run --release --example
-//! io_cold_eviction`, results in `docs/design/io-paths.md`): after a
+//! Why this exists (see `docs/io.md`, "Cold page cache"): after a
 //! `sendfile` or `splice` send to a loopback TCP receiver, the socket
 //! buffers that carried the file hold references to its page-cache pages
 //! (that is what "zero copy" means). When the receiving thread has read a

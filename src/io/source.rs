@@ -14,10 +14,15 @@
 //! - `cold`: `fdatasync` then `posix_fadvise(POSIX_FADV_DONTNEED)` evicts
 //!   this file's clean pages from the page cache (no privilege needed, and
 //!   no other process's cache is touched); then no page may be resident.
-//!   Dropping the whole page cache (`/proc/sys/vm/drop_caches`) needs root
-//!   and would slow every other process on the machine: mapamp never does.
+//!   Pages a finished `sendfile`/`splice` send still pins through socket
+//!   buffers whose free the kernel deferred are released by running the
+//!   receive softirq on every CPU ([`super::softnet`]); only if pages are
+//!   still resident after that, and only as root, the whole clean page
+//!   cache is dropped (`/proc/sys/vm/drop_caches`), which slows other
+//!   processes a moment.
 //!
-//! When the check fails the send is refused with the page counts.
+//! When the check fails the send is refused with the page counts and the
+//! steps tried (`cold: 256 of 256 pages still resident after ...`).
 
 use super::CacheState;
 use serde::{Deserialize, Serialize};
@@ -49,6 +54,9 @@ pub struct CacheCheck {
     /// How the state was reached.
     pub method: String,
 }
+
+/// The kernel's page-cache drop switch (root only).
+const DROP_CACHES: &str = "/proc/sys/vm/drop_caches";
 
 /// Seeded bytes: 8 at a time from SplitMix64 of the position and seed.
 fn fill(seed: u64, offset: u64, buf: &mut [u8]) {
@@ -173,6 +181,70 @@ impl SourceFile {
         Ok(())
     }
 
+    /// Evicts the file's pages and checks that none is resident, in steps
+    /// that stop as soon as `mincore` shows none: `fdatasync` +
+    /// `POSIX_FADV_DONTNEED`; then, for pages a finished zero-copy send
+    /// still pins (socket buffers whose free the kernel deferred), the
+    /// network receive softirq on every CPU ([`super::softnet`]) and
+    /// `DONTNEED` again, for up to 0.5 s; then, as root only,
+    /// `echo 1 > /proc/sys/vm/drop_caches` and `DONTNEED`. A file still
+    /// resident after all that is refused with the measured counts.
+    fn make_cold(&self, pages: u64) -> Result<CacheCheck, String> {
+        self.file
+            .sync_data()
+            .map_err(|e| format!("fdatasync before evicting: {e}"))?;
+        // Each step with the resident pages `mincore` counted after it.
+        let mut steps: Vec<String> = Vec::new();
+        let evict = || -> Result<u64, String> {
+            self.advise_dontneed()?;
+            self.resident_pages()
+        };
+        let mut resident = evict()?;
+        steps.push(format!("POSIX_FADV_DONTNEED ({resident} resident)"));
+        if resident > 0 {
+            let until = std::time::Instant::now() + std::time::Duration::from_millis(500);
+            let mut rounds = 0;
+            while resident > 0 && std::time::Instant::now() < until {
+                super::softnet::flush_deferred_frees()?;
+                resident = evict()?;
+                rounds += 1;
+                if resident > 0 {
+                    std::thread::sleep(std::time::Duration::from_millis(10));
+                }
+            }
+            steps.push(format!(
+                "the network receive softirq run on every CPU, then DONTNEED, {rounds} time(s) ({resident} resident)"
+            ));
+        }
+        // SAFETY: geteuid has no preconditions and cannot fail.
+        let root = unsafe { libc::geteuid() } == 0;
+        if resident > 0 && root {
+            std::fs::write(DROP_CACHES, "1\n")
+                .map_err(|e| format!("writing {DROP_CACHES}: {e}"))?;
+            resident = evict()?;
+            steps.push(format!(
+                "echo 1 > {DROP_CACHES}, then DONTNEED ({resident} resident)"
+            ));
+        }
+        if resident > 0 {
+            let root_note = if root {
+                String::new()
+            } else {
+                format!("; dropping the page cache needs root: echo 1 > {DROP_CACHES}")
+            };
+            return Err(format!(
+                "cold: {resident} of {pages} pages still resident after {}{root_note}",
+                steps.join("; ")
+            ));
+        }
+        Ok(CacheCheck {
+            state: CacheState::Cold,
+            resident_pages: 0,
+            file_pages: pages,
+            method: steps.join("; "),
+        })
+    }
+
     /// Brings the file into the state asked for and checks it.
     pub fn set_cache(&self, state: CacheState) -> Result<CacheCheck, String> {
         let pages = self.pages();
@@ -191,31 +263,7 @@ impl SourceFile {
                     "already resident (mincore)"
                 }
             }
-            CacheState::Cold => {
-                self.file
-                    .sync_data()
-                    .map_err(|e| format!("fdatasync before evicting: {e}"))?;
-                // Pages still referenced elsewhere (a socket buffer of the
-                // previous send, freed a moment later) are not evicted:
-                // advise again, briefly, until none is resident.
-                for _ in 0..50 {
-                    // SAFETY: plain advice on our own descriptor.
-                    let r = unsafe {
-                        libc::posix_fadvise(self.file.as_raw_fd(), 0, 0, libc::POSIX_FADV_DONTNEED)
-                    };
-                    if r != 0 {
-                        return Err(format!(
-                            "posix_fadvise(POSIX_FADV_DONTNEED) failed: {}",
-                            std::io::Error::from_raw_os_error(r)
-                        ));
-                    }
-                    if self.resident_pages()? == 0 {
-                        break;
-                    }
-                    std::thread::sleep(std::time::Duration::from_millis(10));
-                }
-                "posix_fadvise(POSIX_FADV_DONTNEED) on this file only (dropping the whole page cache needs root and disturbs other processes: not done)"
-            }
+            CacheState::Cold => return self.make_cold(pages),
         };
         let resident = self.resident_pages()?;
         let ok = match state {

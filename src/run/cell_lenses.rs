@@ -229,8 +229,44 @@ fn flamegraph(
     // their region (one same-size evacuation after long churn) still get
     // enough samples.
     let prepared = fresh(cell)?;
-    lens::flamegraph::profile_region(report_dir, &rel, &options, |sampler| {
+    let mut replays = 0u64;
+    let figures = lens::flamegraph::profile_region(report_dir, &rel, &options, |sampler| {
         let mut r = prepared.snapshot();
         sampler.region(|| r.run());
-    })
+        replays += 1;
+    })?;
+    match cell {
+        CellSpec::Io(_) if figures.too_few_samples => {
+            Err(io_flamegraph_too_thin(&figures, replays, report_dir))
+        }
+        _ => Ok(figures),
+    }
+}
+
+/// The reason an io cell's flame graph is unavailable: its sends were
+/// replayed until the wall-clock cap, and fewer samples than the lens
+/// needs landed in the sender's region (an io send is mostly kernel work,
+/// which a user-space sampler does not see). The files of the thin profile
+/// are removed: no graph of a handful of samples is presented.
+fn io_flamegraph_too_thin(f: &FlamegraphFigures, replays: u64, report_dir: &Path) -> String {
+    for file in [&f.svg, &f.folded, &f.pprof] {
+        // Best effort: the lens is unavailable whether or not a file is left.
+        let _ = std::fs::remove_file(report_dir.join(file));
+    }
+    format!(
+        "{} samples landed in the sender's region, {} needed: {} sends replayed for {} ms of \
+         wall-clock time (the lens's cap) ran {} ms of region ({} sampler at {} Hz, user-space \
+         stacks only: the kernel's share of a send is not sampled){}",
+        f.samples,
+        f.min_samples,
+        replays,
+        f.wall_ms,
+        f.duration_ms,
+        f.sampler,
+        f.frequency_hz,
+        f.sampler_fallback
+            .as_deref()
+            .map(|x| format!("; perf event refused: {x}"))
+            .unwrap_or_default()
+    )
 }
