@@ -7,4 +7,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo test --lib --bins --tests \
-    --bench model_speed --bench speed_ratio --bench copy_paths "$@"
+    --bench model_speed --bench speed_ratio --bench copy_paths --bench io_paths "$@"

@@ -58,6 +58,8 @@ pub fn evaluate(quick: bool) -> Result<ClaimsReport, String> {
         crate::golang::claims::classic_vs_swiss(n, go_samples),
     ];
     claims.extend(crate::evolution::claims(quick)?);
+    // The article's I/O claims (§2.4), from io cells sent here.
+    claims.extend(crate::io::claims::evaluate(quick));
     Ok(ClaimsReport { claims })
 }
 

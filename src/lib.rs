@@ -36,6 +36,7 @@ pub mod goswiss;
 pub mod gotype;
 pub mod hash;
 pub mod inspect;
+pub mod io;
 pub mod lens;
 pub mod limits;
 pub mod lint;

@@ -26,11 +26,13 @@ pub fn profile() -> Profile {
     }
 }
 
-/// The profile's cells grouped by scenario, in scenario order.
+/// The profile's cells grouped by scenario, in scenario order (io cells
+/// have their own bench, `io_paths`).
 pub fn cells_by_scenario(p: &Profile) -> Vec<(Scenario, Vec<CellSpec>)> {
     let cells = p.cells().cells;
     Scenario::ALL
         .into_iter()
+        .filter(|s| *s != Scenario::Io)
         .map(|s| {
             (
                 s,

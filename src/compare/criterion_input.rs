@@ -223,6 +223,7 @@ fn axes(id: &CellId) -> Result<CellAxes, String> {
         go_runtime: None,
         hint: "not recorded by criterion".into(),
         buckets,
+        io: None,
     })
 }
 
@@ -354,6 +355,7 @@ fn cell(dir: &Path, skipped: &mut Vec<String>) -> Result<Option<CellReport>, Str
             counters: unavailable("perf counter"),
             flamegraph: unavailable("flame graph"),
             callgrind: unavailable("callgrind"),
+            io: None,
             go_runtime: Lens::Skipped {
                 skipped: crate::report::schema::NOT_REAL_GO.into(),
             },

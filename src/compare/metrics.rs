@@ -10,6 +10,8 @@
 //! | `cache_misses` | per op: `counters.cache_misses` (`perf-hw`) or `callgrind.cache_misses` (`callgrind-sim`) | same source on both sides or `incomparable`; `callgrind-sim` exact, `perf-hw` relative change beyond the counter threshold |
 //! | `write_amplification`, `bytes_per_op`, `bytes.<path>` | `lenses.accounting` | exact |
 //! | `allocations` | `accounting.heap_allocations` when both sides have it, else `model_allocations` | exact |
+//! | `copies_per_byte` | `lenses.io.copies.total_per_byte` (io cells) | exact |
+//! | `syscalls_per_send` | `lenses.io.syscalls_total` (io cells) | relative change beyond the counter threshold (sendfile and splice calls depend on socket buffer space) |
 //! | `heap_bytes_per_op` | real-Go cells: `go_runtime.heap_bytes` per region; model cells: `accounting.model_allocated_bytes` (the model's prediction of Go's heap bytes) | exact between models; else the ranges over the regions must not overlap |
 //! | `gc_cycles` | `go_runtime.gc_cycles` per region (real-Go cells; a model has no collector) | the ranges must not overlap |
 //!
@@ -73,6 +75,10 @@ pub enum Metric {
     Bytes(CopyPath),
     /// Allocations in the measured region.
     Allocations,
+    /// CPU copies per byte delivered (io cells).
+    CopiesPerByte,
+    /// System calls per send (io cells).
+    SyscallsPerSend,
     /// Heap bytes allocated per operation (B/op).
     HeapBytesPerOp,
     /// Collections per region.
@@ -106,7 +112,14 @@ impl Metric {
         ];
         v.extend(CopyPath::ALL.map(Metric::Bytes));
         v.push(Metric::Allocations);
+        v.push(Metric::CopiesPerByte);
+        v.push(Metric::SyscallsPerSend);
         v
+    }
+
+    /// Whether the metric reads the io lens (io cells only).
+    pub fn is_io(self) -> bool {
+        matches!(self, Metric::CopiesPerByte | Metric::SyscallsPerSend)
     }
 
     /// The metrics of the Go runtime's own counters, compared by default
@@ -142,6 +155,8 @@ impl Metric {
             Metric::BytesPerOp => "bytes_per_op".into(),
             Metric::Bytes(p) => format!("bytes.{}", p.name()),
             Metric::Allocations => "allocations".into(),
+            Metric::CopiesPerByte => "copies_per_byte".into(),
+            Metric::SyscallsPerSend => "syscalls_per_send".into(),
             Metric::HeapBytesPerOp => "heap_bytes_per_op".into(),
             Metric::GcCycles => "gc_cycles".into(),
         }
@@ -168,6 +183,8 @@ impl Metric {
             Metric::BytesPerOp => "bytes/op",
             Metric::Bytes(_) => "bytes",
             Metric::Allocations => "allocations",
+            Metric::CopiesPerByte => "copies/byte",
+            Metric::SyscallsPerSend => "calls/send",
             Metric::HeapBytesPerOp => "bytes/op",
             Metric::GcCycles => "cycles/region",
         }
@@ -232,6 +249,16 @@ impl Metric {
                     .exact(th)
                 })
             }
+            Metric::CopiesPerByte => io_pair(a, b).map(|(x, y)| {
+                Figures::plain(x.copies.total_per_byte, y.copies.total_per_byte)
+                    .source(Some("io lens (measured + derived)".into()))
+                    .exact(th)
+            }),
+            Metric::SyscallsPerSend => io_pair(a, b).map(|(x, y)| {
+                Figures::plain(x.syscalls_total as f64, y.syscalls_total as f64)
+                    .source(Some("io harness".into()))
+                    .ratio_rule(th.hw_counter_ratio)
+            }),
             Metric::HeapBytesPerOp => heap_bytes_side(a)
                 .and_then(|x| heap_bytes_side(b).map(|y| (x, y)))
                 .map(|(x, y)| spread_row(x, y, th)),
@@ -295,6 +322,24 @@ fn lens_pair<'c, T>(
                     why.push(format!("{side}: {name} lens {r}"));
                 }
             }
+            Err(Unavailable(why.join("; ")))
+        }
+    }
+}
+
+/// Both sides' io figures, or why a side has none.
+fn io_pair<'c>(
+    a: &'c CellReport,
+    b: &'c CellReport,
+) -> Result<(&'c crate::io::IoFigures, &'c crate::io::IoFigures), NoVerdict> {
+    match (&a.lenses.io, &b.lenses.io) {
+        (Some(x), Some(y)) => lens_pair("io", x, y),
+        (x, y) => {
+            let why: Vec<String> = [("A", x.is_none()), ("B", y.is_none())]
+                .iter()
+                .filter(|(_, missing)| *missing)
+                .map(|(side, _)| format!("{side}: io lens skipped: not an io cell"))
+                .collect();
             Err(Unavailable(why.join("; ")))
         }
     }
@@ -757,6 +802,64 @@ fn cache_miss_row(a: &CellReport, b: &CellReport, th: &Thresholds) -> Result<Met
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn io_figures(total_copies: f64, calls: u64) -> crate::io::IoFigures {
+        serde_json::from_value(serde_json::json!({
+            "path": "read_write", "target": "tcp", "file_bytes": 1024, "chunk_asked": 512,
+            "chunk_bytes": 512,
+            "cache": {"state": "warm", "resident_pages": 1, "file_pages": 1, "method": "m"},
+            "delivered_bytes": 1024, "verification": "v", "sends": 1,
+            "region_ns_per_send": 10.0, "gb_per_s": 1.0,
+            "syscalls": {"read": calls}, "syscalls_total": calls, "requests": 2,
+            "copies": {"steps": [], "sender_user_space_per_byte": 2.0,
+                       "measured_per_byte": total_copies, "derived_per_byte": 0.0,
+                       "total_per_byte": total_copies},
+            "usage": {"user_ns": 1.0, "system_ns": 1.0, "system_share": 0.5, "minor_faults": 0.0,
+                      "major_faults": 0.0, "voluntary_switches": 0.0,
+                      "involuntary_switches": 0.0, "source": "s"},
+            "receiver": "r", "kernel_frames": {"available": false, "detail": "d"}
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn io_metrics_judge_io_cells_and_say_why_for_map_cells() {
+        let r: crate::report::schema::Report =
+            serde_json::from_str(include_str!("../../tests/data/report_fixture.json")).unwrap();
+        let map = r.cells[0].clone();
+        let th = Thresholds::default();
+        let tc = TimeContext::default();
+        let row = Metric::CopiesPerByte.row(&map, &map, &th, &tc);
+        assert_eq!(row.verdict, Verdict::Unavailable);
+        assert!(row
+            .reason
+            .unwrap()
+            .contains("A: io lens skipped: not an io cell; B:"));
+        let with = |copies, calls| {
+            let mut c = map.clone();
+            c.lenses.io = Some(Lens::Ok(io_figures(copies, calls)));
+            c
+        };
+        let (a, b) = (with(3.0, 100), with(1.0, 105));
+        assert_eq!(
+            Metric::CopiesPerByte.row(&a, &b, &th, &tc).verdict,
+            Verdict::Better
+        );
+        assert_eq!(
+            Metric::CopiesPerByte.row(&a, &a, &th, &tc).verdict,
+            Verdict::Same
+        );
+        // 5% more calls is within the counter threshold (10%); 50% is not.
+        assert_eq!(
+            Metric::SyscallsPerSend.row(&a, &b, &th, &tc).verdict,
+            Verdict::Same
+        );
+        let c = with(3.0, 150);
+        assert_eq!(
+            Metric::SyscallsPerSend.row(&a, &c, &th, &tc).verdict,
+            Verdict::Worse
+        );
+    }
 
     #[test]
     fn names_round_trip_and_unknown_names_list_the_valid_ones() {

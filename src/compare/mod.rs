@@ -460,11 +460,17 @@ pub fn from_reports(a: &Side, b: &Side, opts: &CompareOptions) -> Result<Compari
 
     let th = opts.thresholds;
     let mut metrics = opts.metrics.clone();
+    let default_set = metrics == Metric::all();
     let real_go = |c: &&crate::report::schema::CellReport| !c.lenses.go_runtime.is_skipped();
-    if metrics == Metric::all() && pairing.pairs.iter().any(|p| real_go(&p.a) || real_go(&p.b)) {
+    if default_set && pairing.pairs.iter().any(|p| real_go(&p.a) || real_go(&p.b)) {
         // The default set: the Go runtime's own counters join it when a
         // real-Go cell is compared.
         metrics.extend(Metric::GO_RUNTIME);
+    }
+    if default_set && !pairing.pairs.iter().any(|p| p.a.lenses.io.is_some()) {
+        // The io metrics only where io cells are paired (the default set
+        // otherwise adds a row per map cell that could never have a figure).
+        metrics.retain(|m| !m.is_io());
     }
     let metrics = metrics::for_variants(&metrics, pairing.pairs.iter().flat_map(|p| [p.a, p.b]));
     let opts = &CompareOptions {

@@ -130,6 +130,9 @@ impl Profile {
                 }
             }
         }
+        if let Some(io) = &self.io {
+            cells.extend(io.cells(self.budget.seed).into_iter().map(CellSpec::Io));
+        }
         Cells { cells, skipped }
     }
 }
@@ -185,6 +188,7 @@ fn min_n(scenario: Scenario, n: usize) -> Result<(), String> {
 /// A generous estimate of a cell's peak memory in bytes.
 pub fn estimate_bytes(cell: &CellSpec) -> u64 {
     match cell {
+        CellSpec::Io(c) => super::io::estimate_bytes(c),
         CellSpec::Locate(l) => {
             let cfg = crate::locate::LocateConfig {
                 hash: l.hash,

@@ -25,6 +25,7 @@
 //! ```
 
 mod cells;
+pub mod io;
 mod raw;
 
 pub use cells::{same_setup, Cells, Skipped};
@@ -214,6 +215,8 @@ pub struct Profile {
     pub configs: Vec<TuningConfig>,
     /// The locate matrix.
     pub locate: Option<LocateAxes>,
+    /// The I/O copy-path matrix.
+    pub io: Option<io::IoAxes>,
     /// Lenses to run.
     pub lenses: Vec<LensKind>,
     /// Budgets.
@@ -396,7 +399,7 @@ pub fn parse(file: &str, name: &str, text: &str) -> Result<Profile, String> {
         let map_scenarios = || {
             Scenario::ALL
                 .into_iter()
-                .filter(|x| *x != Scenario::Locate)
+                .filter(|x| !matches!(x, Scenario::Locate | Scenario::Io))
                 .map(|x| x.name())
                 .collect::<Vec<_>>()
                 .join(", ")
@@ -406,9 +409,12 @@ pub fn parse(file: &str, name: &str, text: &str) -> Result<Profile, String> {
                 "list locate combinations in the [locate] table, not in axes.scenario (its scenarios: {})",
                 map_scenarios()
             )),
+            Ok(Scenario::Io) => {
+                Err("list io cells in the [io] table, not in axes.scenario".into())
+            }
             Ok(x) => Ok(x),
             Err(_) => Err(format!(
-                "unknown scenario `{s}`; valid scenarios: {} (locate cells go in the [locate] table)",
+                "unknown scenario `{s}`; valid scenarios: {} (locate cells go in the [locate] table, io cells in the [io] table)",
                 map_scenarios()
             )),
         }
@@ -454,6 +460,7 @@ pub fn parse(file: &str, name: &str, text: &str) -> Result<Profile, String> {
         .as_ref()
         .map(|l| locate_axes(&e, l))
         .transpose()?;
+    let io = raw.io.as_ref().map(|r| io::io_axes(&e, r)).transpose()?;
     let lenses = match &raw.lenses {
         None => LensKind::ALL.to_vec(),
         Some(l) => {
@@ -478,6 +485,7 @@ pub fn parse(file: &str, name: &str, text: &str) -> Result<Profile, String> {
         value_sizes,
         configs,
         locate,
+        io,
         lenses,
         budget,
         claims: raw.claims.and_then(|c| {
@@ -815,6 +823,13 @@ impl Profile {
                     )
                 }
             }
+            crate::scenario::CellSpec::Io(c) => (
+                None,
+                format!(
+                    "io file_size = {} is too large for this machine",
+                    c.file_size
+                ),
+            ),
         };
         let at = line.map_or_else(|| file.to_string(), |l| format!("{file}:{l}"));
         Err(format!(

@@ -27,6 +27,8 @@ pub struct RawProfile {
     pub budget: Option<Spanned<RawBudget>>,
     /// The claims section of the report.
     pub claims: Option<Spanned<RawClaims>>,
+    /// The I/O copy-path matrix.
+    pub io: Option<Spanned<super::io::RawIo>>,
 }
 
 /// `[axes]`.

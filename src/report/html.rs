@@ -348,7 +348,15 @@ fn scenario_section(out: &mut String, index: usize, scenario: &str, cells: &[&Ce
         out.push_str("</ul>\n");
     }
     out.push_str("<div class=\"charts\">\n");
-    for chart in scenario_charts(index, scenario, cells) {
+    if scenario == "io" {
+        io_table(out, cells);
+    }
+    let charts = if scenario == "io" {
+        super::io::charts(index, cells)
+    } else {
+        scenario_charts(index, scenario, cells).into()
+    };
+    for chart in charts {
         match chart {
             Chart::Svg(svg) => {
                 let _ = writeln!(out, "<figure>{svg}</figure>");
@@ -359,6 +367,22 @@ fn scenario_section(out: &mut String, index: usize, scenario: &str, cells: &[&Ce
         }
     }
     out.push_str("</div>\n</section>\n");
+}
+
+fn io_table(out: &mut String, cells: &[&CellReport]) {
+    out.push_str("<div class=\"table-wrap\"><table class=\"io\">\n<thead><tr>");
+    for h in super::io::COLUMNS {
+        let _ = write!(out, "<th>{}</th>", escape(h));
+    }
+    out.push_str("</tr></thead>\n<tbody>\n");
+    for row in super::io::table_rows(cells) {
+        out.push_str("<tr>");
+        for t in row {
+            let _ = write!(out, "<td>{}</td>", escape(&t));
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</tbody></table></div>\n");
 }
 
 fn lens_availability(out: &mut String, r: &Report) {

@@ -51,6 +51,15 @@ pub fn summary_md(r: &Report) -> String {
             let texts: Vec<String> = columns.iter().map(|&i| md(&figures[i].text)).collect();
             let _ = writeln!(out, "| {} |", texts.join(" | "));
         }
+        if scenario == "io" {
+            out.push_str("\nI/O copy paths:\n\n");
+            let _ = writeln!(out, "| {} |", super::io::COLUMNS.join(" | "));
+            let _ = writeln!(out, "|{}|", vec!["---"; super::io::COLUMNS.len()].join("|"));
+            for row in super::io::table_rows(&cells) {
+                let texts: Vec<String> = row.iter().map(|t| md(t)).collect();
+                let _ = writeln!(out, "| {} |", texts.join(" | "));
+            }
+        }
         let notes = scenario_notes(&cells);
         if !notes.is_empty() {
             out.push_str("\nNotes:\n\n");

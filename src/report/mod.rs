@@ -16,6 +16,7 @@
 //! | [`escaping`] | HTML/SVG/Markdown escaping and safe relative links |
 //! | [`svg`] | chart drawing primitives (line, stacked bars, dot plot) |
 //! | [`charts`] | the report's charts, built from a scenario's cells |
+//! | [`io`] | the io cells' table and charts (GB/s, copies per byte by path) |
 //! | [`markdown`] | `summary.md` |
 //! | [`html`] | `index.html` |
 //! | [`benchfmt`] | `bench.txt` (Go benchmark data format, for benchstat) |
@@ -29,6 +30,7 @@ pub mod charts;
 pub mod escaping;
 pub mod format;
 pub mod html;
+pub mod io;
 pub mod markdown;
 pub mod noise;
 pub mod notes;

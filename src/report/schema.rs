@@ -279,6 +279,24 @@ pub struct CellAxes {
     /// GOGC and GOMEMLIMIT of the configuration (real-Go cells only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub go_runtime: Option<crate::golang::GoRuntimeKnobs>,
+    /// The io axes (io cells only; `n` is then the file size and `keys` the target).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub io: Option<IoAxes>,
+}
+
+/// The axes of an io cell ([`crate::io`]).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct IoAxes {
+    /// Path (`read_write`, `mmap_write`, `sendfile`, `splice`, `io_uring`).
+    pub path: String,
+    /// Target (`tcp`, `pipe`).
+    pub target: String,
+    /// Page-cache state (`warm`, `cold`).
+    pub cache: String,
+    /// File size, bytes.
+    pub file_bytes: u64,
+    /// Bytes per request asked for.
+    pub buffer_bytes: u64,
 }
 
 /// Everything measured for one cell.
@@ -377,6 +395,10 @@ pub struct Lenses {
     pub flamegraph: Lens<FlamegraphFigures>,
     /// callgrind instruction counts and simulated cache misses.
     pub callgrind: Lens<CallgrindFigures>,
+    /// The io lens (io cells only): delivery, system calls, copies per
+    /// byte, CPU user/system, faults, context switches.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub io: Option<Lens<crate::io::IoFigures>>,
     /// The Go runtime's own figures (real-Go cells only): allocations and
     /// GC from runtime/metrics, the map's runtime structure.
     #[serde(default = "not_real_go", skip_serializing_if = "Lens::is_skipped")]

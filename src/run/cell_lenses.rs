@@ -35,6 +35,9 @@ pub struct InProcess {
     /// The Go runtime's own figures (real-Go cells).
     #[serde(default = "not_real_go", skip_serializing_if = "Lens::is_skipped")]
     pub go_runtime: Lens<GoRuntimeFigures>,
+    /// The io lens (io cells only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub io: Option<Lens<crate::io::IoFigures>>,
 }
 
 fn not_real_go() -> Lens<GoRuntimeFigures> {
@@ -44,7 +47,8 @@ fn not_real_go() -> Lens<GoRuntimeFigures> {
 }
 
 impl InProcess {
-    /// Every lens unavailable for the same reason (a cell whose process failed).
+    /// Every lens unavailable for the same reason (a cell whose process
+    /// failed, or whose io path was refused).
     pub fn failed(cell: &CellSpec, reason: &str) -> InProcess {
         InProcess {
             units: 0,
@@ -57,6 +61,7 @@ impl InProcess {
                 CellSpec::Map(m) if m.variant.go_release().is_some() => Lens::unavailable(reason),
                 _ => not_real_go(),
             },
+            io: matches!(cell, CellSpec::Io(_)).then(|| Lens::unavailable(reason)),
         }
     }
 }
@@ -89,10 +94,20 @@ pub fn run(
                 counters: g.counters,
                 flamegraph: g.flamegraph,
                 go_runtime: g.go_runtime,
+                io: None,
             });
         }
     }
     let want = |l: LensKind| lenses.contains(&l);
+    // An io cell's own lens runs first: a path refused here (a busy port,
+    // no io_uring) makes every lens of the cell unavailable with its reason.
+    let io = match cell {
+        CellSpec::Io(c) => match io_lens(c, budget) {
+            Ok(f) => Some(Lens::Ok(f)),
+            Err(reason) => return Ok(InProcess::failed(cell, &reason)),
+        },
+        _ => None,
+    };
     let probe = fresh(cell)?;
     let units = probe.units();
     let units_name = probe.units_name().to_string();
@@ -114,7 +129,14 @@ pub fn run(
             skipped(LensKind::Flamegraph)
         },
         go_runtime: not_real_go(),
+        io,
     })
+}
+
+/// The io lens: repeated checked sends for at least a quarter of the time
+/// lens's budget (at most 1000 sends).
+fn io_lens(cell: &crate::io::IoCell, budget: &Budget) -> Result<crate::io::IoFigures, String> {
+    crate::io::cell::measure(cell, Duration::from_millis(budget.time_ms / 4), 1000)
 }
 
 fn lens_or_unavailable<T>(r: Result<T, String>) -> Lens<T> {
@@ -126,10 +148,19 @@ fn lens_or_unavailable<T>(r: Result<T, String>) -> Lens<T> {
 
 /// Bytes per copy path of one region run, with exact (or derived) accounting.
 fn accounting(cell: &CellSpec) -> Lens<AccountingFigures> {
-    let CellSpec::Map(m) = cell else {
-        return Lens::Skipped {
-            skipped: "a locate cell writes nothing into a map".into(),
-        };
+    let m = match cell {
+        CellSpec::Map(m) => m,
+        CellSpec::Locate(_) => {
+            return Lens::Skipped {
+                skipped: "a locate cell writes nothing into a map".into(),
+            }
+        }
+        CellSpec::Io(_) => {
+            return Lens::Skipped {
+                skipped: "an io cell writes into no map: its copies per byte are in the io lens"
+                    .into(),
+            }
+        }
     };
     let result = (|| -> Result<AccountingFigures, String> {
         let mut r = prepare_any::<Counting>(cell)?;
@@ -198,8 +229,44 @@ fn flamegraph(
     // their region (one same-size evacuation after long churn) still get
     // enough samples.
     let prepared = fresh(cell)?;
-    lens::flamegraph::profile_region(report_dir, &rel, &options, |sampler| {
+    let mut replays = 0u64;
+    let figures = lens::flamegraph::profile_region(report_dir, &rel, &options, |sampler| {
         let mut r = prepared.snapshot();
         sampler.region(|| r.run());
-    })
+        replays += 1;
+    })?;
+    match cell {
+        CellSpec::Io(_) if figures.too_few_samples => {
+            Err(io_flamegraph_too_thin(&figures, replays, report_dir))
+        }
+        _ => Ok(figures),
+    }
+}
+
+/// The reason an io cell's flame graph is unavailable: its sends were
+/// replayed until the wall-clock cap, and fewer samples than the lens
+/// needs landed in the sender's region (an io send is mostly kernel work,
+/// which a user-space sampler does not see). The files of the thin profile
+/// are removed: no graph of a handful of samples is presented.
+fn io_flamegraph_too_thin(f: &FlamegraphFigures, replays: u64, report_dir: &Path) -> String {
+    for file in [&f.svg, &f.folded, &f.pprof] {
+        // Best effort: the lens is unavailable whether or not a file is left.
+        let _ = std::fs::remove_file(report_dir.join(file));
+    }
+    format!(
+        "{} samples landed in the sender's region, {} needed: {} sends replayed for {} ms of \
+         wall-clock time (the lens's cap) ran {} ms of region ({} sampler at {} Hz, user-space \
+         stacks only: the kernel's share of a send is not sampled){}",
+        f.samples,
+        f.min_samples,
+        replays,
+        f.wall_ms,
+        f.duration_ms,
+        f.sampler,
+        f.frequency_hz,
+        f.sampler_fallback
+            .as_deref()
+            .map(|x| format!("; perf event refused: {x}"))
+            .unwrap_or_default()
+    )
 }

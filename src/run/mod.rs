@@ -666,6 +666,7 @@ fn assemble_cell(
             counters: native.counters,
             flamegraph: native.flamegraph,
             callgrind,
+            io: native.io,
             go_runtime: native.go_runtime,
         },
     };

@@ -21,14 +21,22 @@ pub trait Runnable {
     fn units(&self) -> u64;
     /// What a unit is (`writes`, `operations`, `entries evacuated`, `locates`).
     fn units_name(&self) -> &'static str;
-    /// Accounting so far (`None`: built without it, or a locate cell).
-    fn accounting(&self) -> Option<Accounting>;
-    /// Exactness of the accounting.
-    fn exactness(&self) -> Option<Exactness>;
+    /// Accounting so far (`None`: built without it, or not a map cell).
+    fn accounting(&self) -> Option<Accounting> {
+        None
+    }
+    /// Exactness of the accounting (`None`: not a map cell).
+    fn exactness(&self) -> Option<Exactness> {
+        None
+    }
     /// Bucket structure (Go family).
-    fn structure(&self) -> Option<Structure>;
+    fn structure(&self) -> Option<Structure> {
+        None
+    }
     /// Table shape (Swiss tables).
-    fn swiss(&self) -> Option<SwissShape>;
+    fn swiss(&self) -> Option<SwissShape> {
+        None
+    }
     /// An independent copy in the same state, to replay the region from a
     /// state that was expensive to reach (the flame graph lens samples
     /// many runs of a short region this way).
@@ -111,18 +119,6 @@ impl Runnable for PreparedLocate {
     fn units_name(&self) -> &'static str {
         "locates"
     }
-    fn accounting(&self) -> Option<Accounting> {
-        None
-    }
-    fn exactness(&self) -> Option<Exactness> {
-        None
-    }
-    fn structure(&self) -> Option<Structure> {
-        None
-    }
-    fn swiss(&self) -> Option<SwissShape> {
-        None
-    }
     fn snapshot(&self) -> Box<dyn Runnable> {
         Box::new(self.clone())
     }
@@ -150,5 +146,6 @@ pub fn prepare_any<P: Probe>(cell: &CellSpec) -> Result<Box<dyn Runnable>, Strin
     match cell {
         CellSpec::Map(c) => prepare_cell::<P, _>(c, Boxed),
         CellSpec::Locate(c) => Ok(Box::new(prepare_locate(c)?)),
+        CellSpec::Io(c) => Ok(Box::new(crate::io::PreparedIo::prepare(c)?)),
     }
 }

@@ -4,7 +4,7 @@ use super::{Keys, Scenario};
 use crate::cell::CellId;
 use crate::gomap::Knobs;
 use crate::locate::{HashFn, IndexFn, KeyKind};
-use crate::report::schema::CellAxes;
+use crate::report::schema::{CellAxes, IoAxes};
 use crate::variants::{HintSpec, Variant};
 use serde::{Deserialize, Serialize};
 
@@ -63,6 +63,8 @@ pub enum CellSpec {
     Map(MapCell),
     /// A locate combination.
     Locate(LocateCell),
+    /// An I/O copy path ([`crate::io`]).
+    Io(crate::io::IoCell),
 }
 
 impl MapCell {
@@ -106,6 +108,7 @@ impl CellSpec {
                 crate::locate::KeyKind::U64 => 8,
                 crate::locate::KeyKind::Strings => 20,
             },
+            CellSpec::Io(c) => c.file_size,
         }
     }
 
@@ -114,6 +117,7 @@ impl CellSpec {
         match self {
             CellSpec::Map(c) => c.id(),
             CellSpec::Locate(c) => c.id(),
+            CellSpec::Io(c) => c.id(),
         }
     }
 
@@ -122,6 +126,7 @@ impl CellSpec {
         match self {
             CellSpec::Map(c) => c.scenario,
             CellSpec::Locate(_) => Scenario::Locate,
+            CellSpec::Io(_) => Scenario::Io,
         }
     }
 
@@ -139,6 +144,7 @@ impl CellSpec {
                 knobs: c.variant.is_go_family().then_some(c.knobs),
                 hint: c.hint.to_string(),
                 buckets: None,
+                io: None,
                 go_runtime: c.variant.go_release().map(|_| c.go_runtime.clone()),
             },
             CellSpec::Locate(c) => CellAxes {
@@ -152,6 +158,27 @@ impl CellSpec {
                 knobs: None,
                 hint: "none".into(),
                 buckets: Some(c.buckets as usize),
+                io: None,
+                go_runtime: None,
+            },
+            CellSpec::Io(c) => CellAxes {
+                scenario: "io".into(),
+                variant: c.path.name().into(),
+                config: c.cache.name().into(),
+                n: c.file_size as usize,
+                keys: c.target.name().into(),
+                key_size: 0,
+                value_size: 0,
+                knobs: None,
+                hint: "none".into(),
+                buckets: None,
+                io: Some(IoAxes {
+                    path: c.path.name().into(),
+                    target: c.target.name().into(),
+                    cache: c.cache.name().into(),
+                    file_bytes: c.file_size,
+                    buffer_bytes: c.buffer_size,
+                }),
                 go_runtime: None,
             },
         }
@@ -162,6 +189,7 @@ impl CellSpec {
         match self {
             CellSpec::Map(c) => c.scenario.region_text(c.variant),
             CellSpec::Locate(_) => Scenario::Locate.region_text(Variant::GoMap),
+            CellSpec::Io(c) => c.region_text(),
         }
     }
 }

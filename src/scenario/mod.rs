@@ -18,6 +18,7 @@
 //! | `churn` | N keys inserted | rounds × N/2 (delete one, insert one) | whole workload |
 //! | `update` | N keys inserted | N updates of existing keys | whole workload |
 //! | `locate` | N keys generated | hash + bucket index of each key | hash × index |
+//! | `io` | file made, cache state set, receiver started | the file sent along one path ([`crate::io`]) | one I/O copy path |
 //!
 //! On the Go Swiss map (`goswiss`), the classic scenarios mean: `evacuate_double`
 //! — the one insert that rehashes a full table, which for N keys is the
@@ -68,6 +69,8 @@ pub enum Scenario {
     Update,
     /// Hash + bucket index only.
     Locate,
+    /// A file sent along one I/O copy path ([`crate::io`]).
+    Io,
     /// Go Swiss map: the 9th key of a small map.
     SmallToTable,
     /// Go Swiss map: a table doubling.
@@ -260,7 +263,7 @@ pub fn table_grow_capacity(n: usize) -> usize {
 
 impl Scenario {
     /// Every scenario, in report order.
-    pub const ALL: [Scenario; 11] = [
+    pub const ALL: [Scenario; 12] = [
         Scenario::Assign,
         Scenario::Overflow,
         Scenario::EvacuateDouble,
@@ -269,6 +272,7 @@ impl Scenario {
         Scenario::Churn,
         Scenario::Update,
         Scenario::Locate,
+        Scenario::Io,
         Scenario::SmallToTable,
         Scenario::TableGrow,
         Scenario::TableSplit,
@@ -285,6 +289,7 @@ impl Scenario {
             Scenario::Churn => "churn",
             Scenario::Update => "update",
             Scenario::Locate => "locate",
+            Scenario::Io => "io",
             Scenario::SmallToTable => "small_to_table",
             Scenario::TableGrow => "table_grow",
             Scenario::TableSplit => "table_split",
@@ -359,6 +364,7 @@ impl Scenario {
             (Scenario::Churn, _, _) => "rounds of N/2 (delete a live key, insert a new key)",
             (Scenario::Update, _, _) => "N updates of existing keys",
             (Scenario::Locate, _, _) => "hash and bucket index of N keys",
+            (Scenario::Io, _, _) => "a file sent along one I/O path (the cell's path says how)",
         }
     }
 
@@ -395,6 +401,7 @@ impl Scenario {
             Scenario::Locate => {
                 return Err("`locate` cells are defined in the profile's [locate] table".into())
             }
+            Scenario::Io => return Err("`io` cells are defined in the profile's [io] table".into()),
             _ => {}
         }
         // Both Go models take a pluggable hasher (colliding keys).

@@ -407,6 +407,7 @@ pub fn prepare<M: MapUnderStudy>(cell: &MapCell, mut map: M) -> Result<Prepared<
             (Region::Ops(ops), units, "operations")
         }
         Scenario::Locate => return Err("locate cells are prepared by the locate module".into()),
+        Scenario::Io => return Err("io cells are prepared by the io module".into()),
     };
     Ok(Prepared {
         map,

@@ -1,0 +1,359 @@
+//! Where a cell's bytes go, and the receiver that checks them.
+//!
+//! - `tcp`: a listener on **127.0.0.1 only** (port 0: one the kernel picks,
+//!   or the profile's), started by the cell. The sender connects; the
+//!   receiver thread accepts one connection and **closes the listener at
+//!   once**, so nothing listens while the region runs, let alone after it.
+//! - `pipe`: a pipe whose read end a receiver thread drains.
+//!
+//! The receiver is bounded in bytes (it reads at most one byte more than
+//! the file holds: more is an error) and in time (a deadline on accepting
+//! and on every read, through `poll(2)`). It hashes what it reads (xxh3-64)
+//! and counts the bytes it copied into its own buffer: the receiving side's
+//! copy, measured. [`Sink::finish`] closes the sender's end (the receiver
+//! sees end of file) and returns what arrived.
+
+use super::Target;
+use std::io::Read;
+use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+/// What the receiver got.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Delivery {
+    /// Bytes received (= bytes the receiver copied into its own buffer).
+    pub bytes: u64,
+    /// xxh3-64 of them.
+    pub checksum: u64,
+    /// `read` calls the receiver made.
+    pub reads: u64,
+}
+
+/// The sender's end of a target, with its receiver running.
+#[derive(Debug)]
+pub struct Sink {
+    dst: Option<OwnedFd>,
+    receiver: Option<JoinHandle<Result<Delivery, String>>>,
+    port: Option<u16>,
+}
+
+/// Receiver buffer size: what one `read` takes at most.
+const RECEIVE_BUFFER: usize = 256 * 1024;
+
+impl Sink {
+    /// Opens `target` for a send of `expected` bytes; the receiver gives up
+    /// after `timeout` from now. `port` (TCP only): 0 for a free port.
+    pub fn open(
+        target: Target,
+        expected: u64,
+        port: u16,
+        timeout: Duration,
+    ) -> Result<Sink, String> {
+        let deadline = Instant::now() + timeout;
+        match target {
+            Target::Tcp => open_tcp(expected, port, deadline),
+            Target::Pipe => open_pipe(expected, deadline),
+        }
+    }
+
+    /// The descriptor the sender writes to.
+    pub fn fd(&self) -> i32 {
+        self.dst.as_ref().map_or(-1, |f| f.as_raw_fd())
+    }
+
+    /// The loopback port the receiver accepted on (TCP).
+    pub fn port(&self) -> Option<u16> {
+        self.port
+    }
+
+    /// Ends the send and waits for the receiver's verdict.
+    ///
+    /// TCP: `shutdown(SHUT_WR)` (the receiver reads to end of file), then,
+    /// once the receiver is done, the socket is closed with `SO_LINGER` 0,
+    /// so it leaves no `TIME_WAIT` entry behind: cells that send thousands
+    /// of times (the flame graph lens) never run out of loopback ports.
+    pub fn finish(mut self) -> Result<Delivery, String> {
+        let tcp = match (self.dst.take(), self.port) {
+            (Some(fd), Some(_)) => {
+                // SAFETY: shutdown on our own connected socket.
+                unsafe { libc::shutdown(fd.as_raw_fd(), libc::SHUT_WR) };
+                Some(fd)
+            }
+            (pipe_end, _) => {
+                drop(pipe_end); // the receiver sees end of file
+                None
+            }
+        };
+        let handle = self.receiver.take().expect("finish runs once");
+        let result = handle
+            .join()
+            .map_err(|_| "the receiver thread panicked".to_string())?;
+        if let Some(fd) = tcp {
+            let linger = libc::linger {
+                l_onoff: 1,
+                l_linger: 0,
+            };
+            // SAFETY: a valid `linger` for SO_LINGER on our own socket.
+            unsafe {
+                libc::setsockopt(
+                    fd.as_raw_fd(),
+                    libc::SOL_SOCKET,
+                    libc::SO_LINGER,
+                    (&linger as *const libc::linger).cast(),
+                    std::mem::size_of::<libc::linger>() as libc::socklen_t,
+                )
+            };
+        }
+        result
+    }
+}
+
+impl Drop for Sink {
+    fn drop(&mut self) {
+        self.dst.take();
+        if let Some(h) = self.receiver.take() {
+            let _ = h.join();
+        }
+    }
+}
+
+fn open_tcp(expected: u64, port: u16, deadline: Instant) -> Result<Sink, String> {
+    let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
+    let listener = TcpListener::bind(addr).map_err(|e| match e.kind() {
+        std::io::ErrorKind::AddrInUse => format!(
+            "the receiver cannot listen on 127.0.0.1:{port}: the port is in use; set `port = 0` in [io] to let the kernel pick a free one"
+        ),
+        _ => format!("the receiver cannot listen on 127.0.0.1:{port}: {e}"),
+    })?;
+    let port = listener
+        .local_addr()
+        .map_err(|e| format!("receiver address: {e}"))?
+        .port();
+    listener
+        .set_nonblocking(true)
+        .map_err(|e| format!("receiver listener: {e}"))?;
+    let receiver = std::thread::Builder::new()
+        .name("mapamp-io-receiver".into())
+        .spawn(move || -> Result<Delivery, String> {
+            let stream = accept_one(listener, deadline)?;
+            drain(stream, expected, deadline)
+        })
+        .map_err(|e| format!("cannot start the receiver thread: {e}"))?;
+    let left = deadline
+        .saturating_duration_since(Instant::now())
+        .max(Duration::from_millis(1));
+    let stream =
+        match TcpStream::connect_timeout(&SocketAddr::from((Ipv4Addr::LOCALHOST, port)), left) {
+            Ok(s) => s,
+            Err(e) => {
+                let why = receiver.join().map_or_else(
+                    |_| "the receiver panicked".to_string(),
+                    |r| r.err().unwrap_or_default(),
+                );
+                return Err(format!(
+                    "cannot connect to the receiver on 127.0.0.1:{port}: {e} {why}"
+                ));
+            }
+        };
+    Ok(Sink {
+        dst: Some(OwnedFd::from(stream)),
+        receiver: Some(receiver),
+        port: Some(port),
+    })
+}
+
+/// Accepts one connection, then drops the listener (nothing listens after).
+fn accept_one(listener: TcpListener, deadline: Instant) -> Result<TcpStream, String> {
+    loop {
+        match listener.accept() {
+            Ok((stream, peer)) => {
+                drop(listener);
+                if !peer.ip().is_loopback() {
+                    return Err(format!("refused a connection from {peer}: loopback only"));
+                }
+                stream
+                    .set_nonblocking(false)
+                    .map_err(|e| format!("receiver socket: {e}"))?;
+                return Ok(stream);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                if Instant::now() >= deadline {
+                    return Err("the receiver's deadline passed before the sender connected".into());
+                }
+                std::thread::sleep(Duration::from_micros(200));
+            }
+            Err(e) => return Err(format!("accept: {e}")),
+        }
+    }
+}
+
+fn open_pipe(expected: u64, deadline: Instant) -> Result<Sink, String> {
+    let (r, w) = pipe()?;
+    let receiver = std::thread::Builder::new()
+        .name("mapamp-io-receiver".into())
+        .spawn(move || drain(std::fs::File::from(r), expected, deadline))
+        .map_err(|e| format!("cannot start the receiver thread: {e}"))?;
+    Ok(Sink {
+        dst: Some(w),
+        receiver: Some(receiver),
+        port: None,
+    })
+}
+
+/// A new pipe, close-on-exec: (read end, write end).
+pub fn pipe() -> Result<(OwnedFd, OwnedFd), String> {
+    let mut fds = [0; 2];
+    // SAFETY: `fds` has room for the two descriptors pipe2 writes.
+    if unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) } != 0 {
+        return Err(format!("pipe2: {}", std::io::Error::last_os_error()));
+    }
+    // SAFETY: both descriptors were just created and are owned by nobody else.
+    Ok(unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) })
+}
+
+/// Reads to end of file, at most `expected + 1` bytes, each read waiting no
+/// later than `deadline`.
+fn drain(
+    mut from: impl Read + AsRawFd,
+    expected: u64,
+    deadline: Instant,
+) -> Result<Delivery, String> {
+    let mut buf = vec![0u8; RECEIVE_BUFFER];
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    let (mut bytes, mut reads) = (0u64, 0u64);
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let mut pfd = libc::pollfd {
+            fd: from.as_raw_fd(),
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        let ms = left.as_millis().min(i32::MAX as u128) as i32;
+        // SAFETY: one valid pollfd.
+        let r = unsafe { libc::poll(&mut pfd, 1, ms) };
+        if r < 0 {
+            let e = std::io::Error::last_os_error();
+            if e.kind() == std::io::ErrorKind::Interrupted {
+                continue;
+            }
+            return Err(format!("receiver poll: {e}"));
+        }
+        if r == 0 {
+            return Err(format!(
+                "the receiver timed out with {bytes} of {expected} bytes"
+            ));
+        }
+        let room = (expected + 1 - bytes).min(buf.len() as u64) as usize;
+        let n = match from.read(&mut buf[..room]) {
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(format!("receiver read after {bytes} bytes: {e}")),
+        };
+        reads += 1;
+        if n == 0 {
+            return Ok(Delivery {
+                bytes,
+                checksum: hasher.digest(),
+                reads,
+            });
+        }
+        hasher.update(&buf[..n]);
+        bytes += n as u64;
+        if bytes > expected {
+            return Err(format!(
+                "the receiver got more than the {expected} bytes sent"
+            ));
+        }
+    }
+}
+
+/// Whether some socket listens on 127.0.0.1:`port` or any address at
+/// `port` (read from `/proc/net/tcp`, state `0A` = LISTEN).
+pub fn listening_on(port: u16) -> Result<bool, String> {
+    let text = std::fs::read_to_string("/proc/net/tcp")
+        .map_err(|e| format!("cannot read /proc/net/tcp: {e}"))?;
+    Ok(listening_in(&text, port))
+}
+
+fn listening_in(proc_net_tcp: &str, port: u16) -> bool {
+    proc_net_tcp.lines().skip(1).any(|line| {
+        let f: Vec<&str> = line.split_whitespace().collect();
+        let local_port = f
+            .get(1)
+            .and_then(|a| a.rsplit(':').next())
+            .and_then(|p| u16::from_str_radix(p, 16).ok());
+        local_port == Some(port) && f.get(3) == Some(&"0A")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn send_all(sink: &Sink, data: &[u8]) {
+        let mut f = std::mem::ManuallyDrop::new(
+            // SAFETY: borrowed for the writes only; ManuallyDrop keeps it open.
+            unsafe { std::fs::File::from_raw_fd(sink.fd()) },
+        );
+        std::io::Write::write_all(&mut *f, data).unwrap();
+    }
+
+    #[test]
+    fn both_targets_deliver_and_checksum() {
+        let data: Vec<u8> = (0..300_000u32).map(|i| (i * 7 % 251) as u8).collect();
+        for target in [Target::Tcp, Target::Pipe] {
+            let sink = Sink::open(target, data.len() as u64, 0, Duration::from_secs(20)).unwrap();
+            send_all(&sink, &data);
+            let d = sink.finish().unwrap();
+            assert_eq!(d.bytes, data.len() as u64, "{target:?}");
+            assert_eq!(d.checksum, xxhash_rust::xxh3::xxh3_64(&data), "{target:?}");
+        }
+    }
+
+    #[test]
+    fn more_bytes_than_announced_is_an_error() {
+        let sink = Sink::open(Target::Pipe, 10, 0, Duration::from_secs(20)).unwrap();
+        send_all(&sink, &[1u8; 11]);
+        let e = sink.finish().unwrap_err();
+        assert!(e.contains("more than the 10 bytes"), "{e}");
+    }
+
+    #[test]
+    fn a_silent_sender_times_out() {
+        let sink = Sink::open(Target::Tcp, 10, 0, Duration::from_millis(200)).unwrap();
+        let t = Instant::now();
+        // Keep the sender's end open past the deadline.
+        std::thread::sleep(Duration::from_millis(400));
+        let e = sink.finish().unwrap_err();
+        assert!(e.contains("timed out with 0 of 10 bytes"), "{e}");
+        assert!(t.elapsed() < Duration::from_secs(5));
+    }
+
+    #[test]
+    fn the_listener_closes_once_connected_and_a_busy_port_is_refused() {
+        let sink = Sink::open(Target::Tcp, 1, 0, Duration::from_secs(20)).unwrap();
+        let port = sink.port().unwrap();
+        // The receiver accepts promptly; give its thread a moment.
+        let t = Instant::now();
+        while listening_on(port).unwrap() && t.elapsed() < Duration::from_secs(5) {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        assert!(!listening_on(port).unwrap(), "port {port} still listens");
+        send_all(&sink, &[9]);
+        assert_eq!(sink.finish().unwrap().bytes, 1);
+
+        let busy = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
+        let port = busy.local_addr().unwrap().port();
+        let e = Sink::open(Target::Tcp, 1, port, Duration::from_secs(5)).unwrap_err();
+        assert!(e.contains("is in use"), "{e}");
+    }
+
+    #[test]
+    fn proc_net_tcp_listen_lines_are_recognised() {
+        let text = "  sl  local_address rem_address   st\n   0: 0100007F:1F90 00000000:0000 0A 0\n   1: 0100007F:1F91 0100007F:9C40 01 0\n";
+        assert!(listening_in(text, 0x1F90));
+        assert!(!listening_in(text, 0x1F91));
+    }
+}
