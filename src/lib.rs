@@ -41,6 +41,7 @@ pub mod lint;
 pub mod locate;
 pub mod machine;
 pub mod mem;
+pub mod names;
 pub mod pod;
 pub mod profile;
 pub mod region;

@@ -38,11 +38,25 @@ use crate::variants::{HintSpec, Variant};
 use raw::{Axis, RawProfile};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
+use strum::VariantArray;
 use toml::Spanned;
 
 /// The lenses of SPEC.md.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::VariantArray,
+    strum::IntoStaticStr,
+    strum::Display,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum LensKind {
     /// Bytes per copy path (always on).
     Accounting,
@@ -58,40 +72,20 @@ pub enum LensKind {
     Callgrind,
 }
 
+impl crate::names::Named for LensKind {}
+
 impl LensKind {
     /// Every lens, in report order.
-    pub const ALL: [LensKind; 6] = [
-        LensKind::Accounting,
-        LensKind::Time,
-        LensKind::Latency,
-        LensKind::Counters,
-        LensKind::Flamegraph,
-        LensKind::Callgrind,
-    ];
+    pub const ALL: [LensKind; 6] = crate::names::all(LensKind::VARIANTS);
 
     /// Name in profiles and on the command line.
     pub fn name(self) -> &'static str {
-        match self {
-            LensKind::Accounting => "accounting",
-            LensKind::Time => "time",
-            LensKind::Latency => "latency",
-            LensKind::Counters => "counters",
-            LensKind::Flamegraph => "flamegraph",
-            LensKind::Callgrind => "callgrind",
-        }
+        self.into()
     }
 
     /// Parses a name; the error lists the valid ones.
     pub fn parse(s: &str) -> Result<LensKind, String> {
-        LensKind::ALL
-            .into_iter()
-            .find(|l| l.name() == s)
-            .ok_or_else(|| {
-                format!(
-                    "unknown lens `{s}`; valid lenses: {}",
-                    LensKind::ALL.map(|l| l.name()).join(", ")
-                )
-            })
+        crate::names::parse(s, "lens", "valid lenses")
     }
 }
 
