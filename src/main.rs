@@ -399,7 +399,7 @@ fn run_compare(a: CompareArgs) -> ExitCode {
 fn run_profile(which: ProfileCommand) -> Result<(), String> {
     match which {
         ProfileCommand::Check { profile } => {
-            let p = mapamp::profile::load_named(&profile)?;
+            let p = mapamp::run::load_profile(&mapamp::profile::resolve(&profile)?)?;
             let cells = p.cells();
             let mut text = format!(
                 "{}: ok: {} cells ({} combinations do not apply), lenses: {}\n",
@@ -422,7 +422,7 @@ fn run_profile(which: ProfileCommand) -> Result<(), String> {
             emit(&text)
         }
         ProfileCommand::Cells { profile, all } => {
-            let p = mapamp::profile::load_named(&profile)?;
+            let p = mapamp::run::load_profile(&mapamp::profile::resolve(&profile)?)?;
             let cells = p.cells();
             let mut text = String::new();
             if all {

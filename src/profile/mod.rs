@@ -27,7 +27,7 @@
 mod cells;
 mod raw;
 
-pub use cells::{same_setup, Cells, Skipped};
+pub use cells::{same_setup, Cells, SameSetup, Skipped};
 
 use crate::golang::{GoRuntimeKnobs, Gogc};
 use crate::gomap::{EvacuateBatch, Knobs};
@@ -509,7 +509,6 @@ pub fn parse(file: &str, name: &str, text: &str) -> Result<Profile, String> {
             format!("no combination of the axes applies{why}"),
         ));
     }
-    p.check_memory(file)?;
     Ok(p)
 }
 
@@ -729,13 +728,14 @@ fn budget(e: &Errs, b: Option<&Spanned<raw::RawBudget>>) -> Result<Budget, Strin
 }
 
 impl Profile {
-    /// Refuses profiles whose largest cell would not fit in memory, naming
-    /// the input to blame (N, a configuration's hint, locate's N or bucket
-    /// count) at its line.
-    fn check_memory(&self, file: &str) -> Result<(), String> {
-        let Some(avail) = crate::machine::available_memory_bytes() else {
-            return Ok(());
-        };
+    /// Refuses a profile whose largest cell would not fit in `avail` bytes
+    /// of memory, naming the input to blame (N, a configuration's hint,
+    /// locate's N or bucket count) at its line. Parsing does not look at the
+    /// machine: whoever is about to run the profile calls this with the
+    /// memory available then (`run::load_profile`).
+    pub fn check_memory(&self, avail: u64) -> Result<(), String> {
+        let file = self.path.display().to_string();
+        let file = file.as_str();
         let cells = self.cells();
         let Some((cell, need)) = cells
             .cells
@@ -758,7 +758,7 @@ impl Profile {
         let (line, what) = match cell {
             crate::scenario::CellSpec::Map(m) => {
                 let hint = m.hint.resolve(m.n);
-                let hinted = crate::inspect::hint_entries(
+                let hinted = crate::variants::memory::hint_entries(
                     m.variant,
                     hint,
                     m.key_size,

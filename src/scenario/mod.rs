@@ -38,7 +38,7 @@ mod prepare;
 mod run;
 
 pub use any::{prepare_any, PreparedLocate, Runnable};
-pub use cell::{CellSpec, LocateCell, MapCell};
+pub use cell::{CellAxes, CellSpec, LocateCell, MapCell};
 pub use keys::{CollidingHash, Keys};
 pub use prepare::{map_spec, prepare, scenario_hint, scenario_sets_size, Prepared};
 pub use run::{NoTimer, OpTimer, PerOpTimer, RegionOutcome};

@@ -26,6 +26,7 @@
 //! [`Visit`]. Tests that prefer typed keys wrap a map in [`typed::Typed`].
 
 mod goswiss;
+pub mod memory;
 pub mod swiss;
 pub mod typed;
 
