@@ -592,10 +592,11 @@ fn config(e: &Errs, name: &str, c: &Spanned<raw::RawConfig>) -> Result<TuningCon
     }
     if let Some(il) = &r.inline_limit {
         let v = *il.get_ref();
-        if !(8..=1 << 20).contains(&v) {
+        let fits = usize::try_from(v).is_ok_and(|v| crate::gomap::INLINE_LIMIT_RANGE.contains(&v));
+        if !fits {
             return Err(e.at(
                 il.span(),
-                format!("inline_limit = {v} is not valid; use 8 to 1048576 bytes (Go: 128)"),
+                Knobs::inline_limit_error(&format!("inline_limit = {v}")),
             ));
         }
         knobs.inline_limit = v as usize;

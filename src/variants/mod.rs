@@ -317,49 +317,54 @@ pub struct KnobInfo {
     /// Knob name as in profiles (`load_factor`); the CLI flag uses dashes.
     pub name: &'static str,
     /// Go's value.
-    pub go_default: &'static str,
+    pub go_default: String,
     /// What it does.
     pub description: &'static str,
 }
 
-/// The tuning knobs and their Go defaults.
-pub const KNOBS: [KnobInfo; 7] = [
+/// The tuning knobs and their Go defaults (the model's knobs read from
+/// [`Knobs::default`], the one definition the command line and profiles
+/// use too).
+pub fn knobs() -> [KnobInfo; 7] {
+    let go = Knobs::default();
+    [
     KnobInfo {
         name: "load_factor",
-        go_default: "6.5",
+        go_default: go.load_factor.to_string(),
         description: "average entries per bucket that triggers doubling (Go-family variants)",
     },
     KnobInfo {
         name: "evacuate_batch",
-        go_default: "1",
+        go_default: go.evacuate_batch.to_string(),
         description: "extra old buckets evacuated per write during growth, or `all` for stop-the-world (Go-family)",
     },
     KnobInfo {
         name: "inline_limit",
-        go_default: "128",
+        go_default: go.inline_limit.to_string(),
         description: "keys/values larger than this many bytes are stored through pointers (Go-family)",
     },
     KnobInfo {
         name: "overflow_prealloc",
-        go_default: "on",
+        go_default: if go.overflow_prealloc { "on" } else { "off" }.to_string(),
         description: "arrays with B >= 4 carry preallocated overflow buckets (Go-family)",
     },
     KnobInfo {
         name: "hint",
-        go_default: "none",
+        go_default: HintSpec::None.to_string(),
         description: "size hint at creation: `none`, `n` (exact), `<f>n` (a factor of N, e.g. 0.5n) or a number (all variants)",
     },
     KnobInfo {
         name: "gogc",
-        go_default: "100",
+        go_default: "100".to_string(),
         description: "GOGC of the Go process: a percentage or `off` (real-Go variants only)",
     },
     KnobInfo {
         name: "gomemlimit",
-        go_default: "off",
+        go_default: "off".to_string(),
         description: "GOMEMLIMIT of the Go process: bytes with an optional unit (B, KiB, MiB, GiB, TiB) or `off` (real-Go variants only)",
     },
-];
+    ]
+}
 
 /// A size hint relative to the workload's N.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
