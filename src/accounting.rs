@@ -18,22 +18,9 @@ use strum::VariantArray;
 /// delete makes (tophash markers and the cleared value), and the Swiss
 /// map's own (`small_to_table` … `clear`). A path a variant cannot take is
 /// reported `n/a`, not 0 (see [`CopyPath::applies_to_swiss_model`]).
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Serialize,
-    Deserialize,
-    strum::VariantArray,
-    strum::IntoStaticStr,
-    strum::Display,
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[derive(strum::VariantArray, strum::IntoStaticStr, strum::Display)]
 #[strum(serialize_all = "snake_case")]
 pub enum CopyPath {
     /// The slot copy of a write: tophash + key + value (or pointers + objects).

@@ -165,20 +165,9 @@ impl<H: KeyHasher, P: Probe, S: Storage> MapUnderStudy for GoMap<H, P, S> {
 }
 
 /// The variants mapamp knows.
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    strum::VariantArray,
-    strum::IntoStaticStr,
-    strum::Display,
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(into = "String", try_from = "String")]
+#[derive(strum::VariantArray, strum::IntoStaticStr, strum::Display)]
 pub enum Variant {
     /// Go's classic map.
     #[strum(serialize = "gomap")]
