@@ -12,6 +12,7 @@
 //! list's contents when it grows *are* counted).
 
 use serde::{Deserialize, Serialize};
+use strum::VariantArray;
 
 /// The copy paths: the classic map's five, `delete` for the stores a
 /// delete makes (tophash markers and the cleared value), and the Swiss
@@ -19,6 +20,8 @@ use serde::{Deserialize, Serialize};
 /// reported `n/a`, not 0 (see [`CopyPath::applies_to_swiss_model`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[derive(strum::VariantArray, strum::IntoStaticStr, strum::Display)]
+#[strum(serialize_all = "snake_case")]
 pub enum CopyPath {
     /// The slot copy of a write: tophash + key + value (or pointers + objects).
     Assign,
@@ -51,20 +54,7 @@ pub enum CopyPath {
 
 impl CopyPath {
     /// Every path, in report order.
-    pub const ALL: [CopyPath; 12] = [
-        CopyPath::Assign,
-        CopyPath::Overflow,
-        CopyPath::EvacuateDouble,
-        CopyPath::EvacuateSameSize,
-        CopyPath::ZeroFill,
-        CopyPath::Delete,
-        CopyPath::SmallToTable,
-        CopyPath::TableGrow,
-        CopyPath::TableSplit,
-        CopyPath::DirectoryGrow,
-        CopyPath::Prune,
-        CopyPath::Clear,
-    ];
+    pub const ALL: [CopyPath; 12] = crate::names::all(CopyPath::VARIANTS);
 
     /// The paths of the classic map and the reference Swiss tables: the
     /// first six of [`CopyPath::ALL`].
@@ -91,31 +81,12 @@ impl CopyPath {
 
     /// The name used in JSON, cell ids and reports.
     pub fn name(self) -> &'static str {
-        match self {
-            CopyPath::Assign => "assign",
-            CopyPath::Overflow => "overflow",
-            CopyPath::EvacuateDouble => "evacuate_double",
-            CopyPath::EvacuateSameSize => "evacuate_same_size",
-            CopyPath::ZeroFill => "zero_fill",
-            CopyPath::Delete => "delete",
-            CopyPath::SmallToTable => "small_to_table",
-            CopyPath::TableGrow => "table_grow",
-            CopyPath::TableSplit => "table_split",
-            CopyPath::DirectoryGrow => "directory_grow",
-            CopyPath::Prune => "prune",
-            CopyPath::Clear => "clear",
-        }
+        self.into()
     }
 
     /// Parses a path name as printed by [`CopyPath::name`].
     pub fn from_name(s: &str) -> Option<CopyPath> {
         CopyPath::ALL.into_iter().find(|p| p.name() == s)
-    }
-}
-
-impl std::fmt::Display for CopyPath {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.name())
     }
 }
 

@@ -426,10 +426,8 @@ pub fn id_of(bytes: &[u8]) -> u64 {
 /// The filler word `i` of the value with id `id` (a SplitMix64 step).
 #[inline]
 fn filler(id: u64, i: usize) -> u64 {
-    let mut z = id.wrapping_add((i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
+    use crate::rng::{splitmix64_mix, SPLITMIX64_GAMMA};
+    splitmix64_mix(id.wrapping_add((i as u64).wrapping_mul(SPLITMIX64_GAMMA)))
 }
 
 #[cfg(test)]

@@ -43,6 +43,7 @@ pub mod lint;
 pub mod locate;
 pub mod machine;
 pub mod mem;
+pub mod names;
 pub mod pod;
 pub mod profile;
 pub mod region;

@@ -7,9 +7,49 @@
 //! target, the profile, and the versions `Cargo.lock` resolved) so a report
 //! says what really produced it.
 
-use crate::lens::{callgrind, counters};
-use crate::report::schema::{Machine, Toolchain};
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+
+/// The machine a run happened on.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Machine {
+    /// CPU model name.
+    pub cpu_model: String,
+    /// Logical CPUs.
+    pub cores: usize,
+    /// Total memory in bytes.
+    pub memory_bytes: u64,
+    /// Kernel release (`uname -r`).
+    pub kernel: String,
+    /// Whether hardware performance counters can be read, and why not.
+    pub pmu: Availability,
+    /// valgrind's version, or why it is unavailable.
+    pub valgrind: Availability,
+    /// `/proc/sys/kernel/perf_event_paranoid`, if readable.
+    pub perf_event_paranoid: Option<i32>,
+}
+
+/// Whether a facility is available; `detail` is a version or a reason.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Availability {
+    /// Usable here.
+    pub available: bool,
+    /// Version when available, reason when not.
+    pub detail: String,
+}
+
+/// Toolchain and crate versions.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Toolchain {
+    /// `rustc --version` of the build.
+    pub rustc: String,
+    /// Target triple.
+    pub target: String,
+    /// Cargo profile the cells ran under (`release`, ...).
+    pub build_profile: String,
+    /// Versions of the crates whose behaviour shows in the figures.
+    pub crates: BTreeMap<String, String>,
+}
 
 /// Bytes of memory available to new allocations (`MemAvailable`), if known.
 pub fn available_memory_bytes() -> Option<u64> {
@@ -59,9 +99,9 @@ pub fn load_average() -> Option<[f64; 3]> {
     Some([it.next()??, it.next()??, it.next()??])
 }
 
-/// The machine this process runs on. Probes the PMU (opens a counter) and
-/// valgrind (runs `valgrind --version`).
-pub fn describe() -> Machine {
+/// The machine this process runs on, with what the lenses found when they
+/// probed the PMU (opening a counter) and valgrind (`valgrind --version`).
+pub fn describe(pmu: Availability, valgrind: Availability) -> Machine {
     let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
     Machine {
         cpu_model: cpu_model(&cpuinfo).unwrap_or_else(|| "unknown".to_string()),
@@ -70,8 +110,8 @@ pub fn describe() -> Machine {
         kernel: std::fs::read_to_string("/proc/sys/kernel/osrelease")
             .map(|s| s.trim().to_string())
             .unwrap_or_else(|_| "unknown".to_string()),
-        pmu: counters::pmu_availability(),
-        valgrind: callgrind::valgrind_availability(),
+        pmu,
+        valgrind,
         perf_event_paranoid: perf_event_paranoid(),
     }
 }
@@ -140,7 +180,10 @@ mod tests {
 
     #[test]
     fn this_machine_is_described() {
-        let m = describe();
+        let m = describe(
+            crate::lens::counters::pmu_availability(),
+            crate::lens::callgrind::valgrind_availability(),
+        );
         assert!(m.cores >= 1 && m.memory_bytes > 0, "{m:?}");
         assert!(!m.kernel.is_empty() && m.kernel != "unknown", "{m:?}");
         assert!(!m.pmu.detail.is_empty() && !m.valgrind.detail.is_empty());

@@ -8,7 +8,7 @@ use mapamp::inspect::{self, InspectConfig, Workload};
 use mapamp::locate::{self, LocateArgs};
 use mapamp::profile::LensKind;
 use mapamp::table::{self, TableConfig};
-use mapamp::variants::{HintSpec, Variant, KNOBS};
+use mapamp::variants::{knobs, HintSpec, Variant};
 use mapamp::workload::KeyDist;
 use std::process::ExitCode;
 
@@ -98,21 +98,39 @@ enum TableCommand {
     },
 }
 
-/// The Go-model knobs, shared by commands that build maps.
+/// The Go-model knobs, shared by commands that build maps. Defaults are
+/// [`Knobs::default`]; the values are checked by `Knobs::validate`.
 #[derive(clap::Args)]
 struct KnobArgs {
     /// Average entries per bucket that triggers doubling.
-    #[arg(long, default_value_t = 6.5)]
+    #[arg(long, default_value_t = Knobs::default().load_factor)]
     load_factor: f64,
     /// Extra old buckets evacuated per write during growth, or `all` (stop-the-world).
-    #[arg(long, default_value = "1", value_parser = EvacuateBatch::parse)]
+    #[arg(long, default_value_t = Knobs::default().evacuate_batch, value_parser = EvacuateBatch::parse)]
     evacuate_batch: EvacuateBatch,
     /// Keys/values larger than this (bytes) are stored indirectly.
-    #[arg(long, default_value_t = 128)]
+    #[arg(long, default_value_t = Knobs::default().inline_limit)]
     inline_limit: usize,
     /// Preallocated overflow buckets for B >= 4.
-    #[arg(long, value_parser = ["on", "off"], default_value = "on")]
-    overflow_prealloc: String,
+    #[arg(long, value_enum, default_value_t = OnOff::from(Knobs::default().overflow_prealloc))]
+    overflow_prealloc: OnOff,
+}
+
+/// A switch on the command line: `on` or `off`.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum OnOff {
+    On,
+    Off,
+}
+
+impl From<bool> for OnOff {
+    fn from(on: bool) -> OnOff {
+        if on {
+            OnOff::On
+        } else {
+            OnOff::Off
+        }
+    }
 }
 
 impl KnobArgs {
@@ -121,7 +139,7 @@ impl KnobArgs {
             load_factor: self.load_factor,
             evacuate_batch: self.evacuate_batch,
             inline_limit: self.inline_limit,
-            overflow_prealloc: self.overflow_prealloc == "on",
+            overflow_prealloc: self.overflow_prealloc == OnOff::On,
         }
     }
 }
@@ -329,7 +347,7 @@ fn variants_text() -> String {
         s += &format!("  {:<w$}{}\n", v.name(), v.description());
     }
     s += "\nTuning knobs (Go's value in brackets):\n";
-    for k in KNOBS {
+    for k in knobs() {
         s += &format!("  {:<18}[{}] {}\n", k.name, k.go_default, k.description);
     }
     s
@@ -399,7 +417,7 @@ fn run_compare(a: CompareArgs) -> ExitCode {
 fn run_profile(which: ProfileCommand) -> Result<(), String> {
     match which {
         ProfileCommand::Check { profile } => {
-            let p = mapamp::profile::load_named(&profile)?;
+            let p = mapamp::run::load_profile(&mapamp::profile::resolve(&profile)?)?;
             let cells = p.cells();
             let mut text = format!(
                 "{}: ok: {} cells ({} combinations do not apply), lenses: {}\n",
@@ -422,7 +440,7 @@ fn run_profile(which: ProfileCommand) -> Result<(), String> {
             emit(&text)
         }
         ProfileCommand::Cells { profile, all } => {
-            let p = mapamp::profile::load_named(&profile)?;
+            let p = mapamp::run::load_profile(&mapamp::profile::resolve(&profile)?)?;
             let cells = p.cells();
             let mut text = String::new();
             if all {

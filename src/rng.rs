@@ -10,11 +10,19 @@ pub struct Rng {
     s: [u64; 4],
 }
 
+/// SplitMix64's increment (the golden-ratio "gamma" added per step).
+pub const SPLITMIX64_GAMMA: u64 = 0x9E37_79B9_7F4A_7C15;
+
 /// One SplitMix64 step (used for seeding and cheap mixing).
 #[inline]
 pub fn splitmix64(state: &mut u64) -> u64 {
-    *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    let mut z = *state;
+    *state = state.wrapping_add(SPLITMIX64_GAMMA);
+    splitmix64_mix(*state)
+}
+
+/// SplitMix64's output function: the bijective mix of one state word.
+#[inline]
+pub fn splitmix64_mix(mut z: u64) -> u64 {
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
     z ^ (z >> 31)

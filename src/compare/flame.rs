@@ -21,6 +21,7 @@
 //! samples whose stack contains it (inclusive share), on each side.
 
 use super::schema::{FlameDiff, FunctionShare};
+use crate::lens::folded::FoldedStacks;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Rows of the per-function table kept per cell.
@@ -32,46 +33,33 @@ pub const SVG_B_SHAPE: &str = "diff.svg";
 /// File name of the differential graph in A's shape.
 pub const SVG_A_SHAPE: &str = "diff-a-shape.svg";
 
-/// Folded stacks: stack → samples.
+/// One side's folded stacks ([`FoldedStacks`], the lenses' type) as read
+/// from its file.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Folded {
     /// Samples per stack (duplicates merged).
-    pub stacks: BTreeMap<String, u64>,
+    pub stacks: FoldedStacks,
     /// Sum of all samples.
     pub total: u64,
     /// Non-empty lines that were not `stack count`.
     pub bad_lines: usize,
 }
 
-/// Parses `frame;frame;frame count` lines.
+/// Parses `frame;frame;frame count` lines ([`FoldedStacks::parse`]).
 pub fn parse_folded(text: &str) -> Folded {
-    let mut f = Folded::default();
-    for line in text.lines() {
-        let line = line.trim_end();
-        if line.trim().is_empty() {
-            continue;
-        }
-        let parsed = line.rsplit_once(' ').and_then(|(stack, count)| {
-            let stack = stack.trim_end();
-            let count = count.parse::<u64>().ok()?;
-            (!stack.is_empty()).then_some((stack, count))
-        });
-        match parsed {
-            Some((stack, count)) => {
-                *f.stacks.entry(stack.to_string()).or_default() += count;
-                f.total += count;
-            }
-            None => f.bad_lines += 1,
-        }
+    let (stacks, bad_lines) = FoldedStacks::parse(text);
+    Folded {
+        total: stacks.samples(),
+        stacks,
+        bad_lines,
     }
-    f
 }
 
 /// Fraction of samples whose stack contains each function (each function
 /// counted once per stack, however often it recurses).
 pub fn inclusive_shares(f: &Folded) -> BTreeMap<String, f64> {
     let mut samples: BTreeMap<&str, u64> = BTreeMap::new();
-    for (stack, &count) in &f.stacks {
+    for (stack, &count) in f.stacks.counts() {
         let frames: BTreeSet<&str> = stack.split(';').collect();
         for frame in frames {
             *samples.entry(frame).or_default() += count;
@@ -153,6 +141,7 @@ pub fn diff(a: &Folded, b: &Folded, dir: &str) -> Result<Diff, String> {
 
     let lines = |f: &Folded, scale: f64| -> String {
         f.stacks
+            .counts()
             .iter()
             .map(|(stack, &n)| format!("{stack} {}\n", (n as f64 * scale).round() as u64))
             .collect()
@@ -231,7 +220,7 @@ mod tests {
     fn folded_lines_merge_and_bad_lines_are_counted() {
         let f = parse_folded("main;a;b 3\nmain;a 2\nmain;a;b 1\n\nnot a count x\nlonely\n");
         assert_eq!(f.total, 6);
-        assert_eq!(f.stacks["main;a;b"], 4);
+        assert_eq!(f.stacks.counts()["main;a;b"], 4);
         assert_eq!(f.bad_lines, 2);
     }
 

@@ -14,15 +14,33 @@
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use strum::VariantArray;
 
 /// A Go release mapamp can run cells on.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    strum::VariantArray,
+    strum::IntoStaticStr,
+    strum::Display,
+)]
 pub enum GoRelease {
     /// Go 1.19: the classic map.
+    #[strum(serialize = "go1.19")]
     Go119,
     /// Go 1.26: the Swiss-table map.
+    #[strum(serialize = "go1.26")]
     Go126,
     /// Go 1.27 (GOTOOLCHAIN=go1.27.3): the Swiss-table map.
+    #[strum(serialize = "go1.27")]
     Go127,
 }
 
@@ -41,15 +59,11 @@ pub const GO127_TOOLCHAIN: &str = "go1.27.3";
 
 impl GoRelease {
     /// Every release, oldest first.
-    pub const ALL: [GoRelease; 3] = [GoRelease::Go119, GoRelease::Go126, GoRelease::Go127];
+    pub const ALL: [GoRelease; 3] = crate::names::all(GoRelease::VARIANTS);
 
     /// The variant name (`go1.19`, ...), as Go's `go version` prints the release.
     pub fn name(self) -> &'static str {
-        match self {
-            GoRelease::Go119 => "go1.19",
-            GoRelease::Go126 => "go1.26",
-            GoRelease::Go127 => "go1.27",
-        }
+        self.into()
     }
 
     /// The map design of the release.
@@ -76,12 +90,6 @@ impl GoRelease {
             GoRelease::Go126 => "install Go 1.26 from https://go.dev/dl/ (e.g. into /usr/local/go) and put its bin folder on PATH",
             GoRelease::Go127 => "it is fetched by `GOTOOLCHAIN=go1.27.3 go version` through the Go module proxy (about 76 MB); that needs a go >= 1.21 on PATH and network access to proxy.golang.org",
         }
-    }
-}
-
-impl std::fmt::Display for GoRelease {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.name())
     }
 }
 

@@ -132,8 +132,18 @@ impl std::fmt::Display for EvacuateBatch {
     }
 }
 
+/// Go's load factor: `loadFactorNum / loadFactorDen` = 13 / 2.
+pub const GO_LOAD_FACTOR: f64 = 6.5;
+
+/// The smallest load factor [`Knobs::validate`] accepts.
+pub const MIN_LOAD_FACTOR: f64 = 1.0;
+
 /// The largest load factor [`Knobs::validate`] accepts: a bucket's 8 slots.
 pub const MAX_LOAD_FACTOR: f64 = layout::BUCKET_CNT as f64;
+
+/// The inline limits [`Knobs::validate`] accepts, in bytes: from one word
+/// up to 1 MiB (larger keys and values than that are not studied).
+pub const INLINE_LIMIT_RANGE: std::ops::RangeInclusive<usize> = 8..=1 << 20;
 
 /// The tuning knobs of the Go-family models, with Go's values as defaults.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
@@ -151,7 +161,7 @@ pub struct Knobs {
 impl Default for Knobs {
     fn default() -> Self {
         Knobs {
-            load_factor: 6.5,
+            load_factor: GO_LOAD_FACTOR,
             evacuate_batch: EvacuateBatch::Extra(1),
             inline_limit: GO_INLINE_LIMIT,
             overflow_prealloc: true,
@@ -160,7 +170,8 @@ impl Default for Knobs {
 }
 
 impl Knobs {
-    /// Checks the knob values, with an error naming the bad one and the valid range.
+    /// Checks the knob values, with an error naming the bad one and the
+    /// valid range. The one rule for the command line and profiles.
     ///
     /// The load factor stops at [`MAX_LOAD_FACTOR`]: above 8 entries per
     /// bucket a one-bucket map must take an overflow bucket before it may
@@ -169,18 +180,30 @@ impl Knobs {
     /// same write and start it again without end.
     pub fn validate(&self) -> Result<(), String> {
         let lf = self.load_factor;
-        if !(lf.is_finite() && (1.0..=MAX_LOAD_FACTOR).contains(&lf)) {
+        if !(lf.is_finite() && (MIN_LOAD_FACTOR..=MAX_LOAD_FACTOR).contains(&lf)) {
             return Err(format!(
-                "load factor {lf} is not valid; use a number from 1.0 to {MAX_LOAD_FACTOR:.1} (Go: 6.5); above {MAX_LOAD_FACTOR:.1} a one-bucket map overflows before it may double and Go's growth rule restarts same-size growth forever"
+                "load factor {lf} is not valid; use a number from {MIN_LOAD_FACTOR:.1} to {MAX_LOAD_FACTOR:.1} (Go: {GO_LOAD_FACTOR}); above {MAX_LOAD_FACTOR:.1} a one-bucket map overflows before it may double and Go's growth rule restarts same-size growth forever"
             ));
         }
-        if self.inline_limit < 8 {
-            return Err(format!(
-                "inline limit {} is not valid; use at least 8 bytes (Go: 128)",
+        if !INLINE_LIMIT_RANGE.contains(&self.inline_limit) {
+            return Err(Knobs::inline_limit_error(&format!(
+                "inline limit {}",
                 self.inline_limit
-            ));
+            )));
         }
         Ok(())
+    }
+}
+
+impl Knobs {
+    /// `"{what} is not valid; use 8 to 1048576 bytes (Go: 128)"`.
+    pub fn inline_limit_error(what: &str) -> String {
+        format!(
+            "{what} is not valid; use {} to {} bytes (Go: {})",
+            INLINE_LIMIT_RANGE.start(),
+            INLINE_LIMIT_RANGE.end(),
+            Knobs::default().inline_limit
+        )
     }
 }
 

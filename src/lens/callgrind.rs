@@ -20,8 +20,9 @@
 //! model is callgrind's (valgrind picks L1/LL sizes from the host CPU): it
 //! is a simulation, not the hardware's count.
 
+use crate::lens::figures::{CallgrindFigures, Measured};
+use crate::machine::Availability;
 use crate::region::REGION_SYMBOL_PATTERN;
-use crate::report::schema::{Availability, CallgrindFigures, Measured};
 use std::collections::BTreeMap;
 use std::ffi::OsString;
 use std::path::Path;

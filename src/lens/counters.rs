@@ -21,8 +21,9 @@
 //! being user-space only, they do not see the calls' kernel side.
 
 use super::perf_events::{open_error_reason, EventSpec, Reading, EVENTS};
+use crate::lens::figures::Counter;
 use crate::machine::perf_event_paranoid;
-use crate::report::schema::{Availability, Counter};
+use crate::machine::Availability;
 use std::collections::BTreeMap;
 
 /// Runs `f` once with every counter enabled around it; `ops` is the number

@@ -57,7 +57,7 @@
 use super::folded::{is_region_frame, FoldedStacks};
 use super::sampler::Sampler;
 use crate::fsutil::write_atomic;
-use crate::report::schema::FlamegraphFigures;
+use crate::lens::figures::FlamegraphFigures;
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::Path;

@@ -90,6 +90,36 @@ impl FoldedStacks {
     pub fn to_text(&self) -> String {
         self.lines().iter().map(|l| format!("{l}\n")).collect()
     }
+
+    /// Reads folded text (`frame;frame;frame count` per line, as
+    /// [`FoldedStacks::to_text`] writes it; stacks are taken as written,
+    /// duplicates merged). Returns the stacks and how many non-empty lines
+    /// were not `stack count`.
+    pub fn parse(text: &str) -> (FoldedStacks, usize) {
+        let mut f = FoldedStacks::new();
+        let mut bad_lines = 0;
+        for line in text.lines() {
+            let line = line.trim_end();
+            if line.trim().is_empty() {
+                continue;
+            }
+            let parsed = line.rsplit_once(' ').and_then(|(stack, count)| {
+                let stack = stack.trim_end();
+                let count = count.parse::<u64>().ok()?;
+                (!stack.is_empty()).then_some((stack, count))
+            });
+            match parsed {
+                Some((stack, count)) => *f.counts.entry(stack.to_string()).or_default() += count,
+                None => bad_lines += 1,
+            }
+        }
+        (f, bad_lines)
+    }
+
+    /// Samples per stack (`root;...;leaf`), in stack order.
+    pub fn counts(&self) -> &BTreeMap<String, u64> {
+        &self.counts
+    }
 }
 
 /// Index of the outermost region frame in `frames` (root first), if any.
@@ -128,6 +158,15 @@ mod tests {
 
     fn stack(s: &str) -> Vec<&str> {
         s.split(';').collect()
+    }
+
+    #[test]
+    fn the_text_reads_back_as_the_same_stacks() {
+        let mut f = FoldedStacks::new();
+        f.add(&stack("a;b;c"), 3);
+        f.add(&stack("a;d"), 2);
+        let (back, bad) = FoldedStacks::parse(&format!("{}junk\n\n", f.to_text()));
+        assert_eq!((back, bad), (f, 1));
     }
 
     #[test]

@@ -3,8 +3,8 @@
 //! A scenario defines its setup and its measured region once; the region is
 //! whatever runs inside [`crate::region::measured_region`]. Each lens here
 //! takes that region as a closure (or, for callgrind, a command that runs
-//! it) and returns figures in the report schema's types
-//! ([`crate::report::schema`]). No lens re-implements a workload.
+//! it) and returns its figures ([`figures`]), which the report schema
+//! writes as they are. No lens re-implements a workload.
 //!
 //! | lens | module | source of its figures | needs |
 //! |---|---|---|---|
@@ -24,6 +24,7 @@
 pub mod callgrind;
 pub mod counters;
 pub mod criterion_profiler;
+pub mod figures;
 pub mod flamegraph;
 pub mod folded;
 pub mod perf_events;

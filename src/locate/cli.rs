@@ -1,12 +1,10 @@
 //! The command-line face of `locate`: [`LocateArgs`] and its conversion to a
 //! [`LocateConfig`], so `main.rs` only parses and calls.
 //!
-//! Hash, index and key names come from each enum's `ALL` and `name()`, so the
-//! command line, reports and error messages always list the same choices.
+//! Hash, index and key names are the enums' derived names ([`crate::names`]),
+//! so the command line, reports and error messages always list the same choices.
 
 use super::{HashFn, IndexFn, KeyKind, LocateConfig, DEFAULT_REPETITIONS};
-use clap::builder::PossibleValue;
-use clap::ValueEnum;
 
 /// Arguments of `mapamp locate`.
 #[derive(clap::Args, Clone, Debug)]
@@ -52,35 +50,7 @@ impl LocateArgs {
     }
 }
 
-impl ValueEnum for HashFn {
-    fn value_variants<'a>() -> &'a [Self] {
-        &HashFn::ALL
-    }
-
-    fn to_possible_value(&self) -> Option<PossibleValue> {
-        Some(PossibleValue::new(self.name()))
-    }
-}
-
-impl ValueEnum for IndexFn {
-    fn value_variants<'a>() -> &'a [Self] {
-        &IndexFn::ALL
-    }
-
-    fn to_possible_value(&self) -> Option<PossibleValue> {
-        Some(PossibleValue::new(self.name()))
-    }
-}
-
-impl ValueEnum for KeyKind {
-    fn value_variants<'a>() -> &'a [Self] {
-        &KeyKind::ALL
-    }
-
-    fn to_possible_value(&self) -> Option<PossibleValue> {
-        Some(PossibleValue::new(self.name()))
-    }
-}
+crate::value_enum!(HashFn, IndexFn, KeyKind);
 
 #[cfg(test)]
 mod tests {

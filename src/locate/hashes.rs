@@ -20,6 +20,7 @@
 use crate::hash::{KeyHasher, SeededHash};
 use serde::{Deserialize, Serialize};
 use std::hash::{BuildHasher, Hasher};
+use strum::VariantArray;
 
 /// The seed given to the seeded hashes (`foldhash`, `model`).
 pub const HASH_SEED: u64 = 0;
@@ -32,6 +33,8 @@ const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
 /// A hash function under study.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[derive(strum::VariantArray, strum::IntoStaticStr, strum::Display)]
+#[strum(serialize_all = "lowercase")]
 pub enum HashFn {
     /// 64-bit FNV-1a.
     Fnv1a,
@@ -45,38 +48,20 @@ pub enum HashFn {
     Model,
 }
 
+impl crate::names::Named for HashFn {}
+
 impl HashFn {
     /// Every hash function, in a fixed order.
-    pub const ALL: [HashFn; 5] = [
-        HashFn::Fnv1a,
-        HashFn::Sip13,
-        HashFn::Foldhash,
-        HashFn::Xxh3,
-        HashFn::Model,
-    ];
+    pub const ALL: [HashFn; 5] = crate::names::all(HashFn::VARIANTS);
 
     /// The name used on the command line and in reports.
     pub fn name(self) -> &'static str {
-        match self {
-            HashFn::Fnv1a => "fnv1a",
-            HashFn::Sip13 => "sip13",
-            HashFn::Foldhash => "foldhash",
-            HashFn::Xxh3 => "xxh3",
-            HashFn::Model => "model",
-        }
+        self.into()
     }
 
     /// Parses a name, with an error naming the valid ones.
     pub fn parse(s: &str) -> Result<HashFn, String> {
-        HashFn::ALL
-            .into_iter()
-            .find(|h| h.name() == s)
-            .ok_or_else(|| {
-                format!(
-                    "unknown hash `{s}`; valid hashes: {}",
-                    HashFn::ALL.map(HashFn::name).join(", ")
-                )
-            })
+        crate::names::parse(s, "hash", "valid hashes")
     }
 
     /// The hash of a byte-string key.
@@ -96,12 +81,6 @@ impl HashFn {
             HashFn::Model => model_u64(key),
             h => h.hash_bytes(&key.to_le_bytes()),
         }
-    }
-}
-
-impl std::fmt::Display for HashFn {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.name())
     }
 }
 

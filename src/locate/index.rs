@@ -7,10 +7,13 @@
 //!   uses the **high** bits of the hash.
 
 use serde::{Deserialize, Serialize};
+use strum::VariantArray;
 
 /// A way to map a hash to a bucket.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[derive(strum::VariantArray, strum::IntoStaticStr, strum::Display)]
+#[strum(serialize_all = "lowercase")]
 pub enum IndexFn {
     /// Low bits (power-of-two bucket counts only).
     Mask,
@@ -20,30 +23,20 @@ pub enum IndexFn {
     Fastrange,
 }
 
+impl crate::names::Named for IndexFn {}
+
 impl IndexFn {
     /// Every index method, in a fixed order.
-    pub const ALL: [IndexFn; 3] = [IndexFn::Mask, IndexFn::Modulo, IndexFn::Fastrange];
+    pub const ALL: [IndexFn; 3] = crate::names::all(IndexFn::VARIANTS);
 
     /// The name used on the command line and in reports.
     pub fn name(self) -> &'static str {
-        match self {
-            IndexFn::Mask => "mask",
-            IndexFn::Modulo => "modulo",
-            IndexFn::Fastrange => "fastrange",
-        }
+        self.into()
     }
 
     /// Parses a name, with an error naming the valid ones.
     pub fn parse(s: &str) -> Result<IndexFn, String> {
-        IndexFn::ALL
-            .into_iter()
-            .find(|i| i.name() == s)
-            .ok_or_else(|| {
-                format!(
-                    "unknown index method `{s}`; valid index methods: {}",
-                    IndexFn::ALL.map(IndexFn::name).join(", ")
-                )
-            })
+        crate::names::parse(s, "index method", "valid index methods")
     }
 
     /// Checks that this method can index `buckets` buckets.
@@ -61,12 +54,6 @@ impl IndexFn {
             ));
         }
         Ok(())
-    }
-}
-
-impl std::fmt::Display for IndexFn {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.name())
     }
 }
 

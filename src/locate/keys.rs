@@ -15,6 +15,7 @@
 
 use crate::rng::Rng;
 use serde::{Deserialize, Serialize};
+use strum::VariantArray;
 
 /// Bytes of a string key are drawn from these 62 characters.
 pub const ALPHANUMERIC: &[u8; 62] =
@@ -27,6 +28,8 @@ pub const STRING_MAX_LEN: usize = 32;
 /// The kind of key a key set holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[derive(strum::VariantArray, strum::IntoStaticStr, strum::Display)]
+#[strum(serialize_all = "lowercase")]
 pub enum KeyKind {
     /// Uniform random 64-bit integers.
     U64,
@@ -34,29 +37,20 @@ pub enum KeyKind {
     Strings,
 }
 
+impl crate::names::Named for KeyKind {}
+
 impl KeyKind {
     /// Every key kind, in a fixed order.
-    pub const ALL: [KeyKind; 2] = [KeyKind::U64, KeyKind::Strings];
+    pub const ALL: [KeyKind; 2] = crate::names::all(KeyKind::VARIANTS);
 
     /// The name used on the command line and in reports.
     pub fn name(self) -> &'static str {
-        match self {
-            KeyKind::U64 => "u64",
-            KeyKind::Strings => "strings",
-        }
+        self.into()
     }
 
     /// Parses a name, with an error naming the valid ones.
     pub fn parse(s: &str) -> Result<KeyKind, String> {
-        KeyKind::ALL
-            .into_iter()
-            .find(|k| k.name() == s)
-            .ok_or_else(|| {
-                format!(
-                    "unknown key kind `{s}`; valid key kinds: {}",
-                    KeyKind::ALL.map(KeyKind::name).join(", ")
-                )
-            })
+        crate::names::parse(s, "key kind", "valid key kinds")
     }
 
     /// An upper bound on the memory one key of this kind takes in a [`KeySet`].
@@ -65,12 +59,6 @@ impl KeyKind {
             KeyKind::U64 => 8,
             KeyKind::Strings => (STRING_MAX_LEN + std::mem::size_of::<usize>()) as u64,
         }
-    }
-}
-
-impl std::fmt::Display for KeyKind {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.name())
     }
 }
 

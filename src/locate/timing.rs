@@ -39,20 +39,10 @@ pub fn time_locate(locator: &Locator, keys: &KeySet, repetitions: usize) -> Timi
         .collect();
     per_key.sort_by(f64::total_cmp);
     Timing {
-        median_ns: median_of_sorted(&per_key),
+        median_ns: crate::stats::median(&per_key).expect("at least one repetition"),
         min_ns: per_key[0],
         max_ns: per_key[per_key.len() - 1],
         repetitions,
-    }
-}
-
-/// The median of a sorted, non-empty slice (mean of the middle two for even lengths).
-fn median_of_sorted(v: &[f64]) -> f64 {
-    let mid = v.len() / 2;
-    if v.len() % 2 == 1 {
-        v[mid]
-    } else {
-        (v[mid - 1] + v[mid]) / 2.0
     }
 }
 
@@ -60,13 +50,6 @@ fn median_of_sorted(v: &[f64]) -> f64 {
 mod tests {
     use super::*;
     use crate::locate::{HashFn, IndexFn, KeyKind};
-
-    #[test]
-    fn median_of_odd_and_even() {
-        assert_eq!(median_of_sorted(&[1.0, 2.0, 9.0]), 2.0);
-        assert_eq!(median_of_sorted(&[1.0, 2.0, 4.0, 9.0]), 3.0);
-        assert_eq!(median_of_sorted(&[5.0]), 5.0);
-    }
 
     #[test]
     fn timing_is_positive_and_ordered() {

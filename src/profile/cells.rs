@@ -2,10 +2,18 @@
 
 use super::Profile;
 use crate::cell::CellId;
-use crate::report::schema::SameSetup;
 use crate::scenario::{CellSpec, Keys, LocateCell, MapCell, Scenario};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
+
+/// A cell that runs exactly another cell's setup and region.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SameSetup {
+    /// The other cell's id.
+    pub cell: String,
+    /// Why they are the same.
+    pub reason: String,
+}
 
 /// A combination that does not apply, and why.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -202,7 +210,7 @@ pub fn estimate_bytes(cell: &CellSpec) -> u64 {
             crate::locate::estimate_bytes(&cfg).min(u64::MAX as u128) as u64
         }
         CellSpec::Map(c) => {
-            let hinted = crate::inspect::hint_entries(
+            let hinted = crate::variants::memory::hint_entries(
                 c.variant,
                 c.hint.resolve(c.n),
                 c.key_size,
@@ -216,7 +224,7 @@ pub fn estimate_bytes(cell: &CellSpec) -> u64 {
                 _ => c.n,
             }
             .max(hinted);
-            let map = crate::inspect::estimate_bytes(entries, c.key_size, c.value_size);
+            let map = crate::variants::memory::estimate_bytes(entries, c.key_size, c.value_size);
             // The region's operations, prepared beforehand: churn makes
             // rounds × N/2 deletes and as many inserts of fresh keys, each
             // remembered by the key source.
@@ -224,7 +232,8 @@ pub fn estimate_bytes(cell: &CellSpec) -> u64 {
                 Scenario::Churn => (c.n as u64 / 2).saturating_mul(c.churn_rounds as u64),
                 _ => c.n.max(1) as u64,
             };
-            let per_op = (c.key_size + 16) as u64 + crate::inspect::KEY_SOURCE_BYTES_PER_KEY;
+            let per_op =
+                (c.key_size + 16) as u64 + crate::variants::memory::KEY_SOURCE_BYTES_PER_KEY;
             map.saturating_mul(2)
                 .saturating_add(ops.saturating_mul(2 * per_op))
         }

@@ -28,7 +28,7 @@ mod cells;
 pub mod io;
 mod raw;
 
-pub use cells::{same_setup, Cells, Skipped};
+pub use cells::{same_setup, Cells, SameSetup, Skipped};
 
 use crate::golang::{GoRuntimeKnobs, Gogc};
 use crate::gomap::{EvacuateBatch, Knobs};
@@ -39,11 +39,14 @@ use crate::variants::{HintSpec, Variant};
 use raw::{Axis, RawProfile};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
+use strum::VariantArray;
 use toml::Spanned;
 
 /// The lenses a profile can enable (`docs/design/overview.md`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[derive(strum::VariantArray, strum::IntoStaticStr, strum::Display)]
+#[strum(serialize_all = "snake_case")]
 pub enum LensKind {
     /// Bytes per copy path (always on).
     Accounting,
@@ -59,40 +62,20 @@ pub enum LensKind {
     Callgrind,
 }
 
+impl crate::names::Named for LensKind {}
+
 impl LensKind {
     /// Every lens, in report order.
-    pub const ALL: [LensKind; 6] = [
-        LensKind::Accounting,
-        LensKind::Time,
-        LensKind::Latency,
-        LensKind::Counters,
-        LensKind::Flamegraph,
-        LensKind::Callgrind,
-    ];
+    pub const ALL: [LensKind; 6] = crate::names::all(LensKind::VARIANTS);
 
     /// Name in profiles and on the command line.
     pub fn name(self) -> &'static str {
-        match self {
-            LensKind::Accounting => "accounting",
-            LensKind::Time => "time",
-            LensKind::Latency => "latency",
-            LensKind::Counters => "counters",
-            LensKind::Flamegraph => "flamegraph",
-            LensKind::Callgrind => "callgrind",
-        }
+        self.into()
     }
 
     /// Parses a name; the error lists the valid ones.
     pub fn parse(s: &str) -> Result<LensKind, String> {
-        LensKind::ALL
-            .into_iter()
-            .find(|l| l.name() == s)
-            .ok_or_else(|| {
-                format!(
-                    "unknown lens `{s}`; valid lenses: {}",
-                    LensKind::ALL.map(|l| l.name()).join(", ")
-                )
-            })
+        crate::names::parse(s, "lens", "valid lenses")
     }
 }
 
@@ -523,7 +506,6 @@ pub fn parse(file: &str, name: &str, text: &str) -> Result<Profile, String> {
             format!("no combination of the axes applies{why}"),
         ));
     }
-    p.check_memory(file)?;
     Ok(p)
 }
 
@@ -607,10 +589,11 @@ fn config(e: &Errs, name: &str, c: &Spanned<raw::RawConfig>) -> Result<TuningCon
     }
     if let Some(il) = &r.inline_limit {
         let v = *il.get_ref();
-        if !(8..=1 << 20).contains(&v) {
+        let fits = usize::try_from(v).is_ok_and(|v| crate::gomap::INLINE_LIMIT_RANGE.contains(&v));
+        if !fits {
             return Err(e.at(
                 il.span(),
-                format!("inline_limit = {v} is not valid; use 8 to 1048576 bytes (Go: 128)"),
+                Knobs::inline_limit_error(&format!("inline_limit = {v}")),
             ));
         }
         knobs.inline_limit = v as usize;
@@ -743,13 +726,14 @@ fn budget(e: &Errs, b: Option<&Spanned<raw::RawBudget>>) -> Result<Budget, Strin
 }
 
 impl Profile {
-    /// Refuses profiles whose largest cell would not fit in memory, naming
-    /// the input to blame (N, a configuration's hint, locate's N or bucket
-    /// count) at its line.
-    fn check_memory(&self, file: &str) -> Result<(), String> {
-        let Some(avail) = crate::machine::available_memory_bytes() else {
-            return Ok(());
-        };
+    /// Refuses a profile whose largest cell would not fit in `avail` bytes
+    /// of memory, naming the input to blame (N, a configuration's hint,
+    /// locate's N or bucket count) at its line. Parsing does not look at the
+    /// machine: whoever is about to run the profile calls this with the
+    /// memory available then (`run::load_profile`).
+    pub fn check_memory(&self, avail: u64) -> Result<(), String> {
+        let file = self.path.display().to_string();
+        let file = file.as_str();
         let cells = self.cells();
         let Some((cell, need)) = cells
             .cells
@@ -772,7 +756,7 @@ impl Profile {
         let (line, what) = match cell {
             crate::scenario::CellSpec::Map(m) => {
                 let hint = m.hint.resolve(m.n);
-                let hinted = crate::inspect::hint_entries(
+                let hinted = crate::variants::memory::hint_entries(
                     m.variant,
                     hint,
                     m.key_size,

@@ -18,9 +18,16 @@
 
 use crate::accounting::{Exactness, PathBytes};
 use crate::gomap::stats::Structure;
-use crate::gomap::Knobs;
 use crate::variants::swiss::SwissShape;
 use serde::{Deserialize, Serialize};
+
+// Types the lower layers own and the report writes as they are: the
+// machine's facts, the lenses' figures, a cell's axes, a profile's
+// same-setup pairs.
+pub use crate::lens::figures::{CallgrindFigures, Counter, FlamegraphFigures, Measured};
+pub use crate::machine::{Availability, Machine, Toolchain};
+pub use crate::profile::SameSetup;
+pub use crate::scenario::{CellAxes, IoAxes};
 use std::collections::BTreeMap;
 
 /// Version of this schema; bump on any incompatible change.
@@ -210,95 +217,6 @@ pub struct LoadAverage {
     pub end: [f64; 3],
 }
 
-/// The machine a run happened on.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Machine {
-    /// CPU model name.
-    pub cpu_model: String,
-    /// Logical CPUs.
-    pub cores: usize,
-    /// Total memory in bytes.
-    pub memory_bytes: u64,
-    /// Kernel release (`uname -r`).
-    pub kernel: String,
-    /// Whether hardware performance counters can be read, and why not.
-    pub pmu: Availability,
-    /// valgrind's version, or why it is unavailable.
-    pub valgrind: Availability,
-    /// `/proc/sys/kernel/perf_event_paranoid`, if readable.
-    pub perf_event_paranoid: Option<i32>,
-}
-
-/// Whether a facility is available; `detail` is a version or a reason.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Availability {
-    /// Usable here.
-    pub available: bool,
-    /// Version when available, reason when not.
-    pub detail: String,
-}
-
-/// Toolchain and crate versions.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Toolchain {
-    /// `rustc --version` of the build.
-    pub rustc: String,
-    /// Target triple.
-    pub target: String,
-    /// Cargo profile the cells ran under (`release`, ...).
-    pub build_profile: String,
-    /// Versions of the crates whose behaviour shows in the figures.
-    pub crates: BTreeMap<String, String>,
-}
-
-/// The axes that define a cell.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct CellAxes {
-    /// Scenario (`assign`, `overflow`, `evacuate_double`, ..., `insert`, `locate`).
-    pub scenario: String,
-    /// Variant name (for `locate`: the hash function).
-    pub variant: String,
-    /// Tuning configuration name (for `locate`: the index method).
-    pub config: String,
-    /// N: keys of the workload (see the scenario's definition).
-    pub n: usize,
-    /// Key distribution (`random`, `sequential`, `zipf`, `colliding`; `u64`/`strings` for locate).
-    pub keys: String,
-    /// Key size in bytes.
-    pub key_size: usize,
-    /// Value size in bytes.
-    pub value_size: usize,
-    /// Knob values of the configuration (Go family).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub knobs: Option<Knobs>,
-    /// Size hint as written in the configuration (`none`, `n`, `2n`, a number).
-    pub hint: String,
-    /// Bucket count (locate cells only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub buckets: Option<usize>,
-    /// GOGC and GOMEMLIMIT of the configuration (real-Go cells only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub go_runtime: Option<crate::golang::GoRuntimeKnobs>,
-    /// The io axes (io cells only; `n` is then the file size and `keys` the target).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub io: Option<IoAxes>,
-}
-
-/// The axes of an io cell ([`crate::io`]).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct IoAxes {
-    /// Path (`read_write`, `mmap_write`, `sendfile`, `splice`, `io_uring`).
-    pub path: String,
-    /// Target (`tcp`, `pipe`).
-    pub target: String,
-    /// Page-cache state (`warm`, `cold`).
-    pub cache: String,
-    /// File size, bytes.
-    pub file_bytes: u64,
-    /// Bytes per request asked for.
-    pub buffer_bytes: u64,
-}
-
 /// Everything measured for one cell.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CellReport {
@@ -320,15 +238,6 @@ pub struct CellReport {
     pub same_setup_as: Option<SameSetup>,
     /// Figures per lens.
     pub lenses: Lenses,
-}
-
-/// A cell that runs exactly another cell's setup and region.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct SameSetup {
-    /// The other cell's id.
-    pub cell: String,
-    /// Why they are the same.
-    pub reason: String,
 }
 
 /// A lens's figures, or why there are none.
@@ -534,43 +443,6 @@ pub struct GoSwissTable {
     pub local_depth: u32,
 }
 
-/// A measured value with its unit and where it came from.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Measured {
-    /// The value.
-    pub value: f64,
-    /// Unit (`bytes`, `ns`, `events`, `instructions`...).
-    pub unit: String,
-    /// Source: `model-accounting`, `derived-accounting`, `wall-clock`,
-    /// `perf-hw`, `perf-sw`, `callgrind-sim`, `callgrind`.
-    pub source: String,
-}
-
-/// One perf-event counter: a measured value, or why it is unavailable.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(untagged)]
-pub enum Counter {
-    /// Counted.
-    Value {
-        /// Total over the measured region (scaled if multiplexed).
-        value: f64,
-        /// Unit (`events`, `ns`).
-        unit: String,
-        /// `perf-hw` or `perf-sw`.
-        source: String,
-        /// Per operation of the measured region.
-        per_op: f64,
-        /// `time_running / time_enabled` when the counter was multiplexed (< 1), else absent.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        multiplexed: Option<f64>,
-    },
-    /// Not countable here.
-    Unavailable {
-        /// Why (no PMU, perf_event_paranoid, unsupported event...).
-        unavailable: String,
-    },
-}
-
 /// Bytes the measured region wrote, per copy path, and related counts.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AccountingFigures {
@@ -766,54 +638,4 @@ pub struct ProcessLatency {
     /// Its figures.
     #[serde(flatten)]
     pub latency: Latency,
-}
-
-/// A sampling profile of the measured region.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct FlamegraphFigures {
-    /// Flame graph SVG, relative to the report folder.
-    pub svg: String,
-    /// Folded stacks, relative to the report folder.
-    pub folded: String,
-    /// pprof protobuf (gzip), relative to the report folder.
-    pub pprof: String,
-    /// Samples inside the measured region.
-    pub samples: u64,
-    /// Sampling frequency asked for, Hz.
-    pub frequency_hz: u32,
-    /// What raised the samples: `perf_event cpu-clock (user space)` or
-    /// `setitimer ITIMER_PROF` (the fallback, capped by the kernel's tick).
-    pub sampler: String,
-    /// Why the perf event could not be used, when the fallback ran.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sampler_fallback: Option<String>,
-    /// Time spent inside the region while sampling, ms.
-    pub duration_ms: u64,
-    /// Wall-clock time of the whole profile (copies of the prepared state included), ms.
-    pub wall_ms: u64,
-    /// Fewer samples than needed for a readable profile (the threshold is in `min_samples`).
-    pub too_few_samples: bool,
-    /// The threshold used for `too_few_samples`.
-    pub min_samples: u64,
-}
-
-/// callgrind's figures for the measured region only.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct CallgrindFigures {
-    /// Instructions executed (Ir).
-    pub ir: u64,
-    /// Ir per operation.
-    pub ir_per_op: f64,
-    /// Simulated L1 data read misses (D1mr).
-    pub d1_read_misses: u64,
-    /// Simulated L1 data write misses (D1mw).
-    pub d1_write_misses: u64,
-    /// Simulated last-level data read misses (DLmr).
-    pub ll_read_misses: u64,
-    /// Simulated last-level data write misses (DLmw).
-    pub ll_write_misses: u64,
-    /// Data cache misses at the last level, reads + writes, with source `callgrind-sim`.
-    pub cache_misses: Measured,
-    /// callgrind's output file, relative to the report folder.
-    pub out_file: String,
 }

@@ -110,10 +110,20 @@ const CALLGRIND_FILE: &str = "callgrind.json";
 const CALLGRIND_OUT: &str = "callgrind.out";
 const CELL_FILE: &str = "cell.json";
 
+/// Loads a profile and checks, against the memory available now, that its
+/// largest cell fits ([`profile::Profile::check_memory`]).
+pub fn load_profile(path: &Path) -> Result<profile::Profile, String> {
+    let profile = profile::load(path)?;
+    if let Some(avail) = crate::machine::available_memory_bytes() {
+        profile.check_memory(avail)?;
+    }
+    Ok(profile)
+}
+
 /// Runs a profile and writes its report.
 pub fn run(opts: &RunOptions) -> Result<RunSummary, String> {
     let path = profile::resolve(&opts.profile)?;
-    let profile = profile::load(&path)?;
+    let profile = load_profile(&path)?;
     let lenses = lens_set(&profile, opts.lenses.as_deref());
     let mut cells = profile.cells().cells;
     if let Some(f) = &opts.cells {
@@ -237,7 +247,10 @@ pub fn run(opts: &RunOptions) -> Result<RunSummary, String> {
                 .zip(crate::machine::load_average())
                 .map(|(start, end)| LoadAverage { start, end }),
         },
-        machine: crate::machine::describe(),
+        machine: crate::machine::describe(
+            crate::lens::counters::pmu_availability(),
+            crate::lens::callgrind::valgrind_availability(),
+        ),
         toolchain: crate::machine::toolchain(),
         cells: reports,
         claims: match profile.claims {
@@ -500,7 +513,7 @@ pub fn cell_run(
     lenses: &[LensKind],
     role: ChildRole,
 ) -> Result<(), String> {
-    let profile = profile::load(profile_path)?;
+    let profile = load_profile(profile_path)?;
     let id = CellId::new(id)?;
     let cell = profile
         .cells()

@@ -53,14 +53,10 @@ impl Reference {
     pub fn run(&mut self) -> u64 {
         self.table.fill([0, 0]);
         let mask = SLOTS as u64 - 1;
-        let mut key = 0x9e37_79b9_7f4a_7c15u64;
+        let mut key = crate::rng::SPLITMIX64_GAMMA;
         for i in 0..KEYS {
             // splitmix64 step: keys are fixed, distinct and never 0.
-            key = key.wrapping_add(0x9e37_79b9_7f4a_7c15);
-            let mut z = key;
-            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-            let k = (z ^ (z >> 31)) | 1;
+            let k = crate::rng::splitmix64(&mut key) | 1;
             let mut slot = (k.wrapping_mul(0xff51_afd7_ed55_8ccd) >> 49) & mask;
             while self.table[slot as usize][0] != 0 {
                 slot = (slot + 1) & mask;

@@ -4,9 +4,56 @@ use super::{Keys, Scenario};
 use crate::cell::CellId;
 use crate::gomap::Knobs;
 use crate::locate::{HashFn, IndexFn, KeyKind};
-use crate::report::schema::{CellAxes, IoAxes};
 use crate::variants::{HintSpec, Variant};
 use serde::{Deserialize, Serialize};
+
+/// The axes that define a cell.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CellAxes {
+    /// Scenario (`assign`, `overflow`, `evacuate_double`, ..., `insert`, `locate`).
+    pub scenario: String,
+    /// Variant name (for `locate`: the hash function).
+    pub variant: String,
+    /// Tuning configuration name (for `locate`: the index method).
+    pub config: String,
+    /// N: keys of the workload (see the scenario's definition).
+    pub n: usize,
+    /// Key distribution (`random`, `sequential`, `zipf`, `colliding`; `u64`/`strings` for locate).
+    pub keys: String,
+    /// Key size in bytes.
+    pub key_size: usize,
+    /// Value size in bytes.
+    pub value_size: usize,
+    /// Knob values of the configuration (Go family).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub knobs: Option<Knobs>,
+    /// Size hint as written in the configuration (`none`, `n`, `2n`, a number).
+    pub hint: String,
+    /// Bucket count (locate cells only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub buckets: Option<usize>,
+    /// GOGC and GOMEMLIMIT of the configuration (real-Go cells only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub go_runtime: Option<crate::golang::GoRuntimeKnobs>,
+    /// The io axes (io cells only; `n` is then the file size and `keys` the target).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub io: Option<IoAxes>,
+}
+
+/// The axes of an io cell ([`crate::io`]).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct IoAxes {
+    /// Path (`read_write`, `mmap_write`, `sendfile`, `splice`, `io_uring`).
+    pub path: String,
+    /// Target (`tcp`, `pipe`).
+    pub target: String,
+    /// Page-cache state (`warm`, `cold`).
+    pub cache: String,
+    /// File size, bytes.
+    pub file_bytes: u64,
+    /// Bytes per request asked for.
+    pub buffer_bytes: u64,
+}
 
 /// A map cell: scenario × variant × tuning configuration × N × keys × sizes.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -6,10 +6,13 @@
 
 use crate::rng::{splitmix64, Rng};
 use serde::{Deserialize, Serialize};
+use strum::VariantArray;
 
 /// How a scenario's keys are drawn (the `keys` axis of a profile).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[derive(strum::VariantArray, strum::IntoStaticStr, strum::Display)]
+#[strum(serialize_all = "snake_case")]
 pub enum Keys {
     /// Uniform random 64-bit ids.
     Random,
@@ -21,31 +24,20 @@ pub enum Keys {
     Colliding,
 }
 
+impl crate::names::Named for Keys {}
+
 impl Keys {
     /// Every distribution.
-    pub const ALL: [Keys; 4] = [Keys::Random, Keys::Sequential, Keys::Zipf, Keys::Colliding];
+    pub const ALL: [Keys; 4] = crate::names::all(Keys::VARIANTS);
 
     /// Name in profiles and cell ids.
     pub fn name(self) -> &'static str {
-        match self {
-            Keys::Random => "random",
-            Keys::Sequential => "sequential",
-            Keys::Zipf => "zipf",
-            Keys::Colliding => "colliding",
-        }
+        self.into()
     }
 
     /// Parses a name; the error lists the valid ones.
     pub fn parse(s: &str) -> Result<Keys, String> {
-        Keys::ALL
-            .into_iter()
-            .find(|k| k.name() == s)
-            .ok_or_else(|| {
-                format!(
-                    "unknown key distribution `{s}`; valid: {}",
-                    Keys::ALL.map(|k| k.name()).join(", ")
-                )
-            })
+        crate::names::parse(s, "key distribution", "valid")
     }
 }
 

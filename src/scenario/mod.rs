@@ -39,7 +39,7 @@ mod prepare;
 mod run;
 
 pub use any::{prepare_any, PreparedLocate, Runnable};
-pub use cell::{CellSpec, LocateCell, MapCell};
+pub use cell::{CellAxes, CellSpec, IoAxes, LocateCell, MapCell};
 pub use keys::{CollidingHash, Keys};
 pub use prepare::{map_spec, prepare, scenario_hint, scenario_sets_size, Prepared};
 pub use run::{NoTimer, OpTimer, PerOpTimer, RegionOutcome};
@@ -48,10 +48,13 @@ use crate::accounting::{CopyPath, Probe};
 use crate::gotype::{BucketType, Shape};
 use crate::variants::{self, MapUnderStudy, Variant, Visit};
 use serde::{Deserialize, Serialize};
+use strum::VariantArray;
 
 /// The scenarios.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[derive(strum::VariantArray, strum::IntoStaticStr, strum::Display)]
+#[strum(serialize_all = "snake_case")]
 pub enum Scenario {
     /// Slot copies only.
     Assign,
@@ -261,52 +264,20 @@ pub fn table_grow_capacity(n: usize) -> usize {
     c
 }
 
+impl crate::names::Named for Scenario {}
+
 impl Scenario {
     /// Every scenario, in report order.
-    pub const ALL: [Scenario; 12] = [
-        Scenario::Assign,
-        Scenario::Overflow,
-        Scenario::EvacuateDouble,
-        Scenario::EvacuateSameSize,
-        Scenario::Insert,
-        Scenario::Churn,
-        Scenario::Update,
-        Scenario::Locate,
-        Scenario::Io,
-        Scenario::SmallToTable,
-        Scenario::TableGrow,
-        Scenario::TableSplit,
-    ];
+    pub const ALL: [Scenario; 12] = crate::names::all(Scenario::VARIANTS);
 
     /// Name in profiles, cell ids and benchmark groups.
     pub fn name(self) -> &'static str {
-        match self {
-            Scenario::Assign => "assign",
-            Scenario::Overflow => "overflow",
-            Scenario::EvacuateDouble => "evacuate_double",
-            Scenario::EvacuateSameSize => "evacuate_same_size",
-            Scenario::Insert => "insert",
-            Scenario::Churn => "churn",
-            Scenario::Update => "update",
-            Scenario::Locate => "locate",
-            Scenario::Io => "io",
-            Scenario::SmallToTable => "small_to_table",
-            Scenario::TableGrow => "table_grow",
-            Scenario::TableSplit => "table_split",
-        }
+        self.into()
     }
 
     /// Parses a name; the error lists the valid ones.
     pub fn parse(s: &str) -> Result<Scenario, String> {
-        Scenario::ALL
-            .into_iter()
-            .find(|x| x.name() == s)
-            .ok_or_else(|| {
-                format!(
-                    "unknown scenario `{s}`; valid scenarios: {}",
-                    Scenario::ALL.map(|x| x.name()).join(", ")
-                )
-            })
+        crate::names::parse(s, "scenario", "valid scenarios")
     }
 
     /// The copy path a scenario isolates (`None` for whole workloads and locate).
@@ -463,12 +434,6 @@ impl Scenario {
             }
             _ => Ok(()),
         }
-    }
-}
-
-impl std::fmt::Display for Scenario {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.name())
     }
 }
 

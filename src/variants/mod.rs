@@ -26,6 +26,7 @@
 //! [`Visit`]. Tests that prefer typed keys wrap a map in [`typed::Typed`].
 
 mod goswiss;
+pub mod memory;
 pub mod swiss;
 pub mod typed;
 
@@ -36,6 +37,7 @@ use crate::goswiss::{GoHash, GoSwiss, Release};
 use crate::gotype::Shape;
 use crate::hash::{CollidingHash, KeyHasher, SeededHash};
 use serde::{Deserialize, Serialize};
+use strum::VariantArray;
 use swiss::{SwissMap, SwissShape};
 
 /// A map under study: the operations workloads need, plus its accounting.
@@ -165,63 +167,63 @@ impl<H: KeyHasher, P: Probe, S: Storage> MapUnderStudy for GoMap<H, P, S> {
 /// The variants mapamp knows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(into = "String", try_from = "String")]
+#[derive(strum::VariantArray, strum::IntoStaticStr, strum::Display)]
 pub enum Variant {
     /// Go's classic map.
+    #[strum(serialize = "gomap")]
     GoMap,
     /// Slab overflow with `u32` links.
+    #[strum(serialize = "gomap-slab")]
     GoMapSlab,
     /// First bucket in the map header.
+    #[strum(serialize = "gomap-inline")]
     GoMapInline,
     /// Go's Swiss-table map (Go 1.26).
+    #[strum(serialize = "goswiss")]
     GoSwiss,
     /// Go's Swiss-table map without tombstone pruning (Go 1.24).
+    #[strum(serialize = "goswiss-noprune")]
     GoSwissNoPrune,
     /// hashbrown's Swiss table with foldhash.
+    #[strum(serialize = "hashbrown")]
     Hashbrown,
     /// Rust's std `HashMap`.
+    #[strum(serialize = "std")]
     Std,
     /// The real Go runtime: Go 1.19 (classic map).
+    #[strum(serialize = "go1.19")]
     Go119,
     /// The real Go runtime: Go 1.26 (Swiss map).
+    #[strum(serialize = "go1.26")]
     Go126,
     /// The real Go runtime: Go 1.27 via GOTOOLCHAIN (Swiss map).
+    #[strum(serialize = "go1.27")]
     Go127,
 }
+
+impl crate::names::Named for Variant {}
 
 impl Variant {
     /// The real Go runtimes, run by the Go harness.
     pub const REAL_GO: [Variant; 3] = [Variant::Go119, Variant::Go126, Variant::Go127];
 
+    /// The real Go runtimes come last in the declaration.
+    const _REAL_GO_LAST: () = assert!(
+        Variant::ALL.len() + Variant::REAL_GO.len() == Variant::VARIANTS.len()
+            && matches!(Variant::VARIANTS[Variant::ALL.len()], Variant::Go119)
+    );
+
     /// Every variant built in this process (the models and Rust's tables).
-    pub const ALL: [Variant; 7] = [
-        Variant::GoMap,
-        Variant::GoMapSlab,
-        Variant::GoMapInline,
-        Variant::GoSwiss,
-        Variant::GoSwissNoPrune,
-        Variant::Hashbrown,
-        Variant::Std,
-    ];
+    pub const ALL: [Variant; 7] = crate::names::first(Variant::VARIANTS);
 
     /// Name used on the command line, in profiles and in cell ids.
     pub fn name(self) -> &'static str {
-        match self {
-            Variant::GoMap => "gomap",
-            Variant::GoMapSlab => "gomap-slab",
-            Variant::GoMapInline => "gomap-inline",
-            Variant::GoSwiss => "goswiss",
-            Variant::GoSwissNoPrune => "goswiss-noprune",
-            Variant::Hashbrown => "hashbrown",
-            Variant::Std => "std",
-            Variant::Go119 => "go1.19",
-            Variant::Go126 => "go1.26",
-            Variant::Go127 => "go1.27",
-        }
+        self.into()
     }
 
     /// Every variant: [`Variant::ALL`], then [`Variant::REAL_GO`].
     pub fn every() -> impl Iterator<Item = Variant> {
-        Variant::ALL.into_iter().chain(Variant::REAL_GO)
+        Variant::VARIANTS.iter().copied()
     }
 
     /// The Go release of a real-Go variant.
@@ -259,15 +261,7 @@ impl Variant {
 
     /// Parses a variant name; the error lists the valid ones.
     pub fn parse(s: &str) -> Result<Variant, String> {
-        Variant::every().find(|v| v.name() == s).ok_or_else(|| {
-            format!(
-                "unknown variant `{s}`; valid variants: {}",
-                Variant::every()
-                    .map(|v| v.name())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
-        })
+        crate::names::parse(s, "variant", "valid variants")
     }
 
     /// Whether the variant is the Go Swiss-map model (either release).
@@ -294,12 +288,6 @@ impl Variant {
     }
 }
 
-impl std::fmt::Display for Variant {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
 impl From<Variant> for String {
     fn from(v: Variant) -> String {
         v.name().to_string()
@@ -318,49 +306,54 @@ pub struct KnobInfo {
     /// Knob name as in profiles (`load_factor`); the CLI flag uses dashes.
     pub name: &'static str,
     /// Go's value.
-    pub go_default: &'static str,
+    pub go_default: String,
     /// What it does.
     pub description: &'static str,
 }
 
-/// The tuning knobs and their Go defaults.
-pub const KNOBS: [KnobInfo; 7] = [
+/// The tuning knobs and their Go defaults (the model's knobs read from
+/// [`Knobs::default`], the one definition the command line and profiles
+/// use too).
+pub fn knobs() -> [KnobInfo; 7] {
+    let go = Knobs::default();
+    [
     KnobInfo {
         name: "load_factor",
-        go_default: "6.5",
+        go_default: go.load_factor.to_string(),
         description: "average entries per bucket that triggers doubling (Go-family variants)",
     },
     KnobInfo {
         name: "evacuate_batch",
-        go_default: "1",
+        go_default: go.evacuate_batch.to_string(),
         description: "extra old buckets evacuated per write during growth, or `all` for stop-the-world (Go-family)",
     },
     KnobInfo {
         name: "inline_limit",
-        go_default: "128",
+        go_default: go.inline_limit.to_string(),
         description: "keys/values larger than this many bytes are stored through pointers (Go-family)",
     },
     KnobInfo {
         name: "overflow_prealloc",
-        go_default: "on",
+        go_default: if go.overflow_prealloc { "on" } else { "off" }.to_string(),
         description: "arrays with B >= 4 carry preallocated overflow buckets (Go-family)",
     },
     KnobInfo {
         name: "hint",
-        go_default: "none",
+        go_default: HintSpec::None.to_string(),
         description: "size hint at creation: `none`, `n` (exact), `<f>n` (a factor of N, e.g. 0.5n) or a number (all variants)",
     },
     KnobInfo {
         name: "gogc",
-        go_default: "100",
+        go_default: "100".to_string(),
         description: "GOGC of the Go process: a percentage or `off` (real-Go variants only)",
     },
     KnobInfo {
         name: "gomemlimit",
-        go_default: "off",
+        go_default: "off".to_string(),
         description: "GOMEMLIMIT of the Go process: bytes with an optional unit (B, KiB, MiB, GiB, TiB) or `off` (real-Go variants only)",
     },
-];
+    ]
+}
 
 /// A size hint relative to the workload's N.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
