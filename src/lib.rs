@@ -27,7 +27,6 @@ pub mod alloc_count;
 pub mod cell;
 pub mod claims;
 pub mod compare;
-pub mod evolution;
 pub mod fsutil;
 pub mod fuzz;
 pub mod golang;

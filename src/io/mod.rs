@@ -42,7 +42,6 @@
 //! every lens of that cell and goes on.
 
 pub mod cell;
-pub mod claims;
 pub mod copies;
 pub mod send;
 pub mod sink;

@@ -7,6 +7,9 @@
 //! see the figure and the verdict move. The only constants here are the
 //! article's own figures, which are what the measurements are compared to.
 
+pub mod evolution;
+pub mod io;
+
 use crate::accounting::Counting;
 use crate::alloc_count;
 use crate::gomap::{max_count_at, GoHeap, InlineFirst, Knobs, Slab, Storage};
@@ -57,9 +60,9 @@ pub fn evaluate(quick: bool) -> Result<ClaimsReport, String> {
         crate::golang::claims::gogc_matrix(n, go_samples),
         crate::golang::claims::classic_vs_swiss(n, go_samples),
     ];
-    claims.extend(crate::evolution::claims(quick)?);
+    claims.extend(evolution::claims(quick)?);
     // The article's I/O claims (§2.4), from io cells sent here.
-    claims.extend(crate::io::claims::evaluate(quick));
+    claims.extend(io::evaluate(quick));
     Ok(ClaimsReport { claims })
 }
 
@@ -482,7 +485,7 @@ pub fn wa_formula(n: usize) -> ClaimVerdict {
 
 /// "Incremental evacuation arrived in Go 1.22" — Go 1.19 measured by `scripts/go-reference`.
 pub fn incremental_since_1_22() -> ClaimVerdict {
-    let data = include_str!("../tests/data/go119/growth_points.json");
+    let data = include_str!("../../tests/data/go119/growth_points.json");
     let parsed: serde_json::Value = serde_json::from_str(data).unwrap_or(serde_json::Value::Null);
     let version = parsed["go_version"]
         .as_str()

@@ -1,8 +1,8 @@
 //! The source article's I/O claims (its §2.4), each settled by io cells run
 //! here, or marked not testable with the reason.
 
-use super::cell::{kernel_frames, measure, IoCell, IoFigures};
-use super::{CacheState, IoPath, Target};
+use crate::io::cell::{kernel_frames, measure, IoCell, IoFigures};
+use crate::io::{CacheState, IoPath, Target};
 use crate::report::schema::{ClaimFigure, ClaimVerdict, Verdict};
 use std::time::Duration;
 
@@ -83,7 +83,7 @@ pub fn user_copies(runs: &[(IoPath, Result<IoFigures, String>)], size: u64) -> C
         verdict: if ok { Verdict::Holds } else { Verdict::DoesNotHold },
         reason: format!(
             "a {} file sent to a 127.0.0.1 receiver in 64 KiB chunks, warm cache, every delivery checked; read_write must pass each byte through user space twice, sendfile and splice never",
-            super::size_text(size)
+            crate::io::size_text(size)
         ),
         figures,
     }
@@ -98,8 +98,8 @@ pub fn three_copies(read_write: &Result<IoFigures, String>) -> ClaimVerdict {
                 format!("read_write: {}", s.step),
                 format!("{:.3} per byte", s.per_byte),
                 match s.basis {
-                    super::copies::Basis::Measured => "io-harness (measured)",
-                    super::copies::Basis::Derived => "derived (kernel documentation)",
+                    crate::io::copies::Basis::Measured => "io-harness (measured)",
+                    crate::io::copies::Basis::Derived => "derived (kernel documentation)",
                 },
             ));
         }
