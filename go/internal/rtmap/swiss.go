@@ -231,6 +231,69 @@ func (s *Swiss) TableFor(hash uintptr) (Table, bool) {
 	return s.readTable(t, int(i)), true
 }
 
+// Peek is the header and one table of a map, read without scanning any
+// group: cheap enough to take before and after every operation.
+type Peek struct {
+	// Used is the number of entries (len).
+	Used int
+	// DirLen and GlobalDepth are the directory's length and depth (0 and
+	// 0 for a small map).
+	DirLen      int
+	GlobalDepth int
+	// SmallGroup reports whether a small map has its one group allocated.
+	SmallGroup bool
+	// Table is the table a hash belongs to (zero for a small map).
+	Table PeekTable
+}
+
+// PeekTable is one table's counters and identity.
+type PeekTable struct {
+	// Ptr is the table's address: a different Ptr is a different table.
+	// Holding it keeps the table alive, so an address is never reused
+	// while a Peek holds it.
+	Ptr        unsafe.Pointer
+	Used       int
+	Capacity   int
+	GrowthLeft int
+	LocalDepth int
+}
+
+// Tombstones is the table's deleted slots by the runtime's own formula
+// (table.tombstones: 7/8 of the capacity minus used minus growthLeft).
+func (t *PeekTable) Tombstones() int {
+	return t.Capacity*maxAvgGroupLoad/GroupSlots - t.Used - t.GrowthLeft
+}
+
+// Peek reads the header and the table a key with hash `hash` (hashed with
+// the map's current seed) belongs to now.
+func (s *Swiss) Peek(hash uintptr) Peek {
+	m := s.m
+	p := Peek{Used: int(m.used), DirLen: m.dirLen, GlobalDepth: int(m.globalDepth)}
+	if m.dirLen == 0 {
+		p.SmallGroup = m.dirPtr != nil
+		return p
+	}
+	i := uintptr(0)
+	if m.dirLen > 1 {
+		i = hash >> (m.globalShift & 63)
+	}
+	t := s.directoryAt(int(i))
+	p.Table = PeekTable{
+		Ptr:        unsafe.Pointer(t),
+		Used:       int(t.used),
+		Capacity:   int(t.capacity),
+		GrowthLeft: int(t.growthLeft),
+		LocalDepth: int(t.localDepth),
+	}
+	return p
+}
+
+// KeySize is the key type's size.
+func (s *Swiss) KeySize() uintptr { return s.t.key.size }
+
+// ElemSize is the element type's size.
+func (s *Swiss) ElemSize() uintptr { return s.t.elem.size }
+
 // MaxGrowthLeft is the growthLeft of an empty table of the given capacity.
 func MaxGrowthLeft(capacity int) int {
 	if capacity <= GroupSlots {
