@@ -101,7 +101,8 @@ impl<H: KeyHasher, P: Probe> GoSwiss<H, P> {
 
     /// `newGroups` + `setEmpty` on each: allocation and `zero_fill` bytes.
     pub(crate) fn account_groups(&mut self, groups: usize) {
-        self.probe.event(Event::Alloc(groups_alloc(&self.t, groups)));
+        self.probe
+            .event(Event::Alloc(groups_alloc(&self.t, groups)));
         self.probe.bytes(
             CopyPath::ZeroFill,
             Table::zero_fill_bytes(groups, self.t.group_size),
