@@ -420,6 +420,16 @@ fn a_missing_toolchain_makes_its_cells_unavailable_and_the_run_goes_on() {
     }
 }
 
+/// The smallest budget: the accounting lens's observed run is what counts.
+fn accounting_budget() -> profile::Budget {
+    profile::Budget {
+        time_samples: 3,
+        time_ms: 1,
+        warmup_ms: 0,
+        ..profile::Budget::default()
+    }
+}
+
 /// The model's exact accounting of a cell's region.
 fn model_accounting(cell: &MapCell) -> mapamp::accounting::Accounting {
     let spec = CellSpec::Map(cell.clone());
@@ -461,12 +471,7 @@ key_size = [8, 32]
 value_size = [8, 64]
 "#;
     let dir = scratch("derived");
-    let budget = profile::Budget {
-        time_samples: 3,
-        time_ms: 1,
-        warmup_ms: 0,
-        ..profile::Budget::default()
-    };
+    let budget = accounting_budget();
     for kv in ["k8v8", "k32v64"] {
         let model = model_accounting(&cell_of(
             text,
@@ -525,12 +530,7 @@ key_size = [8, 32, 256]
 value_size = [8, 64]
 "#;
     let dir = scratch("derived-swiss");
-    let budget = profile::Budget {
-        time_samples: 3,
-        time_ms: 1,
-        warmup_ms: 0,
-        ..profile::Budget::default()
-    };
+    let budget = accounting_budget();
     let cases = [
         ("assign", 300, "assign"),
         ("small_to_table", 300, "small_to_table"),
@@ -608,12 +608,7 @@ value_size = [8]
 churn_rounds = 4
 "#;
     let dir = scratch("swiss-spread");
-    let budget = profile::Budget {
-        time_samples: 3,
-        time_ms: 1,
-        warmup_ms: 0,
-        ..profile::Budget::default()
-    };
+    let budget = accounting_budget();
     for scenario in ["insert", "churn"] {
         let id = |v: &str| format!("{scenario}/{v}/go-default/n=100000/keys=random/k8v8");
         let mut model_wa = Vec::new();
