@@ -193,6 +193,19 @@ fn the_go_profiles_cross_hint_and_gogc() {
             "go-paths lacks {sc} on gomap"
         );
     }
+    // The Swiss map's own paths, on the model and on the real runtime.
+    for sc in ["small_to_table", "table_grow", "table_split"] {
+        for v in ["goswiss", "go1.26"] {
+            assert!(
+                ids.iter().any(|i| i.starts_with(&format!("{sc}/{v}/"))),
+                "go-paths lacks {sc} on {v}"
+            );
+        }
+        assert!(
+            !ids.iter().any(|i| i.starts_with(&format!("{sc}/go1.19/"))),
+            "{sc} on the classic runtime"
+        );
+    }
 }
 
 /// The Go harness draws the model's key ids: the same first values as

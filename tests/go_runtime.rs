@@ -2,8 +2,8 @@
 //! clean on every toolchain here; `mapamp run` gives real-Go cells every
 //! lens as a figure or a reason (a missing toolchain included), writes
 //! bench.txt and the model-vs-real tables; `mapamp compare` pairs model and
-//! real cells; and the derived accounting of the real classic map equals
-//! the model's exact accounting where the runtime is deterministic.
+//! real cells; and the derived accounting of the real classic and Swiss maps
+//! equals the models' exact accounting where the runtime is deterministic.
 //!
 //! A toolchain that is not installed makes its part say SKIPPED with the
 //! reason (CI installs Go 1.19 with apt; Go 1.26 is the machine's `go`).
@@ -294,13 +294,16 @@ fn real_go_cells_run_every_lens_beside_the_model() {
                 );
             }
         } else {
-            assert!(
-                l["accounting"]["unavailable"]
-                    .as_str()
-                    .unwrap()
-                    .contains("goswiss"),
-                "{id}"
-            );
+            // The Swiss map's bytes, derived with the Swiss model's layout.
+            let a = &l["accounting"];
+            assert_eq!(a["exactness"], "derived", "{id}: {a}");
+            if c["axes"]["scenario"] == "insert" {
+                assert!(
+                    a["write_amplification"].as_f64().unwrap() > 1.0
+                        && a["bytes_written"]["table_split"].as_u64().unwrap() > 0,
+                    "{id}: {a}"
+                );
+            }
             assert!(g["gc_cpu_seconds"]["values"].is_array(), "{id}: {g}");
             assert_eq!(g["structure"]["design"], "swiss");
         }
@@ -417,6 +420,16 @@ fn a_missing_toolchain_makes_its_cells_unavailable_and_the_run_goes_on() {
     }
 }
 
+/// The smallest budget: the accounting lens's observed run is what counts.
+fn accounting_budget() -> profile::Budget {
+    profile::Budget {
+        time_samples: 3,
+        time_ms: 1,
+        warmup_ms: 0,
+        ..profile::Budget::default()
+    }
+}
+
 /// The model's exact accounting of a cell's region.
 fn model_accounting(cell: &MapCell) -> mapamp::accounting::Accounting {
     let spec = CellSpec::Map(cell.clone());
@@ -458,12 +471,7 @@ key_size = [8, 32]
 value_size = [8, 64]
 "#;
     let dir = scratch("derived");
-    let budget = profile::Budget {
-        time_samples: 3,
-        time_ms: 1,
-        warmup_ms: 0,
-        ..profile::Budget::default()
-    };
+    let budget = accounting_budget();
     for kv in ["k8v8", "k32v64"] {
         let model = model_accounting(&cell_of(
             text,
@@ -486,4 +494,183 @@ value_size = [8, 64]
         assert_eq!(a.overflow_fresh_taken, 2000, "{kv}");
         assert_eq!(a.payload_bytes, model.payload_bytes, "{kv}");
     }
+}
+
+/// The Swiss runtimes (go1.26, and go1.27 where its toolchain is here)
+/// whose toolchain is found; the others say SKIPPED.
+fn swiss_releases(what: &str) -> Vec<GoRelease> {
+    [GoRelease::Go126, GoRelease::Go127]
+        .into_iter()
+        .filter(|&r| match toolchain::find(r) {
+            Ok(_) => true,
+            Err(e) => {
+                skip(&format!("{what} on {r}"), &e);
+                false
+            }
+        })
+        .collect()
+}
+
+/// Where Go's choices do not depend on its random hash seed, the bytes the
+/// real Swiss map writes (derived from its structure changes) are the
+/// Swiss model's, path by path: a presized assign region, the small map's
+/// move into a table, one table's doubling, and the split after the first
+/// one (two tables at the global depth: whichever fills first splits and
+/// doubles the directory). Inline and indirect keys (256 bytes) both.
+#[test]
+fn derived_accounting_of_the_swiss_runtime_equals_the_models_where_go_is_deterministic() {
+    let releases = swiss_releases("Swiss derived accounting against the model");
+    let text = r#"
+[axes]
+scenario = ["assign", "small_to_table", "table_grow", "table_split"]
+variant = ["goswiss", "go1.26", "go1.27"]
+n = [300, 897]
+keys = ["random"]
+key_size = [8, 32, 256]
+value_size = [8, 64]
+"#;
+    let dir = scratch("derived-swiss");
+    let budget = accounting_budget();
+    let cases = [
+        ("assign", 300, "assign"),
+        ("small_to_table", 300, "small_to_table"),
+        ("table_grow", 300, "table_grow"),
+        ("table_split", 897, "table_split"),
+    ];
+    for release in releases {
+        for (scenario, n, path) in cases {
+            for kv in ["k8v8", "k32v64", "k256v8"] {
+                let id = |v: &str| format!("{scenario}/{v}/go-default/n={n}/keys=random/{kv}");
+                let model_cell = cell_of(text, &id("goswiss"));
+                let model = model_accounting(&model_cell);
+                let real_cell = cell_of(text, &id(release.name()));
+                let g = mapamp::golang::figures::run_cell(
+                    &real_cell,
+                    &[LensKind::Accounting],
+                    &budget,
+                    &dir,
+                );
+                let what = id(release.name());
+                let a = g
+                    .accounting
+                    .ok()
+                    .unwrap_or_else(|| panic!("{what}: {:?}", g.accounting));
+                assert_eq!(a.exactness, mapamp::accounting::Exactness::Derived);
+                assert_eq!(
+                    a.bytes_written, model.bytes_written,
+                    "{what}: real (derived) vs model (exact)"
+                );
+                assert!(
+                    a.bytes_written
+                        .get(mapamp::accounting::CopyPath::from_name(path).unwrap())
+                        > 0,
+                    "{what}: nothing on {path}"
+                );
+                assert_eq!(a.payload_bytes, model.payload_bytes, "{what}");
+                assert_eq!(a.entries_evacuated, model.entries_evacuated, "{what}");
+                assert_eq!(a.model_allocations, model.model_allocations, "{what}");
+                assert_eq!(
+                    a.model_allocated_bytes,
+                    Some(model.model_allocated_bytes),
+                    "{what}"
+                );
+                let iso = a.isolation.as_ref().expect("an isolated scenario");
+                assert_eq!(iso.path, path, "{what}");
+                assert!(iso.share >= iso.target, "{what}: {iso:?}");
+            }
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Where Go's random hash seed decides (when each table fills, hence when
+/// it splits; which deletes leave tombstones, hence what churn reuses,
+/// prunes or splits), the real Swiss map's derived bytes and the model's
+/// agree within the seed-to-seed spread: for 10^5 random inserts into an
+/// empty map, and 10^5 keys churned for 4 rounds, 8 observed regions of the
+/// runtime (8 fresh maps, 8 seeds) and the model under 8 seeds: the write
+/// amplifications of the two sides overlap and do not differ by rank
+/// (Mann-Whitney p >= 0.001), and the assign bytes are the same in every
+/// run. (Measured: inserts gave one WA for every seed on both sides; churn
+/// spreads by about 0.1%, a rare seed 0.4%.)
+#[test]
+fn derived_swiss_accounting_agrees_with_the_model_within_the_seed_spread() {
+    use mapamp::accounting::CopyPath;
+    use mapamp::golang::{accounting, build, harness};
+    let text = r#"
+[axes]
+scenario = ["insert", "churn"]
+variant = ["goswiss", "go1.26", "go1.27"]
+n = [100000]
+keys = ["random"]
+key_size = [8]
+value_size = [8]
+[budget]
+churn_rounds = 4
+"#;
+    let dir = scratch("swiss-spread");
+    let budget = accounting_budget();
+    for scenario in ["insert", "churn"] {
+        let id = |v: &str| format!("{scenario}/{v}/go-default/n=100000/keys=random/k8v8");
+        let mut model_wa = Vec::new();
+        let mut assign = std::collections::BTreeSet::new();
+        for seed in 1..=8 {
+            let mut cell = cell_of(text, &id("goswiss"));
+            cell.seed = seed;
+            let a = model_accounting(&cell);
+            model_wa.push(a.write_amplification().unwrap());
+            assign.insert(a.bytes_written.get(CopyPath::Assign));
+        }
+        let range = |v: &[f64]| {
+            (
+                v.iter().copied().fold(f64::INFINITY, f64::min),
+                v.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+            )
+        };
+        let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
+        for release in swiss_releases("the Swiss seed spread") {
+            let cell = cell_of(text, &id(release.name()));
+            let tc = toolchain::find(release).unwrap();
+            let bin = build::harness_binary(&tc).unwrap();
+            let mut spec = harness::Spec::new(
+                &cell,
+                &[LensKind::Accounting],
+                &budget,
+                &dir.join("p.pb.gz"),
+            )
+            .unwrap();
+            spec.accounting_runs = 8;
+            let r = harness::run(&bin, &spec, &dir.join("spec.json"), &cell.go_runtime).unwrap();
+            let mut real_wa = Vec::new();
+            for o in r.accounting.iter().chain(&r.accounting_runs) {
+                let d = accounting::derive(o, &cell).unwrap();
+                assign.insert(d.bytes.get(CopyPath::Assign));
+                real_wa.push(d.figures(&cell, r.units).write_amplification.unwrap());
+            }
+            assert_eq!(real_wa.len(), 8, "{release}");
+            let (rlo, rhi) = range(&real_wa);
+            let (mlo, mhi) = range(&model_wa);
+            eprintln!(
+            "{scenario} {release}: real WA {:.4} ({rlo:.4}-{rhi:.4}) {real_wa:?}, model WA {:.4} ({mlo:.4}-{mhi:.4})",
+            mean(&real_wa),
+            mean(&model_wa)
+        );
+            // The two samples overlap and a rank test finds no difference at
+            // the 0.1% level (the runtime's seeds are random: an odd seed may
+            // land outside the model's 8, as one did for churn on go1.27).
+            let p = mapamp::stats::rank::mann_whitney_u(&real_wa, &model_wa)
+                .unwrap()
+                .p_value;
+            assert!(
+            rlo <= mhi + 1e-9 && mlo <= rhi + 1e-9 && p >= 0.001,
+            "{scenario} {release}: Mann-Whitney p = {p:.2e}; real WA {real_wa:?}, model WA {model_wa:?}"
+        );
+        }
+        assert_eq!(
+            assign.len(),
+            1,
+            "{scenario}: assign bytes differ between runs: {assign:?}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -1,5 +1,5 @@
 //! Fidelity: the model against figures measured from the real Go 1.19
-//! runtime (`tests/data/go119/`, produced by `scripts/go-reference`).
+//! runtime (`tests/data/go119/`, produced by `go/cmd/goreference`).
 //!
 //! Deterministic behaviour (growth points, hint → B, preallocated overflow
 //! counts, bucket sizes) must be equal. Statistics of random-key tables must

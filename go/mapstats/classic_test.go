@@ -10,7 +10,7 @@ import (
 )
 
 // fidelityData reads a file of mapamp's Go 1.19 reference data
-// (tests/data/go119, written by scripts/go-reference from this runtime).
+// (tests/data/go119, written by go/cmd/goreference from this runtime).
 func fidelityData(t *testing.T, name string, v any) {
 	t.Helper()
 	data, err := os.ReadFile(filepath.Join("..", "..", "tests", "data", "go119", name))

@@ -483,7 +483,7 @@ pub fn wa_formula(n: usize) -> ClaimVerdict {
     }
 }
 
-/// "Incremental evacuation arrived in Go 1.22" — Go 1.19 measured by `scripts/go-reference`.
+/// "Incremental evacuation arrived in Go 1.22" — Go 1.19 measured by `go/cmd/goreference`.
 pub fn incremental_since_1_22() -> ClaimVerdict {
     let data = include_str!("../../tests/data/go119/growth_points.json");
     let parsed: serde_json::Value = serde_json::from_str(data).unwrap_or(serde_json::Value::Null);
@@ -506,7 +506,7 @@ pub fn incremental_since_1_22() -> ClaimVerdict {
         id: "incremental-since-1.22".into(),
         claim: "Incremental evacuation arrived in Go 1.22".into(),
         verdict: if spans.is_empty() { Verdict::NotTestableHere } else { Verdict::DoesNotHold },
-        reason: format!("the {version} runtime, measured by scripts/go-reference, keeps growths in progress across inserts"),
+        reason: format!("the {version} runtime, measured by go/cmd/goreference, keeps growths in progress across inserts"),
         figures: vec![fig("growths in progress across inserts (count ranges)", spans.join(", "), "go-runtime")],
     }
 }

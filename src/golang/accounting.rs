@@ -1,5 +1,6 @@
 //! Bytes per copy path of the real classic map, derived from the structure
-//! changes the harness observed (marked `derived`, as hashbrown's are).
+//! changes the harness observed (marked `derived`, as hashbrown's are); the
+//! Swiss map's are derived in [`super::accounting_swiss`].
 //!
 //! The Go runtime is not instrumented; its map header and buckets are read
 //! before and after every operation of one region run
@@ -64,6 +65,9 @@ pub struct Observed {
     pub extra_allocs: u64,
     /// Overflow lists (`new([]*bmap)`) allocated.
     pub list_headers: u64,
+    /// What the region did to a Swiss map's tables (design `swiss`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub swiss: Option<super::accounting_swiss::SwissObserved>,
 }
 
 /// One growth started.
@@ -113,8 +117,18 @@ fn path_named(name: &str) -> Result<CopyPath, String> {
         .ok_or_else(|| format!("the Go harness reported an unknown copy path `{name}`"))
 }
 
-/// Bytes per copy path of the observed region, with the cell's layout.
+/// Bytes per copy path of the observed region, with the cell's layout
+/// (the classic map's here, the Swiss map's in [`super::accounting_swiss`]).
 pub fn derive(o: &Observed, cell: &MapCell) -> Result<Derived, String> {
+    if let Some(sw) = &o.swiss {
+        return super::accounting_swiss::derive(o, sw, cell);
+    }
+    if o.design != "classic" {
+        return Err(format!(
+            "the Go harness observed a `{}` map without its structure changes",
+            o.design
+        ));
+    }
     let lay = BucketType::new(
         Shape::blob("key", cell.key_size)?,
         Shape::blob("value", cell.value_size)?,
@@ -207,14 +221,20 @@ pub fn derive(o: &Observed, cell: &MapCell) -> Result<Derived, String> {
     }
     Ok(Derived {
         bytes,
-        payload_bytes: (o.inserts + o.updates) * (cell.key_size + cell.value_size) as u64,
+        payload_bytes: payload_bytes(o, cell),
         allocations,
+        allocated_bytes: None,
         doubling_grows: doubling,
         same_size_grows: same,
         entries_evacuated,
         overflow_prealloc_taken: prealloc,
         overflow_fresh_taken: fresh,
     })
+}
+
+/// Key + value bytes of the region's writes.
+pub(super) fn payload_bytes(o: &Observed, cell: &MapCell) -> u64 {
+    (o.inserts + o.updates) * (cell.key_size + cell.value_size) as u64
 }
 
 /// The derived figures of one region run.
@@ -224,9 +244,12 @@ pub struct Derived {
     pub bytes: PathBytes,
     /// Key + value bytes of the writes.
     pub payload_bytes: u64,
-    /// Allocations of the map's structures (arrays, fresh overflow
-    /// buckets, the overflow list and its arrays, the header extension).
+    /// Allocations of the map's structures (classic: arrays, fresh
+    /// overflow buckets, the overflow list and its arrays, the header
+    /// extension; Swiss: groups, tables, directories, indirect objects).
     pub allocations: u64,
+    /// Their bytes as Go's allocator rounds them (Swiss; `None`: not derived).
+    pub allocated_bytes: Option<u64>,
     /// Doubling growths started.
     pub doubling_grows: u64,
     /// Same-size growths started.
@@ -254,7 +277,7 @@ impl Derived {
             bytes_per_op: total as f64 / units.max(1) as f64,
             isolation,
             model_allocations: self.allocations,
-            model_allocated_bytes: None,
+            model_allocated_bytes: self.allocated_bytes,
             heap_allocations: None,
             heap_bytes: None,
             doubling_grows: self.doubling_grows,

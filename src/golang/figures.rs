@@ -4,7 +4,7 @@
 //!
 //! | lens | from the harness | source |
 //! |---|---|---|
-//! | `accounting` | structure changes of one region run, made bytes by [`super::accounting`] | `derived` (classic); Swiss: unavailable |
+//! | `accounting` | structure changes of one region run, made bytes by [`super::accounting`] (classic) and [`super::accounting_swiss`] | `derived` |
 //! | `time` | wall-clock time of each timed region (fresh map each), one harness process per time process ([`time_process`]) | `wall-clock` |
 //! | `latency` | every operation of one region timed, in the same processes | `wall-clock` |
 //! | `counters` | — (they count mapamp's own process) | unavailable, with the reason |
@@ -192,7 +192,7 @@ pub fn time_process(
     harness::run(&bin, &spec, spec_file, &cell.go_runtime)
 }
 
-/// Derived accounting (classic), with the runtime's heap figures (median
+/// Derived accounting (classic or Swiss), with the runtime's heap figures (median
 /// region) and structure.
 fn accounting(cell: &MapCell, r: &GoResult, units: u64) -> Result<AccountingFigures, String> {
     let observed = match (&r.accounting, &r.accounting_unavailable) {

@@ -48,6 +48,10 @@ pub struct Spec {
     pub flamegraph_ms: u64,
     /// Profiling rate, Hz.
     pub flamegraph_hz: u32,
+    /// Region samples to stop profiling at, if reached before
+    /// `flamegraph_ms` (0: none).
+    #[serde(default, skip_serializing_if = "is_zero_u64")]
+    pub flamegraph_samples: u64,
     /// Where the CPU profile goes.
     pub profile_file: PathBuf,
     /// Observed region runs of the accounting lens (each a fresh map);
@@ -57,6 +61,10 @@ pub struct Spec {
 }
 
 fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
+fn is_zero_u64(n: &u64) -> bool {
     *n == 0
 }
 
@@ -94,6 +102,7 @@ impl Spec {
             time_ms: budget.time_ms,
             flamegraph_ms: budget.flamegraph_ms,
             flamegraph_hz: budget.flamegraph_hz,
+            flamegraph_samples: budget.flamegraph_samples,
             profile_file: profile_file.to_path_buf(),
             accounting_runs: 0,
         })
@@ -190,6 +199,17 @@ pub struct ProfileInfo {
     pub hz: u32,
     /// The region's function (stacks are cut there).
     pub region_frame: String,
+    /// Samples labelled `mapamp=region` in the profile, as the harness
+    /// counted them.
+    #[serde(default)]
+    pub region_samples: u64,
+    /// The sample target it profiled for (0: none).
+    #[serde(default)]
+    pub samples_target: u64,
+    /// Region time of a first profile that measured the sample rate and
+    /// was not kept, ns (0: none).
+    #[serde(default)]
+    pub calibration_ns: u64,
 }
 
 /// Writes `spec` to `spec_file` and runs the harness `bin` on it with the

@@ -16,7 +16,7 @@
 //! | building the harness with a toolchain into `target/go/<release>/` (cached) | [`build`] |
 //! | the cell spec sent and the JSON received | [`harness`] |
 //! | knobs of the Go runtime (`GOGC`, `GOMEMLIMIT`) | [`knobs`] |
-//! | turning the answer into the report's lens figures | [`figures`], [`accounting`], [`profile`] |
+//! | turning the answer into the report's lens figures | [`figures`], [`accounting`] (classic), [`accounting_swiss`], [`profile`] |
 //! | the article's claims measured on the real runtime | [`claims`] |
 //!
 //! ```text
@@ -33,6 +33,7 @@
 //! with the reason and the install command; the run goes on.
 
 pub mod accounting;
+pub mod accounting_swiss;
 pub mod build;
 pub mod claims;
 pub mod figures;

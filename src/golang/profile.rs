@@ -11,6 +11,14 @@
 //! Go's profiler samples on per-thread CPU timers, which the kernel checks
 //! at its tick: asking above the tick rate (the budget's `flamegraph_hz`) gives more
 //! samples than Go's default 100 Hz, up to the tick rate.
+//!
+//! The harness profiles until `budget.flamegraph_samples` region samples
+//! or `budget.flamegraph_ms` of regions, whichever first. Go's profiler
+//! gives no count while it runs, so a first profile of a tenth of the time
+//! budget measures the rate (the harness counts its `mapamp=region`
+//! samples); if it did not reach the target, a fresh profile sized by that
+//! rate, within the budget left, is the one kept (`calibration_ns` in the
+//! harness's answer is the region time of the one not kept).
 
 use super::harness::ProfileInfo;
 use crate::fsutil::write_atomic;
@@ -85,10 +93,11 @@ pub fn flamegraph(
         &stacks,
         rel_dir,
         &format!(
-            "Go runtime/pprof: {} samples in {} regions over {ms} ms (asked at {} Hz); stacks cut at the measured region",
+            "Go runtime/pprof: {} samples in {} regions over {ms} ms (asked at {} Hz, target {} samples); stacks cut at the measured region",
             stacks.samples(),
             info.regions,
-            info.hz
+            info.hz,
+            info.samples_target
         ),
     )?;
     let dir = report_dir.join(rel_dir);

@@ -5,7 +5,7 @@ use super::group::{self, ProbeSeq, CTRL_ALL_EMPTY, CTRL_DELETED, CTRL_EMPTY};
 use super::table::{Table, MAX_TABLE_CAPACITY};
 use super::{GoSwiss, Part};
 use crate::accounting::{CopyPath, Event, Probe};
-use crate::gotype::{PTR_SIZE, SLOTS};
+use crate::gotype::SLOTS;
 use crate::hash::KeyHasher;
 use crate::mem::{load64, store64};
 
@@ -95,23 +95,19 @@ impl<H: KeyHasher, P: Probe> GoSwiss<H, P> {
         let geo = self.geo();
         let (ko, eo) = (geo.key(g, i), geo.elem(g, i));
         let alive = self.iterators > 0;
-        let mut bytes = 1;
         if self.t.indirect_key {
             self.release_part(id, ko, Part::Key, alive);
-            bytes += PTR_SIZE as u64;
         } else if self.t.key.pointers {
             self.tables[id].bytes_mut()[ko..ko + self.t.key.size].fill(0);
-            bytes += self.t.key.size as u64;
         }
         if self.t.indirect_elem {
             self.release_part(id, eo, Part::Elem, alive);
-            bytes += PTR_SIZE as u64;
         } else {
             self.tables[id].bytes_mut()[eo..eo + self.t.elem.size].fill(0);
-            bytes += self.t.elem.size as u64;
         }
         self.tables[id].set_ctrl(g, geo, i, c);
-        self.probe.bytes(CopyPath::Delete, bytes);
+        self.probe
+            .bytes(CopyPath::Delete, super::layout::delete_bytes(&self.t));
     }
 
     /// The groups of table `t` no probe sequence needs to pass through

@@ -133,7 +133,7 @@ impl<H: KeyHasher, P: Probe> GoSwiss<H, P> {
         for e in &mut self.dir[start..start + entries] {
             *e = id;
         }
-        self.probe.bytes(path, 8 * entries as u64);
+        self.probe.bytes(path, layout::repoint_bytes(entries));
     }
 
     /// `installTableSplit`: doubles the directory when the old table was at

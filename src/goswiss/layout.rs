@@ -16,7 +16,7 @@
 //! multiplications by run-time sizes. Which one a map takes is decided
 //! once, when it is made.
 
-use crate::gotype::GroupType;
+use crate::gotype::{GroupType, PTR_SIZE};
 
 /// The sizes that place a slot in a table's bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -102,6 +102,43 @@ pub fn assign_bytes(t: &GroupType) -> u64 {
 /// (pointers for indirect parts: the objects do not move) and a control byte.
 pub fn moved_bytes(t: &GroupType) -> u64 {
     slot_store_bytes(t) + 1
+}
+
+/// Bytes a delete stores: the control byte, the key's pointer when
+/// indirect (or the key itself when its type holds pointers: Go leaves a
+/// pointer-free key's bytes in place), and the elem's pointer or the elem.
+pub fn delete_bytes(t: &GroupType) -> u64 {
+    let key = if t.indirect_key {
+        PTR_SIZE
+    } else if t.key.pointers {
+        t.key.size
+    } else {
+        0
+    };
+    let elem = if t.indirect_elem {
+        PTR_SIZE
+    } else {
+        t.elem.size
+    };
+    (1 + key + elem) as u64
+}
+
+/// Bytes a new directory of `len` table pointers stores: its zeroing at
+/// allocation and the pointers written into it.
+pub fn directory_bytes(len: usize) -> u64 {
+    2 * (PTR_SIZE * len) as u64
+}
+
+/// Bytes of pointing `entries` directory entries at a new table.
+pub fn repoint_bytes(entries: usize) -> u64 {
+    (PTR_SIZE * entries) as u64
+}
+
+/// Whether a group holds pointers (an indirect key or elem, or a key or
+/// elem type with pointers): the allocator then adds a malloc header to
+/// large groups.
+pub fn groups_have_pointers(t: &GroupType) -> bool {
+    t.indirect_key || t.indirect_elem || t.key.pointers || t.elem.pointers
 }
 
 #[cfg(test)]

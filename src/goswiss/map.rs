@@ -9,7 +9,7 @@ use super::table::{Table, MAX_TABLE_CAPACITY};
 use super::{GoSwiss, Part, Rehash, RehashFor};
 use crate::accounting::{CopyPath, Event, Probe};
 use crate::gomap::sizeclass::roundupsize;
-use crate::gotype::{FastPath, SLOTS};
+use crate::gotype::{FastPath, GroupType, PTR_SIZE, SLOTS};
 use crate::hash::KeyHasher;
 use crate::mem::{self, load64, store64};
 
@@ -35,6 +35,19 @@ pub fn alloc_size(size: u64, has_pointers: bool) -> u64 {
     } else {
         roundupsize(size)
     }
+}
+
+/// The allocation of `groups` groups of type `t` (`newGroups`).
+pub fn groups_alloc(t: &GroupType, groups: usize) -> u64 {
+    alloc_size(
+        (groups * t.group_size) as u64,
+        layout::groups_have_pointers(t),
+    )
+}
+
+/// The allocation of a directory of `len` table pointers.
+pub fn directory_alloc(len: usize) -> u64 {
+    alloc_size((PTR_SIZE * len) as u64, true)
 }
 
 /// `NewMap`'s sizing: for a hint over 8, `hint·8/7` slots wanted, spread
@@ -73,7 +86,7 @@ impl<H: KeyHasher, P: Probe> GoSwiss<H, P> {
     /// Whether a group holds pointers (an indirect key or elem, or a key
     /// or elem type with pointers).
     pub(crate) fn groups_have_pointers(&self) -> bool {
-        self.t.indirect_key || self.t.indirect_elem || self.t.key.pointers || self.t.elem.pointers
+        layout::groups_have_pointers(&self.t)
     }
 
     /// A new table (`newTable`): the struct and its groups allocated, the
@@ -88,9 +101,8 @@ impl<H: KeyHasher, P: Probe> GoSwiss<H, P> {
 
     /// `newGroups` + `setEmpty` on each: allocation and `zero_fill` bytes.
     pub(crate) fn account_groups(&mut self, groups: usize) {
-        let bytes = (groups * self.t.group_size) as u64;
         self.probe
-            .event(Event::Alloc(alloc_size(bytes, self.groups_have_pointers())));
+            .event(Event::Alloc(groups_alloc(&self.t, groups)));
         self.probe.bytes(
             CopyPath::ZeroFill,
             Table::zero_fill_bytes(groups, self.t.group_size),
@@ -100,9 +112,8 @@ impl<H: KeyHasher, P: Probe> GoSwiss<H, P> {
     /// A new directory of `len` table pointers: allocation, zeroing and the
     /// pointer stores, all on `path`.
     pub(crate) fn account_directory(&mut self, len: usize, path: CopyPath) {
-        let bytes = 8 * len as u64;
-        self.probe.event(Event::Alloc(alloc_size(bytes, true)));
-        self.probe.bytes(path, 2 * bytes);
+        self.probe.event(Event::Alloc(directory_alloc(len)));
+        self.probe.bytes(path, layout::directory_bytes(len));
     }
 
     /// `NewMap`: a hint over 8 sizes the directory and its tables up

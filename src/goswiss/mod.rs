@@ -94,7 +94,10 @@ mod map;
 mod tests;
 
 pub use iter::SwissIter;
-pub use map::{alloc_size, effective_hint, hint_shape, MAP_HEADER_BYTES, TABLE_STRUCT_BYTES};
+pub use map::{
+    alloc_size, directory_alloc, effective_hint, groups_alloc, hint_shape, MAP_HEADER_BYTES,
+    TABLE_STRUCT_BYTES,
+};
 pub use stats::{Structure, TableInfo};
 
 use crate::accounting::{Off, Probe};

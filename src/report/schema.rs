@@ -510,10 +510,9 @@ impl Isolation {
     pub fn of(cell: &crate::scenario::MapCell, bytes: &PathBytes) -> Option<Isolation> {
         let total = bytes.total();
         cell.isolation_target().map(|t| {
-            let path = cell
-                .scenario
-                .path()
-                .expect("isolated scenarios have a path");
+            // The path the cell isolates on its variant (a Swiss map's
+            // evacuate_double isolates the rehash it makes).
+            let path = t.path;
             Isolation {
                 path: path.name().into(),
                 share: if total == 0 {

@@ -100,7 +100,7 @@ impl MapCell {
     /// whole workloads).
     pub fn isolated_path(&self) -> Option<CopyPath> {
         let path = self.scenario.path()?;
-        if !self.variant.is_go_swiss() {
+        if !self.variant.is_swiss_design() {
             return Some(path);
         }
         Some(match self.scenario {
@@ -126,7 +126,7 @@ impl MapCell {
     /// The isolation target of this cell's scenario (`None` for whole workloads).
     pub fn isolation_target(&self) -> Option<IsolationTarget> {
         let path = self.isolated_path()?;
-        if self.variant.is_go_swiss() {
+        if self.variant.is_swiss_design() {
             return swiss_isolation_target(self, path);
         }
         let t = BucketType::new(
@@ -307,7 +307,7 @@ impl Scenario {
                 _ => {}
             }
         }
-        let real_swiss = variant.go_release().is_some() && !variant.is_real_classic();
+        let real_swiss = variant.is_real_swiss();
         match (self, variant.is_go_family(), variant.is_real_classic()) {
             (Scenario::SmallToTable, _, _) => "the 9th insert into a small map: its 8 entries move into a 16-slot table",
             (Scenario::TableGrow, _, _) => "the one insert that doubles a full table",
@@ -380,14 +380,15 @@ impl Scenario {
     }
 
     /// [`Scenario::applies`] for the real Go runtimes: the classic map
-    /// (go1.19) runs every scenario the models run; the Swiss map has no
-    /// overflow chains and never grows a table in place.
+    /// (go1.19) runs every scenario the classic models run; the Swiss map
+    /// runs its own paths' scenarios, has no overflow chains and never
+    /// grows a table in place.
     fn applies_real_go(self, variant: Variant, keys: Keys) -> Result<(), String> {
         let classic = variant.is_real_classic();
         match self {
-            Scenario::SmallToTable | Scenario::TableGrow | Scenario::TableSplit => {
+            Scenario::SmallToTable | Scenario::TableGrow | Scenario::TableSplit if classic => {
                 return Err(format!(
-                    "`{}` is a path of the Swiss-map model (goswiss, goswiss-noprune); the Go harness (`{variant}`) does not run it",
+                    "`{}` is a path of Go's Swiss map (Go 1.24+: goswiss, goswiss-noprune, go1.26, go1.27); `{variant}` runs the classic map",
                     self.name()
                 ))
             }

@@ -243,6 +243,18 @@ impl Variant {
         self == Variant::Go119
     }
 
+    /// Whether the variant is the real Go runtime's Swiss map (Go 1.24+,
+    /// run by the Go harness).
+    pub fn is_real_swiss(self) -> bool {
+        self.go_release().is_some() && !self.is_real_classic()
+    }
+
+    /// Whether the variant is Go's Swiss map, modelled or real: its copy
+    /// paths and isolated scenarios are the Swiss map's.
+    pub fn is_swiss_design(self) -> bool {
+        self.is_go_swiss() || self.is_real_swiss()
+    }
+
     /// One line saying what the variant is.
     pub fn description(self) -> &'static str {
         match self {
@@ -271,7 +283,7 @@ impl Variant {
 
     /// The copy paths this variant can take; every other path is `n/a` for it.
     pub fn copy_paths(self) -> &'static [CopyPath] {
-        if self.is_go_swiss() {
+        if self.is_swiss_design() {
             &CopyPath::GO_SWISS
         } else {
             CopyPath::CLASSIC

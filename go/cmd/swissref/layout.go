@@ -3,39 +3,14 @@
 package main
 
 import (
-	"fmt"
 	"unsafe"
+
+	"mapamp/internal/rtmap"
 )
 
-// swissMap mirrors internal/runtime/maps.Map (Go 1.24-1.26, 64-bit).
-type swissMap struct {
-	used              uint64
-	seed              uintptr
-	dirPtr            unsafe.Pointer
-	dirLen            int
-	globalDepth       uint8
-	globalShift       uint8
-	writing           uint8
-	tombstonePossible bool
-	clearSeq          uint64
-}
-
-// swissTable mirrors internal/runtime/maps.table.
-type swissTable struct {
-	used       uint16
-	capacity   uint16
-	growthLeft uint16
-	localDepth uint8
-	index      int
-	groups     unsafe.Pointer // groupsReference.data
-	lengthMask uint64
-}
-
-const (
-	groupSlots      = 8
-	maxAvgGroupLoad = 7
-	ctrlEmpty       = 0x80
-)
+// The map's runtime structures are read through mapamp/internal/rtmap,
+// whose mirrors of maps.Map and maps.table are checked against the
+// running Go release (rtmap.CheckLayout, and Check on every map measured).
 
 // tableState is one table as the runtime's fields describe it.
 type tableState struct {
@@ -56,61 +31,62 @@ type mapState struct {
 	Slots       int
 }
 
-func mapOf[K comparable, V any](m map[K]V) *swissMap {
-	return *(**swissMap)(unsafe.Pointer(&m))
-}
-
-func directory(h *swissMap) []*swissTable {
-	return unsafe.Slice((**swissTable)(h.dirPtr), h.dirLen)
+// open reads m's runtime structures; a layout that does not check out ends
+// the program.
+func open(m any) *rtmap.Swiss {
+	s, err := rtmap.Open(m)
+	if err != nil {
+		die("layout: %v", err)
+	}
+	return s
 }
 
 // readMap reads the directory and every distinct table, in directory order.
-func readMap[K comparable, V any](m map[K]V) mapState {
-	h := mapOf(m)
-	st := mapState{Used: h.used, DirLen: h.dirLen, GlobalDepth: h.globalDepth}
-	if h.dirLen == 0 {
-		st.Small = true
-		if h.dirPtr != nil {
-			st.Slots = groupSlots
+func readMap(m any) mapState {
+	h := open(m).Header()
+	st := mapState{Used: uint64(h.Used), DirLen: h.DirLen, GlobalDepth: uint8(h.GlobalDepth), Small: h.Small()}
+	if h.Small() {
+		if h.SmallGroup {
+			st.Slots = rtmap.GroupSlots
 		}
 		return st
 	}
-	var last *swissTable
-	for _, t := range directory(h) {
-		if t == last {
-			continue
-		}
-		last = t
+	for _, t := range h.Tables {
 		st.Tables = append(st.Tables, tableState{
-			Capacity: t.capacity, Used: t.used, GrowthLeft: t.growthLeft,
-			Tombstones: t.capacity*maxAvgGroupLoad/groupSlots - t.used - t.growthLeft,
-			LocalDepth: t.localDepth, Index: t.index,
+			Capacity: uint16(t.Capacity), Used: uint16(t.Used), GrowthLeft: uint16(t.GrowthLeft),
+			Tombstones: uint16(t.Tombstones), LocalDepth: uint8(t.LocalDepth), Index: t.Index,
 		})
-		st.Slots += int(t.capacity)
+		st.Slots += t.Capacity
 	}
 	return st
+}
+
+// changed reports whether the map's directory differs from dir (nil: the
+// map was small without its group when dir was taken).
+func changed(s *rtmap.Swiss, dir []unsafe.Pointer) bool {
+	if p := s.Peek(0); p.DirLen == 0 {
+		return p.SmallGroup && dir == nil && p.Used == 1
+	}
+	return !s.SameDirectory(dir)
 }
 
 // groupStats: for the map's first table, how many groups hold 0..8 full
 // slots, and the mean miss probe length (groups probed from each start
 // group, triangularly, until a group with an empty slot).
 func groupStats(m map[uint64]uint64) ([]int, float64) {
-	h := mapOf(m)
-	t := directory(h)[0]
-	groups := int(t.lengthMask) + 1
-	groupSize := uintptr(8 + groupSlots*16)
-	ctrl := func(g int) uint64 { return *(*uint64)(unsafe.Add(t.groups, uintptr(g)*groupSize)) }
-	hist := make([]int, groupSlots+1)
+	ctrls := open(m).Ctrls(0)
+	groups := len(ctrls)
+	mask := groups - 1
+	hist := make([]int, rtmap.GroupSlots+1)
 	hasEmpty := make([]bool, groups)
-	for g := 0; g < groups; g++ {
-		c := ctrl(g)
+	for g, c := range ctrls {
 		full := 0
-		for i := 0; i < groupSlots; i++ {
+		for i := 0; i < rtmap.GroupSlots; i++ {
 			b := byte(c >> (8 * i))
-			if b&ctrlEmpty == 0 {
+			if b&rtmap.CtrlEmpty == 0 {
 				full++
 			}
-			if b == ctrlEmpty {
+			if b == rtmap.CtrlEmpty {
 				hasEmpty[g] = true
 			}
 		}
@@ -121,7 +97,7 @@ func groupStats(m map[uint64]uint64) ([]int, float64) {
 		off, idx, n := start, 0, 1
 		for !hasEmpty[off] && n <= groups {
 			idx++
-			off = (off + idx) & int(t.lengthMask)
+			off = (off + idx) & mask
 			n++
 		}
 		total += n
@@ -129,52 +105,11 @@ func groupStats(m map[uint64]uint64) ([]int, float64) {
 	return hist, float64(total) / float64(groups)
 }
 
-// checkLayout verifies the mirrors: used agrees with len(m), every table's
-// counters with its control bytes, and every directory range with its
-// table's index and local depth.
+// checkLayout verifies the mirrors on m: used agrees with len(m), every
+// table's counters with its control bytes, and every directory range with
+// its table's index and local depth (rtmap's Check).
 func checkLayout(m map[uint64]uint64) {
-	h := mapOf(m)
-	if h.used != uint64(len(m)) {
-		die("layout: Map.used = %d, len(m) = %d (mirror does not match this Go version)", h.used, len(m))
+	if err := open(m).Check(len(m)); err != nil {
+		die("layout: %v", err)
 	}
-	if h.dirLen == 0 {
-		return
-	}
-	if h.dirLen != 1<<h.globalDepth {
-		die("layout: dirLen %d, globalDepth %d", h.dirLen, h.globalDepth)
-	}
-	var sum uint64
-	dir := directory(h)
-	for i, t := range dir {
-		entries := 1 << (h.globalDepth - t.localDepth)
-		if t.index > i || i >= t.index+entries {
-			die("layout: directory entry %d points at a table with index %d, depth %d", i, t.index, t.localDepth)
-		}
-		if t.index != i {
-			continue
-		}
-		groupSize := uintptr(8 + groupSlots*16)
-		full, deleted := 0, 0
-		for g := 0; g <= int(t.lengthMask); g++ {
-			c := *(*uint64)(unsafe.Add(t.groups, uintptr(g)*groupSize))
-			for s := 0; s < groupSlots; s++ {
-				b := byte(c >> (8 * s))
-				switch {
-				case b&ctrlEmpty == 0:
-					full++
-				case b == 0xFE:
-					deleted++
-				}
-			}
-		}
-		ts := t.capacity*maxAvgGroupLoad/groupSlots - t.used - t.growthLeft
-		if full != int(t.used) || deleted != int(ts) {
-			die("layout: table %d has %d full / %d deleted slots, used %d, tombstones %d", i, full, deleted, t.used, ts)
-		}
-		sum += uint64(t.used)
-	}
-	if sum != h.used {
-		die("layout: tables hold %d, map %d", sum, h.used)
-	}
-	_ = fmt.Sprint
 }

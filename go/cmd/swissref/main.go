@@ -5,7 +5,7 @@
 // data as JSON for mapamp's goswiss model (tests/goswiss_go126.rs).
 //
 // It reads the runtime's private map header (maps.Map) and its tables
-// (maps.table) through unsafe, using struct mirrors (layout.go) that must
+// (maps.table) through mapamp/internal/rtmap's unsafe mirrors, which must
 // match Go 1.26's src/internal/runtime/maps/map.go and table.go on a
 // 64-bit target. checkLayout verifies them against len(m) and the
 // runtime's own invariants before anything is recorded.
@@ -26,6 +26,7 @@ import (
 	"runtime"
 	"runtime/metrics"
 	"sort"
+	"unsafe"
 )
 
 var outDir = flag.String("out", "tests/data/go126", "folder for the JSON files")
@@ -99,12 +100,13 @@ func growth(n int, random bool, seed int64) map[string]any {
 	var events []growthEvent
 	last := growthEvent{}
 	snapshots := map[string]any{}
-	var dir []*swissTable // the directory after the last change
+	var dir []unsafe.Pointer // the directory after the last change
+	s := open(m)
 	for i := 1; i <= n; i++ {
 		m[next()] = uint64(i)
 		// Every growth replaces a table pointer (or the small group, or
 		// the directory): read the whole map only then.
-		if changed(mapOf(m), dir) || i&(i-1) == 0 && i >= 1024 || i == n {
+		if changed(s, dir) || i&(i-1) == 0 && i >= 1024 || i == n {
 			st := readMap(m)
 			e := growthEvent{N: i, DirLen: st.DirLen, GlobalDepth: st.GlobalDepth, Tables: len(st.Tables), Slots: st.Slots}
 			if e.DirLen != last.DirLen || e.Tables != last.Tables || e.Slots != last.Slots {
@@ -114,32 +116,15 @@ func growth(n int, random bool, seed int64) map[string]any {
 			if i&(i-1) == 0 && i >= 1024 || i == n {
 				snapshots[fmt.Sprint(i)] = summarize(st)
 			}
-			h := mapOf(m)
-			if h.dirLen == 0 {
+			if s.Peek(0).DirLen == 0 {
 				dir = nil
 			} else {
-				dir = append(dir[:0], directory(h)...)
+				dir = s.Directory(dir)
 			}
 		}
 	}
 	checkLayout(m)
 	return map[string]any{"random": random, "seed": seed, "n": n, "events": events, "snapshots": snapshots}
-}
-
-// changed reports whether the map's directory differs from dir.
-func changed(h *swissMap, dir []*swissTable) bool {
-	if h.dirLen == 0 {
-		return h.dirPtr != nil && dir == nil && h.used == 1
-	}
-	if h.dirLen != len(dir) {
-		return true
-	}
-	for i, t := range directory(h) {
-		if t != dir[i] {
-			return true
-		}
-	}
-	return false
 }
 
 // summarize keeps the figures the model is compared on.

@@ -164,3 +164,42 @@ func TestWideKeysAndValuesRun(t *testing.T) {
 		t.Fatalf("units %d", res.Units)
 	}
 }
+
+// With a sample target, profiling stops once the profile holds about that
+// many region samples, long before the time budget; without one it runs
+// for the budget. The count is of labelled region samples only.
+func TestTheProfileStopsAtTheSampleTarget(t *testing.T) {
+	sp := spec("insert", 20000)
+	sp.Lenses = []string{"flamegraph"}
+	sp.FlamegraphMs = 4000
+	sp.FlamegraphHz = 997
+	sp.FlamegraphSamples = 30
+	sp.ProfileFile = filepath.Join(t.TempDir(), "profile.pb.gz")
+	res, err := Run(sp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := res.Profile
+	if p == nil {
+		t.Fatalf("no profile: %s", res.ProfileUnavailable)
+	}
+	if p.SamplesTarget != 30 || p.RegionSamples < 15 || p.RegionNs+p.CalibrationNs >= 4000e6 {
+		t.Fatalf("target 30 within 4 s: %+v", p)
+	}
+	t.Logf("target 30: %d region samples in %d ms of regions (+%d ms measuring the rate)", p.RegionSamples, p.RegionNs/1e6, p.CalibrationNs/1e6)
+	gz, err := os.ReadFile(sp.ProfileFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := regionSamples(gz); err != nil || n != p.RegionSamples {
+		t.Fatalf("the file holds %d region samples (%v), the answer says %d", n, err, p.RegionSamples)
+	}
+	sp.FlamegraphSamples = 0
+	sp.FlamegraphMs = 200
+	if res, err = Run(sp); err != nil || res.Profile == nil {
+		t.Fatalf("%v %+v", err, res)
+	}
+	if p := res.Profile; p.RegionNs < 200e6 || p.CalibrationNs != 0 {
+		t.Fatalf("no target, 200 ms: %+v", p)
+	}
+}

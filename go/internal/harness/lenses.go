@@ -1,6 +1,7 @@
 package harness
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -300,9 +301,18 @@ func (r *metricsReader) read() metricsSnapshot {
 	return s
 }
 
-// profileRegions runs fresh regions under the CPU profiler until they add
-// up to spec.FlamegraphMs, or four times that much wall-clock time has
-// passed; each region runs with the pprof label mapamp=region.
+// profileRegions profiles fresh regions (each with the pprof label
+// mapamp=region) until the profile holds spec.FlamegraphSamples region
+// samples or the regions add up to spec.FlamegraphMs, whichever first
+// (and never beyond four times FlamegraphMs of wall clock).
+//
+// The runtime's profiler gives no sample count while it runs, so the
+// sample target is met in at most two profiles: a first one of a tenth of
+// the time budget, whose region samples are counted (regionSamples); if it
+// reached the target it is the profile; otherwise its rate (region samples
+// per region second) sizes a second, fresh profile to reach the target
+// within what is left of the budget, and that one is kept. Without a
+// sample target one profile runs for the whole budget.
 func profileRegions[K comparable, V any](spec *Spec) (*ProfileInfo, error) {
 	if spec.ProfileFile == "" {
 		return nil, fmt.Errorf("no profile file given")
@@ -314,46 +324,89 @@ func profileRegions[K comparable, V any](spec *Spec) (*ProfileInfo, error) {
 	if err := os.MkdirAll(filepath.Dir(spec.ProfileFile), 0o755); err != nil {
 		return nil, err
 	}
-	tmp := spec.ProfileFile + ".tmp"
-	f, err := os.Create(tmp)
+	budget := time.Duration(spec.FlamegraphMs) * time.Millisecond
+	start := time.Now()
+	target := int64(spec.FlamegraphSamples)
+	first := budget
+	if target > 0 {
+		first = budget / 10
+	}
+	run, err := profileFor[K, V](spec, hz, first, 4*budget)
 	if err != nil {
 		return nil, err
 	}
-	defer os.Remove(tmp)
+	calibrationNs := int64(0)
+	if target > 0 && run.samples < target && run.inRegion < budget {
+		left := budget - run.inRegion
+		need := left
+		if run.samples > 0 {
+			// 10% over the rate's estimate, within the budget left.
+			est := time.Duration(float64(run.inRegion) * float64(target) / float64(run.samples) * 1.1)
+			if est < need {
+				need = est
+			}
+		}
+		calibrationNs = run.inRegion.Nanoseconds()
+		run, err = profileFor[K, V](spec, hz, need, 4*budget-time.Since(start))
+		if err != nil {
+			return nil, err
+		}
+	}
+	wall := time.Since(start)
+	tmp := spec.ProfileFile + ".tmp"
+	if err := os.WriteFile(tmp, run.gz, 0o644); err != nil {
+		return nil, err
+	}
+	if err := os.Rename(tmp, spec.ProfileFile); err != nil {
+		os.Remove(tmp)
+		return nil, err
+	}
+	return &ProfileInfo{File: spec.ProfileFile, Regions: run.regions, RegionNs: run.inRegion.Nanoseconds(), WallNs: wall.Nanoseconds(), Hz: hz, RegionFrame: RegionFrame,
+		RegionSamples: run.samples, SamplesTarget: target, CalibrationNs: calibrationNs}, nil
+}
+
+// profiled is one CPU profile of regions: its bytes (gzipped pprof), the
+// regions run, their total time and the region samples it holds.
+type profiled struct {
+	gz       []byte
+	regions  int
+	inRegion time.Duration
+	samples  int64
+}
+
+// profileFor profiles fresh regions until they add up to regionTime or
+// wallCap of wall clock has passed (at least one region).
+func profileFor[K comparable, V any](spec *Spec, hz int, regionTime, wallCap time.Duration) (*profiled, error) {
+	var buf bytes.Buffer
 	// pprof.StartCPUProfile asks for 100 Hz; a rate set just before wins
 	// (the runtime then prints that it cannot change a running rate).
 	runtime.SetCPUProfileRate(hz)
-	if err := pprof.StartCPUProfile(f); err != nil {
-		f.Close()
+	if err := pprof.StartCPUProfile(&buf); err != nil {
 		return nil, fmt.Errorf("cannot start the CPU profile: %v", err)
 	}
-	budget := time.Duration(spec.FlamegraphMs) * time.Millisecond
 	start := time.Now()
-	var inRegion time.Duration
-	regions := 0
-	for regions == 0 || (inRegion < budget && time.Since(start) < 4*budget) {
+	out := &profiled{}
+	for out.regions == 0 || (out.inRegion < regionTime && time.Since(start) < wallCap) {
 		p, err := prepare[K, V](spec)
 		if err != nil {
 			pprof.StopCPUProfile()
-			f.Close()
 			return nil, err
 		}
 		region := p.region
 		p.ran = true
 		t := time.Now()
 		runRegionLabelled(region)
-		inRegion += time.Since(t)
-		regions++
+		out.inRegion += time.Since(t)
+		out.regions++
 	}
 	pprof.StopCPUProfile()
-	wall := time.Since(start)
-	if err := f.Close(); err != nil {
+	out.gz = buf.Bytes()
+	n, err := regionSamples(out.gz)
+	if err != nil {
 		return nil, err
 	}
-	if err := os.Rename(tmp, spec.ProfileFile); err != nil {
-		return nil, err
-	}
-	return &ProfileInfo{File: spec.ProfileFile, Regions: regions, RegionNs: inRegion.Nanoseconds(), WallNs: wall.Nanoseconds(), Hz: hz, RegionFrame: RegionFrame}, nil
+	out.samples = n
+	return out, nil
 }
 
 // Version describes the runtime: its release, design and whether the

@@ -42,6 +42,53 @@ type Observed struct {
 	// ListHeaders the overflow lists (new([]*bmap)) allocated.
 	ExtraAllocs uint64 `json:"extra_allocs"`
 	ListHeaders uint64 `json:"list_headers"`
+	// Swiss is what the region did to a Swiss map's tables (nil for the
+	// classic map, whose changes are the fields above).
+	Swiss *SwissObserved `json:"swiss,omitempty"`
+}
+
+// SwissObserved is the structure changes of a Swiss map (Go 1.24+) in one
+// region run: its sizes, the small map's group allocated, every rehash and
+// every tombstone pruning.
+type SwissObserved struct {
+	// GroupBytes is the runtime's group size; KeyBytes and ElemBytes its
+	// key and element sizes.
+	GroupBytes uint64 `json:"group_bytes"`
+	KeyBytes   uint64 `json:"key_bytes"`
+	ElemBytes  uint64 `json:"elem_bytes"`
+	// SmallGroups is the small map's group a first write allocated (maps
+	// made with a hint of at most 8 allocate it lazily).
+	SmallGroups uint64 `json:"small_groups"`
+	// Rehashes are the rehashes of the region, in order.
+	Rehashes []Rehash `json:"rehashes"`
+	// Prunes is the inserts that pruned tombstones; TombstonesPruned the
+	// tombstones they turned back into empty slots.
+	Prunes           uint64 `json:"prunes"`
+	TombstonesPruned uint64 `json:"tombstones_pruned"`
+	// TombstoneReuses is the inserts that filled a deleted slot.
+	TombstoneReuses uint64 `json:"tombstone_reuses"`
+	// Unexplained lists changes the observer could not read as one of the
+	// above (the derivation refuses a region with any).
+	Unexplained []string `json:"unexplained,omitempty"`
+}
+
+// Rehash is one rehash of a Swiss map.
+type Rehash struct {
+	// Path is small_to_table, table_grow or table_split.
+	Path string `json:"path"`
+	// Entries is the live entries moved.
+	Entries uint64 `json:"entries"`
+	// OldCapacity is the slots of the small group or table rehashed;
+	// NewCapacity those of each new table; NewTables how many (2 for a
+	// split).
+	OldCapacity int `json:"old_capacity"`
+	NewCapacity int `json:"new_capacity"`
+	NewTables   int `json:"new_tables"`
+	// DirEntries is the directory entries pointed at the new tables.
+	DirEntries uint64 `json:"dir_entries"`
+	// DirLen is the length of a directory the rehash allocated (the small
+	// map's 1-entry directory, or the doubled one of a split); 0 if none.
+	DirLen int `json:"dir_len"`
 }
 
 // Growth is one growth started in the region.

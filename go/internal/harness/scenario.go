@@ -88,6 +88,24 @@ func prepare[K comparable, V any](spec *Spec) (*prepared[K, V], error) {
 		if err := prepareEvacuateSameSize(p, src, r, live); err != nil {
 			return nil, err
 		}
+	case "small_to_table":
+		fill(8) // a full small map: one group of 8 slots
+		if err := prepareRehash(p, src, "small_to_table", 0); err != nil {
+			return nil, err
+		}
+	case "table_grow":
+		fill(tableGrowCapacity(n) * 7 / 8)
+		if err := prepareRehash(p, src, "table_grow", 0); err != nil {
+			return nil, err
+		}
+	case "table_split":
+		if n < 897 {
+			n = 897
+		}
+		fill(n)
+		if err := prepareRehash(p, src, "table_split", 64*n+100000); err != nil {
+			return nil, err
+		}
 	case "insert":
 		if spec.Keys == "zipf" {
 			z := newZipf(n, spec.Seed)
@@ -147,9 +165,20 @@ func prepare[K comparable, V any](spec *Spec) (*prepared[K, V], error) {
 		p.units = uint64(len(p.ops))
 		p.unitsName = "operations"
 	default:
-		return nil, fmt.Errorf("scenario %q is not supported by the Go harness; supported: assign, overflow, evacuate_double, evacuate_same_size, insert, churn, update", spec.Scenario)
+		return nil, fmt.Errorf("scenario %q is not supported by the Go harness; supported: assign, overflow, evacuate_double, evacuate_same_size, insert, churn, update, and on the Swiss map small_to_table, table_grow, table_split", spec.Scenario)
 	}
 	return p, nil
+}
+
+// tableGrowCapacity is the table capacity the table_grow scenario doubles
+// for N keys: the power of two (16 to 512) whose growth point is the first
+// at or after N (src/scenario/mod.rs table_grow_capacity).
+func tableGrowCapacity(n int) int {
+	c := 16
+	for c < 512 && n > c*7/8 {
+		c *= 2
+	}
+	return c
 }
 
 // region is the measured work: the ops, then the driving deletes.

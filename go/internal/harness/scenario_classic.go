@@ -166,3 +166,9 @@ func prepareOverflow[K comparable, V any](p *prepared[K, V], n int, seed uint64)
 	}
 	return nil
 }
+
+// prepareRehash refuses: small_to_table, table_grow and table_split are
+// paths of the Swiss map (Go 1.24+).
+func prepareRehash[K comparable, V any](p *prepared[K, V], src *keySource, path string, skipCap int) error {
+	return fmt.Errorf("%s is a path of Go's Swiss map (Go 1.24+); this runtime's map is %s (buckets and overflow chains)", path, rtmap.Design)
+}

@@ -55,3 +55,74 @@ func prepareEvacuateSameSize[K comparable, V any](p *prepared[K, V], src *keySou
 func prepareOverflow[K comparable, V any](p *prepared[K, V], n int, seed uint64) error {
 	return fmt.Errorf("overflow does not apply to Go's Swiss map: it has no overflow chains (a full table grows or splits)")
 }
+
+// rehashFor is the rehash inserting key k would make ("" for none, or
+// "other" when it cannot be told cheaply: a full table with tombstones,
+// whose probe may reuse one) and the entries it would move, as the
+// model's rehash_for tells it.
+func rehashFor[K comparable, V any](p *prepared[K, V], s *rtmap.Swiss, k K) (path string, dirGrow bool, entries int) {
+	if _, ok := p.m[k]; ok {
+		return "", false, 0
+	}
+	pk := s.Peek(s.Hash(unsafe.Pointer(&k)))
+	if pk.DirLen == 0 {
+		if pk.Used >= rtmap.GroupSlots {
+			return "small_to_table", false, pk.Used
+		}
+		return "", false, 0
+	}
+	t := &pk.Table
+	switch {
+	case t.GrowthLeft > 0:
+		return "", false, 0
+	case t.Tombstones() > 0:
+		return "other", false, t.Used
+	case t.Capacity < rtmap.MaxTableCapacity:
+		return "table_grow", false, t.Used
+	default:
+		return "table_split", t.LocalDepth == pk.GlobalDepth, t.Used
+	}
+}
+
+// prepareRehash makes the region the one insert that takes copy path
+// `path` (small_to_table, table_grow or table_split), as the model's
+// swiss_rehash_region does: fresh keys are inserted until one would
+// rehash that way; keys whose insert would rehash another way are skipped
+// (at most skipCap of them). A split that doubles the directory is taken
+// only when no table is below the global depth (the model prefers a split
+// that leaves the directory alone). Units are the entries moved.
+func prepareRehash[K comparable, V any](p *prepared[K, V], src *keySource, path string, skipCap int) error {
+	s, err := rtmap.Open(p.m)
+	if err != nil {
+		return err
+	}
+	deeper := false
+	if h := s.Header(); !h.Small() {
+		for _, t := range h.Tables {
+			deeper = deeper || t.LocalDepth < h.GlobalDepth
+		}
+	}
+	inserted, skipped := 0, 0
+	for {
+		k := fromID[K](src.fresh())
+		got, dirGrow, entries := rehashFor(p, s, k)
+		switch {
+		case got == path && !(dirGrow && deeper):
+			p.ops = []op[K]{{key: k}}
+			p.units = uint64(entries)
+			p.unitsName = "entries evacuated"
+			return nil
+		case got == "":
+			p.m[k] = p.values[0]
+			inserted++
+			if inserted > 4000000 {
+				return fmt.Errorf("no %s within 4M inserts", path)
+			}
+		default:
+			skipped++
+			if skipped > skipCap {
+				return fmt.Errorf("the setup met a %s before the %s it prepares; this is a bug in the scenario's sizing", got, path)
+			}
+		}
+	}
+}

@@ -42,9 +42,12 @@ type Spec struct {
 	WarmupMs int `json:"warmup_ms"`
 	// TimeMs caps the wall-clock time of the time lens (after 3 samples).
 	TimeMs int `json:"time_ms"`
-	// FlamegraphMs is the region time to profile; FlamegraphHz the rate.
-	FlamegraphMs int `json:"flamegraph_ms"`
-	FlamegraphHz int `json:"flamegraph_hz"`
+	// FlamegraphMs is the region time to profile; FlamegraphHz the rate;
+	// FlamegraphSamples the region samples to stop at, if reached sooner
+	// (0: no sample target).
+	FlamegraphMs      int `json:"flamegraph_ms"`
+	FlamegraphHz      int `json:"flamegraph_hz"`
+	FlamegraphSamples int `json:"flamegraph_samples,omitempty"`
 	// ProfileFile is where the CPU profile (pprof, gzipped) goes.
 	ProfileFile string `json:"profile_file"`
 	// AccountingRuns is how many observed region runs (each on a fresh
@@ -133,4 +136,11 @@ type ProfileInfo struct {
 	Hz int `json:"hz"`
 	// RegionFrame is the function every region stack passes through.
 	RegionFrame string `json:"region_frame"`
+	// RegionSamples is the samples labelled mapamp=region in the profile;
+	// SamplesTarget the target it was profiled for (0: none).
+	RegionSamples int64 `json:"region_samples"`
+	SamplesTarget int64 `json:"samples_target"`
+	// CalibrationNs is the region time of a first profile that measured
+	// the sample rate and was not kept (0: the profile is the first).
+	CalibrationNs int64 `json:"calibration_ns"`
 }

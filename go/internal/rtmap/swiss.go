@@ -130,6 +130,8 @@ type Header struct {
 	GlobalShift int
 	// SmallFull is the number of full slots of a small map's group.
 	SmallFull int
+	// SmallGroup reports whether a small map has its one group allocated.
+	SmallGroup bool
 	// Tables are the distinct tables in directory order.
 	Tables []Table
 }
@@ -151,6 +153,7 @@ func (s *Swiss) Header() Header {
 		GlobalShift: int(m.globalShift),
 	}
 	if m.dirLen == 0 {
+		h.SmallGroup = m.dirPtr != nil
 		if m.dirPtr != nil {
 			h.SmallFull = countCtrl(*(*uint64)(m.dirPtr), func(c uint8) bool { return c&0x80 == 0 })
 		}
@@ -187,6 +190,54 @@ func (s *Swiss) readTable(t *table, index int) Table {
 		out.Tombstones += countCtrl(ctrl, func(c uint8) bool { return c == CtrlDeleted })
 	}
 	return out
+}
+
+// Directory appends the directory's table pointers, in order, to
+// dst[:0] (none for a small map): a table's identity, for telling which
+// tables an operation replaced.
+func (s *Swiss) Directory(dst []unsafe.Pointer) []unsafe.Pointer {
+	dst = dst[:0]
+	for i := 0; i < s.m.dirLen; i++ {
+		dst = append(dst, unsafe.Pointer(s.directoryAt(i)))
+	}
+	return dst
+}
+
+// SameDirectory reports whether the directory holds exactly the table
+// pointers of dir (as Directory returned them).
+func (s *Swiss) SameDirectory(dir []unsafe.Pointer) bool {
+	if s.m.dirLen != len(dir) {
+		return false
+	}
+	for i, t := range dir {
+		if unsafe.Pointer(s.directoryAt(i)) != t {
+			return false
+		}
+	}
+	return true
+}
+
+// Ctrls returns the control words of the groups of the i-th distinct
+// table in directory order (the Header's Tables[i]).
+func (s *Swiss) Ctrls(i int) []uint64 {
+	var last *table
+	for d := 0; d < s.m.dirLen; d++ {
+		t := s.directoryAt(d)
+		if t == last {
+			continue
+		}
+		last = t
+		if i > 0 {
+			i--
+			continue
+		}
+		out := make([]uint64, uintptr(t.groups.lengthMask)+1)
+		for g := range out {
+			out[g] = *(*uint64)(unsafe.Add(t.groups.data, uintptr(g)*s.t.groupSize))
+		}
+		return out
+	}
+	return nil
 }
 
 // countCtrl counts the control bytes of a group's control word that satisfy f.
@@ -231,6 +282,69 @@ func (s *Swiss) TableFor(hash uintptr) (Table, bool) {
 	return s.readTable(t, int(i)), true
 }
 
+// Peek is the header and one table of a map, read without scanning any
+// group: cheap enough to take before and after every operation.
+type Peek struct {
+	// Used is the number of entries (len).
+	Used int
+	// DirLen and GlobalDepth are the directory's length and depth (0 and
+	// 0 for a small map).
+	DirLen      int
+	GlobalDepth int
+	// SmallGroup reports whether a small map has its one group allocated.
+	SmallGroup bool
+	// Table is the table a hash belongs to (zero for a small map).
+	Table PeekTable
+}
+
+// PeekTable is one table's counters and identity.
+type PeekTable struct {
+	// Ptr is the table's address: a different Ptr is a different table.
+	// Holding it keeps the table alive, so an address is never reused
+	// while a Peek holds it.
+	Ptr        unsafe.Pointer
+	Used       int
+	Capacity   int
+	GrowthLeft int
+	LocalDepth int
+}
+
+// Tombstones is the table's deleted slots by the runtime's own formula
+// (table.tombstones: 7/8 of the capacity minus used minus growthLeft).
+func (t *PeekTable) Tombstones() int {
+	return t.Capacity*maxAvgGroupLoad/GroupSlots - t.Used - t.GrowthLeft
+}
+
+// Peek reads the header and the table a key with hash `hash` (hashed with
+// the map's current seed) belongs to now.
+func (s *Swiss) Peek(hash uintptr) Peek {
+	m := s.m
+	p := Peek{Used: int(m.used), DirLen: m.dirLen, GlobalDepth: int(m.globalDepth)}
+	if m.dirLen == 0 {
+		p.SmallGroup = m.dirPtr != nil
+		return p
+	}
+	i := uintptr(0)
+	if m.dirLen > 1 {
+		i = hash >> (m.globalShift & 63)
+	}
+	t := s.directoryAt(int(i))
+	p.Table = PeekTable{
+		Ptr:        unsafe.Pointer(t),
+		Used:       int(t.used),
+		Capacity:   int(t.capacity),
+		GrowthLeft: int(t.growthLeft),
+		LocalDepth: int(t.localDepth),
+	}
+	return p
+}
+
+// KeySize is the key type's size.
+func (s *Swiss) KeySize() uintptr { return s.t.key.size }
+
+// ElemSize is the element type's size.
+func (s *Swiss) ElemSize() uintptr { return s.t.elem.size }
+
 // MaxGrowthLeft is the growthLeft of an empty table of the given capacity.
 func MaxGrowthLeft(capacity int) int {
 	if capacity <= GroupSlots {
@@ -274,24 +388,53 @@ func CheckLayout() error {
 	if err != nil {
 		return err
 	}
+	return s.Check(len(m))
+}
+
+// Check checks one map's structure against the language's view and the
+// runtime's invariants: used == length (len(m)), dirLen == 1<<globalDepth,
+// globalShift == 64-globalDepth, every directory entry inside its table's
+// range (index, local depth), every table's full control bytes equal to
+// its used count and its deleted ones to the runtime's tombstone formula,
+// capacities and growthLeft in range, and the tables' used counts adding
+// up to length. It returns an error naming the first mismatch.
+func (s *Swiss) Check(length int) error {
 	h := s.Header()
-	if h.Used != len(m) || h.DirLen != 1<<h.GlobalDepth || h.GlobalShift != 64-h.GlobalDepth {
+	if h.Used != length {
+		return fmt.Errorf("rtmap: layout mismatch on %s: Map.used is %d, len(m) is %d", runtime.Version(), h.Used, length)
+	}
+	if h.Small() {
+		if h.SmallFull != h.Used {
+			return fmt.Errorf("rtmap: layout mismatch on %s: a small map of %d entries has %d full slots", runtime.Version(), h.Used, h.SmallFull)
+		}
+		return nil
+	}
+	if h.DirLen != 1<<h.GlobalDepth || h.GlobalShift != 64-h.GlobalDepth {
 		return fmt.Errorf("rtmap: layout mismatch on %s: used %d (len %d), dirLen %d, globalDepth %d, globalShift %d",
-			runtime.Version(), h.Used, len(m), h.DirLen, h.GlobalDepth, h.GlobalShift)
+			runtime.Version(), h.Used, length, h.DirLen, h.GlobalDepth, h.GlobalShift)
+	}
+	for i := 0; i < h.DirLen; i++ {
+		t := s.directoryAt(i)
+		entries := 1 << (h.GlobalDepth - int(t.localDepth))
+		if t.index > i || i >= t.index+entries {
+			return fmt.Errorf("rtmap: layout mismatch on %s: directory entry %d points at a table with index %d, local depth %d",
+				runtime.Version(), i, t.index, t.localDepth)
+		}
 	}
 	total := 0
 	for _, t := range h.Tables {
 		tb := (*table)(t.ptr)
 		full := s.fullSlots(tb)
-		if full != t.Used || t.Capacity < GroupSlots || t.Capacity > MaxTableCapacity || t.Capacity&(t.Capacity-1) != 0 ||
+		formula := t.Capacity*maxAvgGroupLoad/GroupSlots - t.Used - t.GrowthLeft
+		if full != t.Used || t.Tombstones != formula || t.Capacity < GroupSlots || t.Capacity > MaxTableCapacity || t.Capacity&(t.Capacity-1) != 0 ||
 			t.LocalDepth > h.GlobalDepth || t.GrowthLeft > MaxGrowthLeft(t.Capacity) {
-			return fmt.Errorf("rtmap: layout mismatch on %s: table at %d reads used %d (%d full slots), capacity %d, growthLeft %d, localDepth %d",
-				runtime.Version(), t.Index, t.Used, full, t.Capacity, t.GrowthLeft, t.LocalDepth)
+			return fmt.Errorf("rtmap: layout mismatch on %s: table at %d reads used %d (%d full slots), %d deleted slots (formula %d), capacity %d, growthLeft %d, localDepth %d",
+				runtime.Version(), t.Index, t.Used, full, t.Tombstones, formula, t.Capacity, t.GrowthLeft, t.LocalDepth)
 		}
 		total += t.Used
 	}
-	if total != len(m) {
-		return fmt.Errorf("rtmap: layout mismatch on %s: tables hold %d entries, len(m) is %d", runtime.Version(), total, len(m))
+	if total != length {
+		return fmt.Errorf("rtmap: layout mismatch on %s: tables hold %d entries, len(m) is %d", runtime.Version(), total, length)
 	}
 	return nil
 }

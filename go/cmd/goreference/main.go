@@ -1,16 +1,18 @@
-// Command goref measures Go's classic (pre-Swiss) map implementation from
+//go:build !go1.24
+
+// Command goreference measures Go's classic (pre-Swiss) map implementation from
 // inside the real runtime and writes reference data as JSON for mapamp.
 //
 // It reads the runtime's private map header (hmap), its extra fields
-// (mapextra) and the runtime's map type descriptor (maptype) through unsafe,
-// using struct mirrors that must match Go 1.19's src/runtime/map.go and
-// src/runtime/type.go exactly (amd64 / 64-bit). The layout is verified at
-// start-up (see checkLayout) and the program refuses to run on Go >= 1.24
-// (Swiss tables) or on a 32-bit target.
+// (mapextra) and the runtime's map type descriptor (maptype) through
+// mapamp/internal/rtmap, whose unsafe mirrors must match Go 1.19's
+// src/runtime/map.go and src/runtime/type.go (64-bit). The layout is
+// verified at start-up (see checkLayout); the program builds only for
+// Go < 1.24 (the classic map) and refuses a 32-bit target.
 //
-// Usage:
+// Usage (from the repository root, with Debian's Go 1.19):
 //
-//	cd scripts/go-reference && go run . -out ../../tests/data/go119
+//	cd go && /usr/lib/go-1.19/bin/go run ./cmd/goreference -out ../tests/data/go119
 package main
 
 import (
@@ -30,106 +32,32 @@ import (
 	"strings"
 	"time"
 	"unsafe"
+
+	"mapamp/internal/rtmap"
 )
 
 // ---------------------------------------------------------------------------
-// Mirrors of Go 1.19 runtime structures (src/runtime/map.go, type.go).
-
-// hmap mirrors runtime.hmap.
-type hmap struct {
-	count      int
-	flags      uint8
-	B          uint8
-	noverflow  uint16
-	hash0      uint32
-	buckets    unsafe.Pointer
-	oldbuckets unsafe.Pointer
-	nevacuate  uintptr
-	extra      *mapextra
-}
-
-// mapextra mirrors runtime.mapextra.
-type mapextra struct {
-	overflow     *[]unsafe.Pointer
-	oldoverflow  *[]unsafe.Pointer
-	nextOverflow unsafe.Pointer
-}
-
-// rtype mirrors runtime._type.
-type rtype struct {
-	size       uintptr
-	ptrdata    uintptr
-	hash       uint32
-	tflag      uint8
-	align      uint8
-	fieldAlign uint8
-	kind       uint8
-	equal      unsafe.Pointer // func(unsafe.Pointer, unsafe.Pointer) bool
-	gcdata     *byte
-	str        int32
-	ptrToThis  int32
-}
-
-// maptype mirrors runtime.maptype.
-type maptype struct {
-	typ        rtype
-	key        *rtype
-	elem       *rtype
-	bucket     *rtype
-	hasher     unsafe.Pointer // func(unsafe.Pointer, uintptr) uintptr
-	keysize    uint8
-	elemsize   uint8
-	bucketsize uint16
-	flags      uint32
-}
-
-// eface mirrors runtime.eface (an empty interface value).
-type eface struct {
-	typ  *rtype
-	data unsafe.Pointer
-}
+// The runtime's map structures, read through mapamp/internal/rtmap (its
+// mirrors of Go 1.19's hmap, mapextra and maptype, checked by
+// rtmap.CheckLayout).
 
 //go:linkname roundupsize runtime.roundupsize
 func roundupsize(size uintptr) uintptr
 
 const (
-	bucketCnt      = 8
-	emptyRest      = 0
-	emptyOne       = 1
-	evacuatedX     = 2
-	evacuatedY     = 3
-	evacuatedEmpty = 4
-	minTopHash     = 5
-
-	flagSameSizeGrow = 8
-
-	kindMap  = 21
-	kindMask = 1<<5 - 1
-
+	bucketCnt  = rtmap.BucketCnt
+	minTopHash = rtmap.MinTopHash
 	ptrSize    = unsafe.Sizeof(uintptr(0))
-	dataOffset = 8 // offset of keys in a bucket on 64-bit targets
 )
 
-// hOf returns the runtime header of a map: a map value is a *hmap.
-func hOf[K comparable, V any](m map[K]V) *hmap {
-	return *(**hmap)(unsafe.Pointer(&m))
+// hOf opens the runtime structures of a map (header and type descriptor).
+func hOf(m any) *rtmap.Classic {
+	c, err := rtmap.Open(m)
+	if err != nil {
+		die("%v", err)
+	}
+	return c
 }
-
-// mtOf returns the runtime map type descriptor of m's type.
-func mtOf[K comparable, V any](m map[K]V) *maptype {
-	var i any = m
-	return (*maptype)(unsafe.Pointer((*eface)(unsafe.Pointer(&i)).typ))
-}
-
-func (mt *maptype) indirectKey() bool  { return mt.flags&1 != 0 }
-func (mt *maptype) indirectElem() bool { return mt.flags&2 != 0 }
-
-// overflowOf reads the overflow pointer stored in the last word of a bucket.
-func overflowOf(b unsafe.Pointer, bs uintptr) unsafe.Pointer {
-	return *(*unsafe.Pointer)(unsafe.Add(b, bs-ptrSize))
-}
-
-func tophashAt(b unsafe.Pointer, i int) uint8 { return *(*uint8)(unsafe.Add(b, i)) }
 
 // sink forces maps to the heap, so the compiler cannot place the header or
 // the first bucket on the stack (it does that for non-escaping small maps).
@@ -167,7 +95,7 @@ type (
 // Helpers.
 
 func die(format string, args ...any) {
-	fmt.Fprintf(os.Stderr, "goref: FATAL: "+format+"\n", args...)
+	fmt.Fprintf(os.Stderr, "goreference: FATAL: "+format+"\n", args...)
 	os.Exit(1)
 }
 
@@ -190,7 +118,7 @@ func header(description string) map[string]any {
 		"go_version":   runtime.Version(),
 		"goos":         runtime.GOOS,
 		"goarch":       runtime.GOARCH,
-		"generated_by": "scripts/go-reference/main.go (cd scripts/go-reference && go run . -out ../../tests/data/go119)",
+		"generated_by": "go/cmd/goreference (cd go && go run ./cmd/goreference -out ../tests/data/go119, with Go 1.19)",
 		"description":  description,
 	}
 }
@@ -250,52 +178,23 @@ func checkLayout() {
 			logf("WARNING: mirrors were written for Go 1.19, running %s", v)
 		}
 	}
-	check(unsafe.Sizeof(hmap{}) == 48, "hmap size %d", unsafe.Sizeof(hmap{}))
-	check(unsafe.Sizeof(mapextra{}) == 24, "mapextra size")
-	check(unsafe.Sizeof(rtype{}) == 48, "_type size")
-	check(unsafe.Sizeof(maptype{}) == 88, "maptype size")
-
+	// Struct sizes, the maptype of map[uint64]uint64 (key and element
+	// sizes, bucket size 144, no pointers), B after 100 inserts, a walk of
+	// the buckets that finds exactly the map's entries, and the indirect
+	// key of a 256-byte key type.
+	if err := rtmap.CheckLayout(); err != nil {
+		die("%v", err)
+	}
 	m := newMap[uint64, uint64](0)
-	mt := mtOf(m)
-	check(mt.typ.kind&kindMask == kindMap, "maptype kind %d", mt.typ.kind)
-	check(mt.key.size == 8 && mt.elem.size == 8, "key/elem size")
-	check(mt.keysize == 8 && mt.elemsize == 8, "keysize/elemsize")
-	check(mt.bucketsize == 144 && mt.bucket.size == 144, "bucketsize %d / %d", mt.bucketsize, mt.bucket.size)
-	check(mt.bucket.ptrdata == 0, "uint64 bucket has pointers?")
 	h := hOf(m)
-	check(h.B == 0 && h.count == 0 && h.buckets == nil && h.oldbuckets == nil, "fresh map header")
-
-	// Fill, then find every key/value by walking the bucket array and
-	// compare with the Go-level map contents.
-	for i := uint64(1); i <= 100; i++ {
-		m[i*0x9E3779B97F4A7C15] = ^i
-		check(h.count == len(m), "count mirror")
-	}
-	check(h.B == 4 && h.oldbuckets == nil, "B after 100 inserts: %d", h.B)
-	bs := uintptr(mt.bucketsize)
-	found := 0
-	for i := 0; i < 1<<h.B; i++ {
-		for b := unsafe.Add(h.buckets, uintptr(i)*bs); b != nil; b = overflowOf(b, bs) {
-			for s := 0; s < bucketCnt; s++ {
-				if tophashAt(b, s) < minTopHash {
-					continue
-				}
-				k := *(*uint64)(unsafe.Add(b, dataOffset+uintptr(s)*8))
-				e := *(*uint64)(unsafe.Add(b, dataOffset+8*8+uintptr(s)*8))
-				val, ok := m[k]
-				check(ok && val == e, "slot key %x / elem %x not in map", k, e)
-				found++
-			}
-		}
-	}
-	check(found == 100, "found %d entries by walking", found)
-
-	// Indirect storage check for a 256-byte key type.
+	check(h.KeySize() == 8 && h.ElemSize() == 8 && h.KeySlotSize() == 8 && h.ElemSlotSize() == 8, "key/elem size")
+	hd := h.Header()
+	check(hd.B == 0 && hd.Count == 0 && hd.Buckets == nil && hd.OldBuckets == nil, "fresh map header")
 	m2 := newMap[K256, K8](0)
-	mt2 := mtOf(m2)
-	check(mt2.indirectKey() && !mt2.indirectElem() && mt2.keysize == 8 && mt2.key.size == 256,
+	h2 := hOf(m2)
+	check(h2.IndirectKey() && !h2.IndirectElem() && h2.KeySlotSize() == 8 && h2.KeySize() == 256,
 		"K256 key should be indirect")
-	check(mt2.bucket.ptrdata != 0, "indirect-key bucket should have pointers")
+	check(!h2.PointerFree(), "indirect-key bucket should have pointers")
 	runtime.KeepAlive(m)
 	runtime.KeepAlive(m2)
 	logf("layout check OK (%s %s/%s)", v, runtime.GOOS, runtime.GOARCH)
@@ -323,7 +222,7 @@ type growEvent struct {
 // catches grows that start and finish inside one insert (B 0->1, 1->2),
 // which a pure oldbuckets nil->non-nil check misses.
 type tracker struct {
-	h             *hmap
+	h             *rtmap.Classic
 	lastBuckets   unsafe.Pointer
 	lastB         uint8
 	lastGrowing   bool
@@ -334,26 +233,27 @@ type tracker struct {
 	sameSize      int
 }
 
-func newTracker(h *hmap) *tracker {
+func newTracker(h *rtmap.Classic) *tracker {
 	t := &tracker{h: h}
 	t.sync()
 	return t
 }
 
 func (t *tracker) sync() {
-	t.lastBuckets = t.h.buckets
-	t.lastB = t.h.B
-	t.lastGrowing = t.h.oldbuckets != nil
-	t.lastNoverflow = t.h.noverflow
-	t.lastCount = t.h.count
+	h := t.h.Header()
+	t.lastBuckets = h.Buckets
+	t.lastB = h.B
+	t.lastGrowing = h.Growing()
+	t.lastNoverflow = h.Noverflow
+	t.lastCount = h.Count
 }
 
 // observe must be called after every map operation. op is the 1-based
 // operation number (for inserts-only workloads, the count after the insert).
 func (t *tracker) observe(op int, phase string) {
-	h := t.h
-	growing := h.oldbuckets != nil
-	if t.lastBuckets != nil && h.buckets != t.lastBuckets {
+	h := t.h.Header()
+	growing := h.Growing()
+	if t.lastBuckets != nil && h.Buckets != t.lastBuckets {
 		check(!t.lastGrowing, "grow started while growing?")
 		ev := growEvent{Op: op, Phase: phase, CountBefore: t.lastCount, BFrom: int(t.lastB), BTo: int(h.B),
 			NoverflowBefore: int(t.lastNoverflow)}
@@ -361,11 +261,11 @@ func (t *tracker) observe(op int, phase string) {
 		case h.B == t.lastB+1:
 			ev.Kind = "doubling"
 			t.doubling++
-			check(!growing || h.flags&flagSameSizeGrow == 0, "doubling with sameSizeGrow flag")
+			check(!growing || !h.SameSizeGrowing(), "doubling with sameSizeGrow flag")
 		case h.B == t.lastB:
 			ev.Kind = "same_size"
 			t.sameSize++
-			check(!growing || h.flags&flagSameSizeGrow != 0, "same-size grow without flag")
+			check(!growing || h.SameSizeGrowing(), "same-size grow without flag")
 		default:
 			die("B jumped %d -> %d", t.lastB, h.B)
 		}
@@ -428,22 +328,23 @@ type roundRow struct {
 
 // walkTable computes statistics over the current bucket array of h.
 // Filled slot: tophash > evacuatedEmpty (i.e. >= minTopHash).
-func walkTable(h *hmap, mt *maptype) tableStats {
-	bs := uintptr(mt.bucketsize)
+func walkTable(c *rtmap.Classic) tableStats {
+	h := c.Header()
+	bs := c.BucketSize()
 	nb := 1 << h.B
 	total := arrayBuckets(h.B, bs)
-	lo := uintptr(h.buckets) + uintptr(nb)*bs
-	hi := uintptr(h.buckets) + total*bs
-	st := tableStats{B: int(h.B), Count: h.count, Growing: h.oldbuckets != nil, Buckets: nb,
-		Noverflow: int(h.noverflow), PreallocAllocated: int(total) - nb}
+	lo := uintptr(h.Buckets) + uintptr(nb)*bs
+	hi := uintptr(h.Buckets) + total*bs
+	st := tableStats{B: int(h.B), Count: h.Count, Growing: h.Growing(), Buckets: nb,
+		Noverflow: int(h.Noverflow), PreallocAllocated: int(total) - nb}
 	var hist []int
 	hitSum := 0
 	withOvf := 0
-	if h.buckets != nil {
+	if h.Buckets != nil {
 		for i := 0; i < nb; i++ {
 			chain := 0
 			filled := 0
-			for b := unsafe.Add(h.buckets, uintptr(i)*bs); b != nil; b = overflowOf(b, bs) {
+			for b := c.Bucket(h.Buckets, uintptr(i)); b != nil; b = c.Overflow(b) {
 				chain++
 				check(chain < 1<<20, "runaway chain")
 				if chain > 1 {
@@ -453,7 +354,7 @@ func walkTable(h *hmap, mt *maptype) tableStats {
 					}
 				}
 				for s := 0; s < bucketCnt; s++ {
-					if tophashAt(b, s) >= minTopHash {
+					if c.Tophash(b, s) >= minTopHash {
 						filled++
 						hitSum += filled
 					}
@@ -478,9 +379,9 @@ func walkTable(h *hmap, mt *maptype) tableStats {
 		st.Hitprobe = round6(float64(hitSum) / float64(st.EntriesReachable))
 	}
 	st.Missprobe = round6(float64(st.EntriesReachable) / float64(nb))
-	if h.count > 0 {
-		st.OverheadBytesPerEntry = round6(float64(nb+st.OverflowBuckets)*float64(bs)/float64(h.count) - 16)
-		st.OverheadBytesPerEntryAlloc = round6(float64(int(total)+st.OverflowFresh)*float64(bs)/float64(h.count) - 16)
+	if h.Count > 0 {
+		st.OverheadBytesPerEntry = round6(float64(nb+st.OverflowBuckets)*float64(bs)/float64(h.Count) - 16)
+		st.OverheadBytesPerEntryAlloc = round6(float64(int(total)+st.OverflowFresh)*float64(bs)/float64(h.Count) - 16)
 	}
 	return st
 }
@@ -598,13 +499,13 @@ func growthRun(n int, next func() uint64) ([]gpRow, []growEvent) {
 		}
 		m[k] = k
 		c := len(m)
-		check(h.count == c, "count mirror")
+		check(h.Header().Count == c, "count mirror")
 		tr.observe(c, "")
-		g := h.oldbuckets != nil
-		if c == 1 || c == n || int(h.B) != prevB || g != prevG {
-			rows = append(rows, gpRow{c, int(h.B), g, int(h.noverflow)})
+		g := h.Growing()
+		if c == 1 || c == n || int(h.Header().B) != prevB || g != prevG {
+			rows = append(rows, gpRow{c, int(h.Header().B), g, int(h.Header().Noverflow)})
 		}
-		prevB, prevG = int(h.B), g
+		prevB, prevG = int(h.Header().B), g
 	}
 	runtime.KeepAlive(m)
 	return rows, tr.events
@@ -669,9 +570,9 @@ func growthPoints() {
 func measureHintB(hint int) int {
 	m := newMap[uint64, uint64](hint)
 	h := hOf(m)
-	b := int(h.B)
-	check(h.count == 0 && h.oldbuckets == nil, "fresh map")
-	check((b == 0) == (h.buckets == nil), "hint %d: B=%d buckets=%p", hint, b, h.buckets)
+	b := int(h.Header().B)
+	check(h.Header().Count == 0 && !h.Growing(), "fresh map")
+	check((b == 0) == (h.Header().Buckets == nil), "hint %d: B=%d buckets=%p", hint, b, h.Header().Buckets)
 	runtime.KeepAlive(m)
 	return b
 }
@@ -811,28 +712,28 @@ func preallocFor[K comparable, V any](ks, vs int) preRow {
 	r.BucketsizeFormula = 8 + 8*r.KeySlot + 8*r.ValueSlot + 8
 	for b := 0; b <= preMaxB; b++ {
 		m := newMap[K, V](hintForB(b))
-		h, mt := hOf(m), mtOf(m)
-		check(int(h.B) == b, "K%d/V%d hint %d gave B=%d want %d", ks, vs, hintForB(b), h.B, b)
+		h := hOf(m)
+		check(int(h.Header().B) == b, "K%d/V%d hint %d gave B=%d want %d", ks, vs, hintForB(b), h.Header().B, b)
 		if b == 0 {
-			check(int(mt.key.size) == ks && int(mt.elem.size) == vs, "type sizes")
-			check(int(mt.keysize) == r.KeySlot && int(mt.elemsize) == r.ValueSlot, "slot sizes")
-			r.IndirectKey, r.IndirectValue = mt.indirectKey(), mt.indirectElem()
+			check(int(h.KeySize()) == ks && int(h.ElemSize()) == vs, "type sizes")
+			check(int(h.KeySlotSize()) == r.KeySlot && int(h.ElemSlotSize()) == r.ValueSlot, "slot sizes")
+			r.IndirectKey, r.IndirectValue = h.IndirectKey(), h.IndirectElem()
 			check(r.IndirectKey == (ks > 128) && r.IndirectValue == (vs > 128), "indirect flags")
-			r.Bucketsize = int(mt.bucketsize)
-			check(uintptr(r.Bucketsize) == mt.bucket.size, "bucket type size %d vs bucketsize %d", mt.bucket.size, r.Bucketsize)
-			r.HasPointers = mt.bucket.ptrdata != 0
+			r.Bucketsize = int(h.BucketSize())
+			// (rtmap.Open checked the bucket type's size against bucketsize.)
+			r.HasPointers = !h.PointerFree()
 			check(r.HasPointers == (r.IndirectKey || r.IndirectValue), "has pointers")
 		}
-		bs := uintptr(mt.bucketsize)
+		bs := h.BucketSize()
 		n := 0
-		if h.extra != nil && h.extra.nextOverflow != nil {
-			p := h.extra.nextOverflow
-			check(uintptr(p) == uintptr(h.buckets)+(uintptr(1)<<b)*bs, "nextOverflow not right after the 2^B buckets")
+		if h.Header().NextOverflow != nil {
+			p := h.Header().NextOverflow
+			check(uintptr(p) == uintptr(h.Header().Buckets)+(uintptr(1)<<b)*bs, "nextOverflow not right after the 2^B buckets")
 			for {
 				n++
 				check(n <= 1<<b, "runaway prealloc walk")
-				if ovf := overflowOf(p, bs); ovf != nil {
-					check(ovf == h.buckets, "sentinel should point at buckets")
+				if ovf := h.Overflow(p); ovf != nil {
+					check(ovf == h.Header().Buckets, "sentinel should point at buckets")
 					break
 				}
 				p = unsafe.Add(p, bs)
@@ -925,7 +826,7 @@ func loadedStats(seeds int) {
 	perB := map[int][]tableStats{}
 	for seed := int64(1); seed <= int64(seeds); seed++ {
 		m := newMapNoHint()
-		h, mt := hOf(m), mtOf(m)
+		h := hOf(m)
 		tr := newTracker(h)
 		rng := rand.New(rand.NewSource(seed))
 		for _, tb := range targets {
@@ -938,11 +839,11 @@ func loadedStats(seeds int) {
 				m[k] = k
 				tr.observe(len(m), "fill")
 			}
-			check(h.count == want && int(h.B) == tb && h.oldbuckets == nil,
-				"seed %d B %d: count %d B %d growing %v", seed, tb, h.count, h.B, h.oldbuckets != nil)
+			check(h.Header().Count == want && int(h.Header().B) == tb && !h.Growing(),
+				"seed %d B %d: count %d B %d growing %v", seed, tb, h.Header().Count, h.Header().B, h.Growing())
 			check(tr.sameSize == 0, "same-size grow during fill")
-			st := walkTable(h, mt)
-			check(st.EntriesReachable == h.count, "reachable %d != count %d", st.EntriesReachable, h.count)
+			st := walkTable(h)
+			check(st.EntriesReachable == h.Header().Count, "reachable %d != count %d", st.EntriesReachable, h.Header().Count)
 			st.Seed = seed
 			st.DoublingGrows, st.SameSizeGrows = tr.doubling, tr.sameSize
 			perB[tb] = append(perB[tb], st)
@@ -953,9 +854,9 @@ func loadedStats(seeds int) {
 			if _, dup := m[k]; dup {
 				continue
 			}
-			before := h.B
+			before := h.Header().B
 			m[k] = k
-			check(h.B == before+1 && h.oldbuckets != nil, "next insert did not double")
+			check(h.Header().B == before+1 && h.Growing(), "next insert did not double")
 			break
 		}
 		runtime.KeepAlive(m)
@@ -1010,7 +911,7 @@ func loadedStats(seeds int) {
 
 func churnRun(n int, seed int64, rounds int, recordRounds bool) tableStats {
 	m := newMapNoHint()
-	h, mt := hOf(m), mtOf(m)
+	h := hOf(m)
 	tr := newTracker(h)
 	rng := rand.New(rand.NewSource(seed))
 	keys := make([]uint64, 0, n)
@@ -1043,15 +944,15 @@ func churnRun(n int, seed int64, rounds int, recordRounds bool) tableStats {
 			op++
 			tr.observe(op, "churn")
 		}
-		check(len(m) == n && h.count == n, "count drift")
+		check(len(m) == n && h.Header().Count == n, "count drift")
 		if recordRounds {
-			ws := walkTable(h, mt)
-			rr = append(rr, roundRow{r, int(h.B), h.oldbuckets != nil, int(h.noverflow), ws.OverflowBuckets, tr.doubling, tr.sameSize})
+			ws := walkTable(h)
+			rr = append(rr, roundRow{r, int(h.Header().B), h.Growing(), int(h.Header().Noverflow), ws.OverflowBuckets, tr.doubling, tr.sameSize})
 		}
 	}
-	st := walkTable(h, mt)
-	if h.oldbuckets == nil {
-		check(st.EntriesReachable == h.count, "reachable %d != count %d", st.EntriesReachable, h.count)
+	st := walkTable(h)
+	if !h.Growing() {
+		check(st.EntriesReachable == h.Header().Count, "reachable %d != count %d", st.EntriesReachable, h.Header().Count)
 	}
 	st.Seed = seed
 	st.DoublingGrows, st.SameSizeGrows = tr.doubling, tr.sameSize
@@ -1125,7 +1026,7 @@ func churnStats(seeds, longRounds int) {
 // ---------------------------------------------------------------------------
 
 func main() {
-	flag.StringVar(&outDir, "out", "../../tests/data/go119", "output directory")
+	flag.StringVar(&outDir, "out", "../tests/data/go119", "output directory (from go/)")
 	seeds := flag.Int("seeds", 20, "number of seeds (1..=seeds) for loaded_stats and churn_stats")
 	exh := flag.Int("hint-exhaustive", 53248, "measure make() for every hint up to this value (the rest by binary search)")
 	longRounds := flag.Int("long-churn-rounds", 200, "rounds for the supplementary long churn run in churn_stats.json (0 = skip)")

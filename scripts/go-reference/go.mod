@@ -1,3 +1,0 @@
-module goref
-
-go 1.19
