@@ -21,7 +21,7 @@
 mod common;
 
 use criterion::{BatchSize, BenchmarkId, Criterion, Throughput};
-use mapamp::io::{IoCell, IoPath, PreparedIo};
+use mapamp::scenario::io::{IoCell, IoPath, PreparedIo};
 use mapamp::scenario::{CellSpec, NoTimer};
 use std::time::Duration;
 

@@ -21,7 +21,6 @@
 //! ```
 #![deny(missing_docs)]
 #![deny(unsafe_op_in_unsafe_fn)]
-
 pub mod accounting;
 pub mod alloc_count;
 pub mod cell;
@@ -35,7 +34,6 @@ pub mod goswiss;
 pub mod gotype;
 pub mod hash;
 pub mod inspect;
-pub mod io;
 pub mod lens;
 pub mod limits;
 pub mod lint;

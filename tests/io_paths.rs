@@ -3,10 +3,10 @@
 //! figures say what each path copies; nothing listens after a cell; a
 //! refused path fails with its reason.
 
-use mapamp::io::cell::measure;
-use mapamp::io::sink::listening_on;
-use mapamp::io::source::SourceFile;
-use mapamp::io::{CacheState, IoCell, IoPath, PreparedIo, Target};
+use mapamp::scenario::io::cell::measure;
+use mapamp::scenario::io::sink::listening_on;
+use mapamp::scenario::io::source::SourceFile;
+use mapamp::scenario::io::{CacheState, IoCell, IoPath, PreparedIo, Target};
 use mapamp::scenario::{NoTimer, PerOpTimer, Runnable};
 use std::time::Duration;
 

@@ -2,7 +2,7 @@
 //! use): that cell's lenses are unavailable with the reason, the other
 //! cells run, the run succeeds, and nothing of the run listens afterwards.
 
-use mapamp::io::sink::listening_on;
+use mapamp::scenario::io::sink::listening_on;
 use serde_json::Value;
 use std::process::Command;
 

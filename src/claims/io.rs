@@ -1,9 +1,9 @@
 //! The source article's I/O claims (its §2.4), each settled by io cells run
 //! here, or marked not testable with the reason.
 
-use crate::io::cell::{kernel_frames, measure, IoCell, IoFigures};
-use crate::io::{CacheState, IoPath, Target};
 use crate::report::schema::{ClaimFigure, ClaimVerdict, Verdict};
+use crate::scenario::io::cell::{kernel_frames, measure, IoCell, IoFigures};
+use crate::scenario::io::{CacheState, IoPath, Target};
 use std::time::Duration;
 
 /// The article's profile shares of the copy functions, in its order.
@@ -83,7 +83,7 @@ pub fn user_copies(runs: &[(IoPath, Result<IoFigures, String>)], size: u64) -> C
         verdict: if ok { Verdict::Holds } else { Verdict::DoesNotHold },
         reason: format!(
             "a {} file sent to a 127.0.0.1 receiver in 64 KiB chunks, warm cache, every delivery checked; read_write must pass each byte through user space twice, sendfile and splice never",
-            crate::io::size_text(size)
+            crate::scenario::io::size_text(size)
         ),
         figures,
     }
@@ -98,8 +98,8 @@ pub fn three_copies(read_write: &Result<IoFigures, String>) -> ClaimVerdict {
                 format!("read_write: {}", s.step),
                 format!("{:.3} per byte", s.per_byte),
                 match s.basis {
-                    crate::io::copies::Basis::Measured => "io-harness (measured)",
-                    crate::io::copies::Basis::Derived => "derived (kernel documentation)",
+                    crate::scenario::io::copies::Basis::Measured => "io-harness (measured)",
+                    crate::scenario::io::copies::Basis::Derived => "derived (kernel documentation)",
                 },
             ));
         }

@@ -331,7 +331,13 @@ fn lens_pair<'c, T>(
 fn io_pair<'c>(
     a: &'c CellReport,
     b: &'c CellReport,
-) -> Result<(&'c crate::io::IoFigures, &'c crate::io::IoFigures), NoVerdict> {
+) -> Result<
+    (
+        &'c crate::scenario::io::IoFigures,
+        &'c crate::scenario::io::IoFigures,
+    ),
+    NoVerdict,
+> {
     match (&a.lenses.io, &b.lenses.io) {
         (Some(x), Some(y)) => lens_pair("io", x, y),
         (x, y) => {
@@ -803,7 +809,7 @@ fn cache_miss_row(a: &CellReport, b: &CellReport, th: &Thresholds) -> Result<Met
 mod tests {
     use super::*;
 
-    fn io_figures(total_copies: f64, calls: u64) -> crate::io::IoFigures {
+    fn io_figures(total_copies: f64, calls: u64) -> crate::scenario::io::IoFigures {
         serde_json::from_value(serde_json::json!({
             "path": "read_write", "target": "tcp", "file_bytes": 1024, "chunk_asked": 512,
             "chunk_bytes": 512,

@@ -1,4 +1,4 @@
-//! The `[io]` matrix of a profile: the I/O copy-path cells ([`crate::io`]).
+//! The `[io]` matrix of a profile: the I/O copy-path cells ([`crate::scenario::io`]).
 //!
 //! ```toml
 //! [io]
@@ -13,7 +13,7 @@
 
 use super::raw::Axis;
 use super::Errs;
-use crate::io::{parse_size, CacheState, IoCell, IoPath, Target};
+use crate::scenario::io::{parse_size, CacheState, IoCell, IoPath, Target};
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
@@ -84,7 +84,7 @@ fn sizes(e: &Errs, axis: &Axis<toml::Value>, name: &str, max: u64) -> Result<Vec
                     v.span(),
                     format!(
                         "io.{name} = {n} is out of range; use 1 byte to {}",
-                        crate::io::size_text(max)
+                        crate::scenario::io::size_text(max)
                     ),
                 ));
             }
@@ -181,7 +181,7 @@ impl IoAxes {
 /// Peak memory of an io cell: the file in the page cache, the sender's
 /// buffers and the receiver's.
 pub fn estimate_bytes(c: &IoCell) -> u64 {
-    c.file_size + crate::io::send::URING_DEPTH as u64 * c.buffer_size + (1 << 20)
+    c.file_size + crate::scenario::io::send::URING_DEPTH as u64 * c.buffer_size + (1 << 20)
 }
 
 #[cfg(test)]

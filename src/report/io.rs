@@ -10,7 +10,7 @@ use super::charts::{latency_percentiles, ns_per_op_vs_n};
 use super::format::{integer, not_available, number, percent};
 use super::schema::{CellReport, Lens};
 use super::svg::{stacked_bars, Chart, Row, Segment, StackedBars, PALETTE};
-use crate::io::{size_text, IoFigures};
+use crate::scenario::io::{size_text, IoFigures};
 
 /// The io table's header.
 pub const COLUMNS: [&str; 12] = [
@@ -190,8 +190,8 @@ pub fn copies_by_path(id: &str, cells: &[&CellReport]) -> Chart {
                     "{} ({})",
                     s.step,
                     match s.basis {
-                        crate::io::copies::Basis::Measured => "measured",
-                        crate::io::copies::Basis::Derived => "derived",
+                        crate::scenario::io::copies::Basis::Measured => "measured",
+                        crate::scenario::io::copies::Basis::Derived => "derived",
                     }
                 ),
                 colour: PALETTE[i % PALETTE.len()],

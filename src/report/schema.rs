@@ -307,7 +307,7 @@ pub struct Lenses {
     /// The io lens (io cells only): delivery, system calls, copies per
     /// byte, CPU user/system, faults, context switches.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub io: Option<Lens<crate::io::IoFigures>>,
+    pub io: Option<Lens<crate::scenario::io::IoFigures>>,
     /// The Go runtime's own figures (real-Go cells only): allocations and
     /// GC from runtime/metrics, the map's runtime structure.
     #[serde(default = "not_real_go", skip_serializing_if = "Lens::is_skipped")]

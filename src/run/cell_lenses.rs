@@ -37,7 +37,7 @@ pub struct InProcess {
     pub go_runtime: Lens<GoRuntimeFigures>,
     /// The io lens (io cells only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub io: Option<Lens<crate::io::IoFigures>>,
+    pub io: Option<Lens<crate::scenario::io::IoFigures>>,
 }
 
 fn not_real_go() -> Lens<GoRuntimeFigures> {
@@ -135,8 +135,11 @@ pub fn run(
 
 /// The io lens: repeated checked sends for at least a quarter of the time
 /// lens's budget (at most 1000 sends).
-fn io_lens(cell: &crate::io::IoCell, budget: &Budget) -> Result<crate::io::IoFigures, String> {
-    crate::io::cell::measure(cell, Duration::from_millis(budget.time_ms / 4), 1000)
+fn io_lens(
+    cell: &crate::scenario::io::IoCell,
+    budget: &Budget,
+) -> Result<crate::scenario::io::IoFigures, String> {
+    crate::scenario::io::cell::measure(cell, Duration::from_millis(budget.time_ms / 4), 1000)
 }
 
 fn lens_or_unavailable<T>(r: Result<T, String>) -> Lens<T> {

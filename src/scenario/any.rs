@@ -146,6 +146,6 @@ pub fn prepare_any<P: Probe>(cell: &CellSpec) -> Result<Box<dyn Runnable>, Strin
     match cell {
         CellSpec::Map(c) => prepare_cell::<P, _>(c, Boxed),
         CellSpec::Locate(c) => Ok(Box::new(prepare_locate(c)?)),
-        CellSpec::Io(c) => Ok(Box::new(crate::io::PreparedIo::prepare(c)?)),
+        CellSpec::Io(c) => Ok(Box::new(crate::scenario::io::PreparedIo::prepare(c)?)),
     }
 }

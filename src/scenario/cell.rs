@@ -40,7 +40,7 @@ pub struct CellAxes {
     pub io: Option<IoAxes>,
 }
 
-/// The axes of an io cell ([`crate::io`]).
+/// The axes of an io cell ([`crate::scenario::io`]).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct IoAxes {
     /// Path (`read_write`, `mmap_write`, `sendfile`, `splice`, `io_uring`).
@@ -110,8 +110,8 @@ pub enum CellSpec {
     Map(MapCell),
     /// A locate combination.
     Locate(LocateCell),
-    /// An I/O copy path ([`crate::io`]).
-    Io(crate::io::IoCell),
+    /// An I/O copy path ([`crate::scenario::io`]).
+    Io(crate::scenario::io::IoCell),
 }
 
 impl MapCell {

@@ -18,7 +18,7 @@
 //! | `churn` | N keys inserted | rounds × N/2 (delete one, insert one) | whole workload |
 //! | `update` | N keys inserted | N updates of existing keys | whole workload |
 //! | `locate` | N keys generated | hash + bucket index of each key | hash × index |
-//! | `io` | file made, cache state set, receiver started | the file sent along one path ([`crate::io`]) | one I/O copy path |
+//! | `io` | file made, cache state set, receiver started | the file sent along one path ([`crate::scenario::io`]) | one I/O copy path |
 //!
 //! On the Go Swiss map (`goswiss`), the classic scenarios mean: `evacuate_double`
 //! — the one insert that rehashes a full table, which for N keys is the
@@ -34,6 +34,7 @@
 
 mod any;
 mod cell;
+pub mod io;
 pub mod keys;
 mod prepare;
 mod run;
@@ -72,7 +73,7 @@ pub enum Scenario {
     Update,
     /// Hash + bucket index only.
     Locate,
-    /// A file sent along one I/O copy path ([`crate::io`]).
+    /// A file sent along one I/O copy path ([`crate::scenario::io`]).
     Io,
     /// Go Swiss map: the 9th key of a small map.
     SmallToTable,

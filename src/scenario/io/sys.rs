@@ -10,7 +10,7 @@
 //!   unwinding blocklist (unwinding from inside libc can deadlock), so a
 //!   sample taken while the kernel works for the region would be dropped.
 //!   With the instruction in these never-inlined functions, such a sample's
-//!   leaf is `mapamp::io::sys::write` (or `read`, `sendfile`, ...), and the
+//!   leaf is `mapamp::scenario::io::sys::write` (or `read`, `sendfile`, ...), and the
 //!   user-space flame graph shows which call the time went to.
 //!
 //! Elsewhere than x86_64 the wrappers call `libc::syscall` (same counts;

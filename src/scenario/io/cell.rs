@@ -258,7 +258,7 @@ pub struct IoFigures {
 pub fn kernel_frames() -> Availability {
     let detail = match crate::machine::perf_event_paranoid() {
         Some(p) if p > 1 => format!(
-            "perf_event_paranoid is {p}; kernel stacks need 1 or less. The flame graph shows user-space frames: a sample taken while the kernel works for the region lands on the system call's wrapper (mapamp::io::sys::read, ::write, ::sendfile, ...)"
+            "perf_event_paranoid is {p}; kernel stacks need 1 or less. The flame graph shows user-space frames: a sample taken while the kernel works for the region lands on the system call's wrapper (mapamp::scenario::io::sys::read, ::write, ::sendfile, ...)"
         ),
         Some(p) => format!(
             "perf_event_paranoid is {p}, which would allow kernel stacks, but the flame graph lens samples user space only (pprof); kernel frames need `perf record -g` on `mapamp cell-run --region-only`"
