@@ -19,6 +19,8 @@
 //! scripts/check-html.py target/report-fixture
 //! ```
 
+mod common;
+
 use mapamp::report::escaping::relative_href;
 use mapamp::report::html::index_html;
 use mapamp::report::markdown::summary_md;
@@ -229,11 +231,56 @@ fn write_renderings_writes_every_file_atomically() {
         .map(|e| e.unwrap().file_name().into_string().unwrap())
         .collect();
     names.sort();
-    assert_eq!(names, ["bench.txt", "index.html", "summary.md"]);
+    assert_eq!(
+        names,
+        ["bench.txt", "index.html", "metrics.prom", "summary.md"]
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.join("metrics.prom")).unwrap(),
+        mapamp::report::metrics_prom::metrics_prom(&r)
+    );
     assert_eq!(
         std::fs::read_to_string(dir.join("bench.txt")).unwrap(),
         mapamp::report::benchfmt::bench_txt(&r)
     );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// `metrics.prom` of the fixture passes the Prometheus client's text parser,
+/// holds every cell, agrees with the report's figures and leaves out the
+/// figures the fixture does not have (`scripts/check-metrics.py`).
+#[test]
+fn metrics_prom_parses_and_matches_the_report() {
+    let dir = std::env::temp_dir().join(format!("mapamp-metrics-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let r = fixture();
+    mapamp::fsutil::write_json_atomic(&dir.join("report.json"), &r).unwrap();
+    write_renderings(&dir, &r).unwrap();
+    let text = std::fs::read_to_string(dir.join("metrics.prom")).unwrap();
+    // Unmeasured figures are absent, never 0: the locate cell has no
+    // accounting, the overflow cells no callgrind.
+    let locate = r
+        .cells
+        .iter()
+        .find(|c| c.axes.scenario == "locate")
+        .unwrap();
+    let has = |metric: &str, cell: &str| {
+        text.lines().any(|l| {
+            l.starts_with(&format!("{metric}{{")) && l.contains(&format!("cell=\"{cell}\""))
+        })
+    };
+    assert!(has("mapamp_ops", &locate.id));
+    assert!(!has("mapamp_total_bytes_written_bytes", &locate.id));
+    assert!(has("mapamp_time_per_op_seconds", &locate.id));
+    let overflow = r
+        .cells
+        .iter()
+        .find(|c| c.axes.scenario == "overflow")
+        .unwrap();
+    assert!(!has("mapamp_instructions", &overflow.id));
+    assert!(has("mapamp_total_bytes_written_bytes", &overflow.id));
+    common::check_metrics(&dir);
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
