@@ -158,14 +158,7 @@ fn series_over_n(
 /// Write amplification vs N, one line per series, log2 x-axis.
 pub fn wa_vs_n(id: &str, scenario: &str, cells: &[&CellReport]) -> Chart {
     let (series, notes) = series_over_n(cells, |c| {
-        let acc = c
-            .lenses
-            .accounting
-            .ok()
-            .ok_or_else(|| lens_why("accounting", &c.lenses.accounting))?;
-        let wa = acc
-            .write_amplification
-            .ok_or_else(|| "no payload written (WA undefined)".to_string())?;
+        let wa = wa_of(c)?;
         Ok(Point {
             x: c.axes.n as f64,
             y: wa,
@@ -391,16 +384,19 @@ pub fn wa_bars(id: &str, scenario: &str, cells: &[&CellReport]) -> Chart {
         "write amplification (×)",
         "×",
         cells,
-        |c| {
-            let acc = c
-                .lenses
-                .accounting
-                .ok()
-                .ok_or_else(|| lens_why("accounting", &c.lenses.accounting))?;
-            acc.write_amplification
-                .ok_or_else(|| "no payload written (WA undefined)".to_string())
-        },
+        wa_of,
     )
+}
+
+/// A cell's write amplification, or why it has none.
+fn wa_of(c: &CellReport) -> Result<f64, String> {
+    let acc = c
+        .lenses
+        .accounting
+        .ok()
+        .ok_or_else(|| lens_why("accounting", &c.lenses.accounting))?;
+    acc.write_amplification
+        .ok_or_else(|| "no payload written (WA undefined)".to_string())
 }
 
 /// ns per operation per configuration, grouped by variant (one N).

@@ -12,9 +12,10 @@
 //! written (`run`, `merge`) and stored in `report.json`; the renderings only
 //! print it.
 
+use super::noise::process_medians;
 use crate::accounting::CopyPath;
 use crate::report::schema::{
-    CellReport, FindingRow, Findings, Lens, NoiseFloor, TimeFigures, VsBaseline, WorkloadFindings,
+    CellReport, FindingRow, Findings, Lens, NoiseFloor, VsBaseline, WorkloadFindings,
 };
 use crate::scenario::Scenario;
 use crate::stats::replicates::{self, ALPHA, PRACTICAL};
@@ -25,10 +26,6 @@ pub const BASELINE: &str = "go-default";
 /// Whether a scenario is a whole workload (isolates no path, is not `locate`).
 pub fn is_whole_workload(scenario: &str) -> bool {
     Scenario::parse(scenario).is_ok_and(|s| s.path().is_none() && s != Scenario::Locate)
-}
-
-fn process_medians(t: &TimeFigures) -> Vec<f64> {
-    t.processes.iter().map(|p| p.median_ns_per_op).collect()
 }
 
 /// The axes other than the configuration, as one key.
