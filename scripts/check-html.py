@@ -16,7 +16,8 @@ Checks, on the DOM Chromium dumps after the page's script has run:
      descending and its rows in descending order, again without console errors;
   6. findings first: when report.json has whole-workload cells (a scenario
      that isolates no copy path and is not `locate`), the #findings block
-     starts on the first screen of a 1280x800 window (measured in the page
+     starts on the first screen of a 1280x800 window (at least 100 px of it
+     inside the viewport that window has; measured in the page
      by a copy of it with one measuring script added, in a temporary folder),
      has one table per whole workload, every number in it (data-cell,
      data-metric, data-value, and the printed text) equals that cell's
@@ -132,10 +133,14 @@ def check_findings(report, dom):
     view = page.body.get("data-viewport")
     if top in (None, "none"):
         return ["no #findings block"]
-    if view != f"{VIEWPORT[0]}x{VIEWPORT[1]}":
-        problems.append(f"the window measured {view}, not {VIEWPORT[0]}x{VIEWPORT[1]}")
-    if not 0 <= float(top) < VIEWPORT[1] - 100:
-        problems.append(f"#findings starts at y={top}, not on the first screen ({VIEWPORT[1]} px)")
+    # A 1280x800 window shows less than 800 px of page (Chromium's own
+    # frame takes some): the first screen is the viewport measured in it.
+    width, height = (int(x) for x in (view or "0x0").split("x"))
+    if width != VIEWPORT[0] or not 0 < height <= VIEWPORT[1]:
+        problems.append(f"the {VIEWPORT[0]}x{VIEWPORT[1]} window has a {view} viewport")
+    elif not 0 <= float(top) < height - 100:
+        problems.append(f"#findings starts at y={top}, not on the first screen "
+                        f"(viewport {view}; at least 100 px of it must show)")
     want = whole_workloads(report)
     if page.workloads != want:
         problems.append(f"findings tables for {page.workloads}, whole workloads of report.json {want}")
@@ -363,7 +368,7 @@ def main():
 
     if measured is not None:
         problems = check_findings(report_json, measured)
-        record(not problems, "findings block on the first screen (1280x800), one table per whole workload "
+        record(not problems, "findings block on the first screen of a 1280x800 window, one table per whole workload "
                f"({', '.join(whole_workloads(report_json))}), its numbers equal report.json's"
                if not problems else "findings:\n        " + "\n        ".join(problems[:20]))
 
