@@ -13,7 +13,15 @@ Checks, on the DOM Chromium dumps after the page's script has run:
      the report folder: no scheme, no host, no absolute path, no way out
      through `..`; every in-page #anchor names an existing id;
   5. sorting works: index.html#sort=-ns_per_op opens with that column marked
-     descending and its rows in descending order, again without console errors.
+     descending and its rows in descending order, again without console errors;
+  6. findings first: when report.json has whole-workload cells (a scenario
+     that isolates no copy path and is not `locate`), the #findings block
+     starts on the first screen of a 1280x800 window (at least 100 px of it
+     inside the viewport that window has; measured in the page
+     by a copy of it with one measuring script added, in a temporary folder),
+     has one table per whole workload, every number in it (data-cell,
+     data-metric, data-value, and the printed text) equals that cell's
+     figure in report.json, and it has one sentence per finding.
 
 Exit status: 0 all checks pass, 1 a check failed, 2 Chromium is missing.
 Standard library only. To check the renderer's fixture:
@@ -25,6 +33,7 @@ Standard library only. To check the renderer's fixture:
 import argparse
 import html.parser
 import json
+import math
 import os
 import shutil
 import subprocess
@@ -47,6 +56,136 @@ FLAGS = [
     "--v=0",
     "--virtual-time-budget=2000",
 ]
+
+
+VIEWPORT = (1280, 800)
+# Added to a temporary copy of index.html: where #findings starts.
+MEASURE = ("<script>(function(){var f=document.getElementById('findings');"
+           "var r=f?f.getBoundingClientRect():null;"
+           "document.body.setAttribute('data-findings-top',r?String(r.top):'none');"
+           "document.body.setAttribute('data-viewport',window.innerWidth+'x'+window.innerHeight);"
+           "})();</script>")
+# report.json's figure of a cell for each data-metric of the findings.
+METRICS = {
+    "write_amplification": ("accounting", "write_amplification"),
+    "bytes_per_op": ("accounting", "bytes_per_op"),
+    "ns_per_op": ("time", "ns_per_op"),
+}
+
+
+class Findings(html.parser.HTMLParser):
+    """The findings block: its tables' workloads, numbers and sentences."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.depth = 0  # inside section#findings
+        self.workloads = []
+        self.numbers = []  # [cell, metric, value, text]
+        self.span = None
+        self.sentences = 0
+        self.body = {}
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "body":
+            self.body = a
+        if tag == "section" and (self.depth or a.get("id") == "findings"):
+            self.depth += 1
+        if not self.depth:
+            return
+        if tag == "table" and "data-workload" in a:
+            self.workloads.append(a["data-workload"])
+        elif tag == "span" and "data-metric" in a:
+            self.span = [a.get("data-cell"), a["data-metric"], a.get("data-value"), ""]
+            self.numbers.append(self.span)
+        elif tag == "li":
+            self.sentences += 1
+
+    def handle_endtag(self, tag):
+        if tag == "section" and self.depth:
+            self.depth -= 1
+        elif tag == "span":
+            self.span = None
+
+    def handle_data(self, data):
+        if self.span is not None:
+            self.span[3] += data
+
+
+def whole_workloads(report):
+    """Scenarios of report.json that are whole workloads, in report order."""
+    out = []
+    for c in report.get("cells", []):
+        s = c["axes"]["scenario"]
+        acc = c["lenses"].get("accounting", {})
+        measured = isinstance(acc, dict) and "total_bytes" in acc
+        if s != "locate" and measured and "isolation" not in acc and s not in out:
+            out.append(s)
+    return out
+
+
+def check_findings(report, dom):
+    """Problems with the findings block of a page measured at VIEWPORT."""
+    problems = []
+    page = Findings()
+    page.feed(dom)
+    top = page.body.get("data-findings-top")
+    view = page.body.get("data-viewport")
+    if top in (None, "none"):
+        return ["no #findings block"]
+    # A 1280x800 window shows less than 800 px of page (Chromium's own
+    # frame takes some): the first screen is the viewport measured in it.
+    width, height = (int(x) for x in (view or "0x0").split("x"))
+    if width != VIEWPORT[0] or not 0 < height <= VIEWPORT[1]:
+        problems.append(f"the {VIEWPORT[0]}x{VIEWPORT[1]} window has a {view} viewport")
+    elif not 0 <= float(top) < height - 100:
+        problems.append(f"#findings starts at y={top}, not on the first screen "
+                        f"(viewport {view}; at least 100 px of it must show)")
+    want = whole_workloads(report)
+    if page.workloads != want:
+        problems.append(f"findings tables for {page.workloads}, whole workloads of report.json {want}")
+    cells = {c["id"]: c for c in report.get("cells", [])}
+    for cell, metric, value, text in page.numbers:
+        if cell not in cells or metric not in METRICS:
+            problems.append(f"number for unknown cell/metric {cell!r} {metric!r}")
+            continue
+        lens, key = METRICS[metric]
+        figures = cells[cell]["lenses"].get(lens, {})
+        expected = figures.get(key) if isinstance(figures, dict) else None
+        if expected is None:
+            if value not in (None, "") or "n/a" not in text:
+                problems.append(f"{cell} {metric}: printed {text!r} ({value!r}) but report.json has none")
+            continue
+        if value in (None, "") or not math.isclose(float(value), expected, rel_tol=1e-12):
+            problems.append(f"{cell} {metric}: data-value {value!r}, report.json {expected}")
+            continue
+        shown = text.replace(",", "").split()[0].rstrip("×")
+        try:
+            if not math.isclose(float(shown), expected, rel_tol=0.006, abs_tol=0.0005):
+                problems.append(f"{cell} {metric}: prints {text!r}, report.json {expected}")
+        except ValueError:
+            problems.append(f"{cell} {metric}: prints {text!r}, not a number")
+    findings = report.get("findings") or {}
+    rows = [r for w in findings.get("workloads", []) for r in w.get("rows", [])]
+    with_baseline = sum(1 for r in rows if r.get("vs_baseline"))
+    if page.sentences != with_baseline:
+        problems.append(f"{page.sentences} sentences for {with_baseline} findings against the baseline")
+    numbers = sum(1 for r in rows) * 3
+    if len(page.numbers) != numbers:
+        problems.append(f"{len(page.numbers)} numbers in the findings, expected {numbers} (3 per cell)")
+    return problems
+
+
+def measure_findings(chromium, index, timeout):
+    """The DOM of a copy of index.html with MEASURE added, at VIEWPORT."""
+    with open(index, encoding="utf-8") as f:
+        text = f.read()
+    with tempfile.TemporaryDirectory(prefix="mapamp-check-findings-") as tmp:
+        copy = os.path.join(tmp, "index.html")
+        with open(copy, "w", encoding="utf-8") as f:
+            f.write(text.replace("</body>", MEASURE + "</body>", 1))
+        url = "file://" + urllib.parse.quote(copy)
+        return load(chromium, url, timeout, [f"--window-size={VIEWPORT[0]},{VIEWPORT[1]}"])
 
 
 class Page(html.parser.HTMLParser):
@@ -102,10 +241,10 @@ def console_problems(stderr):
     ]
 
 
-def load(chromium, url, timeout):
+def load(chromium, url, timeout, extra=()):
     """Runs Chromium on url; returns (dumped DOM, stderr)."""
     with tempfile.TemporaryDirectory(prefix="mapamp-check-html-") as profile:
-        cmd = [chromium, *FLAGS, f"--user-data-dir={profile}", "--dump-dom", url]
+        cmd = [chromium, *FLAGS, *extra, f"--user-data-dir={profile}", "--dump-dom", url]
         done = subprocess.run(
             cmd, capture_output=True, text=True, timeout=timeout, check=False
         )
@@ -185,7 +324,8 @@ def main():
             print(f"check-html: FAIL: {need} does not exist")
             return 1
     with open(report, encoding="utf-8") as f:
-        cells = len(json.load(f).get("cells", []))
+        report_json = json.load(f)
+    cells = len(report_json.get("cells", []))
 
     url = "file://" + urllib.parse.quote(index)
     results = []  # (passed, text)
@@ -197,6 +337,8 @@ def main():
     try:
         dom, stderr = load(chromium, url, args.timeout)
         dom_sorted, stderr_sorted = load(chromium, f"{url}#sort=-{SORT_KEY}", args.timeout)
+        measured = (measure_findings(chromium, index, args.timeout)[0]
+                    if whole_workloads(report_json) else None)
     except (RuntimeError, subprocess.TimeoutExpired, OSError) as e:
         print(f"FAIL  could not load the page: {e}")
         return 1
@@ -223,6 +365,12 @@ def main():
     sort_problem = sorted_descending(sorted_page, SORT_KEY)
     record(sort_problem is None, f"#sort=-{SORT_KEY} sorts {len(sorted_page.rows)} rows descending"
            if sort_problem is None else f"#sort=-{SORT_KEY}: {sort_problem}")
+
+    if measured is not None:
+        problems = check_findings(report_json, measured)
+        record(not problems, "findings block on the first screen of a 1280x800 window, one table per whole workload "
+               f"({', '.join(whole_workloads(report_json))}), its numbers equal report.json's"
+               if not problems else "findings:\n        " + "\n        ".join(problems[:20]))
 
     for passed, text in results:
         print(f"{'PASS' if passed else 'FAIL'}  {text}")

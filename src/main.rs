@@ -49,6 +49,8 @@ enum Command {
     Locate(LocateArgs),
     /// Find maps that will pay for growth in Go and Rust code, and price each with the models.
     Lint(mapamp::lint::cli::LintArgs),
+    /// Merge shard folders (`run --shard K/N`) of one run into one report folder OUT.
+    Merge(MergeArgs),
     /// Compare two reports (or two configurations/variants of one) cell by cell; exit 1 on a regression beyond --fail-on-regression, 2 if they cannot be compared.
     Compare(CompareArgs),
     /// List the variants and tuning knobs.
@@ -167,6 +169,18 @@ struct RunArgs {
     /// Seed of the time processes' interleaved order [default: drawn at the start; recorded in the report].
     #[arg(long)]
     schedule_seed: Option<u64>,
+    /// Run only shard K of N (1 <= K <= N): cells dealt round-robin in profile order; join the N folders with `mapamp merge`.
+    #[arg(long, value_name = "K/N", value_parser = mapamp::run::shard::Shard::parse)]
+    shard: Option<mapamp::run::shard::Shard>,
+}
+
+#[derive(clap::Args)]
+struct MergeArgs {
+    /// The merged report folder (must not exist, or be empty).
+    out: std::path::PathBuf,
+    /// The shard report folders, all N of one split (or runs of disjoint cells).
+    #[arg(required = true)]
+    dirs: Vec<std::path::PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -266,6 +280,16 @@ fn main() -> ExitCode {
         Command::Locate(a) => run_locate(a),
         Command::Profile { which } => run_profile(which),
         Command::Run(a) => run_run(a),
+        Command::Merge(a) => {
+            let command = std::env::args().collect::<Vec<_>>().join(" ");
+            mapamp::run::merge::merge(&a.out, &a.dirs, &command).map(|n| {
+                eprintln!(
+                    "mapamp merge: {n} cells from {} folders; report: {}",
+                    a.dirs.len(),
+                    a.out.join("index.html").display()
+                )
+            })
+        }
         Command::CellRun(a) => {
             let role = match (a.region_only, a.time_process) {
                 (true, _) => mapamp::run::ChildRole::RegionOnly,
@@ -484,6 +508,7 @@ fn run_run(a: RunArgs) -> Result<(), String> {
         callgrind_jobs: jobs,
         command: std::env::args().collect::<Vec<_>>().join(" "),
         schedule_seed: a.schedule_seed,
+        shard: a.shard,
     };
     mapamp::run::run(&opts).map(|_| ())
 }

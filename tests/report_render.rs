@@ -19,7 +19,9 @@
 //! scripts/check-html.py target/report-fixture
 //! ```
 
-use mapamp::report::escaping::relative_href;
+mod common;
+
+use mapamp::report::escaping::{escape, relative_href};
 use mapamp::report::html::index_html;
 use mapamp::report::markdown::summary_md;
 use mapamp::report::schema::{Report, SCHEMA_VERSION};
@@ -32,11 +34,52 @@ fn data(rel: &str) -> PathBuf {
         .join(rel)
 }
 
+/// The hand-written fixture, with the findings `mapamp run` would compute
+/// from its cells (so the renderings show them as a run's report does).
 fn fixture() -> Report {
     let text = std::fs::read_to_string(data("report_fixture.json")).expect("fixture readable");
-    let r: Report = serde_json::from_str(&text).expect("fixture matches the schema");
+    let mut r: Report = serde_json::from_str(&text).expect("fixture matches the schema");
     assert_eq!(r.schema_version, SCHEMA_VERSION);
+    assert!(
+        r.findings.is_none(),
+        "the fixture file leaves findings to the code"
+    );
+    r.findings = mapamp::run::findings::findings(&r.cells, &r.noise);
     r
+}
+
+#[test]
+fn findings_open_the_page_and_the_summary() {
+    let r = fixture();
+    let f = r.findings.as_ref().expect("the fixture has insert cells");
+    let names: Vec<&str> = f.workloads.iter().map(|w| w.workload.as_str()).collect();
+    assert_eq!(names, ["insert"]);
+    let presized = f.workloads[0]
+        .rows
+        .iter()
+        .find(|row| row.config == "presized")
+        .unwrap();
+    let v = presized
+        .vs_baseline
+        .as_ref()
+        .expect("go-default is in the fixture");
+    assert_eq!(
+        v.baseline_cell,
+        "insert/gomap/go-default/n=1000/keys=sequential/k16v64"
+    );
+    assert!(
+        v.sentence
+            .starts_with("presized vs go-default (gomap insert"),
+        "{}",
+        v.sentence
+    );
+    let html = index_html(&r);
+    let at = |s: &str| html.find(s).unwrap_or_else(|| panic!("{s} missing"));
+    assert!(at("id=\"findings\"") < at("<dl class=\"facts\">"));
+    assert!(at("id=\"findings\"") < at("id=\"cell-table\""));
+    assert!(html.contains(&escape(&v.sentence)));
+    let md = summary_md(&r);
+    assert!(md.find("## Findings").unwrap() < md.find("- **Profile:**").unwrap());
 }
 
 /// Compares `actual` with the golden file, or rewrites it under `MAPAMP_BLESS=1`.
@@ -158,10 +201,14 @@ fn hostile_ids_and_axes_are_escaped_everywhere() {
     };
     assert_eq!(unescaped(&md, '<'), 0, "an unescaped < in the summary");
     // Every table row keeps its column count (16 columns per scenario table,
-    // 4 in the claims table): data cannot add a `|` or a line.
+    // 4 in the claims table, 5 in the fixture's findings table: variant,
+    // setting, two configurations, one verdict): data cannot add a `|` or a line.
     for line in md.lines().filter(|l| l.starts_with('|')) {
         let pipes = unescaped(line, '|');
-        assert!(pipes == 17 || pipes == 5, "{pipes} columns + 1 in {line}");
+        assert!(
+            pipes == 17 || pipes == 5 || pipes == 6,
+            "{pipes} columns + 1 in {line}"
+        );
     }
     let hostile_rows = md
         .lines()
@@ -229,11 +276,56 @@ fn write_renderings_writes_every_file_atomically() {
         .map(|e| e.unwrap().file_name().into_string().unwrap())
         .collect();
     names.sort();
-    assert_eq!(names, ["bench.txt", "index.html", "summary.md"]);
+    assert_eq!(
+        names,
+        ["bench.txt", "index.html", "metrics.prom", "summary.md"]
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.join("metrics.prom")).unwrap(),
+        mapamp::report::metrics_prom::metrics_prom(&r)
+    );
     assert_eq!(
         std::fs::read_to_string(dir.join("bench.txt")).unwrap(),
         mapamp::report::benchfmt::bench_txt(&r)
     );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// `metrics.prom` of the fixture passes the Prometheus client's text parser,
+/// holds every cell, agrees with the report's figures and leaves out the
+/// figures the fixture does not have (`scripts/check-metrics.py`).
+#[test]
+fn metrics_prom_parses_and_matches_the_report() {
+    let dir = std::env::temp_dir().join(format!("mapamp-metrics-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let r = fixture();
+    mapamp::fsutil::write_json_atomic(&dir.join("report.json"), &r).unwrap();
+    write_renderings(&dir, &r).unwrap();
+    let text = std::fs::read_to_string(dir.join("metrics.prom")).unwrap();
+    // Unmeasured figures are absent, never 0: the locate cell has no
+    // accounting, the overflow cells no callgrind.
+    let locate = r
+        .cells
+        .iter()
+        .find(|c| c.axes.scenario == "locate")
+        .unwrap();
+    let has = |metric: &str, cell: &str| {
+        text.lines().any(|l| {
+            l.starts_with(&format!("{metric}{{")) && l.contains(&format!("cell=\"{cell}\""))
+        })
+    };
+    assert!(has("mapamp_ops", &locate.id));
+    assert!(!has("mapamp_total_bytes_written_bytes", &locate.id));
+    assert!(has("mapamp_time_per_op_seconds", &locate.id));
+    let overflow = r
+        .cells
+        .iter()
+        .find(|c| c.axes.scenario == "overflow")
+        .unwrap();
+    assert!(!has("mapamp_instructions", &overflow.id));
+    assert!(has("mapamp_total_bytes_written_bytes", &overflow.id));
+    common::check_metrics(&dir);
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -311,4 +403,37 @@ fn the_noise_floor_is_stated_at_the_top() {
         md.contains("Noise floor: n/a (3 cells have time from at least 4 processes)"),
         "{md}"
     );
+}
+
+/// A scenario with one N gets bars per configuration grouped by variant,
+/// without a legend that repeats the axis; several N keep lines over N.
+#[test]
+fn charts_fit_the_axes_the_scenario_has() {
+    use mapamp::report::charts::scenario_charts;
+    use mapamp::report::svg::Chart;
+    let r = fixture();
+    let of = |s: &str| -> Vec<&mapamp::report::schema::CellReport> {
+        r.cells.iter().filter(|c| c.axes.scenario == s).collect()
+    };
+    let insert = of("insert");
+    assert!(insert.iter().all(|c| c.axes.n == insert[0].axes.n));
+    let [wa, ns, _, _] = scenario_charts(0, "insert", &insert);
+    for (chart, title) in [
+        (wa, "insert: write amplification at N="),
+        (ns, "insert: time per operation at N="),
+    ] {
+        let Chart::Svg(svg) = chart else {
+            panic!("no chart")
+        };
+        assert!(svg.contains(title), "{svg}");
+        assert!(!svg.contains("stroke-width=\"2\""), "bars, not lines");
+        assert!(!svg.contains("translate("), "no legend: {svg}");
+        assert!(svg.contains("go-default") && svg.contains("presized"));
+    }
+    let evac = of("evacuate_double");
+    let [wa, _, _, _] = scenario_charts(1, "evacuate_double", &evac);
+    let Chart::Svg(svg) = wa else {
+        panic!("no chart")
+    };
+    assert!(svg.contains("write amplification vs N"), "{svg}");
 }

@@ -6,6 +6,8 @@
 //! nothing worse and fails the reverse. One smoke run (about two minutes)
 //! is shared by the tests of this file.
 
+mod common;
+
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -374,4 +376,47 @@ fn the_smoke_gate_passes_presizing_and_fails_its_reverse() {
                 && r["cell"].as_str().unwrap().starts_with("insert/")),
         "{regressions:?}"
     );
+}
+
+/// The smoke run's `metrics.prom` passes the Prometheus text parser and
+/// agrees with report.json cell by cell (scripts/check-metrics.py).
+#[test]
+fn metrics_prom_of_a_run_parses_and_holds_every_cell() {
+    common::check_metrics(smoke_report());
+}
+
+/// The report opens with findings for every whole workload of smoke, each
+/// non-baseline configuration judged against go-default.
+#[test]
+fn findings_cover_every_whole_workload() {
+    let r = report();
+    let f = &r["findings"];
+    assert_eq!(f["baseline"], "go-default");
+    let names: Vec<&str> = f["workloads"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{f}"))
+        .iter()
+        .map(|w| w["workload"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["insert", "churn", "update"]);
+    for w in f["workloads"].as_array().unwrap() {
+        for row in w["rows"].as_array().unwrap() {
+            let judged = !row["vs_baseline"].is_null();
+            assert_eq!(judged, row["config"] != "go-default", "{row}");
+            if judged {
+                let v = &row["vs_baseline"];
+                assert!(
+                    ["faster", "slower", "same"].contains(&v["time_verdict"].as_str().unwrap()),
+                    "{v}"
+                );
+                assert!(v["p_value"].as_f64().is_some(), "{v}");
+                assert!(
+                    v["sentence"].as_str().unwrap().contains(" vs go-default ("),
+                    "{v}"
+                );
+            }
+        }
+    }
+    let summary = std::fs::read_to_string(smoke_report().join("summary.md")).unwrap();
+    assert!(summary.find("## Findings").unwrap() < summary.find("## How far to trust").unwrap());
 }

@@ -429,6 +429,8 @@ pub fn load(r: &BaselineRef) -> Result<Report, String> {
                 order: "one criterion process per benchmark".into(),
             },
             load_average: None,
+            shard: None,
+            merged_from: Vec::new(),
         },
         machine: Machine {
             cpu_model: not_recorded.clone(),
@@ -452,6 +454,7 @@ pub fn load(r: &BaselineRef) -> Result<Report, String> {
                 "criterion runs each benchmark in one process, so no noise floor between processes"
                     .into(),
         },
+        findings: None,
     })
 }
 

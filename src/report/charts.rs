@@ -23,6 +23,7 @@ use crate::variants::Variant;
 /// Which axes (besides N) vary within a scenario's cells.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 struct Varying {
+    n: bool,
     variant: bool,
     config: bool,
     keys: bool,
@@ -36,6 +37,7 @@ fn varying(cells: &[&CellReport]) -> Varying {
             .is_some_and(|first| cells.iter().any(|c| f(c) != f(first)))
     };
     Varying {
+        n: differs(&|c| c.axes.n.to_string()),
         variant: differs(&|c| c.axes.variant.clone()),
         config: differs(&|c| c.axes.config.clone()),
         keys: differs(&|c| c.axes.keys.clone()),
@@ -64,9 +66,13 @@ fn series_label(c: &CellReport, v: Varying) -> String {
     parts.join(" · ")
 }
 
-/// A row label for per-cell charts: the series and N.
+/// A row label for per-cell charts: the series, and N when N varies.
 fn cell_label(c: &CellReport, v: Varying) -> String {
-    format!("{} · N={}", series_label(c, v), n_tick(c.axes.n as f64))
+    if v.n {
+        format!("{} · N={}", series_label(c, v), n_tick(c.axes.n as f64))
+    } else {
+        series_label(c, v)
+    }
 }
 
 /// N as a tick label: binary multiples (`512`, `1Ki`, `64Ki`, `1Mi`).
@@ -152,14 +158,7 @@ fn series_over_n(
 /// Write amplification vs N, one line per series, log2 x-axis.
 pub fn wa_vs_n(id: &str, scenario: &str, cells: &[&CellReport]) -> Chart {
     let (series, notes) = series_over_n(cells, |c| {
-        let acc = c
-            .lenses
-            .accounting
-            .ok()
-            .ok_or_else(|| lens_why("accounting", &c.lenses.accounting))?;
-        let wa = acc
-            .write_amplification
-            .ok_or_else(|| "no payload written (WA undefined)".to_string())?;
+        let wa = wa_of(c)?;
         Ok(Point {
             x: c.axes.n as f64,
             y: wa,
@@ -329,11 +328,112 @@ pub fn latency_percentiles(id: &str, scenario: &str, cells: &[&CellReport]) -> C
     })
 }
 
+/// The cells grouped by variant (variants in order of first appearance),
+/// report order within each.
+fn grouped_by_variant<'a>(cells: &[&'a CellReport]) -> Vec<&'a CellReport> {
+    let mut variants: Vec<&str> = Vec::new();
+    for c in cells {
+        if !variants.contains(&c.axes.variant.as_str()) {
+            variants.push(&c.axes.variant);
+        }
+    }
+    let mut out: Vec<&CellReport> = cells.to_vec();
+    out.sort_by_key(|c| variants.iter().position(|v| *v == c.axes.variant));
+    out
+}
+
+/// One figure per cell as a bar, cells grouped by variant: the chart of a
+/// scenario with one N, where a line over N would be a stack of dots.
+fn bars_at_one_n(
+    id: &str,
+    title: String,
+    x_label: &str,
+    unit: &str,
+    cells: &[&CellReport],
+    figure: impl Fn(&CellReport) -> Result<f64, String>,
+) -> Chart {
+    let v = varying(cells);
+    let rows = grouped_by_variant(cells)
+        .into_iter()
+        .map(|c| Row {
+            label: cell_label(c, v),
+            tip: c.id.clone(),
+            values: figure(c).map(|x| vec![x]),
+        })
+        .collect();
+    stacked_bars(&StackedBars {
+        id: id.to_string(),
+        title,
+        x_label: x_label.to_string(),
+        unit: unit.to_string(),
+        segments: vec![Segment {
+            name: unit.to_string(),
+            colour: PALETTE[0],
+        }],
+        rows,
+        notes: Vec::new(),
+    })
+}
+
+/// Write amplification per configuration, grouped by variant (one N).
+pub fn wa_bars(id: &str, scenario: &str, cells: &[&CellReport]) -> Chart {
+    let n = cells.first().map_or(0, |c| c.axes.n);
+    bars_at_one_n(
+        id,
+        format!("{scenario}: write amplification at N={}", n_tick(n as f64)),
+        "write amplification (×)",
+        "×",
+        cells,
+        wa_of,
+    )
+}
+
+/// A cell's write amplification, or why it has none.
+fn wa_of(c: &CellReport) -> Result<f64, String> {
+    let acc = c
+        .lenses
+        .accounting
+        .ok()
+        .ok_or_else(|| lens_why("accounting", &c.lenses.accounting))?;
+    acc.write_amplification
+        .ok_or_else(|| "no payload written (WA undefined)".to_string())
+}
+
+/// ns per operation per configuration, grouped by variant (one N).
+pub fn ns_bars(id: &str, scenario: &str, cells: &[&CellReport]) -> Chart {
+    let n = cells.first().map_or(0, |c| c.axes.n);
+    bars_at_one_n(
+        id,
+        format!("{scenario}: time per operation at N={}", n_tick(n as f64)),
+        "ns per operation",
+        "ns/op",
+        cells,
+        |c| {
+            c.lenses
+                .time
+                .ok()
+                .map(|t| t.ns_per_op)
+                .ok_or_else(|| lens_why("time", &c.lenses.time))
+        },
+    )
+}
+
 /// A scenario's four charts, in page order; element ids start with `s{index}-`.
+/// With one N, WA and time are bars per configuration grouped by variant;
+/// with several, lines over N.
 pub fn scenario_charts(index: usize, scenario: &str, cells: &[&CellReport]) -> [Chart; 4] {
+    let one_n = !varying(cells).n;
     [
-        wa_vs_n(&format!("s{index}-wa"), scenario, cells),
-        ns_per_op_vs_n(&format!("s{index}-ns"), scenario, cells),
+        if one_n {
+            wa_bars(&format!("s{index}-wa"), scenario, cells)
+        } else {
+            wa_vs_n(&format!("s{index}-wa"), scenario, cells)
+        },
+        if one_n {
+            ns_bars(&format!("s{index}-ns"), scenario, cells)
+        } else {
+            ns_per_op_vs_n(&format!("s{index}-ns"), scenario, cells)
+        },
         bytes_per_path(&format!("s{index}-paths"), scenario, cells),
         latency_percentiles(&format!("s{index}-latency"), scenario, cells),
     ]

@@ -53,6 +53,12 @@ code { font-family: ui-monospace, "SFMono-Regular", Menlo, monospace; font-size:
 .charts figure { margin: 0; max-width: 100%; }
 svg.chart { max-width: 100%; height: auto; border: 1px solid var(--line); background: #fff; }
 pre { background: var(--head); padding: .75rem; overflow-x: auto; }
+#cells .table-wrap { max-height: 70vh; overflow: auto; }
+div.findings { display: flex; flex-wrap: wrap; gap: .6rem 1.2rem; align-items: flex-start; }
+table.findings { width: auto; font-size: .9em; }
+table.findings caption { text-align: left; font-weight: 600; }
+table.findings th, table.findings td { padding: .15rem .4rem; }
+ul.sentences { margin: .4rem 0 0; padding-left: 1.2rem; font-size: .9em; }
 "#;
 
 /// Sorts `table.sortable` by the clicked column: numeric columns by their
@@ -218,11 +224,10 @@ fn header(out: &mut String, r: &Report, title: &str) {
             ),
         ),
     ];
-    let _ = writeln!(
-        out,
-        "<header>\n<h1>{}</h1>\n<dl class=\"facts\">",
-        escape(title)
-    );
+    let _ = writeln!(out, "<header>\n<h1>{}</h1>", escape(title));
+    // The answer first: the findings block opens the page, above the facts.
+    out.push_str(&super::findings::findings_html(r));
+    out.push_str("<dl class=\"facts\">\n");
     for (name, value) in facts {
         let _ = writeln!(out, "<dt>{name}</dt><dd>{value}</dd>");
     }

@@ -115,6 +115,11 @@ fn header(out: &mut String, r: &Report) {
     let m = &r.machine;
     let t = &r.toolchain;
     let _ = writeln!(out, "# mapamp report: {}\n", md(&run.name));
+    // The answer first: the findings open the summary, above the facts.
+    let findings = super::findings::findings_md(r);
+    if !findings.is_empty() {
+        let _ = writeln!(out, "{findings}");
+    }
     let _ = writeln!(out, "- **Profile:** {}", md(&run.profile));
     let _ = writeln!(
         out,

@@ -9,6 +9,7 @@
 //! | [`schema`] | the serde structs of `report.json` |
 //! | [`rows`] | the cell table's columns and each cell's formatted figures |
 //! | [`availability`] | lenses without figures, grouped by reason |
+//! | [`findings`](mod@findings) | the findings block the page and summary open with |
 //! | [`noise`] | the statement at the top: time sampling, the measured noise floor, the flame graphs' sampler |
 //! | [`notes`] | per-scenario notes (derived accounting, isolation floors, same-setup A/A controls...) |
 //! | [`real_go`] | model and real-Go cells side by side |
@@ -20,6 +21,7 @@
 //! | [`markdown`] | `summary.md` |
 //! | [`html`] | `index.html` |
 //! | [`benchfmt`] | `bench.txt` (Go benchmark data format, for benchstat) |
+//! | [`metrics_prom`] | `metrics.prom` (Prometheus text format, for dashboards) |
 //!
 //! Analysis never formats; reports never compute: renderers derive nothing
 //! beyond small display figures (a share, a per-operation division).
@@ -28,10 +30,12 @@ pub mod availability;
 pub mod benchfmt;
 pub mod charts;
 pub mod escaping;
+pub mod findings;
 pub mod format;
 pub mod html;
 pub mod io;
 pub mod markdown;
+pub mod metrics_prom;
 pub mod noise;
 pub mod notes;
 pub mod real_go;
@@ -46,7 +50,7 @@ pub const SUMMARY_MD: &str = "summary.md";
 /// File name of the HTML page inside a report folder.
 pub const INDEX_HTML: &str = "index.html";
 
-/// Writes `summary.md`, `index.html` and `bench.txt` for `r` into the
+/// Writes `summary.md`, `index.html`, `bench.txt` and `metrics.prom` for `r` into the
 /// report folder `dir` (each atomically: temp file, fsync, rename).
 pub fn write_renderings(dir: &Path, r: &schema::Report) -> Result<(), String> {
     crate::fsutil::write_atomic(&dir.join(SUMMARY_MD), markdown::summary_md(r).as_bytes())?;
@@ -54,5 +58,9 @@ pub fn write_renderings(dir: &Path, r: &schema::Report) -> Result<(), String> {
     crate::fsutil::write_atomic(
         &dir.join(benchfmt::BENCH_TXT),
         benchfmt::bench_txt(r).as_bytes(),
+    )?;
+    crate::fsutil::write_atomic(
+        &dir.join(metrics_prom::METRICS_PROM),
+        metrics_prom::metrics_prom(r).as_bytes(),
     )
 }

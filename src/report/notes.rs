@@ -7,7 +7,9 @@
 //! - flame graphs with too few samples to be read;
 //! - timings whose confidence interval is missing or malformed.
 //!
-//! Notes are plain text; each rendering escapes them.
+//! Notes are plain text; each rendering escapes them. A note that several
+//! cells share is printed once, with how many and which cells
+//! (`6 cells: isolation target 85% … (cells: a, b, …)`).
 
 use super::format::{integer, percent};
 use super::rows::confidence_interval;
@@ -51,21 +53,25 @@ pub fn scenario_notes(cells: &[&CellReport]) -> Vec<String> {
             ));
         }
     }
+    let mut isolation: Vec<(&str, String)> = Vec::new();
     for c in cells {
         let Some(acc) = c.lenses.accounting.ok() else {
             continue;
         };
         if let Some(iso) = &acc.isolation {
             if let Some(reason) = &iso.reason {
-                notes.push(format!(
-                    "{}: isolation target {} for {}: {reason}",
-                    c.id,
-                    percent(iso.target),
-                    iso.path
+                isolation.push((
+                    &c.id,
+                    format!(
+                        "isolation target {} for {}: {reason}",
+                        percent(iso.target),
+                        iso.path
+                    ),
                 ));
             }
         }
     }
+    notes.extend(merged(isolation));
     for c in cells {
         if let Some(fg) = c.lenses.flamegraph.ok() {
             if fg.too_few_samples {
@@ -83,15 +89,62 @@ pub fn scenario_notes(cells: &[&CellReport]) -> Vec<String> {
             }
         }
     }
-    for c in cells {
-        if let Some(t) = c.lenses.time.ok() {
-            if confidence_interval(t).is_none() {
-                notes.push(format!(
-                    "{}: the time lens gave no usable 95% confidence interval.",
-                    c.id
-                ));
-            }
+    let no_ci: Vec<(&str, String)> = cells
+        .iter()
+        .filter(|c| {
+            c.lenses
+                .time
+                .ok()
+                .is_some_and(|t| confidence_interval(t).is_none())
+        })
+        .map(|c| {
+            (
+                c.id.as_str(),
+                "the time lens gave no usable 95% confidence interval.".to_string(),
+            )
+        })
+        .collect();
+    notes.extend(merged(no_ci));
+    notes
+}
+
+/// `(cell, note)` pairs as notes: `cell: note` for a note one cell has,
+/// `N cells: note (cells: a, b, …)` once for a note several cells share;
+/// notes in order of first appearance.
+fn merged(pairs: Vec<(&str, String)>) -> Vec<String> {
+    let mut groups: Vec<(String, Vec<&str>)> = Vec::new();
+    for (id, note) in pairs {
+        match groups.iter_mut().find(|(n, _)| *n == note) {
+            Some((_, ids)) => ids.push(id),
+            None => groups.push((note, vec![id])),
         }
     }
-    notes
+    groups
+        .into_iter()
+        .map(|(note, ids)| match ids.as_slice() {
+            [one] => format!("{one}: {note}"),
+            _ => format!("{} cells: {note} (cells: {})", ids.len(), ids.join(", ")),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::merged;
+
+    #[test]
+    fn a_note_several_cells_share_prints_once() {
+        let pairs = vec![
+            ("a", "isolation target 85.0% for overflow: why".to_string()),
+            ("b", "other".to_string()),
+            ("c", "isolation target 85.0% for overflow: why".to_string()),
+        ];
+        assert_eq!(
+            merged(pairs),
+            [
+                "2 cells: isolation target 85.0% for overflow: why (cells: a, c)",
+                "b: other"
+            ]
+        );
+    }
 }

@@ -60,6 +60,94 @@ pub struct Report {
     pub claims: Option<ClaimsReport>,
     /// The run's own A/A noise: how far identical work measured twice moves.
     pub noise: Lens<NoiseFloor>,
+    /// Whole workloads, every configuration against the baseline one: the
+    /// answer the report opens with. Absent in reports of older builds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub findings: Option<Findings>,
+}
+
+/// Every whole-workload cell (insert, churn, update, ...) against the cell
+/// of the baseline configuration with the same other axes.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Findings {
+    /// The configuration the others are judged against (`go-default`).
+    pub baseline: String,
+    /// Significance level of the process-level test on time.
+    pub alpha: f64,
+    /// Relative change of ns/op at or below which no time difference is
+    /// called: the practical threshold, or the run's noise floor when larger.
+    pub threshold: f64,
+    /// The run's measured A/A noise floor, when it was measured.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub noise_floor: Option<f64>,
+    /// One entry per whole workload, in report order.
+    pub workloads: Vec<WorkloadFindings>,
+}
+
+/// The findings of one whole workload.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WorkloadFindings {
+    /// The scenario (`insert`, `churn`, `update`).
+    pub workload: String,
+    /// Its cells, in report order.
+    pub rows: Vec<FindingRow>,
+}
+
+/// One whole-workload cell's headline figures and its verdict.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FindingRow {
+    /// The cell id.
+    pub cell: String,
+    /// Variant.
+    pub variant: String,
+    /// Configuration.
+    pub config: String,
+    /// The other axes, for reading (`n=2048 random k8v8`).
+    pub setting: String,
+    /// Write amplification (accounting), when measured and defined.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub write_amplification: Option<f64>,
+    /// Bytes written per operation (accounting), when measured.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bytes_per_op: Option<f64>,
+    /// ns per operation (time lens), when measured.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ns_per_op: Option<f64>,
+    /// Against the baseline configuration's cell (absent for the baseline's
+    /// own cells and where the run has no baseline cell to match).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vs_baseline: Option<VsBaseline>,
+}
+
+/// A cell against its baseline cell.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct VsBaseline {
+    /// The baseline cell's id.
+    pub baseline_cell: String,
+    /// The baseline's write amplification.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline_write_amplification: Option<f64>,
+    /// The baseline's bytes per operation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline_bytes_per_op: Option<f64>,
+    /// The baseline's ns per operation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline_ns_per_op: Option<f64>,
+    /// The copy path whose bytes changed most (by absolute bytes), with
+    /// its bytes in the baseline and in this cell: `(path, baseline, this)`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub largest_path_change: Option<(String, u64, u64)>,
+    /// ns/op change, this over the baseline − 1 (medians of process medians).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_change: Option<f64>,
+    /// Two-sided p of the Mann–Whitney test over process medians.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub p_value: Option<f64>,
+    /// `faster`, `slower` or `same` (significant at `alpha` and beyond the
+    /// threshold), or why time was not judged.
+    pub time_verdict: String,
+    /// The finding in one sentence, generated from the figures above.
+    pub sentence: String,
 }
 
 /// How the time lens's processes were scheduled.
@@ -204,6 +292,37 @@ pub struct RunInfo {
     /// The machine's 1-, 5- and 15-minute load averages when the run
     /// started and when it ended (`/proc/loadavg`): above the number of
     /// CPUs, other programs competed for them while times were taken.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub load_average: Option<LoadAverage>,
+    /// `K/N` when the run was shard K of N (`mapamp run --shard`): its
+    /// cells are a deterministic 1/N of the profile's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard: Option<String>,
+    /// The shard runs a merged report was made from (`mapamp merge`), in
+    /// the order given; empty for a report written by `mapamp run`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub merged_from: Vec<MergedRun>,
+}
+
+/// One run folder a merged report took its cells from.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MergedRun {
+    /// The folder, as given to `mapamp merge`.
+    pub folder: String,
+    /// Its shard (`K/N`), if it was a shard run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard: Option<String>,
+    /// Cells it contributed.
+    pub cells: usize,
+    /// When it started and ended (RFC 3339 UTC).
+    pub started_at: String,
+    /// End.
+    pub finished_at: String,
+    /// Seed of its time processes' order (each shard interleaves its own cells).
+    pub schedule_seed: u64,
+    /// The CPU it ran on and its logical cores (shards may run on different machines).
+    pub cpu: String,
+    /// Load averages at its start and end.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub load_average: Option<LoadAverage>,
 }

@@ -25,11 +25,14 @@
 //! `--cells` selected this time. Ctrl-C says how to continue.
 
 mod cell_lenses;
+pub mod findings;
 mod interrupt;
+pub mod merge;
 pub mod noise;
 mod progress;
 pub mod reference;
 pub mod schedule;
+pub mod shard;
 pub mod time_lens;
 mod time_phase;
 mod timefmt;
@@ -72,6 +75,8 @@ pub struct RunOptions {
     pub command: String,
     /// Seed of the time processes' order (default: drawn when the run starts).
     pub schedule_seed: Option<u64>,
+    /// Only this shard of the (selected) cells.
+    pub shard: Option<shard::Shard>,
 }
 
 /// What a run did.
@@ -102,6 +107,9 @@ struct RunState {
     /// Load averages when the run started.
     #[serde(default)]
     load_at_start: Option<[f64; 3]>,
+    /// The shard this folder runs (`--shard`), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    shard: Option<shard::Shard>,
 }
 
 const RUN_FILE: &str = "run.json";
@@ -132,6 +140,15 @@ pub fn run(opts: &RunOptions) -> Result<RunSummary, String> {
             return Err(format!(
                 "no cell of profile `{}` matches `{f}`; see `mapamp profile cells {}`",
                 profile.name, profile.name
+            ));
+        }
+    }
+    if let Some(sh) = opts.shard {
+        let selected = cells.len();
+        cells = sh.select(cells);
+        if cells.is_empty() {
+            return Err(format!(
+                "--shard {sh}: no cell falls in this shard ({selected} cells selected); use at most {selected} shards"
             ));
         }
     }
@@ -224,6 +241,7 @@ pub fn run(opts: &RunOptions) -> Result<RunSummary, String> {
         }
     }
     let noise = noise::noise_floor(&reports, &lenses);
+    let findings = findings::findings(&reports, &noise);
     let report = Report {
         schema_version: SCHEMA_VERSION,
         mapamp_version: env!("CARGO_PKG_VERSION").to_string(),
@@ -237,6 +255,8 @@ pub fn run(opts: &RunOptions) -> Result<RunSummary, String> {
             started_at: state.started_at.clone(),
             finished_at: timefmt::now_rfc3339(),
             command: state.command.clone(),
+            shard: state.shard.map(|s| s.to_string()),
+            merged_from: Vec::new(),
             schedule: Schedule {
                 time_processes: profile.budget.time_processes,
                 seed: state.schedule_seed,
@@ -258,6 +278,7 @@ pub fn run(opts: &RunOptions) -> Result<RunSummary, String> {
             None => None,
         },
         noise,
+        findings,
     };
     fsutil::write_json_atomic(&out.join("report.json"), &report)?;
     crate::report::write_renderings(&out, &report)?;
@@ -313,6 +334,9 @@ fn resume_command(opts: &RunOptions, out: &Path) -> String {
     if let Some(c) = &opts.cells {
         cmd += &format!(" --cells {}", quote(c));
     }
+    if let Some(sh) = opts.shard {
+        cmd += &format!(" --shard {sh}");
+    }
     if let Some(l) = &opts.lenses {
         let names: Vec<&str> = l.iter().map(|l| l.name()).collect();
         cmd += &format!(" --lenses {}", names.join(","));
@@ -346,6 +370,17 @@ fn open_folder(
                 "{}: the profile changed since this run started ({}); start a new run with another --out",
                 out.display(),
                 state.profile_path
+            ));
+        }
+        if state.shard != opts.shard {
+            let name = |s: Option<shard::Shard>| {
+                s.map_or("all cells".to_string(), |s| format!("shard {s}"))
+            };
+            return Err(format!(
+                "{}: this run is of {}, not {}; resume it with the same --shard, or start a new run with another --out",
+                out.display(),
+                name(state.shard),
+                name(opts.shard)
             ));
         }
         return Ok(state);
@@ -389,6 +424,7 @@ fn open_folder(
         command: opts.command.clone(),
         schedule_seed: opts.schedule_seed.unwrap_or_else(schedule::fresh_seed),
         load_at_start: crate::machine::load_average(),
+        shard: opts.shard,
     };
     fsutil::write_json_atomic(&run_file, &state)?;
     Ok(state)

@@ -32,7 +32,8 @@ use crate::stats::replicates::{self, ALPHA, PRACTICAL};
 /// Fewest cells whose halves the floor needs.
 pub const MIN_CELLS: usize = 5;
 
-fn process_medians(t: &TimeFigures) -> Vec<f64> {
+/// Each process's median ns/op, in process order.
+pub(crate) fn process_medians(t: &TimeFigures) -> Vec<f64> {
     t.processes.iter().map(|p| p.median_ns_per_op).collect()
 }
 

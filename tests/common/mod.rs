@@ -280,3 +280,32 @@ pub fn mapamp(args: &[&str]) -> (i32, String, String) {
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
 }
+
+/// Runs `scripts/check-metrics.py` on a report folder with Debian's Python
+/// (its `prometheus_client`); skips visibly where that is not installed.
+pub fn check_metrics(dir: &Path) {
+    let py = Path::new("/usr/bin/python3");
+    let has_parser = py.exists()
+        && std::process::Command::new(py)
+            .args(["-c", "import prometheus_client.parser"])
+            .status()
+            .is_ok_and(|s| s.success());
+    if !has_parser {
+        eprintln!("SKIPPED: /usr/bin/python3 cannot import prometheus_client (apt-get install -y python3-prometheus-client); .ci/run installs it");
+        return;
+    }
+    let out = std::process::Command::new(py)
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/scripts/check-metrics.py"
+        ))
+        .arg(dir)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && text.contains("result: PASS"),
+        "{text}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -84,7 +84,13 @@ pub fn stacked_bars(c: &StackedBars) -> Chart {
         })
         .map(|(_, s)| s)
         .collect();
-    let legend_rows = used.len().div_ceil(3) as f64;
+    // One segment kind: the axis label already says what the bars are.
+    let with_legend = c.segments.len() > 1;
+    let legend_rows = if with_legend {
+        used.len().div_ceil(3) as f64
+    } else {
+        0.0
+    };
     let height = top + plot_h + 56.0 + 16.0 * legend_rows + 14.0 * notes.len() as f64 + 8.0;
     let desc = format!(
         "Stacked horizontal bars, one per row ({} rows); x: {}, 0 to {}. Segments: {}.",
@@ -167,6 +173,7 @@ pub fn stacked_bars(c: &StackedBars) -> Chart {
     );
     let entries: Vec<(String, String)> = used
         .iter()
+        .filter(|_| with_legend)
         .map(|s| (rect_swatch(s.colour), s.name.clone()))
         .collect();
     let legend_top = top + plot_h + 50.0;

@@ -1,0 +1,374 @@
+//! `mapamp merge OUT DIR…`: shard folders (`mapamp run --shard K/N`) joined
+//! into one report folder.
+//!
+//! The inputs must be runs of the same profile (its text, byte for byte),
+//! by the same build (mapamp version, rustc, target, cargo profile and
+//! crate versions), of the same report schema and lenses; shards must not
+//! overlap, and when the inputs say they are shards of N, all N must be
+//! there. Anything else is refused before a byte is written, with the
+//! folder and the figure that differ.
+//!
+//! The merged folder holds every input's `cells/` tree (flame graphs,
+//! callgrind outputs, per-cell files), a `report.json` whose cells are in
+//! profile order, the run's A/A noise floor computed again over all cells
+//! (the same [`super::noise`] as a one-shot run), and the renderings.
+//! `OUT` follows the rule of `mapamp run --out`: it must not exist or be an
+//! empty folder; everything is staged beside it and moved in by one rename.
+
+use super::shard::Shard;
+use crate::profile::LensKind;
+use crate::report::schema::{MergedRun, Report, Schedule};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+/// One input: its folder and report.
+struct Input {
+    dir: PathBuf,
+    report: Report,
+}
+
+/// Merges the report folders `dirs` into `out`; returns the number of cells.
+pub fn merge(out: &Path, dirs: &[PathBuf], command: &str) -> Result<usize, String> {
+    if dirs.is_empty() {
+        return Err("mapamp merge: give the output folder and at least one report folder: mapamp merge OUT DIR...".into());
+    }
+    check_out(out, dirs)?;
+    let inputs = dirs
+        .iter()
+        .map(|d| read_input(d))
+        .collect::<Result<Vec<_>, _>>()?;
+    check_same_run(&inputs)?;
+    check_shards(&inputs)?;
+    let report = merged_report(out, &inputs, command)?;
+    publish(out, &inputs, &report)?;
+    Ok(report.cells.len())
+}
+
+/// `OUT` must not exist, or be an empty folder (not a symbolic link), and
+/// must not be one of the inputs.
+fn check_out(out: &Path, dirs: &[PathBuf]) -> Result<(), String> {
+    let refuse = |why: &str| {
+        format!(
+            "mapamp merge: OUT `{}` {why}; merge writes only into a new or empty folder (choose another OUT)",
+            out.display()
+        )
+    };
+    match std::fs::symlink_metadata(out) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(refuse(&format!("cannot be examined: {e}"))),
+        Ok(m) if m.file_type().is_symlink() => return Err(refuse("is a symbolic link")),
+        Ok(m) if !m.is_dir() => return Err(refuse("exists and is not a folder")),
+        Ok(_) => {}
+    }
+    let abs =
+        std::fs::canonicalize(out).map_err(|e| refuse(&format!("cannot be resolved: {e}")))?;
+    if dirs
+        .iter()
+        .any(|d| std::fs::canonicalize(d).is_ok_and(|d| d == abs))
+    {
+        return Err(refuse("is also one of the folders to merge"));
+    }
+    let mut entries =
+        std::fs::read_dir(out).map_err(|e| refuse(&format!("cannot be read: {e}")))?;
+    if entries.next().is_some() {
+        return Err(refuse("exists and is not empty"));
+    }
+    Ok(())
+}
+
+fn read_input(dir: &Path) -> Result<Input, String> {
+    let path = dir.join("report.json");
+    if !path.is_file() {
+        return Err(format!(
+            "mapamp merge: no report.json in `{}`; give report folders written by `mapamp run` (e.g. with --shard K/N)",
+            dir.display()
+        ));
+    }
+    let text = crate::limits::read_text(&path, "report", crate::limits::MAX_REPORT_BYTES)?;
+    let report = crate::compare::parse_report(&text)
+        .map_err(|e| format!("mapamp merge: `{}`: {e}", path.display()))?;
+    Ok(Input {
+        dir: dir.to_path_buf(),
+        report,
+    })
+}
+
+/// Refuses inputs of different schemas, profiles, builds or lenses.
+fn check_same_run(inputs: &[Input]) -> Result<(), String> {
+    let first = &inputs[0];
+    for other in &inputs[1..] {
+        let (a, b) = (&first.report, &other.report);
+        let differ = |what: &str, x: &dyn std::fmt::Debug, y: &dyn std::fmt::Debug| {
+            format!(
+                "mapamp merge: cannot merge `{}` and `{}`: their {what} differ ({x:?} vs {y:?}); merge only shards of one run of one profile by one build",
+                first.dir.display(),
+                other.dir.display()
+            )
+        };
+        if a.schema_version != b.schema_version {
+            return Err(differ(
+                "report schema versions",
+                &a.schema_version,
+                &b.schema_version,
+            ));
+        }
+        if a.run.profile != b.run.profile || a.run.profile_toml != b.run.profile_toml {
+            let (x, y) = if a.run.profile != b.run.profile {
+                (a.run.profile.clone(), b.run.profile.clone())
+            } else {
+                (
+                    format!("{} (other text)", a.run.profile),
+                    format!("{} (other text)", b.run.profile),
+                )
+            };
+            return Err(differ("profiles", &x, &y));
+        }
+        if a.mapamp_version != b.mapamp_version {
+            return Err(differ(
+                "builds (mapamp versions)",
+                &a.mapamp_version,
+                &b.mapamp_version,
+            ));
+        }
+        if a.toolchain != b.toolchain {
+            return Err(differ(
+                "builds (toolchains)",
+                &format!(
+                    "{} {} {}",
+                    a.toolchain.rustc, a.toolchain.target, a.toolchain.build_profile
+                ),
+                &format!(
+                    "{} {} {}",
+                    b.toolchain.rustc, b.toolchain.target, b.toolchain.build_profile
+                ),
+            ));
+        }
+        if a.run.lenses != b.run.lenses {
+            return Err(differ("lenses", &a.run.lenses, &b.run.lenses));
+        }
+    }
+    let mut seen: BTreeMap<&str, &Path> = BTreeMap::new();
+    for i in inputs {
+        for c in &i.report.cells {
+            if let Some(prev) = seen.insert(&c.id, &i.dir) {
+                return Err(format!(
+                    "mapamp merge: cell `{}` is in both `{}` and `{}`; the folders overlap (merge each shard once)",
+                    c.id,
+                    prev.display(),
+                    i.dir.display()
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// When the inputs are shards, they must be shards of one N, each once,
+/// all N of them (a merge with a shard missing would be a partial report).
+fn check_shards(inputs: &[Input]) -> Result<(), String> {
+    let shards: Vec<Option<Shard>> = inputs
+        .iter()
+        .map(|i| {
+            i.report
+                .run
+                .shard
+                .as_deref()
+                .map(|s| Shard::parse(s).map_err(|e| format!("`{}`: {e}", i.dir.display())))
+                .transpose()
+        })
+        .collect::<Result<_, _>>()?;
+    if shards.iter().all(Option::is_none) {
+        return Ok(());
+    }
+    let Some(n) = shards.iter().flatten().map(|s| s.n).next() else {
+        return Ok(());
+    };
+    let mut ks = BTreeSet::new();
+    for (i, s) in inputs.iter().zip(&shards) {
+        match s {
+            None => {
+                return Err(format!(
+                    "mapamp merge: `{}` is not a shard run but the others are shards of {n}; merge the shards 1/{n} … {n}/{n} only",
+                    i.dir.display()
+                ))
+            }
+            Some(s) if s.n != n => {
+                return Err(format!(
+                    "mapamp merge: `{}` is shard {s}, the others are shards of {n}; merge shards of one split",
+                    i.dir.display()
+                ))
+            }
+            Some(s) => {
+                if !ks.insert(s.k) {
+                    return Err(format!(
+                        "mapamp merge: shard {s} is given twice (`{}`); give each shard once",
+                        i.dir.display()
+                    ));
+                }
+            }
+        }
+    }
+    let missing: Vec<String> = (1..=n)
+        .filter(|k| !ks.contains(k))
+        .map(|k| format!("{k}/{n}"))
+        .collect();
+    if !missing.is_empty() {
+        return Err(format!(
+            "mapamp merge: shard {} missing; give all {n} shard folders",
+            missing.join(", ")
+        ));
+    }
+    Ok(())
+}
+
+fn merged_report(out: &Path, inputs: &[Input], command: &str) -> Result<Report, String> {
+    let first = &inputs[0].report;
+    // Cells in profile order (the order a one-shot run writes).
+    let profile = crate::profile::parse(
+        &format!(
+            "{} (profile_toml)",
+            inputs[0].dir.join("report.json").display()
+        ),
+        &first.run.profile,
+        &first.run.profile_toml,
+    )?;
+    let order: BTreeMap<String, usize> = profile
+        .cells()
+        .cells
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.id().to_string(), i))
+        .collect();
+    let mut cells: Vec<_> = inputs
+        .iter()
+        .flat_map(|i| i.report.cells.iter().cloned())
+        .collect();
+    cells.sort_by_key(|c| order.get(&c.id).copied().unwrap_or(usize::MAX));
+    let lenses = first
+        .run
+        .lenses
+        .iter()
+        .map(|l| LensKind::parse(l))
+        .collect::<Result<Vec<_>, _>>()?;
+    let noise = super::noise::noise_floor(&cells, &lenses);
+    let findings = super::findings::findings(&cells, &noise);
+    let mut run = first.run.clone();
+    run.name = out
+        .file_name()
+        .map_or("report".into(), |n| n.to_string_lossy().into_owned());
+    run.started_at = inputs
+        .iter()
+        .map(|i| i.report.run.started_at.clone())
+        .min()
+        .unwrap_or_default();
+    run.finished_at = inputs
+        .iter()
+        .map(|i| i.report.run.finished_at.clone())
+        .max()
+        .unwrap_or_default();
+    run.command = command.to_string();
+    run.schedule = Schedule {
+        order: format!(
+            "{} within each merged run (see run.merged_from for each one's seed)",
+            first.run.schedule.order
+        ),
+        ..first.run.schedule.clone()
+    };
+    run.load_average = None;
+    run.shard = None;
+    run.merged_from = inputs
+        .iter()
+        .map(|i| MergedRun {
+            folder: i.dir.display().to_string(),
+            shard: i.report.run.shard.clone(),
+            cells: i.report.cells.len(),
+            started_at: i.report.run.started_at.clone(),
+            finished_at: i.report.run.finished_at.clone(),
+            schedule_seed: i.report.run.schedule.seed,
+            cpu: format!(
+                "{} ({} logical CPUs)",
+                i.report.machine.cpu_model, i.report.machine.cores
+            ),
+            load_average: i.report.run.load_average.clone(),
+        })
+        .collect();
+    Ok(Report {
+        schema_version: first.schema_version,
+        mapamp_version: first.mapamp_version.clone(),
+        run,
+        machine: first.machine.clone(),
+        toolchain: first.toolchain.clone(),
+        cells,
+        claims: inputs.iter().find_map(|i| i.report.claims.clone()),
+        noise,
+        findings,
+    })
+}
+
+/// Copies every input's `cells/` tree and writes the report into a staging
+/// folder beside `out`, then renames it into place.
+fn publish(out: &Path, inputs: &[Input], report: &Report) -> Result<(), String> {
+    let parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+    let name = out
+        .file_name()
+        .ok_or_else(|| format!("mapamp merge: OUT `{}` has no folder name", out.display()))?;
+    let staging = parent.join(format!(
+        ".{}.merge-staging.{}",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
+    let _ = std::fs::remove_dir_all(&staging);
+    let result = (|| {
+        for i in inputs {
+            let cells = i.dir.join("cells");
+            if cells.is_dir() {
+                copy_tree(&cells, &staging.join("cells"))?;
+            }
+        }
+        crate::fsutil::write_json_atomic(&staging.join("report.json"), report)?;
+        crate::report::write_renderings(&staging, report)?;
+        if out.is_dir() {
+            // Checked empty before: remove it so the rename can take its place.
+            std::fs::remove_dir(out).map_err(|e| format!("{}: {e}", out.display()))?;
+        }
+        std::fs::rename(&staging, out).map_err(|e| format!("{}: {e}", out.display()))
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_dir_all(&staging);
+    }
+    result
+}
+
+/// Copies a folder tree (regular files and folders; symbolic links, which
+/// `mapamp run` never writes, are refused).
+fn copy_tree(from: &Path, to: &Path) -> Result<(), String> {
+    std::fs::create_dir_all(to).map_err(|e| format!("{}: {e}", to.display()))?;
+    for e in std::fs::read_dir(from).map_err(|e| format!("{}: {e}", from.display()))? {
+        let e = e.map_err(|e| format!("{}: {e}", from.display()))?;
+        let (src, dst) = (e.path(), to.join(e.file_name()));
+        let kind = e
+            .file_type()
+            .map_err(|e| format!("{}: {e}", src.display()))?;
+        if kind.is_dir() {
+            copy_tree(&src, &dst)?;
+        } else if kind.is_file() {
+            if dst.exists() {
+                return Err(format!(
+                    "mapamp merge: {} would overwrite a file another input already gave",
+                    dst.display()
+                ));
+            }
+            std::fs::copy(&src, &dst).map_err(|e| format!("{}: {e}", src.display()))?;
+        } else {
+            return Err(format!(
+                "mapamp merge: {} is not a file or folder; a run folder holds none such",
+                src.display()
+            ));
+        }
+    }
+    Ok(())
+}
