@@ -23,9 +23,12 @@ use crate::stats::replicates::{self, ALPHA, PRACTICAL};
 /// The configuration every other one is judged against.
 pub const BASELINE: &str = "go-default";
 
-/// Whether a scenario is a whole workload (isolates no path, is not `locate`).
+/// Whether a scenario is a whole map workload (isolates no path, is not
+/// `locate`, and is not an `io` cell, whose configurations are not map
+/// tunings to judge against `go-default`).
 pub fn is_whole_workload(scenario: &str) -> bool {
-    Scenario::parse(scenario).is_ok_and(|s| s.path().is_none() && s != Scenario::Locate)
+    Scenario::parse(scenario)
+        .is_ok_and(|s| s.path().is_none() && !matches!(s, Scenario::Locate | Scenario::Io))
 }
 
 /// The axes other than the configuration, as one key.
