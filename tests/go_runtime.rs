@@ -228,7 +228,11 @@ fn real_go_cells_run_every_lens_beside_the_model() {
         assert_eq!(procs.len(), 3, "{id}");
         for (k, p) in procs.iter().enumerate() {
             assert_eq!(p["process"], k, "{id}");
-            assert_eq!(p["samples_ns_per_op"].as_array().unwrap().len(), 5, "{id}");
+            // The harness takes `time_samples` (5) regions, at least 3,
+            // and stops after the third once `time_ms` has passed (a loaded
+            // machine can get there first).
+            let n = p["samples_ns_per_op"].as_array().unwrap().len();
+            assert!((3..=5).contains(&n), "{id}: {n} samples");
             assert!(p["median_ns_per_op"].as_f64().unwrap() > 0.0, "{id}");
             assert!(p["reference_ns"].as_array().unwrap().is_empty(), "{id}");
         }
@@ -245,11 +249,10 @@ fn real_go_cells_run_every_lens_beside_the_model() {
             "{id}: {g}"
         );
         assert_eq!(g["heap_bytes"]["source"], "go-runtime-metrics");
-        assert_eq!(
-            g["heap_bytes"]["values"].as_array().unwrap().len(),
-            5,
-            "{id}"
-        );
+        // One value per timed region of the cell's own harness run: 3 to
+        // `time_samples` (5), by the same `time_ms` rule.
+        let regions = g["heap_bytes"]["values"].as_array().unwrap().len();
+        assert!((3..=5).contains(&regions), "{id}: {regions} regions");
         let config = c["axes"]["config"].as_str().unwrap();
         assert_eq!(
             g["gogc"],
