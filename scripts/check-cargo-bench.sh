@@ -22,7 +22,11 @@ fail() { echo "check-cargo-bench: FAIL: $*" >&2; failed=1; }
 count() { grep -cE "$1" "$2" || true; }
 
 cells="$(cargo run --release --quiet --bin mapamp -- profile cells smoke | wc -l)"
-echo "check-cargo-bench: smoke has $cells cells"
+# copy_paths benchmarks the map cells; io cells are io_paths' (one criterion
+# group per I/O path).
+io_cells="$(cargo run --release --quiet --bin mapamp -- profile cells smoke | grep -c '^io/' || true)"
+map_cells="$((cells - io_cells))"
+echo "check-cargo-bench: smoke has $cells cells ($map_cells map cells, $io_cells io cells)"
 
 echo "check-cargo-bench: 1. MAPAMP_PROFILE=smoke cargo bench, no gungraun-runner"
 notice_file="target/gungraun/NOTICE-instructions.txt"
@@ -32,10 +36,12 @@ MAPAMP_GUNGRAUN_RUNNER=none MAPAMP_PROFILE=smoke cargo bench >"$logs/fresh.log" 
 [ "$status" = 0 ] || fail "cargo bench exited $status (log: $logs/fresh.log)"
 n="$(count '^running [0-9]+ tests?|^test result:|\.\.\. (ok|ignored|FAILED)$' "$logs/fresh.log")"
 [ "$n" = 0 ] || fail "$n unit-test line(s) in cargo bench's output"
-n="$(count '^copy_paths: cell [0-9]+ of '"$cells"': ' "$logs/fresh.log")"
-[ "$n" = "$cells" ] || fail "copy_paths announced $n of $cells cells"
+n="$(count '^copy_paths: cell [0-9]+ of '"$map_cells"': ' "$logs/fresh.log")"
+[ "$n" = "$map_cells" ] || fail "copy_paths announced $n of $map_cells map cells"
+n="$(count '^io/[^ ]+$' "$logs/fresh.log")"
+[ "$n" = "$io_cells" ] || fail "io_paths measured $n of $io_cells io cells"
 t="$(count 'time: +\[' "$logs/fresh.log")"
-[ "$t" -ge "$((cells + 6))" ] || fail "criterion printed $t time lines (copy_paths $cells + model_speed 6 expected)"
+[ "$t" -ge "$((cells + 6))" ] || fail "criterion printed $t time lines (copy_paths $map_cells + io_paths $io_cells + model_speed 6 expected)"
 n="$(count '^model_speed: cell [0-9]+ of 6: ' "$logs/fresh.log")"
 [ "$n" = 6 ] || fail "model_speed announced $n of 6 cells"
 n="$(count 'hashbrown: median ratio' "$logs/fresh.log")"
