@@ -6,6 +6,7 @@
 //! runtimes' side of the same question (Go 1.19 against Go 1.26: B/op,
 //! ns/op, GC cycles) is [`crate::golang::claims::classic_vs_swiss`].
 
+use super::verdict;
 use crate::accounting::{Accounting, CopyPath, Counting, PathBytes};
 use crate::gomap::Knobs;
 use crate::gotype::{fill_from_id, Shape};
@@ -199,20 +200,9 @@ impl Visit for Observe {
     }
 }
 
+/// A figure of the models' exact accounting.
 fn fig(name: impl Into<String>, value: impl std::fmt::Display) -> ClaimFigure {
-    ClaimFigure {
-        name: name.into(),
-        value: value.to_string(),
-        source: "model-accounting".into(),
-    }
-}
-
-fn verdict(ok: bool) -> Verdict {
-    if ok {
-        Verdict::Holds
-    } else {
-        Verdict::DoesNotHold
-    }
+    super::fig(name, value, "model-accounting")
 }
 
 /// The sizes (key, value bytes) the claims below are measured at.

@@ -1,7 +1,8 @@
 //! The source article's I/O claims (its §2.4), each settled by io cells run
 //! here, or marked not testable with the reason.
 
-use crate::report::schema::{ClaimFigure, ClaimVerdict, Verdict};
+use super::fig;
+use crate::report::schema::{ClaimVerdict, Verdict};
 use crate::scenario::io::cell::{kernel_frames, measure, IoCell, IoFigures};
 use crate::scenario::io::{CacheState, IoPath, Target};
 use std::time::Duration;
@@ -19,14 +20,6 @@ fn cell(path: IoPath, file_size: u64) -> IoCell {
         port: 0,
         timeout_ms: 60_000,
         seed: 1,
-    }
-}
-
-fn fig(name: impl Into<String>, value: impl Into<String>, source: &str) -> ClaimFigure {
-    ClaimFigure {
-        name: name.into(),
-        value: value.into(),
-        source: source.into(),
     }
 }
 
