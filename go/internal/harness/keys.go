@@ -117,10 +117,15 @@ func filler(id uint64, i int) uint64 {
 	return z ^ (z >> 31)
 }
 
-// fromID builds a key or value of type T (uint64 or an array of uint64)
-// whose first word is id and whose other words are derived from it.
+// fromID builds a key or value of type T whose first word is id and whose
+// other words are derived from it: uint64 and arrays of uint64 (the
+// suite's sized keys and values) word by word; the named Go types of
+// types.go by their own rule (typedFromID).
 func fromID[T any](id uint64) T {
 	var t T
+	if typedFromID(&t, id) {
+		return t
+	}
 	words := unsafe.Slice((*uint64)(unsafe.Pointer(&t)), unsafe.Sizeof(t)/8)
 	words[0] = id
 	for i := 1; i < len(words); i++ {

@@ -36,14 +36,18 @@ type runner interface {
 
 type typed[K comparable, V any] struct{}
 
-// dispatch picks the key and value types of spec (uint64 for 8 bytes,
-// arrays of uint64 otherwise) and runs f with them; a panic becomes an error.
+// dispatch picks the key and value types of spec (a named Go type, see
+// types.go; else uint64 for 8 bytes, arrays of uint64 otherwise) and runs
+// f with them; a panic becomes an error.
 func dispatch(spec *Spec, f func(runner) (*Result, error)) (res *Result, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			res, err = nil, fmt.Errorf("the cell panicked: %v", p)
 		}
 	}()
+	if spec.KeyType != "" || spec.ValueType != "" {
+		return dispatchNamed(spec, f)
+	}
 	switch spec.KeySize {
 	case 8:
 		return withValue[uint64](spec, f)

@@ -74,7 +74,7 @@ func newObserver(m any) (opObserver, *Observed, error) {
 		return nil, nil, err
 	}
 	if !c.PointerFree() {
-		return nil, nil, fmt.Errorf("derived accounting reads the overflow buckets from extra.overflow, which Go keeps only for pointer-free buckets; keys or values over 128 bytes are stored through pointers")
+		return nil, nil, fmt.Errorf("derived accounting reads the overflow buckets from extra.overflow, which Go keeps only for pointer-free buckets; this map's buckets hold pointers (a key or value that is or holds one, such as a string or *T, or is over 128 bytes and so stored through one)")
 	}
 	o := &Observed{
 		Design:        rtmap.Design,

@@ -26,9 +26,15 @@ type Spec struct {
 	Hint int `json:"hint"`
 	// Keys is the key distribution: random, sequential or zipf.
 	Keys string `json:"keys"`
-	// KeySize and ValueSize are in bytes: 8, 16, 32, 64, 128 or 256.
+	// KeySize and ValueSize are in bytes: 8, 16, 32, 64, 128 or 256
+	// (uint64 for 8, arrays of uint64 otherwise).
 	KeySize   int `json:"key_size"`
 	ValueSize int `json:"value_size"`
+	// KeyType and ValueType name a Go type instead ("int32", "string",
+	// "struct{}", ...; types.go lists them); when set they decide the
+	// map's type and the size beside them is not used.
+	KeyType   string `json:"key_type,omitempty"`
+	ValueType string `json:"value_type,omitempty"`
 	// ChurnRounds is the rounds of the churn scenario.
 	ChurnRounds int `json:"churn_rounds"`
 	// Seed fixes the key ids and the scenario's other choices.
