@@ -20,7 +20,7 @@
 //! | the article's claims measured on the real runtime | [`claims`] |
 //!
 //! ```text
-//! mapamp variants                                  # go1.19, go1.26, go1.27 among them
+//! mapamp variants                                  # go1.19, go1.26, go1.27, go1.27split among them
 //! mapamp run --profile go                          # model and real Go, hint x GOGC
 //! mapamp compare 'reports/go#variant=gomap' 'reports/go#variant=go1.19'
 //! ```
@@ -28,7 +28,8 @@
 //! Releases: **go1.19** (Debian's `golang-1.19-go`, the last classic-map Go
 //! a distribution ships: the runtime the `gomap` model reproduces),
 //! **go1.26** (the machine's `go`: the Swiss-table map), **go1.27**
-//! (optional, `GOTOOLCHAIN=go1.27.3` through the Go module proxy). A
+//! (optional, `GOTOOLCHAIN=go1.27.3` through the Go module proxy) and
+//! **go1.27split** (the same with `GOEXPERIMENT=mapsplitgroup`). A
 //! release whose toolchain is missing makes its cells' lenses `unavailable`
 //! with the reason and the install command; the run goes on.
 
