@@ -182,6 +182,22 @@ func check(t *testing.T, r Record) bool {
 	return true
 }
 
+// checkAll checks every record and says how many fill records had an
+// expectation.
+func checkAll(t *testing.T, fill, update []Record) int {
+	t.Helper()
+	checked := 0
+	for _, r := range fill {
+		if check(t, r) {
+			checked++
+		}
+	}
+	for _, r := range update {
+		checkUpdate(t, r)
+	}
+	return checked
+}
+
 // hmapBytes is the map header: hmap (Go <= 1.23) and maps.Map (1.24+) are
 // both 48 bytes on 64-bit targets.
 const hmapBytes = 48
@@ -195,17 +211,8 @@ func TestLiveMapsMatchGoLayout(t *testing.T) {
 	fill(ints[int64](1000), valInt64, 0, 1)
 	c := cfg{release: "live", ns: []int{0, 1, 8, 9, 100, 500}, seeds: func(int) int { return 3 }, only: map[string]bool{}}
 	res := run(c)
-	checked := 0
-	for _, r := range res.fill {
-		if check(t, r) {
-			checked++
-		}
-	}
-	if checked < 300 {
+	if checked := checkAll(t, res.fill, res.update); checked < 300 {
 		t.Fatalf("only %d of %d measured cells had an expectation", checked, len(res.fill))
-	}
-	for _, r := range res.update {
-		checkUpdate(t, r)
 	}
 	if len(res.update) != 8*7*2 {
 		t.Fatalf("%d update_full_small cells, want 8 key types x 7 values x hints 0 and 8", len(res.update))
@@ -231,17 +238,9 @@ func TestCommittedDataMatchGoLayout(t *testing.T) {
 	if doc.Release != release {
 		t.Fatalf("%s says release %q", path, doc.Release)
 	}
-	checked := 0
-	for _, r := range doc.Fill {
-		if check(t, r) {
-			checked++
-		}
-	}
+	checked := checkAll(t, doc.Fill, doc.Update)
 	if checked < 400 {
 		t.Fatalf("only %d of %d records had an expectation", checked, len(doc.Fill))
-	}
-	for _, r := range doc.Update {
-		checkUpdate(t, r)
 	}
 	t.Logf("%s (%s): %d of %d fill records and %d update records checked", path, doc.GoVersion, checked, len(doc.Fill), len(doc.Update))
 }

@@ -94,17 +94,29 @@ func summarize(r *Record, s []sample) {
 	}
 }
 
-// fill measures make(map[K]V, hint) and inserts of keys, seeds times.
-func fill[K comparable, V any](keys []K, v V, hint, seeds int) []sample {
+// measure makes seeds maps with make(map[K]V, hint) and inserts of keys,
+// and measures either all of that (update false) or only one more write of
+// keys[0], an existing key (update true).
+func measure[K comparable, V any](keys []K, v V, hint, seeds int, update bool) []sample {
 	out := make([]sample, 0, seeds)
 	for s := 0; s < seeds; s++ {
 		runtime.GC()
-		b0, o0 := counters()
+		var b0, o0 uint64
+		if !update {
+			b0, o0 = counters()
+		}
 		m := make(map[K]V, hint)
 		for _, k := range keys {
 			m[k] = v
 		}
 		sink = m
+		if update {
+			b0, o0 = counters()
+			m[keys[0]] = v
+			if len(m) != len(keys) {
+				die("update of an existing key changed len(m) from %d to %d", len(keys), len(m))
+			}
+		}
 		b1, o1 := counters()
 		sink = nil
 		out = append(out, sample{b1 - b0, o1 - o0})
@@ -112,27 +124,9 @@ func fill[K comparable, V any](keys []K, v V, hint, seeds int) []sample {
 	return out
 }
 
-// update fills a map with keys, then measures one more write of keys[0]
-// (an existing key), seeds times.
-func update[K comparable, V any](keys []K, v V, hint, seeds int) []sample {
-	out := make([]sample, 0, seeds)
-	for s := 0; s < seeds; s++ {
-		runtime.GC()
-		m := make(map[K]V, hint)
-		for _, k := range keys {
-			m[k] = v
-		}
-		sink = m
-		b0, o0 := counters()
-		m[keys[0]] = v
-		b1, o1 := counters()
-		if len(m) != len(keys) {
-			die("update of an existing key changed len(m) from %d to %d", len(keys), len(m))
-		}
-		sink = nil
-		out = append(out, sample{b1 - b0, o1 - o0})
-	}
-	return out
+// fill measures make(map[K]V, hint) and inserts of keys, seeds times.
+func fill[K comparable, V any](keys []K, v V, hint, seeds int) []sample {
+	return measure(keys, v, hint, seeds, false)
 }
 
 // big is the type over 128 bytes: Go stores it through a pointer in the map.
@@ -206,11 +200,11 @@ func forKey[K comparable](c cfg, res *results, kt keyType[K], card int) {
 			seeds := c.seeds(n)
 			for _, val := range valueList {
 				r := Record{Release: c.release, Key: kt.name, Value: val, N: n, Hint: hint, KeyBytes: keyBytes}
-				summarize(&r, fillValue(val, keys, hint, seeds))
+				summarize(&r, measureValue(val, keys, hint, seeds, false))
 				res.fill = append(res.fill, r)
 				if n == 8 {
 					u := Record{Release: c.release, Key: kt.name, Value: val, N: n, Hint: hint}
-					summarize(&u, updateValue(val, keys, hint, seeds))
+					summarize(&u, measureValue(val, keys, hint, seeds, true))
 					res.update = append(res.update, u)
 				}
 			}
@@ -235,43 +229,23 @@ func roundedSliceBytes(n, elem int) int {
 	return int(b1 - b0)
 }
 
-func fillValue[K comparable](val string, keys []K, hint, seeds int) []sample {
+// measureValue runs measure with the value type named val.
+func measureValue[K comparable](val string, keys []K, hint, seeds int, update bool) []sample {
 	switch val {
 	case "struct{}":
-		return fill(keys, valEmpty, hint, seeds)
+		return measure(keys, valEmpty, hint, seeds, update)
 	case "bool":
-		return fill(keys, valBool, hint, seeds)
+		return measure(keys, valBool, hint, seeds, update)
 	case "int32":
-		return fill(keys, valInt32, hint, seeds)
+		return measure(keys, valInt32, hint, seeds, update)
 	case "int64":
-		return fill(keys, valInt64, hint, seeds)
+		return measure(keys, valInt64, hint, seeds, update)
 	case "string":
-		return fill(keys, valString, hint, seeds)
+		return measure(keys, valString, hint, seeds, update)
 	case "[4]int64":
-		return fill(keys, valWords, hint, seeds)
+		return measure(keys, valWords, hint, seeds, update)
 	case "[136]byte":
-		return fill(keys, valBig, hint, seeds)
-	}
-	die("unknown value type %q", val)
-	return nil
-}
-
-func updateValue[K comparable](val string, keys []K, hint, seeds int) []sample {
-	switch val {
-	case "struct{}":
-		return update(keys, valEmpty, hint, seeds)
-	case "bool":
-		return update(keys, valBool, hint, seeds)
-	case "int32":
-		return update(keys, valInt32, hint, seeds)
-	case "int64":
-		return update(keys, valInt64, hint, seeds)
-	case "string":
-		return update(keys, valString, hint, seeds)
-	case "[4]int64":
-		return update(keys, valWords, hint, seeds)
-	case "[136]byte":
-		return update(keys, valBig, hint, seeds)
+		return measure(keys, valBig, hint, seeds, update)
 	}
 	die("unknown value type %q", val)
 	return nil
