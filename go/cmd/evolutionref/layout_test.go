@@ -209,9 +209,9 @@ func TestLiveMapsMatchGoLayout(t *testing.T) {
 	defer debug.SetGCPercent(debug.SetGCPercent(-1))
 	// The warm-up the program does, then a small matrix.
 	fill(ints[int64](1000), valInt64, 0, 1)
-	c := cfg{release: "live", ns: []int{0, 1, 8, 9, 100, 500}, seeds: func(int) int { return 3 }, only: map[string]bool{}}
+	c := cfg{release: "live", ns: []int{0, 8, 100, 500}, seeds: func(int) int { return 3 }, only: map[string]bool{}}
 	res := run(c)
-	if checked := checkAll(t, res.fill, res.update); checked < 300 {
+	if checked := checkAll(t, res.fill, res.update); checked < 250 {
 		t.Fatalf("only %d of %d measured cells had an expectation", checked, len(res.fill))
 	}
 	if len(res.update) != 8*7*2 {
