@@ -183,13 +183,11 @@ func forKey[K comparable](c cfg, res *results, kt keyType[K], card int) {
 			continue
 		}
 		runtime.GC()
-		kb0, _ := counters()
+		stringKeyBytes = 0
 		keys := kt.make(n)
-		kb1, _ := counters()
 		var keyBytes *uint64
 		if kt.name == "string" {
-			// The slice of headers is not the keys' bytes: take it out.
-			kb := kb1 - kb0 - uint64(roundedSliceBytes(n, 16))
+			kb := stringKeyBytes
 			keyBytes = &kb
 		}
 		hints := []int{0}
@@ -214,21 +212,6 @@ func forKey[K comparable](c cfg, res *results, kt keyType[K], card int) {
 	}
 }
 
-// roundedSliceBytes is what make([]T, n) of elem-byte elements allocates:
-// measured, not computed, so it is right on every release.
-func roundedSliceBytes(n, elem int) int {
-	if n == 0 {
-		return 0
-	}
-	runtime.GC()
-	b0, _ := counters()
-	s := make([]byte, n*elem)
-	sink = s
-	b1, _ := counters()
-	sink = nil
-	return int(b1 - b0)
-}
-
 // measureValue runs measure with the value type named val.
 func measureValue[K comparable](val string, keys []K, hint, seeds int, update bool) []sample {
 	switch val {
@@ -251,6 +234,10 @@ func measureValue[K comparable](val string, keys []K, hint, seeds int, update bo
 	return nil
 }
 
+// stringKeyBytes is what making the last string keys allocated: their
+// own bytes, one object per key.
+var stringKeyBytes uint64
+
 // pointees backs the pointer keys: one int64 each, allocated before any
 // map is measured.
 var pointees []int64
@@ -271,11 +258,14 @@ func run(c cfg) results {
 	forKey(c, &res, keyType[int64]{"int64", ints[int64]}, unlimited)
 	forKey(c, &res, keyType[string]{"string", func(n int) []string {
 		ks := make([]string, n)
-		buf := []byte("key-")
+		buf := make([]byte, 0, 32)
+		b0, _ := counters()
 		for i := range ks {
 			// 12 bytes each, one allocation per key (string(b) copies).
-			ks[i] = string(strconv.AppendInt(buf[:4], int64(10_000_000+i), 10)[:12])
+			ks[i] = string(strconv.AppendInt(append(buf[:0], "key-"...), int64(10_000_000+i), 10))
 		}
+		b1, _ := counters()
+		stringKeyBytes = b1 - b0
 		return ks
 	}}, unlimited)
 	forKey(c, &res, keyType[*int64]{"*int64", func(n int) []*int64 {
