@@ -50,6 +50,7 @@ pub mod run;
 pub mod scenario;
 pub mod stats;
 pub mod table;
+pub mod timeline;
 pub mod valgrind;
 pub mod variants;
 pub mod workload;

@@ -10,6 +10,11 @@
 /// Rounds of churn (`inspect --rounds`, `budget.churn_rounds`).
 pub const MAX_CHURN_ROUNDS: usize = 10_000;
 
+/// Operations the write timeline records per cell
+/// (`budget.timeline_writes`): about 120 bytes each in memory, and about
+/// 100 in the cell's `trace.json`.
+pub const MAX_TIMELINE_WRITES: usize = 10_000_000;
+
 /// Map operations one `inspect` may ask for: the inserts of N plus the
 /// churn's rounds × k deletes and inserts. About 25 minutes of CPU on the
 /// development VM: `inspect --n 1000000 --workload churn --rounds 4 --k
@@ -113,6 +118,11 @@ pub const TABLE: &[Limit] = &[
         input: "`budget.flamegraph_hz`, `criterion_samples`",
         limit: "1 to 10,000 Hz; 10 to 100,000 samples",
         why: "the sampler's and criterion's own ranges",
+    },
+    Limit {
+        input: "`budget.timeline_writes`",
+        limit: "0 to 10,000,000 (0: no write timeline)",
+        why: "about 120 bytes per operation in memory and 100 in the cell's trace.json",
     },
     Limit {
         input: "`run --callgrind-jobs`",

@@ -359,6 +359,7 @@ fn cell(dir: &Path, skipped: &mut Vec<String>) -> Result<Option<CellReport>, Str
             go_runtime: Lens::Skipped {
                 skipped: crate::report::schema::NOT_REAL_GO.into(),
             },
+            timeline: crate::report::schema::no_timeline(),
         },
         same_setup_as: None,
     }))

@@ -151,6 +151,9 @@ pub struct Budget {
     pub criterion_ms: u64,
     /// criterion samples per benchmark.
     pub criterion_samples: usize,
+    /// Operations the write timeline records per whole-workload cell (0:
+    /// no timeline); see [`crate::timeline`].
+    pub timeline_writes: usize,
 }
 
 impl Default for Budget {
@@ -167,6 +170,7 @@ impl Default for Budget {
             seed: 1,
             criterion_ms: 1000,
             criterion_samples: 10,
+            timeline_writes: 100_000,
         }
     }
 }
@@ -721,6 +725,14 @@ fn budget(e: &Errs, b: Option<&Spanned<raw::RawBudget>>) -> Result<Budget, Strin
     }
     if let Some(x) = get(&r.criterion_samples, "criterion_samples", 10, 100_000)? {
         out.criterion_samples = x as usize;
+    }
+    if let Some(x) = get(
+        &r.timeline_writes,
+        "timeline_writes",
+        0,
+        crate::limits::MAX_TIMELINE_WRITES as i64,
+    )? {
+        out.timeline_writes = x as usize;
     }
     Ok(out)
 }

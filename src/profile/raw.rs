@@ -121,6 +121,8 @@ pub struct RawBudget {
     pub criterion_ms: Option<Spanned<i64>>,
     /// criterion's sample count (`cargo bench`).
     pub criterion_samples: Option<Spanned<i64>>,
+    /// Operations the write timeline records per cell.
+    pub timeline_writes: Option<Spanned<i64>>,
 }
 
 /// `[claims]`.

@@ -291,6 +291,12 @@ fn files_of(c: &CellReport) -> String {
     if let Some(cg) = c.lenses.callgrind.ok() {
         parts.push(file_link("callgrind", &cg.out_file));
     }
+    if let Some(t) = c.lenses.timeline.ok() {
+        parts.push(file_link("trace.json", &t.trace));
+        if let Some(svg) = &t.svg {
+            parts.push(file_link("timeline", svg));
+        }
+    }
     parts.join("<br>")
 }
 
@@ -371,7 +377,41 @@ fn scenario_section(out: &mut String, index: usize, scenario: &str, cells: &[&Ce
             }
         }
     }
-    out.push_str("</div>\n</section>\n");
+    out.push_str("</div>\n");
+    timelines(out, index, cells);
+    out.push_str("</section>\n");
+}
+
+/// The write timelines of a scenario's cells that have one, in a box.
+fn timelines(out: &mut String, index: usize, cells: &[&CellReport]) {
+    let with: Vec<(&CellReport, &crate::timeline::TimelineFigures)> = cells
+        .iter()
+        .filter_map(|c| c.lenses.timeline.ok().map(|t| (*c, t)))
+        .collect();
+    if with.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "<details class=\"timelines\"><summary>Write timelines ({} cells): latency per operation, spikes coloured by the copy path that dominated their bytes, growth spans shaded</summary>\n<div class=\"charts\">",
+        with.len()
+    );
+    for (k, (c, t)) in with.iter().enumerate() {
+        let id = format!("timeline-{index}-{k}");
+        match super::timeline::chart(&id, &c.id, t) {
+            Chart::Svg(svg) => {
+                let _ = writeln!(
+                    out,
+                    "<figure>{svg}<figcaption>{}</figcaption></figure>",
+                    file_link("trace.json (Perfetto, chrome://tracing)", &t.trace)
+                );
+            }
+            Chart::NoData(why) => {
+                let _ = writeln!(out, "<p class=\"nodata\">No timeline: {}</p>", escape(&why));
+            }
+        }
+    }
+    out.push_str("</div>\n</details>\n");
 }
 
 fn io_table(out: &mut String, cells: &[&CellReport]) {

@@ -17,6 +17,7 @@
 //! | [`escaping`] | HTML/SVG/Markdown escaping and safe relative links |
 //! | [`svg`] | chart drawing primitives (line, stacked bars, dot plot) |
 //! | [`charts`] | the report's charts, built from a scenario's cells |
+//! | [`timeline`](mod@timeline) | a cell's write timeline as a chart |
 //! | [`io`] | the io cells' table and charts (GB/s, copies per byte by path) |
 //! | [`markdown`] | `summary.md` |
 //! | [`html`] | `index.html` |
@@ -42,6 +43,7 @@ pub mod real_go;
 pub mod rows;
 pub mod schema;
 pub mod svg;
+pub mod timeline;
 
 use std::path::Path;
 

@@ -431,7 +431,22 @@ pub struct Lenses {
     /// GC from runtime/metrics, the map's runtime structure.
     #[serde(default = "not_real_go", skip_serializing_if = "Lens::is_skipped")]
     pub go_runtime: Lens<GoRuntimeFigures>,
+    /// The write timeline (whole-workload map cells only): per operation
+    /// its latency, bytes per path and map events; see [`crate::timeline`].
+    #[serde(default = "no_timeline", skip_serializing_if = "Lens::is_skipped")]
+    pub timeline: Lens<crate::timeline::TimelineFigures>,
 }
+
+/// The `timeline` of a cell that has none.
+pub fn no_timeline<T>() -> Lens<T> {
+    Lens::Skipped {
+        skipped: NO_TIMELINE.to_string(),
+    }
+}
+
+/// Why a cell has no write timeline.
+pub const NO_TIMELINE: &str =
+    "the write timeline is recorded for whole-workload map cells (insert, churn, update)";
 
 fn not_real_go() -> Lens<GoRuntimeFigures> {
     Lens::Skipped {

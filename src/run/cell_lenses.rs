@@ -6,12 +6,16 @@
 
 use crate::accounting::{Counting, Off};
 use crate::alloc_count;
+use crate::fsutil;
 use crate::lens;
 use crate::profile::{Budget, LensKind};
+use crate::report::schema::no_timeline;
 use crate::report::schema::{
     AccountingFigures, Counter, FlamegraphFigures, GoRuntimeFigures, Isolation, Lens, NOT_REAL_GO,
 };
-use crate::scenario::{prepare_any, CellSpec, Runnable};
+use crate::report::svg::Chart;
+use crate::scenario::{prepare_any, CellSpec, MapCell, Runnable};
+use crate::timeline::TimelineFigures;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -38,6 +42,9 @@ pub struct InProcess {
     /// The io lens (io cells only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub io: Option<Lens<crate::scenario::io::IoFigures>>,
+    /// The write timeline (whole-workload map cells only).
+    #[serde(default = "no_timeline", skip_serializing_if = "Lens::is_skipped")]
+    pub timeline: Lens<TimelineFigures>,
 }
 
 fn not_real_go() -> Lens<GoRuntimeFigures> {
@@ -62,6 +69,10 @@ impl InProcess {
                 _ => not_real_go(),
             },
             io: matches!(cell, CellSpec::Io(_)).then(|| Lens::unavailable(reason)),
+            timeline: match cell {
+                CellSpec::Map(m) if has_timeline(m) => Lens::unavailable(reason),
+                _ => no_timeline(),
+            },
         }
     }
 }
@@ -95,6 +106,7 @@ pub fn run(
                 flamegraph: g.flamegraph,
                 go_runtime: g.go_runtime,
                 io: None,
+                timeline: no_timeline(),
             });
         }
     }
@@ -113,23 +125,32 @@ pub fn run(
     let units_name = probe.units_name().to_string();
     drop(probe);
     let bpu = cell.bytes_per_unit();
+    let accounting = accounting(cell);
+    let counters = if want(LensKind::Counters) {
+        lens_or_unavailable(counters(cell))
+    } else {
+        skipped(LensKind::Counters)
+    };
+    let flamegraph = if want(LensKind::Flamegraph) {
+        lens_or_unavailable(flamegraph(cell, budget, report_dir))
+    } else {
+        skipped(LensKind::Flamegraph)
+    };
+    // Last, so its memory (a record per operation) is no other lens's state.
+    let timeline = match cell {
+        CellSpec::Map(m) if has_timeline(m) => timeline(cell, budget, report_dir),
+        _ => no_timeline(),
+    };
     Ok(InProcess {
         units,
         units_name,
         bytes_per_unit: bpu,
-        accounting: accounting(cell),
-        counters: if want(LensKind::Counters) {
-            lens_or_unavailable(counters(cell))
-        } else {
-            skipped(LensKind::Counters)
-        },
-        flamegraph: if want(LensKind::Flamegraph) {
-            lens_or_unavailable(flamegraph(cell, budget, report_dir))
-        } else {
-            skipped(LensKind::Flamegraph)
-        },
+        accounting,
+        counters,
+        flamegraph,
         go_runtime: not_real_go(),
         io,
+        timeline,
     })
 }
 
@@ -197,6 +218,49 @@ fn accounting(cell: &CellSpec) -> Lens<AccountingFigures> {
             structure: r.structure(),
             swiss: r.swiss(),
         })
+    })();
+    lens_or_unavailable(result)
+}
+
+/// Whether a map cell gets a write timeline: a whole workload of a model
+/// (real-Go cells run in the Go harness, which records none).
+fn has_timeline(m: &MapCell) -> bool {
+    m.variant.go_release().is_none() && super::findings::is_whole_workload(m.scenario.name())
+}
+
+/// The write timeline pass (see [`crate::timeline`]): a fresh map with
+/// exact accounting, its region recorded up to `budget.timeline_writes`
+/// operations; writes `trace.json` and `timeline.svg` into the cell folder.
+fn timeline(cell: &CellSpec, budget: &Budget, report_dir: &Path) -> Lens<TimelineFigures> {
+    if budget.timeline_writes == 0 {
+        return Lens::Skipped {
+            skipped: "budget.timeline_writes = 0".into(),
+        };
+    }
+    let result = (|| -> Result<TimelineFigures, String> {
+        let mut r = prepare_any::<Counting>(cell)?;
+        let recording = crate::timeline::record(r.as_mut(), budget.timeline_writes)?;
+        drop(r);
+        let id = cell.id().to_string();
+        let rel = format!("cells/{id}");
+        let mut figures = recording.figures(
+            format!("{rel}/trace.json"),
+            Some(format!("{rel}/timeline.svg")),
+        );
+        std::fs::create_dir_all(report_dir.join(&rel))
+            .map_err(|e| format!("cannot create {rel}: {e}"))?;
+        let trace = crate::timeline::trace::trace(&recording, &id);
+        let json = serde_json::to_vec(&trace).map_err(|e| format!("trace.json: {e}"))?;
+        fsutil::write_atomic(&report_dir.join(&figures.trace), &json)?;
+        match crate::report::timeline::chart("timeline", &id, &figures) {
+            Chart::Svg(svg) => {
+                if let Some(path) = &figures.svg {
+                    fsutil::write_atomic(&report_dir.join(path), svg.as_bytes())?;
+                }
+            }
+            Chart::NoData(_) => figures.svg = None,
+        }
+        Ok(figures)
     })();
     lens_or_unavailable(result)
 }

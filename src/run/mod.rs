@@ -717,6 +717,7 @@ fn assemble_cell(
             callgrind,
             io: native.io,
             go_runtime: native.go_runtime,
+            timeline: native.timeline,
         },
     };
     // Rewrite only when something changed, so a resumed run leaves

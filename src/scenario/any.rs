@@ -2,7 +2,7 @@
 //! every type (the run orchestrator, the `cargo bench` suites). The measured
 //! region stays monomorphic; only the call into it is dynamic.
 
-use super::run::{NoTimer, PerOpTimer, RegionOutcome};
+use super::run::{NoTimer, Observed, OpObserver, PerOpTimer, RegionOutcome};
 use super::{prepare_cell, CellSpec, LocateCell, Prepared, WithPrepared};
 use crate::accounting::{Accounting, Exactness, Probe};
 use crate::gomap::stats::Structure;
@@ -17,6 +17,15 @@ pub trait Runnable {
     fn run(&mut self) -> RegionOutcome;
     /// Runs the measured region timing each operation.
     fn run_timed(&mut self, timer: &mut PerOpTimer) -> RegionOutcome;
+    /// Runs the measured region showing each operation to `observer`
+    /// (`None`: not a map cell, nothing run).
+    fn run_observed(&mut self, _observer: &mut dyn OpObserver) -> Option<RegionOutcome> {
+        None
+    }
+    /// Whether an incremental growth is in progress (Go classic map).
+    fn growing(&self) -> bool {
+        false
+    }
     /// Units the region's cost is normalised by.
     fn units(&self) -> u64;
     /// What a unit is (`writes`, `operations`, `entries evacuated`, `locates`).
@@ -49,6 +58,12 @@ impl<M: MapUnderStudy> Runnable for Prepared<M> {
     }
     fn run_timed(&mut self, timer: &mut PerOpTimer) -> RegionOutcome {
         Prepared::run(self, timer)
+    }
+    fn run_observed(&mut self, observer: &mut dyn OpObserver) -> Option<RegionOutcome> {
+        Some(Prepared::run(self, &mut Observed(observer)))
+    }
+    fn growing(&self) -> bool {
+        self.map.growing()
     }
     fn units(&self) -> u64 {
         self.units

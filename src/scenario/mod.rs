@@ -43,7 +43,7 @@ pub use any::{prepare_any, PreparedLocate, Runnable};
 pub use cell::{CellAxes, CellSpec, IoAxes, LocateCell, MapCell};
 pub use keys::{CollidingHash, Keys};
 pub use prepare::{map_spec, prepare, scenario_hint, scenario_sets_size, Prepared};
-pub use run::{NoTimer, OpTimer, PerOpTimer, RegionOutcome};
+pub use run::{AfterOp, NoTimer, OpHook, OpKind, OpObserver, OpTimer, PerOpTimer, RegionOutcome};
 
 use crate::accounting::{CopyPath, Probe};
 use crate::gotype::{BucketType, Shape};

@@ -1,6 +1,7 @@
 //! Running a measured region, optionally timing each operation.
 
 use super::prepare::{Op, Prepared, Region};
+use crate::accounting::Accounting;
 use crate::region::measured_region;
 use crate::variants::MapUnderStudy;
 use std::time::Instant;
@@ -45,6 +46,75 @@ impl OpTimer for PerOpTimer {
     }
 }
 
+/// The kind of one operation of a region.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OpKind {
+    /// An insert or update.
+    Write,
+    /// A delete.
+    Remove,
+}
+
+/// Hooks around each operation of a map region that also see the map (the
+/// write timeline reads its accounting after each operation). Every
+/// [`OpTimer`] is one that ignores the map, so [`NoTimer`] still compiles
+/// to nothing.
+pub trait OpHook<M: ?Sized> {
+    /// Before an operation.
+    fn begin(&mut self, map: &M);
+    /// After it.
+    fn end(&mut self, map: &M, op: OpKind);
+}
+
+impl<M: ?Sized, T: OpTimer> OpHook<M> for T {
+    #[inline(always)]
+    fn begin(&mut self, _: &M) {
+        OpTimer::begin(self);
+    }
+    #[inline(always)]
+    fn end(&mut self, _: &M, _: OpKind) {
+        OpTimer::end(self);
+    }
+}
+
+/// What an [`OpObserver`] sees after each operation.
+#[derive(Clone, Debug)]
+pub struct AfterOp {
+    /// The operation.
+    pub op: OpKind,
+    /// The map's accounting so far (`None`: built without it).
+    pub accounting: Option<Accounting>,
+    /// Whether an incremental growth is in progress.
+    pub growing: bool,
+}
+
+/// An object-safe observer of a region's operations (the write timeline):
+/// unlike an [`OpTimer`] it sees the map's state after each operation.
+pub trait OpObserver {
+    /// Before an operation.
+    fn begin(&mut self);
+    /// After it.
+    fn end(&mut self, after: AfterOp);
+}
+
+/// Adapts an [`OpObserver`] to the region loop.
+pub(super) struct Observed<'a>(pub(super) &'a mut dyn OpObserver);
+
+impl<M: MapUnderStudy> OpHook<M> for Observed<'_> {
+    #[inline(always)]
+    fn begin(&mut self, _: &M) {
+        self.0.begin();
+    }
+    #[inline(always)]
+    fn end(&mut self, map: &M, op: OpKind) {
+        self.0.end(AfterOp {
+            op,
+            accounting: map.accounting(),
+            growing: map.growing(),
+        });
+    }
+}
+
 /// What a region run did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RegionOutcome {
@@ -58,7 +128,7 @@ impl<M: MapUnderStudy> Prepared<M> {
     /// # Panics
     /// If called twice: a region changes the map, so each run needs a fresh
     /// [`super::prepare`].
-    pub fn run<T: OpTimer>(&mut self, timer: &mut T) -> RegionOutcome {
+    pub fn run<H: OpHook<M>>(&mut self, timer: &mut H) -> RegionOutcome {
         assert!(!self.ran, "a prepared region runs once; prepare again");
         self.ran = true;
         let Prepared {
@@ -71,16 +141,18 @@ impl<M: MapUnderStudy> Prepared<M> {
         let ops = measured_region(|| match region {
             Region::Ops(ops) => {
                 for op in ops.iter() {
-                    timer.begin();
-                    match op {
+                    timer.begin(map);
+                    let kind = match op {
                         Op::Write(k, v) => {
                             map.insert(keys.get(*k), values.get(*v));
+                            OpKind::Write
                         }
                         Op::Remove(k) => {
                             map.remove(keys.get(*k));
+                            OpKind::Remove
                         }
-                    }
-                    timer.end();
+                    };
+                    timer.end(map, kind);
                 }
                 ops.len()
             }
@@ -92,9 +164,9 @@ impl<M: MapUnderStudy> Prepared<M> {
                         "growth did not finish within {} driving deletes",
                         absent.len()
                     );
-                    timer.begin();
+                    timer.begin(map);
                     map.remove(keys.get(absent[i]));
-                    timer.end();
+                    timer.end(map, OpKind::Remove);
                     i += 1;
                 }
                 i

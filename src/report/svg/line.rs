@@ -3,7 +3,7 @@
 //! log axis cannot place are left out with a note; a single point draws as
 //! a marker, not a line.
 
-use super::{legend, linear_ticks, log_ticks, notes_block, svg_open, tick_number, Chart};
+use super::{axes, legend, linear_ticks, log_ticks, notes_block, svg_open, tick_number, Chart};
 use super::{AXIS, GRID, PALETTE, WIDTH};
 use crate::report::escaping::escape;
 use std::fmt::Write as _;
@@ -158,25 +158,11 @@ pub fn line_chart(c: &LineChart) -> Chart {
             escape(&(c.x_tick)(2f64.powi(e)))
         );
     }
-    // Axes and their labels.
-    let _ = write!(
-        out,
-        r#"<path d="M{left:.1} {top:.1}V{:.1}H{:.1}" fill="none" stroke="{AXIS}"/>"#,
-        top + plot_h,
-        left + plot_w
-    );
-    let _ = write!(
-        out,
-        r#"<text x="{:.1}" y="{:.1}" text-anchor="middle">{}</text>"#,
-        left + plot_w / 2.0,
-        top + plot_h + 34.0,
-        escape(&c.x_label)
-    );
-    let _ = write!(
-        out,
-        r#"<text transform="translate(14,{:.1}) rotate(-90)" text-anchor="middle">{}</text>"#,
-        top + plot_h / 2.0,
-        escape(&c.y_label)
+    axes(
+        &mut out,
+        (left, top, plot_w, plot_h),
+        &c.x_label,
+        &c.y_label,
     );
     // Series.
     let mut entries = Vec::new();

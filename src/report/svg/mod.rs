@@ -19,6 +19,7 @@
 //! | [`line`](mod@line) | [`line_chart`]: series over a log2 x-axis, optional whiskers |
 //! | [`bars`] | [`stacked_bars`]: one stacked horizontal bar per row |
 //! | [`dots`] | [`dot_plot`]: marks per row over a log10 x-axis |
+//! | [`timeline`](mod@timeline) | [`timeline::timeline`]: latency per operation over its index, growth spans shaded |
 //!
 //! This file holds what they share: the palette, scales and ticks, the
 //! `<svg>` opening with its accessible title, legends, notes and row labels.
@@ -26,6 +27,7 @@
 pub mod bars;
 pub mod dots;
 pub mod line;
+pub mod timeline;
 
 pub use bars::{stacked_bars, Segment, StackedBars};
 pub use dots::{dot_plot, DotPlot, Mark, Shape};
@@ -148,6 +150,30 @@ fn svg_open(out: &mut String, id: &str, height: f64, title: &str, desc: &str) {
         out,
         r#"<text x="8" y="18" font-size="13" font-weight="bold">{}</text>"#,
         escape(title)
+    );
+}
+
+/// The x and y axis lines of a plot area `(left, top, width, height)`, the
+/// x-axis label under its tick labels and the y-axis label turned upright.
+fn axes(out: &mut String, (left, top, plot_w, plot_h): (f64, f64, f64, f64), x: &str, y: &str) {
+    let _ = write!(
+        out,
+        r#"<path d="M{left:.1} {top:.1}V{:.1}H{:.1}" fill="none" stroke="{AXIS}"/>"#,
+        top + plot_h,
+        left + plot_w
+    );
+    let _ = write!(
+        out,
+        r#"<text x="{:.1}" y="{:.1}" text-anchor="middle">{}</text>"#,
+        left + plot_w / 2.0,
+        top + plot_h + 34.0,
+        escape(x)
+    );
+    let _ = write!(
+        out,
+        r#"<text transform="translate(14,{:.1}) rotate(-90)" text-anchor="middle">{}</text>"#,
+        top + plot_h / 2.0,
+        escape(y)
     );
 }
 
