@@ -18,8 +18,9 @@
 // writes only (multiply by SampleEvery for an estimate of all).
 //
 // BytesWritten is an estimate: the key and element of every observed
-// write, plus for each growth seen the entries it moves (len at the growth
-// times key+element bytes) and one control or tophash byte per new slot.
+// write, plus for each growth seen the entries it moves (classic: len at
+// the growth start; Swiss: the used entries of the key's table, or of the
+// small map; times key+element bytes) and one control or tophash byte per new slot.
 //
 // The runtime's entry points keep their linkname because widely used
 // packages reach them; this package is checked on Go 1.19, 1.26 and 1.27

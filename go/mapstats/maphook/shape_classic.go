@@ -8,7 +8,7 @@ import "mapamp/internal/rtmap"
 // array is being evacuated.
 type shape struct {
 	ok      bool
-	len     int
+	len     int // entries a growth starting now moves
 	b       uint8
 	growing bool
 	slots   int

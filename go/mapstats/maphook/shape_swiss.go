@@ -12,7 +12,7 @@ import (
 // the key's table.
 type shape struct {
 	ok     bool
-	len    int
+	len    int // entries a growth of the key's table moves
 	dirLen int
 	small  bool
 	table  unsafe.Pointer
@@ -26,9 +26,12 @@ func shapeOf[V any](m map[uint64]V, k uint64) shape {
 	}
 	// SAFETY: the hasher reads the 8 bytes of k, the map's key type.
 	p := s.Peek(s.Hash(unsafe.Pointer(&k)))
-	out := shape{ok: true, len: p.Used, dirLen: p.DirLen, small: p.DirLen == 0, table: p.Table.Ptr, slots: p.Table.Capacity}
-	if out.small && p.SmallGroup {
-		out.slots = rtmap.GroupSlots
+	out := shape{ok: true, len: p.Table.Used, dirLen: p.DirLen, small: p.DirLen == 0, table: p.Table.Ptr, slots: p.Table.Capacity}
+	if out.small {
+		out.len = p.Used // a small map moves all its entries
+		if p.SmallGroup {
+			out.slots = rtmap.GroupSlots
+		}
 	}
 	return out
 }
