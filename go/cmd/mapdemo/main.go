@@ -11,7 +11,7 @@
 // made with hint H) took, per fill, averaged over R fills on fresh maps
 // (runtime.MemStats.TotalAlloc and Mallocs around each fill, nothing else
 // allocating meanwhile); and the churn map's hook counters after the fill
-// and after the steady-state churn. It then serves for D (bounded: at most
+// and after the steady-state churn (and per tenth of it). It then serves for D (bounded: at most
 // 10 minutes) while a background loop churns the third map under the same
 // mutex the endpoint's callbacks take, and exits.
 package main
@@ -44,13 +44,15 @@ type Fill struct {
 
 // Report is mapdemo's first line.
 type Report struct {
-	URL          string        `json:"url,omitempty"`
-	GoVersion    string        `json:"go_version"`
-	Fill         Fill          `json:"fill"`
-	ChurnAtFill  maphook.Stats `json:"churn_hook_after_fill"`
-	ChurnSteady  maphook.Stats `json:"churn_hook_steady"`
-	ChurnSteps   int           `json:"churn_steps"`
-	GrownMaxLoad float64       `json:"grown_load"`
+	URL         string        `json:"url,omitempty"`
+	GoVersion   string        `json:"go_version"`
+	Fill        Fill          `json:"fill"`
+	ChurnAtFill maphook.Stats `json:"churn_hook_after_fill"`
+	ChurnSteady maphook.Stats `json:"churn_hook_steady"`
+	ChurnSteps  int           `json:"churn_steps"`
+	// ChurnWindows is the growths the hook saw in each tenth of the churn steps.
+	ChurnWindows []uint64 `json:"churn_growths_per_tenth"`
+	GrownMaxLoad float64  `json:"grown_load"`
 }
 
 func main() {
@@ -131,8 +133,14 @@ func run(n, hint, reps, steps int, serve time.Duration, addr, token string) erro
 		maphook.Set64(hook, churn, k, 1)
 		next = (next + 1) % len(ck)
 	}
-	for i := 0; i < steps; i++ {
-		step()
+	var seen uint64
+	for w := 0; w < 10; w++ {
+		for i := w * steps / 10; i < (w+1)*steps/10; i++ {
+			step()
+		}
+		g := hook.Stats().Growths
+		rep.ChurnWindows = append(rep.ChurnWindows, g-seen)
+		seen = g
 	}
 	rep.ChurnSteady = hook.Stats()
 	if s, err := mapstats.Stats(grown); err == nil && mapdebug.Capacity(&s) > 0 {
