@@ -8,9 +8,11 @@
 //! (classic: `runtime.hashGrow`, `runtime.growWork`; Swiss:
 //! `internal/runtime/maps.(*Map).growToSmall`, `(*Map).growToTable`,
 //! `(*table).grow`, `(*table).split`, `(*table).rehash`). Each present one
-//! gets a uprobe (`perf probe -x BIN --add 'GROUP:EVENT=SYMBOL
-//! ret=+0(%sp):x64'`) that also records the word at the stack pointer: at a
-//! Go function's entry that is the return address, so the calling function
+//! gets a uprobe (`perf probe -x BIN --add 'GROUP:EVENT=SYMBOL+OFF
+//! ret=+0(%sp):x64'`) just after the function's stack check (OFF from
+//! `objdump -d`: a probe at the entry counts a call again each time
+//! morestack restarts it) that also records the word at the stack pointer:
+//! there, before the frame is pushed, that is the return address, so the calling function
 //! is exact (a frame-pointer call graph taken at the entry skips it, the
 //! callee not having pushed its frame yet). `perf record` runs the program
 //! once; `perf script` gives every hit and its return address, resolved to
@@ -60,6 +62,9 @@ pub struct Probe {
     pub symbol: String,
     /// `assign` or `growth`.
     pub kind: &'static str,
+    /// Bytes past the entry where the probe sits: just after the stack
+    /// check (0 when none was found).
+    pub offset: u64,
 }
 
 /// Hits of one probed function.
@@ -69,6 +74,8 @@ pub struct Hits {
     pub symbol: String,
     /// `assign` or `growth`.
     pub kind: &'static str,
+    /// Bytes past the entry the probe sat at (after the stack check).
+    pub offset: u64,
     /// Every hit, start-up included.
     pub total: u64,
     /// Hits per calling function (the function holding the return address).
@@ -218,6 +225,7 @@ pub fn plan(syms: &[(u64, String)]) -> Result<(Vec<Probe>, &'static str), String
                     event: ev.to_string(),
                     symbol: sym.to_string(),
                     kind,
+                    offset: 0,
                 });
             }
         }
@@ -233,6 +241,46 @@ pub fn plan(syms: &[(u64, String)]) -> Result<(Vec<Probe>, &'static str), String
         "unknown"
     };
     Ok((probes, design))
+}
+
+/// The offset of the instruction after a Go function's stack check
+/// (`cmp 0x10(%r14),%rsp` or `cmp 0x10(%r14),%r12` then `jbe` to the
+/// morestack call), from `objdump -d` of its first 32 bytes; `None` when
+/// the function does not start with one. A probe at the entry itself
+/// would count a call twice when the stack grows: morestack restarts the
+/// function from its entry.
+pub fn past_stack_check(bin: &Path, addr: u64) -> Option<u64> {
+    let out = Command::new("objdump")
+        .args([
+            "-d",
+            "--no-show-raw-insn",
+            &format!("--start-address={addr:#x}"),
+            &format!("--stop-address={:#x}", addr + 32),
+        ])
+        .arg(bin)
+        .output()
+        .ok()?;
+    stack_check_end(&String::from_utf8_lossy(&out.stdout), addr)
+}
+
+/// [`past_stack_check`] on objdump's text.
+fn stack_check_end(text: &str, addr: u64) -> Option<u64> {
+    let insns: Vec<(u64, String)> = text
+        .lines()
+        .filter_map(|l| {
+            let (a, rest) = l.trim_start().split_once(":\t")?;
+            Some((u64::from_str_radix(a, 16).ok()?, rest.trim().to_string()))
+        })
+        .take(4)
+        .collect();
+    let cmp = insns
+        .iter()
+        .position(|(_, i)| i.starts_with("cmp") && i.contains("0x10(%r14)"))?;
+    let jbe = insns.get(cmp + 1)?;
+    if !jbe.1.starts_with("jbe") {
+        return None;
+    }
+    insns.get(cmp + 2).map(|(a, _)| a - addr)
 }
 
 /// Removes the probe group when dropped.
@@ -251,7 +299,10 @@ impl Drop for Group {
 
 fn add_probes(bin: &Path, group: &str, probes: &[Probe]) -> Result<(), String> {
     for p in probes {
-        let spec = format!("{group}:{}={} ret=+0(%sp):x64", p.event, p.symbol);
+        let spec = format!(
+            "{group}:{}={}+{} ret=+0(%sp):x64",
+            p.event, p.symbol, p.offset
+        );
         let out = Command::new("perf")
             .args(["probe", "-q", "-x"])
             .arg(bin)
@@ -310,7 +361,12 @@ pub fn probe(cmd: &[String], runs: usize) -> Result<ProbeReport, ProbeError> {
     let prog = cmd.first().ok_or_else(|| bad("no program given".into()))?;
     let bin = resolve(prog).map_err(bad)?;
     let syms = symbols(&bin).map_err(bad)?;
-    let (probes, design) = plan(&syms).map_err(|e| bad(format!("{}: {e}", bin.display())))?;
+    let (mut probes, design) = plan(&syms).map_err(|e| bad(format!("{}: {e}", bin.display())))?;
+    for p in &mut probes {
+        if let Some((addr, _)) = syms.iter().find(|(_, n)| *n == p.symbol) {
+            p.offset = past_stack_check(&bin, *addr).unwrap_or(0);
+        }
+    }
     available().map_err(ProbeError::Unavailable)?;
     let group = Group {
         name: format!("mapamp_probe_{}", std::process::id()),
@@ -349,6 +405,7 @@ pub fn probe(cmd: &[String], runs: usize) -> Result<ProbeReport, ProbeError> {
             .map(|p| Hits {
                 symbol: p.symbol.clone(),
                 kind: p.kind,
+                offset: p.offset,
                 total: 0,
                 by_caller: BTreeMap::new(),
             })
@@ -538,6 +595,10 @@ mod tests {
         assert_eq!(design, "swiss");
         assert_eq!(p.len(), 2);
         assert!(plan(&[(1, "main.main".to_string())]).is_err());
+        let text = "000000000040f0c0 <runtime.mapassign_fast64>:\n  40f0c0:\tcmp    0x10(%r14),%rsp\n  40f0c4:\tjbe    40f41a <x>\n  40f0ca:\tpush   %rbp\n";
+        assert_eq!(stack_check_end(text, 0x40f0c0), Some(10));
+        let text = "  40f0c0:\tpush   %rbp\n  40f0c1:\tmov    %rsp,%rbp\n";
+        assert_eq!(stack_check_end(text, 0x40f0c0), None);
         assert_eq!(median_range(vec![3.0, 1.0, 2.0]), (2.0, (1.0, 3.0)));
     }
 }
