@@ -323,7 +323,8 @@ func main() {
     };
     let a64 = f("runtime.mapassign_fast64");
     assert_eq!(a64["by_caller"]["main.fill"], 12345, "{a64}");
-    assert!(a64["total"].as_u64().unwrap() >= 12345);
+    assert!(a64["total"].as_u64().unwrap() >= 12345, "{a64}");
+    assert!(a64["recorded"].as_u64().unwrap() >= 12345, "{a64}");
     assert_eq!(
         f("runtime.mapassign_faststr")["by_caller"]["main.names"],
         1234

@@ -16,8 +16,10 @@
 //! is exact (a frame-pointer call graph taken at the entry skips it, the
 //! callee not having pushed its frame yet). `perf record` runs the program
 //! once; `perf script` gives every hit and its return address, resolved to
-//! the enclosing function with the symbol table (the program's standard
-//! output goes to mapamp's standard error). The probes are removed
+//! the enclosing function with the symbol table; a `perf stat` run gives
+//! the exact totals (`perf record` may drop hits when its buffer
+//! overflows: the report says how many it delivered). The program's
+//! standard output goes to mapamp's standard error. The probes are removed
 //! afterwards (`perf probe -d 'GROUP:*'`), also on failure.
 //!
 //! Cost per hit: the program is run `--runs` times without probes and as
@@ -76,8 +78,11 @@ pub struct Hits {
     pub kind: &'static str,
     /// Bytes past the entry the probe sat at (after the stack check).
     pub offset: u64,
-    /// Every hit, start-up included.
+    /// Every hit, start-up included, counted by `perf stat` (exact).
     pub total: u64,
+    /// Hits `perf record` delivered with their caller (in another run of
+    /// the program; fewer than `total` when its buffer overflowed).
+    pub recorded: u64,
     /// Hits per calling function (the function holding the return address).
     pub by_caller: BTreeMap<String, u64>,
 }
@@ -333,6 +338,18 @@ fn parse_script(text: &str, group: &str) -> Vec<(String, u64)> {
         .collect()
 }
 
+/// Parses `perf stat -x,` output: `VALUE,UNIT,GROUP:EVENT,...` per event.
+fn parse_stat(text: &str, group: &str) -> BTreeMap<String, u64> {
+    let prefix = format!("{group}:");
+    text.lines()
+        .filter_map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            let event = f.get(2)?.strip_prefix(&prefix)?;
+            Some((event.to_string(), f.first()?.trim().parse().ok()?))
+        })
+        .collect()
+}
+
 fn median_range(mut v: Vec<f64>) -> (f64, (f64, f64)) {
     v.sort_by(f64::total_cmp);
     let n = v.len();
@@ -377,7 +394,15 @@ pub fn probe(cmd: &[String], runs: usize) -> Result<ProbeReport, ProbeError> {
     let data = dir.join("perf.data");
     let result = (|| {
         let st = Command::new("perf")
-            .args(["record", "-q", "-e", &format!("{}:*", group.name), "-o"])
+            .args([
+                "record",
+                "-q",
+                "-m",
+                "16M",
+                "-e",
+                &format!("{}:*", group.name),
+                "-o",
+            ])
             .arg(&data)
             .arg("--")
             .arg(&bin)
@@ -407,17 +432,40 @@ pub fn probe(cmd: &[String], runs: usize) -> Result<ProbeReport, ProbeError> {
                 kind: p.kind,
                 offset: p.offset,
                 total: 0,
+                recorded: 0,
                 by_caller: BTreeMap::new(),
             })
             .collect();
         for (event, ret) in hits {
             if let Some(i) = probes.iter().position(|p| p.event == event) {
-                functions[i].total += 1;
+                functions[i].recorded += 1;
                 *functions[i]
                     .by_caller
                     .entry(function_at(&syms, ret))
                     .or_default() += 1;
             }
+        }
+        let stat = dir.join("stat.csv");
+        let st = Command::new("perf")
+            .args(["stat", "-x,", "-o"])
+            .arg(&stat)
+            .args(["-e", &format!("{}:*", group.name), "--"])
+            .arg(&bin)
+            .args(&cmd[1..])
+            .stdout(Stdio::null())
+            .status()
+            .map_err(|e| format!("perf stat: {e}"))?;
+        if !st.success() {
+            return Err(format!("perf stat -- {prog}: exited with {st}"));
+        }
+        let counts = parse_stat(
+            &std::fs::read_to_string(&stat).map_err(|e| format!("perf stat output: {e}"))?,
+            &group.name,
+        );
+        for (f, p) in functions.iter_mut().zip(&probes) {
+            f.total = *counts.get(&p.event).ok_or_else(|| {
+                format!("perf stat counted nothing for {}:{}", group.name, p.event)
+            })?;
         }
         let total_hits: u64 = functions.iter().map(|f| f.total).sum();
         let cost = if runs == 0 {
