@@ -548,8 +548,8 @@ pub fn render_text(r: &ProbeReport) -> String {
     let mut out = format!("{} ({} map runtime)\n", r.program, r.design);
     for f in &r.functions {
         out.push_str(&format!(
-            "{:<46} {:>10} hits ({})\n",
-            f.symbol, f.total, f.kind
+            "{:<46} {:>10} hits ({}, probe at +{}; {} recorded with their caller)\n",
+            f.symbol, f.total, f.kind, f.offset, f.recorded
         ));
         let mut callers: Vec<_> = f.by_caller.iter().collect();
         callers.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
