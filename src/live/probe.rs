@@ -308,20 +308,28 @@ fn add_probes(bin: &Path, group: &str, probes: &[Probe]) -> Result<(), String> {
             "{group}:{}={}+{} ret=+0(%sp):x64",
             p.event, p.symbol, p.offset
         );
-        let out = Command::new("perf")
-            .args(["probe", "-q", "-x"])
-            .arg(bin)
-            .args(["--add", &spec])
-            .output()
-            .map_err(|e| format!("perf probe: {e}"))?;
-        if !out.status.success() {
-            return Err(format!(
-                "perf probe --add {spec:?}: {}",
-                String::from_utf8_lossy(&out.stderr).trim()
-            ));
-        }
+        perf_output(
+            Command::new("perf")
+                .args(["probe", "-q", "-x"])
+                .arg(bin)
+                .args(["--add", &spec]),
+            &format!("perf probe --add {spec:?}"),
+        )?;
     }
     Ok(())
+}
+
+/// Runs a perf command to completion: its standard output, or an error
+/// with `what` and its standard error.
+fn perf_output(c: &mut Command, what: &str) -> Result<Vec<u8>, String> {
+    let out = c.output().map_err(|e| format!("{what}: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "{what}: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        ));
+    }
+    Ok(out.stdout)
 }
 
 /// Parses `perf script` lines: `... GROUP:EVENT: (ADDR) ret=0xRET`.
@@ -413,18 +421,11 @@ pub fn probe(cmd: &[String], runs: usize) -> Result<ProbeReport, ProbeError> {
         if !st.success() {
             return Err(format!("perf record -- {prog}: exited with {st}"));
         }
-        let out = Command::new("perf")
-            .args(["script", "-i"])
-            .arg(&data)
-            .output()
-            .map_err(|e| format!("perf script: {e}"))?;
-        if !out.status.success() {
-            return Err(format!(
-                "perf script: {}",
-                String::from_utf8_lossy(&out.stderr).trim()
-            ));
-        }
-        let hits = parse_script(&String::from_utf8_lossy(&out.stdout), &group.name);
+        let script = perf_output(
+            Command::new("perf").args(["script", "-i"]).arg(&data),
+            "perf script",
+        )?;
+        let hits = parse_script(&String::from_utf8_lossy(&script), &group.name);
         let mut functions: Vec<Hits> = probes
             .iter()
             .map(|p| Hits {
