@@ -37,6 +37,7 @@ pub mod inspect;
 pub mod lens;
 pub mod limits;
 pub mod lint;
+pub mod live;
 pub mod locate;
 pub mod machine;
 pub mod mem;

@@ -49,6 +49,10 @@ enum Command {
     Locate(LocateArgs),
     /// Find maps that will pay for growth in Go and Rust code, and price each with the models.
     Lint(mapamp::lint::cli::LintArgs),
+    /// Read a live Go program's maps from its mapdebug endpoint (or a saved snapshot): shape, load, growth, what a hint would save.
+    Live(mapamp::live::cli::LiveArgs),
+    /// Count and attribute an unmodified Go program's map assignments and growths with uprobes (root, tracefs); exit 3 when unavailable.
+    Probe(mapamp::live::probe::ProbeArgs),
     /// Merge shard folders (`run --shard K/N`) of one run into one report folder OUT.
     Merge(MergeArgs),
     /// Compare two reports (or two configurations/variants of one) cell by cell; exit 1 on a regression beyond --fail-on-regression, 2 if they cannot be compared.
@@ -276,6 +280,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Compare(a) => return run_compare(a),
         Command::Lint(a) => return mapamp::lint::cli::run(&a),
+        Command::Live(a) => return mapamp::live::cli::run(&a),
+        Command::Probe(a) => return mapamp::live::probe::run(&a),
         Command::Inspect(a) => run_inspect(a),
         Command::Locate(a) => run_locate(a),
         Command::Profile { which } => run_profile(which),

@@ -18,11 +18,49 @@ func Stats(m any) (Snapshot, error) {
 	if err != nil {
 		return Snapshot{}, err
 	}
-	return Snapshot{GoVersion: GoVersion(), Design: rtmap.Design, Len: cs.Count, Classic: cs}, nil
+	return Snapshot{
+		GoVersion: GoVersion(), Design: rtmap.Design, Len: cs.Count,
+		KeyBytes: int(c.KeySize()), ElemBytes: int(c.ElemSize()),
+		HeldBytes: classicHeld(c, cs), Classic: cs,
+	}, nil
 }
 
 // CheckLayout checks the runtime mirrors against maps of known shape.
 func CheckLayout() error { return rtmap.CheckLayout() }
+
+// Sizes of the classic runtime's bookkeeping structures on 64-bit targets.
+const (
+	hmapBytes     = 48 // runtime.hmap
+	mapextraBytes = 24 // runtime.mapextra
+)
+
+// classicHeld is the bytes of the header, the current bucket array (main
+// and preallocated overflow buckets), the overflow buckets allocated one
+// by one, the array being evacuated with its overflow buckets, and the
+// overflow lists' backing arrays.
+func classicHeld(c *rtmap.Classic, cs *Classic) uint64 {
+	h := c.Header()
+	bs := uint64(cs.BucketBytes)
+	held := uint64(hmapBytes) + uint64(cs.BucketsAllocated)*bs
+	// Overflow buckets beyond the preallocated ones were allocated singly.
+	prealloc := cs.BucketsAllocated - cs.Buckets - cs.PreallocOverflowFree
+	if single := cs.OverflowBuckets - prealloc; single > 0 {
+		held += uint64(single) * bs
+	}
+	if h.HasExtra {
+		held += mapextraBytes
+	}
+	if h.HasOverflowList {
+		held += uint64(cap(h.OverflowList))*8 + 24
+	}
+	if h.OldOverflowList != nil {
+		held += uint64(cap(h.OldOverflowList))*8 + 24 + uint64(len(h.OldOverflowList))*bs
+	}
+	if h.Growing() {
+		held += uint64(h.NOldBuckets()) * bs
+	}
+	return held
+}
 
 func classicStats(c *rtmap.Classic) (*Classic, error) {
 	h := c.Header()

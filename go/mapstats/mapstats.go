@@ -31,6 +31,17 @@ type Snapshot struct {
 	Design string `json:"design"`
 	// Len is len(m).
 	Len int `json:"len"`
+	// KeyBytes and ElemBytes are the sizes of the key and element types.
+	KeyBytes  int `json:"key_bytes"`
+	ElemBytes int `json:"elem_bytes"`
+	// HeldBytes is the bytes of the map's own runtime structures: header,
+	// bucket arrays or directory, tables and groups, overflow buckets and
+	// their bookkeeping, an array being evacuated. It is the sum of the
+	// structures' sizes, before the allocator rounds them to its size
+	// classes, and it leaves out what keys and elements point to (and
+	// keys or elements over 128 bytes, which the runtime stores
+	// out of line).
+	HeldBytes uint64 `json:"held_bytes"`
 	// Classic is set for the classic design.
 	Classic *Classic `json:"classic,omitempty"`
 	// Swiss is set for the Swiss design.

@@ -43,8 +43,35 @@ func Stats(m any) (Snapshot, error) {
 	if counted != h.Used {
 		return Snapshot{}, fmt.Errorf("mapstats: the tables hold %d entries, the map says %d: the runtime layout is not the one this build reads", counted, h.Used)
 	}
-	return Snapshot{GoVersion: GoVersion(), Design: rtmap.Design, Len: h.Used, Swiss: out}, nil
+	return Snapshot{
+		GoVersion: GoVersion(), Design: rtmap.Design, Len: h.Used,
+		KeyBytes: int(s.KeySize()), ElemBytes: int(s.ElemSize()),
+		HeldBytes: swissHeld(&h, out), Swiss: out,
+	}, nil
 }
 
 // CheckLayout checks the runtime mirrors against maps of known shape.
 func CheckLayout() error { return rtmap.CheckLayout() }
+
+// Sizes of the Swiss runtime's bookkeeping structures on 64-bit targets.
+const (
+	mapHeaderBytes = 48 // maps.Map
+	tableBytes     = 32 // maps.table
+)
+
+// swissHeld is the bytes of the header, a small map's group or the
+// directory, and every table with its groups.
+func swissHeld(h *rtmap.Header, out *Swiss) uint64 {
+	held := uint64(mapHeaderBytes)
+	if h.Small() {
+		if h.SmallGroup {
+			held += out.GroupBytes
+		}
+		return held
+	}
+	held += uint64(h.DirLen) * 8
+	for _, t := range out.Tables {
+		held += tableBytes + uint64(t.Capacity/rtmap.GroupSlots)*out.GroupBytes
+	}
+	return held
+}

@@ -41,6 +41,8 @@ pub enum NSource {
     ConstantBound,
     /// `--assume-n`.
     AssumeN,
+    /// The map's length in a live program's snapshot (`mapamp live`).
+    Observed,
 }
 
 /// The figures of one build of the map.
@@ -117,15 +119,21 @@ pub enum Pricing {
 pub fn model_for(f: &Finding) -> Result<Variant, String> {
     match f.language {
         Language::Rust => Ok(Variant::Hashbrown),
-        Language::Go => match f.go_version.as_deref().and_then(go_minor) {
-            Some(minor) if minor < 24 => Ok(Variant::GoMap),
-            Some(minor) if minor < 26 => Ok(Variant::GoSwissNoPrune),
-            Some(_) => Ok(Variant::GoSwiss),
-            None => Err(
-                "Go version unknown (no go line in go.mod): cannot choose the classic or the Swiss model"
-                    .to_string(),
-            ),
-        },
+        Language::Go => go_model(f.go_version.as_deref()).ok_or_else(|| {
+            "Go version unknown (no go line in go.mod): cannot choose the classic or the Swiss model"
+                .to_string()
+        }),
+    }
+}
+
+/// The model of a Go release (`go1.N`, `go1.N.P`, `1.N`): the classic map
+/// up to Go 1.23, the Swiss map without tombstone pruning for Go 1.24 and
+/// 1.25, with it from Go 1.26 on; `None` for a string that names no release.
+pub fn go_model(version: Option<&str>) -> Option<Variant> {
+    match version.and_then(go_minor)? {
+        minor if minor < 24 => Some(Variant::GoMap),
+        minor if minor < 26 => Some(Variant::GoSwissNoPrune),
+        _ => Some(Variant::GoSwiss),
     }
 }
 
@@ -193,13 +201,28 @@ impl Pricer {
             ))
             }
         };
+        self.price_at(variant, n, n_source, f.key_bytes, f.value_bytes)
+    }
+
+    /// The cost of building a map of `n` entries of the given key and
+    /// value sizes with `variant`'s model without a hint, against with the
+    /// hint `n`.
+    pub fn price_at(
+        &mut self,
+        variant: Variant,
+        n: u64,
+        n_source: NSource,
+        key_bytes: Option<u64>,
+        value_bytes: Option<u64>,
+    ) -> Pricing {
+        let unavailable = |reason: String| Pricing::Unavailable { reason };
         if n > MAX_PRICED_N {
             return unavailable(format!(
-                "N = {n} is above the {MAX_PRICED_N} entries mapamp lint prices"
+                "N = {n} is above the {MAX_PRICED_N} entries mapamp prices"
             ));
         }
-        let (key, key_note) = priced_size("key", f.key_bytes);
-        let (value, value_note) = priced_size("value", f.value_bytes);
+        let (key, key_note) = priced_size("key", key_bytes);
+        let (value, value_note) = priced_size("value", value_bytes);
         let built = self
             .cache
             .entry((variant, n, key, value))

@@ -38,6 +38,7 @@ fn n_source(s: NSource) -> &'static str {
     match s {
         NSource::ConstantBound => "constant trip count",
         NSource::AssumeN => "--assume-n",
+        NSource::Observed => "the length a live snapshot observed",
     }
 }
 

@@ -1,0 +1,5 @@
+package maphook
+
+import "runtime"
+
+func runtimeGC() { runtime.GC() }
