@@ -19,7 +19,7 @@ use super::markdown::verdict_text;
 use super::noise::trust_lines;
 use super::notes::scenario_notes;
 use super::rows::{by_scenario, cell_figures, COLUMNS};
-use super::schema::{Availability, CellReport, ClaimsReport, Lens, Report, Verdict};
+use super::schema::{Availability, CellReport, ClaimOutcome, ClaimsReport, Lens, Report};
 use super::svg::Chart;
 use std::fmt::Write as _;
 
@@ -472,9 +472,9 @@ fn claims_section(out: &mut String, claims: &ClaimsReport) {
     );
     for c in &claims.claims {
         let class = match c.verdict {
-            Verdict::Holds => "good",
-            Verdict::DoesNotHold => "bad",
-            Verdict::NotTestableHere => "muted",
+            ClaimOutcome::Holds => "good",
+            ClaimOutcome::DoesNotHold => "bad",
+            ClaimOutcome::NotTestableHere => "muted",
         };
         let figures = if c.figures.is_empty() {
             escape(&not_available("no figures"))
