@@ -9,14 +9,9 @@ use crate::report::escaping::escape;
 use crate::report::format as f;
 use crate::report::schema::Lens;
 
-const STYLE: &str = "body{font-family:system-ui,sans-serif;margin:2em;max-width:80em;color:#222}\
-table{border-collapse:collapse;margin:0.5em 0 1.5em}\
-th,td{border:1px solid #ccc;padding:0.25em 0.6em;text-align:left;vertical-align:top}\
-td.n{text-align:right;font-variant-numeric:tabular-nums}\
-code{font-size:0.95em}\
-.better{background:#e3f6e3}.worse{background:#fbe3e3}\
-.incomparable,.unavailable{color:#777}\
-p.rules{color:#555}";
+/// The page's style sheet (`assets/compare.css`, one line, no final newline:
+/// the page's bytes are those of the golden files).
+const STYLE: &str = include_str!("assets/compare.css");
 
 fn verdict_cell(v: Verdict) -> String {
     format!("<td class=\"{0}\">{0}</td>", v.name())
