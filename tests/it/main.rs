@@ -5,6 +5,11 @@
 //! its generic maps again, so 28 binaries were most of `scripts/test.sh`'s
 //! time (`docs/speed.md`, "Build and test time"). Run one area with a
 //! filter on its module: `cargo test --test it oracle::`.
+//!
+//! Two areas keep a binary of their own, because they measure their whole
+//! process and other tests' threads would land in their figures:
+//! `tests/lens_counters.rs` (perf counters) and `tests/lens_flamegraph.rs`
+//! (the sampler's rate inside the region).
 
 #[path = "../common/mod.rs"]
 mod common;
@@ -27,8 +32,6 @@ mod hostile;
 mod io_paths;
 mod io_run;
 mod lens_callgrind;
-mod lens_counters;
-mod lens_flamegraph;
 mod lint;
 mod locate;
 mod oracle;
