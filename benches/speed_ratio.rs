@@ -398,7 +398,7 @@ fn print_change(name: &str, before: &[f64], now: &[f64]) {
     let (Some(b), Some(n)) = (median(before), median(now)) else {
         return;
     };
-    let p = mapamp::compare::stats::mann_whitney_u(before, now)
+    let p = mapamp::stats::rank::mann_whitney_u(before, now)
         .map_or("n/a".to_string(), |t| format!("{:.3}", t.p_value));
     println!(
         "      baseline `{name}`: {b:.2} -> {n:.2} ({:+.1}%), Mann-Whitney p = {p} ({} vs {} rounds)",

@@ -26,7 +26,7 @@ Checks, on the DOM Chromium dumps after the page's script has run:
 Exit status: 0 all checks pass, 1 a check failed, 2 Chromium is missing.
 Standard library only. To check the renderer's fixture:
 
-  cargo test --test report_render -- --ignored render_fixture_for_browser_check
+  cargo test --test it -- --ignored report_render::render_fixture_for_browser_check
   scripts/check-html.py target/report-fixture
 """
 

@@ -1,6 +1,7 @@
 //! Writing files so that nothing half-written is ever read: temp file in the
-//! same folder, `fsync`, then rename over the target; and whole folders
-//! staged beside their final place and moved in by renames.
+//! same folder (tempfile's `NamedTempFile`), `fsync`, then rename over the
+//! target (`persist`); and whole folders staged beside their final place
+//! and moved in by renames.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -16,17 +17,21 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), String> {
         .file_name()
         .ok_or_else(|| format!("{}: not a file path", path.display()))?
         .to_string_lossy();
-    let tmp = dir.join(format!(".{name}.tmp.{}", std::process::id()));
+    // tempfile's `NamedTempFile`: a uniquely named file in the same folder,
+    // removed if anything below fails; `persist` renames it over `path`.
+    // Mode 0666 under the umask, as `File::create` (tempfile's default is
+    // 0600, which would hide reports from other readers).
     let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
+        let mut f = tempfile::Builder::new()
+            .prefix(&format!(".{name}.tmp."))
+            .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666))
+            .tempfile_in(dir)?;
         f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
+        f.as_file().sync_all()?;
+        f.persist(path).map_err(|e| e.error)?;
+        Ok::<(), std::io::Error>(())
     })();
-    result.map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        format!("{}: cannot write: {e}", path.display())
-    })
+    result.map_err(|e| format!("{}: cannot write: {e}", path.display()))
 }
 
 /// Serialises `value` as pretty JSON and writes it atomically.

@@ -1,7 +1,7 @@
 //! The fuzz targets' bodies: bytes in, a finding (`Err`) out.
 //!
 //! The same bodies run under libFuzzer (`fuzz/`, `cargo +nightly fuzz`,
-//! coverage-guided) and on stable under `cargo test --test fuzz` (the seed
+//! coverage-guided) and on stable under `cargo test --test it fuzz::` (the seed
 //! corpus in `fuzz/corpus/`, then mutations of it and random inputs for a
 //! time budget), so CI always fuzzes.
 //!

@@ -28,6 +28,7 @@ pub mod claims;
 pub mod compare;
 pub mod fsutil;
 pub mod fuzz;
+pub mod goconfig;
 pub mod golang;
 pub mod gomap;
 pub mod goswiss;

@@ -5,7 +5,7 @@
 //! memory available (`machine::available_memory_bytes`), with an error
 //! that names the input, its value, the limit and why. [`TABLE`] lists
 //! them all; `docs/limits.md`'s table is that list
-//! ([`markdown_table`]; `tests/hostile.rs` checks the two agree).
+//! ([`markdown_table`]; `tests/it/hostile.rs` checks the two agree).
 
 /// Rounds of churn (`inspect --rounds`, `budget.churn_rounds`).
 pub const MAX_CHURN_ROUNDS: usize = 10_000;

@@ -12,7 +12,7 @@
 /// symbol (`_ZN6mapamp6region15measured_region17h…E`, one per instantiation)
 /// to `mapamp::region::measured_region`, which this pattern matches; a region
 /// doing N loop iterations then collects 8·N + 17 Ir, and work before the
-/// region adds none (`tests/lens_callgrind.rs`). v0-mangled builds
+/// region adds none (`tests/it/lens_callgrind.rs`). v0-mangled builds
 /// (`-C symbol-mangling-version=v0`) demangle to
 /// `mapamp::region::measured_region::<R, F>` and match too.
 pub const REGION_SYMBOL_PATTERN: &str = "*measured_region*";

@@ -10,7 +10,7 @@ use super::verdict;
 use crate::accounting::{Accounting, CopyPath, Counting, PathBytes};
 use crate::gomap::Knobs;
 use crate::gotype::{fill_from_id, Shape};
-use crate::report::schema::{ClaimFigure, ClaimVerdict, Verdict};
+use crate::report::schema::{ClaimFigure, ClaimOutcome, ClaimVerdict};
 use crate::rng::Rng;
 use crate::variants::{self, MapSpec, MapUnderStudy, Variant, Visit};
 use crate::workload::{value_for, KeyDist, KeySource};
@@ -390,7 +390,7 @@ pub fn string_keys_54766() -> ClaimVerdict {
     ClaimVerdict {
         id: "swiss-string-putgrow-54766".into(),
         claim: "golang/go#54766: with string keys, the Swiss map's MapPutGrow is 7.6% (2048) and 9.2% (65536) slower than the classic map's".into(),
-        verdict: Verdict::NotTestableHere,
+        verdict: ClaimOutcome::NotTestableHere,
         reason: "string keys (a 16-byte header whose bytes live elsewhere) are not a key shape of the models or the Go harness yet: keys are fixed-size arrays of u64".into(),
         figures: vec![],
     }
@@ -449,20 +449,20 @@ mod tests {
     #[test]
     fn a_swiss_insert_moves_at_most_one_table() {
         let c = one_table_per_write(true).unwrap();
-        assert_eq!(c.verdict, Verdict::Holds, "{c:?}");
+        assert_eq!(c.verdict, ClaimOutcome::Holds, "{c:?}");
         assert_eq!(c.figures[0].value, "896", "{c:?}");
     }
 
     #[test]
     fn updates_write_the_same_bytes_in_both_designs() {
         let c = swiss_writes_less(Phase::Update, true).unwrap();
-        assert_eq!(c.verdict, Verdict::DoesNotHold, "{c:?}");
+        assert_eq!(c.verdict, ClaimOutcome::DoesNotHold, "{c:?}");
         assert!(c.reason.ends_with("the same bytes in 4"), "{}", c.reason);
     }
 
     #[test]
     fn clear_then_reuse_allocates_less_than_fresh() {
         let c = clear_reuse(true).unwrap();
-        assert_eq!(c.verdict, Verdict::Holds, "{c:?}");
+        assert_eq!(c.verdict, ClaimOutcome::Holds, "{c:?}");
     }
 }

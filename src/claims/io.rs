@@ -2,7 +2,7 @@
 //! here, or marked not testable with the reason.
 
 use super::fig;
-use crate::report::schema::{ClaimVerdict, Verdict};
+use crate::report::schema::{ClaimOutcome, ClaimVerdict};
 use crate::scenario::io::cell::{kernel_frames, measure, IoCell, IoFigures};
 use crate::scenario::io::{CacheState, IoPath, Target};
 use std::time::Duration;
@@ -63,7 +63,7 @@ pub fn user_copies(runs: &[(IoPath, Result<IoFigures, String>)], size: u64) -> C
                 return ClaimVerdict {
                     id: "io-user-copies".into(),
                     claim: claim.into(),
-                    verdict: Verdict::NotTestableHere,
+                    verdict: ClaimOutcome::NotTestableHere,
                     reason: format!("the {} cell could not run here: {e}", path.name()),
                     figures,
                 }
@@ -73,7 +73,7 @@ pub fn user_copies(runs: &[(IoPath, Result<IoFigures, String>)], size: u64) -> C
     ClaimVerdict {
         id: "io-user-copies".into(),
         claim: claim.into(),
-        verdict: if ok { Verdict::Holds } else { Verdict::DoesNotHold },
+        verdict: if ok { ClaimOutcome::Holds } else { ClaimOutcome::DoesNotHold },
         reason: format!(
             "a {} file sent to a 127.0.0.1 receiver in 64 KiB chunks, warm cache, every delivery checked; read_write must pass each byte through user space twice, sendfile and splice never",
             crate::scenario::io::size_text(size)
@@ -100,7 +100,7 @@ pub fn three_copies(read_write: &Result<IoFigures, String>) -> ClaimVerdict {
     ClaimVerdict {
         id: "io-three-copies".into(),
         claim: "read() + send() moves every byte through three memory copies: page cache → user buffer → socket buffer → device".into(),
-        verdict: Verdict::NotTestableHere,
+        verdict: ClaimOutcome::NotTestableHere,
         reason: match read_write {
             Ok(f) => format!(
                 "the two CPU copies through user space are measured ({:.3} per byte); the third, socket buffer → device, is a NIC's DMA, and this machine sends over loopback, which has no device (loopback_xmit hands the buffer on without a copy)",
@@ -135,7 +135,7 @@ pub fn profile_shares(read_write: &Result<IoFigures, String>) -> ClaimVerdict {
     ClaimVerdict {
         id: "io-profile-shares".into(),
         claim: "in the profile of a read() + send() server the copies take 38.2% / 29.7% / 15.1%".into(),
-        verdict: Verdict::NotTestableHere,
+        verdict: ClaimOutcome::NotTestableHere,
         reason: format!(
             "the copies run in kernel functions, so their shares need kernel frames: {}. The kernel's share of the sender's CPU time is given instead; it bounds the copies' total share but does not split it",
             kernel_frames().detail

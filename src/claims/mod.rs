@@ -16,7 +16,7 @@ use crate::gomap::{max_count_at, GoHeap, InlineFirst, Knobs, Slab, Storage};
 use crate::hash::SeededHash;
 use crate::locate::{self, HashFn, IndexFn, KeyKind, LocateConfig};
 use crate::pod::{Blob, Pod};
-use crate::report::schema::{ClaimFigure, ClaimVerdict, ClaimsReport, Verdict};
+use crate::report::schema::{ClaimFigure, ClaimOutcome, ClaimVerdict, ClaimsReport};
 use crate::variants::typed::TypedGo;
 use crate::workload::{self, KeyDist};
 
@@ -30,11 +30,11 @@ fn fig(name: impl Into<String>, value: impl std::fmt::Display, source: &str) -> 
     }
 }
 
-fn verdict(ok: bool) -> Verdict {
+fn verdict(ok: bool) -> ClaimOutcome {
     if ok {
-        Verdict::Holds
+        ClaimOutcome::Holds
     } else {
-        Verdict::DoesNotHold
+        ClaimOutcome::DoesNotHold
     }
 }
 
@@ -135,7 +135,7 @@ pub fn same_size_growth(n: usize) -> ClaimVerdict {
         None => ClaimVerdict {
             id: "same-size-growth".into(),
             claim: "Same-size growth starts when overflow buckets ≈ buckets".into(),
-            verdict: Verdict::NotTestableHere,
+            verdict: ClaimOutcome::NotTestableHere,
             reason: format!(
                 "no same-size growth became due within {} churn operations at n = {n}",
                 400 * n
@@ -505,7 +505,7 @@ pub fn incremental_since_1_22() -> ClaimVerdict {
     ClaimVerdict {
         id: "incremental-since-1.22".into(),
         claim: "Incremental evacuation arrived in Go 1.22".into(),
-        verdict: if spans.is_empty() { Verdict::NotTestableHere } else { Verdict::DoesNotHold },
+        verdict: if spans.is_empty() { ClaimOutcome::NotTestableHere } else { ClaimOutcome::DoesNotHold },
         reason: format!("the {version} runtime, measured by go/cmd/goreference, keeps growths in progress across inserts"),
         figures: vec![fig("growths in progress across inserts (count ranges)", spans.join(", "), "go-runtime")],
     }
@@ -521,11 +521,7 @@ pub fn gomapinit() -> ClaimVerdict {
 pub fn render_text(r: &ClaimsReport) -> String {
     let mut s = String::new();
     for c in &r.claims {
-        let v = match c.verdict {
-            Verdict::Holds => "holds",
-            Verdict::DoesNotHold => "does not hold",
-            Verdict::NotTestableHere => "not testable here",
-        };
+        let v = crate::report::markdown::verdict_text(c.verdict);
         s += &format!(
             "\n{}\n  claim:   {}\n  verdict: {v}\n  why:     {}\n",
             c.id, c.claim, c.reason

@@ -729,20 +729,15 @@ fn cache_misses_by_source(c: &CellReport) -> (Vec<(String, f64)>, Vec<String>) {
     let mut found = Vec::new();
     let mut why = Vec::new();
     match &c.lenses.counters {
-        Lens::Ok(map) => {
-            let counter = ["cache_misses", "cache-misses"]
-                .iter()
-                .find_map(|k| map.get(*k));
-            match counter {
-                Some(Counter::Value { source, per_op, .. }) => {
-                    found.push((source.clone(), *per_op));
-                }
-                Some(Counter::Unavailable { unavailable }) => {
-                    why.push(format!("counter cache_misses unavailable: {unavailable}"));
-                }
-                None => why.push("counters lens has no cache_misses counter".into()),
+        Lens::Ok(map) => match crate::report::rows::cache_miss_counter(map).map(|(_, c)| c) {
+            Some(Counter::Value { source, per_op, .. }) => {
+                found.push((source.clone(), *per_op));
             }
-        }
+            Some(Counter::Unavailable { unavailable }) => {
+                why.push(format!("counter cache_misses unavailable: {unavailable}"));
+            }
+            None => why.push("counters lens has no cache_misses counter".into()),
+        },
         other => why.push(format!(
             "counters lens {}",
             lens_reason(other).unwrap_or_default()

@@ -48,16 +48,15 @@ mod analyse;
 pub mod checks;
 pub mod criterion_input;
 pub mod flame;
-pub mod format;
 mod load;
 pub mod metrics;
+pub mod notes;
 pub mod output;
 pub mod render_html;
 pub mod render_md;
 pub mod render_text;
 pub mod schema;
 pub mod select;
-pub mod stats;
 
 use crate::report::schema::Report;
 pub use analyse::from_reports;

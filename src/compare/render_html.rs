@@ -3,19 +3,15 @@
 //! goes through [`escape`]; the only links are relative ones to the
 //! differential flame graphs under `cells/`. Reads only the schema.
 
-use super::format as f;
+use super::notes;
 use super::schema::{CompareReport, Verdict};
 use crate::report::escaping::escape;
+use crate::report::format as f;
 use crate::report::schema::Lens;
 
-const STYLE: &str = "body{font-family:system-ui,sans-serif;margin:2em;max-width:80em;color:#222}\
-table{border-collapse:collapse;margin:0.5em 0 1.5em}\
-th,td{border:1px solid #ccc;padding:0.25em 0.6em;text-align:left;vertical-align:top}\
-td.n{text-align:right;font-variant-numeric:tabular-nums}\
-code{font-size:0.95em}\
-.better{background:#e3f6e3}.worse{background:#fbe3e3}\
-.incomparable,.unavailable{color:#777}\
-p.rules{color:#555}";
+/// The page's style sheet (`assets/compare.css`, one line, no final newline:
+/// the page's bytes are those of the golden files).
+const STYLE: &str = include_str!("assets/compare.css");
 
 fn verdict_cell(v: Verdict) -> String {
     format!("<td class=\"{0}\">{0}</td>", v.name())
@@ -32,9 +28,9 @@ pub fn render(r: &CompareReport) -> String {
     s += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
     s += &format!(
         "<title>mapamp compare: {}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n",
-        escape(&f::title(r))
+        escape(&notes::title(r))
     );
-    s += &format!("<h1>mapamp compare: {}</h1>\n", escape(&f::title(r)));
+    s += &format!("<h1>mapamp compare: {}</h1>\n", escape(&notes::title(r)));
     s += "<table>\n<tr><th></th><th>A (baseline)</th><th>B (candidate)</th></tr>\n";
     let no_note = String::new();
     for (name, x, y) in [
@@ -62,7 +58,7 @@ pub fn render(r: &CompareReport) -> String {
     );
     s += &format!(
         "<p class=\"rules\">Verdict rules: {}</p>\n",
-        escape(&f::thresholds(&r.thresholds))
+        escape(&notes::thresholds(&r.thresholds))
     );
 
     s += "<h2>Summary</h2>\n";
@@ -151,7 +147,7 @@ pub fn render(r: &CompareReport) -> String {
                 num(f::ratio(row.ratio)),
                 num(f::change(row.change, row.a.is_some())),
                 verdict_cell(row.verdict),
-                escape(&f::note(row, &r.thresholds))
+                escape(&notes::note(row, &r.thresholds))
             );
         }
         s += "</table>\n";

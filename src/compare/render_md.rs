@@ -2,8 +2,9 @@
 //! a pull request. Deterministic for a given `compare.json` (no clock, no
 //! absolute paths), so it can be golden-tested. Reads only the schema.
 
-use super::format as f;
+use super::notes;
 use super::schema::{CompareReport, Verdict};
+use crate::report::format as f;
 use crate::report::schema::Lens;
 
 /// Rows of each cell's per-function table printed here (all are in `compare.json`).
@@ -72,7 +73,7 @@ pub fn render(r: &CompareReport) -> String {
     );
     s += &format!(
         "Verdict rules: {}\n\n",
-        escape(&f::thresholds(&r.thresholds))
+        escape(&notes::thresholds(&r.thresholds))
     );
 
     s += "## Summary\n\n";
@@ -157,7 +158,7 @@ pub fn render(r: &CompareReport) -> String {
                 f::ratio(row.ratio),
                 f::change(row.change, row.a.is_some()),
                 verdict(row.verdict),
-                escape(&f::note(row, &r.thresholds))
+                escape(&notes::note(row, &r.thresholds))
             );
         }
         s += "\n";

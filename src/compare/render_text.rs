@@ -2,8 +2,9 @@
 //! of better / worse / same / other, the five largest changes, and the gate.
 //! Reads only the schema.
 
-use super::format as f;
+use super::notes;
 use super::schema::CompareReport;
+use crate::report::format as f;
 use std::path::Path;
 
 /// Renders the summary; `out` is where the files were written.
@@ -11,7 +12,7 @@ pub fn render(r: &CompareReport, out: &Path) -> String {
     let mut s = format!(
         "compared {} cell(s): {} ({} only in A, {} only in B)\nwritten to {}\n\n",
         r.summary.cells,
-        f::title(r),
+        notes::title(r),
         r.unmatched.only_a.len(),
         r.unmatched.only_b.len(),
         out.display()

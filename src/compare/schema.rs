@@ -1,6 +1,6 @@
 //! The comparison schema: what `mapamp compare` writes to `compare.json` and
 //! what its Markdown, HTML and terminal renderers read. Serde structs only:
-//! the figures are computed in [`super::metrics`], [`super::stats`] and
+//! the figures are computed in [`super::metrics`], [`crate::stats`] and
 //! [`super::flame`], never here and never in a renderer.
 //!
 //! Versioned by [`COMPARE_SCHEMA_VERSION`], independently of the run

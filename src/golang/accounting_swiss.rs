@@ -26,7 +26,7 @@
 //! tables and when a table fills — differs from the model's run; where it
 //! decides nothing (one table's growth, a small map's move, a presized
 //! map's inserts, the split after the first one) the figures are the
-//! model's byte for byte (`tests/go_runtime.rs`).
+//! model's byte for byte (`tests/it/go_runtime.rs`).
 
 use super::accounting::{payload_bytes, Derived, Observed};
 use crate::accounting::{CopyPath, PathBytes};

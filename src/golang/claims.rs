@@ -12,7 +12,7 @@ use crate::accounting::Counting;
 use crate::gomap::{GoHeap, GoMap, Knobs};
 use crate::gotype::Shape;
 use crate::hash::SeededHash;
-use crate::report::schema::{ClaimFigure, ClaimVerdict, Verdict};
+use crate::report::schema::{ClaimFigure, ClaimOutcome, ClaimVerdict};
 use crate::stats::rank::mann_whitney_u;
 use std::path::PathBuf;
 
@@ -85,7 +85,7 @@ fn not_testable(id: &str, claim: &str, why: String) -> ClaimVerdict {
     ClaimVerdict {
         id: id.into(),
         claim: claim.into(),
-        verdict: Verdict::NotTestableHere,
+        verdict: ClaimOutcome::NotTestableHere,
         reason: why,
         figures: vec![],
     }
@@ -216,10 +216,10 @@ pub fn presizing_real_go(n: usize, samples: usize) -> ClaimVerdict {
         id: id.into(),
         claim: claim.into(),
         verdict: match (smaller, faster, slower) {
-            (true, true, _) => Verdict::Holds,
-            (false, _, _) | (_, _, true) => Verdict::DoesNotHold,
+            (true, true, _) => ClaimOutcome::Holds,
+            (false, _, _) | (_, _, true) => ClaimOutcome::DoesNotHold,
             // B/op fell, time did not move beyond this machine's noise.
-            (true, false, false) => Verdict::NotTestableHere,
+            (true, false, false) => ClaimOutcome::NotTestableHere,
         },
         reason: format!(
             "{n} random u64 inserts, {samples} regions each (fresh map, fresh hash seed); presized B/op {} below every unsized region, ns/op {} (Mann–Whitney p = {}, α = 0.01); the model's predicted B/op {} within the runtime's seed-to-seed range on both sides",
@@ -297,9 +297,9 @@ pub fn gogc_matrix(n: usize, samples: usize) -> ClaimVerdict {
     }
     let (gc_lo, gc_hi) = range(&gc);
     let verdict = match (gc_hi > gc_lo, apart.is_empty()) {
-        (false, _) => Verdict::NotTestableHere,
-        (true, true) => Verdict::DoesNotHold,
-        (true, false) => Verdict::Holds,
+        (false, _) => ClaimOutcome::NotTestableHere,
+        (true, true) => ClaimOutcome::DoesNotHold,
+        (true, false) => ClaimOutcome::Holds,
     };
     ClaimVerdict {
         id: id.into(),
@@ -308,9 +308,9 @@ pub fn gogc_matrix(n: usize, samples: usize) -> ClaimVerdict {
         reason: format!(
             "{n} random u64 inserts on Go 1.19 at GOGC 50, 100, 400, off, with and without a hint of n; per setting {samples} timed regions and the derived WA of {runs} maps: GC cycles per region ranged {gc_lo:.2}–{gc_hi:.2}; {}",
             match verdict {
-                Verdict::NotTestableHere => "the collector did not run more at one setting than at another, so nothing was varied".to_string(),
-                Verdict::DoesNotHold => "every setting's WA range overlaps every other's: the collector's load does not show in what the map writes (its hash seed does)".to_string(),
-                Verdict::Holds => format!("WA ranges apart: {}", apart.join(", ")),
+                ClaimOutcome::NotTestableHere => "the collector did not run more at one setting than at another, so nothing was varied".to_string(),
+                ClaimOutcome::DoesNotHold => "every setting's WA range overlaps every other's: the collector's load does not show in what the map writes (its hash seed does)".to_string(),
+                ClaimOutcome::Holds => format!("WA ranges apart: {}", apart.join(", ")),
             }
         ),
         figures: vec![fig("GOGC × presize matrix", rows.join("; "), "go1.19 harness (go-runtime-metrics, derived accounting)")],
@@ -377,9 +377,9 @@ pub fn classic_vs_swiss(n: usize, samples: usize) -> ClaimVerdict {
         id: id.into(),
         claim: claim.into(),
         verdict: if differ.is_empty() {
-            Verdict::DoesNotHold
+            ClaimOutcome::DoesNotHold
         } else {
-            Verdict::Holds
+            ClaimOutcome::Holds
         },
         reason: format!(
             "{n} random u64 inserts, {samples} regions per side (fresh maps), same key ids: {}",
@@ -447,7 +447,7 @@ pub fn gomapinit(n: usize, samples: usize) -> ClaimVerdict {
     ClaimVerdict {
         id: id.into(),
         claim: claim.into(),
-        verdict: if ignored { Verdict::DoesNotHold } else { Verdict::Holds },
+        verdict: if ignored { ClaimOutcome::DoesNotHold } else { ClaimOutcome::Holds },
         reason: format!(
             "on {}: a map made without a hint allocates {} with GOMAPINIT set (a presized map would skip its growths){}",
             tested.join(", "),

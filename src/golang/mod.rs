@@ -39,9 +39,9 @@ pub mod build;
 pub mod claims;
 pub mod figures;
 pub mod harness;
-pub mod knobs;
 pub mod profile;
 pub mod toolchain;
 
+pub use crate::goconfig as knobs;
 pub use knobs::{GoRuntimeKnobs, Gogc};
 pub use toolchain::GoRelease;

@@ -278,7 +278,7 @@ pub struct HeaderBuf(pub [u64; HEADER_BUCKET_WORDS]);
 ///
 /// The header variant is large on purpose: the design being modelled keeps
 /// its first bucket in the map header, so it must not be a heap allocation
-/// (`tests/variant_claims.rs` counts the real allocations).
+/// (`tests/it/variant_claims.rs` counts the real allocations).
 #[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug)]
 pub enum HeaderOrHeap {

@@ -6,7 +6,7 @@
 //! fast variant, which the classic model uses, spreads *consecutive* ids
 //! too evenly over the bits H1 takes (hash bits 7 and up), so that under
 //! delete-oldest/insert-new churn a table gathers fewer tombstones than
-//! Go's and prunes where Go 1.26 splits. `tests/goswiss_go126.rs`
+//! Go's and prunes where Go 1.26 splits. `tests/it/goswiss_go126.rs`
 //! (`churn_tombstones_need_the_finaliser`) measures it against the real
 //! runtime's churn data and keeps this choice honest. The finaliser (two
 //! multiplies, three shifts) removes that regularity; keys of any

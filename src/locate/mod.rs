@@ -16,7 +16,7 @@
 //! - a key kind ([`KeyKind`], in [`keys`]): random `u64`s or random
 //!   alphanumeric `strings` of 8–32 bytes,
 //!
-//! and reports the spread ([`stats`]: entropy against its ideal log2 M,
+//! and reports the spread ([`spread`]: entropy against its ideal log2 M,
 //! chains, empty buckets, a chi-squared test against uniform) and the time
 //! per locate ([`timing`]: median over repetitions of the whole key set).
 //!
@@ -35,7 +35,7 @@ pub mod hashes;
 pub mod index;
 pub mod keys;
 mod report;
-pub mod stats;
+pub mod spread;
 pub mod timing;
 
 pub use cli::LocateArgs;
@@ -187,7 +187,7 @@ pub fn locate(cfg: &LocateConfig) -> Result<LocateReport, String> {
     let keys = KeySet::generate(cfg.keys, cfg.n, cfg.seed);
     let counts = locator.bucket_counts(&keys);
     let t = timing::time_locate(&locator, &keys, cfg.repetitions);
-    let chi2 = stats::chi2(&counts);
+    let chi2 = spread::chi2(&counts);
     Ok(LocateReport {
         hash: cfg.hash,
         index: cfg.index,
@@ -196,14 +196,14 @@ pub fn locate(cfg: &LocateConfig) -> Result<LocateReport, String> {
         buckets: cfg.buckets,
         seed: cfg.seed,
         mean_key_bytes: keys.mean_key_bytes(),
-        entropy_bits: stats::entropy_bits(&counts),
-        ideal_bits: stats::ideal_bits(cfg.buckets),
-        max_chain: stats::max_chain(&counts),
-        mean_chain: stats::mean_chain(&counts),
-        empty_buckets: stats::empty_buckets(&counts),
+        entropy_bits: spread::entropy_bits(&counts),
+        ideal_bits: spread::ideal_bits(cfg.buckets),
+        max_chain: spread::max_chain(&counts),
+        mean_chain: spread::mean_chain(&counts),
+        empty_buckets: spread::empty_buckets(&counts),
         chi2,
         chi2_df: cfg.buckets - 1,
-        chi2_p: stats::chi2_p(chi2, cfg.buckets - 1),
+        chi2_p: spread::chi2_p(chi2, cfg.buckets - 1),
         ns_per_locate: t.median_ns,
         ns_per_locate_min: t.min_ns,
         ns_per_locate_max: t.max_ns,
@@ -240,7 +240,7 @@ mod tests {
                     assert_eq!(loc.locate_all(&keys), sum, "{hash} {index} {keys_kind}");
                     assert_eq!(
                         loc.bucket_counts(&keys),
-                        stats::bucket_counts(singles, 256),
+                        spread::bucket_counts(singles, 256),
                         "{hash} {index} {keys_kind}"
                     );
                 }

@@ -30,7 +30,7 @@ mod raw;
 
 pub use cells::{same_setup, Cells, SameSetup, Skipped};
 
-use crate::golang::{GoRuntimeKnobs, Gogc};
+use crate::goconfig::{GoRuntimeKnobs, Gogc};
 use crate::gomap::{EvacuateBatch, Knobs};
 use crate::gotype::check_size;
 use crate::locate::{HashFn, IndexFn, KeyKind};
@@ -625,9 +625,8 @@ fn config(e: &Errs, name: &str, c: &Spanned<raw::RawConfig>) -> Result<TuningCon
         );
     }
     if let Some(m) = &r.gomemlimit {
-        go_runtime.gomemlimit = Some(
-            crate::golang::knobs::parse_gomemlimit(m.get_ref()).map_err(|x| e.at(m.span(), x))?,
-        );
+        go_runtime.gomemlimit =
+            Some(crate::goconfig::parse_gomemlimit(m.get_ref()).map_err(|x| e.at(m.span(), x))?);
     }
     Ok(TuningConfig {
         name: name.to_string(),

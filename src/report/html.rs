@@ -19,100 +19,18 @@ use super::markdown::verdict_text;
 use super::noise::trust_lines;
 use super::notes::scenario_notes;
 use super::rows::{by_scenario, cell_figures, COLUMNS};
-use super::schema::{Availability, CellReport, ClaimsReport, Lens, Report, Verdict};
+use super::schema::{Availability, CellReport, ClaimOutcome, ClaimsReport, Lens, Report};
 use super::svg::Chart;
 use std::fmt::Write as _;
 
-const CSS: &str = r#"
-:root { color-scheme: light; --fg: #1d1d1f; --muted: #5f6368; --line: #d9d9de; --head: #f4f4f6; --accent: #0b62a4; }
-* { box-sizing: border-box; }
-body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color: var(--fg); margin: 0 auto; padding: 1rem 1.5rem 3rem; max-width: 1500px; }
-h1 { font-size: 1.6rem; margin: .5rem 0 1rem; }
-h2 { font-size: 1.25rem; margin: 2rem 0 .6rem; border-bottom: 1px solid var(--line); padding-bottom: .2rem; }
-dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; margin: 0; }
-dl.facts dt { font-weight: 600; }
-dl.facts dd { margin: 0; }
-nav ul { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: .4rem 1.2rem; }
-a { color: var(--accent); }
-.bad { color: #a50e0e; font-weight: 600; }
-.good { color: #137333; }
-.muted, .nodata { color: var(--muted); }
-.nodata { font-style: italic; }
-.table-wrap { overflow-x: auto; border: 1px solid var(--line); }
-table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }
-th, td { border-bottom: 1px solid var(--line); padding: .3rem .5rem; text-align: left; vertical-align: top; }
-td.num { text-align: right; white-space: nowrap; }
-thead th { background: var(--head); position: sticky; top: 0; white-space: nowrap; }
-th button { font: inherit; font-weight: 600; background: none; border: 0; padding: 0; cursor: pointer; color: inherit; }
-th button::after { content: " \2195"; color: var(--muted); }
-th[aria-sort="ascending"] button::after { content: " \2191"; color: var(--fg); }
-th[aria-sort="descending"] button::after { content: " \2193"; color: var(--fg); }
-tbody tr:hover { background: #f8f8fb; }
-code { font-family: ui-monospace, "SFMono-Regular", Menlo, monospace; font-size: .92em; }
-.charts { display: flex; flex-wrap: wrap; gap: 1rem; }
-.charts figure { margin: 0; max-width: 100%; }
-svg.chart { max-width: 100%; height: auto; border: 1px solid var(--line); background: #fff; }
-pre { background: var(--head); padding: .75rem; overflow-x: auto; }
-#cells .table-wrap { max-height: 70vh; overflow: auto; }
-div.findings { display: flex; flex-wrap: wrap; gap: .6rem 1.2rem; align-items: flex-start; }
-table.findings { width: auto; font-size: .9em; }
-table.findings caption { text-align: left; font-weight: 600; }
-table.findings th, table.findings td { padding: .15rem .4rem; }
-ul.sentences { margin: .4rem 0 0; padding-left: 1.2rem; font-size: .9em; }
-"#;
+/// The page's style sheet (`assets/report.css`, inlined into the page).
+const CSS: &str = include_str!("assets/report.css");
 
 /// Sorts `table.sortable` by the clicked column: numeric columns by their
 /// `data-sort` values (missing figures always last), others by text.
 /// `#sort=<key>` / `#sort=-<key>` in the URL sorts on load.
-const SCRIPT: &str = r#"
-(function () {
-  "use strict";
-  function sortKey(row, index, numeric) {
-    var cell = row.cells[index];
-    if (!cell) { return null; }
-    if (!numeric) { return cell.textContent; }
-    var raw = cell.getAttribute("data-sort");
-    if (raw === null || raw === "") { return null; }
-    var value = parseFloat(raw);
-    return isNaN(value) ? null : value;
-  }
-  function sortTable(table, index, ascending) {
-    var head = table.tHead.rows[0].cells[index];
-    var numeric = head.getAttribute("data-type") === "num";
-    var body = table.tBodies[0];
-    var rows = Array.prototype.slice.call(body.rows);
-    rows.sort(function (a, b) {
-      var x = sortKey(a, index, numeric);
-      var y = sortKey(b, index, numeric);
-      if (x === null || y === null) { return (x === null) - (y === null); }
-      var order = numeric ? x - y : x.localeCompare(y, undefined, { numeric: true });
-      return ascending ? order : -order;
-    });
-    rows.forEach(function (row) { body.appendChild(row); });
-    Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th) {
-      th.removeAttribute("aria-sort");
-    });
-    head.setAttribute("aria-sort", ascending ? "ascending" : "descending");
-  }
-  var tables = document.querySelectorAll("table.sortable");
-  Array.prototype.forEach.call(tables, function (table) {
-    Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th, index) {
-      var button = th.querySelector("button");
-      if (!button) { return; }
-      button.addEventListener("click", function () {
-        sortTable(table, index, th.getAttribute("aria-sort") !== "ascending");
-      });
-    });
-  });
-  var wanted = /^#sort=(-?)([a-z0-9_]+)$/.exec(window.location.hash);
-  var cells = document.getElementById("cell-table");
-  if (wanted && cells) {
-    Array.prototype.forEach.call(cells.tHead.rows[0].cells, function (th, index) {
-      if (th.getAttribute("data-key") === wanted[2]) { sortTable(cells, index, wanted[1] !== "-"); }
-    });
-  }
-})();
-"#;
+/// (`assets/report.js`, inlined into the page.)
+const SCRIPT: &str = include_str!("assets/report.js");
 
 /// Renders the whole page.
 pub fn index_html(r: &Report) -> String {
@@ -512,9 +430,9 @@ fn claims_section(out: &mut String, claims: &ClaimsReport) {
     );
     for c in &claims.claims {
         let class = match c.verdict {
-            Verdict::Holds => "good",
-            Verdict::DoesNotHold => "bad",
-            Verdict::NotTestableHere => "muted",
+            ClaimOutcome::Holds => "good",
+            ClaimOutcome::DoesNotHold => "bad",
+            ClaimOutcome::NotTestableHere => "muted",
         };
         let figures = if c.figures.is_empty() {
             escape(&not_available("no figures"))

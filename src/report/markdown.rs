@@ -14,7 +14,7 @@ use super::format::{bytes, integer, not_available};
 use super::noise::trust_lines;
 use super::notes::scenario_notes;
 use super::rows::{by_scenario, cell_figures, COLUMNS, SCENARIO};
-use super::schema::{Availability, ClaimsReport, Report, Verdict};
+use super::schema::{Availability, ClaimOutcome, ClaimsReport, Report};
 use std::fmt::Write as _;
 
 /// Cell ids listed per lens gap before the list is cut short.
@@ -222,11 +222,11 @@ fn lens_availability(out: &mut String, r: &Report) {
 }
 
 /// How a verdict prints.
-pub fn verdict_text(v: Verdict) -> &'static str {
+pub fn verdict_text(v: ClaimOutcome) -> &'static str {
     match v {
-        Verdict::Holds => "holds",
-        Verdict::DoesNotHold => "does not hold",
-        Verdict::NotTestableHere => "not testable here",
+        ClaimOutcome::Holds => "holds",
+        ClaimOutcome::DoesNotHold => "does not hold",
+        ClaimOutcome::NotTestableHere => "not testable here",
     }
 }
 
@@ -256,13 +256,13 @@ fn claims_section(out: &mut String, claims: &ClaimsReport) {
             md(&c.reason)
         );
     }
-    let counted = |v: Verdict| claims.claims.iter().filter(|c| c.verdict == v).count();
+    let counted = |v: ClaimOutcome| claims.claims.iter().filter(|c| c.verdict == v).count();
     let _ = writeln!(
         out,
         "\n{} claims: {} hold, {} do not hold, {} not testable here.",
         integer(claims.claims.len() as u64),
-        counted(Verdict::Holds),
-        counted(Verdict::DoesNotHold),
-        counted(Verdict::NotTestableHere)
+        counted(ClaimOutcome::Holds),
+        counted(ClaimOutcome::DoesNotHold),
+        counted(ClaimOutcome::NotTestableHere)
     );
 }

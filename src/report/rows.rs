@@ -15,6 +15,17 @@ use crate::accounting::Exactness;
 /// (the schema does not fix counter names; `cache-misses` is perf's).
 pub const CACHE_MISS_COUNTERS: [&str; 2] = ["cache_misses", "cache-misses"];
 
+/// The cache-miss counter of a counters lens, under the first of
+/// [`CACHE_MISS_COUNTERS`]' names it has, with that name (the one lookup
+/// the report's column and `compare`'s `cache_misses` row share).
+pub fn cache_miss_counter(
+    counters: &std::collections::BTreeMap<String, Counter>,
+) -> Option<(&'static str, &Counter)> {
+    CACHE_MISS_COUNTERS
+        .iter()
+        .find_map(|name| counters.get(*name).map(|counter| (*name, counter)))
+}
+
 /// One column of the cell table.
 #[derive(Clone, Copy, Debug)]
 pub struct Column {
@@ -345,11 +356,7 @@ fn ir_per_op(c: &CellReport) -> Figure {
 /// else callgrind's simulation; the source is printed either way.
 fn cache_misses(c: &CellReport) -> Figure {
     let counters = c.lenses.counters.ok();
-    let counted = counters.and_then(|m| {
-        CACHE_MISS_COUNTERS
-            .iter()
-            .find_map(|name| m.get(*name).map(|counter| (*name, counter)))
-    });
+    let counted = counters.and_then(cache_miss_counter);
     if let Some((
         _,
         Counter::Value {

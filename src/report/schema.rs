@@ -232,10 +232,11 @@ pub struct ClaimsReport {
     pub claims: Vec<ClaimVerdict>,
 }
 
-/// What a claim's measurement found.
+/// What a claim's measurement found (named apart from
+/// [`crate::compare::schema::Verdict`], the finding of a comparison).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Verdict {
+pub enum ClaimOutcome {
     /// The measurement supports the claim.
     Holds,
     /// The measurement contradicts it.
@@ -252,7 +253,7 @@ pub struct ClaimVerdict {
     /// The claim, as the article puts it.
     pub claim: String,
     /// The verdict.
-    pub verdict: Verdict,
+    pub verdict: ClaimOutcome,
     /// How the verdict follows from the figures (or why it cannot be tested).
     pub reason: String,
     /// The figures measured.

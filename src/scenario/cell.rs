@@ -34,7 +34,7 @@ pub struct CellAxes {
     pub buckets: Option<usize>,
     /// GOGC and GOMEMLIMIT of the configuration (real-Go cells only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub go_runtime: Option<crate::golang::GoRuntimeKnobs>,
+    pub go_runtime: Option<crate::goconfig::GoRuntimeKnobs>,
     /// The io axes (io cells only; `n` is then the file size and `keys` the target).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub io: Option<IoAxes>,
@@ -82,7 +82,7 @@ pub struct MapCell {
     pub seed: u64,
     /// Knobs of the Go runtime (real-Go variants only).
     #[serde(default)]
-    pub go_runtime: crate::golang::GoRuntimeKnobs,
+    pub go_runtime: crate::goconfig::GoRuntimeKnobs,
 }
 
 /// A locate cell: hash × index × key kind × N × buckets.

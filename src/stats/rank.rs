@@ -152,25 +152,9 @@ fn exact_two_sided_p(m: usize, n: usize, u: f64) -> f64 {
     (2.0 * below.min(above) / total).min(1.0)
 }
 
-/// Complementary error function, relative error below 1.2e-7 everywhere
-/// (the Chebyshev fit of Numerical Recipes' `erfcc`).
+/// The complementary error function (statrs's, to double precision).
 pub fn erfc(x: f64) -> f64 {
-    let z = x.abs();
-    let t = 1.0 / (1.0 + 0.5 * z);
-    let poly = -z * z - 1.265_512_23
-        + t * (1.000_023_68
-            + t * (0.374_091_96
-                + t * (0.096_784_18
-                    + t * (-0.186_288_06
-                        + t * (0.278_868_07
-                            + t * (-1.135_203_98
-                                + t * (1.488_515_87 + t * (-0.822_152_23 + t * 0.170_872_77))))))));
-    let r = t * poly.exp();
-    if x >= 0.0 {
-        r
-    } else {
-        2.0 - r
-    }
+    statrs::function::erf::erfc(x)
 }
 
 #[cfg(test)]

@@ -236,8 +236,8 @@ impl Variant {
     }
 
     /// The Go release of a real-Go variant.
-    pub fn go_release(self) -> Option<crate::golang::GoRelease> {
-        use crate::golang::GoRelease;
+    pub fn go_release(self) -> Option<crate::goconfig::GoRelease> {
+        use crate::goconfig::GoRelease;
         match self {
             Variant::Go119 => Some(GoRelease::Go119),
             Variant::Go126 => Some(GoRelease::Go126),

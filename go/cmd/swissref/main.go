@@ -2,7 +2,7 @@
 
 // Command swissref measures Go's Swiss-table map (Go 1.24+,
 // internal/runtime/maps) from inside the real runtime and writes reference
-// data as JSON for mapamp's goswiss model (tests/goswiss_go126.rs).
+// data as JSON for mapamp's goswiss model (tests/it/goswiss_go126.rs).
 //
 // It reads the runtime's private map header (maps.Map) and its tables
 // (maps.table) through mapamp/internal/rtmap's unsafe mirrors, which must

@@ -17,7 +17,7 @@ func spec(scenario string, n int) *Spec {
 }
 
 // The same first values as src/rng.rs and src/workload.rs give (checked
-// on the Rust side by tests/go_profiles.rs): a Go cell writes the model
+// on the Rust side by tests/it/go_profiles.rs): a Go cell writes the model
 // cell's key ids.
 func TestKeyStreamsMatchTheRustModels(t *testing.T) {
 	r := newRng(7)

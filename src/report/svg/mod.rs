@@ -23,6 +23,15 @@
 //!
 //! This file holds what they share: the palette, scales and ticks, the
 //! `<svg>` opening with its accessible title, legends, notes and row labels.
+//!
+//! Why hand-made rather than a charting crate or an XML writer such as
+//! quick-xml: the charts are three small kinds whose every detail (log
+//! scales, whiskers, `n/a (reason)` rows, notes on left-out values, an
+//! accessible `<title>` per mark) is the report's own, and a charting crate
+//! would still need all of it configured; escaping, the thing an XML writer
+//! makes structural, goes through one function ([`escape`]) that the tests
+//! feed hostile labels (`<script>`, quotes, `&`). The output is
+//! deterministic text that the golden files pin byte for byte.
 
 pub mod bars;
 pub mod dots;

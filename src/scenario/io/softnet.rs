@@ -11,7 +11,7 @@
 //! network receive softirq (or when the list passes half of
 //! `net.core.skb_defer_max`). Until then every page of the file stays
 //! referenced, and `posix_fadvise(POSIX_FADV_DONTNEED)` skips referenced
-//! pages. Measured here (`tests/io_paths.rs` run 8 times, its cold cells'
+//! pages. Measured here (`tests/it/io_paths.rs` run 8 times, its cold cells'
 //! cache `method`): in 2 of 16 cold `sendfile` preparations `DONTNEED` left
 //! 260 of 260 pages resident, and one round of this flush then `DONTNEED`
 //! evicted all of them; every other cold preparation needed `DONTNEED` only.

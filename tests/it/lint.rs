@@ -3,7 +3,7 @@
 //! the Go analyzer through the command on fixture modules, the cost table,
 //! and SARIF validated against the SARIF 2.1.0 JSON schema.
 
-mod common;
+use crate::common;
 
 use common::mapamp;
 use mapamp::lint::cost::{NSource, Pricing};

@@ -4,7 +4,7 @@
 //! hangs or exhausts memory, and every error names the input to blame.
 //! Each test reproduced its defect before the fix.
 
-mod common;
+use crate::common;
 
 use common::copy_dir;
 use serde_json::Value;
@@ -702,7 +702,12 @@ fn ctrl_c_says_how_to_continue() {
 
 #[test]
 fn every_proptest_regressions_file_belongs_to_a_test_file() {
-    for e in std::fs::read_dir(Path::new(ROOT).join("tests")).unwrap() {
+    let dirs = [
+        Path::new(ROOT).join("tests"),
+        Path::new(ROOT).join("tests/it"),
+    ];
+    let entries = dirs.iter().flat_map(|d| std::fs::read_dir(d).unwrap());
+    for e in entries {
         let p = e.unwrap().path();
         if p.extension().is_some_and(|x| x == "proptest-regressions") {
             let rs = p.with_extension("rs");

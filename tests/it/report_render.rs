@@ -6,7 +6,7 @@
 //! the renderings, rewrite them and review the diff:
 //!
 //! ```text
-//! MAPAMP_BLESS=1 cargo test --test report_render
+//! MAPAMP_BLESS=1 cargo test --test it report_render::
 //! git diff tests/data/golden/
 //! ```
 //!
@@ -15,11 +15,11 @@
 //! flame graphs and callgrind outputs it links) and loads it in Chromium:
 //!
 //! ```text
-//! cargo test --test report_render -- --ignored render_fixture_for_browser_check
+//! cargo test --test it -- --ignored report_render::render_fixture_for_browser_check
 //! scripts/check-html.py target/report-fixture
 //! ```
 
-mod common;
+use crate::common;
 
 use mapamp::report::escaping::{escape, relative_href};
 use mapamp::report::html::index_html;

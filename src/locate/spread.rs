@@ -15,8 +15,8 @@
 //!   chance explains.
 //!
 //! The chi-squared tail is the regularised upper incomplete gamma function
-//! Q(k/2, x/2), computed here by its series (x < a + 1) or continued fraction
-//! (Numerical Recipes §6.2), with ln Γ by the Lanczos approximation.
+//! Q(k/2, x/2), from the `statrs` crate (Cephes' series and continued
+//! fraction), checked below against mpmath's values.
 
 use std::collections::BTreeMap;
 
@@ -122,121 +122,37 @@ pub fn chi2_cdf(x: f64, df: u64) -> f64 {
     gamma_p(df as f64 / 2.0, x.max(0.0) / 2.0)
 }
 
-/// Relative precision the gamma series and continued fraction stop at.
-const EPS: f64 = 1e-15;
-/// Guards the continued fraction against division by zero.
-const FPMIN: f64 = f64::MIN_POSITIVE / EPS;
-
-/// Iterations allowed before giving up: both expansions need O(√a) terms near x ≈ a.
-fn max_iterations(a: f64) -> usize {
-    1000 + (100.0 * a.sqrt()) as usize
-}
+// The incomplete gamma and log-gamma functions are statrs's (Cephes'
+// algorithms); these wrappers keep this module's domain rules: NaN outside
+// `a > 0`, `x >= 0`, and the exact values at `x = 0` that statrs refuses.
 
 /// The regularised lower incomplete gamma function P(a, x), `a > 0`, `x ≥ 0`
-/// (NaN outside that domain or if the expansion fails to converge).
+/// (NaN outside that domain).
 pub fn gamma_p(a: f64, x: f64) -> f64 {
     if a.is_nan() || x.is_nan() || a <= 0.0 || x < 0.0 {
         return f64::NAN;
     }
     if x == 0.0 {
-        0.0
-    } else if x < a + 1.0 {
-        gamma_series(a, x)
-    } else {
-        1.0 - gamma_continued_fraction(a, x)
+        return 0.0;
     }
+    statrs::function::gamma::checked_gamma_lr(a, x).unwrap_or(f64::NAN)
 }
 
 /// The regularised upper incomplete gamma function Q(a, x) = 1 − P(a, x),
-/// `a > 0`, `x ≥ 0` (NaN outside that domain or if the expansion fails to converge).
+/// `a > 0`, `x ≥ 0` (NaN outside that domain).
 pub fn gamma_q(a: f64, x: f64) -> f64 {
     if a.is_nan() || x.is_nan() || a <= 0.0 || x < 0.0 {
         return f64::NAN;
     }
     if x == 0.0 {
-        1.0
-    } else if x < a + 1.0 {
-        1.0 - gamma_series(a, x)
-    } else {
-        gamma_continued_fraction(a, x)
+        return 1.0;
     }
+    statrs::function::gamma::checked_gamma_ur(a, x).unwrap_or(f64::NAN)
 }
-
-/// e^(−x) x^a / Γ(a), the factor both expansions share, in log space.
-fn prefactor(a: f64, x: f64) -> f64 {
-    (a * x.ln() - x - ln_gamma(a)).exp()
-}
-
-/// P(a, x) by its series; converges quickly for x < a + 1.
-fn gamma_series(a: f64, x: f64) -> f64 {
-    let mut ap = a;
-    let mut del = 1.0 / a;
-    let mut sum = del;
-    for _ in 0..max_iterations(a) {
-        ap += 1.0;
-        del *= x / ap;
-        sum += del;
-        if del.abs() < sum.abs() * EPS {
-            return (sum * prefactor(a, x)).min(1.0);
-        }
-    }
-    f64::NAN
-}
-
-/// Q(a, x) by its continued fraction (modified Lentz); converges for x > a + 1.
-fn gamma_continued_fraction(a: f64, x: f64) -> f64 {
-    let mut b = x + 1.0 - a;
-    let mut c = 1.0 / FPMIN;
-    let mut d = 1.0 / b;
-    let mut h = d;
-    for i in 1..=max_iterations(a) {
-        let an = -(i as f64) * (i as f64 - a);
-        b += 2.0;
-        d = an * d + b;
-        if d.abs() < FPMIN {
-            d = FPMIN;
-        }
-        c = b + an / c;
-        if c.abs() < FPMIN {
-            c = FPMIN;
-        }
-        d = 1.0 / d;
-        let del = d * c;
-        h *= del;
-        if (del - 1.0).abs() < EPS {
-            return (prefactor(a, x) * h).min(1.0);
-        }
-    }
-    f64::NAN
-}
-
-/// Lanczos coefficients (g = 7, 9 terms).
-const LANCZOS: [f64; 9] = [
-    0.999_999_999_999_809_9,
-    676.520_368_121_885_1,
-    -1_259.139_216_722_402_8,
-    771.323_428_777_653_1,
-    -176.615_029_162_140_6,
-    12.507_343_278_686_905,
-    -0.138_571_095_265_720_12,
-    9.984_369_578_019_572e-6,
-    1.505_632_735_149_311_6e-7,
-];
 
 /// ln Γ(x) for `x > 0`.
 pub fn ln_gamma(x: f64) -> f64 {
-    if x < 0.5 {
-        // Reflection: Γ(x) Γ(1 − x) = π / sin(πx).
-        let pi = std::f64::consts::PI;
-        return (pi / (pi * x).sin()).ln() - ln_gamma(1.0 - x);
-    }
-    let x = x - 1.0;
-    let mut sum = LANCZOS[0];
-    for (i, &c) in LANCZOS.iter().enumerate().skip(1) {
-        sum += c / (x + i as f64);
-    }
-    let t = x + 7.5;
-    0.5 * (2.0 * std::f64::consts::PI).ln() + (x + 0.5) * t.ln() - t + sum.ln()
+    statrs::function::gamma::ln_gamma(x)
 }
 
 #[cfg(test)]

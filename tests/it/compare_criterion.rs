@@ -11,7 +11,7 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-mod common;
+use crate::common;
 use common::{copy_dir, mapamp, scratch};
 
 const CELL: &str = "insert/gomap/go-default/n=1024/keys=random/k8v8";

@@ -1,4 +1,8 @@
-//! Knobs of the Go runtime itself: `GOGC` and `GOMEMLIMIT`.
+//! What configures a real-Go cell, as plain data below the profile, the
+//! scenarios and the variants that carry it: the Go release ([`GoRelease`],
+//! its map design) and the knobs of the Go runtime itself, `GOGC` and
+//! `GOMEMLIMIT`, with their parsing. The real-Go lens, [`crate::golang`],
+//! re-exports them (`golang::knobs`, `golang::GoRelease`).
 //!
 //! They apply to the real-Go variants only (a model has no collector); a
 //! profile configuration that sets them is skipped for the other variants,
@@ -6,6 +10,7 @@
 //! the same names.
 
 use serde::{Deserialize, Serialize};
+use strum::VariantArray;
 
 /// `GOGC`: the heap growth (in percent of the live heap) that triggers a
 /// collection, or `off`.
@@ -99,11 +104,105 @@ impl GoRuntimeKnobs {
 
     /// The environment the harness runs with: every knob, and the ones not
     /// set removed (so the caller's environment does not leak in).
-    pub fn env(&self) -> super::harness::EnvChanges {
+    pub fn env(&self) -> Vec<(&'static str, Option<String>)> {
         vec![
             ("GOGC", self.gogc.map(|g| g.to_string())),
             ("GOMEMLIMIT", self.gomemlimit.clone()),
         ]
+    }
+}
+
+/// A Go release mapamp can run cells on.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    strum::VariantArray,
+    strum::IntoStaticStr,
+    strum::Display,
+)]
+pub enum GoRelease {
+    /// Go 1.19: the classic map.
+    #[strum(serialize = "go1.19")]
+    Go119,
+    /// Go 1.26: the Swiss-table map.
+    #[strum(serialize = "go1.26")]
+    Go126,
+    /// Go 1.27 (GOTOOLCHAIN=go1.27.3): the Swiss-table map.
+    #[strum(serialize = "go1.27")]
+    Go127,
+    /// Go 1.27 with `GOEXPERIMENT=mapsplitgroup`: the Swiss-table map whose
+    /// groups hold their 8 keys, then their 8 values.
+    #[strum(serialize = "go1.27split")]
+    Go127Split,
+}
+
+/// The map design of a Go release.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MapDesign {
+    /// Buckets of 8 with overflow chains, incremental evacuation (Go <= 1.23).
+    Classic,
+    /// Swiss tables in a directory, one table grown at a time (Go >= 1.24).
+    Swiss,
+}
+
+/// The exact release `GOTOOLCHAIN` asks for as `go1.27` (and `go1.27split`).
+pub const GO127_TOOLCHAIN: &str = "go1.27.3";
+
+/// The experiment `go1.27split` builds with (Go 1.27's
+/// `internal/goexperiment.MapSplitGroup`).
+pub const SPLIT_EXPERIMENT: &str = "mapsplitgroup";
+
+impl GoRelease {
+    /// Every release, oldest first.
+    pub const ALL: [GoRelease; 4] = crate::names::all(GoRelease::VARIANTS);
+
+    /// The variant name (`go1.19`, ...), as Go's `go version` prints the release.
+    pub fn name(self) -> &'static str {
+        self.into()
+    }
+
+    /// The map design of the release.
+    pub fn design(self) -> MapDesign {
+        match self {
+            GoRelease::Go119 => MapDesign::Classic,
+            GoRelease::Go126 | GoRelease::Go127 | GoRelease::Go127Split => MapDesign::Swiss,
+        }
+    }
+
+    /// The environment variable that overrides the `go` command used.
+    pub fn override_var(self) -> &'static str {
+        match self {
+            GoRelease::Go119 => "MAPAMP_GO119",
+            GoRelease::Go126 => "MAPAMP_GO126",
+            GoRelease::Go127 | GoRelease::Go127Split => "MAPAMP_GO127",
+        }
+    }
+
+    /// What to do when the toolchain is missing.
+    pub fn install_hint(self) -> &'static str {
+        match self {
+            GoRelease::Go119 => "install it with: apt-get install -y golang-1.19-go (Debian 12; it lands in /usr/lib/go-1.19/bin)",
+            GoRelease::Go126 => "install Go 1.26 from https://go.dev/dl/ (e.g. into /usr/local/go) and put its bin folder on PATH",
+            GoRelease::Go127 | GoRelease::Go127Split => "it is fetched by `GOTOOLCHAIN=go1.27.3 go version` through the Go module proxy (about 76 MB); that needs a go >= 1.21 on PATH and network access to proxy.golang.org",
+        }
+    }
+
+    /// The `GOEXPERIMENT` every `go` command of the release runs with
+    /// (empty: none, whatever the caller's environment says).
+    pub fn goexperiment(self) -> &'static str {
+        match self {
+            GoRelease::Go127Split => SPLIT_EXPERIMENT,
+            _ => "",
+        }
     }
 }
 

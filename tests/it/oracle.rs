@@ -8,7 +8,7 @@
 //! Swiss tables and the runtime dispatcher ([`variants::build`]) get the
 //! operation-sequence test for every variant and several sizes.
 
-mod common;
+use crate::common;
 
 use common::{colliding, ops, run_against_oracle, run_iteration, Op};
 use mapamp::accounting::{Counting, Off};

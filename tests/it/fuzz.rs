@@ -4,11 +4,11 @@
 //! see `fuzz/`), but the same bodies, so CI always fuzzes.
 //!
 //! ```text
-//! cargo test --test fuzz                                    # 2 s per target
-//! MAPAMP_FUZZ_SECS=60 cargo test --test fuzz -- --nocapture # a minute per target
-//! MAPAMP_FUZZ_EXECS=1000000 cargo test --release --test fuzz -- --nocapture
+//! cargo test --test it fuzz::                                    # 2 s per target
+//! MAPAMP_FUZZ_SECS=60 cargo test --test it fuzz:: -- --nocapture # a minute per target
+//! MAPAMP_FUZZ_EXECS=1000000 cargo test --release --test it fuzz:: -- --nocapture
 //! MAPAMP_FUZZ_SEED=7 ...                                    # another random stream
-//! MAPAMP_FUZZ_REPLAY=target/fuzz-findings/x.bin cargo test --test fuzz -- --nocapture
+//! MAPAMP_FUZZ_REPLAY=target/fuzz-findings/x.bin cargo test --test it fuzz:: -- --nocapture
 //! ```
 //!
 //! A finding (a mismatch with the oracle, a broken invariant, a panic) is
@@ -103,7 +103,7 @@ fn finding(target: &str, data: &[u8], what: &str) -> ! {
     let path = dir.join(format!("{target}-{:016x}.bin", fnv(data)));
     std::fs::write(&path, data).unwrap();
     panic!(
-        "fuzz target {target}: {what}\ninput saved to {}; replay with MAPAMP_FUZZ_REPLAY={} cargo test --test fuzz {target} -- --nocapture",
+        "fuzz target {target}: {what}\ninput saved to {}; replay with MAPAMP_FUZZ_REPLAY={} cargo test --test it fuzz::{target} -- --nocapture",
         path.display(),
         path.display()
     );

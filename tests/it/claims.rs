@@ -5,7 +5,7 @@
 
 use mapamp::claims;
 use mapamp::gomap::Knobs;
-use mapamp::report::schema::{ClaimVerdict, Verdict};
+use mapamp::report::schema::{ClaimOutcome, ClaimVerdict};
 
 fn figure<'a>(c: &'a ClaimVerdict, name_starts: &str) -> &'a str {
     &c.figures
@@ -25,10 +25,10 @@ fn numbers(s: &str) -> Vec<f64> {
 #[test]
 fn growth_points_follow_the_load_factor() {
     let go = claims::growth_doubles(6.5, 1 << 12);
-    assert_eq!(go.verdict, Verdict::Holds, "{go:?}");
+    assert_eq!(go.verdict, ClaimOutcome::Holds, "{go:?}");
     assert!(figure(&go, "first growth points").starts_with("8→B1, 13→B2, 26→B3"));
     let other = claims::growth_doubles(8.0, 1 << 12);
-    assert_eq!(other.verdict, Verdict::DoesNotHold, "{other:?}");
+    assert_eq!(other.verdict, ClaimOutcome::DoesNotHold, "{other:?}");
     assert!(figure(&other, "first growth points").contains("16→B2"));
 }
 
@@ -37,7 +37,7 @@ fn same_size_growth_trigger_scales_with_the_table() {
     let small = claims::same_size_growth(2_000);
     let large = claims::same_size_growth(20_000);
     for c in [&small, &large] {
-        assert_eq!(c.verdict, Verdict::Holds, "{c:?}");
+        assert_eq!(c.verdict, ClaimOutcome::Holds, "{c:?}");
     }
     let trigger = |c: &ClaimVerdict| numbers(figure(c, "noverflow at the trigger"))[0];
     // 2^B buckets: ten times the entries, a table 8 or 16 times larger.
@@ -50,9 +50,9 @@ fn same_size_growth_trigger_scales_with_the_table() {
 #[test]
 fn preallocation_claim_follows_the_knob() {
     let on = claims::prealloc_from_b4(true);
-    assert_eq!(on.verdict, Verdict::Holds, "{on:?}");
+    assert_eq!(on.verdict, ClaimOutcome::Holds, "{on:?}");
     let off = claims::prealloc_from_b4(false);
-    assert_eq!(off.verdict, Verdict::DoesNotHold, "{off:?}");
+    assert_eq!(off.verdict, ClaimOutcome::DoesNotHold, "{off:?}");
     assert_eq!(
         figure(&off, "preallocated"),
         "B1:0 B2:0 B3:0 B4:0 B5:0 B6:0 B7:0 B8:0"
@@ -62,7 +62,7 @@ fn preallocation_claim_follows_the_knob() {
 #[test]
 fn chain_length_does_not_change_bytes_per_write() {
     let c = claims::long_chains(Knobs::default());
-    assert_eq!(c.verdict, Verdict::DoesNotHold, "{c:?}");
+    assert_eq!(c.verdict, ClaimOutcome::DoesNotHold, "{c:?}");
     let rows = figure(&c, "bytes written per write");
     assert_eq!(rows.matches("B/write").count(), 5, "{rows}");
     // Each write stores at least its slot: tophash + 8-byte key + 8-byte value.
@@ -75,17 +75,17 @@ fn chain_length_does_not_change_bytes_per_write() {
 #[test]
 fn presizing_claim_needs_a_big_enough_hint() {
     let full = claims::presizing(10_000, 1.0);
-    assert_eq!(full.verdict, Verdict::Holds, "{full:?}");
+    assert_eq!(full.verdict, ClaimOutcome::Holds, "{full:?}");
     assert_eq!(figure(&full, "evacuation bytes with hint"), "0");
     let short = claims::presizing(10_000, 0.25);
-    assert_eq!(short.verdict, Verdict::DoesNotHold, "{short:?}");
+    assert_eq!(short.verdict, ClaimOutcome::DoesNotHold, "{short:?}");
     assert!(numbers(figure(&short, "evacuation bytes with hint"))[0] > 0.0);
 }
 
 #[test]
 fn slab_claim_counts_allocations() {
     let c = claims::slab_allocations(8 * 600);
-    assert_eq!(c.verdict, Verdict::Holds, "{c:?}");
+    assert_eq!(c.verdict, ClaimOutcome::Holds, "{c:?}");
     let n = numbers(figure(&c, "model allocations"));
     assert!(n[0] > 10.0 * n[1], "{c:?}");
     // Twice the overflow buckets: gomap allocates about twice as often.
@@ -97,9 +97,9 @@ fn slab_claim_counts_allocations() {
 #[test]
 fn inline_claim_holds_up_to_one_bucket() {
     let eight = claims::inline_small_maps(8);
-    assert_eq!(eight.verdict, Verdict::Holds, "{eight:?}");
+    assert_eq!(eight.verdict, ClaimOutcome::Holds, "{eight:?}");
     let nine = claims::inline_small_maps(9);
-    assert_eq!(nine.verdict, Verdict::DoesNotHold, "{nine:?}");
+    assert_eq!(nine.verdict, ClaimOutcome::DoesNotHold, "{nine:?}");
 }
 
 #[test]
@@ -110,8 +110,8 @@ fn entropy_falls_short_of_ideal_by_the_sampling_noise() {
     // About (M - 1) / (2 N ln 2) bits below 10: ~0.148 at 5k keys, ~0.004 at 200k.
     assert!(bits(&few) < 9.9 && bits(&many) > 9.99, "{few:?} {many:?}");
     // FNV-1a is uniform at both sizes: the shortfall is sampling noise.
-    assert_eq!(few.verdict, Verdict::Holds, "{few:?}");
-    assert_eq!(many.verdict, Verdict::Holds, "{many:?}");
+    assert_eq!(few.verdict, ClaimOutcome::Holds, "{few:?}");
+    assert_eq!(many.verdict, ClaimOutcome::Holds, "{many:?}");
 }
 
 #[test]
@@ -134,7 +134,7 @@ fn locate_speed_is_measured() {
     let fnv = numbers(figure(&c, "FNV-1a"))[0];
     let xxh = numbers(figure(&c, "xxh3"))[0];
     assert!(fnv > 0.0 && xxh > 0.0, "{c:?}");
-    assert_eq!(c.verdict == Verdict::Holds, fnv <= 12.0, "{c:?}");
+    assert_eq!(c.verdict == ClaimOutcome::Holds, fnv <= 12.0, "{c:?}");
 }
 
 #[test]
@@ -151,14 +151,14 @@ fn wa_formula_rows_are_measured() {
 #[test]
 fn stored_go_measurements_and_untestable_claims_say_why() {
     let c = claims::incremental_since_1_22();
-    assert_eq!(c.verdict, Verdict::DoesNotHold, "{c:?}");
+    assert_eq!(c.verdict, ClaimOutcome::DoesNotHold, "{c:?}");
     assert!(c.reason.contains("go1.19"), "{}", c.reason);
     // Measured on the real runtimes when a Go toolchain is here; otherwise
     // the reason says which toolchain is missing and how to install it.
     let g = claims::gomapinit();
     match g.verdict {
-        Verdict::DoesNotHold => assert!(g.reason.contains("same bytes"), "{g:?}"),
-        Verdict::NotTestableHere => assert!(g.reason.contains("install"), "{g:?}"),
-        Verdict::Holds => panic!("GOMAPINIT changed a Go map's allocation: {g:?}"),
+        ClaimOutcome::DoesNotHold => assert!(g.reason.contains("same bytes"), "{g:?}"),
+        ClaimOutcome::NotTestableHere => assert!(g.reason.contains("install"), "{g:?}"),
+        ClaimOutcome::Holds => panic!("GOMAPINIT changed a Go map's allocation: {g:?}"),
     }
 }

@@ -6,7 +6,7 @@
 //! nothing worse and fails the reverse. One smoke run (about two minutes)
 //! is shared by the tests of this file.
 
-mod common;
+use crate::common;
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};

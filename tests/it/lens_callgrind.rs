@@ -54,10 +54,12 @@ fn ir_of(
     root: &Path,
 ) -> Result<mapamp::report::schema::CallgrindFigures, String> {
     let exe = std::env::current_exe().unwrap();
+    // This module's tests are named `<module>::<test>` in the test binary.
+    let module = module_path!().split_once("::").map_or("", |(_, m)| m);
     let cmd: Vec<OsString> = vec![
         exe.into(),
         "--exact".into(),
-        child.into(),
+        format!("{module}::{child}").into(),
         "--test-threads=1".into(),
         "-q".into(),
     ];

@@ -1,7 +1,7 @@
 //! Behaviour tests of `mapamp locate`: the command's output and errors, and
 //! the source article's uniformity claim checked on figures computed here.
 
-use mapamp::locate::{self, stats, HashFn, IndexFn, KeyKind, LocateConfig};
+use mapamp::locate::{self, spread, HashFn, IndexFn, KeyKind, LocateConfig};
 use mapamp::rng::Rng;
 use std::process::{Command, Output};
 
@@ -141,7 +141,7 @@ fn zero_keys_and_too_many_keys_are_refused() {
 /// generator: what a perfect hash would give, up to sampling noise.
 fn random_assignment_entropy(n: usize, m: u64, seed: u64) -> f64 {
     let mut rng = Rng::new(seed);
-    stats::entropy_bits(&stats::bucket_counts(
+    spread::entropy_bits(&spread::bucket_counts(
         (0..n).map(|_| rng.below(m)),
         m as usize,
     ))

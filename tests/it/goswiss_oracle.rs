@@ -4,7 +4,7 @@
 //! hashes, hints, and iteration interleaved with writes that make the map
 //! grow (small map to table, doublings, splits, directory doublings).
 
-mod common;
+use crate::common;
 
 use common::{ops, run_against_oracle, run_iteration};
 use mapamp::accounting::{Counting, Off, Probe};

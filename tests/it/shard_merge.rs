@@ -4,7 +4,7 @@
 //! shards, mixed profiles, builds and schemas, overlapping or missing
 //! shards, and an output folder that is not new are refused with exit 2.
 
-mod common;
+use crate::common;
 
 use common::{mapamp, scratch};
 use serde_json::Value;

@@ -11,9 +11,9 @@
 //!   presized cell is missing.
 //!
 //! Golden files: `tests/data/compare/golden/*.md`; `MAPAMP_BLESS=1 cargo test
-//! --test compare` rewrites them.
+//! --test it compare::` rewrites them.
 
-mod common;
+use crate::common;
 
 use common::copy_dir;
 use mapamp::compare::schema::{CompareReport, Rule, Verdict};
