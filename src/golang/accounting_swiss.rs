@@ -35,7 +35,7 @@ use crate::goswiss::layout::{
 };
 use crate::goswiss::table::Table;
 use crate::goswiss::{alloc_size, directory_alloc, groups_alloc, TABLE_STRUCT_BYTES};
-use crate::gotype::{GroupType, Shape, GO_MAX_INLINE, SLOTS};
+use crate::gotype::{GroupType, GO_MAX_INLINE, SLOTS};
 use crate::scenario::MapCell;
 use serde::{Deserialize, Serialize};
 
@@ -93,8 +93,8 @@ pub fn derive(o: &Observed, sw: &SwissObserved, cell: &MapCell) -> Result<Derive
         ));
     }
     let t = GroupType::new(
-        Shape::blob("key", cell.key_size)?,
-        Shape::blob("value", cell.value_size)?,
+        cell.key_shape()?,
+        cell.value_shape()?,
         GO_MAX_INLINE,
     );
     if sw.group_bytes != t.group_size as u64

@@ -113,14 +113,16 @@ pub enum Pricing {
 
 /// The model that prices a finding, or why none can: the classic map for
 /// Go 1.23 and older, the Swiss map as of Go 1.24 (without tombstone
-/// pruning, as Go 1.24 and 1.25 have it) and as of Go 1.26, hashbrown for Rust.
+/// pruning, as Go 1.24 and 1.25 have it), as of Go 1.26 and as of Go 1.27
+/// (newer Go versions too), hashbrown for Rust.
 pub fn model_for(f: &Finding) -> Result<Variant, String> {
     match f.language {
         Language::Rust => Ok(Variant::Hashbrown),
         Language::Go => match f.go_version.as_deref().and_then(go_minor) {
             Some(minor) if minor < 24 => Ok(Variant::GoMap),
             Some(minor) if minor < 26 => Ok(Variant::GoSwissNoPrune),
-            Some(_) => Ok(Variant::GoSwiss),
+            Some(26) => Ok(Variant::GoSwiss),
+            Some(_) => Ok(Variant::GoSwiss127),
             None => Err(
                 "Go version unknown (no go line in go.mod): cannot choose the classic or the Swiss model"
                     .to_string(),
@@ -248,6 +250,8 @@ fn build_pair(variant: Variant, n: u64, key: usize, value: usize) -> Result<Buil
             seed: 1,
             key_size: key,
             value_size: value,
+            key: None,
+            value: None,
             knobs: Default::default(),
         })
     };
@@ -326,6 +330,8 @@ mod tests {
         assert_eq!(model_for(&f), Ok(Variant::GoSwissNoPrune));
         let f = finding(Language::Go, Some("go1.26"), Some(100));
         assert_eq!(model_for(&f), Ok(Variant::GoSwiss));
+        let f = finding(Language::Go, Some("go1.27"), Some(100));
+        assert_eq!(model_for(&f), Ok(Variant::GoSwiss127));
         let f = finding(Language::Go, None, Some(100));
         assert!(model_for(&f).unwrap_err().contains("Go version unknown"));
         assert_eq!(

@@ -54,8 +54,8 @@ impl Profile {
                 for config in &self.configs {
                     for &n in &self.ns {
                         for &k in &keys {
-                            for &ks in &self.key_sizes {
-                                for &vs in &self.value_sizes {
+                            for kt in &self.key_types {
+                                for vt in &self.value_types {
                                     let cell = MapCell {
                                         scenario,
                                         variant,
@@ -64,8 +64,10 @@ impl Profile {
                                         hint: config.hint,
                                         n,
                                         keys: k,
-                                        key_size: ks,
-                                        value_size: vs,
+                                        key_size: kt.size,
+                                        value_size: vt.size,
+                                        key_type: kt.go.clone(),
+                                        value_type: vt.go.clone(),
                                         churn_rounds: self.budget.churn_rounds,
                                         seed: self.budget.seed,
                                         go_runtime: config.go_runtime.clone(),
@@ -102,6 +104,7 @@ impl Profile {
                                         scenario
                                             .applies(variant, k)
                                             .and_then(|()| min_n(scenario, n))
+                                            .and_then(|()| cell.types_apply(distinct_keys(&cell)))
                                     };
                                     match why {
                                         Ok(()) => cells.push(CellSpec::Map(cell)),
@@ -181,6 +184,16 @@ pub fn same_setup(cells: &[CellSpec]) -> Vec<Option<SameSetup>> {
         }));
     }
     out
+}
+
+/// At most how many distinct keys a map cell draws (setup and region): a
+/// generous bound, for refusing key types with fewer values (`bool`).
+fn distinct_keys(cell: &MapCell) -> usize {
+    let n = cell.n;
+    match cell.scenario {
+        Scenario::Churn => n.saturating_add(n.saturating_mul(cell.churn_rounds) / 2 + n),
+        _ => n.saturating_mul(4).saturating_add(16),
+    }
 }
 
 /// Scenarios that need a minimum N.
