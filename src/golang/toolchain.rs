@@ -5,11 +5,14 @@
 //! | `go1.19` | classic (buckets, overflow chains) | `/usr/lib/go-1.19/bin/go`, else a `go` on `PATH` reporting go1.19 | `apt-get install -y golang-1.19-go` |
 //! | `go1.26` | Swiss tables | a `go` on `PATH` (or `/usr/local/go/bin/go`) reporting go1.26 | install Go 1.26 from go.dev/dl onto `PATH` |
 //! | `go1.27` | Swiss tables | `GOTOOLCHAIN=go1.27.3` with a `go` >= 1.21 on `PATH` (fetched through the Go module proxy) | network access to proxy.golang.org, or the toolchain in the module cache |
+//! | `go1.27split` | Swiss tables, a group's keys then its values | as `go1.27`, plus `GOEXPERIMENT=mapsplitgroup` | as `go1.27` |
 //!
 //! `MAPAMP_GO119`, `MAPAMP_GO126` and `MAPAMP_GO127` override the `go`
-//! command used for a release (a path; for go1.27 the `go` that runs with
-//! `GOTOOLCHAIN=go1.27.3`). Every `go` command mapamp runs has
-//! `GOTOOLCHAIN` set, so a go.mod never makes it switch releases.
+//! command used for a release (a path; for go1.27 and go1.27split the `go`
+//! that runs with `GOTOOLCHAIN=go1.27.3`). Every `go` command mapamp runs
+//! has `GOTOOLCHAIN` and `GOEXPERIMENT` set (empty but for go1.27split), so
+//! neither a go.mod nor the caller's environment changes the release or the
+//! map layout it builds.
 
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -42,6 +45,10 @@ pub enum GoRelease {
     /// Go 1.27 (GOTOOLCHAIN=go1.27.3): the Swiss-table map.
     #[strum(serialize = "go1.27")]
     Go127,
+    /// Go 1.27 with `GOEXPERIMENT=mapsplitgroup`: the Swiss-table map whose
+    /// groups hold their 8 keys, then their 8 values.
+    #[strum(serialize = "go1.27split")]
+    Go127Split,
 }
 
 /// The map design of a Go release.
@@ -54,12 +61,16 @@ pub enum MapDesign {
     Swiss,
 }
 
-/// The exact release `GOTOOLCHAIN` asks for as `go1.27`.
+/// The exact release `GOTOOLCHAIN` asks for as `go1.27` (and `go1.27split`).
 pub const GO127_TOOLCHAIN: &str = "go1.27.3";
+
+/// The experiment `go1.27split` builds with (Go 1.27's
+/// `internal/goexperiment.MapSplitGroup`).
+pub const SPLIT_EXPERIMENT: &str = "mapsplitgroup";
 
 impl GoRelease {
     /// Every release, oldest first.
-    pub const ALL: [GoRelease; 3] = crate::names::all(GoRelease::VARIANTS);
+    pub const ALL: [GoRelease; 4] = crate::names::all(GoRelease::VARIANTS);
 
     /// The variant name (`go1.19`, ...), as Go's `go version` prints the release.
     pub fn name(self) -> &'static str {
@@ -70,7 +81,7 @@ impl GoRelease {
     pub fn design(self) -> MapDesign {
         match self {
             GoRelease::Go119 => MapDesign::Classic,
-            GoRelease::Go126 | GoRelease::Go127 => MapDesign::Swiss,
+            GoRelease::Go126 | GoRelease::Go127 | GoRelease::Go127Split => MapDesign::Swiss,
         }
     }
 
@@ -79,7 +90,7 @@ impl GoRelease {
         match self {
             GoRelease::Go119 => "MAPAMP_GO119",
             GoRelease::Go126 => "MAPAMP_GO126",
-            GoRelease::Go127 => "MAPAMP_GO127",
+            GoRelease::Go127 | GoRelease::Go127Split => "MAPAMP_GO127",
         }
     }
 
@@ -88,7 +99,16 @@ impl GoRelease {
         match self {
             GoRelease::Go119 => "install it with: apt-get install -y golang-1.19-go (Debian 12; it lands in /usr/lib/go-1.19/bin)",
             GoRelease::Go126 => "install Go 1.26 from https://go.dev/dl/ (e.g. into /usr/local/go) and put its bin folder on PATH",
-            GoRelease::Go127 => "it is fetched by `GOTOOLCHAIN=go1.27.3 go version` through the Go module proxy (about 76 MB); that needs a go >= 1.21 on PATH and network access to proxy.golang.org",
+            GoRelease::Go127 | GoRelease::Go127Split => "it is fetched by `GOTOOLCHAIN=go1.27.3 go version` through the Go module proxy (about 76 MB); that needs a go >= 1.21 on PATH and network access to proxy.golang.org",
+        }
+    }
+
+    /// The `GOEXPERIMENT` every `go` command of the release runs with
+    /// (empty: none, whatever the caller's environment says).
+    pub fn goexperiment(self) -> &'static str {
+        match self {
+            GoRelease::Go127Split => SPLIT_EXPERIMENT,
+            _ => "",
         }
     }
 }
@@ -100,7 +120,8 @@ pub struct Toolchain {
     pub release: GoRelease,
     /// The `go` command.
     pub go: PathBuf,
-    /// Environment every `go` call of this toolchain gets (`GOTOOLCHAIN`).
+    /// Environment every `go` call of this toolchain gets (`GOTOOLCHAIN`,
+    /// `GOEXPERIMENT`).
     pub env: Vec<(String, String)>,
     /// `go version`'s release, e.g. `go1.19.8`.
     pub version: String,
@@ -128,18 +149,28 @@ pub fn find(release: GoRelease) -> Result<Toolchain, String> {
 
 /// [`find`] with the override given instead of read from the environment.
 pub fn find_from(release: GoRelease, overridden: Option<PathBuf>) -> Result<Toolchain, String> {
-    let env = vec![(
-        "GOTOOLCHAIN".to_string(),
-        match release {
-            GoRelease::Go127 => GO127_TOOLCHAIN.to_string(),
-            _ => "local".to_string(),
-        },
-    )];
+    let env = vec![
+        (
+            "GOTOOLCHAIN".to_string(),
+            match release {
+                GoRelease::Go127 | GoRelease::Go127Split => GO127_TOOLCHAIN.to_string(),
+                _ => "local".to_string(),
+            },
+        ),
+        // A toolchain without the experiment fails `go version` ("unknown
+        // GOEXPERIMENT"), which makes the release unavailable with that reason.
+        (
+            "GOEXPERIMENT".to_string(),
+            release.goexperiment().to_string(),
+        ),
+    ];
     let candidates: Vec<PathBuf> = match (&overridden, release) {
         (Some(p), _) => vec![p.clone()],
         (None, GoRelease::Go119) => vec!["/usr/lib/go-1.19/bin/go".into(), "go".into()],
         (None, GoRelease::Go126) => vec!["go".into(), "/usr/local/go/bin/go".into()],
-        (None, GoRelease::Go127) => vec!["go".into(), "/usr/local/go/bin/go".into()],
+        (None, GoRelease::Go127 | GoRelease::Go127Split) => {
+            vec!["go".into(), "/usr/local/go/bin/go".into()]
+        }
     };
     let mut seen = Vec::new();
     for go in candidates {
@@ -176,7 +207,7 @@ pub fn find_from(release: GoRelease, overridden: Option<PathBuf>) -> Result<Tool
 /// Whether `go version`'s release `v` (e.g. `go1.26.8`) is `release`.
 pub fn release_matches(release: GoRelease, v: &str) -> bool {
     match release {
-        GoRelease::Go127 => v == GO127_TOOLCHAIN,
+        GoRelease::Go127 | GoRelease::Go127Split => v == GO127_TOOLCHAIN,
         r => v == r.name() || v.starts_with(&format!("{}.", r.name())),
     }
 }
@@ -231,6 +262,24 @@ mod tests {
         assert!(!release_matches(GoRelease::Go126, "go1.27.3"));
         assert!(release_matches(GoRelease::Go127, "go1.27.3"));
         assert!(!release_matches(GoRelease::Go127, "go1.27.2"));
+        assert!(release_matches(GoRelease::Go127Split, "go1.27.3"));
+        assert!(!release_matches(GoRelease::Go127Split, "go1.26.8"));
+    }
+
+    #[test]
+    fn only_the_split_release_builds_with_the_experiment() {
+        for r in GoRelease::ALL {
+            let tc = find_from(r, Some("/nonexistent/go".into())).unwrap_err();
+            assert!(tc.contains(r.name()), "{tc}");
+            let want = if r == GoRelease::Go127Split {
+                "mapsplitgroup"
+            } else {
+                ""
+            };
+            assert_eq!(r.goexperiment(), want, "{r}");
+        }
+        assert_eq!(GoRelease::Go127Split.name(), "go1.27split");
+        assert_eq!(GoRelease::Go127Split.override_var(), "MAPAMP_GO127");
     }
 
     #[test]
@@ -249,5 +298,6 @@ mod tests {
         assert_eq!(GoRelease::Go119.design(), MapDesign::Classic);
         assert_eq!(GoRelease::Go126.design(), MapDesign::Swiss);
         assert_eq!(GoRelease::Go127.design(), MapDesign::Swiss);
+        assert_eq!(GoRelease::Go127Split.design(), MapDesign::Swiss);
     }
 }

@@ -15,7 +15,7 @@
 //! | `goswiss-127split` | Go 1.27 with `GOEXPERIMENT=mapsplitgroup` (key and value arrays) | exact |
 //! | `hashbrown` | Swiss table (foldhash) | derived from capacity changes |
 //! | `std` | Rust's `HashMap` (Swiss table, SipHash-1-3) | derived |
-//! | `go1.19`, `go1.26`, `go1.27` | the real Go runtime's map, run by the Go harness ([`crate::golang`]) | classic: derived from observed structure changes; Swiss: unavailable |
+//! | `go1.19`, `go1.26`, `go1.27`, `go1.27split` | the real Go runtime's map, run by the Go harness ([`crate::golang`]) | classic: derived from observed structure changes; Swiss: unavailable |
 //!
 //! The real-Go variants are not built in this process: [`build`] refuses
 //! them, and the run sends their cells to the Go harness.
@@ -208,13 +208,22 @@ pub enum Variant {
     /// The real Go runtime: Go 1.27 via GOTOOLCHAIN (Swiss map).
     #[strum(serialize = "go1.27")]
     Go127,
+    /// The real Go runtime: Go 1.27 via GOTOOLCHAIN with
+    /// GOEXPERIMENT=mapsplitgroup (Swiss map, split groups).
+    #[strum(serialize = "go1.27split")]
+    Go127Split,
 }
 
 impl crate::names::Named for Variant {}
 
 impl Variant {
     /// The real Go runtimes, run by the Go harness.
-    pub const REAL_GO: [Variant; 3] = [Variant::Go119, Variant::Go126, Variant::Go127];
+    pub const REAL_GO: [Variant; 4] = [
+        Variant::Go119,
+        Variant::Go126,
+        Variant::Go127,
+        Variant::Go127Split,
+    ];
 
     /// The real Go runtimes come last in the declaration.
     const _REAL_GO_LAST: () = assert!(
@@ -242,6 +251,7 @@ impl Variant {
             Variant::Go119 => Some(GoRelease::Go119),
             Variant::Go126 => Some(GoRelease::Go126),
             Variant::Go127 => Some(GoRelease::Go127),
+            Variant::Go127Split => Some(GoRelease::Go127Split),
             _ => None,
         }
     }
@@ -279,6 +289,7 @@ impl Variant {
             Variant::Go119 => "the real Go 1.19 runtime (classic map), run by the Go harness; accounting derived from observed structure changes",
             Variant::Go126 => "the real Go 1.26 runtime (Swiss-table map), run by the Go harness",
             Variant::Go127 => "the real Go 1.27 runtime (Swiss-table map, GOTOOLCHAIN=go1.27.3), run by the Go harness",
+            Variant::Go127Split => "the real Go 1.27 runtime built with GOEXPERIMENT=mapsplitgroup (Swiss-table map whose groups hold 8 keys, then 8 values; GOTOOLCHAIN=go1.27.3), run by the Go harness",
         }
     }
 
@@ -576,7 +587,7 @@ pub fn build_with<P: Probe, Vis: Visit>(
         Variant::Hashbrown | Variant::Std => {
             vis.visit(SwissMap::<P>::new(spec.variant, key, elem, hint, seed)?)
         }
-        v @ (Variant::Go119 | Variant::Go126 | Variant::Go127) => {
+        v @ (Variant::Go119 | Variant::Go126 | Variant::Go127 | Variant::Go127Split) => {
             return Err(format!(
                 "`{v}` is the real Go runtime: its cells run in the Go harness (`mapamp run`), not in this process"
             ))
@@ -595,7 +606,7 @@ mod tests {
         }
         let e = Variant::parse("gomap2").unwrap_err();
         assert!(
-            e.contains("gomap, gomap-slab, gomap-inline, goswiss, goswiss-noprune, goswiss-127, goswiss-127split, hashbrown, std, go1.19, go1.26, go1.27"),
+            e.contains("gomap, gomap-slab, gomap-inline, goswiss, goswiss-noprune, goswiss-127, goswiss-127split, hashbrown, std, go1.19, go1.26, go1.27, go1.27split"),
             "{e}"
         );
     }
