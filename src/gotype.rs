@@ -142,7 +142,8 @@ impl Shape {
                 .trim()
                 .parse()
                 .map_err(|_| bad(format!("array length `{n}` is not a number")))?;
-            let elem = Shape::parse_go(elem).map_err(|_| bad(format!("unknown array element type `{}`", elem.trim())))?;
+            let elem = Shape::parse_go(elem)
+                .map_err(|_| bad(format!("unknown array element type `{}`", elem.trim())))?;
             let size = elem.size.checked_mul(n).filter(|&b| b <= MAX_TYPE_BYTES);
             if size.is_none() {
                 return Err(bad(format!("larger than {MAX_TYPE_BYTES} bytes")));
@@ -490,21 +491,29 @@ impl GroupType {
     }
 
     /// The group type of `map[key]elem` in `layout`.
-    pub fn with_layout(key: Shape, elem: Shape, max_inline: usize, layout: GroupLayout) -> GroupType {
+    pub fn with_layout(
+        key: Shape,
+        elem: Shape,
+        max_inline: usize,
+        layout: GroupLayout,
+    ) -> GroupType {
         let (kslot, indirect_key) = key.in_slot(max_inline);
         let (eslot, indirect_elem) = elem.in_slot(max_inline);
         let (keys_off, key_stride, elems_off, elem_stride, group_size) = match layout {
             GroupLayout::Interleaved => {
                 let (slot_off, slot) = struct_layout([kslot, eslot]);
                 let (off, group) = struct_layout([Shape::words(1), array(slot, SLOTS)]);
-                (off[1], slot.size, off[1] + slot_off[1], slot.size, group.size)
+                (
+                    off[1],
+                    slot.size,
+                    off[1] + slot_off[1],
+                    slot.size,
+                    group.size,
+                )
             }
             GroupLayout::Split => {
-                let (off, group) = struct_layout([
-                    Shape::words(1),
-                    array(kslot, SLOTS),
-                    array(eslot, SLOTS),
-                ]);
+                let (off, group) =
+                    struct_layout([Shape::words(1), array(kslot, SLOTS), array(eslot, SLOTS)]);
                 (off[1], kslot.size, off[2], eslot.size, group.size)
             }
         };
@@ -668,18 +677,32 @@ mod tests {
     fn split_groups_match_go_1_27_mapsplitgroup() {
         let g = |k, e| GroupType::with_layout(k, e, GO_MAX_INLINE, GroupLayout::Split);
         // (KeysOff, KeyStride, ElemsOff, ElemStride, GroupSize)
-        let abi = |g: GroupType| (g.keys_off, g.key_stride, g.elems_off, g.elem_stride, g.group_size);
+        let abi = |g: GroupType| {
+            (
+                g.keys_off,
+                g.key_stride,
+                g.elems_off,
+                g.elem_stride,
+                g.group_size,
+            )
+        };
         // map[int64]int64: no padding either way.
         assert_eq!(abi(g(Shape::words(1), Shape::words(1))), (8, 8, 72, 8, 136));
         // map[int64]struct{}: 8 + 64 + 0, one byte after the trailing
         // zero-size array, rounded to 8: 80 (interleaved: 136).
         assert_eq!(abi(g(Shape::words(1), Shape::EMPTY)), (8, 8, 72, 0, 80));
         // map[int32]bool: 8 + 32 + 8 = 48 (interleaved: 72).
-        assert_eq!(abi(g(Shape::scalar(4), Shape::scalar(1))), (8, 4, 40, 1, 48));
+        assert_eq!(
+            abi(g(Shape::scalar(4), Shape::scalar(1))),
+            (8, 4, 40, 1, 48)
+        );
         // map[bool]int64: the element array is aligned to 8: 8 + 8 + 64.
         assert_eq!(abi(g(Shape::scalar(1), Shape::words(1))), (8, 1, 16, 8, 80));
         // map[string]bool: 8 + 128 + 8 = 144.
-        assert_eq!(abi(g(Shape::STRING, Shape::scalar(1))), (8, 16, 136, 1, 144));
+        assert_eq!(
+            abi(g(Shape::STRING, Shape::scalar(1))),
+            (8, 16, 136, 1, 144)
+        );
         // map[struct{}]struct{}: 16 bytes, as interleaved.
         assert_eq!(g(Shape::EMPTY, Shape::EMPTY).group_size, 16);
         // Offsets of entry 3.

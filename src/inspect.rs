@@ -71,7 +71,13 @@ impl InspectConfig {
     ) -> Result<InspectConfig, String> {
         for (what, name, size, slot, size_slot) in [
             ("key", key, key_size, &mut self.key, &mut self.key_size),
-            ("value", value, value_size, &mut self.value, &mut self.value_size),
+            (
+                "value",
+                value,
+                value_size,
+                &mut self.value,
+                &mut self.value_size,
+            ),
         ] {
             match (name, size) {
                 (Some(_), Some(_)) => {
@@ -112,8 +118,14 @@ impl InspectConfig {
             (None, None) => format!("k{}v{}", self.key_size, self.value_size),
             (k, v) => format!(
                 "map[{}]{}",
-                k.as_ref().map_or_else(|| format!("[{}]uint64", self.key_size / 8), |t| t.name.clone()),
-                v.as_ref().map_or_else(|| format!("[{}]uint64", self.value_size / 8), |t| t.name.clone()),
+                k.as_ref().map_or_else(
+                    || format!("[{}]uint64", self.key_size / 8),
+                    |t| t.name.clone()
+                ),
+                v.as_ref().map_or_else(
+                    || format!("[{}]uint64", self.value_size / 8),
+                    |t| t.name.clone()
+                ),
             ),
         }
     }
@@ -127,10 +139,14 @@ pub struct ReleaseHeap {
     pub release: String,
     /// The model variant that stands for it.
     pub variant: String,
-    /// Heap bytes (the map header included), as `runtime.MemStats.TotalAlloc` counts them.
-    pub heap_bytes: u64,
-    /// Heap objects (`Mallocs`).
-    pub objects: u64,
+    /// Heap bytes (the map header included), as `runtime.MemStats.TotalAlloc`
+    /// counts them; `None` when unavailable.
+    pub heap_bytes: Option<u64>,
+    /// Heap objects (`Mallocs`); `None` when unavailable.
+    pub objects: Option<u64>,
+    /// Why the figures are unavailable.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unavailable: Option<String>,
 }
 
 /// The state of an inspected map. Fields that do not apply to a design are `null`.
@@ -364,14 +380,15 @@ pub fn inspect_with_releases(cfg: &InspectConfig) -> Result<InspectReport, Strin
                 cfg.n,
                 hint,
                 cfg.seed,
-            )?;
+            );
             r.heap_by_release.push(ReleaseHeap {
                 release: crate::variants::heap::release_name(v)
                     .unwrap_or_default()
                     .to_string(),
                 variant: v.name().to_string(),
-                heap_bytes: f.heap_bytes,
-                objects: f.objects,
+                heap_bytes: f.as_ref().ok().map(|f| f.heap_bytes),
+                objects: f.as_ref().ok().map(|f| f.objects),
+                unavailable: f.err(),
             });
         }
     }
@@ -455,7 +472,13 @@ pub fn render_text(r: &InspectReport) -> String {
     let _ = writeln!(
         s,
         "{} after `{:?}` of n={} ({:?} keys, {}, hint {}, seed {})",
-        r.variant, c.workload, c.n, c.keys, c.types_label(), c.hint, c.seed
+        r.variant,
+        c.workload,
+        c.n,
+        c.keys,
+        c.types_label(),
+        c.hint,
+        c.seed
     );
     if c.workload == Workload::Churn {
         let _ = writeln!(s, "  churn: {} rounds x {} delete+insert", c.rounds, c.k);
@@ -516,11 +539,20 @@ heap per Go release (model: make(map, {}) + {} inserts; map header included)",
             r.config.n
         );
         for h in &r.heap_by_release {
-            let _ = writeln!(
-                s,
-                "  {:<12}{:<18}{:>12} bytes {:>8} objects",
-                h.release, h.variant, h.heap_bytes, h.objects
-            );
+            let _ = match (h.heap_bytes, h.objects, &h.unavailable) {
+                (Some(b), Some(o), _) => writeln!(
+                    s,
+                    "  {:<12}{:<18}{b:>12} bytes {o:>8} objects",
+                    h.release, h.variant
+                ),
+                (_, _, why) => writeln!(
+                    s,
+                    "  {:<12}{:<18}unavailable: {}",
+                    h.release,
+                    h.variant,
+                    why.as_deref().unwrap_or("no figure")
+                ),
+            };
         }
     }
     if let Some(b) = r.string_key_bytes {

@@ -401,7 +401,12 @@ fn run_inspect(a: InspectArgs) -> Result<(), String> {
         knobs: a.knobs.knobs(),
     };
     let cfg = cfg
-        .with_types(a.key.as_deref(), a.key_size, a.value.as_deref(), a.value_size)
+        .with_types(
+            a.key.as_deref(),
+            a.key_size,
+            a.value.as_deref(),
+            a.value_size,
+        )
         .map_err(|e| format!("inspect: {e}"))?;
     let r = inspect::inspect_with_releases(&cfg).map_err(|e| format!("inspect: {e}"))?;
     if a.json {

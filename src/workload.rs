@@ -60,7 +60,8 @@ impl KeySource {
     /// type has no value left (profiles refuse such cells beforehand).
     pub fn fresh(&mut self) -> u64 {
         assert!(
-            self.mask == u64::MAX || (self.used.len().max(self.next_seq as usize - 1) as u64) <= self.mask,
+            self.mask == u64::MAX
+                || (self.used.len().max(self.next_seq as usize - 1) as u64) <= self.mask,
             "every value of the key type is taken"
         );
         match self.dist {

@@ -262,7 +262,10 @@ impl Visit for BoundedOracleVisit<'_> {
         let most = 1usize << bits;
         run_against_oracle(&mut map, self.0, |m| {
             if m.len() > most {
-                return Err(format!("{} keys in a map whose key type has {most} values", m.len()));
+                return Err(format!(
+                    "{} keys in a map whose key type has {most} values",
+                    m.len()
+                ));
             }
             m.check_invariants()
         })

@@ -129,11 +129,7 @@ pub fn derive(o: &Observed, cell: &MapCell) -> Result<Derived, String> {
             o.design
         ));
     }
-    let lay = BucketType::new(
-        cell.key_shape()?,
-        cell.value_shape()?,
-        GO_MAX_INLINE,
-    );
+    let lay = BucketType::new(cell.key_shape()?, cell.value_shape()?, GO_MAX_INLINE);
     let bb = lay.bucket_size as u64;
     if o.bucket_bytes != bb
         || o.key_slot_bytes != lay.key_slot as u64

@@ -92,11 +92,7 @@ pub fn derive(o: &Observed, sw: &SwissObserved, cell: &MapCell) -> Result<Derive
             sw.unexplained.join("; ")
         ));
     }
-    let t = GroupType::new(
-        cell.key_shape()?,
-        cell.value_shape()?,
-        GO_MAX_INLINE,
-    );
+    let t = GroupType::new(cell.key_shape()?, cell.value_shape()?, GO_MAX_INLINE);
     if sw.group_bytes != t.group_size as u64
         || sw.key_bytes != t.key.size as u64
         || sw.elem_bytes != t.elem.size as u64

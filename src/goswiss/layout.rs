@@ -182,9 +182,17 @@ mod tests {
         let t = GroupType::new(Shape::words(1), Shape::EMPTY, GO_MAX_INLINE);
         assert_eq!((t.key_stride, assign_bytes(&t)), (16, 9));
         // The same split (Go 1.27 mapsplitgroup): keys at 8, elems at 72.
-        let t = GroupType::with_layout(Shape::words(1), Shape::EMPTY, GO_MAX_INLINE, GroupLayout::Split);
+        let t = GroupType::with_layout(
+            Shape::words(1),
+            Shape::EMPTY,
+            GO_MAX_INLINE,
+            GroupLayout::Split,
+        );
         let g = Geo::of::<false>(&t);
         assert!(g.split && !is_kv88(&t));
-        assert_eq!((g.key(1, 2), g.elem(1, 2), assign_bytes(&t)), (80 + 8 + 16, 80 + 72, 9));
+        assert_eq!(
+            (g.key(1, 2), g.elem(1, 2), assign_bytes(&t)),
+            (80 + 8 + 16, 80 + 72, 9)
+        );
     }
 }

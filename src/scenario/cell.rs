@@ -2,8 +2,8 @@
 
 use super::{Keys, Scenario};
 use crate::cell::CellId;
-use crate::gotype::{GoType, Shape};
 use crate::gomap::Knobs;
+use crate::gotype::{GoType, Shape};
 use crate::locate::{HashFn, IndexFn, KeyKind};
 use crate::variants::{HintSpec, Variant};
 use serde::{Deserialize, Serialize};
@@ -221,7 +221,8 @@ impl MapCell {
             return format!("k{}v{}", self.key_size, self.value_size);
         }
         let name = |t: Result<GoType, String>, size: usize| {
-            t.map(|t| t.id_name()).unwrap_or_else(|_| format!("b{size}"))
+            t.map(|t| t.id_name())
+                .unwrap_or_else(|_| format!("b{size}"))
         };
         format!(
             "k={}+v={}",

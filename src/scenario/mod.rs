@@ -46,7 +46,7 @@ pub use prepare::{map_spec, prepare, scenario_hint, scenario_sets_size, Prepared
 pub use run::{NoTimer, OpTimer, PerOpTimer, RegionOutcome};
 
 use crate::accounting::{CopyPath, Probe};
-use crate::gotype::{BucketType};
+use crate::gotype::BucketType;
 use crate::variants::{self, MapUnderStudy, Variant, Visit};
 use serde::{Deserialize, Serialize};
 use strum::VariantArray;

@@ -48,9 +48,25 @@ pub struct HeapFigures {
     pub objects: u64,
 }
 
+/// Bytes of Go 1.19's `mapextra` (`overflow`, `oldoverflow`,
+/// `nextOverflow`: three pointers).
+const MAPEXTRA_BYTES: u64 = 24;
+
+/// Whether Go 1.19 allocated the map's `mapextra`, which the classic
+/// model's accounting leaves out (it holds no data; the overflow list it
+/// points to is modelled): `makemap` and `hashGrow` allocate it when
+/// `makeBucketArray` preallocates overflow buckets (B >= 4), and
+/// `createOverflow` when the first overflow bucket of a map whose buckets
+/// hold no pointers is recorded. B never shrinks, so the final B tells.
+fn classic_has_mapextra(b: u8, pointer_free: bool, overflow_taken: u64) -> bool {
+    b >= 4 || (pointer_free && overflow_taken > 0)
+}
+
 struct Fill {
     n: usize,
     seed: u64,
+    /// Go 1.19: whether the buckets are free of pointers.
+    classic_pointer_free: Option<bool>,
 }
 
 impl Visit for Fill {
@@ -58,15 +74,25 @@ impl Visit for Fill {
     fn visit<M: MapUnderStudy>(self, mut map: M) -> HeapFigures {
         workload::insert(&mut map, self.n, KeyDist::Random, self.seed);
         let a = map.accounting().unwrap_or_default();
-        HeapFigures {
+        let mut f = HeapFigures {
             heap_bytes: MAP_HEADER_BYTES + a.model_allocated_bytes,
             objects: 1 + a.model_allocations,
+        };
+        if let (Some(pointer_free), Some(st)) = (self.classic_pointer_free, map.structure()) {
+            let taken = a.overflow_prealloc_taken + a.overflow_fresh_taken;
+            if classic_has_mapextra(st.b, pointer_free, taken) {
+                f.heap_bytes += MAPEXTRA_BYTES;
+                f.objects += 1;
+            }
         }
+        f
     }
 }
 
 /// The heap figures of `make(map[key]elem, hint)` and `n` inserts of
-/// distinct random keys on model `variant` (Go's default knobs).
+/// distinct random keys on model `variant` (Go's default knobs); for the
+/// classic map (Go 1.19) with the `mapextra` Go allocates
+/// ([`classic_has_mapextra`]).
 pub fn fill(
     variant: Variant,
     key: Shape,
@@ -81,13 +107,71 @@ pub fn fill(
             RELEASE_MODELS.map(|v| v.name()).join(", ")
         ));
     }
+    let knobs = Knobs::default();
+    let classic_pointer_free = (variant == Variant::GoMap)
+        .then(|| !crate::gotype::BucketType::new(key, elem, knobs.inline_limit).pointers);
+    let spec = MapSpec {
+        variant,
+        knobs,
+        hint,
+        seed,
+    };
+    build::<Counting, _>(
+        &spec,
+        key,
+        elem,
+        Fill {
+            n,
+            seed,
+            classic_pointer_free,
+        },
+    )
+}
+
+struct UpdateFullSmall;
+
+impl Visit for UpdateFullSmall {
+    type Out = HeapFigures;
+    fn visit<M: MapUnderStudy>(self, mut map: M) -> HeapFigures {
+        let ids = workload::insert(&mut map, 8, KeyDist::Sequential, 1);
+        let before = map.accounting().unwrap_or_default();
+        let (ks, vs) = (map.key_shape().size, map.elem_shape().size);
+        let (mut k, mut v) = (vec![0u8; ks], vec![0u8; vs]);
+        crate::gotype::fill_from_id(ids[0], &mut k);
+        workload::value_for(ids[0], 1, &mut v);
+        map.insert(&k, &v);
+        let after = map.accounting().unwrap_or_default();
+        HeapFigures {
+            heap_bytes: after.model_allocated_bytes - before.model_allocated_bytes,
+            objects: after.model_allocations - before.model_allocations,
+        }
+    }
+}
+
+/// What one write allocates that only updates an existing key of a full
+/// small map (`make(map[key]elem, hint)` and 8 inserts first): Go 1.24 to
+/// 1.26 move the map into a 16-slot table (its groups, the table, a
+/// one-entry directory); Go 1.27 updates in place (nothing). The classic
+/// map's 8 entries fill one bucket and an update allocates nothing.
+pub fn update_full_small(
+    variant: Variant,
+    key: Shape,
+    elem: Shape,
+    hint: usize,
+) -> Result<HeapFigures, String> {
+    if release_name(variant).is_none() {
+        return Err(format!("`{variant}` is not a model of a Go release"));
+    }
+    if key.size == 0 {
+        return Err("a zero-size key (struct{}) has one value: no map of 8 keys".into());
+    }
     let spec = MapSpec {
         variant,
         knobs: Knobs::default(),
         hint,
-        seed,
+        seed: 1,
     };
-    build::<Counting, _>(&spec, key, elem, Fill { n, seed })
+    build::<Counting, _>(&spec, key, elem, UpdateFullSmall)
 }
 
 #[cfg(test)]
@@ -114,5 +198,22 @@ mod tests {
         // 80 bytes (1,280): 1,368, as Go 1.27 with mapsplitgroup.
         assert_eq!(figs[4], 48 + 1280 + 32 + 8);
         assert!(fill(Variant::Hashbrown, k, k, 1, 1, 1).is_err());
+        // The full small map's update: Go 1.26 grows (two 136-byte groups,
+        // the table, the directory), Go 1.27 does not.
+        let up = |v| update_full_small(v, k, Shape::EMPTY, 0).unwrap();
+        assert_eq!(
+            up(Variant::GoSwiss),
+            HeapFigures {
+                heap_bytes: 288 + 32 + 8,
+                objects: 3
+            }
+        );
+        assert_eq!(
+            up(Variant::GoSwiss127),
+            HeapFigures {
+                heap_bytes: 0,
+                objects: 0
+            }
+        );
     }
 }
