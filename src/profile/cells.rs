@@ -252,3 +252,61 @@ pub fn estimate_bytes(cell: &CellSpec) -> u64 {
         }
     }
 }
+
+#[cfg(test)]
+mod type_axes_tests {
+    use super::*;
+
+    const TYPED: &str = "[axes]\nscenario = [\"insert\"]\nvariant = [\"gomap\", \"goswiss-127split\", \"hashbrown\", \"go1.26\"]\nn = [1000]\nkeys = [\"random\"]\nkey = [\"int32\", \"bool\"]\nvalue = [\"struct{}\"]\n";
+
+    #[test]
+    fn go_type_axes_name_cells_and_skip_what_cannot_run() {
+        let p = crate::profile::parse("t.toml", "t", TYPED).unwrap();
+        let m = p.cells();
+        let ids: Vec<String> = m.cells.iter().map(|c| c.id().as_str().to_string()).collect();
+        assert_eq!(
+            ids,
+            [
+                "insert/gomap/go-default/n=1000/keys=random/k=int32+v=struct",
+                "insert/goswiss-127split/go-default/n=1000/keys=random/k=int32+v=struct",
+            ]
+        );
+        let CellSpec::Map(c) = &m.cells[0] else { panic!() };
+        assert_eq!(c.key_shape().unwrap(), crate::gotype::Shape::scalar(4));
+        assert_eq!(CellSpec::Map(c.clone()).axes().types_label(), "map[int32]struct{}");
+        let why = |id: &str| {
+            m.skipped
+                .iter()
+                .find(|s| s.id.as_str().contains(id))
+                .map(|s| s.reason.clone())
+                .unwrap_or_default()
+        };
+        assert!(why("gomap/go-default/n=1000/keys=random/k=bool").contains("`bool` keys have 2 values"));
+        assert!(why("hashbrown/go-default/n=1000/keys=random/k=int32").contains("[W]uint64"));
+        assert!(why("go1.26/go-default/n=1000/keys=random/k=int32").contains("evolutionref"));
+    }
+
+    #[test]
+    fn both_forms_of_one_axis_is_an_error_naming_the_two() {
+        let both = TYPED.replace("value = [\"struct{}\"]", "value = [\"struct{}\"]\nvalue_size = [8]");
+        let e = crate::profile::parse("t.toml", "t", &both).unwrap_err();
+        assert!(e.contains("`value_size` and `value`"), "{e}");
+        let neither = TYPED.replace("key = [\"int32\", \"bool\"]\n", "");
+        let e = crate::profile::parse("t.toml", "t", &neither).unwrap_err();
+        assert!(e.contains("needs `key`"), "{e}");
+        let bad = TYPED.replace("\"bool\"", "\"int128\"");
+        let e = crate::profile::parse("t.toml", "t", &bad).unwrap_err();
+        assert!(e.contains("int128") && e.contains("valid types: struct{}"), "{e}");
+    }
+
+    #[test]
+    fn the_evolution_profile_runs_every_release_on_every_type() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/profiles/evolution.toml");
+        let text = std::fs::read_to_string(path).unwrap();
+        let p = crate::profile::parse(path, "evolution", &text).unwrap();
+        let m = p.cells();
+        // 3 scenarios x 5 variants x 2 configurations x 3 keys x 4 values.
+        assert_eq!(m.cells.len(), 3 * 5 * 2 * 3 * 4, "{:?}", m.skipped);
+        assert!(m.skipped.is_empty(), "{:?}", m.skipped);
+    }
+}

@@ -46,6 +46,8 @@ pub struct HeapFigures {
     pub heap_bytes: u64,
     /// Objects allocated.
     pub objects: u64,
+    /// Bytes the model wrote (every copy path; exact accounting).
+    pub bytes_written: u64,
 }
 
 /// Bytes of Go 1.19's `mapextra` (`overflow`, `oldoverflow`,
@@ -77,6 +79,7 @@ impl Visit for Fill {
         let mut f = HeapFigures {
             heap_bytes: MAP_HEADER_BYTES + a.model_allocated_bytes,
             objects: 1 + a.model_allocations,
+            bytes_written: a.total_bytes(),
         };
         if let (Some(pointer_free), Some(st)) = (self.classic_pointer_free, map.structure()) {
             let taken = a.overflow_prealloc_taken + a.overflow_fresh_taken;
@@ -144,6 +147,7 @@ impl Visit for UpdateFullSmall {
         HeapFigures {
             heap_bytes: after.model_allocated_bytes - before.model_allocated_bytes,
             objects: after.model_allocations - before.model_allocations,
+            bytes_written: after.total_bytes() - before.total_bytes(),
         }
     }
 }
@@ -201,19 +205,12 @@ mod tests {
         // The full small map's update: Go 1.26 grows (two 136-byte groups,
         // the table, the directory), Go 1.27 does not.
         let up = |v| update_full_small(v, k, Shape::EMPTY, 0).unwrap();
-        assert_eq!(
-            up(Variant::GoSwiss),
-            HeapFigures {
-                heap_bytes: 288 + 32 + 8,
-                objects: 3
-            }
-        );
-        assert_eq!(
-            up(Variant::GoSwiss127),
-            HeapFigures {
-                heap_bytes: 0,
-                objects: 0
-            }
-        );
+        let (old, new) = (up(Variant::GoSwiss), up(Variant::GoSwiss127));
+        assert_eq!((old.heap_bytes, old.objects), (288 + 32 + 8, 3));
+        assert_eq!((new.heap_bytes, new.objects), (0, 0));
+        // Go 1.27 writes the elem only (0 bytes for struct{}); 1.26 also
+        // moves the 8 entries (8 + 1 bytes each) and zero-fills two groups.
+        assert_eq!(new.bytes_written, 0);
+        assert!(old.bytes_written >= 8 * 9 + 2 * 136, "{old:?}");
     }
 }
