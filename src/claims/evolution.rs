@@ -449,7 +449,10 @@ pub fn swiss_regressed_types() -> Result<ClaimVerdict, String> {
         let (old, new) = (heap_of(row, "go1.19"), heap_of(row, "go1.26"));
         figures.push(fig(
             format!("{name} n={EVOLUTION_N} presized: heap bytes go1.19 / go1.26"),
-            format!("{old} / {new} ({:+.1}%)", 100.0 * (new as f64 / old as f64 - 1.0)),
+            format!(
+                "{old} / {new} ({:+.1}%)",
+                100.0 * (new as f64 / old as f64 - 1.0)
+            ),
         ));
         if new > old {
             regressed.push(name.clone());
@@ -489,12 +492,24 @@ pub fn split_group_fixes() -> Result<ClaimVerdict, String> {
             .iter()
             .flat_map(|k| EVOLUTION_VALUES.iter().map(move |v| (*k, *v))),
     ) {
-        let (old, inter, split) = (heap_of(row, "go1.19"), heap_of(row, "go1.27"), heap_of(row, "go1.27split"));
-        let t = GroupType::with_layout(Shape::parse_go(k)?, Shape::parse_go(v)?, GO_MAX_INLINE, GroupLayout::Interleaved);
+        let (old, inter, split) = (
+            heap_of(row, "go1.19"),
+            heap_of(row, "go1.27"),
+            heap_of(row, "go1.27split"),
+        );
+        let t = GroupType::with_layout(
+            Shape::parse_go(k)?,
+            Shape::parse_go(v)?,
+            GO_MAX_INLINE,
+            GroupLayout::Interleaved,
+        );
         let has_padding = t.key_stride > t.key_slot() + t.elem_slot();
         figures.push(fig(
             format!("{name} n={EVOLUTION_N} presized: heap bytes go1.27 / go1.27split (go1.19)"),
-            format!("{inter} / {split} ({old}){}", if has_padding { "; slot padded" } else { "" }),
+            format!(
+                "{inter} / {split} ({old}){}",
+                if has_padding { "; slot padded" } else { "" }
+            ),
         ));
         worse += usize::from(split > inter);
         if has_padding {

@@ -206,7 +206,7 @@ impl MapCell {
         let bits = 8 * k.shape.size.min(7) as u32;
         if k.shape.size < 8 && (1usize << bits) < distinct {
             return Err(format!(
-                "`{}` keys have {} values; this cell needs {distinct} distinct keys",
+                "`{}` keys have {} values at most (bool: 2); this cell needs {distinct} distinct keys",
                 k.name,
                 1usize << bits
             ));
