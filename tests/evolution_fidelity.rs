@@ -89,57 +89,78 @@ fn within(fig: HeapFigures, r: &Rec) -> bool {
     }
 }
 
+/// Cells checked, the ones that failed, and the largest difference of
+/// heap bytes from the runtime's median.
+#[derive(Default)]
+struct Tally {
+    checked: usize,
+    failures: Vec<String>,
+    largest: (i64, String),
+}
+
+impl Tally {
+    /// Records the model's figure for record `r` of `release`; it passes
+    /// when it is the median or within the runtime's range.
+    fn record(&mut self, release: &str, fig: HeapFigures, r: &Rec) {
+        let what = format!(
+            "{release} map[{}]{} n={} hint={}: model {} bytes {} objects, Go {} bytes {} objects (range {:?})",
+            r.key, r.value, r.n, r.hint, fig.heap_bytes, fig.objects, r.heap, r.objects, r.range
+        );
+        let diff = fig.heap_bytes as i64 - r.heap as i64;
+        if diff.abs() > self.largest.0.abs() {
+            self.largest = (diff, what.clone());
+        }
+        let exact = fig.heap_bytes == r.heap && fig.objects == r.objects;
+        if !(exact || within(fig, r)) {
+            self.failures.push(what);
+        }
+        self.checked += 1;
+    }
+
+    /// Prints the largest difference and asserts at least `min` cells
+    /// were checked and none failed.
+    fn finish(self, what: &str, min: usize) {
+        println!(
+            "{what}: {} checked; largest difference {} bytes: {}",
+            self.checked, self.largest.0, self.largest.1
+        );
+        assert!(
+            self.checked >= min,
+            "only {} {what} in the data",
+            self.checked
+        );
+        assert!(
+            self.failures.is_empty(),
+            "{} of {} differ:\n{}",
+            self.failures.len(),
+            self.checked,
+            self.failures.join("\n")
+        );
+    }
+}
+
 #[test]
 fn swiss_models_match_the_real_runtimes_on_presized_cells() {
-    let mut checked = 0;
-    let mut failures = Vec::new();
-    let mut largest = (0i64, String::new());
+    let mut t = Tally::default();
     for (release, variant) in RELEASES.into_iter().skip(1) {
         for r in recs(&load(release), "fill") {
-            if r.hint != r.n {
-                continue;
+            if r.hint == r.n {
+                let fig = fill(variant, shape(&r.key), shape(&r.value), r.n, r.hint, 1).unwrap();
+                t.record(release, fig, &r);
             }
-            let fig = fill(variant, shape(&r.key), shape(&r.value), r.n, r.hint, 1).unwrap();
-            let exact = fig.heap_bytes == r.heap && fig.objects == r.objects;
-            let what = format!(
-                "{release} map[{}]{} n={} hint={}: model {} bytes {} objects, Go {} bytes {} objects (range {:?})",
-                r.key, r.value, r.n, r.hint, fig.heap_bytes, fig.objects, r.heap, r.objects, r.range
-            );
-            let diff = fig.heap_bytes as i64 - r.heap as i64;
-            if diff.abs() > largest.0.abs() {
-                largest = (diff, what.clone());
-            }
-            if !(exact || within(fig, &r)) {
-                failures.push(what);
-            }
-            checked += 1;
         }
     }
-    println!(
-        "Swiss presized cells: {checked} checked; largest difference {} bytes: {}",
-        largest.0, largest.1
-    );
-    assert!(
-        checked >= 3 * 100,
-        "only {checked} presized Swiss cells in the data"
-    );
-    assert!(
-        failures.is_empty(),
-        "{} of {checked} differ:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    t.finish("presized Swiss cells", 3 * 100);
 }
 
 #[test]
 fn classic_model_is_within_go_1_19_seed_spread_on_presized_cells() {
-    let mut checked = 0;
-    let mut failures = Vec::new();
-    let mut largest = (0i64, String::new());
+    let mut t = Tally::default();
     for r in recs(&load("go1.19"), "fill") {
         if r.hint != r.n || r.n > 1000 {
             continue;
         }
+        // The model's median over 5 seeds.
         let mut figs: Vec<HeapFigures> = (1..=5)
             .map(|seed| {
                 fill(
@@ -154,57 +175,19 @@ fn classic_model_is_within_go_1_19_seed_spread_on_presized_cells() {
             })
             .collect();
         figs.sort_by_key(|f| f.heap_bytes);
-        let fig = figs[2];
-        let what = format!(
-            "go1.19 map[{}]{} n={} hint={}: model median {} bytes {} objects, Go {} bytes {} objects (range {:?})",
-            r.key, r.value, r.n, r.hint, fig.heap_bytes, fig.objects, r.heap, r.objects, r.range
-        );
-        let diff = fig.heap_bytes as i64 - r.heap as i64;
-        if diff.abs() > largest.0.abs() {
-            largest = (diff, what.clone());
-        }
-        if !within(fig, &r) {
-            failures.push(what);
-        }
-        checked += 1;
+        t.record("go1.19", figs[2], &r);
     }
-    println!(
-        "go1.19 presized cells: {checked} checked; largest difference {} bytes: {}",
-        largest.0, largest.1
-    );
-    assert!(
-        checked >= 100,
-        "only {checked} presized go1.19 cells in the data"
-    );
-    assert!(
-        failures.is_empty(),
-        "{} of {checked} differ:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    t.finish("presized go1.19 cells up to n = 1000", 100);
 }
 
 #[test]
 fn a_full_small_maps_update_allocates_as_each_release_does() {
-    let mut checked = 0;
-    let mut failures = Vec::new();
+    let mut t = Tally::default();
     for (release, variant) in RELEASES.into_iter().skip(1) {
         for r in recs(&load(release), "update_full_small") {
             let fig = update_full_small(variant, shape(&r.key), shape(&r.value), r.hint).unwrap();
-            if !(fig.heap_bytes == r.heap && fig.objects == r.objects || within(fig, &r)) {
-                failures.push(format!(
-                    "{release} map[{}]{} hint={}: model {fig:?}, Go {} bytes {} objects",
-                    r.key, r.value, r.hint, r.heap, r.objects
-                ));
-            }
-            checked += 1;
+            t.record(release, fig, &r);
         }
     }
-    assert!(checked >= 3 * 20, "only {checked} update records");
-    assert!(
-        failures.is_empty(),
-        "{} of {checked} differ:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    t.finish("full small maps' updates", 3 * 20);
 }
