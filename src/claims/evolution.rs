@@ -406,9 +406,12 @@ pub const EVOLUTION_VALUES: [&str; 4] = ["struct{}", "bool", "int64", "[4]int64"
 /// layout's, not the growth history's).
 pub const EVOLUTION_N: usize = 1000;
 
+/// Heap figures per Go release (`go1.19`, ...), oldest first.
+type ReleaseRow = Vec<(&'static str, HeapFigures)>;
+
 /// Heap figures of `map[key]value` per Go release's model (oldest first),
 /// presized for [`EVOLUTION_N`] entries.
-fn by_release(key: &str, value: &str) -> Result<Vec<(&'static str, HeapFigures)>, String> {
+fn by_release(key: &str, value: &str) -> Result<ReleaseRow, String> {
     let (k, v) = (Shape::parse_go(key)?, Shape::parse_go(value)?);
     RELEASE_MODELS
         .iter()
@@ -426,7 +429,7 @@ fn heap_of(row: &[(&str, HeapFigures)], release: &str) -> u64 {
 }
 
 /// Every type of the evolution matrix with its figures per release.
-fn matrix() -> Result<Vec<(String, Vec<(&'static str, HeapFigures)>)>, String> {
+fn matrix() -> Result<Vec<(String, ReleaseRow)>, String> {
     let mut out = Vec::new();
     for k in EVOLUTION_KEYS {
         for v in EVOLUTION_VALUES {

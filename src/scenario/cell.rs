@@ -104,11 +104,11 @@ pub struct MapCell {
     /// The key's Go type when the profile names it (`key = ["int32"]`);
     /// `None`: `[key_size/8]uint64`, as `key_size` means.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub key_type: Option<GoType>,
+    pub key_type: Option<Box<GoType>>,
     /// The value's Go type when the profile names it; `None`:
     /// `[value_size/8]uint64`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value_type: Option<GoType>,
+    pub value_type: Option<Box<GoType>>,
     /// Rounds of the churn scenario.
     pub churn_rounds: usize,
     /// Seed of keys and of the map's randomness.
@@ -151,7 +151,7 @@ impl MapCell {
     /// The key's Go type: the one the profile names, else `[key_size/8]uint64`.
     pub fn key_go_type(&self) -> Result<GoType, String> {
         match &self.key_type {
-            Some(t) => Ok(t.clone()),
+            Some(t) => Ok((**t).clone()),
             None => GoType::blob("key", self.key_size),
         }
     }
@@ -159,7 +159,7 @@ impl MapCell {
     /// The value's Go type: the one the profile names, else `[value_size/8]uint64`.
     pub fn value_go_type(&self) -> Result<GoType, String> {
         match &self.value_type {
-            Some(t) => Ok(t.clone()),
+            Some(t) => Ok((**t).clone()),
             None => GoType::blob("value", self.value_size),
         }
     }
