@@ -114,6 +114,100 @@ impl Shape {
     }
 }
 
+/// The Go type names [`Shape::parse_go`] knows, for error messages.
+pub const GO_TYPE_NAMES: &str = "struct{}, bool, uint8, int8, byte, int16, uint16, int32, uint32, rune, float32, int64, uint64, int, uint, uintptr, float64, string, *T (any pointer), [N]T (an array of any of these, e.g. [24]byte, [4]int64); types over 128 bytes are stored through pointers";
+
+/// Largest Go type size [`Shape::parse_go`] accepts (1 MiB).
+pub const MAX_TYPE_BYTES: usize = 1 << 20;
+
+impl Shape {
+    /// The shape of the Go type named `name` (`int32`, `struct{}`,
+    /// `string`, `*T`, `[N]T`, ...), as `unsafe.Sizeof`/`Alignof` give it
+    /// on 64-bit targets. The error names what is wrong and lists
+    /// [`GO_TYPE_NAMES`].
+    pub fn parse_go(name: &str) -> Result<Shape, String> {
+        let bad = |why: String| format!("Go type `{name}`: {why}; valid types: {GO_TYPE_NAMES}");
+        let s = name.trim();
+        if let Some(rest) = s.strip_prefix('*') {
+            if rest.trim().is_empty() {
+                return Err(bad("a pointer needs an element type (`*T`)".into()));
+            }
+            return Ok(Shape::POINTER);
+        }
+        if let Some(rest) = s.strip_prefix('[') {
+            let (n, elem) = rest
+                .split_once(']')
+                .ok_or_else(|| bad("an array is written `[N]T`".into()))?;
+            let n: usize = n
+                .trim()
+                .parse()
+                .map_err(|_| bad(format!("array length `{n}` is not a number")))?;
+            let elem = Shape::parse_go(elem)
+                .map_err(|_| bad(format!("unknown array element type `{}`", elem.trim())))?;
+            let size = elem.size.checked_mul(n).filter(|&b| b <= MAX_TYPE_BYTES);
+            if size.is_none() {
+                return Err(bad(format!("larger than {MAX_TYPE_BYTES} bytes")));
+            }
+            return Ok(array(elem, n));
+        }
+        Ok(match s {
+            "struct{}" | "struct {}" => Shape::EMPTY,
+            "bool" | "uint8" | "int8" | "byte" => Shape::scalar(1),
+            "int16" | "uint16" => Shape::scalar(2),
+            "int32" | "uint32" | "float32" | "rune" => Shape::scalar(4),
+            "int64" | "uint64" | "int" | "uint" | "uintptr" | "float64" => Shape::scalar(8),
+            "string" => Shape::STRING,
+            _ => return Err(bad("unknown type".into())),
+        })
+    }
+}
+
+/// A key or value type as a cell names it: the Go type's name and shape.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct GoType {
+    /// The name as written (`int32`, `struct{}`, `[4]int64`).
+    pub name: String,
+    /// Its shape.
+    pub shape: Shape,
+}
+
+impl GoType {
+    /// Parses a Go type name ([`Shape::parse_go`]).
+    pub fn parse(name: &str) -> Result<GoType, String> {
+        Ok(GoType {
+            shape: Shape::parse_go(name)?,
+            name: name.trim().to_string(),
+        })
+    }
+
+    /// `[size/8]uint64`: what `key_size`/`value_size` mean ([`Shape::blob`]).
+    pub fn blob(what: &str, size: usize) -> Result<GoType, String> {
+        Ok(GoType {
+            shape: Shape::blob(what, size)?,
+            name: format!("[{}]uint64", size / 8),
+        })
+    }
+
+    /// The name in characters a cell id allows (`[A-Za-z0-9._=+-]`):
+    /// `struct{}` → `struct`, `*T` → `ptr.T`, `[N]T` → `NxT`.
+    pub fn id_name(&self) -> String {
+        fn id(s: &str) -> String {
+            let s = s.trim();
+            if let Some(rest) = s.strip_prefix('*') {
+                return format!("ptr.{}", id(rest));
+            }
+            if let Some((n, elem)) = s.strip_prefix('[').and_then(|r| r.split_once(']')) {
+                return format!("{}x{}", n.trim(), id(elem));
+            }
+            if s.starts_with("struct") {
+                return "struct".into();
+            }
+            s.chars().filter(|c| c.is_ascii_alphanumeric()).collect()
+        }
+        id(&self.name)
+    }
+}
+
 /// Key and value sizes (bytes) the profiles and the command line accept.
 pub const SUPPORTED_SIZES: [usize; 6] = [8, 16, 32, 64, 128, 256];
 
@@ -314,9 +408,21 @@ impl BucketType {
     }
 }
 
-/// A Swiss map type (Go 1.24+): `abi.SwissMapType`'s sizes, with the group
-/// `reflectdata.MapGroupType` builds (Go 1.26,
-/// `cmd/compile/internal/reflectdata/map.go`):
+/// How a Swiss map's group places its keys and elements.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GroupLayout {
+    /// Go 1.24–1.27 by default: 8 slot structs `{key; elem}` (KVKV...).
+    Interleaved,
+    /// Go 1.27 with `GOEXPERIMENT=mapsplitgroup`: an array of 8 keys, then
+    /// an array of 8 elements (KKKK...VVVV...).
+    Split,
+}
+
+/// A Swiss map type (Go 1.24+): `abi.MapType`'s sizes, with the group
+/// `reflectdata.MapGroupType` builds (Go 1.26 and 1.27,
+/// `cmd/compile/internal/reflectdata/map.go`). By default
+/// ([`GroupLayout::Interleaved`]):
 ///
 /// ```text
 /// type group struct {
@@ -332,22 +438,45 @@ impl BucketType {
 /// the padding [`struct_layout`] gives it: an element aligned after its key,
 /// the slot rounded to its alignment, and one byte (then rounding) after a
 /// zero-size element — `map[int64]struct{}` has 16-byte slots.
+///
+/// With Go 1.27's `GOEXPERIMENT=mapsplitgroup` ([`GroupLayout::Split`]):
+///
+/// ```text
+/// type group struct {
+///     ctrl  uint64
+///     keys  [8]keytype
+///     elems [8]elemtype
+/// }
+/// ```
+///
+/// so padding appears only before the element array (aligning it) and at
+/// the group's end (a trailing zero-size array, then rounding):
+/// `map[int64]struct{}` has 80-byte groups instead of 136.
+///
+/// Either way key `i` sits at `keys_off + i·key_stride` and element `i` at
+/// `elems_off + i·elem_stride` (`abi.MapType`'s `KeysOff`, `KeyStride`,
+/// `ElemsOff`, `ElemStride` in Go 1.27; `groupReference.key`/`elem`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GroupType {
     /// The key type.
     pub key: Shape,
     /// The element type.
     pub elem: Shape,
+    /// The group layout.
+    pub layout: GroupLayout,
     /// Keys are stored through pointers (`MapIndirectKey`).
     pub indirect_key: bool,
     /// Elements are stored through pointers (`MapIndirectElem`).
     pub indirect_elem: bool,
-    /// Offset of slot 0 in a group (after the control word).
-    pub slots_off: usize,
-    /// Bytes of one slot (`SlotSize`), padding included.
-    pub slot_size: usize,
-    /// Offset of the element within a slot (`ElemOff`).
-    pub elem_off: usize,
+    /// Offset of key 0 in a group (`KeysOff`).
+    pub keys_off: usize,
+    /// Bytes from one key to the next (`KeyStride`: the slot size when
+    /// interleaved, the key slot's size when split).
+    pub key_stride: usize,
+    /// Offset of element 0 in a group (`ElemsOff`).
+    pub elems_off: usize,
+    /// Bytes from one element to the next (`ElemStride`).
+    pub elem_stride: usize,
     /// Bytes of one group (`GroupSize`).
     pub group_size: usize,
     /// The specialised routines Go uses for this type.
@@ -355,21 +484,50 @@ pub struct GroupType {
 }
 
 impl GroupType {
-    /// The group type of `map[key]elem` with Go's inline limit `max_inline`.
+    /// The interleaved group type of `map[key]elem` (Go 1.24–1.26, and 1.27
+    /// by default) with Go's inline limit `max_inline`.
     pub fn new(key: Shape, elem: Shape, max_inline: usize) -> GroupType {
+        GroupType::with_layout(key, elem, max_inline, GroupLayout::Interleaved)
+    }
+
+    /// The group type of `map[key]elem` in `layout`.
+    pub fn with_layout(
+        key: Shape,
+        elem: Shape,
+        max_inline: usize,
+        layout: GroupLayout,
+    ) -> GroupType {
         let (kslot, indirect_key) = key.in_slot(max_inline);
         let (eslot, indirect_elem) = elem.in_slot(max_inline);
-        let (slot_off, slot) = struct_layout([kslot, eslot]);
-        let (group_off, group) = struct_layout([Shape::words(1), array(slot, SLOTS)]);
+        let (keys_off, key_stride, elems_off, elem_stride, group_size) = match layout {
+            GroupLayout::Interleaved => {
+                let (slot_off, slot) = struct_layout([kslot, eslot]);
+                let (off, group) = struct_layout([Shape::words(1), array(slot, SLOTS)]);
+                (
+                    off[1],
+                    slot.size,
+                    off[1] + slot_off[1],
+                    slot.size,
+                    group.size,
+                )
+            }
+            GroupLayout::Split => {
+                let (off, group) =
+                    struct_layout([Shape::words(1), array(kslot, SLOTS), array(eslot, SLOTS)]);
+                (off[1], kslot.size, off[2], eslot.size, group.size)
+            }
+        };
         GroupType {
             key,
             elem,
+            layout,
             indirect_key,
             indirect_elem,
-            slots_off: group_off[1],
-            slot_size: slot.size,
-            elem_off: slot_off[1],
-            group_size: group.size,
+            keys_off,
+            key_stride,
+            elems_off,
+            elem_stride,
+            group_size,
             fast: FastPath::choose(key, indirect_elem),
         }
     }
@@ -395,10 +553,27 @@ impl GroupType {
         }
     }
 
-    /// Offset of slot `i` of a group (`groupReference.key`).
+    /// Bytes one entry takes in a group, padding included: the slot size
+    /// when interleaved (`SlotSize`), key and element strides when split
+    /// (what Go 1.27's `Clear` compares with 32).
     #[inline(always)]
-    pub fn slot_off(&self, i: usize) -> usize {
-        self.slots_off + (i & (SLOTS - 1)) * self.slot_size
+    pub fn entry_bytes(&self) -> usize {
+        match self.layout {
+            GroupLayout::Interleaved => self.key_stride,
+            GroupLayout::Split => self.key_stride + self.elem_stride,
+        }
+    }
+
+    /// Offset of key `i` of a group (`groupReference.key`).
+    #[inline(always)]
+    pub fn key_off(&self, i: usize) -> usize {
+        self.keys_off + (i & (SLOTS - 1)) * self.key_stride
+    }
+
+    /// Offset of element `i` of a group (`groupReference.elem`).
+    #[inline(always)]
+    pub fn elem_off(&self, i: usize) -> usize {
+        self.elems_off + (i & (SLOTS - 1)) * self.elem_stride
     }
 }
 
@@ -471,32 +646,99 @@ mod tests {
 
     #[test]
     fn swiss_groups_match_go_1_26() {
+        let g = |k, e| GroupType::new(k, e, GO_MAX_INLINE);
+        // (slot size, elem offset in the slot, group size)
+        let shape = |g: GroupType| (g.key_stride, g.elems_off - g.keys_off, g.group_size);
         // map[int64]int64: 8-byte ctrl + 8 × 16-byte slots.
-        let g = GroupType::new(Shape::words(1), Shape::words(1), GO_MAX_INLINE);
-        assert_eq!((g.slot_size, g.elem_off, g.group_size), (16, 8, 136));
+        assert_eq!(shape(g(Shape::words(1), Shape::words(1))), (16, 8, 136));
         // map[int64]struct{}: a trailing zero-size field gets a byte of
         // padding, rounded to the slot's 8-byte alignment.
-        let g = GroupType::new(Shape::words(1), Shape::EMPTY, GO_MAX_INLINE);
-        assert_eq!((g.slot_size, g.group_size), (16, 136));
+        assert_eq!(shape(g(Shape::words(1), Shape::EMPTY)), (16, 8, 136));
         // map[int32]bool: 4 + 1, rounded to 4.
-        let g = GroupType::new(Shape::scalar(4), Shape::scalar(1), GO_MAX_INLINE);
-        assert_eq!((g.slot_size, g.elem_off, g.group_size), (8, 4, 72));
+        assert_eq!(shape(g(Shape::scalar(4), Shape::scalar(1))), (8, 4, 72));
         // map[bool]int64: the element is aligned after the key.
-        let g = GroupType::new(Shape::scalar(1), Shape::words(1), GO_MAX_INLINE);
-        assert_eq!((g.slot_size, g.elem_off), (16, 8));
+        assert_eq!(shape(g(Shape::scalar(1), Shape::words(1))).0, 16);
+        assert_eq!(shape(g(Shape::scalar(1), Shape::words(1))).1, 8);
         // map[struct{}]struct{}: empty slots; the group still ends in a
         // zero-size array and gets its byte of padding (16 bytes in all).
-        let g = GroupType::new(Shape::EMPTY, Shape::EMPTY, GO_MAX_INLINE);
-        assert_eq!((g.slot_size, g.group_size), (0, 16));
+        assert_eq!(shape(g(Shape::EMPTY, Shape::EMPTY)), (0, 0, 16));
         // Over 128 bytes: pointers.
-        let g = GroupType::new(Shape::words(1), Shape::words(32), GO_MAX_INLINE);
-        assert_eq!((g.slot_size, g.indirect_elem), (16, true));
-        assert_eq!((g.key_slot(), g.elem_slot(), g.slot_off(2)), (8, 8, 40));
+        let t = g(Shape::words(1), Shape::words(32));
+        assert_eq!((t.key_stride, t.indirect_elem), (16, true));
+        assert_eq!((t.key_slot(), t.elem_slot(), t.key_off(2)), (8, 8, 40));
         // A 256-byte key and a 16-byte elem: pointer + elem, 24-byte slots.
-        let g = GroupType::new(Shape::words(32), Shape::words(2), GO_MAX_INLINE);
-        assert!(g.indirect_key && !g.indirect_elem);
-        assert_eq!((g.slot_size, g.elem_off, g.group_size), (24, 8, 200));
-        assert_eq!((g.key_slot(), g.elem_slot()), (8, 16));
+        let t = g(Shape::words(32), Shape::words(2));
+        assert!(t.indirect_key && !t.indirect_elem);
+        assert_eq!(shape(t), (24, 8, 200));
+        assert_eq!((t.key_slot(), t.elem_slot()), (8, 16));
+    }
+
+    #[test]
+    fn split_groups_match_go_1_27_mapsplitgroup() {
+        let g = |k, e| GroupType::with_layout(k, e, GO_MAX_INLINE, GroupLayout::Split);
+        // (KeysOff, KeyStride, ElemsOff, ElemStride, GroupSize)
+        let abi = |g: GroupType| {
+            (
+                g.keys_off,
+                g.key_stride,
+                g.elems_off,
+                g.elem_stride,
+                g.group_size,
+            )
+        };
+        // map[int64]int64: no padding either way.
+        assert_eq!(abi(g(Shape::words(1), Shape::words(1))), (8, 8, 72, 8, 136));
+        // map[int64]struct{}: 8 + 64 + 0, one byte after the trailing
+        // zero-size array, rounded to 8: 80 (interleaved: 136).
+        assert_eq!(abi(g(Shape::words(1), Shape::EMPTY)), (8, 8, 72, 0, 80));
+        // map[int32]bool: 8 + 32 + 8 = 48 (interleaved: 72).
+        assert_eq!(
+            abi(g(Shape::scalar(4), Shape::scalar(1))),
+            (8, 4, 40, 1, 48)
+        );
+        // map[bool]int64: the element array is aligned to 8: 8 + 8 + 64.
+        assert_eq!(abi(g(Shape::scalar(1), Shape::words(1))), (8, 1, 16, 8, 80));
+        // map[string]bool: 8 + 128 + 8 = 144.
+        assert_eq!(
+            abi(g(Shape::STRING, Shape::scalar(1))),
+            (8, 16, 136, 1, 144)
+        );
+        // map[struct{}]struct{}: 16 bytes, as interleaved.
+        assert_eq!(g(Shape::EMPTY, Shape::EMPTY).group_size, 16);
+        // Offsets of entry 3.
+        let t = g(Shape::scalar(4), Shape::scalar(1));
+        assert_eq!((t.key_off(3), t.elem_off(3), t.entry_bytes()), (20, 43, 5));
+    }
+
+    #[test]
+    fn go_type_names_parse_to_their_shapes() {
+        let p = |s: &str| Shape::parse_go(s).unwrap();
+        assert_eq!(p("struct{}"), Shape::EMPTY);
+        assert_eq!(p("bool"), Shape::scalar(1));
+        assert_eq!(p("byte"), p("uint8"));
+        assert_eq!(p("int16"), Shape::scalar(2));
+        assert_eq!(p("rune"), Shape::scalar(4));
+        assert_eq!(p("float32"), p("int32"));
+        assert_eq!(p("int"), Shape::scalar(8));
+        assert_eq!(p("int64"), Shape::words(1));
+        assert_eq!(p("*T"), Shape::POINTER);
+        assert_eq!(p("string"), Shape::STRING);
+        assert_eq!(p("[24]byte"), Shape::bytes(24));
+        assert_eq!(p("[4]int64"), Shape::words(4));
+        assert_eq!(p("[2]string"), array(Shape::STRING, 2));
+        assert_eq!(p("[0]int64").size, 0);
+        // Over 128 bytes: stored through a pointer.
+        assert!(p("[17]int64").in_slot(GO_MAX_INLINE).1);
+        for bad in ["int128", "[x]byte", "[4]foo", "*", "[1048577]byte", ""] {
+            let e = Shape::parse_go(bad).unwrap_err();
+            assert!(e.contains("valid types: struct{}, bool"), "{e}");
+        }
+        let id = |s: &str| GoType::parse(s).unwrap().id_name();
+        assert_eq!(
+            [id("struct{}"), id("*int64"), id("[4]int64"), id("int32")],
+            ["struct", "ptr.int64", "4xint64", "int32"]
+        );
+        assert_eq!(GoType::blob("key", 16).unwrap().name, "[2]uint64");
     }
 
     #[test]

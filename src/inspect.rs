@@ -7,7 +7,7 @@
 use crate::accounting::{Counting, Exactness, PathBytes};
 use crate::alloc_count::{self, AllocDelta};
 use crate::gomap::Knobs;
-use crate::gotype::{check_size, Shape};
+use crate::gotype::{check_size, GoType, Shape};
 use crate::variants::memory::{estimate_bytes, hint_entries, KEY_SOURCE_BYTES_PER_KEY};
 use crate::variants::swiss::SwissShape;
 use crate::variants::{self, HintSpec, MapSpec, MapUnderStudy, Variant, Visit};
@@ -48,8 +48,105 @@ pub struct InspectConfig {
     pub key_size: usize,
     /// Value size in bytes.
     pub value_size: usize,
+    /// The key's Go type (`--key`); `None`: `[key_size/8]uint64`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<GoType>,
+    /// The value's Go type (`--value`); `None`: `[value_size/8]uint64`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<GoType>,
     /// Tuning knobs.
     pub knobs: Knobs,
+}
+
+impl InspectConfig {
+    /// Sets the key and value from Go type names (`--key`, `--value`),
+    /// which replace `--key-size`/`--value-size`; giving both for one side
+    /// is an error naming the two.
+    pub fn with_types(
+        mut self,
+        key: Option<&str>,
+        key_size: Option<usize>,
+        value: Option<&str>,
+        value_size: Option<usize>,
+    ) -> Result<InspectConfig, String> {
+        for (what, name, size, slot, size_slot) in [
+            ("key", key, key_size, &mut self.key, &mut self.key_size),
+            (
+                "value",
+                value,
+                value_size,
+                &mut self.value,
+                &mut self.value_size,
+            ),
+        ] {
+            match (name, size) {
+                (Some(_), Some(_)) => {
+                    return Err(format!(
+                        "--{what} and --{what}-size both set; use one: --{what} (a Go type name) or --{what}-size (bytes, [W]uint64)"
+                    ))
+                }
+                (Some(n), None) => {
+                    let t = GoType::parse(n)?;
+                    *size_slot = t.shape.size;
+                    *slot = Some(t);
+                }
+                _ => {}
+            }
+        }
+        Ok(self)
+    }
+
+    /// The key's shape.
+    pub fn key_shape(&self) -> Result<Shape, String> {
+        match &self.key {
+            Some(t) => Ok(t.shape),
+            None => Shape::blob("key", self.key_size),
+        }
+    }
+
+    /// The value's shape.
+    pub fn value_shape(&self) -> Result<Shape, String> {
+        match &self.value {
+            Some(t) => Ok(t.shape),
+            None => Shape::blob("value", self.value_size),
+        }
+    }
+
+    /// The map type as Go spells it (`map[int32]struct{}`), or `kXvY`.
+    pub fn types_label(&self) -> String {
+        match (&self.key, &self.value) {
+            (None, None) => format!("k{}v{}", self.key_size, self.value_size),
+            (k, v) => format!(
+                "map[{}]{}",
+                k.as_ref().map_or_else(
+                    || format!("[{}]uint64", self.key_size / 8),
+                    |t| t.name.clone()
+                ),
+                v.as_ref().map_or_else(
+                    || format!("[{}]uint64", self.value_size / 8),
+                    |t| t.name.clone()
+                ),
+            ),
+        }
+    }
+}
+
+/// The heap figures of one Go release's model for the inspected map type,
+/// `n` and hint ([`crate::variants::heap`]).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ReleaseHeap {
+    /// The Go release (`go1.19`, `go1.24`, `go1.26`, `go1.27`, `go1.27split`).
+    pub release: String,
+    /// The model variant that stands for it.
+    pub variant: String,
+    /// Heap bytes (the map header included), as `runtime.MemStats.TotalAlloc`
+    /// counts them; `None` when unavailable.
+    pub heap_bytes: Option<u64>,
+    /// Heap objects (`Mallocs`); `None` when unavailable.
+    pub objects: Option<u64>,
+    /// Why the figures are unavailable.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unavailable: Option<String>,
 }
 
 /// The state of an inspected map. Fields that do not apply to a design are `null`.
@@ -117,7 +214,22 @@ pub struct InspectReport {
     /// Real heap allocations of building the map, counted by mapamp's
     /// allocator (`installed: false` when it is not the global allocator).
     pub heap: AllocDelta,
+    /// Insert workload: the heap bytes and objects Go would allocate for
+    /// `make(map[K]V, hint)` and these `n` inserts, per Go release's model
+    /// (empty for the churn workload).
+    #[serde(default)]
+    pub heap_by_release: Vec<ReleaseHeap>,
+    /// String keys: the bytes of the keys' own strings (the program
+    /// allocates them, the map holds only their 16-byte headers), counted
+    /// here on their own and never in the map's figures; `None` for other
+    /// key types.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub string_key_bytes: Option<u64>,
 }
+
+/// Bytes of each string key's own data in the workloads: 12 characters,
+/// as the reference program's keys (`tests/data/evolution`).
+pub const STRING_KEY_BYTES: u64 = 12;
 
 /// Growth events of the Go Swiss-map model.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -137,8 +249,21 @@ pub struct GoSwissEvents {
 /// need, with an error naming the input to blame.
 pub fn validate(cfg: &InspectConfig) -> Result<(), String> {
     use crate::limits::{MAX_CHURN_ROUNDS, MAX_WORKLOAD_OPS};
-    check_size("key", cfg.key_size)?;
-    check_size("value", cfg.value_size)?;
+    if cfg.key.is_none() {
+        check_size("key", cfg.key_size)?;
+    }
+    if cfg.value.is_none() {
+        check_size("value", cfg.value_size)?;
+    }
+    let key = cfg.key_shape()?;
+    if key.size < 8 && (cfg.n as u128) > (1u128 << (8 * key.size)) {
+        return Err(format!(
+            "--n {} distinct keys do not fit `{}`, which has {} values; use a smaller --n or a wider key",
+            cfg.n,
+            cfg.key.as_ref().map_or("?", |t| t.name.as_str()),
+            1u128 << (8 * key.size)
+        ));
+    }
     spec_of(cfg).validate()?;
     if cfg.rounds > MAX_CHURN_ROUNDS {
         return Err(format!(
@@ -227,15 +352,47 @@ pub fn inspect(cfg: &InspectConfig) -> Result<InspectReport, String> {
     let (report, heap) = alloc_count::measure(|| {
         variants::build::<Counting, _>(
             &spec_of(cfg),
-            Shape::blob("key", cfg.key_size)?,
-            Shape::blob("value", cfg.value_size)?,
+            cfg.key_shape()?,
+            cfg.value_shape()?,
             Inspector(cfg),
         )
     });
-    report.map(|mut r| {
-        r.heap = heap;
-        r
-    })
+    let mut r = report?;
+    r.heap = heap;
+    if cfg.key_shape()? == Shape::STRING {
+        r.string_key_bytes = Some(STRING_KEY_BYTES * cfg.n as u64);
+    }
+    Ok(r)
+}
+
+/// [`inspect`], and for the insert workload the heap figures of every Go
+/// release's model for the same map type, `n` and hint
+/// ([`InspectReport::heap_by_release`]): what `mapamp inspect` prints.
+pub fn inspect_with_releases(cfg: &InspectConfig) -> Result<InspectReport, String> {
+    let mut r = inspect(cfg)?;
+    if cfg.workload == Workload::Insert {
+        let hint = cfg.hint.resolve(cfg.n);
+        for v in crate::variants::heap::RELEASE_MODELS {
+            let f = crate::variants::heap::fill(
+                v,
+                cfg.key_shape()?,
+                cfg.value_shape()?,
+                cfg.n,
+                hint,
+                cfg.seed,
+            );
+            r.heap_by_release.push(ReleaseHeap {
+                release: crate::variants::heap::release_name(v)
+                    .unwrap_or_default()
+                    .to_string(),
+                variant: v.name().to_string(),
+                heap_bytes: f.as_ref().ok().map(|f| f.heap_bytes),
+                objects: f.as_ref().ok().map(|f| f.objects),
+                unavailable: f.err(),
+            });
+        }
+    }
+    Ok(r)
 }
 
 struct Inspector<'a>(&'a InspectConfig);
@@ -294,6 +451,8 @@ fn report_of<M: MapUnderStudy>(m: &M, cfg: &InspectConfig) -> InspectReport {
             tombstones_pruned: acct.tombstones_pruned,
         }),
         heap: AllocDelta::default(),
+        heap_by_release: Vec::new(),
+        string_key_bytes: None,
     }
 }
 
@@ -312,8 +471,14 @@ pub fn render_text(r: &InspectReport) -> String {
     let mut s = String::new();
     let _ = writeln!(
         s,
-        "{} after `{:?}` of n={} ({:?} keys, k{}v{}, hint {}, seed {})",
-        r.variant, c.workload, c.n, c.keys, c.key_size, c.value_size, c.hint, c.seed
+        "{} after `{:?}` of n={} ({:?} keys, {}, hint {}, seed {})",
+        r.variant,
+        c.workload,
+        c.n,
+        c.keys,
+        c.types_label(),
+        c.hint,
+        c.seed
     );
     if c.workload == Workload::Churn {
         let _ = writeln!(s, "  churn: {} rounds x {} delete+insert", c.rounds, c.k);
@@ -360,7 +525,42 @@ pub fn render_text(r: &InspectReport) -> String {
         render_buckets(&mut s, r);
     }
     render_bytes(&mut s, r);
+    render_heap_by_release(&mut s, r);
     s
+}
+
+fn render_heap_by_release(s: &mut String, r: &InspectReport) {
+    if !r.heap_by_release.is_empty() {
+        let _ = writeln!(
+            s,
+            "
+heap per Go release (model: make(map, {}) + {} inserts; map header included)",
+            r.config.hint.resolve(r.config.n),
+            r.config.n
+        );
+        for h in &r.heap_by_release {
+            let _ = match (h.heap_bytes, h.objects, &h.unavailable) {
+                (Some(b), Some(o), _) => writeln!(
+                    s,
+                    "  {:<12}{:<18}{b:>12} bytes {o:>8} objects",
+                    h.release, h.variant
+                ),
+                (_, _, why) => writeln!(
+                    s,
+                    "  {:<12}{:<18}unavailable: {}",
+                    h.release,
+                    h.variant,
+                    why.as_deref().unwrap_or("no figure")
+                ),
+            };
+        }
+    }
+    if let Some(b) = r.string_key_bytes {
+        let _ = writeln!(
+            s,
+            "  string keys' own bytes: {b} ({STRING_KEY_BYTES} per key; allocated by the program, not in the map's figures)"
+        );
+    }
 }
 
 fn render_buckets(s: &mut String, r: &InspectReport) {

@@ -235,12 +235,19 @@ struct InspectArgs {
     seed: u64,
     #[command(flatten)]
     knobs: KnobArgs,
-    /// Key size in bytes (8, 16, 32, 64, 128, 256).
-    #[arg(long, default_value_t = 8)]
-    key_size: usize,
-    /// Value size in bytes (8, 16, 32, 64, 128, 256).
-    #[arg(long, default_value_t = 8)]
-    value_size: usize,
+    /// Key size in bytes (8, 16, 32, 64, 128, 256; a [W]uint64) [default: 8].
+    #[arg(long)]
+    key_size: Option<usize>,
+    /// Value size in bytes (8, 16, 32, 64, 128, 256) [default: 8].
+    #[arg(long)]
+    value_size: Option<usize>,
+    /// Key type by Go name (int64, int32, string, struct{}, [24]byte, ...);
+    /// instead of --key-size.
+    #[arg(long)]
+    key: Option<String>,
+    /// Value type by Go name (struct{}, bool, int64, ...); instead of --value-size.
+    #[arg(long)]
+    value: Option<String>,
     /// Print one JSON object instead of a summary.
     #[arg(long)]
     json: bool,
@@ -393,11 +400,21 @@ fn run_inspect(a: InspectArgs) -> Result<(), String> {
         rounds: a.rounds,
         k: a.k.unwrap_or(a.n / 2),
         seed: a.seed,
-        key_size: a.key_size,
-        value_size: a.value_size,
+        key_size: a.key_size.unwrap_or(8),
+        value_size: a.value_size.unwrap_or(8),
+        key: None,
+        value: None,
         knobs: a.knobs.knobs(),
     };
-    let r = inspect::inspect(&cfg).map_err(|e| format!("inspect: {e}"))?;
+    let cfg = cfg
+        .with_types(
+            a.key.as_deref(),
+            a.key_size,
+            a.value.as_deref(),
+            a.value_size,
+        )
+        .map_err(|e| format!("inspect: {e}"))?;
+    let r = inspect::inspect_with_releases(&cfg).map_err(|e| format!("inspect: {e}"))?;
     if a.json {
         emit(&format!(
             "{}\n",

@@ -27,21 +27,43 @@ pub struct KeySource {
     rng: Rng,
     next_seq: u64,
     used: HashSet<u64>,
+    /// The ids a key type can tell apart: a key shorter than 8 bytes keeps
+    /// an id's low bytes ([`fill_from_id`]), so ids are drawn below its
+    /// range; all ones for 8 bytes and more.
+    mask: u64,
 }
 
 impl KeySource {
     /// A source for `dist` seeded with `seed`.
     pub fn new(dist: KeyDist, seed: u64) -> KeySource {
+        KeySource::for_key_bytes(dist, seed, 8)
+    }
+
+    /// A source of ids that stay distinct as keys of `key_bytes` bytes
+    /// (keys of 8 bytes or more: the same ids as [`KeySource::new`]).
+    pub fn for_key_bytes(dist: KeyDist, seed: u64, key_bytes: usize) -> KeySource {
         KeySource {
             dist,
             rng: Rng::new(seed ^ 0x6b65_7973),
             next_seq: 1,
             used: HashSet::new(),
+            mask: if key_bytes >= 8 {
+                u64::MAX
+            } else {
+                (1u64 << (8 * key_bytes)) - 1
+            },
         }
     }
 
-    /// A key id never returned before by this source.
+    /// A key id never returned before by this source (and, for a key
+    /// shorter than 8 bytes, a key never made before). Panics when the key
+    /// type has no value left (profiles refuse such cells beforehand).
     pub fn fresh(&mut self) -> u64 {
+        assert!(
+            self.mask == u64::MAX
+                || (self.used.len().max(self.next_seq as usize - 1) as u64) <= self.mask,
+            "every value of the key type is taken"
+        );
         match self.dist {
             KeyDist::Sequential => {
                 let id = self.next_seq;
@@ -49,7 +71,7 @@ impl KeySource {
                 id
             }
             KeyDist::Random => loop {
-                let id = self.rng.next_u64();
+                let id = self.rng.next_u64() & self.mask;
                 if self.used.insert(id) {
                     return id;
                 }
@@ -80,9 +102,9 @@ fn with_scratch<R>(ks: usize, vs: usize, f: impl FnOnce(&mut [u8], &mut [u8]) ->
 
 /// Inserts `n` distinct keys. Returns the inserted ids in order.
 pub fn insert<M: MapUnderStudy>(map: &mut M, n: usize, dist: KeyDist, seed: u64) -> Vec<u64> {
-    let mut src = KeySource::new(dist, seed);
-    let mut ids = Vec::with_capacity(n);
     let (ks, vs) = (map.key_shape().size, map.elem_shape().size);
+    let mut src = KeySource::for_key_bytes(dist, seed, ks);
+    let mut ids = Vec::with_capacity(n);
     with_scratch(ks, vs, |k, v| {
         for _ in 0..n {
             let id = src.fresh();
@@ -104,10 +126,10 @@ pub fn churn<M: MapUnderStudy>(
     k: usize,
     seed: u64,
 ) -> Vec<u64> {
-    let mut src = KeySource::new(KeyDist::Random, seed);
+    let (ks, vs) = (map.key_shape().size, map.elem_shape().size);
+    let mut src = KeySource::for_key_bytes(KeyDist::Random, seed, ks);
     let mut pick = Rng::new(seed ^ 0x0063_6875_726e);
     let mut live: Vec<u64> = Vec::with_capacity(n);
-    let (ks, vs) = (map.key_shape().size, map.elem_shape().size);
     with_scratch(ks, vs, |kb, vb| {
         let mut put = |map: &mut M, id: u64| {
             fill_from_id(id, kb);

@@ -12,6 +12,7 @@ use crate::gomap::Knobs;
 use crate::gotype::{fill_from_id, Shape};
 use crate::report::schema::{ClaimFigure, ClaimOutcome, ClaimVerdict};
 use crate::rng::Rng;
+use crate::variants::heap::{self, HeapFigures, RELEASE_MODELS};
 use crate::variants::{self, MapSpec, MapUnderStudy, Variant, Visit};
 use crate::workload::{value_for, KeyDist, KeySource};
 
@@ -396,6 +397,177 @@ pub fn string_keys_54766() -> ClaimVerdict {
     }
 }
 
+/// The key types of the runtime-evolution claims (Go names).
+pub const EVOLUTION_KEYS: [&str; 3] = ["int64", "int32", "string"];
+/// The value types of the runtime-evolution claims.
+pub const EVOLUTION_VALUES: [&str; 4] = ["struct{}", "bool", "int64", "[4]int64"];
+/// Entries of the presized maps the runtime-evolution claims compare
+/// (`make(map[K]V, n)` and `n` inserts: no growth, so heap bytes are the
+/// layout's, not the growth history's).
+pub const EVOLUTION_N: usize = 1000;
+
+/// Heap figures per Go release (`go1.19`, ...), oldest first.
+type ReleaseRow = Vec<(&'static str, HeapFigures)>;
+
+/// Heap figures of `map[key]value` per Go release's model (oldest first),
+/// presized for [`EVOLUTION_N`] entries.
+fn by_release(key: &str, value: &str) -> Result<ReleaseRow, String> {
+    let (k, v) = (Shape::parse_go(key)?, Shape::parse_go(value)?);
+    RELEASE_MODELS
+        .iter()
+        .map(|&m| {
+            let f = heap::fill(m, k, v, EVOLUTION_N, EVOLUTION_N, 7)?;
+            Ok((heap::release_name(m).unwrap_or_default(), f))
+        })
+        .collect()
+}
+
+fn heap_of(row: &[(&str, HeapFigures)], release: &str) -> u64 {
+    row.iter()
+        .find(|(r, _)| *r == release)
+        .map_or(0, |(_, f)| f.heap_bytes)
+}
+
+/// Every type of the evolution matrix with its figures per release.
+fn matrix() -> Result<Vec<(String, ReleaseRow)>, String> {
+    let mut out = Vec::new();
+    for k in EVOLUTION_KEYS {
+        for v in EVOLUTION_VALUES {
+            out.push((format!("map[{k}]{v}"), by_release(k, v)?));
+        }
+    }
+    Ok(out)
+}
+
+/// "The Swiss map regressed sets and flags": heap bytes of presized maps,
+/// Go 1.26's Swiss map against Go 1.19's classic map, per key and value
+/// type; holds when every set and flag type (`struct{}`, `bool` values)
+/// allocates more on Go 1.26. The reason names every type that regressed.
+pub fn swiss_regressed_types() -> Result<ClaimVerdict, String> {
+    let rows = matrix()?;
+    let mut regressed = Vec::new();
+    let mut figures = Vec::new();
+    let mut sets_and_flags = (0, 0);
+    for (name, row) in &rows {
+        let (old, new) = (heap_of(row, "go1.19"), heap_of(row, "go1.26"));
+        figures.push(fig(
+            format!("{name} n={EVOLUTION_N} presized: heap bytes go1.19 / go1.26"),
+            format!(
+                "{old} / {new} ({:+.1}%)",
+                100.0 * (new as f64 / old as f64 - 1.0)
+            ),
+        ));
+        if new > old {
+            regressed.push(name.clone());
+        }
+        if name.ends_with("struct{}") || name.ends_with("bool") {
+            sets_and_flags.1 += 1;
+            sets_and_flags.0 += usize::from(new > old);
+        }
+    }
+    Ok(ClaimVerdict {
+        id: "evolution-swiss-regressed-sets".into(),
+        claim: "Go's Swiss map (1.24-1.26) allocates more than the classic map (Go 1.19) for sets and flags (map[K]struct{}, map[K]bool): the interleaved slot pads a small value to the key's alignment".into(),
+        verdict: verdict(sets_and_flags.0 == sets_and_flags.1),
+        reason: format!(
+            "models of Go 1.19 (gomap) and Go 1.26 (goswiss), presized maps of {EVOLUTION_N} entries (heap bytes in Go's terms, the map header included; the models match the real runtimes on such cells, tests/it/evolution_fidelity.rs); {} of {} set and flag types allocate more on Go 1.26; regressed: {}",
+            sets_and_flags.0,
+            sets_and_flags.1,
+            if regressed.is_empty() { "none".to_string() } else { regressed.join(", ") }
+        ),
+        figures,
+    })
+}
+
+/// "GOEXPERIMENT=mapsplitgroup fixes the padding": Go 1.27 with the split
+/// group layout against Go 1.27 without it, per type; holds when no type
+/// allocates more split and every type whose interleaved slot carries
+/// padding allocates less. The reason names the types the split layout
+/// brings back to (or under) Go 1.19's heap bytes.
+pub fn split_group_fixes() -> Result<ClaimVerdict, String> {
+    use crate::gotype::{GroupLayout, GroupType, GO_MAX_INLINE};
+    let rows = matrix()?;
+    let mut figures = Vec::new();
+    let (mut worse, mut padded, mut padded_less) = (0, 0, 0);
+    let mut fixed = Vec::new();
+    for ((name, row), (k, v)) in rows.iter().zip(
+        EVOLUTION_KEYS
+            .iter()
+            .flat_map(|k| EVOLUTION_VALUES.iter().map(move |v| (*k, *v))),
+    ) {
+        let (old, inter, split) = (
+            heap_of(row, "go1.19"),
+            heap_of(row, "go1.27"),
+            heap_of(row, "go1.27split"),
+        );
+        let t = GroupType::with_layout(
+            Shape::parse_go(k)?,
+            Shape::parse_go(v)?,
+            GO_MAX_INLINE,
+            GroupLayout::Interleaved,
+        );
+        let has_padding = t.key_stride > t.key_slot() + t.elem_slot();
+        figures.push(fig(
+            format!("{name} n={EVOLUTION_N} presized: heap bytes go1.27 / go1.27split (go1.19)"),
+            format!(
+                "{inter} / {split} ({old}){}",
+                if has_padding { "; slot padded" } else { "" }
+            ),
+        ));
+        worse += usize::from(split > inter);
+        if has_padding {
+            padded += 1;
+            padded_less += usize::from(split < inter);
+        }
+        if inter > old && split <= old {
+            fixed.push(name.clone());
+        }
+    }
+    Ok(ClaimVerdict {
+        id: "evolution-split-group-fixes-padding".into(),
+        claim: "Go 1.27's GOEXPERIMENT=mapsplitgroup (8 keys, then 8 values per group) allocates less than the interleaved layout for every type whose slot is padded, and never more".into(),
+        verdict: verdict(worse == 0 && padded_less == padded),
+        reason: format!(
+            "models goswiss-127 and goswiss-127split, presized maps of {EVOLUTION_N} entries; {padded_less} of {padded} padded types allocate less split, {worse} types more; brought back to Go 1.19's heap bytes or under: {}",
+            if fixed.is_empty() { "none".to_string() } else { fixed.join(", ") }
+        ),
+        figures,
+    })
+}
+
+/// "Go 1.27 saves the table a full small map's update used to allocate":
+/// one write that only updates a key of a full 8-entry map, Go 1.26
+/// against Go 1.27, per type.
+pub fn small_map_update_saves() -> Result<ClaimVerdict, String> {
+    let mut figures = Vec::new();
+    let (mut saved_all, mut cells) = (true, 0);
+    for k in EVOLUTION_KEYS {
+        for v in EVOLUTION_VALUES {
+            let (ks, vs) = (Shape::parse_go(k)?, Shape::parse_go(v)?);
+            let old = heap::update_full_small(Variant::GoSwiss, ks, vs, 0)?;
+            let new = heap::update_full_small(Variant::GoSwiss127, ks, vs, 0)?;
+            cells += 1;
+            saved_all &= new.heap_bytes == 0 && old.heap_bytes > 0;
+            figures.push(fig(
+                format!("map[{k}]{v}: one update of a full small map, go1.26 / go1.27: heap bytes, objects, bytes written"),
+                format!(
+                    "{} / {}, {} / {}, {} / {}",
+                    old.heap_bytes, new.heap_bytes, old.objects, new.objects, old.bytes_written, new.bytes_written
+                ),
+            ));
+        }
+    }
+    Ok(ClaimVerdict {
+        id: "evolution-small-map-update".into(),
+        claim: "Go 1.27 updates an existing key of a full small map (8 entries) in place, where Go 1.24-1.26 first grew it into a 16-slot table".into(),
+        verdict: verdict(saved_all),
+        reason: format!(
+            "models goswiss (Go 1.26) and goswiss-127: 8 keys into make(map[K]V), then one write of the first key again; holds when, for all {cells} types, Go 1.27's write allocates nothing and Go 1.26's allocates a table (both match the real runtimes exactly, tests/it/evolution_fidelity.rs)"
+        ),
+        figures,
+    })
+}
+
 /// Every claim of this module.
 pub fn claims(quick: bool) -> Result<Vec<ClaimVerdict>, String> {
     let mut out = Vec::new();
@@ -405,6 +577,9 @@ pub fn claims(quick: bool) -> Result<Vec<ClaimVerdict>, String> {
     out.push(one_table_per_write(quick)?);
     out.push(clear_reuse(quick)?);
     out.push(string_keys_54766());
+    out.push(swiss_regressed_types()?);
+    out.push(split_group_fixes()?);
+    out.push(small_map_update_saves()?);
     Ok(out)
 }
 
@@ -458,6 +633,18 @@ mod tests {
         let c = swiss_writes_less(Phase::Update, true).unwrap();
         assert_eq!(c.verdict, ClaimOutcome::DoesNotHold, "{c:?}");
         assert!(c.reason.ends_with("the same bytes in 4"), "{}", c.reason);
+    }
+
+    #[test]
+    fn evolution_claims_name_the_types() {
+        let c = swiss_regressed_types().unwrap();
+        assert_eq!(c.verdict, Verdict::Holds, "{c:?}");
+        assert!(c.reason.contains("map[int64]struct{}"), "{}", c.reason);
+        let c = split_group_fixes().unwrap();
+        assert_eq!(c.verdict, Verdict::Holds, "{c:?}");
+        let c = small_map_update_saves().unwrap();
+        assert_eq!(c.verdict, Verdict::Holds, "{c:?}");
+        assert_eq!(c.figures.len(), 12);
     }
 
     #[test]

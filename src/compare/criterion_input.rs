@@ -219,6 +219,8 @@ fn axes(id: &CellId) -> Result<CellAxes, String> {
         keys: keys.into(),
         key_size,
         value_size,
+        key_type: None,
+        value_type: None,
         knobs: None,
         go_runtime: None,
         hint: "not recorded by criterion".into(),

@@ -22,7 +22,7 @@
 
 use crate::accounting::{CopyPath, Exactness, PathBytes};
 use crate::gomap::layout::{assign_bytes, evacuate_entry_bytes};
-use crate::gotype::{BucketType, Shape, GO_MAX_INLINE};
+use crate::gotype::{BucketType, GO_MAX_INLINE};
 use crate::report::schema::{AccountingFigures, Isolation};
 use crate::scenario::MapCell;
 use serde::{Deserialize, Serialize};
@@ -129,11 +129,7 @@ pub fn derive(o: &Observed, cell: &MapCell) -> Result<Derived, String> {
             o.design
         ));
     }
-    let lay = BucketType::new(
-        Shape::blob("key", cell.key_size)?,
-        Shape::blob("value", cell.value_size)?,
-        GO_MAX_INLINE,
-    );
+    let lay = BucketType::new(cell.key_shape()?, cell.value_shape()?, GO_MAX_INLINE);
     let bb = lay.bucket_size as u64;
     if o.bucket_bytes != bb
         || o.key_slot_bytes != lay.key_slot as u64

@@ -35,7 +35,7 @@ use crate::goswiss::layout::{
 };
 use crate::goswiss::table::Table;
 use crate::goswiss::{alloc_size, directory_alloc, groups_alloc, TABLE_STRUCT_BYTES};
-use crate::gotype::{GroupType, Shape, GO_MAX_INLINE, SLOTS};
+use crate::gotype::{GroupType, GO_MAX_INLINE, SLOTS};
 use crate::scenario::MapCell;
 use serde::{Deserialize, Serialize};
 
@@ -92,11 +92,7 @@ pub fn derive(o: &Observed, sw: &SwissObserved, cell: &MapCell) -> Result<Derive
             sw.unexplained.join("; ")
         ));
     }
-    let t = GroupType::new(
-        Shape::blob("key", cell.key_size)?,
-        Shape::blob("value", cell.value_size)?,
-        GO_MAX_INLINE,
-    );
+    let t = GroupType::new(cell.key_shape()?, cell.value_shape()?, GO_MAX_INLINE);
     if sw.group_bytes != t.group_size as u64
         || sw.key_bytes != t.key.size as u64
         || sw.elem_bytes != t.elem.size as u64

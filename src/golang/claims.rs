@@ -138,6 +138,8 @@ fn insert_map_cell(n: usize) -> crate::scenario::MapCell {
         keys: crate::scenario::Keys::Random,
         key_size: 8,
         value_size: 8,
+        key_type: None,
+        value_type: None,
         churn_rounds: 1,
         seed: 1,
         go_runtime: GoRuntimeKnobs::default(),

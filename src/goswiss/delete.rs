@@ -221,7 +221,7 @@ impl<H: KeyHasher, P: Probe> GoSwiss<H, P> {
                 if t.used == 0 && t.growth_left == mgl {
                     continue;
                 }
-                let full_test = (t.used as u64) * 4 <= t.group_mask() || self.t.slot_size > 32;
+                let full_test = (t.used as u64) * 4 <= t.group_mask() || self.t.entry_bytes() > 32;
                 let mut bytes = 0;
                 for g in 0..t.group_count() {
                     let at = geo.ctrl(g);

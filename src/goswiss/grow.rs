@@ -35,7 +35,15 @@ impl<H: KeyHasher, P: Probe> GoSwiss<H, P> {
         mut pick: impl FnMut(u64) -> u32,
     ) -> u64 {
         let geo = Geo::of::<KV88>(&self.t);
-        let slot = if KV88 { 16 } else { self.t.slot_size };
+        // Interleaved: the slot moves as one copy (key, padding, elem);
+        // split: the key and the elem each.
+        let (klen, elen) = if KV88 {
+            (16, 0)
+        } else if geo.split {
+            (self.t.key_slot(), self.t.elem_slot())
+        } else {
+            (self.t.key_stride, 0)
+        };
         let b = old.bytes();
         let mut moved = 0;
         for g in 0..old.group_count() {
@@ -46,7 +54,8 @@ impl<H: KeyHasher, P: Probe> GoSwiss<H, P> {
                 let at = geo.key(g, i);
                 let hash = self.slot_hash::<KV88>(b, at);
                 let to = pick(hash) as usize;
-                self.tables[to].unchecked_put(hash, &b[at..at + slot], geo);
+                let eat = geo.elem(g, i);
+                self.tables[to].unchecked_put(hash, &b[at..at + klen], &b[eat..eat + elen], geo);
                 moved += 1;
             }
         }

@@ -7,7 +7,10 @@
 //! only turned into offsets: a table's groups sit back to back, so group
 //! `g`'s control word is at `g · GroupSize` and its slot `i` at
 //! `g · GroupSize + 8 + i · SlotSize` (`groupsReference.group`,
-//! `groupReference.key`/`elem` in `internal/runtime/maps/group.go`).
+//! `groupReference.key`/`elem` in `internal/runtime/maps/group.go`). With
+//! Go 1.27's `mapsplitgroup` the keys and the elems are two arrays instead
+//! (key `i` at `KeysOff + i·KeyStride`, elem `i` at `ElemsOff +
+//! i·ElemStride`, the same formula for both layouts).
 //!
 //! [`Geo`] carries those three sizes. Hot paths are compiled twice: once
 //! reading them from the map's type, once with the constant geometry of
@@ -16,28 +19,36 @@
 //! multiplications by run-time sizes. Which one a map takes is decided
 //! once, when it is made.
 
-use crate::gotype::{GroupType, PTR_SIZE};
+use crate::gotype::{GroupLayout, GroupType, PTR_SIZE};
 
 /// The sizes that place a slot in a table's bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Geo {
     /// Bytes of a group (`GroupSize`).
     pub group: usize,
-    /// Offset of slot 0 in a group (after the control word).
-    pub slots: usize,
-    /// Bytes of a slot (`SlotSize`).
-    pub slot: usize,
-    /// Offset of the elem in a slot (`ElemOff`).
-    pub elem: usize,
+    /// Offset of key 0 in a group (`KeysOff`).
+    pub keys: usize,
+    /// Bytes from key to key (`KeyStride`).
+    pub key_stride: usize,
+    /// Offset of elem 0 in a group (`ElemsOff`).
+    pub elems: usize,
+    /// Bytes from elem to elem (`ElemStride`).
+    pub elem_stride: usize,
+    /// Whether keys and elems are in separate arrays (`mapsplitgroup`):
+    /// then an entry moves as key and elem, else as one slot of
+    /// `key_stride` bytes.
+    pub split: bool,
 }
 
 /// The geometry of `map[uint64]uint64` (and any 8-byte key with an 8-byte
-/// inline elem).
+/// inline elem) in the interleaved layout.
 pub const KV88: Geo = Geo {
     group: 136,
-    slots: 8,
-    slot: 16,
-    elem: 8,
+    keys: 8,
+    key_stride: 16,
+    elems: 16,
+    elem_stride: 16,
+    split: false,
 };
 
 impl Geo {
@@ -49,9 +60,11 @@ impl Geo {
         } else {
             Geo {
                 group: t.group_size,
-                slots: t.slots_off,
-                slot: t.slot_size,
-                elem: t.elem_off,
+                keys: t.keys_off,
+                key_stride: t.key_stride,
+                elems: t.elems_off,
+                elem_stride: t.elem_stride,
+                split: t.layout == GroupLayout::Split,
             }
         }
     }
@@ -65,13 +78,13 @@ impl Geo {
     /// Offset of slot `i`'s key in group `g`.
     #[inline(always)]
     pub fn key(self, g: usize, i: usize) -> usize {
-        g * self.group + self.slots + i * self.slot
+        g * self.group + self.keys + i * self.key_stride
     }
 
     /// Offset of slot `i`'s elem in group `g`.
     #[inline(always)]
     pub fn elem(self, g: usize, i: usize) -> usize {
-        self.key(g, i) + self.elem
+        g * self.group + self.elems + i * self.elem_stride
     }
 }
 
@@ -167,6 +180,19 @@ mod tests {
         assert_eq!((assign_bytes(&t), moved_bytes(&t)), (1 + 16 + 512, 17));
         // map[int64]struct{}: the slot's padding is not stored.
         let t = GroupType::new(Shape::words(1), Shape::EMPTY, GO_MAX_INLINE);
-        assert_eq!((t.slot_size, assign_bytes(&t)), (16, 9));
+        assert_eq!((t.key_stride, assign_bytes(&t)), (16, 9));
+        // The same split (Go 1.27 mapsplitgroup): keys at 8, elems at 72.
+        let t = GroupType::with_layout(
+            Shape::words(1),
+            Shape::EMPTY,
+            GO_MAX_INLINE,
+            GroupLayout::Split,
+        );
+        let g = Geo::of::<false>(&t);
+        assert!(g.split && !is_kv88(&t));
+        assert_eq!(
+            (g.key(1, 2), g.elem(1, 2), assign_bytes(&t)),
+            (80 + 8 + 16, 80 + 72, 9)
+        );
     }
 }

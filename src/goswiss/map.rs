@@ -240,8 +240,12 @@ impl<H: KeyHasher, P: Probe> GoSwiss<H, P> {
             if self.small.is_none() {
                 self.grow_to_small();
             }
-            if self.used < SLOTS as u64 {
-                return self.put_small(hash, key, val);
+            // Go 1.27 looks for the key first and grows only for a new
+            // one; earlier releases grow a full small map on any write.
+            if self.used < SLOTS as u64 || self.release.small_update_in_place() {
+                if let Some(new) = self.put_small(hash, key, val) {
+                    return new;
+                }
             }
             self.grow_to_table();
         }
@@ -253,8 +257,9 @@ impl<H: KeyHasher, P: Probe> GoSwiss<H, P> {
         }
     }
 
-    /// `putSlotSmall`: update in place or take the first free slot.
-    fn put_small(&mut self, hash: u64, key: &[u8], val: &[u8]) -> bool {
+    /// `putSlotSmall`: update in place or take the first free slot;
+    /// `None` when the key is new and the group full (Go 1.27: grow).
+    fn put_small(&mut self, hash: u64, key: &[u8], val: &[u8]) -> Option<bool> {
         let id = self.small.expect("small group") as usize;
         let geo = self.geo();
         let t = &self.tables[id];
@@ -264,16 +269,18 @@ impl<H: KeyHasher, P: Probe> GoSwiss<H, P> {
             let i = group::first(m);
             if self.key_eq::<false>(t.bytes(), geo.key(0, i), key) {
                 self.store_elem::<false>(id, 0, i, val);
-                return false;
+                return Some(false);
             }
             m = group::remove_first(m);
         }
         let m = group::match_empty_or_deleted(ctrl);
-        assert!(m != 0, "small map with no empty slot");
+        if m == 0 {
+            return None;
+        }
         let i = group::first(m);
         self.store_new::<false>(id, 0, i, hash, key, val);
         self.used += 1;
-        true
+        Some(true)
     }
 
     /// `table.PutSlot` (and `runtime_mapassign_fast64`'s loop): `None` when
@@ -353,7 +360,7 @@ impl<H: KeyHasher, P: Probe> GoSwiss<H, P> {
         key: &[u8],
         val: &[u8],
     ) -> Option<bool> {
-        if self.release == super::Release::Go126 {
+        if self.release.prunes() {
             self.prune_tombstones(id);
         }
         let t = &mut self.tables[id as usize];
@@ -433,8 +440,11 @@ impl<H: KeyHasher, P: Probe> GoSwiss<H, P> {
     /// update, or a new key that fits). Reads only; for scenario setups.
     pub fn rehash_for(&self, key: &[u8]) -> Option<RehashFor> {
         if self.dir.is_empty() {
+            // Before Go 1.27 a full small map grows on any write, an
+            // update included.
             let found = self.used > 0 && self.get_small(key).is_some();
-            return (!found && self.used >= SLOTS as u64).then_some(RehashFor {
+            let grows = !(found && self.release.small_update_in_place());
+            return (grows && self.used >= SLOTS as u64).then_some(RehashFor {
                 kind: Rehash::SmallToTable,
                 entries: self.used as usize,
             });
@@ -458,7 +468,7 @@ impl<H: KeyHasher, P: Probe> GoSwiss<H, P> {
             }
             seq.next();
         }
-        let kind = if self.release == super::Release::Go126 && self.prune_would_free(t) {
+        let kind = if self.release.prunes() && self.prune_would_free(t) {
             Rehash::Prune
         } else if (t.capacity as usize) < MAX_TABLE_CAPACITY {
             Rehash::Grow

@@ -102,7 +102,7 @@ pub use stats::{Structure, TableInfo};
 
 use crate::accounting::{Off, Probe};
 use crate::gomap::objects::ObjectTable;
-use crate::gotype::{FastPath, GroupType, Shape, GO_MAX_INLINE};
+use crate::gotype::{FastPath, GroupLayout, GroupType, Shape, GO_MAX_INLINE};
 use crate::hash::KeyHasher;
 use crate::mem::load64;
 use crate::rng::Rng;
@@ -118,6 +118,53 @@ pub enum Release {
     Go126,
     /// Go 1.24: no pruning; a full table always rehashes (golang/go#70886).
     Go124,
+    /// Go 1.27: as 1.26, and a write to a full small map (8 entries) that
+    /// only updates an existing key updates it in place; 1.26 first moved
+    /// the map into a table (`PutSlot`, `putSlotSmall` in 1.27's `map.go`).
+    Go127,
+    /// Go 1.27 built with `GOEXPERIMENT=mapsplitgroup`: 1.27's behaviour
+    /// with groups of a key array and an elem array ([`GroupLayout::Split`]).
+    Go127Split,
+}
+
+impl Release {
+    /// Every release modelled, oldest first.
+    pub const ALL: [Release; 4] = [
+        Release::Go124,
+        Release::Go126,
+        Release::Go127,
+        Release::Go127Split,
+    ];
+
+    /// Whether a full table first prunes tombstones (Go 1.25+).
+    pub fn prunes(self) -> bool {
+        self != Release::Go124
+    }
+
+    /// Whether a full small map updates an existing key in place (Go 1.27)
+    /// rather than first growing into a table.
+    pub fn small_update_in_place(self) -> bool {
+        matches!(self, Release::Go127 | Release::Go127Split)
+    }
+
+    /// The group layout of this release's maps.
+    pub fn layout(self) -> GroupLayout {
+        match self {
+            Release::Go127Split => GroupLayout::Split,
+            _ => GroupLayout::Interleaved,
+        }
+    }
+
+    /// The Go release as the real-Go side names it (`go1.24`,
+    /// `go1.26`, `go1.27`, `go1.27split`).
+    pub fn go_name(self) -> &'static str {
+        match self {
+            Release::Go124 => "go1.24",
+            Release::Go126 => "go1.26",
+            Release::Go127 => "go1.27",
+            Release::Go127Split => "go1.27split",
+        }
+    }
 }
 
 /// What the next insert of a key would do, and how many entries the
@@ -206,7 +253,7 @@ impl<H: KeyHasher, P: Probe> GoSwiss<H, P> {
         seed: u64,
         hasher: H,
     ) -> Self {
-        let t = GroupType::new(key, elem, GO_MAX_INLINE);
+        let t = GroupType::with_layout(key, elem, GO_MAX_INLINE, release.layout());
         let mut rng = Rng::new(seed);
         let mut m = GoSwiss {
             kv88: layout::is_kv88(&t),

@@ -137,12 +137,14 @@ impl Table {
         store64(b, at, group::set(load64(b, at), i, c));
     }
 
-    /// `uncheckedPutSlot`: stores a slot's bytes (`slot`: key or key
-    /// pointer, then elem or elem pointer at the type's offsets) in the
-    /// first empty-or-deleted slot of the probe sequence. Returns nothing:
-    /// growth accounts per entry.
+    /// `uncheckedPutSlot`: stores an entry in the first empty-or-deleted
+    /// slot of the probe sequence. `from` is the entry in its old group's
+    /// bytes: `key` and `elem` (key or key pointer, elem or elem pointer);
+    /// in the interleaved layout they are one slot, copied at once
+    /// (`key` then spans the slot). Returns nothing: growth accounts per
+    /// entry.
     #[inline(always)]
-    pub fn unchecked_put(&mut self, hash: u64, slot: &[u8], geo: Geo) {
+    pub fn unchecked_put(&mut self, hash: u64, key: &[u8], elem: &[u8], geo: Geo) {
         assert!(
             self.growth_left > 0,
             "invariant failed: growthLeft is unexpectedly 0"
@@ -156,7 +158,10 @@ impl Table {
                 let i = group::first(m);
                 let at = geo.key(g, i);
                 let b = self.bytes_mut();
-                mem::copy(&mut b[at..], slot);
+                mem::copy(&mut b[at..], key);
+                if geo.split {
+                    mem::copy(&mut b[geo.elem(g, i)..], elem);
+                }
                 store64(b, geo.ctrl(g), group::set(ctrl, i, group::h2(hash)));
                 self.growth_left -= 1;
                 self.used += 1;
@@ -189,9 +194,11 @@ mod tests {
                 127,
                 super::super::layout::Geo {
                     group: 72,
-                    slots: 8,
-                    slot: 8,
-                    elem: 4
+                    keys: 8,
+                    key_stride: 8,
+                    elems: 12,
+                    elem_stride: 8,
+                    split: false,
                 }
             ),
             CTRL_ALL_EMPTY

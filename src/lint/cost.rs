@@ -115,7 +115,8 @@ pub enum Pricing {
 
 /// The model that prices a finding, or why none can: the classic map for
 /// Go 1.23 and older, the Swiss map as of Go 1.24 (without tombstone
-/// pruning, as Go 1.24 and 1.25 have it) and as of Go 1.26, hashbrown for Rust.
+/// pruning, as Go 1.24 and 1.25 have it), as of Go 1.26 and as of Go 1.27
+/// (newer Go versions too), hashbrown for Rust.
 pub fn model_for(f: &Finding) -> Result<Variant, String> {
     match f.language {
         Language::Rust => Ok(Variant::Hashbrown),
@@ -128,12 +129,15 @@ pub fn model_for(f: &Finding) -> Result<Variant, String> {
 
 /// The model of a Go release (`go1.N`, `go1.N.P`, `1.N`): the classic map
 /// up to Go 1.23, the Swiss map without tombstone pruning for Go 1.24 and
-/// 1.25, with it from Go 1.26 on; `None` for a string that names no release.
+/// 1.25, with it in Go 1.26, and Go 1.27's (a full small map updates an
+/// existing key in place) from Go 1.27 on; `None` for a string that names
+/// no release.
 pub fn go_model(version: Option<&str>) -> Option<Variant> {
     match version.and_then(go_minor)? {
         minor if minor < 24 => Some(Variant::GoMap),
         minor if minor < 26 => Some(Variant::GoSwissNoPrune),
-        _ => Some(Variant::GoSwiss),
+        26 => Some(Variant::GoSwiss),
+        _ => Some(Variant::GoSwiss127),
     }
 }
 
@@ -271,6 +275,8 @@ fn build_pair(variant: Variant, n: u64, key: usize, value: usize) -> Result<Buil
             seed: 1,
             key_size: key,
             value_size: value,
+            key: None,
+            value: None,
             knobs: Default::default(),
         })
     };
@@ -349,6 +355,8 @@ mod tests {
         assert_eq!(model_for(&f), Ok(Variant::GoSwissNoPrune));
         let f = finding(Language::Go, Some("go1.26"), Some(100));
         assert_eq!(model_for(&f), Ok(Variant::GoSwiss));
+        let f = finding(Language::Go, Some("go1.27"), Some(100));
+        assert_eq!(model_for(&f), Ok(Variant::GoSwiss127));
         let f = finding(Language::Go, None, Some(100));
         assert!(model_for(&f).unwrap_err().contains("Go version unknown"));
         assert_eq!(

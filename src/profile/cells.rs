@@ -54,8 +54,8 @@ impl Profile {
                 for config in &self.configs {
                     for &n in &self.ns {
                         for &k in &keys {
-                            for &ks in &self.key_sizes {
-                                for &vs in &self.value_sizes {
+                            for kt in &self.key_types {
+                                for vt in &self.value_types {
                                     let cell = MapCell {
                                         scenario,
                                         variant,
@@ -64,8 +64,10 @@ impl Profile {
                                         hint: config.hint,
                                         n,
                                         keys: k,
-                                        key_size: ks,
-                                        value_size: vs,
+                                        key_size: kt.size,
+                                        value_size: vt.size,
+                                        key_type: kt.go.clone().map(Box::new),
+                                        value_type: vt.go.clone().map(Box::new),
                                         churn_rounds: self.budget.churn_rounds,
                                         seed: self.budget.seed,
                                         go_runtime: config.go_runtime.clone(),
@@ -102,6 +104,7 @@ impl Profile {
                                         scenario
                                             .applies(variant, k)
                                             .and_then(|()| min_n(scenario, n))
+                                            .and_then(|()| cell.types_apply(distinct_keys(&cell)))
                                     };
                                     match why {
                                         Ok(()) => cells.push(CellSpec::Map(cell)),
@@ -183,6 +186,16 @@ pub fn same_setup(cells: &[CellSpec]) -> Vec<Option<SameSetup>> {
     out
 }
 
+/// At most how many distinct keys a map cell draws (setup and region): a
+/// generous bound, for refusing key types with fewer values (`bool`).
+fn distinct_keys(cell: &MapCell) -> usize {
+    let n = cell.n;
+    match cell.scenario {
+        Scenario::Churn => n.saturating_add(n.saturating_mul(cell.churn_rounds) / 2 + n),
+        _ => n.saturating_mul(4).saturating_add(16),
+    }
+}
+
 /// Scenarios that need a minimum N.
 fn min_n(scenario: Scenario, n: usize) -> Result<(), String> {
     match scenario {
@@ -237,5 +250,79 @@ pub fn estimate_bytes(cell: &CellSpec) -> u64 {
             map.saturating_mul(2)
                 .saturating_add(ops.saturating_mul(2 * per_op))
         }
+    }
+}
+
+#[cfg(test)]
+mod type_axes_tests {
+    use super::*;
+
+    const TYPED: &str = "[axes]\nscenario = [\"insert\"]\nvariant = [\"gomap\", \"goswiss-127split\", \"hashbrown\", \"go1.26\"]\nn = [1000]\nkeys = [\"random\"]\nkey = [\"int32\", \"bool\"]\nvalue = [\"struct{}\"]\n";
+
+    #[test]
+    fn go_type_axes_name_cells_and_skip_what_cannot_run() {
+        let p = crate::profile::parse("t.toml", "t", TYPED).unwrap();
+        let m = p.cells();
+        let ids: Vec<String> = m
+            .cells
+            .iter()
+            .map(|c| c.id().as_str().to_string())
+            .collect();
+        assert_eq!(
+            ids,
+            [
+                "insert/gomap/go-default/n=1000/keys=random/k=int32+v=struct",
+                "insert/goswiss-127split/go-default/n=1000/keys=random/k=int32+v=struct",
+            ]
+        );
+        let CellSpec::Map(c) = &m.cells[0] else {
+            panic!()
+        };
+        assert_eq!(c.key_shape().unwrap(), crate::gotype::Shape::scalar(4));
+        assert_eq!(
+            CellSpec::Map(c.clone()).axes().types_label(),
+            "map[int32]struct{}"
+        );
+        let why = |id: &str| {
+            m.skipped
+                .iter()
+                .find(|s| s.id.as_str().contains(id))
+                .map(|s| s.reason.clone())
+                .unwrap_or_default()
+        };
+        assert!(why("gomap/go-default/n=1000/keys=random/k=bool")
+            .contains("`bool` keys have 256 values at most"));
+        assert!(why("hashbrown/go-default/n=1000/keys=random/k=int32").contains("[W]uint64"));
+        assert!(why("go1.26/go-default/n=1000/keys=random/k=int32").contains("evolutionref"));
+    }
+
+    #[test]
+    fn both_forms_of_one_axis_is_an_error_naming_the_two() {
+        let both = TYPED.replace(
+            "value = [\"struct{}\"]",
+            "value = [\"struct{}\"]\nvalue_size = [8]",
+        );
+        let e = crate::profile::parse("t.toml", "t", &both).unwrap_err();
+        assert!(e.contains("`value_size` and `value`"), "{e}");
+        let neither = TYPED.replace("key = [\"int32\", \"bool\"]\n", "");
+        let e = crate::profile::parse("t.toml", "t", &neither).unwrap_err();
+        assert!(e.contains("needs `key`"), "{e}");
+        let bad = TYPED.replace("\"bool\"", "\"int128\"");
+        let e = crate::profile::parse("t.toml", "t", &bad).unwrap_err();
+        assert!(
+            e.contains("int128") && e.contains("valid types: struct{}"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn the_evolution_profile_runs_every_release_on_every_type() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/profiles/evolution.toml");
+        let text = std::fs::read_to_string(path).unwrap();
+        let p = crate::profile::parse(path, "evolution", &text).unwrap();
+        let m = p.cells();
+        // 3 scenarios x 5 variants x 2 configurations x 3 keys x 4 values.
+        assert_eq!(m.cells.len(), 3 * 5 * 2 * 3 * 4, "{:?}", m.skipped);
+        assert!(m.skipped.is_empty(), "{:?}", m.skipped);
     }
 }

@@ -32,7 +32,7 @@ pub use cells::{same_setup, Cells, SameSetup, Skipped};
 
 use crate::goconfig::{GoRuntimeKnobs, Gogc};
 use crate::gomap::{EvacuateBatch, Knobs};
-use crate::gotype::check_size;
+use crate::gotype::{check_size, GoType};
 use crate::locate::{HashFn, IndexFn, KeyKind};
 use crate::scenario::{Keys, Scenario};
 use crate::variants::{HintSpec, Variant};
@@ -194,10 +194,11 @@ pub struct Profile {
     pub ns: Vec<usize>,
     /// Key distributions.
     pub keys: Vec<Keys>,
-    /// Key sizes.
-    pub key_sizes: Vec<usize>,
-    /// Value sizes.
-    pub value_sizes: Vec<usize>,
+    /// Key types: `[W]uint64` of each `key_size` (`go: None`), or the Go
+    /// types `key` names.
+    pub key_types: Vec<TypeChoice>,
+    /// Value types, likewise from `value_size` or `value`.
+    pub value_types: Vec<TypeChoice>,
     /// Tuning configurations, in file order.
     pub configs: Vec<TuningConfig>,
     /// The locate matrix.
@@ -213,6 +214,48 @@ pub struct Profile {
     /// Where inputs are written (for memory errors).
     #[serde(skip)]
     lines: Lines,
+}
+
+/// One value of a profile's key or value axis.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TypeChoice {
+    /// Size in bytes.
+    pub size: usize,
+    /// The Go type when the profile names one (`key = ["int32"]`); `None`
+    /// for a `key_size`/`value_size` (`[size/8]uint64`).
+    pub go: Option<GoType>,
+}
+
+/// The key or value axis of `[axes]`: `key_size = [...]` (sizes, as
+/// `[W]uint64`) or `key = [...]` (Go type names), exactly one of them.
+fn type_axis(
+    e: &Errs,
+    sizes: &Option<Axis<i64>>,
+    names: &Option<Axis<String>>,
+    what: &str,
+    axes_span: std::ops::Range<usize>,
+) -> Result<Vec<TypeChoice>, String> {
+    match (sizes, names) {
+        (Some(_), Some(n)) => Err(e.at(
+            n.span(),
+            format!("[axes] sets both `{what}_size` and `{what}`; use one: `{what}_size` (bytes, [W]uint64) or `{what}` (Go type names)"),
+        )),
+        (None, None) => Err(e.at(
+            axes_span,
+            format!("[axes] needs `{what}` (Go type names, e.g. [\"int64\"]) or `{what}_size` (bytes, e.g. [8])"),
+        )),
+        (Some(axis), None) => {
+            let sizes = e.counts(axis, &format!("{what}_size"), 0, 1 << 20)?;
+            for (v, &s) in axis.get_ref().iter().zip(sizes.iter()) {
+                check_size(what, s).map_err(|m| e.at(v.span(), m))?;
+            }
+            Ok(sizes.into_iter().map(|size| TypeChoice { size, go: None }).collect())
+        }
+        (None, Some(axis)) => e.names(axis, what, |s| {
+            let t = GoType::parse(s)?;
+            Ok(TypeChoice { size: t.shape.size, go: Some(t) })
+        }),
+    }
 }
 
 /// Lines of the size inputs, so an error can point at the one to blame.
@@ -382,6 +425,7 @@ pub fn parse(file: &str, name: &str, text: &str) -> Result<Profile, String> {
         None => format!("{file}: {}", err.message()),
     })?;
     let axes = raw.axes.get_ref();
+    let axes_span = raw.axes.span();
     let scenarios = e.names(&axes.scenario, "scenario", |s| {
         let map_scenarios = || {
             Scenario::ALL
@@ -409,16 +453,8 @@ pub fn parse(file: &str, name: &str, text: &str) -> Result<Profile, String> {
     let variants = e.names(&axes.variant, "variant", Variant::parse)?;
     let ns = e.counts(&axes.n, "n", 1, crate::limits::MAX_PROFILE_N)?;
     let keys = e.names(&axes.keys, "keys", Keys::parse)?;
-    let key_sizes = e.counts(&axes.key_size, "key_size", 0, 1 << 20)?;
-    let value_sizes = e.counts(&axes.value_size, "value_size", 0, 1 << 20)?;
-    for (axis, sizes, what) in [
-        (&axes.key_size, &key_sizes, "key"),
-        (&axes.value_size, &value_sizes, "value"),
-    ] {
-        for (v, &s) in axis.get_ref().iter().zip(sizes.iter()) {
-            check_size(what, s).map_err(|m| e.at(v.span(), m))?;
-        }
-    }
+    let key_types = type_axis(&e, &axes.key_size, &axes.key, "key", axes_span.clone())?;
+    let value_types = type_axis(&e, &axes.value_size, &axes.value, "value", axes_span)?;
     let mut configs = Vec::new();
     for (cname, c) in &raw.configs {
         let tc = config(&e, cname, c)?;
@@ -468,8 +504,8 @@ pub fn parse(file: &str, name: &str, text: &str) -> Result<Profile, String> {
         variants,
         ns,
         keys,
-        key_sizes,
-        value_sizes,
+        key_types,
+        value_types,
         configs,
         locate,
         io,

@@ -43,10 +43,14 @@ pub struct RawAxes {
     pub n: Axis<i64>,
     /// Key distributions.
     pub keys: Axis<String>,
-    /// Key sizes in bytes.
-    pub key_size: Axis<i64>,
-    /// Value sizes in bytes.
-    pub value_size: Axis<i64>,
+    /// Key sizes in bytes (`[size/8]uint64`); or `key`.
+    pub key_size: Option<Axis<i64>>,
+    /// Value sizes in bytes; or `value`.
+    pub value_size: Option<Axis<i64>>,
+    /// Key types by Go name (`int64`, `int32`, `string`); or `key_size`.
+    pub key: Option<Axis<String>>,
+    /// Value types by Go name (`struct{}`, `bool`); or `value_size`.
+    pub value: Option<Axis<String>>,
 }
 
 /// `[configs.<name>]`: knob values; absent knobs keep Go's value.

@@ -208,9 +208,9 @@ pub fn confidence_interval(t: &TimeFigures) -> Option<(f64, f64)> {
         .then_some((t.ci_low, t.ci_high))
 }
 
-/// `k8v16`: key and value size.
+/// `k8v16`: key and value size; `map[int32]struct{}` for Go types.
 pub fn kv_label(c: &CellReport) -> String {
-    format!("k{}v{}", c.axes.key_size, c.axes.value_size)
+    c.axes.types_label()
 }
 
 /// The cells grouped by scenario, scenarios in order of first appearance,

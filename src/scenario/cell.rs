@@ -3,6 +3,7 @@
 use super::{Keys, Scenario};
 use crate::cell::CellId;
 use crate::gomap::Knobs;
+use crate::gotype::{GoType, Shape};
 use crate::locate::{HashFn, IndexFn, KeyKind};
 use crate::variants::{HintSpec, Variant};
 use serde::{Deserialize, Serialize};
@@ -24,6 +25,12 @@ pub struct CellAxes {
     pub key_size: usize,
     /// Value size in bytes.
     pub value_size: usize,
+    /// The key's Go type name, when the profile names types (`int32`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_type: Option<String>,
+    /// The value's Go type name, when the profile names types (`struct{}`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value_type: Option<String>,
     /// Knob values of the configuration (Go family).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub knobs: Option<Knobs>,
@@ -38,6 +45,24 @@ pub struct CellAxes {
     /// The io axes (io cells only; `n` is then the file size and `keys` the target).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub io: Option<IoAxes>,
+}
+
+impl CellAxes {
+    /// The key and value types as a report row names them: `k8v8` for
+    /// `[W]uint64` sizes, else the Go map type (`map[int32]struct{}`).
+    pub fn types_label(&self) -> String {
+        if self.key_type.is_none() && self.value_type.is_none() {
+            return format!("k{}v{}", self.key_size, self.value_size);
+        }
+        let name = |t: &Option<String>, size: usize| {
+            t.clone().unwrap_or_else(|| format!("[{}]uint64", size / 8))
+        };
+        format!(
+            "map[{}]{}",
+            name(&self.key_type, self.key_size),
+            name(&self.value_type, self.value_size)
+        )
+    }
 }
 
 /// The axes of an io cell ([`crate::scenario::io`]).
@@ -55,7 +80,7 @@ pub struct IoAxes {
     pub buffer_bytes: u64,
 }
 
-/// A map cell: scenario × variant × tuning configuration × N × keys × sizes.
+/// A map cell: scenario × variant × tuning configuration × N × keys × key and value types.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MapCell {
     /// Scenario.
@@ -76,6 +101,14 @@ pub struct MapCell {
     pub key_size: usize,
     /// Value size, bytes.
     pub value_size: usize,
+    /// The key's Go type when the profile names it (`key = ["int32"]`);
+    /// `None`: `[key_size/8]uint64`, as `key_size` means.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_type: Option<Box<GoType>>,
+    /// The value's Go type when the profile names it; `None`:
+    /// `[value_size/8]uint64`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value_type: Option<Box<GoType>>,
     /// Rounds of the churn scenario.
     pub churn_rounds: usize,
     /// Seed of keys and of the map's randomness.
@@ -115,7 +148,90 @@ pub enum CellSpec {
 }
 
 impl MapCell {
-    /// `scenario/variant/config/n=N/keys=K/kXvY`.
+    /// The key's Go type: the one the profile names, else `[key_size/8]uint64`.
+    pub fn key_go_type(&self) -> Result<GoType, String> {
+        match &self.key_type {
+            Some(t) => Ok((**t).clone()),
+            None => GoType::blob("key", self.key_size),
+        }
+    }
+
+    /// The value's Go type: the one the profile names, else `[value_size/8]uint64`.
+    pub fn value_go_type(&self) -> Result<GoType, String> {
+        match &self.value_type {
+            Some(t) => Ok((**t).clone()),
+            None => GoType::blob("value", self.value_size),
+        }
+    }
+
+    /// The key's shape.
+    pub fn key_shape(&self) -> Result<Shape, String> {
+        Ok(self.key_go_type()?.shape)
+    }
+
+    /// The value's shape.
+    pub fn value_shape(&self) -> Result<Shape, String> {
+        Ok(self.value_go_type()?.shape)
+    }
+
+    /// Whether this cell's key and value types can run on its variant
+    /// with `distinct` keys, and why not: Rust's reference tables store
+    /// whole 64-bit words only, the real-Go harness runs `[W]uint64` keys
+    /// and values only (named types are measured by `go/cmd/evolutionref`,
+    /// `tests/data/evolution`), and a key type must have that many values
+    /// (`struct{}` has one, `bool` two).
+    pub fn types_apply(&self, distinct: usize) -> Result<(), String> {
+        if self.key_type.is_none() && self.value_type.is_none() {
+            return Ok(());
+        }
+        let (k, v) = (self.key_go_type()?, self.value_go_type()?);
+        if self.variant.go_release().is_some() {
+            return Err(format!(
+                "the real-Go harness runs [W]uint64 keys and values only, not map[{}]{}; named types are measured by go/cmd/evolutionref (tests/data/evolution)",
+                k.name, v.name
+            ));
+        }
+        if !self.variant.is_go_family() && !self.variant.is_go_swiss() {
+            for t in [&k, &v] {
+                if t.shape != Shape::words(t.shape.size / 8)
+                    || crate::gotype::check_size("", t.shape.size).is_err()
+                {
+                    return Err(format!(
+                        "`{}` is Rust's own typed table, built for [W]uint64 keys and values of 8 to 256 bytes; `{}` is not one",
+                        self.variant, t.name
+                    ));
+                }
+            }
+        }
+        let bits = 8 * k.shape.size.min(7) as u32;
+        if k.shape.size < 8 && (1usize << bits) < distinct {
+            return Err(format!(
+                "`{}` keys have {} values at most (bool: 2); this cell needs {distinct} distinct keys",
+                k.name,
+                1usize << bits
+            ));
+        }
+        Ok(())
+    }
+
+    /// The last id segment: `kXvY` for `[W]uint64` sizes, else the Go
+    /// types (`k=int32+v=struct`, names as [`GoType::id_name`] spells them).
+    pub fn types_segment(&self) -> String {
+        if self.key_type.is_none() && self.value_type.is_none() {
+            return format!("k{}v{}", self.key_size, self.value_size);
+        }
+        let name = |t: Result<GoType, String>, size: usize| {
+            t.map(|t| t.id_name())
+                .unwrap_or_else(|_| format!("b{size}"))
+        };
+        format!(
+            "k={}+v={}",
+            name(self.key_go_type(), self.key_size),
+            name(self.value_go_type(), self.value_size)
+        )
+    }
+
+    /// `scenario/variant/config/n=N/keys=K/kXvY` (or `.../k=K+v=V` for Go types).
     pub fn id(&self) -> CellId {
         CellId::from_segments(&[
             self.scenario.name().to_string(),
@@ -123,7 +239,7 @@ impl MapCell {
             self.config.clone(),
             format!("n={}", self.n),
             format!("keys={}", self.keys.name()),
-            format!("k{}v{}", self.key_size, self.value_size),
+            self.types_segment(),
         ])
         .expect("cell segments are validated names")
     }
@@ -188,6 +304,8 @@ impl CellSpec {
                 keys: c.keys.name().into(),
                 key_size: c.key_size,
                 value_size: c.value_size,
+                key_type: c.key_type.as_ref().map(|t| t.name.clone()),
+                value_type: c.value_type.as_ref().map(|t| t.name.clone()),
                 knobs: c.variant.is_go_family().then_some(c.knobs),
                 hint: c.hint.to_string(),
                 buckets: None,
@@ -202,6 +320,8 @@ impl CellSpec {
                 keys: c.keys.name().into(),
                 key_size: 0,
                 value_size: 0,
+                key_type: None,
+                value_type: None,
                 knobs: None,
                 hint: "none".into(),
                 buckets: Some(c.buckets as usize),
@@ -216,6 +336,8 @@ impl CellSpec {
                 keys: c.target.name().into(),
                 key_size: 0,
                 value_size: 0,
+                key_type: None,
+                value_type: None,
                 knobs: None,
                 hint: "none".into(),
                 buckets: None,

@@ -46,7 +46,7 @@ pub use prepare::{map_spec, prepare, scenario_hint, scenario_sets_size, Prepared
 pub use run::{AfterOp, NoTimer, OpHook, OpKind, OpObserver, OpTimer, PerOpTimer, RegionOutcome};
 
 use crate::accounting::{CopyPath, Probe};
-use crate::gotype::{BucketType, Shape};
+use crate::gotype::BucketType;
 use crate::variants::{self, MapUnderStudy, Variant, Visit};
 use serde::{Deserialize, Serialize};
 use strum::VariantArray;
@@ -107,8 +107,8 @@ impl MapCell {
         Some(match self.scenario {
             Scenario::EvacuateDouble => {
                 let group = crate::gotype::GroupType::new(
-                    Shape::blob("key", self.key_size).ok()?,
-                    Shape::blob("value", self.value_size).ok()?,
+                    self.key_shape().ok()?,
+                    self.value_shape().ok()?,
                     crate::gotype::GO_MAX_INLINE,
                 )
                 .group_size;
@@ -131,8 +131,8 @@ impl MapCell {
             return swiss_isolation_target(self, path);
         }
         let t = BucketType::new(
-            Shape::blob("key", self.key_size).ok()?,
-            Shape::blob("value", self.value_size).ok()?,
+            self.key_shape().ok()?,
+            self.value_shape().ok()?,
             self.knobs.inline_limit,
         );
         let capped = |cap: f64, why: String| IsolationTarget {
@@ -197,8 +197,8 @@ pub fn swiss_rehash_capacity(n: usize, hint: usize) -> usize {
 fn swiss_isolation_target(cell: &MapCell, path: CopyPath) -> Option<IsolationTarget> {
     use crate::goswiss::layout::{assign_bytes, moved_bytes};
     let t = crate::gotype::GroupType::new(
-        Shape::blob("key", cell.key_size).ok()?,
-        Shape::blob("value", cell.value_size).ok()?,
+        cell.key_shape().ok()?,
+        cell.value_shape().ok()?,
         crate::gotype::GO_MAX_INLINE,
     );
     let entry = moved_bytes(&t) as f64;
@@ -351,7 +351,7 @@ impl Scenario {
         match self {
             Scenario::SmallToTable | Scenario::TableGrow | Scenario::TableSplit if !swiss => {
                 return Err(format!(
-                    "`{}` is a path of Go's Swiss map (goswiss, goswiss-noprune); `{variant}` has no such path",
+                    "`{}` is a path of Go's Swiss map (goswiss, goswiss-noprune, goswiss-127, goswiss-127split); `{variant}` has no such path",
                     self.name()
                 ))
             }
@@ -389,7 +389,7 @@ impl Scenario {
         match self {
             Scenario::SmallToTable | Scenario::TableGrow | Scenario::TableSplit if classic => {
                 return Err(format!(
-                    "`{}` is a path of Go's Swiss map (Go 1.24+: goswiss, goswiss-noprune, go1.26, go1.27); `{variant}` runs the classic map",
+                    "`{}` is a path of Go's Swiss map (Go 1.24+: goswiss, goswiss-noprune, goswiss-127, goswiss-127split, go1.26, go1.27); `{variant}` runs the classic map",
                     self.name()
                 ))
             }
@@ -468,8 +468,8 @@ pub fn prepare_cell<P: Probe, W: WithPrepared>(cell: &MapCell, then: W) -> Resul
     let (spec, hasher) = prepare::map_spec(cell)?;
     variants::build_with::<P, _>(
         &spec,
-        Shape::blob("key", cell.key_size)?,
-        Shape::blob("value", cell.value_size)?,
+        cell.key_shape()?,
+        cell.value_shape()?,
         hasher,
         PrepareVisit { cell, then },
     )?
@@ -513,6 +513,8 @@ mod goswiss_tests {
                         keys: Keys::Random,
                         key_size: 8,
                         value_size: 8,
+                        key_type: None,
+                        value_type: None,
                         churn_rounds: 1,
                         seed: 3,
                         go_runtime: Default::default(),

@@ -6,7 +6,7 @@ use super::{MapCell, Scenario};
 use crate::accounting::CopyPath;
 use crate::gomap::{buckets_allocated, max_count_at, GrowKind};
 use crate::goswiss::Rehash;
-use crate::gotype::{fill_from_id, BucketType, Shape};
+use crate::gotype::{fill_from_id, BucketType};
 use crate::rng::Rng;
 use crate::variants::{HasherChoice, MapSpec, MapUnderStudy};
 use crate::workload::{KeyDist, KeySource};
@@ -150,8 +150,8 @@ pub fn scenario_hint(cell: &MapCell) -> Result<usize, String> {
         Scenario::Assign => 4 * n,
         Scenario::Overflow => {
             let t = BucketType::new(
-                Shape::blob("key", cell.key_size)?,
-                Shape::blob("value", cell.value_size)?,
+                cell.key_shape()?,
+                cell.value_shape()?,
                 cell.knobs.inline_limit,
             );
             max_count_at(
@@ -189,13 +189,13 @@ fn overflow_b(n: usize, lf: f64, bucket_bytes: u64, prealloc: bool) -> Result<u8
     }
 }
 
-fn distinct_source(keys: Keys, seed: u64) -> KeySource {
+fn distinct_source(keys: Keys, seed: u64, key_bytes: usize) -> KeySource {
     let dist = if keys == Keys::Sequential {
         KeyDist::Sequential
     } else {
         KeyDist::Random
     };
-    KeySource::new(dist, seed)
+    KeySource::for_key_bytes(dist, seed, key_bytes)
 }
 
 /// Builds the scenario's state in `map` and its measured region.
@@ -207,7 +207,7 @@ pub fn prepare<M: MapUnderStudy>(cell: &MapCell, mut map: M) -> Result<Prepared<
     }
     let mut keys = Arena::new(map.key_shape().size);
     let mut kb = KeyBuf(vec![0; map.key_shape().size]);
-    let mut src = distinct_source(cell.keys, cell.seed);
+    let mut src = distinct_source(cell.keys, cell.seed, cell.key_size);
     let mut rng = Rng::new(cell.seed ^ 0x0073_6574_7570);
     let v = |i: usize| (i % VALUE_POOL) as u32;
     let fill = |map: &mut M, kb: &mut KeyBuf, src: &mut KeySource, count: usize| -> Vec<u64> {

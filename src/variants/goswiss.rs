@@ -2,17 +2,14 @@
 //! adapter, every call forwarded.
 
 use crate::accounting::{Accounting, Exactness, Probe};
-use crate::goswiss::{GoSwiss, RehashFor, Release, Structure};
+use crate::goswiss::{GoSwiss, RehashFor, Structure};
 use crate::gotype::Shape;
 use crate::hash::KeyHasher;
 use crate::variants::MapUnderStudy;
 
 impl<H: KeyHasher, P: Probe> MapUnderStudy for GoSwiss<H, P> {
     fn variant(&self) -> &'static str {
-        match self.release() {
-            Release::Go126 => "goswiss",
-            Release::Go124 => "goswiss-noprune",
-        }
+        crate::variants::Variant::of_swiss_release(self.release()).name()
     }
     fn key_shape(&self) -> Shape {
         self.map_type().key

@@ -11,6 +11,8 @@
 //! | `gomap-inline` | first bucket inside the map header | exact |
 //! | `goswiss` | Go's Swiss-table map (Go 1.26) | exact |
 //! | `goswiss-noprune` | the same without tombstone pruning (Go 1.24) | exact |
+//! | `goswiss-127` | the same as of Go 1.27 (a full small map updates in place) | exact |
+//! | `goswiss-127split` | Go 1.27 with `GOEXPERIMENT=mapsplitgroup` (key and value arrays) | exact |
 //! | `hashbrown` | Swiss table (foldhash) | derived from capacity changes |
 //! | `std` | Rust's `HashMap` (Swiss table, SipHash-1-3) | derived |
 //! | `go1.19`, `go1.26`, `go1.27`, `go1.27split` | the real Go runtime's map, run by the Go harness ([`crate::golang`]) | classic: derived from observed structure changes; Swiss: unavailable |
@@ -26,6 +28,7 @@
 //! [`Visit`]. Tests that prefer typed keys wrap a map in [`typed::Typed`].
 
 mod goswiss;
+pub mod heap;
 pub mod memory;
 pub mod swiss;
 pub mod typed;
@@ -184,6 +187,12 @@ pub enum Variant {
     /// Go's Swiss-table map without tombstone pruning (Go 1.24).
     #[strum(serialize = "goswiss-noprune")]
     GoSwissNoPrune,
+    /// Go's Swiss-table map as of Go 1.27.
+    #[strum(serialize = "goswiss-127")]
+    GoSwiss127,
+    /// Go 1.27's Swiss-table map with `GOEXPERIMENT=mapsplitgroup`.
+    #[strum(serialize = "goswiss-127split")]
+    GoSwiss127Split,
     /// hashbrown's Swiss table with foldhash.
     #[strum(serialize = "hashbrown")]
     Hashbrown,
@@ -223,7 +232,7 @@ impl Variant {
     );
 
     /// Every variant built in this process (the models and Rust's tables).
-    pub const ALL: [Variant; 7] = crate::names::first(Variant::VARIANTS);
+    pub const ALL: [Variant; 9] = crate::names::first(Variant::VARIANTS);
 
     /// Name used on the command line, in profiles and in cell ids.
     pub fn name(self) -> &'static str {
@@ -273,6 +282,8 @@ impl Variant {
             Variant::GoMapInline => "gomap with the first bucket inside the map header: no heap allocation up to 8 entries",
             Variant::GoSwiss => "Go's Swiss-table map (Go 1.24+, as of 1.26): groups of 8 with control words, tables up to 1024 slots, extendible-hashing directory, tombstone pruning",
             Variant::GoSwissNoPrune => "goswiss as of Go 1.24: no tombstone pruning, so churn at a constant size keeps doubling tables (golang/go#70886)",
+            Variant::GoSwiss127 => "goswiss as of Go 1.27: a write to a full small map that only updates a key no longer grows it into a table",
+            Variant::GoSwiss127Split => "goswiss-127 with GOEXPERIMENT=mapsplitgroup: groups hold an array of 8 keys, then an array of 8 values, so no slot padding",
             Variant::Hashbrown => "hashbrown Swiss table with foldhash (reference point; accounting derived from capacity changes)",
             Variant::Std => "Rust std HashMap, a Swiss table with SipHash-1-3 (reference point; accounting derived)",
             Variant::Go119 => "the real Go 1.19 runtime (classic map), run by the Go harness; accounting derived from observed structure changes",
@@ -287,9 +298,30 @@ impl Variant {
         crate::names::parse(s, "variant", "valid variants")
     }
 
-    /// Whether the variant is the Go Swiss-map model (either release).
+    /// Whether the variant is the Go Swiss-map model (any release).
     pub fn is_go_swiss(self) -> bool {
-        matches!(self, Variant::GoSwiss | Variant::GoSwissNoPrune)
+        self.swiss_release().is_some()
+    }
+
+    /// The Go release a Swiss-map model variant follows.
+    pub fn swiss_release(self) -> Option<Release> {
+        match self {
+            Variant::GoSwissNoPrune => Some(Release::Go124),
+            Variant::GoSwiss => Some(Release::Go126),
+            Variant::GoSwiss127 => Some(Release::Go127),
+            Variant::GoSwiss127Split => Some(Release::Go127Split),
+            _ => None,
+        }
+    }
+
+    /// The Swiss-map model variant of a Go release.
+    pub fn of_swiss_release(r: Release) -> Variant {
+        match r {
+            Release::Go124 => Variant::GoSwissNoPrune,
+            Release::Go126 => Variant::GoSwiss,
+            Release::Go127 => Variant::GoSwiss127,
+            Release::Go127Split => Variant::GoSwiss127Split,
+        }
     }
 
     /// The copy paths this variant can take; every other path is `n/a` for it.
@@ -524,13 +556,12 @@ pub fn build_with<P: Probe, Vis: Visit>(
             Variant::GoMapInline => Ok(vis.visit(
                 GoMap::<CollidingHash, P, InlineFirst>::with_config(key, elem, knobs, hint, seed, h),
             )),
-            Variant::GoSwiss => Ok(vis.visit(GoSwiss::<CollidingHash, P>::with_config(
-                key, elem, Release::Go126, hint, seed, h,
-            ))),
-            Variant::GoSwissNoPrune => Ok(vis.visit(GoSwiss::<CollidingHash, P>::with_config(
-                key, elem, Release::Go124, hint, seed, h,
-            ))),
-            v => Err(format!("crafted colliding keys need the Go-family models' pluggable hasher; `{v}` hashes on its own")),
+            v => match v.swiss_release() {
+                Some(r) => Ok(vis.visit(GoSwiss::<CollidingHash, P>::with_config(
+                    key, elem, r, hint, seed, h,
+                ))),
+                None => Err(format!("crafted colliding keys need the Go-family models' pluggable hasher; `{v}` hashes on its own")),
+            },
         };
     }
     let s = SeededHash;
@@ -544,22 +575,15 @@ pub fn build_with<P: Probe, Vis: Visit>(
         Variant::GoMapInline => vis.visit(GoMap::<SeededHash, P, InlineFirst>::with_config(
             key, elem, knobs, hint, seed, s,
         )),
-        Variant::GoSwiss => vis.visit(GoSwiss::<GoHash, P>::with_config(
-            key,
-            elem,
-            Release::Go126,
-            hint,
-            seed,
-            GoHash,
-        )),
-        Variant::GoSwissNoPrune => vis.visit(GoSwiss::<GoHash, P>::with_config(
-            key,
-            elem,
-            Release::Go124,
-            hint,
-            seed,
-            GoHash,
-        )),
+        v @ (Variant::GoSwiss
+        | Variant::GoSwissNoPrune
+        | Variant::GoSwiss127
+        | Variant::GoSwiss127Split) => {
+            let r = v.swiss_release().expect("a Swiss-map model variant");
+            vis.visit(GoSwiss::<GoHash, P>::with_config(
+                key, elem, r, hint, seed, GoHash,
+            ))
+        }
         Variant::Hashbrown | Variant::Std => {
             vis.visit(SwissMap::<P>::new(spec.variant, key, elem, hint, seed)?)
         }
@@ -582,7 +606,7 @@ mod tests {
         }
         let e = Variant::parse("gomap2").unwrap_err();
         assert!(
-            e.contains("gomap, gomap-slab, gomap-inline, goswiss, goswiss-noprune, hashbrown, std, go1.19, go1.26, go1.27, go1.27split"),
+            e.contains("gomap, gomap-slab, gomap-inline, goswiss, goswiss-noprune, goswiss-127, goswiss-127split, hashbrown, std, go1.19, go1.26, go1.27, go1.27split"),
             "{e}"
         );
     }

@@ -165,7 +165,7 @@ fn bad_input_gets_a_clear_error() {
     let (code, _, err) = mapamp(&["inspect", "--variant", "gomap2", "--n", "10"]);
     assert_eq!(code, 2);
     assert!(
-        err.contains("gomap, gomap-slab, gomap-inline, goswiss, goswiss-noprune, hashbrown, std"),
+        err.contains("gomap, gomap-slab, gomap-inline, goswiss, goswiss-noprune, goswiss-127, goswiss-127split, hashbrown, std"),
         "{err}"
     );
     let (code, _, err) = mapamp(&[
@@ -206,6 +206,8 @@ fn variants_lists_every_variant_and_knob() {
         "gomap-inline",
         "goswiss",
         "goswiss-noprune",
+        "goswiss-127",
+        "goswiss-127split",
         "hashbrown",
         "std",
         "load_factor",

@@ -20,6 +20,7 @@ mod claims;
 mod cli_inspect;
 mod compare;
 mod compare_criterion;
+mod evolution_fidelity;
 mod fuzz;
 mod go_benchstat;
 mod go_fidelity;

@@ -138,7 +138,7 @@ fn unknown_variant() {
         5,
         &[
             "swissmap",
-            "gomap, gomap-slab, gomap-inline, goswiss, goswiss-noprune, hashbrown, std",
+            "gomap, gomap-slab, gomap-inline, goswiss, goswiss-noprune, goswiss-127, goswiss-127split, hashbrown, std",
         ],
     );
 }
