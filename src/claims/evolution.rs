@@ -638,12 +638,12 @@ mod tests {
     #[test]
     fn evolution_claims_name_the_types() {
         let c = swiss_regressed_types().unwrap();
-        assert_eq!(c.verdict, Verdict::Holds, "{c:?}");
+        assert_eq!(c.verdict, ClaimOutcome::Holds, "{c:?}");
         assert!(c.reason.contains("map[int64]struct{}"), "{}", c.reason);
         let c = split_group_fixes().unwrap();
-        assert_eq!(c.verdict, Verdict::Holds, "{c:?}");
+        assert_eq!(c.verdict, ClaimOutcome::Holds, "{c:?}");
         let c = small_map_update_saves().unwrap();
-        assert_eq!(c.verdict, Verdict::Holds, "{c:?}");
+        assert_eq!(c.verdict, ClaimOutcome::Holds, "{c:?}");
         assert_eq!(c.figures.len(), 12);
     }
 
