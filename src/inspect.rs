@@ -132,7 +132,7 @@ impl InspectConfig {
 }
 
 /// The heap figures of one Go release's model for the inspected map type,
-/// `n` and hint ([`crate::variants::heap`]).
+/// `n` and hint ([`crate::heap`]).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ReleaseHeap {
     /// The Go release (`go1.19`, `go1.24`, `go1.26`, `go1.27`, `go1.27split`).
@@ -372,8 +372,8 @@ pub fn inspect_with_releases(cfg: &InspectConfig) -> Result<InspectReport, Strin
     let mut r = inspect(cfg)?;
     if cfg.workload == Workload::Insert {
         let hint = cfg.hint.resolve(cfg.n);
-        for v in crate::variants::heap::RELEASE_MODELS {
-            let f = crate::variants::heap::fill(
+        for v in crate::heap::RELEASE_MODELS {
+            let f = crate::heap::fill(
                 v,
                 cfg.key_shape()?,
                 cfg.value_shape()?,
@@ -382,9 +382,7 @@ pub fn inspect_with_releases(cfg: &InspectConfig) -> Result<InspectReport, Strin
                 cfg.seed,
             );
             r.heap_by_release.push(ReleaseHeap {
-                release: crate::variants::heap::release_name(v)
-                    .unwrap_or_default()
-                    .to_string(),
+                release: crate::heap::release_name(v).unwrap_or_default().to_string(),
                 variant: v.name().to_string(),
                 heap_bytes: f.as_ref().ok().map(|f| f.heap_bytes),
                 objects: f.as_ref().ok().map(|f| f.objects),

@@ -34,6 +34,7 @@ pub mod gomap;
 pub mod goswiss;
 pub mod gotype;
 pub mod hash;
+pub mod heap;
 pub mod inspect;
 pub mod lens;
 pub mod limits;

@@ -92,7 +92,12 @@ pub const TABLE: &[Limit] = &[
     Limit {
         input: "`key_size`, `value_size` (`--key-size`, `--value-size`)",
         limit: "8, 16, 32, 64, 128 or 256",
-        why: "the models are compiled for these sizes; Go stores keys/values over 128 bytes indirectly",
+        why: "`[W]uint64` keys and values, the sizes hashbrown and std are built for; Go stores keys/values over 128 bytes indirectly",
+    },
+    Limit {
+        input: "`key`, `value` (`--key`, `--value`)",
+        limit: "Go type names: `struct{}`, `bool`, `uint8`/`int8`/`byte`, `int16`/`uint16`, `int32`/`uint32`/`rune`/`float32`, `int64`/`uint64`/`int`/`uint`/`uintptr`/`float64`, `string`, `*T`, `[N]T` up to 1 MiB",
+        why: "the Go models and the classic models only (hashbrown/std: `[W]uint64`; the real-Go harness: `[W]uint64`, named types are measured by `go/cmd/evolutionref`); a key type needs as many values as the cell draws keys (`bool`, `int16`: refused with the reason)",
     },
     Limit {
         input: "`inline_limit`",

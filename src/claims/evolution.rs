@@ -10,9 +10,9 @@ use super::verdict;
 use crate::accounting::{Accounting, CopyPath, Counting, PathBytes};
 use crate::gomap::Knobs;
 use crate::gotype::{fill_from_id, Shape};
+use crate::heap::{self, HeapFigures, RELEASE_MODELS};
 use crate::report::schema::{ClaimFigure, ClaimOutcome, ClaimVerdict};
 use crate::rng::Rng;
-use crate::variants::heap::{self, HeapFigures, RELEASE_MODELS};
 use crate::variants::{self, MapSpec, MapUnderStudy, Variant, Visit};
 use crate::workload::{value_for, KeyDist, KeySource};
 

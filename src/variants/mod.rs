@@ -28,7 +28,6 @@
 //! [`Visit`]. Tests that prefer typed keys wrap a map in [`typed::Typed`].
 
 mod goswiss;
-pub mod heap;
 pub mod memory;
 pub mod swiss;
 pub mod typed;

@@ -7,7 +7,7 @@
 //! heap bytes and objects (`TotalAlloc`, `Mallocs`, the 48-byte map header
 //! included), the median over maps with their own hash seeds, and the
 //! seed-to-seed range where maps differed. The models
-//! ([`mapamp::variants::heap`]) must give:
+//! ([`mapamp::heap`]) must give:
 //!
 //! - Swiss releases (`goswiss`, `goswiss-127`, `goswiss-127split`) on
 //!   presized cells (hint = n): exactly the median, or, where the runtime's
@@ -22,7 +22,7 @@
 //! The largest difference found (model − runtime median) is printed.
 
 use mapamp::gotype::Shape;
-use mapamp::variants::heap::{fill, update_full_small, HeapFigures};
+use mapamp::heap::{fill, update_full_small, HeapFigures};
 use mapamp::variants::Variant;
 use serde_json::Value;
 

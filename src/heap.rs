@@ -10,10 +10,10 @@
 //! which the models leave out of their own allocations. A string key's own
 //! bytes are never in it: the program allocates them, not the map.
 
-use super::{build, MapSpec, MapUnderStudy, Variant, Visit};
 use crate::accounting::Counting;
 use crate::gomap::Knobs;
 use crate::gotype::Shape;
+use crate::variants::{build, MapSpec, MapUnderStudy, Variant, Visit};
 use crate::workload::{self, KeyDist};
 use serde::{Deserialize, Serialize};
 
