@@ -300,7 +300,7 @@ fn clock_pair_ns(n: usize) -> u64 {
         })
         .collect();
     v.sort_unstable();
-    v[v.len() / 2]
+    crate::stats::percentile_sorted(&v, 50.0).unwrap_or(0)
 }
 
 /// Runs a prepared map cell's region (built with a counting probe),
@@ -383,7 +383,7 @@ impl Recording {
             overflow_buckets: self.total(EventKind::Overflow),
             table_splits: self.total(EventKind::TableSplit),
             directory_grows: self.total(EventKind::DirectoryGrow),
-            p50_ns: sorted.get(sorted.len() / 2).copied().unwrap_or(0),
+            p50_ns: crate::stats::percentile_sorted(&sorted, 50.0).unwrap_or(0),
             max_ns: sorted.last().copied().unwrap_or(0),
             columns,
             ops_per_column: per as u64,
