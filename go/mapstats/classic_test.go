@@ -10,10 +10,10 @@ import (
 )
 
 // fidelityData reads a file of mapamp's Go 1.19 reference data
-// (tests/data/go119, written by go/cmd/goreference from this runtime).
+// (data/go119, written by go/cmd/goreference from this runtime).
 func fidelityData(t *testing.T, name string, v any) {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join("..", "..", "tests", "data", "go119", name))
+	data, err := os.ReadFile(filepath.Join("..", "..", "data", "go119", name))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -470,7 +470,7 @@ pub fn swiss_regressed_types() -> Result<ClaimVerdict, String> {
         claim: "Go's Swiss map (1.24-1.26) allocates more than the classic map (Go 1.19) for sets and flags (map[K]struct{}, map[K]bool): the interleaved slot pads a small value to the key's alignment".into(),
         verdict: verdict(sets_and_flags.0 == sets_and_flags.1),
         reason: format!(
-            "models of Go 1.19 (gomap) and Go 1.26 (goswiss), presized maps of {EVOLUTION_N} entries (heap bytes in Go's terms, the map header included; the models match the real runtimes on such cells, tests/it/evolution_fidelity.rs); {} of {} set and flag types allocate more on Go 1.26; regressed: {}",
+            "models of Go 1.19 (gomap) and Go 1.26 (goswiss), presized maps of {EVOLUTION_N} entries (heap bytes in Go's terms, the map header included; the models match go/cmd/evolutionref's figures of the real runtimes on such cells); {} of {} set and flag types allocate more on Go 1.26; regressed: {}",
             sets_and_flags.0,
             sets_and_flags.1,
             if regressed.is_empty() { "none".to_string() } else { regressed.join(", ") }
@@ -562,7 +562,7 @@ pub fn small_map_update_saves() -> Result<ClaimVerdict, String> {
         claim: "Go 1.27 updates an existing key of a full small map (8 entries) in place, where Go 1.24-1.26 first grew it into a 16-slot table".into(),
         verdict: verdict(saved_all),
         reason: format!(
-            "models goswiss (Go 1.26) and goswiss-127: 8 keys into make(map[K]V), then one write of the first key again; holds when, for all {cells} types, Go 1.27's write allocates nothing and Go 1.26's allocates a table (both match the real runtimes exactly, tests/it/evolution_fidelity.rs)"
+            "models goswiss (Go 1.26) and goswiss-127: 8 keys into make(map[K]V), then one write of the first key again; holds when, for all {cells} types, Go 1.27's write allocates nothing and Go 1.26's allocates a table (both match go/cmd/evolutionref's figures of the real runtimes exactly)"
         ),
         figures,
     })

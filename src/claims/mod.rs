@@ -485,7 +485,7 @@ pub fn wa_formula(n: usize) -> ClaimVerdict {
 
 /// "Incremental evacuation arrived in Go 1.22" — Go 1.19 measured by `go/cmd/goreference`.
 pub fn incremental_since_1_22() -> ClaimVerdict {
-    let data = include_str!("../../tests/data/go119/growth_points.json");
+    let data = include_str!("../../data/go119/growth_points.json");
     let parsed: serde_json::Value = serde_json::from_str(data).unwrap_or(serde_json::Value::Null);
     let version = parsed["go_version"]
         .as_str()

@@ -187,7 +187,7 @@ impl MapCell {
         let (k, v) = (self.key_go_type()?, self.value_go_type()?);
         if self.variant.go_release().is_some() {
             return Err(format!(
-                "the real-Go harness runs [W]uint64 keys and values only, not map[{}]{}; named types are measured by go/cmd/evolutionref (tests/data/evolution)",
+                "the real-Go harness runs [W]uint64 keys and values only, not map[{}]{}; named types are measured by go/cmd/evolutionref (scripts/evolution-reference.sh)",
                 k.name, v.name
             ));
         }

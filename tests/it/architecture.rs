@@ -16,6 +16,12 @@
 //!    acyclic, and every listed edge must still exist (fix one, delete its
 //!    line; the list only shrinks).
 //!
+//! 3. **Production code reads nothing under `tests/`.** No non-test code in
+//!    `src/` names a path with `tests/` (an `include_str!`, a file it
+//!    opens, a message pointing at a test file): what the library needs at
+//!    run time lives in `data/` (e.g. `data/go119/`, written by
+//!    `go/cmd/goreference`), and the test folders stay free to change.
+//!
 //! The allowed directions, top to bottom (a module names only modules
 //! below it): `main` → `run`, `compare`, `inspect`, `lint`, `claims`,
 //! `fuzz` → `golang` (the real-Go lens: harness, figures, claims) →
@@ -260,6 +266,38 @@ fn top_level_modules_have_no_import_cycle_beyond_the_known_ones() {
     }
 }
 
+/// `(file, line)` of every production line in `src/` that names `tests/`.
+fn production_lines_naming_tests() -> Vec<String> {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    files.sort();
+    let mut found = Vec::new();
+    for file in &files {
+        let rel = file.strip_prefix(&src).unwrap();
+        if rel.file_name().is_some_and(|n| n == "tests.rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(file).unwrap();
+        for (i, line) in production_text(&text).lines().enumerate() {
+            if line.contains("tests/") {
+                found.push(format!("src/{}:{}: {}", rel.display(), i + 1, line.trim()));
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn production_code_names_no_path_under_tests() {
+    let found = production_lines_naming_tests();
+    assert!(
+        found.is_empty(),
+        "non-test code in src/ names tests/ (move what the library needs to data/):\n{}",
+        found.join("\n")
+    );
+}
+
 #[test]
 fn the_reader_sees_paths_in_every_form() {
     let text = "use crate::gomap::Knobs;\nuse crate::{lens::{a, b}, report};\nlet x = crate::stats::median(&v); // crate::run\nfoo_crate::x";
@@ -272,4 +310,10 @@ fn the_reader_sees_paths_in_every_form() {
         production_text("use crate::a;\n#[cfg(test)]\nmod tests { use crate::b; }"),
         "use crate::a;"
     );
+    // Rule 3 sees an include in code and skips one in a comment or test.
+    let code = "let d = include_str!(\"../../tests/data/x.json\");";
+    assert!(production_text(code).contains("tests/"));
+    assert!(!production_text("// see tests/it/x.rs").contains("tests/"));
+    assert!(!production_text("#[cfg(test)]\nconst X: &str = include_str!(\"../tests/x\");")
+        .contains("tests/"));
 }

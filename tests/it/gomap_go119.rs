@@ -1,5 +1,5 @@
 //! Fidelity: the model against figures measured from the real Go 1.19
-//! runtime (`tests/data/go119/`, produced by `go/cmd/goreference`).
+//! runtime (`data/go119/`, produced by `go/cmd/goreference`).
 //!
 //! Deterministic behaviour (growth points, hint → B, preallocated overflow
 //! counts, bucket sizes) must be equal. Statistics of random-key tables must
@@ -16,7 +16,7 @@ use mapamp::workload;
 use serde_json::Value;
 
 fn load(name: &str) -> Value {
-    let path = format!("{}/tests/data/go119/{name}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!("{}/data/go119/{name}", env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
     serde_json::from_str(&text).unwrap()
 }

@@ -12,7 +12,7 @@
 //
 // Usage (from the repository root, with Debian's Go 1.19):
 //
-//	cd go && /usr/lib/go-1.19/bin/go run ./cmd/goreference -out ../tests/data/go119
+//	cd go && /usr/lib/go-1.19/bin/go run ./cmd/goreference -out ../data/go119
 package main
 
 import (
@@ -118,7 +118,7 @@ func header(description string) map[string]any {
 		"go_version":   runtime.Version(),
 		"goos":         runtime.GOOS,
 		"goarch":       runtime.GOARCH,
-		"generated_by": "go/cmd/goreference (cd go && go run ./cmd/goreference -out ../tests/data/go119, with Go 1.19)",
+		"generated_by": "go/cmd/goreference (cd go && go run ./cmd/goreference -out ../data/go119, with Go 1.19)",
 		"description":  description,
 	}
 }
@@ -1026,7 +1026,7 @@ func churnStats(seeds, longRounds int) {
 // ---------------------------------------------------------------------------
 
 func main() {
-	flag.StringVar(&outDir, "out", "../tests/data/go119", "output directory (from go/)")
+	flag.StringVar(&outDir, "out", "../data/go119", "output directory (from go/)")
 	seeds := flag.Int("seeds", 20, "number of seeds (1..=seeds) for loaded_stats and churn_stats")
 	exh := flag.Int("hint-exhaustive", 53248, "measure make() for every hint up to this value (the rest by binary search)")
 	longRounds := flag.Int("long-churn-rounds", 200, "rounds for the supplementary long churn run in churn_stats.json (0 = skip)")
