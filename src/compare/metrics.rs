@@ -23,6 +23,7 @@
 
 use super::schema::{MetricRow, Rule, Thresholds, Verdict};
 use crate::accounting::CopyPath;
+use crate::report::cache_misses::{self, common_source, CacheMissSource};
 use crate::report::schema::{CellReport, Counter, Lens, Report, TimeFigures};
 use crate::stats::replicates::{self, ProcessTest};
 
@@ -724,46 +725,52 @@ fn latency_row(a: &CellReport, b: &CellReport, th: &Thresholds) -> Result<Metric
     Ok(row)
 }
 
-/// A side's cache-miss figures per op, by source.
-fn cache_misses_by_source(c: &CellReport) -> (Vec<(String, f64)>, Vec<String>) {
-    let mut found = Vec::new();
+/// A side's cache-miss figures per op ([`cache_misses::by_source`], a cell
+/// of 0 ops has none), and why a source gave none.
+fn cache_misses_per_op(c: &CellReport) -> (Vec<(CacheMissSource, f64)>, Vec<String>) {
+    let found: Vec<(CacheMissSource, f64)> = cache_misses::by_source(c)
+        .iter()
+        .filter_map(|f| Some((f.source, f.per_op?)))
+        .collect();
+    let has = |s: CacheMissSource| found.iter().any(|(t, _)| *t == s);
     let mut why = Vec::new();
-    match &c.lenses.counters {
-        Lens::Ok(map) => match crate::report::rows::cache_miss_counter(map).map(|(_, c)| c) {
-            Some(Counter::Value { source, per_op, .. }) => {
-                found.push((source.clone(), *per_op));
-            }
-            Some(Counter::Unavailable { unavailable }) => {
-                why.push(format!("counter cache_misses unavailable: {unavailable}"));
-            }
-            None => why.push("counters lens has no cache_misses counter".into()),
-        },
-        other => why.push(format!(
-            "counters lens {}",
-            lens_reason(other).unwrap_or_default()
-        )),
-    }
-    match &c.lenses.callgrind {
-        Lens::Ok(cg) if c.ops > 0 => {
-            found.push((
-                cg.cache_misses.source.clone(),
-                cg.cache_misses.value / c.ops as f64,
-            ));
+    if !has(CacheMissSource::PerfHw) {
+        match &c.lenses.counters {
+            Lens::Ok(map) => match cache_misses::counter(map).map(|(_, c)| c) {
+                Some(Counter::Value { source, .. }) => {
+                    why.push(format!(
+                        "counter cache_misses has source {source}, not perf-hw"
+                    ));
+                }
+                Some(Counter::Unavailable { unavailable }) => {
+                    why.push(format!("counter cache_misses unavailable: {unavailable}"));
+                }
+                None => why.push("counters lens has no cache_misses counter".into()),
+            },
+            other => why.push(format!(
+                "counters lens {}",
+                lens_reason(other).unwrap_or_default()
+            )),
         }
-        Lens::Ok(_) => why.push("callgrind lens: the cell has 0 ops".into()),
-        other => why.push(format!(
-            "callgrind lens {}",
-            lens_reason(other).unwrap_or_default()
-        )),
+    }
+    if !has(CacheMissSource::CallgrindSim) {
+        match &c.lenses.callgrind {
+            Lens::Ok(_) => why.push("callgrind lens: the cell has 0 ops".into()),
+            other => why.push(format!(
+                "callgrind lens {}",
+                lens_reason(other).unwrap_or_default()
+            )),
+        }
     }
     (found, why)
 }
 
-/// `cache_misses`: only figures from the same source are compared;
-/// `perf-hw` is preferred, `callgrind-sim` figures are exact.
+/// `cache_misses`: only figures from the same source are compared
+/// ([`cache_misses::common_source`]: `perf-hw` is preferred);
+/// `callgrind-sim` figures are exact.
 fn cache_miss_row(a: &CellReport, b: &CellReport, th: &Thresholds) -> Result<MetricRow, NoVerdict> {
-    let (fa, why_a) = cache_misses_by_source(a);
-    let (fb, why_b) = cache_misses_by_source(b);
+    let (fa, why_a) = cache_misses_per_op(a);
+    let (fb, why_b) = cache_misses_per_op(b);
     if fa.is_empty() || fb.is_empty() {
         let mut why = Vec::new();
         if fa.is_empty() {
@@ -774,14 +781,14 @@ fn cache_miss_row(a: &CellReport, b: &CellReport, th: &Thresholds) -> Result<Met
         }
         return Err(Unavailable(why.join("; ")));
     }
-    let common = fa
-        .iter()
-        .find(|(s, _)| s == "perf-hw" && fb.iter().any(|(t, _)| t == s))
-        .or_else(|| fa.iter().find(|(s, _)| fb.iter().any(|(t, _)| t == s)));
-    let Some((source, va)) = common else {
-        let list = |f: &[(String, f64)]| {
+    let sources = |f: &[(CacheMissSource, f64)]| -> Vec<CacheMissSource> {
+        f.iter().map(|(s, _)| *s).collect()
+    };
+    let per_op = |f: &[(CacheMissSource, f64)], s| f.iter().find(|(t, _)| *t == s).map(|(_, v)| *v);
+    let Some(source) = common_source(&sources(&fa), &sources(&fb)) else {
+        let list = |f: &[(CacheMissSource, f64)]| {
             f.iter()
-                .map(|(s, _)| s.as_str())
+                .map(|(s, _)| <&str>::from(*s))
                 .collect::<Vec<_>>()
                 .join(", ")
         };
@@ -791,9 +798,10 @@ fn cache_miss_row(a: &CellReport, b: &CellReport, th: &Thresholds) -> Result<Met
             list(&fb)
         )));
     };
-    let vb = fb.iter().find(|(t, _)| t == source).map(|(_, v)| *v);
-    let figures = Figures::plain(*va, vb.unwrap_or_default()).source(Some(source.clone()));
-    Ok(if source == "perf-hw" {
+    let (va, vb) = (per_op(&fa, source), per_op(&fb, source));
+    let figures = Figures::plain(va.unwrap_or_default(), vb.unwrap_or_default())
+        .source(Some(source.to_string()));
+    Ok(if source == CacheMissSource::PerfHw {
         figures.ratio_rule(th.hw_counter_ratio)
     } else {
         figures.exact(th)

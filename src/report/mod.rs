@@ -29,6 +29,7 @@
 
 pub mod availability;
 pub mod benchfmt;
+pub mod cache_misses;
 pub mod charts;
 pub mod escaping;
 pub mod findings;

@@ -7,24 +7,10 @@
 //! per operation from a callgrind total). Texts are plain: each rendering
 //! escapes them for its own format.
 
+use super::cache_misses;
 use super::format::{bytes, integer, nanos, not_available, number, percent};
 use super::schema::{CellReport, Counter, Lens, Report, TimeFigures};
 use crate::accounting::Exactness;
-
-/// Names under which a cache-miss counter may appear in the counters lens
-/// (the schema does not fix counter names; `cache-misses` is perf's).
-pub const CACHE_MISS_COUNTERS: [&str; 2] = ["cache_misses", "cache-misses"];
-
-/// The cache-miss counter of a counters lens, under the first of
-/// [`CACHE_MISS_COUNTERS`]' names it has, with that name (the one lookup
-/// the report's column and `compare`'s `cache_misses` row share).
-pub fn cache_miss_counter(
-    counters: &std::collections::BTreeMap<String, Counter>,
-) -> Option<(&'static str, &Counter)> {
-    CACHE_MISS_COUNTERS
-        .iter()
-        .find_map(|name| counters.get(*name).map(|counter| (*name, counter)))
-}
 
 /// One column of the cell table.
 #[derive(Clone, Copy, Debug)]
@@ -142,7 +128,7 @@ pub const COLUMNS: [Column; 17] = [
         "cache misses",
         true,
         "last-level data cache misses per operation, with their source",
-        cache_misses,
+        cache_misses_per_op,
     ),
     col(
         "allocations",
@@ -352,50 +338,39 @@ fn ir_per_op(c: &CellReport) -> Figure {
     }
 }
 
-/// Cache misses per operation: a hardware counter when one was counted,
-/// else callgrind's simulation; the source is printed either way.
-fn cache_misses(c: &CellReport) -> Figure {
-    let counters = c.lenses.counters.ok();
-    let counted = counters.and_then(cache_miss_counter);
-    if let Some((
-        _,
-        Counter::Value {
-            per_op,
-            unit,
-            source,
-            multiplexed,
-            ..
-        },
-    )) = counted
-    {
-        let multiplexed = match multiplexed {
-            Some(m) => format!(", counted {} of the time", percent(*m)),
-            None => String::new(),
+/// Cache misses per operation: the cell's most preferred figure
+/// ([`cache_misses::by_source`]: a hardware counter when one was counted,
+/// else callgrind's simulation); the source is printed either way.
+fn cache_misses_per_op(c: &CellReport) -> Figure {
+    if let Some(f) = cache_misses::by_source(c).first() {
+        let (value, unit, source) = (f.total, f.unit, f.source);
+        return match f.per_op {
+            None => Figure::number(
+                format!("{} {unit} in 0 ops ({source})", number(value)),
+                value,
+            ),
+            Some(per_op) => {
+                let multiplexed = match f.multiplexed {
+                    Some(m) => format!(", counted {} of the time", percent(m)),
+                    None => String::new(),
+                };
+                Figure::number(
+                    format!("{} {unit}/op ({source}{multiplexed})", number(per_op)),
+                    per_op,
+                )
+            }
         };
-        return Figure::number(
-            format!("{} {unit}/op ({source}{multiplexed})", number(*per_op)),
-            *per_op,
-        );
     }
-    if let Some(cg) = c.lenses.callgrind.ok() {
-        let m = &cg.cache_misses;
-        if c.ops == 0 {
-            return Figure::number(
-                format!("{} {} in 0 ops ({})", number(m.value), m.unit, m.source),
-                m.value,
-            );
-        }
-        let per_op = m.value / c.ops as f64;
-        return Figure::number(
-            format!("{} {}/op ({})", number(per_op), m.unit, m.source),
-            per_op,
-        );
-    }
+    let counters = c.lenses.counters.ok();
+    let counted = counters.and_then(cache_misses::counter);
     let counter_why = match (counters, counted) {
         (None, _) => match &c.lenses.counters {
             Lens::Unavailable { .. } => "counters unavailable".to_string(),
             _ => "counters skipped".to_string(),
         },
+        (Some(_), Some((name, Counter::Value { source, .. }))) => {
+            format!("{name} from unknown source {source}")
+        }
         (Some(_), Some((name, _))) => format!("{name} unavailable"),
         (Some(_), None) => "no cache-miss counter".to_string(),
     };

@@ -314,6 +314,22 @@ fn the_reader_sees_paths_in_every_form() {
     let code = "let d = include_str!(\"../../tests/data/x.json\");";
     assert!(production_text(code).contains("tests/"));
     assert!(!production_text("// see tests/it/x.rs").contains("tests/"));
-    assert!(!production_text("#[cfg(test)]\nconst X: &str = include_str!(\"../tests/x\");")
-        .contains("tests/"));
+    assert!(
+        !production_text("#[cfg(test)]\nconst X: &str = include_str!(\"../tests/x\");")
+            .contains("tests/")
+    );
+}
+
+#[test]
+fn the_readme_stays_a_front_door_of_at_most_250_lines() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let lines = readme.lines().count();
+    assert!(
+        lines <= 250,
+        "README.md has {lines} lines; keep it to 250 (what it measures, the two commands, one example per command, profiles, variants, architecture) and move reference material to docs/"
+    );
+    for command in ["scripts/run.sh", "scripts/test.sh"] {
+        assert!(readme.contains(command), "README.md lost `{command}`");
+    }
 }
