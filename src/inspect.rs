@@ -2,7 +2,7 @@
 //!
 //! Builds the map with exact accounting on, runs the workload, and reports
 //! the map's structure (over the current bucket array, see
-//! [`crate::gomap::stats`]) and the bytes it wrote per copy path.
+//! [`crate::gomap::structure`]) and the bytes it wrote per copy path.
 
 use crate::accounting::{Counting, Exactness, PathBytes};
 use crate::alloc_count::{self, AllocDelta};

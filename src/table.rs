@@ -9,7 +9,7 @@
 //! difference expressed in standard errors of the model's mean.
 
 use crate::accounting::Off;
-use crate::gomap::stats::GO_PUBLISHED_TABLE;
+use crate::gomap::structure::GO_PUBLISHED_TABLE;
 use crate::gomap::{max_count_at, GoMap, Knobs};
 use crate::gotype::Shape;
 use crate::hash::SeededHash;

@@ -35,7 +35,7 @@
 //! (`mapaccess`), `assign` (`mapassign`), `overflow` (`newoverflow`,
 //! `incrnoverflow`), `grow` (`hashGrow`, `growWork`, `evacuate`), `delete`
 //! (`mapdelete`, `mapclear`), [`iter`] (`mapiterinit`, `mapiternext`),
-//! [`stats`] (structure of a map: chains, probes, overhead) and
+//! [`structure`] (structure of a map: chains, probes, overhead) and
 //! [`prefetch`] (cache hints for the hot paths; no effect on behaviour).
 //!
 //! Every store goes through the map's [`Probe`](crate::accounting::Probe):
@@ -48,13 +48,13 @@
 //! Go's `map.go` opens with a table of statistics for maximally loaded
 //! tables of 8-byte keys and values. `mapamp table load-factor` regenerates
 //! it from this model; at load factor 6.5 (B = 16, 20 seeds) the model gives
-//! the figures in [`stats::GO_PUBLISHED_TABLE`]'s row within the noise the
+//! the figures in [`structure::GO_PUBLISHED_TABLE`]'s row within the noise the
 //! command prints beside them.
 
 pub mod layout;
 pub mod sizeclass;
-pub mod stats;
 pub mod storage;
+pub mod structure;
 
 mod access;
 mod assign;

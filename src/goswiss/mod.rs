@@ -48,7 +48,7 @@
 //! `Get`, small maps, the directory), `delete` (`Delete`,
 //! `pruneTombstones`, `Clear`), `grow` (`growToTable`, `rehash`, `grow`,
 //! `split`, `installTableSplit`), [`iter`] (`Iter.Init`, `Iter.Next`) and
-//! [`stats`] (a map's structure: tables, depths, tombstones, probes).
+//! [`structure`] (a map's structure: tables, depths, tombstones, probes).
 //!
 //! Keys and elems are bytes of their Go type's shape, as in the classic
 //! model: a map is made for a key and an elem [`Shape`], tables keep their
@@ -84,7 +84,7 @@ pub mod group;
 pub mod hash;
 pub mod iter;
 pub mod layout;
-pub mod stats;
+pub mod structure;
 pub mod table;
 
 mod delete;
@@ -98,7 +98,7 @@ pub use map::{
     alloc_size, directory_alloc, effective_hint, groups_alloc, hint_shape, MAP_HEADER_BYTES,
     TABLE_STRUCT_BYTES,
 };
-pub use stats::{Structure, TableInfo};
+pub use structure::{Structure, TableInfo};
 
 use crate::accounting::{Off, Probe};
 use crate::gomap::objects::ObjectTable;

@@ -17,7 +17,7 @@
 //! (not asked for, or not applicable to the cell).
 
 use crate::accounting::{Exactness, PathBytes};
-use crate::gomap::stats::Structure;
+use crate::gomap::structure::Structure;
 use crate::variants::swiss::SwissShape;
 use serde::{Deserialize, Serialize};
 
@@ -360,7 +360,9 @@ pub struct CellReport {
     pub lenses: Lenses,
 }
 
-/// A lens's figures, or why there are none.
+/// One lens's entry in a cell's report: its figures, or why there are none.
+/// (Not to be confused with [`crate::profile::LensKind`], which names a
+/// lens in a profile, nor with the [`crate::lens`] module, which measures.)
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum Lens<T> {

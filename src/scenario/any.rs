@@ -5,7 +5,7 @@
 use super::run::{NoTimer, Observed, OpObserver, PerOpTimer, RegionOutcome};
 use super::{prepare_cell, CellSpec, LocateCell, Prepared, WithPrepared};
 use crate::accounting::{Accounting, Exactness, Probe};
-use crate::gomap::stats::Structure;
+use crate::gomap::structure::Structure;
 use crate::locate::{KeySet, Locator};
 use crate::region::measured_region;
 use crate::variants::swiss::SwissShape;

@@ -33,7 +33,7 @@ pub mod swiss;
 pub mod typed;
 
 use crate::accounting::{Accounting, CopyPath, Exactness, Probe};
-use crate::gomap::stats::Structure;
+use crate::gomap::structure::Structure;
 use crate::gomap::{GoHeap, GoMap, GrowKind, InlineFirst, Knobs, Slab, Storage};
 use crate::goswiss::{GoHash, GoSwiss, Release};
 use crate::gotype::Shape;
