@@ -11,7 +11,7 @@ use super::select::{self, SelectorKey};
 use super::{
     flame, metrics, CompareError, CompareOptions, Comparison, DiffSvgs, Metric, Side, Which,
 };
-use crate::report::schema::Lens;
+use crate::report::schema::LensReport;
 use std::collections::BTreeMap;
 
 fn input_info(side: &Side, selected: usize, cells: &[CellComparison]) -> InputInfo {
@@ -138,8 +138,8 @@ fn diff_profiles(
     b: &Side,
     p: &select::Pair<'_>,
     title: &str,
-) -> (Lens<schema::FlameDiff>, Option<DiffSvgs>) {
-    let unavailable = |why: String| (Lens::Unavailable { unavailable: why }, None);
+) -> (LensReport<schema::FlameDiff>, Option<DiffSvgs>) {
+    let unavailable = |why: String| (LensReport::Unavailable { unavailable: why }, None);
     match (flame_inputs(a, p.a), flame_inputs(b, p.b)) {
         (Ok((ta, few_a)), Ok((tb, few_b))) => {
             let dir = format!("cells/{}", p.id);
@@ -160,7 +160,7 @@ fn diff_profiles(
                         draw(flame::Shape::A, "A's shape"),
                     ) {
                         (Ok(b_shape), Ok(a_shape)) => {
-                            (Lens::Ok(d.figures), Some(DiffSvgs { b_shape, a_shape }))
+                            (LensReport::Ok(d.figures), Some(DiffSvgs { b_shape, a_shape }))
                         }
                         (Err(e), _) | (_, Err(e)) => unavailable(format!(
                             "the differential flame graph cannot be drawn ({e}; A has {} samples, B {} scaled by {:.3})",
@@ -188,7 +188,7 @@ fn flame_inputs(
     cell: &crate::report::schema::CellReport,
 ) -> Result<(String, Option<String>), String> {
     match &cell.lenses.flamegraph {
-        Lens::Ok(fg) => {
+        LensReport::Ok(fg) => {
             let text =
                 side.folded.get(&fg.folded).cloned().unwrap_or_else(|| {
                     Err(format!("folded stacks `{}` were not loaded", fg.folded))
@@ -201,10 +201,10 @@ fn flame_inputs(
             });
             Ok((text, few))
         }
-        Lens::Unavailable { unavailable } => {
+        LensReport::Unavailable { unavailable } => {
             Err(format!("flamegraph lens unavailable: {unavailable}"))
         }
-        Lens::Skipped { skipped } => Err(format!("flamegraph lens skipped: {skipped}")),
+        LensReport::Skipped { skipped } => Err(format!("flamegraph lens skipped: {skipped}")),
     }
 }
 

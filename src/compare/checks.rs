@@ -6,7 +6,7 @@
 
 use crate::report::schema::{
     AccountingFigures, CallgrindFigures, CellReport, Counter, FlamegraphFigures, LatencyFigures,
-    Lens, Report, TimeFigures,
+    LensReport, Report, TimeFigures,
 };
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -112,7 +112,7 @@ fn non_negative(field: &str, x: f64) -> Result<(), String> {
 
 fn check_cell(c: &CellReport) -> Result<(), String> {
     let l = &c.lenses;
-    if let Lens::Ok(t) = &l.time {
+    if let LensReport::Ok(t) = &l.time {
         positive("lenses.time.ns_per_op", t.ns_per_op, "time")?;
         for (j, pt) in t.processes.iter().enumerate() {
             for (i, &s) in pt.samples_ns_per_op.iter().enumerate() {
@@ -126,7 +126,7 @@ fn check_cell(c: &CellReport) -> Result<(), String> {
         non_negative("lenses.time.ci_low", t.ci_low)?;
         non_negative("lenses.time.ci_high", t.ci_high)?;
     }
-    if let Lens::Ok(x) = &l.latency {
+    if let LensReport::Ok(x) = &l.latency {
         for (f, v) in [
             ("p50_ns", x.summary.p50_ns),
             ("p99_ns", x.summary.p99_ns),
@@ -136,7 +136,7 @@ fn check_cell(c: &CellReport) -> Result<(), String> {
             non_negative(&format!("lenses.latency.{f}"), v)?;
         }
     }
-    if let Lens::Ok(a) = &l.accounting {
+    if let LensReport::Ok(a) = &l.accounting {
         if let Some(wa) = a.write_amplification {
             positive(
                 "lenses.accounting.write_amplification",
@@ -146,11 +146,11 @@ fn check_cell(c: &CellReport) -> Result<(), String> {
         }
         non_negative("lenses.accounting.bytes_per_op", a.bytes_per_op)?;
     }
-    if let Lens::Ok(g) = &l.callgrind {
+    if let LensReport::Ok(g) = &l.callgrind {
         non_negative("lenses.callgrind.ir_per_op", g.ir_per_op)?;
         non_negative("lenses.callgrind.cache_misses.value", g.cache_misses.value)?;
     }
-    if let Lens::Ok(counters) = &l.counters {
+    if let LensReport::Ok(counters) = &l.counters {
         for (name, k) in counters {
             if let Counter::Value { value, per_op, .. } = k {
                 non_negative(&format!("lenses.counters.{name}.value"), *value)?;

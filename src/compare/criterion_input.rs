@@ -41,7 +41,7 @@
 use super::schema::{CellComparison, MetricRow, Rule, Thresholds, Verdict};
 use crate::cell::CellId;
 use crate::report::schema::{
-    Availability, CellAxes, CellReport, Lens, Lenses, Machine, ProcessTime, Report, RunInfo,
+    Availability, CellAxes, CellReport, LensReport, Lenses, Machine, ProcessTime, Report, RunInfo,
     Schedule, TimeFigures, Toolchain, SCHEMA_VERSION,
 };
 use serde::Deserialize;
@@ -238,8 +238,8 @@ fn read<T: serde::de::DeserializeOwned>(dir: &Path, file: &str) -> Result<T, Str
 }
 
 /// A lens a criterion side has no figures for, and why.
-fn unavailable<T>(lens: &str) -> Lens<T> {
-    Lens::Unavailable {
+fn unavailable<T>(lens: &str) -> LensReport<T> {
+    LensReport::Unavailable {
         unavailable: format!(
             "a criterion baseline has wall-clock times only; {lens} figures come from `mapamp run`"
         ),
@@ -329,7 +329,7 @@ fn cell(dir: &Path, skipped: &mut Vec<String>) -> Result<Option<CellReport>, Str
         ),
         lenses: Lenses {
             accounting: unavailable("accounting"),
-            time: Lens::Ok(TimeFigures {
+            time: LensReport::Ok(TimeFigures {
                 ns_per_op,
                 ci_low: m.confidence_interval.lower_bound / per_op,
                 ci_high: m.confidence_interval.upper_bound / per_op,
@@ -358,7 +358,7 @@ fn cell(dir: &Path, skipped: &mut Vec<String>) -> Result<Option<CellReport>, Str
             flamegraph: unavailable("flame graph"),
             callgrind: unavailable("callgrind"),
             io: None,
-            go_runtime: Lens::Skipped {
+            go_runtime: LensReport::Skipped {
                 skipped: crate::report::schema::NOT_REAL_GO.into(),
             },
             timeline: crate::report::schema::no_timeline(),
@@ -452,7 +452,7 @@ pub fn load(r: &BaselineRef) -> Result<Report, String> {
         },
         cells,
         claims: None,
-        noise: Lens::Unavailable {
+        noise: LensReport::Unavailable {
             unavailable:
                 "criterion runs each benchmark in one process, so no noise floor between processes"
                     .into(),
@@ -465,7 +465,9 @@ pub fn load(r: &BaselineRef) -> Result<Report, String> {
 /// samples at `alpha` and a change beyond the practical threshold.
 fn within_process_rule(row: &mut MetricRow, a: &CellReport, b: &CellReport, th: &Thresholds) {
     let samples = |c: &CellReport| match &c.lenses.time {
-        Lens::Ok(t) if t.processes.len() == 1 => Some(t.processes[0].samples_ns_per_op.clone()),
+        LensReport::Ok(t) if t.processes.len() == 1 => {
+            Some(t.processes[0].samples_ns_per_op.clone())
+        }
         _ => None,
     };
     let (Some(sa), Some(sb)) = (samples(a), samples(b)) else {

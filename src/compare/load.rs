@@ -5,7 +5,7 @@
 use super::criterion_input::{self, Origin};
 use super::select::{self, InputSpec};
 use super::{checks, CompareError, Side, Which};
-use crate::report::schema::{Lens, Report, SCHEMA_VERSION};
+use crate::report::schema::{LensReport, Report, SCHEMA_VERSION};
 use std::collections::BTreeMap;
 use std::path::{Component, Path};
 
@@ -58,7 +58,7 @@ pub fn load_side(which: Which, spec: &InputSpec) -> Result<Side, CompareError> {
     let cells = select::select(&report, spec.selector.as_ref()).map_err(&err)?;
     let mut folded = BTreeMap::new();
     for c in cells {
-        if let Lens::Ok(fg) = &c.lenses.flamegraph {
+        if let LensReport::Ok(fg) = &c.lenses.flamegraph {
             folded
                 .entry(fg.folded.clone())
                 .or_insert_with(|| read_inside(dir, &fg.folded));

@@ -24,7 +24,7 @@
 use super::schema::{MetricRow, Rule, Thresholds, Verdict};
 use crate::accounting::CopyPath;
 use crate::report::cache_misses::{self, common_source, CacheMissSource};
-use crate::report::schema::{CellReport, Counter, Lens, Report, TimeFigures};
+use crate::report::schema::{CellReport, Counter, LensReport, Report, TimeFigures};
 use crate::stats::replicates::{self, ProcessTest};
 
 /// What the time verdict needs beyond the two cells: whether both sides
@@ -311,8 +311,8 @@ impl NoVerdict {
 /// Both sides' figures of a lens, or why a side has none.
 fn lens_pair<'c, T>(
     name: &str,
-    a: &'c Lens<T>,
-    b: &'c Lens<T>,
+    a: &'c LensReport<T>,
+    b: &'c LensReport<T>,
 ) -> Result<(&'c T, &'c T), NoVerdict> {
     match (a.ok(), b.ok()) {
         (Some(x), Some(y)) => Ok((x, y)),
@@ -352,11 +352,11 @@ fn io_pair<'c>(
     }
 }
 
-fn lens_reason<T>(lens: &Lens<T>) -> Option<String> {
+fn lens_reason<T>(lens: &LensReport<T>) -> Option<String> {
     match lens {
-        Lens::Ok(_) => None,
-        Lens::Unavailable { unavailable } => Some(format!("unavailable: {unavailable}")),
-        Lens::Skipped { skipped } => Some(format!("skipped: {skipped}")),
+        LensReport::Ok(_) => None,
+        LensReport::Unavailable { unavailable } => Some(format!("unavailable: {unavailable}")),
+        LensReport::Skipped { skipped } => Some(format!("skipped: {skipped}")),
     }
 }
 
@@ -542,7 +542,7 @@ fn gc_side(c: &CellReport) -> Result<Side, NoVerdict> {
 /// Why a real-Go cell has no go_runtime figures (None for other cells).
 fn go_runtime_missing(c: &CellReport) -> Option<String> {
     match &c.lenses.go_runtime {
-        Lens::Unavailable { unavailable } => Some(format!(
+        LensReport::Unavailable { unavailable } => Some(format!(
             "{}: go_runtime lens unavailable: {unavailable}",
             c.id
         )),
@@ -736,7 +736,7 @@ fn cache_misses_per_op(c: &CellReport) -> (Vec<(CacheMissSource, f64)>, Vec<Stri
     let mut why = Vec::new();
     if !has(CacheMissSource::PerfHw) {
         match &c.lenses.counters {
-            Lens::Ok(map) => match cache_misses::counter(map).map(|(_, c)| c) {
+            LensReport::Ok(map) => match cache_misses::counter(map).map(|(_, c)| c) {
                 Some(Counter::Value { source, .. }) => {
                     why.push(format!(
                         "counter cache_misses has source {source}, not perf-hw"
@@ -755,7 +755,7 @@ fn cache_misses_per_op(c: &CellReport) -> (Vec<(CacheMissSource, f64)>, Vec<Stri
     }
     if !has(CacheMissSource::CallgrindSim) {
         match &c.lenses.callgrind {
-            Lens::Ok(_) => why.push("callgrind lens: the cell has 0 ops".into()),
+            LensReport::Ok(_) => why.push("callgrind lens: the cell has 0 ops".into()),
             other => why.push(format!(
                 "callgrind lens {}",
                 lens_reason(other).unwrap_or_default()
@@ -846,7 +846,7 @@ mod tests {
             .contains("A: io lens skipped: not an io cell; B:"));
         let with = |copies, calls| {
             let mut c = map.clone();
-            c.lenses.io = Some(Lens::Ok(io_figures(copies, calls)));
+            c.lenses.io = Some(LensReport::Ok(io_figures(copies, calls)));
             c
         };
         let (a, b) = (with(3.0, 100), with(1.0, 105));

@@ -11,7 +11,7 @@
 
 use super::{flame, render_html, render_md, CompareError, Comparison};
 use crate::fsutil;
-use crate::report::schema::Lens;
+use crate::report::schema::LensReport;
 use std::path::{Path, PathBuf};
 
 /// The file that marks a folder as a comparison.
@@ -118,7 +118,7 @@ pub fn files(cmp: &Comparison) -> Result<Vec<(PathBuf, Vec<u8>)>, CompareError> 
     let r = &cmp.report;
     let mut files = Vec::new();
     for cell in &r.cells {
-        let (Lens::Ok(fd), Some(svgs)) = (&cell.flame, cmp.diff_svgs.get(&cell.id)) else {
+        let (LensReport::Ok(fd), Some(svgs)) = (&cell.flame, cmp.diff_svgs.get(&cell.id)) else {
             continue;
         };
         for (rel, svg) in [(&fd.svg, &svgs.b_shape), (&fd.svg_a_shape, &svgs.a_shape)] {

@@ -7,7 +7,7 @@ use super::notes;
 use super::schema::{CompareReport, Verdict};
 use crate::report::escaping::escape;
 use crate::report::format as f;
-use crate::report::schema::Lens;
+use crate::report::schema::LensReport;
 
 /// The page's style sheet (`assets/compare.css`, one line, no final newline:
 /// the page's bytes are those of the golden files).
@@ -152,7 +152,7 @@ pub fn render(r: &CompareReport) -> String {
         }
         s += "</table>\n";
         match &cell.flame {
-            Lens::Ok(fd) => {
+            LensReport::Ok(fd) => {
                 s += &format!(
                     "<p>Profile: differential flame graph in <a href=\"{}\">B&#39;s shape</a> and in <a href=\"{}\">A&#39;s shape</a> (shows paths B no longer takes) — samples A {}, B {} (B scaled ×{:.3} before diffing; red: more in B, blue: less).",
                     escape(&fd.svg),

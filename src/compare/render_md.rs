@@ -5,7 +5,7 @@
 use super::notes;
 use super::schema::{CompareReport, Verdict};
 use crate::report::format as f;
-use crate::report::schema::Lens;
+use crate::report::schema::LensReport;
 
 /// Rows of each cell's per-function table printed here (all are in `compare.json`).
 pub const MD_FUNCTIONS: usize = 10;
@@ -163,7 +163,7 @@ pub fn render(r: &CompareReport) -> String {
         }
         s += "\n";
         match &cell.flame {
-            Lens::Ok(fd) => {
+            LensReport::Ok(fd) => {
                 s += &format!(
                     "Profile: differential flame graph in [B's shape]({}) and [A's shape]({}) — samples A {}, B {} (B scaled ×{:.3} before diffing).",
                     fd.svg, fd.svg_a_shape, fd.samples_a, fd.samples_b, fd.scale_b

@@ -7,7 +7,7 @@
 //! report's schema. Fractions (`share_a`, `change`, thresholds) are plain
 //! fractions (0.02 = 2%); renderers print them as percentages.
 
-use crate::report::schema::Lens;
+use crate::report::schema::LensReport;
 use serde::{Deserialize, Serialize};
 
 /// Version of `compare.json`; bump on any incompatible change.
@@ -236,7 +236,7 @@ pub struct CellComparison {
     /// One row per metric.
     pub rows: Vec<MetricRow>,
     /// The differential flame graph and per-function table, or why there is none.
-    pub flame: Lens<FlameDiff>,
+    pub flame: LensReport<FlameDiff>,
 }
 
 /// The differential profile of a cell.

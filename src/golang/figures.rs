@@ -19,7 +19,7 @@ use super::harness::{self, GoResult, Spec};
 use super::toolchain;
 use crate::profile::{Budget, LensKind};
 use crate::report::schema::{
-    AccountingFigures, Counter, FlamegraphFigures, GoRuntimeFigures, Lens, Measured, Spread,
+    AccountingFigures, Counter, FlamegraphFigures, GoRuntimeFigures, LensReport, Measured, Spread,
 };
 use crate::scenario::MapCell;
 use std::collections::BTreeMap;
@@ -41,21 +41,21 @@ pub struct GoCellFigures {
     /// What a unit is.
     pub units_name: String,
     /// Accounting lens.
-    pub accounting: Lens<AccountingFigures>,
+    pub accounting: LensReport<AccountingFigures>,
     /// Counters lens.
-    pub counters: Lens<BTreeMap<String, Counter>>,
+    pub counters: LensReport<BTreeMap<String, Counter>>,
     /// Flame graph lens.
-    pub flamegraph: Lens<FlamegraphFigures>,
+    pub flamegraph: LensReport<FlamegraphFigures>,
     /// The Go runtime's own figures.
-    pub go_runtime: Lens<GoRuntimeFigures>,
+    pub go_runtime: LensReport<GoRuntimeFigures>,
 }
 
 impl GoCellFigures {
     /// Every lens unavailable for `reason` (asked-for ones) or skipped.
     pub fn unavailable(reason: &str, lenses: &[LensKind]) -> GoCellFigures {
-        fn lens<T>(l: LensKind, reason: &str, lenses: &[LensKind]) -> Lens<T> {
+        fn lens<T>(l: LensKind, reason: &str, lenses: &[LensKind]) -> LensReport<T> {
             if l == LensKind::Accounting || lenses.contains(&l) {
-                Lens::unavailable(reason)
+                LensReport::unavailable(reason)
             } else {
                 skipped(l)
             }
@@ -66,21 +66,21 @@ impl GoCellFigures {
             accounting: lens(LensKind::Accounting, reason, lenses),
             counters: lens(LensKind::Counters, reason, lenses),
             flamegraph: lens(LensKind::Flamegraph, reason, lenses),
-            go_runtime: Lens::unavailable(reason),
+            go_runtime: LensReport::unavailable(reason),
         }
     }
 }
 
-fn skipped<T>(l: LensKind) -> Lens<T> {
-    Lens::Skipped {
+fn skipped<T>(l: LensKind) -> LensReport<T> {
+    LensReport::Skipped {
         skipped: format!("the {} lens was not asked for", l.name()),
     }
 }
 
-fn ok_or_unavailable<T>(r: Result<T, String>) -> Lens<T> {
+fn ok_or_unavailable<T>(r: Result<T, String>) -> LensReport<T> {
     match r {
-        Ok(t) => Lens::Ok(t),
-        Err(unavailable) => Lens::Unavailable { unavailable },
+        Ok(t) => LensReport::Ok(t),
+        Err(unavailable) => LensReport::Unavailable { unavailable },
     }
 }
 
@@ -149,7 +149,7 @@ pub fn figures(
         units_name: r.units_name.clone(),
         accounting,
         counters: if want(LensKind::Counters) {
-            Lens::Unavailable {
+            LensReport::Unavailable {
                 unavailable: "perf-event counters are opened around a region of mapamp's own process; a real-Go cell's region runs in the Go harness (the callgrind lens counts its instructions)".into(),
             }
         } else {
@@ -242,7 +242,7 @@ fn go_runtime(r: &GoResult) -> Result<GoRuntimeFigures, String> {
     let heap_objects = spread(col(&|s| s.heap_objects as f64), "objects")?;
     let tiny = spread(col(&|s| s.tiny_allocs as f64), "objects")?;
     let gc_cpu = match &r.gc_cpu_unavailable {
-        Some(why) => Lens::Unavailable {
+        Some(why) => LensReport::Unavailable {
             unavailable: why.clone(),
         },
         None => ok_or_unavailable(spread(

@@ -7,7 +7,7 @@
 //! 12 cells`). Order is first appearance (cells in report order, lenses in
 //! schema order, counters by name), so the output is stable.
 
-use super::schema::{CellReport, Counter, Lens, Report};
+use super::schema::{CellReport, Counter, LensReport, Report};
 
 /// Everything that gave no figures for one reason.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -38,15 +38,15 @@ struct Missing<'a> {
     reason: &'a str,
 }
 
-fn lens_status<'a, T>(name: &str, lens: &'a Lens<T>) -> Option<Missing<'a>> {
+fn lens_status<'a, T>(name: &str, lens: &'a LensReport<T>) -> Option<Missing<'a>> {
     match lens {
-        Lens::Ok(_) => None,
-        Lens::Unavailable { unavailable } => Some(Missing {
+        LensReport::Ok(_) => None,
+        LensReport::Unavailable { unavailable } => Some(Missing {
             lens: name.to_string(),
             status: "unavailable",
             reason: unavailable,
         }),
-        Lens::Skipped { skipped } => Some(Missing {
+        LensReport::Skipped { skipped } => Some(Missing {
             lens: name.to_string(),
             status: "skipped",
             reason: skipped,

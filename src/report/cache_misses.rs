@@ -5,7 +5,7 @@
 //! first figure a cell has; `compare`'s `cache_misses` row compares the
 //! first source both sides have. Each caller words its own "why not".
 
-use super::schema::{CellReport, Counter, Lens};
+use super::schema::{CellReport, Counter, LensReport};
 use crate::names::Named;
 use std::collections::BTreeMap;
 use strum::VariantArray;
@@ -66,7 +66,7 @@ pub struct CacheMisses<'a> {
 /// [`CacheMissSource`] is no cache-miss figure.
 pub fn by_source(c: &CellReport) -> Vec<CacheMisses<'_>> {
     let counted = match &c.lenses.counters {
-        Lens::Ok(map) => match counter(map) {
+        LensReport::Ok(map) => match counter(map) {
             Some((
                 _,
                 Counter::Value {

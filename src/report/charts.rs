@@ -12,7 +12,7 @@
 
 use super::format::{nanos, number};
 use super::rows::{confidence_interval, kv_label};
-use super::schema::{CellReport, Lens};
+use super::schema::{CellReport, LensReport};
 use super::svg::{
     dot_plot, line_chart, stacked_bars, tick_number, Chart, DotPlot, LineChart, Mark, Point, Row,
     Segment, Series, Shape, StackedBars, PALETTE,
@@ -104,11 +104,11 @@ pub fn duration_tick(ns: f64) -> String {
 }
 
 /// Why a lens gave no figures, in two words.
-fn lens_why<T>(name: &str, lens: &Lens<T>) -> String {
+fn lens_why<T>(name: &str, lens: &LensReport<T>) -> String {
     match lens {
-        Lens::Ok(_) => format!("{name} ran"),
-        Lens::Unavailable { .. } => format!("{name} unavailable"),
-        Lens::Skipped { .. } => format!("{name} skipped"),
+        LensReport::Ok(_) => format!("{name} ran"),
+        LensReport::Unavailable { .. } => format!("{name} unavailable"),
+        LensReport::Skipped { .. } => format!("{name} skipped"),
     }
 }
 

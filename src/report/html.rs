@@ -19,7 +19,7 @@ use super::markdown::verdict_text;
 use super::noise::trust_lines;
 use super::notes::scenario_notes;
 use super::rows::{by_scenario, cell_figures, COLUMNS};
-use super::schema::{Availability, CellReport, ClaimOutcome, ClaimsReport, Lens, Report};
+use super::schema::{Availability, CellReport, ClaimOutcome, ClaimsReport, LensReport, Report};
 use super::svg::Chart;
 use std::fmt::Write as _;
 
@@ -196,7 +196,7 @@ fn file_link(label: &str, path: &str) -> String {
 fn files_of(c: &CellReport) -> String {
     let mut parts = Vec::new();
     match &c.lenses.flamegraph {
-        Lens::Ok(fg) => parts.push(file_link(
+        LensReport::Ok(fg) => parts.push(file_link(
             &format!("flame graph ({} samples)", fg.samples),
             &fg.svg,
         )),

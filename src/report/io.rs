@@ -8,7 +8,7 @@
 
 use super::charts::{latency_percentiles, ns_per_op_vs_n};
 use super::format::{integer, not_available, number, percent};
-use super::schema::{CellReport, Lens};
+use super::schema::{CellReport, LensReport};
 use super::svg::{stacked_bars, Chart, Row, Segment, StackedBars, PALETTE};
 use crate::scenario::io::{size_text, IoFigures};
 
@@ -30,7 +30,7 @@ pub const COLUMNS: [&str; 12] = [
 
 fn io_lens(c: &CellReport) -> Result<&IoFigures, String> {
     match &c.lenses.io {
-        Some(Lens::Ok(f)) => Ok(f),
+        Some(LensReport::Ok(f)) => Ok(f),
         Some(l) => Err(l.reason().unwrap_or("no figures").to_string()),
         None => Err("the io lens did not run".to_string()),
     }

@@ -5,7 +5,7 @@
 //! each rendering escapes them.
 
 use super::format::{integer, not_available};
-use super::schema::{Lens, Report};
+use super::schema::{LensReport, Report};
 use crate::stats;
 
 /// `±4.3%`.
@@ -52,7 +52,7 @@ pub fn trust_lines(r: &Report) -> Vec<String> {
         ));
     }
     match &r.noise {
-        Lens::Ok(n) => {
+        LensReport::Ok(n) => {
             let vs = match n.floor_vs_reference {
                 Some(f) => format!(", {} for the drift-cancelled figure", pm(f)),
                 None => String::new(),
@@ -94,10 +94,10 @@ pub fn trust_lines(r: &Report) -> Vec<String> {
                 out.push(format!("Identical-work pairs: {note}."));
             }
         }
-        Lens::Unavailable { unavailable } => {
+        LensReport::Unavailable { unavailable } => {
             out.push(format!("Noise floor: {}", not_available(unavailable)));
         }
-        Lens::Skipped { skipped } => {
+        LensReport::Skipped { skipped } => {
             out.push(format!("Noise floor: {}", not_available(skipped)));
         }
     }

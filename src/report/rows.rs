@@ -9,7 +9,7 @@
 
 use super::cache_misses;
 use super::format::{bytes, integer, nanos, not_available, number, percent};
-use super::schema::{CellReport, Counter, Lens, Report, TimeFigures};
+use super::schema::{CellReport, Counter, LensReport, Report, TimeFigures};
 use crate::accounting::Exactness;
 
 /// One column of the cell table.
@@ -180,9 +180,9 @@ impl Figure {
 }
 
 /// `n/a (<lens> unavailable|skipped)`, with the lens's reason as `why`.
-fn lens_missing<T>(name: &str, lens: &Lens<T>) -> Figure {
+fn lens_missing<T>(name: &str, lens: &LensReport<T>) -> Figure {
     let status = match lens {
-        Lens::Unavailable { .. } => "unavailable",
+        LensReport::Unavailable { .. } => "unavailable",
         _ => "skipped",
     };
     Figure::missing(&format!("{name} {status}"), lens.reason())
@@ -365,7 +365,7 @@ fn cache_misses_per_op(c: &CellReport) -> Figure {
     let counted = counters.and_then(cache_misses::counter);
     let counter_why = match (counters, counted) {
         (None, _) => match &c.lenses.counters {
-            Lens::Unavailable { .. } => "counters unavailable".to_string(),
+            LensReport::Unavailable { .. } => "counters unavailable".to_string(),
             _ => "counters skipped".to_string(),
         },
         (Some(_), Some((name, Counter::Value { source, .. }))) => {
@@ -375,7 +375,7 @@ fn cache_misses_per_op(c: &CellReport) -> Figure {
         (Some(_), None) => "no cache-miss counter".to_string(),
     };
     let callgrind_why = match &c.lenses.callgrind {
-        Lens::Unavailable { .. } => "callgrind unavailable",
+        LensReport::Unavailable { .. } => "callgrind unavailable",
         _ => "callgrind skipped",
     };
     let full = [
@@ -449,7 +449,7 @@ mod tests {
             callgrind.text.ends_with("events/op (callgrind-sim)"),
             "{callgrind:?}"
         );
-        if let Lens::Ok(counters) = &mut c.lenses.counters {
+        if let LensReport::Ok(counters) = &mut c.lenses.counters {
             counters.insert(
                 "cache-misses".into(),
                 Counter::Value {
@@ -486,10 +486,10 @@ mod tests {
         );
 
         let mut c = cell("evacuate_double/gomap/go-default/n=1024/");
-        if let Lens::Ok(acc) = &mut c.lenses.accounting {
+        if let LensReport::Ok(acc) = &mut c.lenses.accounting {
             acc.write_amplification = None;
         }
-        c.lenses.time = Lens::Unavailable {
+        c.lenses.time = LensReport::Unavailable {
             unavailable: "no clock".into(),
         };
         assert_eq!(column(&c, "wa").text, "n/a (no payload written)");

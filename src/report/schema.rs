@@ -59,7 +59,7 @@ pub struct Report {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub claims: Option<ClaimsReport>,
     /// The run's own A/A noise: how far identical work measured twice moves.
-    pub noise: Lens<NoiseFloor>,
+    pub noise: LensReport<NoiseFloor>,
     /// Whole workloads, every configuration against the baseline one: the
     /// answer the report opens with. Absent in reports of older builds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -365,7 +365,7 @@ pub struct CellReport {
 /// lens in a profile, nor with the [`crate::lens`] module, which measures.)
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
-pub enum Lens<T> {
+pub enum LensReport<T> {
     /// The lens ran.
     Ok(T),
     /// The lens could not run here (missing tool, no PMU...).
@@ -380,10 +380,10 @@ pub enum Lens<T> {
     },
 }
 
-impl<T> Lens<T> {
+impl<T> LensReport<T> {
     /// A lens that could not run, for `reason`.
-    pub fn unavailable(reason: impl Into<String>) -> Lens<T> {
-        Lens::Unavailable {
+    pub fn unavailable(reason: impl Into<String>) -> LensReport<T> {
+        LensReport::Unavailable {
             unavailable: reason.into(),
         }
     }
@@ -391,22 +391,22 @@ impl<T> Lens<T> {
     /// The figures, if the lens ran.
     pub fn ok(&self) -> Option<&T> {
         match self {
-            Lens::Ok(t) => Some(t),
+            LensReport::Ok(t) => Some(t),
             _ => None,
         }
     }
 
     /// Whether the lens was not asked for (or does not apply).
     pub fn is_skipped(&self) -> bool {
-        matches!(self, Lens::Skipped { .. })
+        matches!(self, LensReport::Skipped { .. })
     }
 
     /// Why there are no figures, if there are none.
     pub fn reason(&self) -> Option<&str> {
         match self {
-            Lens::Ok(_) => None,
-            Lens::Unavailable { unavailable } => Some(unavailable),
-            Lens::Skipped { skipped } => Some(skipped),
+            LensReport::Ok(_) => None,
+            LensReport::Unavailable { unavailable } => Some(unavailable),
+            LensReport::Skipped { skipped } => Some(skipped),
         }
     }
 }
@@ -415,34 +415,40 @@ impl<T> Lens<T> {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Lenses {
     /// Copy accounting (always runs).
-    pub accounting: Lens<AccountingFigures>,
+    pub accounting: LensReport<AccountingFigures>,
     /// Wall-clock time per operation.
-    pub time: Lens<TimeFigures>,
+    pub time: LensReport<TimeFigures>,
     /// Per-operation latency distribution.
-    pub latency: Lens<LatencyFigures>,
+    pub latency: LensReport<LatencyFigures>,
     /// perf-event counters, each a value or a reason.
-    pub counters: Lens<BTreeMap<String, Counter>>,
+    pub counters: LensReport<BTreeMap<String, Counter>>,
     /// Sampling profile.
-    pub flamegraph: Lens<FlamegraphFigures>,
+    pub flamegraph: LensReport<FlamegraphFigures>,
     /// callgrind instruction counts and simulated cache misses.
-    pub callgrind: Lens<CallgrindFigures>,
+    pub callgrind: LensReport<CallgrindFigures>,
     /// The io lens (io cells only): delivery, system calls, copies per
     /// byte, CPU user/system, faults, context switches.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub io: Option<Lens<crate::scenario::io::IoFigures>>,
+    pub io: Option<LensReport<crate::scenario::io::IoFigures>>,
     /// The Go runtime's own figures (real-Go cells only): allocations and
     /// GC from runtime/metrics, the map's runtime structure.
-    #[serde(default = "not_real_go", skip_serializing_if = "Lens::is_skipped")]
-    pub go_runtime: Lens<GoRuntimeFigures>,
+    #[serde(
+        default = "not_real_go",
+        skip_serializing_if = "LensReport::is_skipped"
+    )]
+    pub go_runtime: LensReport<GoRuntimeFigures>,
     /// The write timeline (whole-workload map cells only): per operation
     /// its latency, bytes per path and map events; see [`crate::timeline`].
-    #[serde(default = "no_timeline", skip_serializing_if = "Lens::is_skipped")]
-    pub timeline: Lens<crate::timeline::TimelineFigures>,
+    #[serde(
+        default = "no_timeline",
+        skip_serializing_if = "LensReport::is_skipped"
+    )]
+    pub timeline: LensReport<crate::timeline::TimelineFigures>,
 }
 
 /// The `timeline` of a cell that has none.
-pub fn no_timeline<T>() -> Lens<T> {
-    Lens::Skipped {
+pub fn no_timeline<T>() -> LensReport<T> {
+    LensReport::Skipped {
         skipped: NO_TIMELINE.to_string(),
     }
 }
@@ -451,8 +457,8 @@ pub fn no_timeline<T>() -> Lens<T> {
 pub const NO_TIMELINE: &str =
     "the write timeline is recorded for whole-workload map cells (insert, churn, update)";
 
-fn not_real_go() -> Lens<GoRuntimeFigures> {
-    Lens::Skipped {
+fn not_real_go() -> LensReport<GoRuntimeFigures> {
+    LensReport::Skipped {
         skipped: NOT_REAL_GO.to_string(),
     }
 }
@@ -489,7 +495,7 @@ pub struct GoRuntimeFigures {
     /// `/gc/cycles/total:gc-cycles` per region.
     pub gc_cycles: Spread,
     /// `/cpu/classes/gc/total:cpu-seconds` per region (Go 1.20+).
-    pub gc_cpu_seconds: Lens<Spread>,
+    pub gc_cpu_seconds: LensReport<Spread>,
     /// The map after one region run.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub structure: Option<GoMapStructure>,

@@ -11,7 +11,8 @@ use crate::lens;
 use crate::profile::{Budget, LensKind};
 use crate::report::schema::no_timeline;
 use crate::report::schema::{
-    AccountingFigures, Counter, FlamegraphFigures, GoRuntimeFigures, Isolation, Lens, NOT_REAL_GO,
+    AccountingFigures, Counter, FlamegraphFigures, GoRuntimeFigures, Isolation, LensReport,
+    NOT_REAL_GO,
 };
 use crate::report::svg::Chart;
 use crate::scenario::{prepare_any, CellSpec, MapCell, Runnable};
@@ -31,24 +32,30 @@ pub struct InProcess {
     /// Payload bytes per unit (key + value, or key bytes for locate).
     pub bytes_per_unit: u64,
     /// Accounting lens.
-    pub accounting: Lens<AccountingFigures>,
+    pub accounting: LensReport<AccountingFigures>,
     /// Counters lens.
-    pub counters: Lens<BTreeMap<String, Counter>>,
+    pub counters: LensReport<BTreeMap<String, Counter>>,
     /// Flame graph lens.
-    pub flamegraph: Lens<FlamegraphFigures>,
+    pub flamegraph: LensReport<FlamegraphFigures>,
     /// The Go runtime's own figures (real-Go cells).
-    #[serde(default = "not_real_go", skip_serializing_if = "Lens::is_skipped")]
-    pub go_runtime: Lens<GoRuntimeFigures>,
+    #[serde(
+        default = "not_real_go",
+        skip_serializing_if = "LensReport::is_skipped"
+    )]
+    pub go_runtime: LensReport<GoRuntimeFigures>,
     /// The io lens (io cells only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub io: Option<Lens<crate::scenario::io::IoFigures>>,
+    pub io: Option<LensReport<crate::scenario::io::IoFigures>>,
     /// The write timeline (whole-workload map cells only).
-    #[serde(default = "no_timeline", skip_serializing_if = "Lens::is_skipped")]
-    pub timeline: Lens<TimelineFigures>,
+    #[serde(
+        default = "no_timeline",
+        skip_serializing_if = "LensReport::is_skipped"
+    )]
+    pub timeline: LensReport<TimelineFigures>,
 }
 
-fn not_real_go() -> Lens<GoRuntimeFigures> {
-    Lens::Skipped {
+fn not_real_go() -> LensReport<GoRuntimeFigures> {
+    LensReport::Skipped {
         skipped: NOT_REAL_GO.to_string(),
     }
 }
@@ -61,24 +68,26 @@ impl InProcess {
             units: 0,
             units_name: "operations".into(),
             bytes_per_unit: cell.bytes_per_unit(),
-            accounting: Lens::unavailable(reason),
-            counters: Lens::unavailable(reason),
-            flamegraph: Lens::unavailable(reason),
+            accounting: LensReport::unavailable(reason),
+            counters: LensReport::unavailable(reason),
+            flamegraph: LensReport::unavailable(reason),
             go_runtime: match cell {
-                CellSpec::Map(m) if m.variant.go_release().is_some() => Lens::unavailable(reason),
+                CellSpec::Map(m) if m.variant.go_release().is_some() => {
+                    LensReport::unavailable(reason)
+                }
                 _ => not_real_go(),
             },
-            io: matches!(cell, CellSpec::Io(_)).then(|| Lens::unavailable(reason)),
+            io: matches!(cell, CellSpec::Io(_)).then(|| LensReport::unavailable(reason)),
             timeline: match cell {
-                CellSpec::Map(m) if has_timeline(m) => Lens::unavailable(reason),
+                CellSpec::Map(m) if has_timeline(m) => LensReport::unavailable(reason),
                 _ => no_timeline(),
             },
         }
     }
 }
 
-fn skipped<T>(lens: LensKind) -> Lens<T> {
-    Lens::Skipped {
+fn skipped<T>(lens: LensKind) -> LensReport<T> {
+    LensReport::Skipped {
         skipped: format!("the {} lens was not asked for", lens.name()),
     }
 }
@@ -115,7 +124,7 @@ pub fn run(
     // no io_uring) makes every lens of the cell unavailable with its reason.
     let io = match cell {
         CellSpec::Io(c) => match io_lens(c, budget) {
-            Ok(f) => Some(Lens::Ok(f)),
+            Ok(f) => Some(LensReport::Ok(f)),
             Err(reason) => return Ok(InProcess::failed(cell, &reason)),
         },
         _ => None,
@@ -163,24 +172,24 @@ fn io_lens(
     crate::scenario::io::cell::measure(cell, Duration::from_millis(budget.time_ms / 4), 1000)
 }
 
-fn lens_or_unavailable<T>(r: Result<T, String>) -> Lens<T> {
+fn lens_or_unavailable<T>(r: Result<T, String>) -> LensReport<T> {
     match r {
-        Ok(t) => Lens::Ok(t),
-        Err(unavailable) => Lens::Unavailable { unavailable },
+        Ok(t) => LensReport::Ok(t),
+        Err(unavailable) => LensReport::Unavailable { unavailable },
     }
 }
 
 /// Bytes per copy path of one region run, with exact (or derived) accounting.
-fn accounting(cell: &CellSpec) -> Lens<AccountingFigures> {
+fn accounting(cell: &CellSpec) -> LensReport<AccountingFigures> {
     let m = match cell {
         CellSpec::Map(m) => m,
         CellSpec::Locate(_) => {
-            return Lens::Skipped {
+            return LensReport::Skipped {
                 skipped: "a locate cell writes nothing into a map".into(),
             }
         }
         CellSpec::Io(_) => {
-            return Lens::Skipped {
+            return LensReport::Skipped {
                 skipped: "an io cell writes into no map: its copies per byte are in the io lens"
                     .into(),
             }
@@ -231,9 +240,9 @@ fn has_timeline(m: &MapCell) -> bool {
 /// The write timeline pass (see [`crate::timeline`]): a fresh map with
 /// exact accounting, its region recorded up to `budget.timeline_writes`
 /// operations; writes `trace.json` and `timeline.svg` into the cell folder.
-fn timeline(cell: &CellSpec, budget: &Budget, report_dir: &Path) -> Lens<TimelineFigures> {
+fn timeline(cell: &CellSpec, budget: &Budget, report_dir: &Path) -> LensReport<TimelineFigures> {
     if budget.timeline_writes == 0 {
-        return Lens::Skipped {
+        return LensReport::Skipped {
             skipped: "budget.timeline_writes = 0".into(),
         };
     }

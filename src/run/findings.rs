@@ -15,7 +15,7 @@
 use super::noise::process_medians;
 use crate::accounting::CopyPath;
 use crate::report::schema::{
-    CellReport, FindingRow, Findings, Lens, NoiseFloor, VsBaseline, WorkloadFindings,
+    CellReport, FindingRow, Findings, LensReport, NoiseFloor, VsBaseline, WorkloadFindings,
 };
 use crate::scenario::Scenario;
 use crate::stats::replicates::{self, ALPHA, PRACTICAL};
@@ -45,7 +45,7 @@ fn setting_key(c: &CellReport) -> (String, String, usize, String, usize, usize) 
 }
 
 /// The findings of a report's cells; `None` when no cell is a whole workload.
-pub fn findings(cells: &[CellReport], noise: &Lens<NoiseFloor>) -> Option<Findings> {
+pub fn findings(cells: &[CellReport], noise: &LensReport<NoiseFloor>) -> Option<Findings> {
     let noise_floor = noise.ok().map(|n| n.floor);
     let threshold = noise_floor.map_or(PRACTICAL, |f| f.max(PRACTICAL));
     let mut workloads: Vec<WorkloadFindings> = Vec::new();

@@ -45,7 +45,7 @@ use crate::fsutil;
 use crate::lens;
 use crate::profile::{self, LensKind, Profile};
 use crate::report::schema::{
-    CallgrindFigures, CellReport, Lens, Lenses, LoadAverage, Report, RunInfo, Schedule,
+    CallgrindFigures, CellReport, LensReport, Lenses, LoadAverage, Report, RunInfo, Schedule,
     SCHEMA_VERSION,
 };
 use crate::scenario::CellSpec;
@@ -508,9 +508,9 @@ fn run_native_child(
 
 /// A lens of a failed child: unavailable with the reason if it was asked
 /// for, else skipped.
-fn failed_lens<T>(lenses: &[LensKind], what: LensKind, reason: &str) -> Lens<T> {
+fn failed_lens<T>(lenses: &[LensKind], what: LensKind, reason: &str) -> LensReport<T> {
     if lenses.contains(&what) {
-        Lens::Unavailable {
+        LensReport::Unavailable {
             unavailable: reason.to_string(),
         }
     } else {
@@ -518,8 +518,8 @@ fn failed_lens<T>(lenses: &[LensKind], what: LensKind, reason: &str) -> Lens<T> 
     }
 }
 
-fn not_asked<T>(what: LensKind) -> Lens<T> {
-    Lens::Skipped {
+fn not_asked<T>(what: LensKind) -> LensReport<T> {
+    LensReport::Skipped {
         skipped: format!("the {} lens was not asked for", what.name()),
     }
 }
@@ -599,8 +599,8 @@ fn run_callgrind_phase(
                 let i = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                 let Some(cell) = todo.get(i) else { break };
                 bar.lock().unwrap().start(&cell.id());
-                let figures: Lens<CallgrindFigures> = if !availability.available {
-                    Lens::Unavailable {
+                let figures: LensReport<CallgrindFigures> = if !availability.available {
+                    LensReport::Unavailable {
                         unavailable: availability.detail.clone(),
                     }
                 } else {
@@ -629,7 +629,7 @@ fn callgrind_cell(
     profile: &Path,
     out: &Path,
     cell: &CellSpec,
-) -> Lens<CallgrindFigures> {
+) -> LensReport<CallgrindFigures> {
     let dir = cell_dir(out, cell);
     let native = read_json::<InProcess>(&dir.join(LENSES_FILE));
     let units = native.as_ref().map_or(0, |f| f.units);
@@ -637,7 +637,7 @@ fn callgrind_cell(
         let why = native
             .and_then(|n| n.accounting.reason().map(str::to_string))
             .unwrap_or_else(|| "no native lenses".into());
-        return Lens::unavailable(format!(
+        return LensReport::unavailable(format!(
             "the cell's native run failed, so its region size is unknown ({why})"
         ));
     }
@@ -660,8 +660,8 @@ fn callgrind_cell(
         }
     };
     match result {
-        Ok(f) => Lens::Ok(f),
-        Err(e) => Lens::Unavailable { unavailable: e },
+        Ok(f) => LensReport::Ok(f),
+        Err(e) => LensReport::Unavailable { unavailable: e },
     }
 }
 
@@ -681,7 +681,7 @@ fn assemble_cell(
         )
     })?;
     let callgrind = if lenses.contains(&LensKind::Callgrind) {
-        read_json(&dir.join(CALLGRIND_FILE)).unwrap_or(Lens::Unavailable {
+        read_json(&dir.join(CALLGRIND_FILE)).unwrap_or(LensReport::Unavailable {
             unavailable: "callgrind did not finish; rerun with --resume".into(),
         })
     } else {

@@ -26,7 +26,7 @@
 //! That is a real difference, not noise; such pairs are listed apart.
 
 use crate::profile::LensKind;
-use crate::report::schema::{AaPair, CellReport, Counter, Lens, NoiseFloor, TimeFigures};
+use crate::report::schema::{AaPair, CellReport, Counter, LensReport, NoiseFloor, TimeFigures};
 use crate::stats::replicates::{self, ALPHA, PRACTICAL};
 
 /// Fewest cells whose halves the floor needs.
@@ -83,9 +83,9 @@ fn same_page_faults(a: f64, b: f64) -> bool {
 /// The run's noise floor from its assembled cells; `Skipped` when the time
 /// lens was not asked for, `Unavailable` when too few cells have enough
 /// processes.
-pub fn noise_floor(cells: &[CellReport], lenses: &[LensKind]) -> Lens<NoiseFloor> {
+pub fn noise_floor(cells: &[CellReport], lenses: &[LensKind]) -> LensReport<NoiseFloor> {
     if !lenses.contains(&LensKind::Time) {
-        return Lens::Skipped {
+        return LensReport::Skipped {
             skipped: "the time lens was not asked for".into(),
         };
     }
@@ -98,7 +98,7 @@ pub fn noise_floor(cells: &[CellReport], lenses: &[LensKind]) -> Lens<NoiseFloor
         .filter_map(|(_, t)| replicates::split_half_change(&process_medians(t)))
         .collect();
     if halves.len() < MIN_CELLS {
-        return Lens::Unavailable {
+        return LensReport::Unavailable {
             unavailable: format!(
                 "{} cells have time from at least {} processes; the floor needs {MIN_CELLS} (raise budget.time_processes or run more cells)",
                 halves.len(),
@@ -173,7 +173,7 @@ pub fn noise_floor(cells: &[CellReport], lenses: &[LensKind]) -> Lens<NoiseFloor
         (true, _) => Some("no two cells of this run did identical work (same bytes on every copy path, the same instruction count and page faults)".into()),
         (false, _) => None,
     };
-    Lens::Ok(NoiseFloor {
+    LensReport::Ok(NoiseFloor {
         floor,
         floor_vs_reference,
         cells: halves.len(),

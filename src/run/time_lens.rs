@@ -17,7 +17,7 @@ use super::reference::{Reference, REFERENCE_ID, REFERENCE_KEYS};
 use crate::accounting::Off;
 use crate::profile::Budget;
 use crate::report::schema::{
-    Latency, LatencyFigures, Lens, ProcessLatency, ProcessTime, RelativeTime, TimeFigures,
+    Latency, LatencyFigures, LensReport, ProcessLatency, ProcessTime, RelativeTime, TimeFigures,
 };
 use crate::scenario::{prepare_any, CellSpec, OpTimer, PerOpTimer, Runnable};
 use crate::stats::{self, replicates};
@@ -37,9 +37,9 @@ pub struct ProcessRun {
     /// The cell's position in that round.
     pub slot: usize,
     /// Time samples, or why there are none.
-    pub time: Lens<ProcessSamples>,
+    pub time: LensReport<ProcessSamples>,
     /// Latency percentiles, or why there are none.
-    pub latency: Lens<ProcessLatency>,
+    pub latency: LensReport<ProcessLatency>,
 }
 
 /// One process's time samples.
@@ -61,15 +61,15 @@ fn fresh(cell: &CellSpec) -> Result<Box<dyn Runnable>, String> {
     prepare_any::<Off>(cell)
 }
 
-fn lens_or_unavailable<T>(r: Result<T, String>) -> Lens<T> {
+fn lens_or_unavailable<T>(r: Result<T, String>) -> LensReport<T> {
     match r {
-        Ok(t) => Lens::Ok(t),
-        Err(unavailable) => Lens::Unavailable { unavailable },
+        Ok(t) => LensReport::Ok(t),
+        Err(unavailable) => LensReport::Unavailable { unavailable },
     }
 }
 
-fn skipped<T>(what: &str) -> Lens<T> {
-    Lens::Skipped {
+fn skipped<T>(what: &str) -> LensReport<T> {
+    LensReport::Skipped {
         skipped: format!("the {what} lens was not asked for"),
     }
 }
@@ -118,7 +118,10 @@ fn measure_go(
 ) -> ProcessRun {
     let answer = crate::golang::figures::time_process(cell, budget, time, latency, spec_file);
     let (time_lens, latency_lens) = match answer {
-        Err(e) => (Lens::unavailable(e.clone()), Lens::unavailable(e)),
+        Err(e) => (
+            LensReport::unavailable(e.clone()),
+            LensReport::unavailable(e),
+        ),
         Ok(r) => {
             let units = r.units.max(1);
             let samples = || -> Result<ProcessSamples, String> {
@@ -295,31 +298,31 @@ fn latency_of(
 }
 
 /// The first reason among processes that gave no figures.
-fn failure<T>(lenses: &[&Lens<T>]) -> Option<Lens<()>> {
+fn failure<T>(lenses: &[&LensReport<T>]) -> Option<LensReport<()>> {
     lenses.iter().find_map(|l| match l {
-        Lens::Ok(_) => None,
-        Lens::Unavailable { unavailable } => Some(Lens::Unavailable {
+        LensReport::Ok(_) => None,
+        LensReport::Unavailable { unavailable } => Some(LensReport::Unavailable {
             unavailable: unavailable.clone(),
         }),
-        Lens::Skipped { skipped } => Some(Lens::Skipped {
+        LensReport::Skipped { skipped } => Some(LensReport::Skipped {
             skipped: skipped.clone(),
         }),
     })
 }
 
-fn relay<T>(l: Lens<()>) -> Lens<T> {
+fn relay<T>(l: LensReport<()>) -> LensReport<T> {
     match l {
-        Lens::Unavailable { unavailable } => Lens::Unavailable { unavailable },
-        Lens::Skipped { skipped } => Lens::Skipped { skipped },
-        Lens::Ok(()) => unreachable!("only failures are relayed"),
+        LensReport::Unavailable { unavailable } => LensReport::Unavailable { unavailable },
+        LensReport::Skipped { skipped } => LensReport::Skipped { skipped },
+        LensReport::Ok(()) => unreachable!("only failures are relayed"),
     }
 }
 
 /// A cell's time figures from its processes (in process order). A process
 /// that gave no samples makes the lens unavailable with its reason: a
 /// figure from the processes that happened to work would hide a fault.
-pub fn assemble_time(runs: &[ProcessRun], bytes_per_unit: u64) -> Lens<TimeFigures> {
-    let lenses: Vec<&Lens<ProcessSamples>> = runs.iter().map(|r| &r.time).collect();
+pub fn assemble_time(runs: &[ProcessRun], bytes_per_unit: u64) -> LensReport<TimeFigures> {
+    let lenses: Vec<&LensReport<ProcessSamples>> = runs.iter().map(|r| &r.time).collect();
     if let Some(f) = failure(&lenses) {
         return relay(f);
     }
@@ -328,7 +331,7 @@ pub fn assemble_time(runs: &[ProcessRun], bytes_per_unit: u64) -> Lens<TimeFigur
         .filter_map(|r| r.time.ok().map(|s| (r, s)))
         .collect();
     if ok.is_empty() {
-        return Lens::Unavailable {
+        return LensReport::Unavailable {
             unavailable: "no time process ran".into(),
         };
     }
@@ -362,7 +365,7 @@ pub fn assemble_time(runs: &[ProcessRun], bytes_per_unit: u64) -> Lens<TimeFigur
         .collect();
     let medians: Vec<f64> = processes.iter().map(|p| p.median_ns_per_op).collect();
     let Some(ns_per_op) = replicates::center(&medians) else {
-        return Lens::Unavailable {
+        return LensReport::Unavailable {
             unavailable: "no samples".into(),
         };
     };
@@ -382,7 +385,7 @@ pub fn assemble_time(runs: &[ProcessRun], bytes_per_unit: u64) -> Lens<TimeFigur
             }
         });
     let ops_per_s = 1e9 / ns_per_op.max(f64::MIN_POSITIVE);
-    Lens::Ok(TimeFigures {
+    LensReport::Ok(TimeFigures {
         ns_per_op,
         ci_low,
         ci_high,
@@ -398,8 +401,8 @@ pub fn assemble_time(runs: &[ProcessRun], bytes_per_unit: u64) -> Lens<TimeFigur
 
 /// A cell's latency figures: percentiles, mean and timer overhead are
 /// medians over processes, the maximum the largest of any process.
-pub fn assemble_latency(runs: &[ProcessRun]) -> Lens<LatencyFigures> {
-    let lenses: Vec<&Lens<ProcessLatency>> = runs.iter().map(|r| &r.latency).collect();
+pub fn assemble_latency(runs: &[ProcessRun]) -> LensReport<LatencyFigures> {
+    let lenses: Vec<&LensReport<ProcessLatency>> = runs.iter().map(|r| &r.latency).collect();
     if let Some(f) = failure(&lenses) {
         return relay(f);
     }
@@ -408,14 +411,14 @@ pub fn assemble_latency(runs: &[ProcessRun]) -> Lens<LatencyFigures> {
         .filter_map(|r| r.latency.ok().cloned())
         .collect();
     if procs.is_empty() {
-        return Lens::Unavailable {
+        return LensReport::Unavailable {
             unavailable: "no latency process ran".into(),
         };
     }
     let med = |f: fn(&Latency) -> f64| {
         stats::median(&procs.iter().map(|p| f(&p.latency)).collect::<Vec<_>>()).expect("non-empty")
     };
-    Lens::Ok(LatencyFigures {
+    LensReport::Ok(LatencyFigures {
         summary: Latency {
             ops: procs[0].latency.ops,
             p50_ns: med(|l| l.p50_ns),
@@ -440,14 +443,14 @@ mod tests {
         ProcessRun {
             process,
             slot: process,
-            time: Lens::Ok(ProcessSamples {
+            time: LensReport::Ok(ProcessSamples {
                 samples_ns_per_op: samples.to_vec(),
                 reference_ns: reference.to_vec(),
                 ops_per_sample: 100,
                 warmup_ms: 5,
                 redone: 1,
             }),
-            latency: Lens::Ok(ProcessLatency {
+            latency: LensReport::Ok(ProcessLatency {
                 process,
                 latency: Latency {
                     ops: 100,
@@ -469,7 +472,7 @@ mod tests {
             run(1, &[20.0, 21.0, 22.0], &[4.0, 4.0, 4.0]),
             run(2, &[12.0, 13.0, 14.0], &[2.0, 2.0, 2.0]),
         ];
-        let Lens::Ok(t) = assemble_time(&runs, 16) else {
+        let LensReport::Ok(t) = assemble_time(&runs, 16) else {
             panic!()
         };
         // Process medians 11, 21, 13 → 13.
@@ -484,7 +487,7 @@ mod tests {
         assert_eq!(vs.reference, REFERENCE_ID);
         assert!(t.ci_low <= 13.0 && t.ci_high >= 13.0);
         assert_eq!(t.payload_bytes_per_s, Some(16.0 * 1e9 / 13.0));
-        let Lens::Ok(l) = assemble_latency(&runs) else {
+        let LensReport::Ok(l) = assemble_latency(&runs) else {
             panic!()
         };
         let s = &l.summary;
@@ -495,12 +498,12 @@ mod tests {
     #[test]
     fn a_failed_process_makes_the_lens_unavailable_with_its_reason() {
         let mut runs = vec![run(0, &[1.0], &[1.0]), run(1, &[1.0], &[1.0])];
-        runs[1].time = Lens::Unavailable {
+        runs[1].time = LensReport::Unavailable {
             unavailable: "the cell's process failed".into(),
         };
         assert_eq!(
             assemble_time(&runs, 8),
-            Lens::Unavailable {
+            LensReport::Unavailable {
                 unavailable: "the cell's process failed".into()
             }
         );

@@ -8,7 +8,7 @@
 use mapamp::golang::build::tool_binary;
 use mapamp::golang::toolchain::{self, GoRelease};
 use mapamp::report::benchfmt::bench_txt;
-use mapamp::report::schema::{GoRuntimeFigures, Lens, Measured, Report, Spread};
+use mapamp::report::schema::{GoRuntimeFigures, LensReport, Measured, Report, Spread};
 use std::path::Path;
 use std::process::Command;
 
@@ -36,7 +36,7 @@ fn with_real_go(mut r: Report, scale: f64) -> Report {
     let mut c = r.cells[0].clone();
     c.id = c.id.replace("/gomap/", "/go1.19/");
     c.axes.variant = "go1.19".into();
-    c.lenses.go_runtime = Lens::Ok(GoRuntimeFigures {
+    c.lenses.go_runtime = LensReport::Ok(GoRuntimeFigures {
         go_version: "go1.19.8".into(),
         gogc: "default".into(),
         gomemlimit: "default".into(),
@@ -59,7 +59,7 @@ fn with_real_go(mut r: Report, scale: f64) -> Report {
         heap_objects: spread(vec![10.0, 11.0, 12.0], "objects"),
         tiny_allocs: spread(vec![0.0, 0.0, 0.0], "objects"),
         gc_cycles: spread(vec![0.0, 1.0, 0.0], "gc-cycles"),
-        gc_cpu_seconds: Lens::unavailable("go1.19 has no /cpu/classes/gc/total:cpu-seconds"),
+        gc_cpu_seconds: LensReport::unavailable("go1.19 has no /cpu/classes/gc/total:cpu-seconds"),
         structure: None,
     });
     r.cells.push(c);

@@ -395,7 +395,7 @@ fn the_noise_floor_is_stated_at_the_top() {
         !html.contains("<script>alert('noise')"),
         "hostile text escaped"
     );
-    r.noise = mapamp::report::schema::Lens::Unavailable {
+    r.noise = mapamp::report::schema::LensReport::Unavailable {
         unavailable: "3 cells have time from at least 4 processes".into(),
     };
     let md = summary_md(&r);
