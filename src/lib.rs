@@ -26,6 +26,7 @@ pub mod alloc_count;
 pub mod cell;
 pub mod claims;
 pub mod compare;
+pub mod error;
 pub mod fsutil;
 pub mod fuzz;
 pub mod goconfig;

@@ -565,7 +565,10 @@ pub fn cell_run(
         }
         ChildRole::Native => {
             let figures = cell_lenses::run(&cell, lenses, &profile.budget, out)?;
-            fsutil::write_json_atomic(&cell_dir(out, &cell).join(LENSES_FILE), &figures)
+            Ok(fsutil::write_json_atomic(
+                &cell_dir(out, &cell).join(LENSES_FILE),
+                &figures,
+            )?)
         }
         ChildRole::Time { process, slot } => {
             let file = time_phase::time_file(out, &cell, process);
@@ -577,7 +580,7 @@ pub fn cell_run(
                 (process, slot),
                 &file.with_file_name(format!("go-spec-{process}.json")),
             );
-            fsutil::write_json_atomic(&file, &run)
+            Ok(fsutil::write_json_atomic(&file, &run)?)
         }
     }
 }
@@ -609,7 +612,7 @@ fn run_callgrind_phase(
                 if let Err(e) =
                     fsutil::write_json_atomic(&cell_dir(out, cell).join(CALLGRIND_FILE), &figures)
                 {
-                    first_error.lock().unwrap().get_or_insert(e);
+                    first_error.lock().unwrap().get_or_insert(e.into());
                 }
                 bar.lock().unwrap().finish_one();
             });
