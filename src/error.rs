@@ -3,7 +3,8 @@
 //!
 //! - **One `thiserror` enum per module that originates errors**, next to
 //!   the code that raises them ([`crate::fsutil::FsError`],
-//!   [`crate::limits::ReadError`], [`crate::locate::LocateError`],
+//!   [`crate::limits::ReadError`], [`crate::names::UnknownName`],
+//!   [`crate::locate::LocateError`],
 //!   [`crate::profile::ProfileError`], [`crate::compare::CompareError`], ...).
 //!   A variant carries the data its message names: the file and line, the
 //!   bad value, the values that are valid.
@@ -73,6 +74,9 @@ pub enum Error {
     /// Finding, reading and validating a profile.
     #[error(transparent)]
     Profile(#[from] crate::profile::ProfileError),
+    /// `compare`: its options, inputs and output folder.
+    #[error(transparent)]
+    Compare(#[from] crate::compare::CompareError),
 }
 
 #[cfg(test)]
