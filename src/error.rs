@@ -74,6 +74,12 @@ pub enum Error {
     /// Finding, reading and validating a profile.
     #[error(transparent)]
     Profile(#[from] crate::profile::ProfileError),
+    /// A key or value type mapamp cannot model.
+    #[error(transparent)]
+    Type(#[from] crate::gotype::TypeError),
+    /// `inspect`'s configuration.
+    #[error(transparent)]
+    Inspect(#[from] crate::inspect::InspectError),
     /// `compare`: its options, inputs and output folder.
     #[error(transparent)]
     Compare(#[from] crate::compare::CompareError),

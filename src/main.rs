@@ -433,11 +433,8 @@ fn run_inspect(a: InspectArgs) -> anyhow::Result<()> {
             a.value.as_deref(),
             a.value_size,
         )
-        .map_err(message)
         .context("inspect")?;
-    let r = inspect::inspect_with_releases(&cfg)
-        .map_err(message)
-        .context("inspect")?;
+    let r = inspect::inspect_with_releases(&cfg).context("inspect")?;
     if a.json {
         emit(&format!(
             "{}\n",
