@@ -80,6 +80,9 @@ pub enum Error {
     /// `inspect`'s configuration.
     #[error(transparent)]
     Inspect(#[from] crate::inspect::InspectError),
+    /// `run` and its cell processes.
+    #[error(transparent)]
+    Run(#[from] crate::run::RunError),
     /// `compare`: its options, inputs and output folder.
     #[error(transparent)]
     Compare(#[from] crate::compare::CompareError),

@@ -321,7 +321,7 @@ fn main() -> ExitCode {
                 },
                 (false, None) => mapamp::run::ChildRole::Native,
             };
-            mapamp::run::cell_run(&a.profile, &a.cell, &a.out, &a.lenses, role).map_err(message)
+            mapamp::run::cell_run(&a.profile, &a.cell, &a.out, &a.lenses, role).map_err(Into::into)
         }
         Command::Claims { quick, json } => mapamp::claims::evaluate(quick)
             .map_err(message)
@@ -482,8 +482,7 @@ fn run_compare(a: CompareArgs) -> ExitCode {
 fn run_profile(which: ProfileCommand) -> anyhow::Result<()> {
     match which {
         ProfileCommand::Check { profile } => {
-            let p =
-                mapamp::run::load_profile(&mapamp::profile::resolve(&profile)?).map_err(message)?;
+            let p = mapamp::run::load_profile(&mapamp::profile::resolve(&profile)?)?;
             let cells = p.cells();
             let mut text = format!(
                 "{}: ok: {} cells ({} combinations do not apply), lenses: {}\n",
@@ -506,8 +505,7 @@ fn run_profile(which: ProfileCommand) -> anyhow::Result<()> {
             emit(&text)
         }
         ProfileCommand::Cells { profile, all } => {
-            let p =
-                mapamp::run::load_profile(&mapamp::profile::resolve(&profile)?).map_err(message)?;
+            let p = mapamp::run::load_profile(&mapamp::profile::resolve(&profile)?)?;
             let cells = p.cells();
             let mut text = String::new();
             if all {
@@ -552,5 +550,6 @@ fn run_run(a: RunArgs) -> anyhow::Result<()> {
         schedule_seed: a.schedule_seed,
         shard: a.shard,
     };
-    mapamp::run::run(&opts).map(|_| ()).map_err(message)
+    mapamp::run::run(&opts)?;
+    Ok(())
 }
