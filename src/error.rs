@@ -83,6 +83,9 @@ pub enum Error {
     /// `run` and its cell processes.
     #[error(transparent)]
     Run(#[from] crate::run::RunError),
+    /// `live`: URLs, endpoints, snapshots.
+    #[error(transparent)]
+    Live(#[from] crate::live::LiveError),
     /// `compare`: its options, inputs and output folder.
     #[error(transparent)]
     Compare(#[from] crate::compare::CompareError),
