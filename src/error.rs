@@ -14,8 +14,9 @@
 //!   prints the whole chain as `message: cause: cause`, which is what a
 //!   person reads: `runs/a/report.json: cannot write: Permission denied
 //!   (os error 13)`.
-//! - **[`Error`]** wraps every module's error (`#[from]`) for callers that
-//!   want one type.
+//! - **[`crate::Error`]** (in the crate root, above every module, so this
+//!   module stays a leaf every module may use) wraps every module's error
+//!   (`#[from]`) for callers that want one type.
 //! - **Exit codes are chosen by the binary** (`src/main.rs`), at its edge,
 //!   where errors become `anyhow::Error`: 0 done; 1 only for `compare`'s
 //!   regression verdict (a result, not an error); 2 for every error — bad
@@ -55,42 +56,6 @@ macro_rules! into_message {
     };
 }
 
-/// Any error of the mapamp library: one variant per module error.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum Error {
-    /// Writing files and folders.
-    #[error(transparent)]
-    Fs(#[from] crate::fsutil::FsError),
-    /// Reading a bounded input file.
-    #[error(transparent)]
-    Read(#[from] crate::limits::ReadError),
-    /// A name that is none of an enum's variants.
-    #[error(transparent)]
-    UnknownName(#[from] crate::names::UnknownName),
-    /// `locate`'s configuration.
-    #[error(transparent)]
-    Locate(#[from] crate::locate::LocateError),
-    /// Finding, reading and validating a profile.
-    #[error(transparent)]
-    Profile(#[from] crate::profile::ProfileError),
-    /// A key or value type mapamp cannot model.
-    #[error(transparent)]
-    Type(#[from] crate::gotype::TypeError),
-    /// `inspect`'s configuration.
-    #[error(transparent)]
-    Inspect(#[from] crate::inspect::InspectError),
-    /// `run` and its cell processes.
-    #[error(transparent)]
-    Run(#[from] crate::run::RunError),
-    /// `live`: URLs, endpoints, snapshots.
-    #[error(transparent)]
-    Live(#[from] crate::live::LiveError),
-    /// `compare`: its options, inputs and output folder.
-    #[error(transparent)]
-    Compare(#[from] crate::compare::CompareError),
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -103,7 +68,7 @@ mod tests {
         };
         assert_eq!(e.to_string(), "a/b: cannot write");
         assert_eq!(chain(&e), "a/b: cannot write: permission denied");
-        let wrapped = Error::from(e);
+        let wrapped = crate::Error::from(e);
         assert_eq!(chain(&wrapped), "a/b: cannot write: permission denied");
     }
 }
