@@ -388,7 +388,7 @@ fn main() {
                 "\nratios saved as baseline `{save_as}` ({})",
                 path.display()
             ),
-            Err(e) => fail(e),
+            Err(e) => fail(e.into()),
         }
     }
 }

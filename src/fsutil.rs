@@ -6,16 +6,96 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+/// What went wrong writing a file or a folder; the path is the one to blame
+/// and the OS error, where there is one, is the source.
+#[derive(Debug, thiserror::Error)]
+pub enum FsError {
+    /// The path has no parent folder to write into.
+    #[error("{}: no parent folder", .0.display())]
+    NoParent(PathBuf),
+    /// The path names no file (ends in `..` or is a root).
+    #[error("{}: not a file path", .0.display())]
+    NotAFilePath(PathBuf),
+    /// The path names no folder (ends in `..` or is a root).
+    #[error("{}: not a folder name", .0.display())]
+    NotAFolderName(PathBuf),
+    /// A relative path given for [`publish_dir`] leaves its folder.
+    #[error("{}: leaves the folder", .0.display())]
+    LeavesFolder(PathBuf),
+    /// A folder could not be created.
+    #[error("{}: cannot create folder", path.display())]
+    CreateDir {
+        /// The folder.
+        path: PathBuf,
+        /// The OS error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A file could not be written.
+    #[error("{}: cannot write", path.display())]
+    Write {
+        /// The file.
+        path: PathBuf,
+        /// The OS error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A value could not be serialised as JSON.
+    #[error("{}: cannot serialise as JSON", path.display())]
+    Json {
+        /// The file it was for.
+        path: PathBuf,
+        /// serde's error.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// The folder in place could not be moved aside.
+    #[error("{}: cannot move the previous folder aside", path.display())]
+    MoveAside {
+        /// The folder.
+        path: PathBuf,
+        /// The OS error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The staged folder could not be renamed into place.
+    #[error("{}: cannot move the new folder into place", path.display())]
+    MoveIn {
+        /// The folder.
+        path: PathBuf,
+        /// The OS error.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+crate::into_message!(FsError);
+
+/// `CreateDir` for `path` as a `map_err` closure.
+fn create_dir(path: &Path) -> impl FnOnce(std::io::Error) -> FsError + '_ {
+    move |source| FsError::CreateDir {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// `Write` for `path` as a `map_err` closure.
+fn write(path: &Path) -> impl FnOnce(std::io::Error) -> FsError + '_ {
+    move |source| FsError::Write {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
 /// Writes `bytes` to `path` atomically, creating parent folders.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), String> {
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), FsError> {
     let dir = path
         .parent()
-        .ok_or_else(|| format!("{}: no parent folder", path.display()))?;
-    std::fs::create_dir_all(dir)
-        .map_err(|e| format!("{}: cannot create folder: {e}", dir.display()))?;
+        .ok_or_else(|| FsError::NoParent(path.to_path_buf()))?;
+    std::fs::create_dir_all(dir).map_err(create_dir(dir))?;
     let name = path
         .file_name()
-        .ok_or_else(|| format!("{}: not a file path", path.display()))?
+        .ok_or_else(|| FsError::NotAFilePath(path.to_path_buf()))?
         .to_string_lossy();
     // tempfile's `NamedTempFile`: a uniquely named file in the same folder,
     // removed if anything below fails; `persist` renames it over `path`.
@@ -31,13 +111,15 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), String> {
         f.persist(path).map_err(|e| e.error)?;
         Ok::<(), std::io::Error>(())
     })();
-    result.map_err(|e| format!("{}: cannot write: {e}", path.display()))
+    result.map_err(write(path))
 }
 
 /// Serialises `value` as pretty JSON and writes it atomically.
-pub fn write_json_atomic<T: serde::Serialize>(path: &Path, value: &T) -> Result<(), String> {
-    let text =
-        serde_json::to_string_pretty(value).map_err(|e| format!("{}: {e}", path.display()))?;
+pub fn write_json_atomic<T: serde::Serialize>(path: &Path, value: &T) -> Result<(), FsError> {
+    let text = serde_json::to_string_pretty(value).map_err(|source| FsError::Json {
+        path: path.to_path_buf(),
+        source,
+    })?;
     write_atomic(path, text.as_bytes())
 }
 
@@ -47,61 +129,55 @@ pub fn write_json_atomic<T: serde::Serialize>(path: &Path, value: &T) -> Result<
 /// removed last, or put back if the last rename fails). On any error the
 /// staging folder is removed and `dir` is as it was: nothing half-written
 /// ever lands under the final names. Relative paths may not leave the folder.
-pub fn publish_dir(dir: &Path, files: &[(PathBuf, Vec<u8>)]) -> Result<(), String> {
+pub fn publish_dir(dir: &Path, files: &[(PathBuf, Vec<u8>)]) -> Result<(), FsError> {
     let name = dir
         .file_name()
-        .ok_or_else(|| format!("{}: not a folder name", dir.display()))?
+        .ok_or_else(|| FsError::NotAFolderName(dir.to_path_buf()))?
         .to_string_lossy()
         .into_owned();
     let parent = match dir.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    std::fs::create_dir_all(&parent)
-        .map_err(|e| format!("{}: cannot create folder: {e}", parent.display()))?;
+    std::fs::create_dir_all(&parent).map_err(create_dir(&parent))?;
     let pid = std::process::id();
     let staging = parent.join(format!(".{name}.staging.{pid}"));
     let old = parent.join(format!(".{name}.old.{pid}"));
     let _ = std::fs::remove_dir_all(&staging);
     let result = (|| {
-        std::fs::create_dir(&staging)
-            .map_err(|e| format!("{}: cannot create folder: {e}", staging.display()))?;
+        std::fs::create_dir(&staging).map_err(create_dir(&staging))?;
         for (rel, bytes) in files {
             if rel.is_absolute()
                 || rel
                     .components()
                     .any(|c| !matches!(c, std::path::Component::Normal(_)))
             {
-                return Err(format!("{}: leaves the folder", rel.display()));
+                return Err(FsError::LeavesFolder(rel.clone()));
             }
             let path = staging.join(rel);
             if let Some(d) = path.parent() {
-                std::fs::create_dir_all(d)
-                    .map_err(|e| format!("{}: cannot create folder: {e}", rel.display()))?;
+                std::fs::create_dir_all(d).map_err(create_dir(rel))?;
             }
-            let mut f = std::fs::File::create(&path)
-                .map_err(|e| format!("{}: cannot write: {e}", rel.display()))?;
+            let mut f = std::fs::File::create(&path).map_err(write(rel))?;
             f.write_all(bytes)
                 .and_then(|()| f.sync_all())
-                .map_err(|e| format!("{}: cannot write: {e}", rel.display()))?;
+                .map_err(write(rel))?;
         }
         let had_old = dir.exists();
         if had_old {
-            std::fs::rename(dir, &old).map_err(|e| {
-                format!(
-                    "{}: cannot move the previous folder aside: {e}",
-                    dir.display()
-                )
+            std::fs::rename(dir, &old).map_err(|source| FsError::MoveAside {
+                path: dir.to_path_buf(),
+                source,
             })?;
         }
-        if let Err(e) = std::fs::rename(&staging, dir) {
+        if let Err(source) = std::fs::rename(&staging, dir) {
             if had_old {
                 let _ = std::fs::rename(&old, dir);
             }
-            return Err(format!(
-                "{}: cannot move the new folder into place: {e}",
-                dir.display()
-            ));
+            return Err(FsError::MoveIn {
+                path: dir.to_path_buf(),
+                source,
+            });
         }
         if had_old {
             let _ = std::fs::remove_dir_all(&old);
@@ -170,9 +246,9 @@ mod tests {
         assert_eq!(names(&out), ["keep.txt"]);
         assert_eq!(names(&root), ["cmp"]);
         let escape = [("../x".into(), b"1".to_vec())];
-        assert!(publish_dir(&out, &escape)
-            .unwrap_err()
-            .contains("leaves the folder"));
+        let e = publish_dir(&out, &escape).unwrap_err();
+        assert!(matches!(e, FsError::LeavesFolder(_)), "{e}");
+        assert!(e.to_string().contains("leaves the folder"), "{e}");
         std::fs::remove_dir_all(&root).unwrap();
     }
 

@@ -97,7 +97,7 @@ impl Shape {
     /// The suite's key/value of `size` bytes: `[size/8]uint64`, the shape
     /// every profile has meant by `key_size`/`value_size` so far. The error
     /// names the valid sizes.
-    pub fn blob(what: &str, size: usize) -> Result<Shape, String> {
+    pub fn blob(what: &str, size: usize) -> Result<Shape, TypeError> {
         check_size(what, size)?;
         Ok(Shape::words(size / 8))
     }
@@ -114,6 +114,33 @@ impl Shape {
     }
 }
 
+/// A key or value type that mapamp cannot model.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum TypeError {
+    /// A Go type name that is not one [`Shape::parse_go`] knows; `why`
+    /// says which part is wrong.
+    #[error("Go type `{name}`: {why}; valid types: {GO_TYPE_NAMES}")]
+    GoType {
+        /// The name as given.
+        name: String,
+        /// What is wrong with it.
+        why: String,
+    },
+    /// A `key_size`/`value_size` that is not one of [`SUPPORTED_SIZES`].
+    #[error(
+        "{what} size {bytes} is not supported; valid sizes (bytes): {}",
+        SUPPORTED_SIZES.map(|s| s.to_string()).join(", ")
+    )]
+    Size {
+        /// "key" or "value".
+        what: String,
+        /// The size given.
+        bytes: usize,
+    },
+}
+
+crate::into_message!(TypeError);
+
 /// The Go type names [`Shape::parse_go`] knows, for error messages.
 pub const GO_TYPE_NAMES: &str = "struct{}, bool, uint8, int8, byte, int16, uint16, int32, uint32, rune, float32, int64, uint64, int, uint, uintptr, float64, string, *T (any pointer), [N]T (an array of any of these, e.g. [24]byte, [4]int64); types over 128 bytes are stored through pointers";
 
@@ -125,8 +152,11 @@ impl Shape {
     /// `string`, `*T`, `[N]T`, ...), as `unsafe.Sizeof`/`Alignof` give it
     /// on 64-bit targets. The error names what is wrong and lists
     /// [`GO_TYPE_NAMES`].
-    pub fn parse_go(name: &str) -> Result<Shape, String> {
-        let bad = |why: String| format!("Go type `{name}`: {why}; valid types: {GO_TYPE_NAMES}");
+    pub fn parse_go(name: &str) -> Result<Shape, TypeError> {
+        let bad = |why: String| TypeError::GoType {
+            name: name.to_string(),
+            why,
+        };
         let s = name.trim();
         if let Some(rest) = s.strip_prefix('*') {
             if rest.trim().is_empty() {
@@ -173,7 +203,7 @@ pub struct GoType {
 
 impl GoType {
     /// Parses a Go type name ([`Shape::parse_go`]).
-    pub fn parse(name: &str) -> Result<GoType, String> {
+    pub fn parse(name: &str) -> Result<GoType, TypeError> {
         Ok(GoType {
             shape: Shape::parse_go(name)?,
             name: name.trim().to_string(),
@@ -181,7 +211,7 @@ impl GoType {
     }
 
     /// `[size/8]uint64`: what `key_size`/`value_size` mean ([`Shape::blob`]).
-    pub fn blob(what: &str, size: usize) -> Result<GoType, String> {
+    pub fn blob(what: &str, size: usize) -> Result<GoType, TypeError> {
         Ok(GoType {
             shape: Shape::blob(what, size)?,
             name: format!("[{}]uint64", size / 8),
@@ -212,14 +242,14 @@ impl GoType {
 pub const SUPPORTED_SIZES: [usize; 6] = [8, 16, 32, 64, 128, 256];
 
 /// Checks that `bytes` is a supported key/value size, with an error naming the valid ones.
-pub fn check_size(what: &str, bytes: usize) -> Result<(), String> {
+pub fn check_size(what: &str, bytes: usize) -> Result<(), TypeError> {
     if SUPPORTED_SIZES.contains(&bytes) {
         Ok(())
     } else {
-        Err(format!(
-            "{what} size {bytes} is not supported; valid sizes (bytes): {}",
-            SUPPORTED_SIZES.map(|s| s.to_string()).join(", ")
-        ))
+        Err(TypeError::Size {
+            what: what.to_string(),
+            bytes,
+        })
     }
 }
 
@@ -730,7 +760,7 @@ mod tests {
         // Over 128 bytes: stored through a pointer.
         assert!(p("[17]int64").in_slot(GO_MAX_INLINE).1);
         for bad in ["int128", "[x]byte", "[4]foo", "*", "[1048577]byte", ""] {
-            let e = Shape::parse_go(bad).unwrap_err();
+            let e = Shape::parse_go(bad).unwrap_err().to_string();
             assert!(e.contains("valid types: struct{}, bool"), "{e}");
         }
         let id = |s: &str| GoType::parse(s).unwrap().id_name();
@@ -757,6 +787,7 @@ mod tests {
         assert_eq!(id_of(&short), 7);
         assert!(check_size("key", 24)
             .unwrap_err()
+            .to_string()
             .contains("8, 16, 32, 64, 128, 256"));
     }
 }

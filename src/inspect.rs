@@ -15,6 +15,130 @@ use crate::workload::{self, KeyDist};
 use serde::{Deserialize, Serialize};
 use std::fmt::Write as _;
 
+/// Why `inspect` refuses a configuration: the option to blame, its value
+/// and what would do.
+#[derive(Debug, thiserror::Error)]
+pub enum InspectError {
+    /// `--key` and `--key-size` (or the value's pair) both given.
+    #[error(
+        "--{what} and --{what}-size both set; use one: --{what} (a Go type name) or --{what}-size (bytes, [W]uint64)"
+    )]
+    TypeAndSize {
+        /// "key" or "value".
+        what: &'static str,
+    },
+    /// A key or value type or size mapamp cannot model.
+    #[error(transparent)]
+    Type(#[from] crate::gotype::TypeError),
+    /// More distinct keys than the key type has values.
+    #[error(
+        "--n {n} distinct keys do not fit `{key}`, which has {values} values; use a smaller --n or a wider key"
+    )]
+    KeysDoNotFit {
+        /// `--n`.
+        n: usize,
+        /// The key type's name.
+        key: String,
+        /// How many values it has.
+        values: u128,
+    },
+    /// A knob out of its range (the knob's own message).
+    #[error("{0}")]
+    Knobs(String),
+    /// `--rounds` over [`crate::limits::MAX_CHURN_ROUNDS`].
+    #[error("--rounds {rounds} is more than {max}; use 0 to {max}")]
+    TooManyRounds {
+        /// `--rounds`.
+        rounds: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// The churn asks for more operations than inspect runs.
+    #[error(
+        "--rounds {rounds} × --k {k} churn operations plus --n {n} inserts is {ops} map operations, more than the {max} (2^32) inspect runs; use a smaller --k or --rounds"
+    )]
+    TooManyChurnOps {
+        /// `--rounds`.
+        rounds: usize,
+        /// `--k`.
+        k: usize,
+        /// `--n`.
+        n: usize,
+        /// Operations asked for.
+        ops: u64,
+        /// The limit.
+        max: u64,
+    },
+    /// More inserts than inspect runs.
+    #[error("--n {n} is more than the {max} (2^32) inserts inspect runs; use a smaller --n")]
+    TooManyInserts {
+        /// `--n`.
+        n: usize,
+        /// The limit.
+        max: u64,
+    },
+    /// The map, keys and churn need more memory than is available; `blame`
+    /// is the option to make smaller.
+    #[error("{}", memory_message(.blame, *.need_mib, *.available_mib))]
+    Memory {
+        /// What asks for the memory.
+        blame: MemoryBlame,
+        /// Memory needed, MiB.
+        need_mib: u64,
+        /// Memory available, MiB.
+        available_mib: u64,
+    },
+    /// The map could not be built.
+    #[error("{0}")]
+    Build(String),
+}
+
+crate::into_message!(InspectError);
+
+/// The input an [`InspectError::Memory`] blames, with what the message names.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MemoryBlame {
+    /// `--hint` sizes the map for more entries than `--n`.
+    Hint {
+        /// `--hint` as given.
+        hint: String,
+        /// Entries it asks for.
+        entries: usize,
+        /// "8-byte keys and 8-byte values".
+        sizes: String,
+    },
+    /// The churn draws more keys than the map holds.
+    Churn {
+        /// `--rounds`.
+        rounds: usize,
+        /// `--k`.
+        k: usize,
+        /// Keys drawn.
+        keys: u64,
+    },
+    /// `--n` itself.
+    N {
+        /// `--n`.
+        n: usize,
+        /// "8-byte keys and 8-byte values".
+        sizes: String,
+    },
+}
+
+fn memory_message(blame: &MemoryBlame, need: u64, avail: u64) -> String {
+    match blame {
+        MemoryBlame::Hint { hint, entries, sizes } => format!(
+            "--hint {hint} (= {entries} entries) with {sizes} needs about {need} MiB at creation, more than the {avail} MiB available; use a smaller --hint"
+        ),
+        MemoryBlame::Churn { rounds, k, keys } => format!(
+            "--rounds {rounds} × --k {k} churn operations draw {keys} keys, about {need} MiB with the map, more than the {avail} MiB available; use a smaller --k or --rounds"
+        ),
+        MemoryBlame::N { n, sizes } => format!(
+            "n = {n} with {sizes} needs about {need} MiB, more than the {avail} MiB available; use a smaller --n"
+        ),
+    }
+}
+
 /// The workload that builds the inspected map.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "snake_case")]
@@ -68,7 +192,7 @@ impl InspectConfig {
         key_size: Option<usize>,
         value: Option<&str>,
         value_size: Option<usize>,
-    ) -> Result<InspectConfig, String> {
+    ) -> Result<InspectConfig, InspectError> {
         for (what, name, size, slot, size_slot) in [
             ("key", key, key_size, &mut self.key, &mut self.key_size),
             (
@@ -80,11 +204,7 @@ impl InspectConfig {
             ),
         ] {
             match (name, size) {
-                (Some(_), Some(_)) => {
-                    return Err(format!(
-                        "--{what} and --{what}-size both set; use one: --{what} (a Go type name) or --{what}-size (bytes, [W]uint64)"
-                    ))
-                }
+                (Some(_), Some(_)) => return Err(InspectError::TypeAndSize { what }),
                 (Some(n), None) => {
                     let t = GoType::parse(n)?;
                     *size_slot = t.shape.size;
@@ -97,7 +217,7 @@ impl InspectConfig {
     }
 
     /// The key's shape.
-    pub fn key_shape(&self) -> Result<Shape, String> {
+    pub fn key_shape(&self) -> Result<Shape, crate::gotype::TypeError> {
         match &self.key {
             Some(t) => Ok(t.shape),
             None => Shape::blob("key", self.key_size),
@@ -105,7 +225,7 @@ impl InspectConfig {
     }
 
     /// The value's shape.
-    pub fn value_shape(&self) -> Result<Shape, String> {
+    pub fn value_shape(&self) -> Result<Shape, crate::gotype::TypeError> {
         match &self.value {
             Some(t) => Ok(t.shape),
             None => Shape::blob("value", self.value_size),
@@ -247,7 +367,7 @@ pub struct GoSwissEvents {
 /// Checks a configuration before anything is built: sizes, knobs, the
 /// churn's size ([`crate::limits`]) and the memory the map and the keys
 /// need, with an error naming the input to blame.
-pub fn validate(cfg: &InspectConfig) -> Result<(), String> {
+pub fn validate(cfg: &InspectConfig) -> Result<(), InspectError> {
     use crate::limits::{MAX_CHURN_ROUNDS, MAX_WORKLOAD_OPS};
     if cfg.key.is_none() {
         check_size("key", cfg.key_size)?;
@@ -257,19 +377,22 @@ pub fn validate(cfg: &InspectConfig) -> Result<(), String> {
     }
     let key = cfg.key_shape()?;
     if key.size < 8 && (cfg.n as u128) > (1u128 << (8 * key.size)) {
-        return Err(format!(
-            "--n {} distinct keys do not fit `{}`, which has {} values; use a smaller --n or a wider key",
-            cfg.n,
-            cfg.key.as_ref().map_or("?", |t| t.name.as_str()),
-            1u128 << (8 * key.size)
-        ));
+        return Err(InspectError::KeysDoNotFit {
+            n: cfg.n,
+            key: cfg
+                .key
+                .as_ref()
+                .map_or("?", |t| t.name.as_str())
+                .to_string(),
+            values: 1u128 << (8 * key.size),
+        });
     }
-    spec_of(cfg).validate()?;
+    spec_of(cfg).validate().map_err(InspectError::Knobs)?;
     if cfg.rounds > MAX_CHURN_ROUNDS {
-        return Err(format!(
-            "--rounds {} is more than {MAX_CHURN_ROUNDS}; use 0 to {MAX_CHURN_ROUNDS}",
-            cfg.rounds
-        ));
+        return Err(InspectError::TooManyRounds {
+            rounds: cfg.rounds,
+            max: MAX_CHURN_ROUNDS,
+        });
     }
     let churn_ops = match cfg.workload {
         Workload::Insert => 0,
@@ -278,15 +401,18 @@ pub fn validate(cfg: &InspectConfig) -> Result<(), String> {
     let ops = (cfg.n as u64).saturating_add(churn_ops);
     if ops > MAX_WORKLOAD_OPS {
         return Err(if churn_ops > 0 {
-            format!(
-                "--rounds {} × --k {} churn operations plus --n {} inserts is {ops} map operations, more than the {MAX_WORKLOAD_OPS} (2^32) inspect runs; use a smaller --k or --rounds",
-                cfg.rounds, cfg.k, cfg.n
-            )
+            InspectError::TooManyChurnOps {
+                rounds: cfg.rounds,
+                k: cfg.k,
+                n: cfg.n,
+                ops,
+                max: MAX_WORKLOAD_OPS,
+            }
         } else {
-            format!(
-                "--n {} is more than the {MAX_WORKLOAD_OPS} (2^32) inserts inspect runs; use a smaller --n",
-                cfg.n
-            )
+            InspectError::TooManyInserts {
+                n: cfg.n,
+                max: MAX_WORKLOAD_OPS,
+            }
         });
     }
     let hint = cfg.hint.resolve(cfg.n);
@@ -307,28 +433,25 @@ pub fn validate(cfg: &InspectConfig) -> Result<(), String> {
                 "{}-byte keys and {}-byte values",
                 cfg.key_size, cfg.value_size
             );
-            return Err(if hint_entries > cfg.n {
-                format!(
-                    "--hint {} (= {hint} entries) with {sizes} needs about {} MiB at creation, more than the {} MiB available; use a smaller --hint",
-                    cfg.hint,
-                    need >> 20,
-                    avail >> 20
-                )
+            let blame = if hint_entries > cfg.n {
+                MemoryBlame::Hint {
+                    hint: cfg.hint.to_string(),
+                    entries: hint,
+                    sizes,
+                }
             } else if churn_ops > 0 && keys > map {
-                format!(
-                    "--rounds {} × --k {} churn operations draw {churn_ops} keys, about {} MiB with the map, more than the {} MiB available; use a smaller --k or --rounds",
-                    cfg.rounds,
-                    cfg.k,
-                    need >> 20,
-                    avail >> 20
-                )
+                MemoryBlame::Churn {
+                    rounds: cfg.rounds,
+                    k: cfg.k,
+                    keys: churn_ops,
+                }
             } else {
-                format!(
-                    "n = {} with {sizes} needs about {} MiB, more than the {} MiB available; use a smaller --n",
-                    cfg.n,
-                    need >> 20,
-                    avail >> 20
-                )
+                MemoryBlame::N { n: cfg.n, sizes }
+            };
+            return Err(InspectError::Memory {
+                blame,
+                need_mib: need >> 20,
+                available_mib: avail >> 20,
             });
         }
     }
@@ -345,7 +468,7 @@ fn spec_of(cfg: &InspectConfig) -> MapSpec {
 }
 
 /// Builds the map and reports on it.
-pub fn inspect(cfg: &InspectConfig) -> Result<InspectReport, String> {
+pub fn inspect(cfg: &InspectConfig) -> Result<InspectReport, InspectError> {
     validate(cfg)?;
     // The map is built inside the visit, so heap allocations are measured
     // around construction and workload alike.
@@ -357,7 +480,7 @@ pub fn inspect(cfg: &InspectConfig) -> Result<InspectReport, String> {
             Inspector(cfg),
         )
     });
-    let mut r = report?;
+    let mut r = report.map_err(InspectError::Build)?;
     r.heap = heap;
     if cfg.key_shape()? == Shape::STRING {
         r.string_key_bytes = Some(STRING_KEY_BYTES * cfg.n as u64);
@@ -368,7 +491,7 @@ pub fn inspect(cfg: &InspectConfig) -> Result<InspectReport, String> {
 /// [`inspect`], and for the insert workload the heap figures of every Go
 /// release's model for the same map type, `n` and hint
 /// ([`InspectReport::heap_by_release`]): what `mapamp inspect` prints.
-pub fn inspect_with_releases(cfg: &InspectConfig) -> Result<InspectReport, String> {
+pub fn inspect_with_releases(cfg: &InspectConfig) -> Result<InspectReport, InspectError> {
     let mut r = inspect(cfg)?;
     if cfg.workload == Workload::Insert {
         let hint = cfg.hint.resolve(cfg.n);

@@ -26,6 +26,7 @@ pub mod alloc_count;
 pub mod cell;
 pub mod claims;
 pub mod compare;
+pub mod error;
 pub mod fsutil;
 pub mod fuzz;
 pub mod goconfig;
@@ -57,3 +58,39 @@ pub mod timeline;
 pub mod valgrind;
 pub mod variants;
 pub mod workload;
+
+/// Any error of the mapamp library: one variant per module error.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Writing files and folders.
+    #[error(transparent)]
+    Fs(#[from] crate::fsutil::FsError),
+    /// Reading a bounded input file.
+    #[error(transparent)]
+    Read(#[from] crate::limits::ReadError),
+    /// A name that is none of an enum's variants.
+    #[error(transparent)]
+    UnknownName(#[from] crate::names::UnknownName),
+    /// `locate`'s configuration.
+    #[error(transparent)]
+    Locate(#[from] crate::locate::LocateError),
+    /// Finding, reading and validating a profile.
+    #[error(transparent)]
+    Profile(#[from] crate::profile::ProfileError),
+    /// A key or value type mapamp cannot model.
+    #[error(transparent)]
+    Type(#[from] crate::gotype::TypeError),
+    /// `inspect`'s configuration.
+    #[error(transparent)]
+    Inspect(#[from] crate::inspect::InspectError),
+    /// `run` and its cell processes.
+    #[error(transparent)]
+    Run(#[from] crate::run::RunError),
+    /// `live`: URLs, endpoints, snapshots.
+    #[error(transparent)]
+    Live(#[from] crate::live::LiveError),
+    /// `compare`: its options, inputs and output folder.
+    #[error(transparent)]
+    Compare(#[from] crate::compare::CompareError),
+}

@@ -7,6 +7,8 @@
 //! them all; `docs/limits.md`'s table is that list
 //! ([`markdown_table`]; `tests/it/hostile.rs` checks the two agree).
 
+use std::path::{Path, PathBuf};
+
 /// Rounds of churn (`inspect --rounds`, `budget.churn_rounds`).
 pub const MAX_CHURN_ROUNDS: usize = 10_000;
 
@@ -160,40 +162,111 @@ pub fn markdown_table() -> String {
     s
 }
 
+/// Why a bounded input file could not be read; `what` names the file's
+/// role ("profile", "report"), as the messages do.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    /// Nothing at the path.
+    #[error("{what} {} does not exist", path.display())]
+    NotFound {
+        /// The file's role.
+        what: String,
+        /// The path given.
+        path: PathBuf,
+    },
+    /// The OS refused (permissions, I/O error).
+    #[error("{what} {}: cannot read", path.display())]
+    Io {
+        /// The file's role.
+        what: String,
+        /// The path given.
+        path: PathBuf,
+        /// The OS error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A folder where a file was expected.
+    #[error("{what} {} is a folder, not a file", path.display())]
+    Folder {
+        /// The file's role.
+        what: String,
+        /// The path given.
+        path: PathBuf,
+    },
+    /// A device, pipe or socket.
+    #[error("{what} {} is not a regular file (a device, pipe or socket)", path.display())]
+    NotRegular {
+        /// The file's role.
+        what: String,
+        /// The path given.
+        path: PathBuf,
+    },
+    /// Larger than the limit.
+    #[error("{what} {} is {len} bytes, more than the {max} this mapamp reads", path.display())]
+    TooLarge {
+        /// The file's role.
+        what: String,
+        /// The path given.
+        path: PathBuf,
+        /// Its size.
+        len: u64,
+        /// The limit.
+        max: u64,
+    },
+    /// Grew past the limit while it was read.
+    #[error("{what} {} grew past the {max} bytes this mapamp reads", path.display())]
+    Grew {
+        /// The file's role.
+        what: String,
+        /// The path given.
+        path: PathBuf,
+        /// The limit.
+        max: u64,
+    },
+}
+
+crate::into_message!(ReadError);
+
 /// Reads a text file whole, refusing what is not a regular file (a folder,
 /// a device such as `/dev/zero`) and files over `max_bytes`; `what` names
 /// the file in errors.
-pub fn read_text(path: &std::path::Path, what: &str, max_bytes: u64) -> Result<String, String> {
+pub fn read_text(path: &Path, what: &str, max_bytes: u64) -> Result<String, ReadError> {
     use std::io::Read;
-    let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => format!("{what} {} does not exist", path.display()),
-        _ => format!("{what} {}: cannot read: {e}", path.display()),
-    })?;
+    let what = what.to_string();
+    let path = path.to_path_buf();
+    let meta = match std::fs::metadata(&path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(ReadError::NotFound { what, path })
+        }
+        Err(source) => return Err(ReadError::Io { what, path, source }),
+    };
     if meta.is_dir() {
-        return Err(format!("{what} {} is a folder, not a file", path.display()));
+        return Err(ReadError::Folder { what, path });
     }
     if !meta.is_file() {
-        return Err(format!(
-            "{what} {} is not a regular file (a device, pipe or socket)",
-            path.display()
-        ));
+        return Err(ReadError::NotRegular { what, path });
     }
     if meta.len() > max_bytes {
-        return Err(format!(
-            "{what} {} is {} bytes, more than the {max_bytes} this mapamp reads",
-            path.display(),
-            meta.len()
-        ));
+        return Err(ReadError::TooLarge {
+            what,
+            path,
+            len: meta.len(),
+            max: max_bytes,
+        });
     }
     let mut text = String::new();
-    std::fs::File::open(path)
-        .and_then(|f| f.take(max_bytes + 1).read_to_string(&mut text))
-        .map_err(|e| format!("{what} {}: cannot read: {e}", path.display()))?;
+    if let Err(source) =
+        std::fs::File::open(&path).and_then(|f| f.take(max_bytes + 1).read_to_string(&mut text))
+    {
+        return Err(ReadError::Io { what, path, source });
+    }
     if text.len() as u64 > max_bytes {
-        return Err(format!(
-            "{what} {} grew past the {max_bytes} bytes this mapamp reads",
-            path.display()
-        ));
+        return Err(ReadError::Grew {
+            what,
+            path,
+            max: max_bytes,
+        });
     }
     Ok(text)
 }
@@ -204,11 +277,17 @@ mod tests {
 
     #[test]
     fn devices_and_folders_are_refused_by_name() {
-        let e = read_text(std::path::Path::new("/dev/zero"), "profile", 100).unwrap_err();
+        let e = read_text(Path::new("/dev/zero"), "profile", 100)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("not a regular file"), "{e}");
-        let e = read_text(&std::env::temp_dir(), "profile", 100).unwrap_err();
+        let e = read_text(&std::env::temp_dir(), "profile", 100)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("is a folder"), "{e}");
-        let e = read_text(std::path::Path::new("/nonexistent/x.toml"), "profile", 100).unwrap_err();
+        let e = read_text(Path::new("/nonexistent/x.toml"), "profile", 100)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("does not exist"), "{e}");
     }
 
@@ -217,7 +296,18 @@ mod tests {
         let p = std::env::temp_dir().join(format!("mapamp-limits-{}", std::process::id()));
         std::fs::write(&p, "0123456789").unwrap();
         assert_eq!(read_text(&p, "x", 10).unwrap(), "0123456789");
-        assert!(read_text(&p, "x", 9).unwrap_err().contains("10 bytes"));
+        assert!(matches!(
+            read_text(&p, "x", 9),
+            Err(ReadError::TooLarge {
+                len: 10,
+                max: 9,
+                ..
+            })
+        ));
+        assert!(read_text(&p, "x", 9)
+            .unwrap_err()
+            .to_string()
+            .contains("10 bytes"));
         std::fs::remove_file(&p).unwrap();
     }
 }

@@ -1,8 +1,15 @@
 //! The `mapamp` command: parses arguments and calls the library.
+//!
+//! Errors meet here, at the binary's edge, as `anyhow::Error` (the
+//! library's typed errors, see `mapamp::error`), and are printed once with
+//! their chain of causes (`mapamp: message: cause`). Exit codes: 0 done,
+//! 1 `compare`'s regression verdict, 2 any error (bad input or a failure);
+//! `live`, `lint` and `probe` choose theirs in their own `cli` modules.
 
+use anyhow::Context;
 use clap::{Parser, Subcommand};
 use mapamp::alloc_count::CountingAllocator;
-use mapamp::compare::{self, CompareError, CompareOptions, OptionArgs};
+use mapamp::compare::{self, CompareOptions, OptionArgs};
 use mapamp::gomap::{EvacuateBatch, Knobs};
 use mapamp::inspect::{self, InspectConfig, Workload};
 use mapamp::locate::{self, LocateArgs};
@@ -295,13 +302,15 @@ fn main() -> ExitCode {
         Command::Run(a) => run_run(a),
         Command::Merge(a) => {
             let command = std::env::args().collect::<Vec<_>>().join(" ");
-            mapamp::run::merge::merge(&a.out, &a.dirs, &command).map(|n| {
-                eprintln!(
-                    "mapamp merge: {n} cells from {} folders; report: {}",
-                    a.dirs.len(),
-                    a.out.join("index.html").display()
-                )
-            })
+            mapamp::run::merge::merge(&a.out, &a.dirs, &command)
+                .map_err(message)
+                .map(|n| {
+                    eprintln!(
+                        "mapamp merge: {n} cells from {} folders; report: {}",
+                        a.dirs.len(),
+                        a.out.join("index.html").display()
+                    )
+                })
         }
         Command::CellRun(a) => {
             let role = match (a.region_only, a.time_process) {
@@ -312,18 +321,20 @@ fn main() -> ExitCode {
                 },
                 (false, None) => mapamp::run::ChildRole::Native,
             };
-            mapamp::run::cell_run(&a.profile, &a.cell, &a.out, &a.lenses, role)
+            mapamp::run::cell_run(&a.profile, &a.cell, &a.out, &a.lenses, role).map_err(Into::into)
         }
-        Command::Claims { quick, json } => mapamp::claims::evaluate(quick).and_then(|r| {
-            if json {
-                emit(&format!(
-                    "{}\n",
-                    serde_json::to_string_pretty(&r).expect("claims serialise")
-                ))
-            } else {
-                emit(&mapamp::claims::render_text(&r))
-            }
-        }),
+        Command::Claims { quick, json } => mapamp::claims::evaluate(quick)
+            .map_err(message)
+            .and_then(|r| {
+                if json {
+                    emit(&format!(
+                        "{}\n",
+                        serde_json::to_string_pretty(&r).expect("claims serialise")
+                    ))
+                } else {
+                    emit(&mapamp::claims::render_text(&r))
+                }
+            }),
         Command::Variants => emit(&variants_text()),
         Command::Table {
             which: TableCommand::LoadFactor { b, seeds, json },
@@ -332,6 +343,7 @@ fn main() -> ExitCode {
             seeds,
             ..TableConfig::default()
         })
+        .map_err(message)
         .and_then(|t| {
             if json {
                 emit(&format!(
@@ -345,22 +357,30 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("mapamp: {e}");
-            ExitCode::from(2)
-        }
+        Err(e) => fail(&e),
     }
+}
+
+/// Prints `e` with its chain of causes and returns exit code 2.
+fn fail(e: &anyhow::Error) -> ExitCode {
+    eprintln!("mapamp: {e:#}");
+    ExitCode::from(2)
+}
+
+/// An error of a library call not yet typed (its message).
+fn message(e: String) -> anyhow::Error {
+    anyhow::Error::msg(e)
 }
 
 /// Writes to standard output. A closed pipe (`mapamp profile cells full |
 /// head -1`) ends the output quietly, as for other Unix tools: the reader
 /// wanted no more. Other write errors are reported.
-fn emit(text: &str) -> Result<(), String> {
+fn emit(text: &str) -> anyhow::Result<()> {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-            Err(format!("cannot write to standard output: {e}"))
+            Err(e).context("cannot write to standard output")
         }
         _ => Ok(()),
     }
@@ -390,7 +410,7 @@ fn variants_text() -> String {
     s
 }
 
-fn run_inspect(a: InspectArgs) -> Result<(), String> {
+fn run_inspect(a: InspectArgs) -> anyhow::Result<()> {
     let cfg = InspectConfig {
         variant: a.variant,
         workload: a.workload,
@@ -413,8 +433,8 @@ fn run_inspect(a: InspectArgs) -> Result<(), String> {
             a.value.as_deref(),
             a.value_size,
         )
-        .map_err(|e| format!("inspect: {e}"))?;
-    let r = inspect::inspect_with_releases(&cfg).map_err(|e| format!("inspect: {e}"))?;
+        .context("inspect")?;
+    let r = inspect::inspect_with_releases(&cfg).context("inspect")?;
     if a.json {
         emit(&format!(
             "{}\n",
@@ -425,8 +445,8 @@ fn run_inspect(a: InspectArgs) -> Result<(), String> {
     }
 }
 
-fn run_locate(a: LocateArgs) -> Result<(), String> {
-    let r = locate::locate(&a.config()).map_err(|e| format!("locate: {e}"))?;
+fn run_locate(a: LocateArgs) -> anyhow::Result<()> {
+    let r = locate::locate(&a.config()).context("locate")?;
     if a.json {
         emit(&format!("{}\n", locate::render_json(&r)))
     } else {
@@ -436,32 +456,30 @@ fn run_locate(a: LocateArgs) -> Result<(), String> {
 
 /// Exit codes: 0 compared, 1 regression beyond `--fail-on-regression`, 2 could not compare.
 fn run_compare(a: CompareArgs) -> ExitCode {
-    let result = CompareOptions::from_args(&OptionArgs {
-        metrics: a.metric,
-        alpha: a.alpha,
-        time_threshold_pct: a.time_threshold,
-        latency_threshold_pct: a.latency_threshold,
-        counter_threshold_pct: a.counter_threshold,
-        fail_on_regression_pct: a.fail_on_regression,
-    })
-    .and_then(|opts| compare::compare(&a.a, &a.b, &opts))
-    .and_then(|cmp| {
+    let result = (|| -> anyhow::Result<bool> {
+        let opts = CompareOptions::from_args(&OptionArgs {
+            metrics: a.metric,
+            alpha: a.alpha,
+            time_threshold_pct: a.time_threshold,
+            latency_threshold_pct: a.latency_threshold,
+            counter_threshold_pct: a.counter_threshold,
+            fail_on_regression_pct: a.fail_on_regression,
+        })?;
+        let cmp = compare::compare(&a.a, &a.b, &opts)?;
         let out = a.out.unwrap_or_else(|| cmp.default_out_dir());
         compare::write_outputs(&cmp, &out)?;
-        emit(&compare::render_text::render(&cmp.report, &out)).map_err(CompareError::Output)?;
+        emit(&compare::render_text::render(&cmp.report, &out))
+            .context("compare: cannot write the comparison")?;
         Ok(cmp.gate_failed())
-    });
+    })();
     match result {
         Ok(false) => ExitCode::SUCCESS,
         Ok(true) => ExitCode::from(1),
-        Err(e) => {
-            eprintln!("mapamp: {e}");
-            ExitCode::from(2)
-        }
+        Err(e) => fail(&e),
     }
 }
 
-fn run_profile(which: ProfileCommand) -> Result<(), String> {
+fn run_profile(which: ProfileCommand) -> anyhow::Result<()> {
     match which {
         ProfileCommand::Check { profile } => {
             let p = mapamp::run::load_profile(&mapamp::profile::resolve(&profile)?)?;
@@ -515,9 +533,8 @@ fn run_profile(which: ProfileCommand) -> Result<(), String> {
     }
 }
 
-fn run_run(a: RunArgs) -> Result<(), String> {
-    let exe =
-        std::env::current_exe().map_err(|e| format!("cannot find the mapamp executable: {e}"))?;
+fn run_run(a: RunArgs) -> anyhow::Result<()> {
+    let exe = std::env::current_exe().context("cannot find the mapamp executable")?;
     let jobs = a
         .callgrind_jobs
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
@@ -533,5 +550,6 @@ fn run_run(a: RunArgs) -> Result<(), String> {
         schedule_seed: a.schedule_seed,
         shard: a.shard,
     };
-    mapamp::run::run(&opts).map(|_| ())
+    mapamp::run::run(&opts)?;
+    Ok(())
 }

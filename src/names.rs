@@ -20,9 +20,26 @@ pub trait Named: Copy + Into<&'static str> + strum::VariantArray + 'static {
     }
 }
 
-/// The variant named `s`, or the error `unknown {what} `s`; {valid}: {names}`
+/// A name that is none of an enum's variants: `unknown {what} `given`;
+/// {valid}: {names}`.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("unknown {what} `{given}`; {valid}: {names}")]
+pub struct UnknownName {
+    /// What was being named ("hash", "variant").
+    pub what: &'static str,
+    /// The name given.
+    pub given: String,
+    /// How the list is introduced ("valid hashes").
+    pub valid: &'static str,
+    /// The valid names, `, `-separated.
+    pub names: String,
+}
+
+crate::into_message!(UnknownName);
+
+/// The variant named `s`, or [`UnknownName`] listing the valid ones
 /// (e.g. what = "hash", valid = "valid hashes").
-pub fn parse<T: Named>(s: &str, what: &str, valid: &str) -> Result<T, String> {
+pub fn parse<T: Named>(s: &str, what: &'static str, valid: &'static str) -> Result<T, UnknownName> {
     T::VARIANTS
         .iter()
         .copied()
@@ -30,7 +47,12 @@ pub fn parse<T: Named>(s: &str, what: &str, valid: &str) -> Result<T, String> {
             let name: &str = v.into();
             name == s
         })
-        .ok_or_else(|| format!("unknown {what} `{s}`; {valid}: {}", T::names()))
+        .ok_or_else(|| UnknownName {
+            what,
+            given: s.to_string(),
+            valid,
+            names: T::names(),
+        })
 }
 
 /// The first `N` variants of a derived list as an array (a constant's
@@ -87,9 +109,11 @@ mod tests {
             parse::<Shade>("light_grey", "shade", "valid"),
             Ok(Shade::LightGrey)
         );
+        let e = parse::<Shade>("pink", "shade", "valid shades").unwrap_err();
+        assert_eq!(e.given, "pink");
         assert_eq!(
-            parse::<Shade>("pink", "shade", "valid shades"),
-            Err("unknown shade `pink`; valid shades: light_grey, dark".to_string())
+            e.to_string(),
+            "unknown shade `pink`; valid shades: light_grey, dark"
         );
         const ALL: [Shade; 2] = all(Shade::VARIANTS);
         const ONE: [Shade; 1] = first(Shade::VARIANTS);

@@ -45,8 +45,8 @@ pub fn load_side(which: Which, spec: &InputSpec) -> Result<Side, CompareError> {
             ),
         }));
     }
-    let text =
-        crate::limits::read_text(&path, "report", crate::limits::MAX_REPORT_BYTES).map_err(&err)?;
+    let text = crate::limits::read_text(&path, "report", crate::limits::MAX_REPORT_BYTES)
+        .map_err(|e| err(e.into()))?;
     let report = parse_report(&text).map_err(|e| err(format!("`{}`: {e}", path.display())))?;
     if let Some(bad) = report
         .cells
@@ -112,5 +112,9 @@ fn read_inside(dir: &Path, rel: &str) -> Result<String, String> {
     if !path.exists() {
         return Err(format!("folded stacks `{rel}` not found"));
     }
-    crate::limits::read_text(&path, "folded stacks", crate::limits::MAX_FOLDED_BYTES)
+    Ok(crate::limits::read_text(
+        &path,
+        "folded stacks",
+        crate::limits::MAX_FOLDED_BYTES,
+    )?)
 }

@@ -88,12 +88,14 @@ impl std::fmt::Display for Which {
 }
 
 /// Why two reports could not be compared (the command exits with 2).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Debug, thiserror::Error)]
 pub enum CompareError {
     /// A command-line option is invalid.
+    #[error("compare: {0}")]
     Options(String),
     /// One input is unusable: missing folder, no or corrupt `report.json`,
     /// other schema version, bad selector, ambiguous cells.
+    #[error("compare: input {which} (`{arg}`): {reason}")]
     Input {
         /// Which side.
         which: Which,
@@ -103,25 +105,16 @@ pub enum CompareError {
         reason: String,
     },
     /// The inputs share no cell.
+    #[error("compare: no common cells: {0}")]
     NoCommonCells(String),
-    /// The comparison could not be written.
+    /// The output folder is not the comparison's to write, or the
+    /// comparison could not be rendered.
+    #[error("compare: cannot write the comparison: {0}")]
     Output(String),
+    /// The comparison folder could not be written.
+    #[error("compare: cannot write the comparison")]
+    Publish(#[source] crate::fsutil::FsError),
 }
-
-impl std::fmt::Display for CompareError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            CompareError::Options(m) => write!(f, "compare: {m}"),
-            CompareError::Input { which, arg, reason } => {
-                write!(f, "compare: input {which} (`{arg}`): {reason}")
-            }
-            CompareError::NoCommonCells(m) => write!(f, "compare: no common cells: {m}"),
-            CompareError::Output(m) => write!(f, "compare: cannot write the comparison: {m}"),
-        }
-    }
-}
-
-impl std::error::Error for CompareError {}
 
 /// How to compare.
 #[derive(Clone, Debug, PartialEq)]

@@ -141,5 +141,5 @@ pub fn files(cmp: &Comparison) -> Result<Vec<(PathBuf, Vec<u8>)>, CompareError> 
 pub fn write_outputs(cmp: &Comparison, out: &Path) -> Result<(), CompareError> {
     check_out_folder(out)?;
     let files = files(cmp)?;
-    fsutil::publish_dir(out, &files).map_err(CompareError::Output)
+    fsutil::publish_dir(out, &files).map_err(CompareError::Publish)
 }

@@ -4,7 +4,7 @@
 //! not `http://`, a file that is not a mapdebug snapshot, an endpoint that
 //! refused or could not be reached).
 
-use super::{analyse, fetch, snapshot};
+use super::{analyse, fetch, snapshot, LiveError};
 use crate::fsutil::write_atomic;
 use serde::Serialize;
 use std::path::PathBuf;
@@ -45,13 +45,13 @@ pub fn run(a: &LiveArgs) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("mapamp live: {e}");
+            eprintln!("mapamp live: {}", crate::error::chain(&e));
             ExitCode::from(2)
         }
     }
 }
 
-fn report(a: &LiveArgs) -> Result<String, String> {
+fn report(a: &LiveArgs) -> Result<String, LiveError> {
     let text = if a.source.contains("://") {
         let token = a
             .token
@@ -59,14 +59,15 @@ fn report(a: &LiveArgs) -> Result<String, String> {
             .or_else(|| std::env::var("MAPDEBUG_TOKEN").ok());
         fetch::get(&a.source, token.as_deref().filter(|t| !t.is_empty()))?
     } else {
-        std::fs::read_to_string(&a.source).map_err(|e| {
-            format!(
-                "{}: {e} (give an http:// URL or a saved snapshot file)",
-                a.source
-            )
+        std::fs::read_to_string(&a.source).map_err(|error| LiveError::ReadFile {
+            path: a.source.clone(),
+            error,
         })?
     };
-    let doc = snapshot::parse(&text).map_err(|e| format!("{}: {e}", a.source))?;
+    let doc = snapshot::parse(&text).map_err(|e| LiveError::In {
+        source_arg: a.source.clone(),
+        error: Box::new(e),
+    })?;
     if let Some(path) = &a.save {
         write_atomic(path, text.as_bytes())?;
     }

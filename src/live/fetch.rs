@@ -1,6 +1,7 @@
 //! One plain HTTP/1.0 GET, for `http://HOST:PORT/PATH` URLs only, over
 //! `std::net::TcpStream`, with timeouts and a size limit.
 
+use super::LiveError;
 use std::io::{Read, Write};
 use std::net::{TcpStream, ToSocketAddrs};
 use std::time::Duration;
@@ -21,10 +22,12 @@ pub struct Url {
 }
 
 /// Splits an `http://` URL; an error naming what is valid otherwise.
-pub fn parse_url(url: &str) -> Result<Url, String> {
-    let rest = url.strip_prefix("http://").ok_or_else(|| {
-        format!("{url:?}: only http:// URLs are fetched (or give a saved snapshot file)")
-    })?;
+pub fn parse_url(url: &str) -> Result<Url, LiveError> {
+    let rest = url
+        .strip_prefix("http://")
+        .ok_or_else(|| LiveError::NotHttp {
+            url: url.to_string(),
+        })?;
     let (authority, path) = match rest.find('/') {
         Some(i) => (&rest[..i], &rest[i..]),
         None => (rest, "/"),
@@ -33,9 +36,9 @@ pub fn parse_url(url: &str) -> Result<Url, String> {
         || authority.contains('@')
         || path.chars().any(|c| c.is_control() || c == ' ')
     {
-        return Err(format!(
-            "{url:?}: want http://HOST[:PORT]/PATH (no user info, no spaces)"
-        ));
+        return Err(LiveError::BadUrl {
+            url: url.to_string(),
+        });
     }
     let authority = if authority
         .rsplit_once(':')
@@ -53,19 +56,36 @@ pub fn parse_url(url: &str) -> Result<Url, String> {
 
 /// GETs `url`, with `Authorization: Bearer TOKEN` when a token is given;
 /// the body of a 200 response, an error with the status line otherwise.
-pub fn get(url: &str, token: Option<&str>) -> Result<String, String> {
+pub fn get(url: &str, token: Option<&str>) -> Result<String, LiveError> {
     let u = parse_url(url)?;
     if token.is_some_and(|t| t.chars().any(|c| c.is_control())) {
-        return Err("the token holds control characters".to_string());
+        return Err(LiveError::TokenControl);
     }
+    let io = |step: &'static str| {
+        move |source| LiveError::Io {
+            url: url.to_string(),
+            step,
+            source,
+        }
+    };
+    let response = |what: String| LiveError::Response {
+        url: url.to_string(),
+        what,
+    };
     let addr = u
         .authority
         .to_socket_addrs()
-        .map_err(|e| format!("{url}: cannot resolve {}: {e}", u.authority))?
+        .map_err(|source| LiveError::Resolve {
+            url: url.to_string(),
+            authority: u.authority.clone(),
+            source,
+        })?
         .next()
-        .ok_or_else(|| format!("{url}: {} resolves to no address", u.authority))?;
-    let mut s = TcpStream::connect_timeout(&addr, TIMEOUT)
-        .map_err(|e| format!("{url}: cannot connect: {e}"))?;
+        .ok_or_else(|| LiveError::NoAddress {
+            url: url.to_string(),
+            authority: u.authority.clone(),
+        })?;
+    let mut s = TcpStream::connect_timeout(&addr, TIMEOUT).map_err(io("cannot connect"))?;
     s.set_read_timeout(Some(TIMEOUT)).ok();
     s.set_write_timeout(Some(TIMEOUT)).ok();
     let host = u.authority.trim_end_matches(":80");
@@ -78,23 +98,29 @@ pub fn get(url: &str, token: Option<&str>) -> Result<String, String> {
     }
     req.push_str("\r\n");
     s.write_all(req.as_bytes())
-        .map_err(|e| format!("{url}: cannot send the request: {e}"))?;
+        .map_err(io("cannot send the request"))?;
     let mut raw = Vec::new();
     s.take(MAX_RESPONSE_BYTES + 1)
         .read_to_end(&mut raw)
-        .map_err(|e| format!("{url}: cannot read the response: {e}"))?;
+        .map_err(io("cannot read the response"))?;
     if raw.len() as u64 > MAX_RESPONSE_BYTES {
-        return Err(format!("{url}: response over {MAX_RESPONSE_BYTES} bytes"));
+        return Err(response(format!(
+            "response over {MAX_RESPONSE_BYTES} bytes"
+        )));
     }
-    let text = String::from_utf8(raw).map_err(|_| format!("{url}: response is not UTF-8"))?;
+    let text = String::from_utf8(raw).map_err(|_| response("response is not UTF-8".into()))?;
     let (head, body) = text
         .split_once("\r\n\r\n")
-        .ok_or_else(|| format!("{url}: not an HTTP response"))?;
+        .ok_or_else(|| response("not an HTTP response".into()))?;
     let status = head.lines().next().unwrap_or("");
     let code = status.split_whitespace().nth(1).unwrap_or("");
     if code != "200" {
         let reason = body.lines().next().unwrap_or("").trim();
-        return Err(format!("{url}: {status}: {reason}"));
+        return Err(LiveError::Status {
+            url: url.to_string(),
+            status: status.to_string(),
+            reason: reason.to_string(),
+        });
     }
     Ok(body.to_string())
 }
@@ -118,6 +144,7 @@ mod tests {
         );
         assert!(parse_url("https://x/")
             .unwrap_err()
+            .to_string()
             .contains("only http://"));
         assert!(parse_url("http://u@x/").is_err());
         assert!(parse_url("http:///x").is_err());
@@ -144,7 +171,7 @@ mod tests {
         });
         let url = format!("http://{addr}/p");
         assert_eq!(get(&url, Some("t")).unwrap(), "{\"a\":1}");
-        let e = get(&url, None).unwrap_err();
+        let e = get(&url, None).unwrap_err().to_string();
         assert!(e.contains("401") && e.contains("token required"), "{e}");
         server.join().unwrap();
     }

@@ -16,6 +16,9 @@
 
 pub mod analyse;
 pub mod cli;
+mod error;
 pub mod fetch;
 pub mod probe;
 pub mod snapshot;
+
+pub use error::LiveError;

@@ -1,6 +1,7 @@
 //! The `mapdebug` endpoint's JSON document (schema `mapamp.mapdebug/1`):
 //! only the fields `mapamp live` reads; unknown fields are ignored.
 
+use super::LiveError;
 use serde::{Deserialize, Serialize};
 
 /// The schema name the Go package writes.
@@ -126,30 +127,31 @@ pub struct Hook {
 
 /// Parses and checks a document: its schema, and per map a structure that
 /// matches its design.
-pub fn parse(text: &str) -> Result<Document, String> {
-    let d: Document = serde_json::from_str(text).map_err(|e| {
-        format!("not a mapdebug snapshot ({SCHEMA} JSON from go/mapstats/mapdebug): {e}")
-    })?;
+pub fn parse(text: &str) -> Result<Document, LiveError> {
+    let d: Document = serde_json::from_str(text).map_err(LiveError::NotASnapshot)?;
     if d.schema != SCHEMA {
-        return Err(format!(
-            "snapshot schema {:?}: this mapamp reads {SCHEMA:?}",
-            d.schema
-        ));
+        return Err(LiveError::Schema { found: d.schema });
     }
     for e in &d.maps {
         match (&e.snapshot, &e.error) {
             (Some(s), _) => match (s.design.as_str(), &s.classic, &s.swiss) {
                 ("classic", Some(_), None) | ("swiss", None, Some(_)) => {}
                 _ => {
-                    return Err(format!(
-                        "map {:?}: design {:?} without its structure (valid: classic with `classic`, swiss with `swiss`)",
-                        e.name, s.design
-                    ))
+                    return Err(LiveError::Map {
+                        map: e.name.clone(),
+                        what: format!(
+                            "design {:?} without its structure (valid: classic with `classic`, swiss with `swiss`)",
+                            s.design
+                        ),
+                    })
                 }
             },
             (None, Some(_)) => {}
             (None, None) => {
-                return Err(format!("map {:?}: neither a snapshot nor an error", e.name))
+                return Err(LiveError::Map {
+                    map: e.name.clone(),
+                    what: "neither a snapshot nor an error".into(),
+                })
             }
         }
     }

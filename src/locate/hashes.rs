@@ -60,7 +60,7 @@ impl HashFn {
     }
 
     /// Parses a name, with an error naming the valid ones.
-    pub fn parse(s: &str) -> Result<HashFn, String> {
+    pub fn parse(s: &str) -> Result<HashFn, crate::names::UnknownName> {
         crate::names::parse(s, "hash", "valid hashes")
     }
 
@@ -248,7 +248,7 @@ mod tests {
                 format!("\"{}\"", h.name())
             );
         }
-        let e = HashFn::parse("md5").unwrap_err();
+        let e = HashFn::parse("md5").unwrap_err().to_string();
         assert!(
             e.contains("md5") && e.contains("fnv1a, sip13, foldhash, xxh3, model"),
             "{e}"

@@ -6,6 +6,7 @@
 //! - `fastrange`: `(hash · M) >> 64` in 128-bit arithmetic (Lemire), any M,
 //!   uses the **high** bits of the hash.
 
+use super::LocateError;
 use serde::{Deserialize, Serialize};
 use strum::VariantArray;
 
@@ -35,23 +36,22 @@ impl IndexFn {
     }
 
     /// Parses a name, with an error naming the valid ones.
-    pub fn parse(s: &str) -> Result<IndexFn, String> {
+    pub fn parse(s: &str) -> Result<IndexFn, crate::names::UnknownName> {
         crate::names::parse(s, "index method", "valid index methods")
     }
 
     /// Checks that this method can index `buckets` buckets.
-    pub fn check(self, buckets: u64) -> Result<(), String> {
+    pub fn check(self, buckets: u64) -> Result<(), LocateError> {
         if buckets == 0 {
-            return Err("buckets must be at least 1".to_string());
+            return Err(LocateError::NoBuckets);
         }
         if self == IndexFn::Mask && !buckets.is_power_of_two() {
-            let lo = 1u64 << (63 - buckets.leading_zeros());
-            return Err(format!(
-                "index method `mask` needs a power-of-two bucket count, but buckets = {buckets} \
-                 (nearest powers of two: {lo} and {}); use --index modulo or --index fastrange \
-                 for any bucket count",
-                lo.saturating_mul(2)
-            ));
+            let below = 1u64 << (63 - buckets.leading_zeros());
+            return Err(LocateError::MaskNeedsPowerOfTwo {
+                buckets,
+                below,
+                above: below.saturating_mul(2),
+            });
         }
         Ok(())
     }
@@ -66,7 +66,7 @@ pub struct Indexer {
 
 impl Indexer {
     /// An indexer for `buckets` buckets, or an error if `method` cannot index that many.
-    pub fn new(method: IndexFn, buckets: u64) -> Result<Indexer, String> {
+    pub fn new(method: IndexFn, buckets: u64) -> Result<Indexer, LocateError> {
         method.check(buckets)?;
         Ok(Indexer { method, buckets })
     }
@@ -155,13 +155,25 @@ mod tests {
     #[test]
     fn mask_rejects_non_powers_of_two_with_a_helpful_error() {
         let e = Indexer::new(IndexFn::Mask, 1000).unwrap_err();
+        assert_eq!(
+            e,
+            LocateError::MaskNeedsPowerOfTwo {
+                buckets: 1000,
+                below: 512,
+                above: 1024
+            }
+        );
+        let e = e.to_string();
         assert!(e.contains("1000"), "{e}");
         assert!(e.contains("512") && e.contains("1024"), "{e}");
         assert!(e.contains("modulo") && e.contains("fastrange"), "{e}");
         assert!(Indexer::new(IndexFn::Mask, 1).is_ok());
         assert!(Indexer::new(IndexFn::Modulo, 1000).is_ok());
         for m in IndexFn::ALL {
-            assert!(Indexer::new(m, 0).unwrap_err().contains("at least 1"));
+            assert!(Indexer::new(m, 0)
+                .unwrap_err()
+                .to_string()
+                .contains("at least 1"));
         }
     }
 
@@ -170,7 +182,7 @@ mod tests {
         for i in IndexFn::ALL {
             assert_eq!(IndexFn::parse(i.name()), Ok(i));
         }
-        let e = IndexFn::parse("xor").unwrap_err();
+        let e = IndexFn::parse("xor").unwrap_err().to_string();
         assert!(e.contains("mask, modulo, fastrange"), "{e}");
     }
 }

@@ -49,7 +49,7 @@ impl KeyKind {
     }
 
     /// Parses a name, with an error naming the valid ones.
-    pub fn parse(s: &str) -> Result<KeyKind, String> {
+    pub fn parse(s: &str) -> Result<KeyKind, crate::names::UnknownName> {
         crate::names::parse(s, "key kind", "valid key kinds")
     }
 
@@ -203,6 +203,9 @@ mod tests {
                 format!("\"{}\"", k.name())
             );
         }
-        assert!(KeyKind::parse("uuid").unwrap_err().contains("u64, strings"));
+        assert!(KeyKind::parse("uuid")
+            .unwrap_err()
+            .to_string()
+            .contains("u64, strings"));
     }
 }

@@ -31,6 +31,7 @@
 
 mod cli;
 mod drive;
+mod error;
 pub mod hashes;
 pub mod index;
 pub mod keys;
@@ -39,6 +40,7 @@ pub mod spread;
 pub mod timing;
 
 pub use cli::LocateArgs;
+pub use error::LocateError;
 pub use hashes::HashFn;
 pub use index::{IndexFn, Indexer};
 pub use keys::{KeyKind, KeyRef, KeySet};
@@ -58,7 +60,7 @@ pub struct Locator {
 
 impl Locator {
     /// A locator into `buckets` buckets, or an error if `index` cannot index that many.
-    pub fn new(hash: HashFn, index: IndexFn, buckets: u64) -> Result<Locator, String> {
+    pub fn new(hash: HashFn, index: IndexFn, buckets: u64) -> Result<Locator, LocateError> {
         Ok(Locator {
             hash,
             indexer: Indexer::new(index, buckets)?,
@@ -146,42 +148,39 @@ pub fn estimate_bytes(cfg: &LocateConfig) -> u128 {
 }
 
 /// Checks a configuration before anything is generated.
-pub fn validate(cfg: &LocateConfig) -> Result<(), String> {
+pub fn validate(cfg: &LocateConfig) -> Result<(), LocateError> {
     if cfg.n == 0 {
-        return Err("n must be at least 1 (the number of keys to locate)".to_string());
+        return Err(LocateError::NoKeys);
     }
     if cfg.buckets == 0 {
-        return Err("buckets must be at least 1".to_string());
+        return Err(LocateError::NoBuckets);
     }
     if cfg.repetitions == 0 {
-        return Err("repetitions must be at least 1".to_string());
+        return Err(LocateError::NoRepetitions);
     }
     cfg.index.check(cfg.buckets)?;
     let need = estimate_bytes(cfg);
-    let too_big = |avail: String| {
-        format!(
-            "n = {} keys ({}) into {} buckets needs about {} MiB (up to {} bytes per key, 8 per bucket), \
-             more than {avail}; use a smaller --n or --buckets",
-            cfg.n,
-            cfg.keys,
-            cfg.buckets,
-            need >> 20,
-            cfg.keys.max_bytes_per_key(),
-        )
+    let too_big = |available_mib: Option<u64>| LocateError::TooLarge {
+        n: cfg.n,
+        keys: cfg.keys,
+        buckets: cfg.buckets,
+        need_mib: need >> 20,
+        per_key: cfg.keys.max_bytes_per_key(),
+        available_mib,
     };
     if need > isize::MAX as u128 {
-        return Err(too_big("this machine can address".to_string()));
+        return Err(too_big(None));
     }
     if let Some(avail) = crate::machine::available_memory_bytes() {
         if need > avail as u128 {
-            return Err(too_big(format!("the {} MiB available", avail >> 20)));
+            return Err(too_big(Some(avail >> 20)));
         }
     }
     Ok(())
 }
 
 /// Generates the keys, measures their spread over the buckets, times the locate, and reports.
-pub fn locate(cfg: &LocateConfig) -> Result<LocateReport, String> {
+pub fn locate(cfg: &LocateConfig) -> Result<LocateReport, LocateError> {
     validate(cfg)?;
     let locator = Locator::new(cfg.hash, cfg.index, cfg.buckets)?;
     let keys = KeySet::generate(cfg.keys, cfg.n, cfg.seed);
@@ -286,26 +285,31 @@ mod tests {
     #[test]
     fn invalid_configurations_are_refused_with_the_reason() {
         let ok = LocateConfig::default();
-        let e = validate(&LocateConfig { n: 0, ..ok.clone() }).unwrap_err();
+        let e = validate(&LocateConfig { n: 0, ..ok.clone() })
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("n must be at least 1"), "{e}");
         let e = validate(&LocateConfig {
             buckets: 0,
             ..ok.clone()
         })
-        .unwrap_err();
+        .unwrap_err()
+        .to_string();
         assert!(e.contains("buckets must be at least 1"), "{e}");
         let e = validate(&LocateConfig {
             repetitions: 0,
             ..ok.clone()
         })
-        .unwrap_err();
+        .unwrap_err()
+        .to_string();
         assert!(e.contains("repetitions"), "{e}");
         let e = validate(&LocateConfig {
             index: IndexFn::Mask,
             buckets: 1000,
             ..ok.clone()
         })
-        .unwrap_err();
+        .unwrap_err()
+        .to_string();
         assert!(
             e.contains("1000") && e.contains("modulo") && e.contains("fastrange"),
             "{e}"
@@ -314,7 +318,8 @@ mod tests {
             n: usize::MAX,
             ..ok.clone()
         })
-        .unwrap_err();
+        .unwrap_err()
+        .to_string();
         assert!(e.contains("MiB") && e.contains("smaller --n"), "{e}");
         assert!(validate(&ok).is_ok());
     }

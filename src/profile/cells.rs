@@ -302,13 +302,19 @@ mod type_axes_tests {
             "value = [\"struct{}\"]",
             "value = [\"struct{}\"]\nvalue_size = [8]",
         );
-        let e = crate::profile::parse("t.toml", "t", &both).unwrap_err();
+        let e = crate::profile::parse("t.toml", "t", &both)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("`value_size` and `value`"), "{e}");
         let neither = TYPED.replace("key = [\"int32\", \"bool\"]\n", "");
-        let e = crate::profile::parse("t.toml", "t", &neither).unwrap_err();
+        let e = crate::profile::parse("t.toml", "t", &neither)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("needs `key`"), "{e}");
         let bad = TYPED.replace("\"bool\"", "\"int128\"");
-        let e = crate::profile::parse("t.toml", "t", &bad).unwrap_err();
+        let e = crate::profile::parse("t.toml", "t", &bad)
+            .unwrap_err()
+            .to_string();
         assert!(
             e.contains("int128") && e.contains("valid types: struct{}"),
             "{e}"

@@ -12,7 +12,7 @@
 //! ```
 
 use super::raw::Axis;
-use super::Errs;
+use super::{Errs, ProfileError};
 use crate::scenario::io::{parse_size, CacheState, IoCell, IoPath, Target};
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
@@ -61,7 +61,12 @@ pub const MAX_FILE_SIZE: u64 = 4 << 30;
 /// Largest request.
 pub const MAX_BUFFER_SIZE: u64 = 64 << 20;
 
-fn sizes(e: &Errs, axis: &Axis<toml::Value>, name: &str, max: u64) -> Result<Vec<u64>, String> {
+fn sizes(
+    e: &Errs,
+    axis: &Axis<toml::Value>,
+    name: &str,
+    max: u64,
+) -> Result<Vec<u64>, ProfileError> {
     if axis.get_ref().is_empty() {
         return Err(e.at(
             axis.span(),
@@ -94,13 +99,13 @@ fn sizes(e: &Errs, axis: &Axis<toml::Value>, name: &str, max: u64) -> Result<Vec
 }
 
 /// An optional axis of names: its parsed values, or `[default]` when absent.
-fn names_or<T>(
+fn names_or<T, E: std::fmt::Display>(
     e: &Errs,
     axis: &Option<Axis<String>>,
     name: &str,
     default: T,
-    parse: fn(&str) -> Result<T, String>,
-) -> Result<Vec<T>, String> {
+    parse: fn(&str) -> Result<T, E>,
+) -> Result<Vec<T>, ProfileError> {
     match axis {
         None => Ok(vec![default]),
         Some(a) => e.names(a, name, parse),
@@ -108,7 +113,7 @@ fn names_or<T>(
 }
 
 /// Validates `[io]`.
-pub(super) fn io_axes(e: &Errs, raw: &Spanned<RawIo>) -> Result<IoAxes, String> {
+pub(super) fn io_axes(e: &Errs, raw: &Spanned<RawIo>) -> Result<IoAxes, ProfileError> {
     let r = raw.get_ref();
     let targets = names_or(e, &r.target, "io.target", Target::Tcp, Target::parse)?;
     let caches = names_or(e, &r.cache, "io.cache", CacheState::Warm, CacheState::parse)?;
@@ -192,7 +197,7 @@ mod tests {
     const AXES: &str = "[axes]\nscenario = [\"insert\"]\nvariant = [\"gomap\"]\nn = [64]\nkeys = [\"random\"]\nkey_size = [8]\nvalue_size = [8]\n";
 
     fn with_io(io: &str) -> Result<crate::profile::Profile, String> {
-        parse("p.toml", "p", &format!("{AXES}[io]\n{io}"))
+        parse("p.toml", "p", &format!("{AXES}[io]\n{io}")).map_err(|e| e.to_string())
     }
 
     #[test]
@@ -241,7 +246,9 @@ mod tests {
         let e = with_io("path = [\"splice\"]\nfile_size = [1]\nbuffer_size = [1]\nspeed = 1\n")
             .unwrap_err();
         assert!(e.contains("unknown field `speed`"), "{e}");
-        let e = parse("p.toml", "p", &AXES.replace("\"insert\"", "\"io\"")).unwrap_err();
+        let e = parse("p.toml", "p", &AXES.replace("\"insert\"", "\"io\""))
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("[io] table"), "{e}");
     }
 }

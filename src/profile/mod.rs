@@ -25,10 +25,12 @@
 //! ```
 
 mod cells;
+mod error;
 pub mod io;
 mod raw;
 
 pub use cells::{same_setup, Cells, SameSetup, Skipped};
+pub use error::ProfileError;
 
 use crate::goconfig::{GoRuntimeKnobs, Gogc};
 use crate::gomap::{EvacuateBatch, Knobs};
@@ -74,7 +76,7 @@ impl LensKind {
     }
 
     /// Parses a name; the error lists the valid ones.
-    pub fn parse(s: &str) -> Result<LensKind, String> {
+    pub fn parse(s: &str) -> Result<LensKind, crate::names::UnknownName> {
         crate::names::parse(s, "lens", "valid lenses")
     }
 }
@@ -234,7 +236,7 @@ fn type_axis(
     names: &Option<Axis<String>>,
     what: &str,
     axes_span: std::ops::Range<usize>,
-) -> Result<Vec<TypeChoice>, String> {
+) -> Result<Vec<TypeChoice>, ProfileError> {
     match (sizes, names) {
         (Some(_), Some(n)) => Err(e.at(
             n.span(),
@@ -253,7 +255,7 @@ fn type_axis(
         }
         (None, Some(axis)) => e.names(axis, what, |s| {
             let t = GoType::parse(s)?;
-            Ok(TypeChoice { size: t.shape.size, go: Some(t) })
+            Ok::<_, String>(TypeChoice { size: t.shape.size, go: Some(t) })
         }),
     }
 }
@@ -273,23 +275,17 @@ struct Lines {
 
 /// Finds a profile by name (`profiles/<name>.toml` under the current folder
 /// or the crate) or path.
-pub fn resolve(name_or_path: &str) -> Result<PathBuf, String> {
+pub fn resolve(name_or_path: &str) -> Result<PathBuf, ProfileError> {
     let p = Path::new(name_or_path);
     if p.extension().is_some() || name_or_path.contains('/') {
         return if p.is_file() {
             Ok(p.to_path_buf())
         } else if p.is_dir() {
-            Err(format!(
-                "profile {} is a folder, not a profile file; give a .toml file or a profile name",
-                p.display()
-            ))
+            Err(ProfileError::Folder(p.to_path_buf()))
         } else if p.exists() {
-            Err(format!(
-                "profile {} is not a regular file (a device, pipe or socket); give a .toml file",
-                p.display()
-            ))
+            Err(ProfileError::NotRegular(p.to_path_buf()))
         } else {
-            Err(format!("profile file {} does not exist", p.display()))
+            Err(ProfileError::NoSuchFile(p.to_path_buf()))
         };
     }
     let dirs = [
@@ -315,18 +311,14 @@ pub fn resolve(name_or_path: &str) -> Result<PathBuf, String> {
         .collect();
     names.sort();
     names.dedup();
-    Err(format!(
-        "no profile named `{name_or_path}`; available: {} (or give a path to a .toml file)",
-        if names.is_empty() {
-            "none found".to_string()
-        } else {
-            names.join(", ")
-        }
-    ))
+    Err(ProfileError::NoSuchName {
+        name: name_or_path.to_string(),
+        available: names,
+    })
 }
 
 /// Reads and validates a profile file.
-pub fn load(path: &Path) -> Result<Profile, String> {
+pub fn load(path: &Path) -> Result<Profile, ProfileError> {
     let text = crate::limits::read_text(path, "profile", crate::limits::MAX_PROFILE_BYTES)?;
     let name = path
         .file_stem()
@@ -337,7 +329,7 @@ pub fn load(path: &Path) -> Result<Profile, String> {
 }
 
 /// Loads a profile by name or path ([`resolve`] then [`load`]).
-pub fn load_named(name_or_path: &str) -> Result<Profile, String> {
+pub fn load_named(name_or_path: &str) -> Result<Profile, ProfileError> {
     load(&resolve(name_or_path)?)
 }
 
@@ -349,19 +341,24 @@ fn line_col(text: &str, at: usize) -> (usize, usize) {
     (line, col)
 }
 
-/// Builds `file:line:col: message` errors.
+/// Builds [`ProfileError::At`] errors (`file:line:col: message`).
 struct Errs<'a> {
     file: &'a str,
     text: &'a str,
 }
 
 impl Errs<'_> {
-    fn at(&self, span: std::ops::Range<usize>, msg: impl std::fmt::Display) -> String {
-        let (l, c) = line_col(self.text, span.start);
-        format!("{}:{l}:{c}: {msg}", self.file)
+    fn at(&self, span: std::ops::Range<usize>, msg: impl std::fmt::Display) -> ProfileError {
+        let (line, col) = line_col(self.text, span.start);
+        ProfileError::At {
+            file: self.file.to_string(),
+            line,
+            col,
+            message: msg.to_string(),
+        }
     }
 
-    fn nonempty<T>(&self, axis: &Axis<T>, name: &str) -> Result<(), String> {
+    fn nonempty<T>(&self, axis: &Axis<T>, name: &str) -> Result<(), ProfileError> {
         if axis.get_ref().is_empty() {
             Err(self.at(
                 axis.span(),
@@ -372,12 +369,12 @@ impl Errs<'_> {
         }
     }
 
-    fn names<T>(
+    fn names<T, E: std::fmt::Display>(
         &self,
         axis: &Axis<String>,
         name: &str,
-        parse: impl Fn(&str) -> Result<T, String>,
-    ) -> Result<Vec<T>, String> {
+        parse: impl Fn(&str) -> Result<T, E>,
+    ) -> Result<Vec<T>, ProfileError> {
         self.nonempty(axis, name)?;
         axis.get_ref()
             .iter()
@@ -391,7 +388,7 @@ impl Errs<'_> {
         name: &str,
         min: i64,
         max: i64,
-    ) -> Result<Vec<usize>, String> {
+    ) -> Result<Vec<usize>, ProfileError> {
         self.nonempty(axis, name)?;
         axis.get_ref()
             .iter()
@@ -411,7 +408,7 @@ impl Errs<'_> {
 }
 
 /// Parses and validates a profile's text; `file` labels errors.
-pub fn parse(file: &str, name: &str, text: &str) -> Result<Profile, String> {
+pub fn parse(file: &str, name: &str, text: &str) -> Result<Profile, ProfileError> {
     let e = Errs { file, text };
     let raw: RawProfile = toml::from_str(text).map_err(|err| match err.span() {
         Some(span) => {
@@ -422,7 +419,10 @@ pub fn parse(file: &str, name: &str, text: &str) -> Result<Profile, String> {
             let line = &text[line_start..line_end];
             e.at(span.clone(), toml_message(err.message(), &text[span], line))
         }
-        None => format!("{file}: {}", err.message()),
+        None => ProfileError::Syntax {
+            file: file.to_string(),
+            message: err.message().to_string(),
+        },
     })?;
     let axes = raw.axes.get_ref();
     let axes_span = raw.axes.span();
@@ -441,7 +441,7 @@ pub fn parse(file: &str, name: &str, text: &str) -> Result<Profile, String> {
                 map_scenarios()
             )),
             Ok(Scenario::Io) => {
-                Err("list io cells in the [io] table, not in axes.scenario".into())
+                Err("list io cells in the [io] table, not in axes.scenario".to_string())
             }
             Ok(x) => Ok(x),
             Err(_) => Err(format!(
@@ -603,7 +603,7 @@ fn config_name(name: &str) -> Result<(), String> {
     Ok(())
 }
 
-fn config(e: &Errs, name: &str, c: &Spanned<raw::RawConfig>) -> Result<TuningConfig, String> {
+fn config(e: &Errs, name: &str, c: &Spanned<raw::RawConfig>) -> Result<TuningConfig, ProfileError> {
     config_name(name).map_err(|m| e.at(c.span(), m))?;
     let r = c.get_ref();
     let mut knobs = Knobs::default();
@@ -673,7 +673,7 @@ fn config(e: &Errs, name: &str, c: &Spanned<raw::RawConfig>) -> Result<TuningCon
     })
 }
 
-fn locate_axes(e: &Errs, l: &Spanned<raw::RawLocate>) -> Result<LocateAxes, String> {
+fn locate_axes(e: &Errs, l: &Spanned<raw::RawLocate>) -> Result<LocateAxes, ProfileError> {
     let r = l.get_ref();
     let index = e.names(&r.index, "locate.index", IndexFn::parse)?;
     let buckets: Vec<u64> = e
@@ -705,24 +705,27 @@ fn locate_axes(e: &Errs, l: &Spanned<raw::RawLocate>) -> Result<LocateAxes, Stri
     })
 }
 
-fn budget(e: &Errs, b: Option<&Spanned<raw::RawBudget>>) -> Result<Budget, String> {
+fn budget(e: &Errs, b: Option<&Spanned<raw::RawBudget>>) -> Result<Budget, ProfileError> {
     let mut out = Budget::default();
     let Some(b) = b else { return Ok(out) };
     let r = b.get_ref();
-    let get =
-        |v: &Option<Spanned<i64>>, name: &str, min: i64, max: i64| -> Result<Option<i64>, String> {
-            match v {
-                None => Ok(None),
-                Some(x) if *x.get_ref() < min || *x.get_ref() > max => Err(e.at(
-                    x.span(),
-                    format!(
-                        "budget.{name} = {} is out of range; use {min} to {max}",
-                        x.get_ref()
-                    ),
-                )),
-                Some(x) => Ok(Some(*x.get_ref())),
-            }
-        };
+    let get = |v: &Option<Spanned<i64>>,
+               name: &str,
+               min: i64,
+               max: i64|
+     -> Result<Option<i64>, ProfileError> {
+        match v {
+            None => Ok(None),
+            Some(x) if *x.get_ref() < min || *x.get_ref() > max => Err(e.at(
+                x.span(),
+                format!(
+                    "budget.{name} = {} is out of range; use {min} to {max}",
+                    x.get_ref()
+                ),
+            )),
+            Some(x) => Ok(Some(*x.get_ref())),
+        }
+    };
     if let Some(x) = get(&r.time_processes, "time_processes", 1, 1000)? {
         out.time_processes = x as usize;
     }
@@ -778,7 +781,7 @@ impl Profile {
     /// locate's N or bucket count) at its line. Parsing does not look at the
     /// machine: whoever is about to run the profile calls this with the
     /// memory available then (`run::load_profile`).
-    pub fn check_memory(&self, avail: u64) -> Result<(), String> {
+    pub fn check_memory(&self, avail: u64) -> Result<(), ProfileError> {
         let file = self.path.display().to_string();
         let file = file.as_str();
         let cells = self.cells();
@@ -862,12 +865,13 @@ impl Profile {
                 ),
             ),
         };
-        let at = line.map_or_else(|| file.to_string(), |l| format!("{file}:{l}"));
-        Err(format!(
-            "{at}: {what}: cell {} needs about {} MiB, {} MiB are available",
-            cell.id(),
-            need >> 20,
-            avail >> 20
-        ))
+        Err(ProfileError::TooLarge {
+            file: file.to_string(),
+            line,
+            what,
+            cell: cell.id().to_string(),
+            need_mib: need >> 20,
+            available_mib: avail >> 20,
+        })
     }
 }

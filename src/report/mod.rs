@@ -55,7 +55,7 @@ pub const INDEX_HTML: &str = "index.html";
 
 /// Writes `summary.md`, `index.html`, `bench.txt` and `metrics.prom` for `r` into the
 /// report folder `dir` (each atomically: temp file, fsync, rename).
-pub fn write_renderings(dir: &Path, r: &schema::Report) -> Result<(), String> {
+pub fn write_renderings(dir: &Path, r: &schema::Report) -> Result<(), crate::fsutil::FsError> {
     crate::fsutil::write_atomic(&dir.join(SUMMARY_MD), markdown::summary_md(r).as_bytes())?;
     crate::fsutil::write_atomic(&dir.join(INDEX_HTML), html::index_html(r).as_bytes())?;
     crate::fsutil::write_atomic(

@@ -25,6 +25,7 @@
 //! `--cells` selected this time. Ctrl-C says how to continue.
 
 mod cell_lenses;
+mod error;
 pub mod findings;
 mod interrupt;
 pub mod merge;
@@ -38,6 +39,7 @@ mod time_phase;
 mod timefmt;
 
 pub use cell_lenses::InProcess;
+pub use error::RunError;
 pub use time_lens::ProcessRun;
 
 use crate::cell::CellId;
@@ -120,7 +122,7 @@ const CELL_FILE: &str = "cell.json";
 
 /// Loads a profile and checks, against the memory available now, that its
 /// largest cell fits ([`profile::Profile::check_memory`]).
-pub fn load_profile(path: &Path) -> Result<profile::Profile, String> {
+pub fn load_profile(path: &Path) -> Result<profile::Profile, profile::ProfileError> {
     let profile = profile::load(path)?;
     if let Some(avail) = crate::machine::available_memory_bytes() {
         profile.check_memory(avail)?;
@@ -129,7 +131,7 @@ pub fn load_profile(path: &Path) -> Result<profile::Profile, String> {
 }
 
 /// Runs a profile and writes its report.
-pub fn run(opts: &RunOptions) -> Result<RunSummary, String> {
+pub fn run(opts: &RunOptions) -> Result<RunSummary, RunError> {
     let path = profile::resolve(&opts.profile)?;
     let profile = load_profile(&path)?;
     let lenses = lens_set(&profile, opts.lenses.as_deref());
@@ -137,19 +139,20 @@ pub fn run(opts: &RunOptions) -> Result<RunSummary, String> {
     if let Some(f) = &opts.cells {
         cells.retain(|c| c.id().matches(f));
         if cells.is_empty() {
-            return Err(format!(
-                "no cell of profile `{}` matches `{f}`; see `mapamp profile cells {}`",
-                profile.name, profile.name
-            ));
+            return Err(RunError::NoCellMatches {
+                profile: profile.name.clone(),
+                filter: f.to_string(),
+            });
         }
     }
     if let Some(sh) = opts.shard {
         let selected = cells.len();
         cells = sh.select(cells);
         if cells.is_empty() {
-            return Err(format!(
-                "--shard {sh}: no cell falls in this shard ({selected} cells selected); use at most {selected} shards"
-            ));
+            return Err(RunError::EmptyShard {
+                shard: sh.to_string(),
+                selected,
+            });
         }
     }
     let out = opts
@@ -162,9 +165,14 @@ pub fn run(opts: &RunOptions) -> Result<RunSummary, String> {
         out.display(),
         resume_command(opts, &out)
     ));
-    let abs_profile =
-        std::fs::canonicalize(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let abs_out = std::fs::canonicalize(&out).map_err(|e| format!("{}: {e}", out.display()))?;
+    let absolute = |p: &Path| {
+        std::fs::canonicalize(p).map_err(|source| RunError::Path {
+            path: p.to_path_buf(),
+            source,
+        })
+    };
+    let abs_profile = absolute(&path)?;
+    let abs_out = absolute(&out)?;
 
     let started = Instant::now();
     let native_lenses: Vec<LensKind> = lenses
@@ -352,67 +360,65 @@ fn open_folder(
     profile: &Profile,
     lenses: &[LensKind],
     opts: &RunOptions,
-) -> Result<RunState, String> {
+) -> Result<RunState, RunError> {
     let run_file = out.join(RUN_FILE);
     if run_file.is_file() {
         if !opts.resume {
-            return Err(format!(
-                "{} already holds a run; use --resume to continue it, or --out to write elsewhere",
-                out.display()
-            ));
+            return Err(RunError::AlreadyARun {
+                out: out.to_path_buf(),
+            });
         }
-        let text = std::fs::read_to_string(&run_file)
-            .map_err(|e| format!("{}: {e}", run_file.display()))?;
-        let state: RunState = serde_json::from_str(&text)
-            .map_err(|e| format!("{}: not a mapamp run file: {e}", run_file.display()))?;
+        let text = std::fs::read_to_string(&run_file).map_err(|source| RunError::ReadRunFile {
+            path: run_file.clone(),
+            source,
+        })?;
+        let state: RunState =
+            serde_json::from_str(&text).map_err(|source| RunError::NotARunFile {
+                path: run_file.clone(),
+                source,
+            })?;
         if state.profile_toml != profile.text {
-            return Err(format!(
-                "{}: the profile changed since this run started ({}); start a new run with another --out",
-                out.display(),
-                state.profile_path
-            ));
+            return Err(RunError::ProfileChanged {
+                out: out.to_path_buf(),
+                profile: state.profile_path,
+            });
         }
         if state.shard != opts.shard {
             let name = |s: Option<shard::Shard>| {
                 s.map_or("all cells".to_string(), |s| format!("shard {s}"))
             };
-            return Err(format!(
-                "{}: this run is of {}, not {}; resume it with the same --shard, or start a new run with another --out",
-                out.display(),
-                name(state.shard),
-                name(opts.shard)
-            ));
+            return Err(RunError::OtherShard {
+                out: out.to_path_buf(),
+                was: name(state.shard),
+                now: name(opts.shard),
+            });
         }
         return Ok(state);
     }
     if run_file.exists() {
-        return Err(format!(
-            "{}: `{RUN_FILE}` is not a file, so this is not a mapamp run; choose another --out",
-            out.display()
-        ));
+        return Err(RunError::RunFileNotAFile {
+            out: out.to_path_buf(),
+            file: RUN_FILE,
+        });
     }
     if out.exists() {
         if !out.is_dir() {
-            return Err(format!(
-                "--out {} exists and is not a folder; choose another --out",
-                out.display()
-            ));
+            return Err(RunError::OutNotAFolder {
+                out: out.to_path_buf(),
+            });
         }
         let empty = std::fs::read_dir(out)
-            .map_err(|e| format!("--out {}: cannot read: {e}", out.display()))?
+            .map_err(|source| RunError::ReadOut {
+                out: out.to_path_buf(),
+                source,
+            })?
             .next()
             .is_none();
         if !empty {
-            return Err(if opts.resume {
-                format!(
-                    "--out {} is not empty and holds no mapamp run (no {RUN_FILE}, which `mapamp run` writes first); --resume continues only a folder written by `mapamp run`; choose another --out",
-                    out.display()
-                )
-            } else {
-                format!(
-                    "--out {} exists and is not empty; choose another --out",
-                    out.display()
-                )
+            return Err(RunError::OutNotEmpty {
+                out: out.to_path_buf(),
+                resume: opts.resume,
+                file: RUN_FILE,
             });
         }
     }
@@ -473,11 +479,14 @@ fn lens_names(lenses: &[LensKind]) -> OsString {
 
 /// Runs a child; `Some(reason)` when it failed (its lenses then become
 /// unavailable with that reason, and the run goes on).
-fn run_child(opts: &RunOptions, args: &[OsString]) -> Result<Option<String>, String> {
+fn run_child(opts: &RunOptions, args: &[OsString]) -> Result<Option<String>, RunError> {
     let output = std::process::Command::new(&opts.exe)
         .args(args)
         .output()
-        .map_err(|e| format!("cannot start {}: {e}", opts.exe.display()))?;
+        .map_err(|source| RunError::StartChild {
+            exe: opts.exe.clone(),
+            source,
+        })?;
     if output.status.success() {
         return Ok(None);
     }
@@ -548,7 +557,7 @@ pub fn cell_run(
     out: &Path,
     lenses: &[LensKind],
     role: ChildRole,
-) -> Result<(), String> {
+) -> Result<(), RunError> {
     let profile = load_profile(profile_path)?;
     let id = CellId::new(id)?;
     let cell = profile
@@ -556,7 +565,10 @@ pub fn cell_run(
         .cells
         .into_iter()
         .find(|c| c.id() == id)
-        .ok_or_else(|| format!("profile {} has no cell {id}", profile_path.display()))?;
+        .ok_or_else(|| RunError::NoSuchCell {
+            profile: profile_path.to_path_buf(),
+            id: id.to_string(),
+        })?;
     match role {
         ChildRole::RegionOnly => {
             let mut r = crate::scenario::prepare_any::<crate::accounting::Off>(&cell)?;
@@ -565,7 +577,10 @@ pub fn cell_run(
         }
         ChildRole::Native => {
             let figures = cell_lenses::run(&cell, lenses, &profile.budget, out)?;
-            fsutil::write_json_atomic(&cell_dir(out, &cell).join(LENSES_FILE), &figures)
+            Ok(fsutil::write_json_atomic(
+                &cell_dir(out, &cell).join(LENSES_FILE),
+                &figures,
+            )?)
         }
         ChildRole::Time { process, slot } => {
             let file = time_phase::time_file(out, &cell, process);
@@ -577,7 +592,7 @@ pub fn cell_run(
                 (process, slot),
                 &file.with_file_name(format!("go-spec-{process}.json")),
             );
-            fsutil::write_json_atomic(&file, &run)
+            Ok(fsutil::write_json_atomic(&file, &run)?)
         }
     }
 }
@@ -609,7 +624,7 @@ fn run_callgrind_phase(
                 if let Err(e) =
                     fsutil::write_json_atomic(&cell_dir(out, cell).join(CALLGRIND_FILE), &figures)
                 {
-                    first_error.lock().unwrap().get_or_insert(e);
+                    first_error.lock().unwrap().get_or_insert(e.into());
                 }
                 bar.lock().unwrap().finish_one();
             });

@@ -149,7 +149,7 @@ pub enum CellSpec {
 
 impl MapCell {
     /// The key's Go type: the one the profile names, else `[key_size/8]uint64`.
-    pub fn key_go_type(&self) -> Result<GoType, String> {
+    pub fn key_go_type(&self) -> Result<GoType, crate::gotype::TypeError> {
         match &self.key_type {
             Some(t) => Ok((**t).clone()),
             None => GoType::blob("key", self.key_size),
@@ -157,7 +157,7 @@ impl MapCell {
     }
 
     /// The value's Go type: the one the profile names, else `[value_size/8]uint64`.
-    pub fn value_go_type(&self) -> Result<GoType, String> {
+    pub fn value_go_type(&self) -> Result<GoType, crate::gotype::TypeError> {
         match &self.value_type {
             Some(t) => Ok((**t).clone()),
             None => GoType::blob("value", self.value_size),
@@ -165,12 +165,12 @@ impl MapCell {
     }
 
     /// The key's shape.
-    pub fn key_shape(&self) -> Result<Shape, String> {
+    pub fn key_shape(&self) -> Result<Shape, crate::gotype::TypeError> {
         Ok(self.key_go_type()?.shape)
     }
 
     /// The value's shape.
-    pub fn value_shape(&self) -> Result<Shape, String> {
+    pub fn value_shape(&self) -> Result<Shape, crate::gotype::TypeError> {
         Ok(self.value_go_type()?.shape)
     }
 
@@ -220,7 +220,7 @@ impl MapCell {
         if self.key_type.is_none() && self.value_type.is_none() {
             return format!("k{}v{}", self.key_size, self.value_size);
         }
-        let name = |t: Result<GoType, String>, size: usize| {
+        let name = |t: Result<GoType, crate::gotype::TypeError>, size: usize| {
             t.map(|t| t.id_name())
                 .unwrap_or_else(|_| format!("b{size}"))
         };

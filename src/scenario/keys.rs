@@ -36,7 +36,7 @@ impl Keys {
     }
 
     /// Parses a name; the error lists the valid ones.
-    pub fn parse(s: &str) -> Result<Keys, String> {
+    pub fn parse(s: &str) -> Result<Keys, crate::names::UnknownName> {
         crate::names::parse(s, "key distribution", "valid")
     }
 }
@@ -113,6 +113,7 @@ mod tests {
         assert_eq!(Keys::parse("zipf"), Ok(Keys::Zipf));
         assert!(Keys::parse("gauss")
             .unwrap_err()
+            .to_string()
             .contains("random, sequential, zipf, colliding"));
     }
 }

@@ -277,7 +277,7 @@ impl Scenario {
     }
 
     /// Parses a name; the error lists the valid ones.
-    pub fn parse(s: &str) -> Result<Scenario, String> {
+    pub fn parse(s: &str) -> Result<Scenario, crate::names::UnknownName> {
         crate::names::parse(s, "scenario", "valid scenarios")
     }
 

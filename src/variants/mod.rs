@@ -293,7 +293,7 @@ impl Variant {
     }
 
     /// Parses a variant name; the error lists the valid ones.
-    pub fn parse(s: &str) -> Result<Variant, String> {
+    pub fn parse(s: &str) -> Result<Variant, crate::names::UnknownName> {
         crate::names::parse(s, "variant", "valid variants")
     }
 
@@ -349,8 +349,8 @@ impl From<Variant> for String {
 }
 
 impl TryFrom<String> for Variant {
-    type Error = String;
-    fn try_from(s: String) -> Result<Self, String> {
+    type Error = crate::names::UnknownName;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
         Variant::parse(&s)
     }
 }
@@ -603,7 +603,7 @@ mod tests {
         for v in Variant::every() {
             assert_eq!(Variant::parse(v.name()), Ok(v));
         }
-        let e = Variant::parse("gomap2").unwrap_err();
+        let e = Variant::parse("gomap2").unwrap_err().to_string();
         assert!(
             e.contains("gomap, gomap-slab, gomap-inline, goswiss, goswiss-noprune, goswiss-127, goswiss-127split, hashbrown, std, go1.19, go1.26, go1.27, go1.27split"),
             "{e}"

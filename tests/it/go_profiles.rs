@@ -9,7 +9,7 @@ use mapamp::scenario::CellSpec;
 use mapamp::variants::Variant;
 
 fn parse(text: &str) -> Result<profile::Profile, String> {
-    profile::parse("p.toml", "p", text)
+    profile::parse("p.toml", "p", text).map_err(|e| e.to_string())
 }
 
 const AXES: &str = r#"
@@ -138,7 +138,7 @@ fn variants_list_the_real_runtimes() {
         assert_eq!(v.name(), name);
         assert!(v.go_release().is_some());
     }
-    let e = Variant::parse("go1.20").unwrap_err();
+    let e = Variant::parse("go1.20").unwrap_err().to_string();
     assert!(e.contains("go1.19, go1.26, go1.27"), "{e}");
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_mapamp"))
         .arg("variants")
