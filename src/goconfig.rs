@@ -9,6 +9,7 @@
 //! with the reason. They reach the harness as the environment variables of
 //! the same names.
 
+use crate::gotype::{GoType, GroupLayout, SUPPORTED_SIZES};
 use serde::{Deserialize, Serialize};
 use strum::VariantArray;
 
@@ -204,6 +205,104 @@ impl GoRelease {
             _ => "",
         }
     }
+
+    /// How a Swiss release lays out a group: 8 keys then 8 values with
+    /// `mapsplitgroup`, else key and value interleaved per slot (the
+    /// classic release has buckets, not groups: `Interleaved` is not used).
+    pub fn group_layout(self) -> GroupLayout {
+        match self {
+            GoRelease::Go127Split => GroupLayout::Split,
+            _ => GroupLayout::Interleaved,
+        }
+    }
+}
+
+/// Key types the Go harness instantiates by name: `namedKeys` in
+/// `go/internal/harness/types.go`, which a test holds equal to this list
+/// (and `mapamp-go types` to [`Shape::parse_go`]'s shapes). `int64` and
+/// `uint64`, `[4]int64` and `[4]uint64` run as the same Go type.
+pub const HARNESS_KEY_TYPES: [&str; 10] = [
+    "int16",
+    "int32",
+    "int64",
+    "uint64",
+    "string",
+    "*int64",
+    "[4]int64",
+    "[4]uint64",
+    "[24]byte",
+    "[136]byte",
+];
+
+/// Value types the Go harness instantiates by name (`namedValues` in
+/// `go/internal/harness/types.go`).
+pub const HARNESS_VALUE_TYPES: [&str; 11] = [
+    "struct{}",
+    "bool",
+    "int32",
+    "int64",
+    "uint64",
+    "string",
+    "*int64",
+    "[4]int64",
+    "[4]uint64",
+    "[24]byte",
+    "[136]byte",
+];
+
+/// The name the Go harness gives a `[size/8]uint64` key or value
+/// (`sizedName` in `types.go`): `uint64` for 8 bytes.
+fn sized_name(size: usize) -> String {
+    if size == 8 {
+        "uint64".into()
+    } else {
+        format!("[{}]uint64", size / 8)
+    }
+}
+
+/// Whether the Go harness runs a name as its sized `[W]uint64` type
+/// (`sizeOfName` in `types.go`): `int64`, `uint64`, `[N]int64` and
+/// `[N]uint64` of the supported sizes.
+fn harness_sized(name: &str) -> bool {
+    if name == "int64" || name == "uint64" {
+        return true;
+    }
+    SUPPORTED_SIZES[1..]
+        .iter()
+        .any(|s| name == format!("[{}]int64", s / 8) || name == format!("[{}]uint64", s / 8))
+}
+
+/// Whether the Go harness runs `map[key]value` (`None`: `[size/8]uint64`
+/// of the size given), as its `dispatchNamed` decides: two `[W]uint64`
+/// sides are the sized cell; otherwise each name must be one it
+/// instantiates. The error names the valid ones.
+pub fn harness_runs(
+    key: Option<&GoType>,
+    key_size: usize,
+    value: Option<&GoType>,
+    value_size: usize,
+) -> Result<(), String> {
+    if key.is_none() && value.is_none() {
+        return Ok(());
+    }
+    let k = key.map_or_else(|| sized_name(key_size), |t| t.name.clone());
+    let v = value.map_or_else(|| sized_name(value_size), |t| t.name.clone());
+    if harness_sized(&k) && harness_sized(&v) {
+        return Ok(());
+    }
+    if !HARNESS_KEY_TYPES.contains(&k.as_str()) {
+        return Err(format!(
+            "the real-Go harness does not run key type `{k}` (map[{k}]{v}); key types it runs by name: {}",
+            HARNESS_KEY_TYPES.join(", ")
+        ));
+    }
+    if !HARNESS_VALUE_TYPES.contains(&v.as_str()) {
+        return Err(format!(
+            "the real-Go harness does not run value type `{v}` (map[{k}]{v}); value types it runs by name: {}",
+            HARNESS_VALUE_TYPES.join(", ")
+        ));
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -230,5 +329,58 @@ mod tests {
             let e = parse_gomemlimit(bad).unwrap_err();
             assert!(e.contains("KiB, MiB, GiB or TiB"), "{e}");
         }
+    }
+
+    /// The Go list as `types.go` writes it: `name = []string{"a", "b"}`.
+    fn go_list(src: &str, name: &str) -> Vec<String> {
+        let at = src
+            .find(&format!("{name} "))
+            .unwrap_or_else(|| panic!("types.go has no {name}"));
+        let rest = &src[at..];
+        let body = &rest[rest.find('{').unwrap() + 1..rest.find("}\n").unwrap()];
+        body.split(',')
+            .map(|s| s.trim().trim_matches('"').to_string())
+            .filter(|s| !s.is_empty())
+            .collect()
+    }
+
+    #[test]
+    fn the_harness_type_lists_are_the_go_harness_s_and_parse_as_go_types() {
+        let src = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("go/internal/harness/types.go"),
+        )
+        .unwrap();
+        assert_eq!(go_list(&src, "namedKeys"), HARNESS_KEY_TYPES);
+        assert_eq!(go_list(&src, "namedValues"), HARNESS_VALUE_TYPES);
+        for name in HARNESS_KEY_TYPES.iter().chain(&HARNESS_VALUE_TYPES) {
+            let t = GoType::parse(name).unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(t.name, *name, "the harness gets the name as parsed");
+        }
+    }
+
+    #[test]
+    fn the_harness_runs_its_names_and_refuses_others_with_the_valid_ones() {
+        let t = |s: &str| GoType::parse(s).unwrap();
+        let (i32t, b, f32t) = (t("int32"), t("bool"), t("float32"));
+        assert_eq!(harness_runs(None, 8, None, 8), Ok(()));
+        assert_eq!(harness_runs(Some(&i32t), 4, Some(&b), 1), Ok(()));
+        assert_eq!(harness_runs(Some(&i32t), 4, None, 8), Ok(()));
+        // Sized names on both sides are the sized cell, any supported size.
+        assert_eq!(harness_runs(Some(&t("[8]int64")), 64, None, 16), Ok(()));
+        let e = harness_runs(Some(&f32t), 4, Some(&b), 1).unwrap_err();
+        assert!(
+            e.contains("key type `float32`") && e.contains("int16, int32"),
+            "{e}"
+        );
+        let e = harness_runs(Some(&i32t), 4, Some(&f32t), 4).unwrap_err();
+        assert!(
+            e.contains("value type `float32`") && e.contains("struct{}, bool"),
+            "{e}"
+        );
+        // `[2]uint64` runs only beside another sized type.
+        let e = harness_runs(None, 16, Some(&b), 1).unwrap_err();
+        assert!(e.contains("key type `[2]uint64`"), "{e}");
+        // `int` has int64's shape but is not a name the harness knows.
+        assert!(harness_runs(Some(&t("int")), 8, None, 8).is_err());
     }
 }

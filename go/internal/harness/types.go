@@ -2,6 +2,7 @@ package harness
 
 import (
 	"fmt"
+	"reflect"
 	"strings"
 	"sync"
 )
@@ -172,4 +173,65 @@ func typedFromID[T any](t *T, id uint64) bool {
 		return false
 	}
 	return true
+}
+
+// TypeShape is a named type as the harness instantiates it: its Go type's
+// size, alignment and whether it holds pointers.
+type TypeShape struct {
+	Name     string  `json:"name"`
+	Size     uintptr `json:"size"`
+	Align    uintptr `json:"align"`
+	Pointers bool    `json:"pointers"`
+}
+
+// NamedTypes lists the key and value names the harness runs, each with the
+// shape of the type it instantiates (mapamp-go types): the Rust side holds
+// its own list and its Go type parser to these.
+func NamedTypes() (map[string][]TypeShape, error) {
+	shapeOf := func(k, v string, key bool) (TypeShape, error) {
+		var ts TypeShape
+		_, err := dispatchNamed(&Spec{KeyType: k, ValueType: v}, func(r runner) (*Result, error) {
+			kt, vt := r.types()
+			t, name := vt, v
+			if key {
+				t, name = kt, k
+			}
+			ts = TypeShape{Name: name, Size: t.Size(), Align: uintptr(t.Align()), Pointers: hasPointers(t)}
+			return nil, nil
+		})
+		return ts, err
+	}
+	out := map[string][]TypeShape{}
+	for _, k := range namedKeys {
+		ts, err := shapeOf(k, "bool", true)
+		if err != nil {
+			return nil, err
+		}
+		out["keys"] = append(out["keys"], ts)
+	}
+	for _, v := range namedValues {
+		ts, err := shapeOf("int32", v, false)
+		if err != nil {
+			return nil, err
+		}
+		out["values"] = append(out["values"], ts)
+	}
+	return out, nil
+}
+
+// hasPointers reports whether values of t hold pointers the collector sees.
+func hasPointers(t reflect.Type) bool {
+	switch t.Kind() {
+	case reflect.Ptr, reflect.String, reflect.Slice, reflect.Map, reflect.Chan, reflect.Func, reflect.Interface, reflect.UnsafePointer:
+		return true
+	case reflect.Array:
+		return t.Len() > 0 && hasPointers(t.Elem())
+	case reflect.Struct:
+		for i := 0; i < t.NumField(); i++ {
+			if hasPointers(t.Field(i).Type) {
+				return true
+			}
+		}
+	}
+	return false
 }
