@@ -217,38 +217,55 @@ impl GoRelease {
     }
 }
 
-/// Key types the Go harness instantiates by name: `namedKeys` in
-/// `go/internal/harness/types.go`, which a test holds equal to this list
-/// (and `mapamp-go types` to [`Shape::parse_go`]'s shapes). `int64` and
+/// The Go type names the harness instantiates, and whether each runs as a
+/// key and as a value: `namedKeys` and `namedValues` in
+/// `go/internal/harness/types.go`, in their order, which a test holds equal
+/// to [`harness_key_types`] and [`harness_value_types`] (and `mapamp-go
+/// types` to [`crate::gotype::Shape::parse_go`]'s shapes). `int64` and
 /// `uint64`, `[4]int64` and `[4]uint64` run as the same Go type.
-pub const HARNESS_KEY_TYPES: [&str; 10] = [
-    "int16",
-    "int32",
-    "int64",
-    "uint64",
-    "string",
-    "*int64",
-    "[4]int64",
-    "[4]uint64",
-    "[24]byte",
-    "[136]byte",
+pub const HARNESS_TYPES: [(&str, HarnessUse); 12] = [
+    ("struct{}", HarnessUse::Value),
+    ("bool", HarnessUse::Value),
+    ("int16", HarnessUse::Key),
+    ("int32", HarnessUse::Both),
+    ("int64", HarnessUse::Both),
+    ("uint64", HarnessUse::Both),
+    ("string", HarnessUse::Both),
+    ("*int64", HarnessUse::Both),
+    ("[4]int64", HarnessUse::Both),
+    ("[4]uint64", HarnessUse::Both),
+    ("[24]byte", HarnessUse::Both),
+    ("[136]byte", HarnessUse::Both),
 ];
 
-/// Value types the Go harness instantiates by name (`namedValues` in
-/// `go/internal/harness/types.go`).
-pub const HARNESS_VALUE_TYPES: [&str; 11] = [
-    "struct{}",
-    "bool",
-    "int32",
-    "int64",
-    "uint64",
-    "string",
-    "*int64",
-    "[4]int64",
-    "[4]uint64",
-    "[24]byte",
-    "[136]byte",
-];
+/// Where the harness runs a named type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HarnessUse {
+    /// As a key only.
+    Key,
+    /// As a value only.
+    Value,
+    /// As a key and as a value.
+    Both,
+}
+
+/// Key types the Go harness runs by name, in `namedKeys`' order.
+pub fn harness_key_types() -> Vec<&'static str> {
+    harness_types(HarnessUse::Key)
+}
+
+/// Value types the Go harness runs by name, in `namedValues`' order.
+pub fn harness_value_types() -> Vec<&'static str> {
+    harness_types(HarnessUse::Value)
+}
+
+fn harness_types(side: HarnessUse) -> Vec<&'static str> {
+    HARNESS_TYPES
+        .iter()
+        .filter(|(_, u)| *u == side || *u == HarnessUse::Both)
+        .map(|(n, _)| *n)
+        .collect()
+}
 
 /// The name the Go harness gives a `[size/8]uint64` key or value
 /// (`sizedName` in `types.go`): `uint64` for 8 bytes.
@@ -290,17 +307,16 @@ pub fn harness_runs(
     if harness_sized(&k) && harness_sized(&v) {
         return Ok(());
     }
-    if !HARNESS_KEY_TYPES.contains(&k.as_str()) {
-        return Err(format!(
-            "the real-Go harness does not run key type `{k}` (map[{k}]{v}); key types it runs by name: {}",
-            HARNESS_KEY_TYPES.join(", ")
-        ));
-    }
-    if !HARNESS_VALUE_TYPES.contains(&v.as_str()) {
-        return Err(format!(
-            "the real-Go harness does not run value type `{v}` (map[{k}]{v}); value types it runs by name: {}",
-            HARNESS_VALUE_TYPES.join(", ")
-        ));
+    for (what, name, valid) in [
+        ("key", &k, harness_key_types()),
+        ("value", &v, harness_value_types()),
+    ] {
+        if !valid.contains(&name.as_str()) {
+            return Err(format!(
+                "the real-Go harness does not run {what} type `{name}` (map[{k}]{v}); {what} types it runs by name: {}",
+                valid.join(", ")
+            ));
+        }
     }
     Ok(())
 }
@@ -350,11 +366,11 @@ mod tests {
             std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("go/internal/harness/types.go"),
         )
         .unwrap();
-        assert_eq!(go_list(&src, "namedKeys"), HARNESS_KEY_TYPES);
-        assert_eq!(go_list(&src, "namedValues"), HARNESS_VALUE_TYPES);
-        for name in HARNESS_KEY_TYPES.iter().chain(&HARNESS_VALUE_TYPES) {
+        assert_eq!(go_list(&src, "namedKeys"), harness_key_types());
+        assert_eq!(go_list(&src, "namedValues"), harness_value_types());
+        for (name, _) in HARNESS_TYPES {
             let t = GoType::parse(name).unwrap_or_else(|e| panic!("{e}"));
-            assert_eq!(t.name, *name, "the harness gets the name as parsed");
+            assert_eq!(t.name, name, "the harness gets the name as parsed");
         }
     }
 

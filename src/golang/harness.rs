@@ -34,7 +34,7 @@ pub struct Spec {
     pub value_size: usize,
     /// The key's Go type name when the cell names one (`int32`); the
     /// harness then instantiates `map[K]V` with it and `key_size` is not
-    /// used ([`crate::goconfig::HARNESS_KEY_TYPES`]).
+    /// used ([`crate::goconfig::HARNESS_TYPES`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key_type: Option<String>,
     /// The value's Go type name when the cell names one (`struct{}`).

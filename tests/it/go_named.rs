@@ -10,24 +10,17 @@
 //! reason (CI installs Go 1.19 with apt; Go 1.26 is the machine's `go`;
 //! Go 1.27 comes through `GOTOOLCHAIN=go1.27.3`).
 
+use crate::common;
 use mapamp::accounting::Counting;
-use mapamp::goconfig::{HARNESS_KEY_TYPES, HARNESS_VALUE_TYPES};
+use mapamp::goconfig::{harness_key_types, harness_value_types};
 use mapamp::golang::{build, toolchain, GoRelease};
 use mapamp::gotype::Shape;
 use mapamp::scenario::{prepare_any, CellSpec, MapCell};
 use serde_json::Value;
-use std::path::PathBuf;
 use std::process::Command;
 
 fn skip(what: &str, why: &str) {
     eprintln!("SKIPPED {what}: {why}");
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("mapamp-named-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
 }
 
 /// `mapamp-go types` of every toolchain here: the names it runs are
@@ -35,15 +28,8 @@ fn scratch(name: &str) -> PathBuf {
 /// `Shape::parse_go` gives the name (size, alignment, pointers).
 #[test]
 fn the_harness_runs_goconfig_s_names_with_gotype_s_shapes() {
-    let mut ran = 0;
-    for release in GoRelease::ALL {
-        let tc = match toolchain::find(release) {
-            Ok(tc) => tc,
-            Err(e) => {
-                skip(&format!("mapamp-go types on {release}"), &e);
-                continue;
-            }
-        };
+    for tc in common::go_toolchains("mapamp-go types") {
+        let release = tc.release;
         let bin = build::harness_binary(&tc).unwrap();
         let out = Command::new(&bin).arg("types").output().unwrap();
         assert!(
@@ -53,8 +39,8 @@ fn the_harness_runs_goconfig_s_names_with_gotype_s_shapes() {
         );
         let v: Value = serde_json::from_slice(&out.stdout).unwrap();
         for (side, names) in [
-            ("keys", &HARNESS_KEY_TYPES[..]),
-            ("values", &HARNESS_VALUE_TYPES[..]),
+            ("keys", harness_key_types()),
+            ("values", harness_value_types()),
         ] {
             let got = v[side].as_array().unwrap();
             let got_names: Vec<&str> = got.iter().map(|t| t["name"].as_str().unwrap()).collect();
@@ -70,10 +56,6 @@ fn the_harness_runs_goconfig_s_names_with_gotype_s_shapes() {
                 assert_eq!(shape, go, "{release}: `{name}` as a {side} type");
             }
         }
-        ran += 1;
-    }
-    if ran == 0 {
-        skip("mapamp-go types", "no Go toolchain found");
     }
 }
 
@@ -98,26 +80,8 @@ warmup_ms = 0
 "#;
 
 fn run(name: &str, env: &[(&str, &str)]) -> Value {
-    let dir = scratch(name);
-    let prof = dir.join("p.toml");
-    std::fs::write(&prof, PROFILE).unwrap();
-    let out_dir = dir.join("report");
-    let mut c = Command::new(env!("CARGO_BIN_EXE_mapamp"));
-    c.args(["run", "--profile", prof.to_str().unwrap(), "--out"])
-        .arg(&out_dir);
-    for (k, v) in env {
-        c.env(k, v);
-    }
-    let out = c.output().unwrap();
-    assert!(
-        out.status.success(),
-        "run failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let r: Value =
-        serde_json::from_str(&std::fs::read_to_string(out_dir.join("report.json")).unwrap())
-            .unwrap();
-    let _ = std::fs::remove_dir_all(&dir);
+    let (dir, r) = crate::go_runtime::run_profile_text(name, PROFILE, &[], env);
+    let _ = std::fs::remove_dir_all(dir.parent().unwrap());
     r
 }
 

@@ -2,9 +2,10 @@ package harness
 
 import (
 	"fmt"
-	"reflect"
 	"strings"
 	"sync"
+
+	"mapamp/internal/typeshape"
 )
 
 // Keys and values named as Go types (Spec.KeyType, Spec.ValueType): the
@@ -196,7 +197,7 @@ func NamedTypes() (map[string][]TypeShape, error) {
 			if key {
 				t, name = kt, k
 			}
-			ts = TypeShape{Name: name, Size: t.Size(), Align: uintptr(t.Align()), Pointers: hasPointers(t)}
+			ts = TypeShape{Name: name, Size: t.Size(), Align: uintptr(t.Align()), Pointers: typeshape.HasPointers(t)}
 			return nil, nil
 		})
 		return ts, err
@@ -217,21 +218,4 @@ func NamedTypes() (map[string][]TypeShape, error) {
 		out["values"] = append(out["values"], ts)
 	}
 	return out, nil
-}
-
-// hasPointers reports whether values of t hold pointers the collector sees.
-func hasPointers(t reflect.Type) bool {
-	switch t.Kind() {
-	case reflect.Ptr, reflect.String, reflect.Slice, reflect.Map, reflect.Chan, reflect.Func, reflect.Interface, reflect.UnsafePointer:
-		return true
-	case reflect.Array:
-		return t.Len() > 0 && hasPointers(t.Elem())
-	case reflect.Struct:
-		for i := 0; i < t.NumField(); i++ {
-			if hasPointers(t.Field(i).Type) {
-				return true
-			}
-		}
-	}
-	return false
 }
