@@ -191,8 +191,7 @@ impl MapCell {
                 self.value_type.as_deref(),
                 self.value_size,
             )?;
-        }
-        if !self.variant.is_go_family() && !self.variant.is_go_swiss() {
+        } else if !self.variant.is_go_family() && !self.variant.is_go_swiss() {
             for t in [&k, &v] {
                 if t.shape != Shape::words(t.shape.size / 8)
                     || crate::gotype::check_size("", t.shape.size).is_err()
