@@ -9,6 +9,7 @@
 //! with the reason. They reach the harness as the environment variables of
 //! the same names.
 
+use crate::gotype::{GoType, GroupLayout, SUPPORTED_SIZES};
 use serde::{Deserialize, Serialize};
 use strum::VariantArray;
 
@@ -204,6 +205,120 @@ impl GoRelease {
             _ => "",
         }
     }
+
+    /// How a Swiss release lays out a group: 8 keys then 8 values with
+    /// `mapsplitgroup`, else key and value interleaved per slot (the
+    /// classic release has buckets, not groups: `Interleaved` is not used).
+    pub fn group_layout(self) -> GroupLayout {
+        match self {
+            GoRelease::Go127Split => GroupLayout::Split,
+            _ => GroupLayout::Interleaved,
+        }
+    }
+}
+
+/// The Go type names the harness instantiates, and whether each runs as a
+/// key and as a value: `namedKeys` and `namedValues` in
+/// `go/internal/harness/types.go`, in their order, which a test holds equal
+/// to [`harness_key_types`] and [`harness_value_types`] (and `mapamp-go
+/// types` to [`crate::gotype::Shape::parse_go`]'s shapes). `int64` and
+/// `uint64`, `[4]int64` and `[4]uint64` run as the same Go type.
+pub const HARNESS_TYPES: [(&str, HarnessUse); 12] = [
+    ("struct{}", HarnessUse::Value),
+    ("bool", HarnessUse::Value),
+    ("int16", HarnessUse::Key),
+    ("int32", HarnessUse::Both),
+    ("int64", HarnessUse::Both),
+    ("uint64", HarnessUse::Both),
+    ("string", HarnessUse::Both),
+    ("*int64", HarnessUse::Both),
+    ("[4]int64", HarnessUse::Both),
+    ("[4]uint64", HarnessUse::Both),
+    ("[24]byte", HarnessUse::Both),
+    ("[136]byte", HarnessUse::Both),
+];
+
+/// Where the harness runs a named type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HarnessUse {
+    /// As a key only.
+    Key,
+    /// As a value only.
+    Value,
+    /// As a key and as a value.
+    Both,
+}
+
+/// Key types the Go harness runs by name, in `namedKeys`' order.
+pub fn harness_key_types() -> Vec<&'static str> {
+    harness_types(HarnessUse::Key)
+}
+
+/// Value types the Go harness runs by name, in `namedValues`' order.
+pub fn harness_value_types() -> Vec<&'static str> {
+    harness_types(HarnessUse::Value)
+}
+
+fn harness_types(side: HarnessUse) -> Vec<&'static str> {
+    HARNESS_TYPES
+        .iter()
+        .filter(|(_, u)| *u == side || *u == HarnessUse::Both)
+        .map(|(n, _)| *n)
+        .collect()
+}
+
+/// The name the Go harness gives a `[size/8]uint64` key or value
+/// (`sizedName` in `types.go`): `uint64` for 8 bytes.
+fn sized_name(size: usize) -> String {
+    if size == 8 {
+        "uint64".into()
+    } else {
+        format!("[{}]uint64", size / 8)
+    }
+}
+
+/// Whether the Go harness runs a name as its sized `[W]uint64` type
+/// (`sizeOfName` in `types.go`): `int64`, `uint64`, `[N]int64` and
+/// `[N]uint64` of the supported sizes.
+fn harness_sized(name: &str) -> bool {
+    if name == "int64" || name == "uint64" {
+        return true;
+    }
+    SUPPORTED_SIZES[1..]
+        .iter()
+        .any(|s| name == format!("[{}]int64", s / 8) || name == format!("[{}]uint64", s / 8))
+}
+
+/// Whether the Go harness runs `map[key]value` (`None`: `[size/8]uint64`
+/// of the size given), as its `dispatchNamed` decides: two `[W]uint64`
+/// sides are the sized cell; otherwise each name must be one it
+/// instantiates. The error names the valid ones.
+pub fn harness_runs(
+    key: Option<&GoType>,
+    key_size: usize,
+    value: Option<&GoType>,
+    value_size: usize,
+) -> Result<(), String> {
+    if key.is_none() && value.is_none() {
+        return Ok(());
+    }
+    let k = key.map_or_else(|| sized_name(key_size), |t| t.name.clone());
+    let v = value.map_or_else(|| sized_name(value_size), |t| t.name.clone());
+    if harness_sized(&k) && harness_sized(&v) {
+        return Ok(());
+    }
+    for (what, name, valid) in [
+        ("key", &k, harness_key_types()),
+        ("value", &v, harness_value_types()),
+    ] {
+        if !valid.contains(&name.as_str()) {
+            return Err(format!(
+                "the real-Go harness does not run {what} type `{name}` (map[{k}]{v}); {what} types it runs by name: {}",
+                valid.join(", ")
+            ));
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -230,5 +345,58 @@ mod tests {
             let e = parse_gomemlimit(bad).unwrap_err();
             assert!(e.contains("KiB, MiB, GiB or TiB"), "{e}");
         }
+    }
+
+    /// The Go list as `types.go` writes it: `name = []string{"a", "b"}`.
+    fn go_list(src: &str, name: &str) -> Vec<String> {
+        let at = src
+            .find(&format!("{name} "))
+            .unwrap_or_else(|| panic!("types.go has no {name}"));
+        let rest = &src[at..];
+        let body = &rest[rest.find('{').unwrap() + 1..rest.find("}\n").unwrap()];
+        body.split(',')
+            .map(|s| s.trim().trim_matches('"').to_string())
+            .filter(|s| !s.is_empty())
+            .collect()
+    }
+
+    #[test]
+    fn the_harness_type_lists_are_the_go_harness_s_and_parse_as_go_types() {
+        let src = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("go/internal/harness/types.go"),
+        )
+        .unwrap();
+        assert_eq!(go_list(&src, "namedKeys"), harness_key_types());
+        assert_eq!(go_list(&src, "namedValues"), harness_value_types());
+        for (name, _) in HARNESS_TYPES {
+            let t = GoType::parse(name).unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(t.name, name, "the harness gets the name as parsed");
+        }
+    }
+
+    #[test]
+    fn the_harness_runs_its_names_and_refuses_others_with_the_valid_ones() {
+        let t = |s: &str| GoType::parse(s).unwrap();
+        let (i32t, b, f32t) = (t("int32"), t("bool"), t("float32"));
+        assert_eq!(harness_runs(None, 8, None, 8), Ok(()));
+        assert_eq!(harness_runs(Some(&i32t), 4, Some(&b), 1), Ok(()));
+        assert_eq!(harness_runs(Some(&i32t), 4, None, 8), Ok(()));
+        // Sized names on both sides are the sized cell, any supported size.
+        assert_eq!(harness_runs(Some(&t("[8]int64")), 64, None, 16), Ok(()));
+        let e = harness_runs(Some(&f32t), 4, Some(&b), 1).unwrap_err();
+        assert!(
+            e.contains("key type `float32`") && e.contains("int16, int32"),
+            "{e}"
+        );
+        let e = harness_runs(Some(&i32t), 4, Some(&f32t), 4).unwrap_err();
+        assert!(
+            e.contains("value type `float32`") && e.contains("struct{}, bool"),
+            "{e}"
+        );
+        // `[2]uint64` runs only beside another sized type.
+        let e = harness_runs(None, 16, Some(&b), 1).unwrap_err();
+        assert!(e.contains("key type `[2]uint64`"), "{e}");
+        // `int` has int64's shape but is not a name the harness knows.
+        assert!(harness_runs(Some(&t("int")), 8, None, 8).is_err());
     }
 }

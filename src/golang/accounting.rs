@@ -138,15 +138,14 @@ pub fn derive(o: &Observed, cell: &MapCell) -> Result<Derived, String> {
         || o.indirect_elem != lay.indirect_elem
     {
         return Err(format!(
-            "the runtime's bucket layout ({} bytes, key slot {}, element slot {}) is not the model's ({}, {}, {}) for k{}v{}",
+            "the runtime's bucket layout ({} bytes, key slot {}, element slot {}) is not the model's ({}, {}, {}) for {}",
             o.bucket_bytes,
             o.key_slot_bytes,
             o.elem_slot_bytes,
             bb,
             lay.key_slot,
             lay.elem_slot,
-            cell.key_size,
-            cell.value_size
+            cell.types_segment()
         ));
     }
     const LINK: u64 = 8;

@@ -35,7 +35,7 @@ use crate::goswiss::layout::{
 };
 use crate::goswiss::table::Table;
 use crate::goswiss::{alloc_size, directory_alloc, groups_alloc, TABLE_STRUCT_BYTES};
-use crate::gotype::{GroupType, GO_MAX_INLINE, SLOTS};
+use crate::gotype::{GroupLayout, GroupType, GO_MAX_INLINE, SLOTS};
 use crate::scenario::MapCell;
 use serde::{Deserialize, Serialize};
 
@@ -92,15 +92,24 @@ pub fn derive(o: &Observed, sw: &SwissObserved, cell: &MapCell) -> Result<Derive
             sw.unexplained.join("; ")
         ));
     }
-    let t = GroupType::new(cell.key_shape()?, cell.value_shape()?, GO_MAX_INLINE);
+    let layout = cell
+        .variant
+        .go_release()
+        .map_or(GroupLayout::Interleaved, |r| r.group_layout());
+    let t = GroupType::with_layout(
+        cell.key_shape()?,
+        cell.value_shape()?,
+        GO_MAX_INLINE,
+        layout,
+    );
     if sw.group_bytes != t.group_size as u64
         || sw.key_bytes != t.key.size as u64
         || sw.elem_bytes != t.elem.size as u64
     {
         return Err(format!(
-            "the runtime's group layout ({} bytes, key {}, element {}) is not the model's ({}, {}, {}) for k{}v{}",
+            "the runtime's group layout ({} bytes, key {}, element {}) is not the model's ({}, {}, {}, {layout:?}) for {}",
             sw.group_bytes, sw.key_bytes, sw.elem_bytes, t.group_size, t.key.size, t.elem.size,
-            cell.key_size, cell.value_size
+            cell.types_segment()
         ));
     }
     let mut bytes = PathBytes::default();

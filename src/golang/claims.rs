@@ -55,6 +55,8 @@ fn insert_cell_runs(
         keys: "random".into(),
         key_size: 8,
         value_size: 8,
+        key_type: None,
+        value_type: None,
         churn_rounds: 1,
         seed: 1,
         lenses: vec!["accounting".into()],

@@ -32,6 +32,14 @@ pub struct Spec {
     pub key_size: usize,
     /// Value size, bytes.
     pub value_size: usize,
+    /// The key's Go type name when the cell names one (`int32`); the
+    /// harness then instantiates `map[K]V` with it and `key_size` is not
+    /// used ([`crate::goconfig::HARNESS_TYPES`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_type: Option<String>,
+    /// The value's Go type name when the cell names one (`struct{}`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value_type: Option<String>,
     /// Rounds of the churn scenario.
     pub churn_rounds: usize,
     /// Seed of the key ids.
@@ -77,6 +85,12 @@ impl Spec {
         budget: &Budget,
         profile_file: &Path,
     ) -> Result<Spec, String> {
+        crate::goconfig::harness_runs(
+            cell.key_type.as_deref(),
+            cell.key_size,
+            cell.value_type.as_deref(),
+            cell.value_size,
+        )?;
         let served = [
             LensKind::Accounting,
             LensKind::Time,
@@ -90,6 +104,8 @@ impl Spec {
             keys: cell.keys.name().to_string(),
             key_size: cell.key_size,
             value_size: cell.value_size,
+            key_type: cell.key_type.as_ref().map(|t| t.name.clone()),
+            value_type: cell.value_type.as_ref().map(|t| t.name.clone()),
             churn_rounds: cell.churn_rounds,
             seed: cell.seed,
             lenses: served

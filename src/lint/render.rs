@@ -34,6 +34,33 @@ pub fn cost_summary(c: &Cost) -> String {
     )
 }
 
+/// For a `map[K]bool`: what a `map[K]struct{}` set would allocate and
+/// write instead, per Go release (made with the hint N).
+pub fn set_line(c: &Cost) -> Option<String> {
+    if c.as_set.is_empty() {
+        return None;
+    }
+    let per: Vec<String> = c
+        .as_set
+        .iter()
+        .map(|p| {
+            format!(
+                "{} {} → {} B heap, {} → {} B written",
+                p.release,
+                thousands(p.bool_heap_bytes),
+                thousands(p.set_heap_bytes),
+                thousands(p.bool_bytes_written),
+                thousands(p.set_bytes_written)
+            )
+        })
+        .collect();
+    Some(format!(
+        "if every value stored is true, map[{}]struct{{}} does as a set (make with N, bool → struct{{}}): {}",
+        c.key_type.as_deref().unwrap_or("K"),
+        per.join("; ")
+    ))
+}
+
 fn n_source(s: NSource) -> &'static str {
     match s {
         NSource::ConstantBound => "constant trip count",
@@ -200,6 +227,12 @@ pub fn render_text(r: &LintReport) -> String {
                             crate::accounting::Exactness::Derived => "derived",
                         }
                     );
+                    if let Some(apart) = &c.apart {
+                        let _ = writeln!(s, "     not in these figures: {apart}");
+                    }
+                    if let Some(line) = set_line(c) {
+                        let _ = writeln!(s, "     {line}");
+                    }
                 }
                 Pricing::Unavailable { reason } => {
                     let _ = writeln!(s, "     not priced: {reason}");

@@ -4,7 +4,7 @@
 //! properties. Paths are relative to the linted root (`%SRCROOT%`).
 
 use super::cost::Pricing;
-use super::render::cost_summary;
+use super::render::{cost_summary, set_line};
 use super::{Language, LintReport};
 use serde_json::{json, Value};
 
@@ -60,7 +60,10 @@ pub fn sarif(r: &LintReport, root_uri: Option<&str>) -> Value {
             let f = &pf.finding;
             let artifact = json!({ "uri": uri_path(&f.file), "uriBaseId": "SRCROOT" });
             let cost_text = match &pf.cost {
-                Pricing::Priced(c) => format!("Cost {}.", cost_summary(c)),
+                Pricing::Priced(c) => match set_line(c) {
+                    Some(set) => format!("Cost {}. {set}.", cost_summary(c)),
+                    None => format!("Cost {}.", cost_summary(c)),
+                },
                 Pricing::Unavailable { reason } => format!("Cost not priced: {reason}."),
             };
             let mut result = json!({

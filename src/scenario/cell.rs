@@ -176,22 +176,22 @@ impl MapCell {
 
     /// Whether this cell's key and value types can run on its variant
     /// with `distinct` keys, and why not: Rust's reference tables store
-    /// whole 64-bit words only, the real-Go harness runs `[W]uint64` keys
-    /// and values only (named types are measured by `go/cmd/evolutionref`,
-    /// `tests/data/evolution`), and a key type must have that many values
-    /// (`struct{}` has one, `bool` two).
+    /// whole 64-bit words only, the real-Go harness runs the types it
+    /// instantiates ([`crate::goconfig::harness_runs`]), and a key type
+    /// must have that many values (`struct{}` has one, `bool` two).
     pub fn types_apply(&self, distinct: usize) -> Result<(), String> {
         if self.key_type.is_none() && self.value_type.is_none() {
             return Ok(());
         }
         let (k, v) = (self.key_go_type()?, self.value_go_type()?);
         if self.variant.go_release().is_some() {
-            return Err(format!(
-                "the real-Go harness runs [W]uint64 keys and values only, not map[{}]{}; named types are measured by go/cmd/evolutionref (scripts/evolution-reference.sh)",
-                k.name, v.name
-            ));
-        }
-        if !self.variant.is_go_family() && !self.variant.is_go_swiss() {
+            crate::goconfig::harness_runs(
+                self.key_type.as_deref(),
+                self.key_size,
+                self.value_type.as_deref(),
+                self.value_size,
+            )?;
+        } else if !self.variant.is_go_family() && !self.variant.is_go_swiss() {
             for t in [&k, &v] {
                 if t.shape != Shape::words(t.shape.size / 8)
                     || crate::gotype::check_size("", t.shape.size).is_err()

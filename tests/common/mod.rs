@@ -309,3 +309,23 @@ pub fn check_metrics(dir: &Path) {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// The Go toolchain of every release found here; each missing one, and
+/// none at all, prints `SKIPPED <what> on <release>` with the reason.
+pub fn go_toolchains(what: &str) -> Vec<mapamp::golang::toolchain::Toolchain> {
+    use mapamp::golang::{toolchain, GoRelease};
+    let found: Vec<_> = GoRelease::ALL
+        .into_iter()
+        .filter_map(|r| match toolchain::find(r) {
+            Ok(tc) => Some(tc),
+            Err(e) => {
+                eprintln!("SKIPPED {what} on {r}: {e}");
+                None
+            }
+        })
+        .collect();
+    if found.is_empty() {
+        eprintln!("SKIPPED {what}: no Go toolchain found");
+    }
+    found
+}

@@ -26,15 +26,8 @@ fn go_dir() -> PathBuf {
 
 #[test]
 fn the_go_module_vets_and_tests_clean_on_every_toolchain() {
-    let mut ran = 0;
-    for release in GoRelease::ALL {
-        let tc = match toolchain::find(release) {
-            Ok(tc) => tc,
-            Err(e) => {
-                skip(&format!("go vet / go test on {release}"), &e);
-                continue;
-            }
-        };
+    for tc in crate::common::go_toolchains("go vet / go test") {
+        let release = tc.release;
         for args in [&["vet", "./..."][..], &["test", "./..."][..]] {
             let out = tc
                 .command()
@@ -81,10 +74,6 @@ fn the_go_module_vets_and_tests_clean_on_every_toolchain() {
                 String::from_utf8_lossy(&out.stderr)
             );
         }
-        ran += 1;
-    }
-    if ran == 0 {
-        skip("the Go module's tests", "no Go toolchain found");
     }
 }
 
@@ -127,9 +116,20 @@ flamegraph_ms = 100
 "#;
 
 fn run_profile(name: &str, more: &[&str], env: &[(&str, &str)]) -> (PathBuf, Value) {
+    run_profile_text(name, PROFILE, more, env)
+}
+
+/// `mapamp run` of a profile's text into a scratch folder: the report
+/// folder and its report.json.
+pub(crate) fn run_profile_text(
+    name: &str,
+    text: &str,
+    more: &[&str],
+    env: &[(&str, &str)],
+) -> (PathBuf, Value) {
     let dir = scratch(name);
     let prof = dir.join("p.toml");
-    std::fs::write(&prof, PROFILE).unwrap();
+    std::fs::write(&prof, text).unwrap();
     let out_dir = dir.join("report");
     let mut args = vec![
         "run",

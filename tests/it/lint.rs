@@ -367,3 +367,136 @@ fn json_output_carries_findings_and_costs() {
         .iter()
         .all(|f| f["hint"].is_string() && f["start"]["line"].is_u64()));
 }
+
+/// The reference heap bytes of a real runtime (`tests/data/evolution`):
+/// (median, min, max) of `make(map[key]value, n)` + n inserts.
+fn evolution_heap(release: &str, key: &str, value: &str, n: u64) -> (u64, u64, u64) {
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/data/evolution/{release}.json"));
+    let d: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let r = d["fill"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["key"] == key && r["value"] == value && r["n"] == n && r["hint"] == n)
+        .unwrap_or_else(|| panic!("{release}: no map[{key}]{value} n = {n}"));
+    let u = |v: &Value| v.as_u64().unwrap();
+    let median = u(&r["heap_bytes"]);
+    match r.get("spread") {
+        Some(s) => (median, u(&s["heap_bytes_min"]), u(&s["heap_bytes_max"])),
+        None => (median, median, median),
+    }
+}
+
+/// Go maps are priced with their declared key and value types: a
+/// `map[int64]bool` set (with what a `map[int64]struct{}` would allocate
+/// per Go release, against the real runtimes' reference data), a
+/// `map[int64]struct{}`, 4-byte keys, string keys (their bytes apart), and
+/// a named value type that says `unknown shape` instead of a guess.
+#[test]
+fn go_maps_are_priced_with_their_declared_types() {
+    if !go_available() {
+        return;
+    }
+    let r = lint(&LintOptions {
+        path: Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/lint/types"),
+        assume_n: None,
+        maplint: None,
+    })
+    .expect("lints");
+    let by_map = |ty: &str| {
+        r.findings
+            .iter()
+            .find(|f| f.finding.map_type.as_deref() == Some(ty))
+            .unwrap_or_else(|| panic!("no finding of {ty}: {r:?}"))
+    };
+    let priced = |ty: &str| match &by_map(ty).cost {
+        Pricing::Priced(c) => c.clone(),
+        Pricing::Unavailable { reason } => panic!("{ty} not priced: {reason}"),
+    };
+    assert_eq!(r.findings.len(), 5, "{r:?}");
+    let seen = priced("map[int64]bool");
+    assert_eq!(
+        (seen.model.as_str(), seen.n, seen.n_source),
+        ("goswiss", 1000, NSource::ConstantBound)
+    );
+    assert_eq!(
+        (seen.key_type.as_deref(), seen.value_type.as_deref()),
+        (Some("int64"), Some("bool"))
+    );
+    assert_eq!((seen.key_bytes_priced, seen.value_bytes_priced), (8, 1));
+    assert_eq!(seen.without_hint.payload_bytes, 1000 * 9);
+    let set = priced("map[int64]struct{}");
+    assert_eq!((set.key_bytes_priced, set.value_bytes_priced), (8, 0));
+    assert!(set.as_set.is_empty(), "a set already");
+    // One Swiss slot of int64 + bool or int64 + struct{} is 16 bytes either
+    // way (Go pads a trailing zero-size field): the same groups zeroed; the
+    // slot copies differ by the bool's byte.
+    assert_eq!(
+        set.with_hint.total_bytes - 1000 * 8,
+        seen.with_hint.total_bytes - 1000 * 9
+    );
+    // bool → struct{} per release, in Go's heap terms: equal to the real
+    // runtimes where they are deterministic, in the seed range on Go 1.19.
+    let releases: Vec<&str> = seen.as_set.iter().map(|p| p.release.as_str()).collect();
+    assert_eq!(
+        releases,
+        ["go1.19", "go1.24", "go1.26", "go1.27", "go1.27split"]
+    );
+    for p in &seen.as_set {
+        if p.release == "go1.24" {
+            continue; // no reference runtime here
+        }
+        for (value, got) in [("bool", p.bool_heap_bytes), ("struct{}", p.set_heap_bytes)] {
+            let (median, lo, hi) = evolution_heap(&p.release, "int64", value, 1000);
+            if p.release == "go1.19" {
+                assert!(
+                    (lo..=hi).contains(&got),
+                    "{}: {value}: {got} not in {lo}..={hi}",
+                    p.release
+                );
+            } else {
+                assert_eq!(got, median, "{}: map[int64]{value}", p.release);
+            }
+        }
+    }
+    let classic = &seen.as_set[0];
+    assert!(
+        classic.set_heap_bytes < classic.bool_heap_bytes
+            && classic.set_bytes_written < classic.bool_bytes_written,
+        "the classic bucket keeps no value bytes for struct{{}}: {classic:?}"
+    );
+    let swiss = &seen.as_set[2];
+    assert_eq!(swiss.set_heap_bytes, swiss.bool_heap_bytes, "{swiss:?}");
+    let counts = priced("map[int32]int64");
+    assert_eq!((counts.key_bytes_priced, counts.value_bytes_priced), (4, 8));
+    assert!(counts.apart.is_none() && counts.as_set.is_empty());
+    let names = priced("map[string]int64");
+    assert_eq!(names.key_bytes_priced, 16);
+    assert!(
+        names
+            .apart
+            .as_deref()
+            .is_some_and(|a| a.contains("string key")),
+        "{:?}",
+        names.apart
+    );
+    let Pricing::Unavailable { reason } = &by_map("map[int64]user").cost else {
+        panic!("a named value type is not priced")
+    };
+    assert!(
+        reason.contains("unknown shape") && reason.contains("`user`"),
+        "{reason}"
+    );
+    // The command says it too.
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/lint/types");
+    let (code, out, err) = mapamp(&["lint", dir.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("map[int64]struct{} does as a set"), "{out}");
+    assert!(out.contains("go1.19 24,"), "{out}");
+    assert!(out.contains("unknown shape"), "{out}");
+    assert!(
+        out.contains("not in these figures: each string key's bytes"),
+        "{out}"
+    );
+}

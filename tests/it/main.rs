@@ -24,6 +24,7 @@ mod evolution_fidelity;
 mod fuzz;
 mod go_benchstat;
 mod go_fidelity;
+mod go_named;
 mod go_profiles;
 mod go_runtime;
 mod go_split;

@@ -7,6 +7,8 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"mapamp/internal/typeshape"
 )
 
 // groupType is reflectdata.MapGroupType's struct: a control word, then 8
@@ -35,7 +37,7 @@ const mallocHeaders = true
 // groups is what an array of n groups takes from the heap.
 func groups(k, v reflect.Type, n uint64) uint64 {
 	g := groupType(k, v)
-	return alloc(n*uint64(g.Size()), hasPointers(g))
+	return alloc(n*uint64(g.Size()), typeshape.HasPointers(g))
 }
 
 // tableBytes is maps.table (three uint16 counters, localDepth, index,

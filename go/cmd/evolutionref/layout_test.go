@@ -23,6 +23,8 @@ import (
 	"sync"
 	"testing"
 	"unsafe"
+
+	"mapamp/internal/typeshape"
 )
 
 // goTypes are the key and value types the program measures, by name.
@@ -56,28 +58,11 @@ func inSlot(t reflect.Type) reflect.Type {
 func perEntry(k, v reflect.Type) (bytes, objects uint64) {
 	for _, t := range []reflect.Type{k, v} {
 		if t.Size() > maxInline {
-			bytes += alloc(uint64(t.Size()), hasPointers(t))
+			bytes += alloc(uint64(t.Size()), typeshape.HasPointers(t))
 			objects++
 		}
 	}
 	return
-}
-
-// hasPointers reports whether values of t hold pointers the collector scans.
-func hasPointers(t reflect.Type) bool {
-	switch t.Kind() {
-	case reflect.String, reflect.Ptr, reflect.UnsafePointer, reflect.Map, reflect.Slice, reflect.Interface, reflect.Chan, reflect.Func:
-		return true
-	case reflect.Array:
-		return t.Len() > 0 && hasPointers(t.Elem())
-	case reflect.Struct:
-		for i := 0; i < t.NumField(); i++ {
-			if hasPointers(t.Field(i).Type) {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // alloc is what an object of n bytes takes from the heap: Go 1.22+ puts an

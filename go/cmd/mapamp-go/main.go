@@ -7,6 +7,7 @@
 //	mapamp-go run -spec cell.json      every lens asked for, JSON on stdout
 //	mapamp-go region -spec cell.json   prepare the cell, run its region once (for callgrind)
 //	mapamp-go version                  Go release, map design, layout check
+//	mapamp-go types                    key and value type names it runs, with their shapes
 //
 // The cell spec is the JSON form of harness.Spec. Exit status: 0 done, 1
 // the cell failed (the reason on stderr), 2 bad usage or spec.
@@ -30,6 +31,12 @@ func main() {
 	switch cmd {
 	case "version":
 		emit(harness.Version())
+	case "types":
+		types, err := harness.NamedTypes()
+		if err != nil {
+			fail(err)
+		}
+		emit(types)
 	case "run", "region":
 		fs := flag.NewFlagSet(cmd, flag.ExitOnError)
 		specPath := fs.String("spec", "", "the cell spec (JSON)")
@@ -85,6 +92,6 @@ func fail(err error) {
 }
 
 func usage() {
-	fmt.Fprintln(os.Stderr, "usage: mapamp-go run -spec FILE | mapamp-go region -spec FILE | mapamp-go version")
+	fmt.Fprintln(os.Stderr, "usage: mapamp-go run -spec FILE | mapamp-go region -spec FILE | mapamp-go version | mapamp-go types")
 	os.Exit(2)
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
@@ -32,9 +33,14 @@ func RunRegion(spec *Spec) error {
 type runner interface {
 	measure(spec *Spec) (*Result, error)
 	regionOnce(spec *Spec) error
+	types() (key, value reflect.Type)
 }
 
 type typed[K comparable, V any] struct{}
+
+func (typed[K, V]) types() (reflect.Type, reflect.Type) {
+	return reflect.TypeOf((*K)(nil)).Elem(), reflect.TypeOf((*V)(nil)).Elem()
+}
 
 // dispatch picks the key and value types of spec (a named Go type, see
 // types.go; else uint64 for 8 bytes, arrays of uint64 otherwise) and runs

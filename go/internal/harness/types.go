@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+
+	"mapamp/internal/typeshape"
 )
 
 // Keys and values named as Go types (Spec.KeyType, Spec.ValueType): the
@@ -172,4 +174,48 @@ func typedFromID[T any](t *T, id uint64) bool {
 		return false
 	}
 	return true
+}
+
+// TypeShape is a named type as the harness instantiates it: its Go type's
+// size, alignment and whether it holds pointers.
+type TypeShape struct {
+	Name     string  `json:"name"`
+	Size     uintptr `json:"size"`
+	Align    uintptr `json:"align"`
+	Pointers bool    `json:"pointers"`
+}
+
+// NamedTypes lists the key and value names the harness runs, each with the
+// shape of the type it instantiates (mapamp-go types): the Rust side holds
+// its own list and its Go type parser to these.
+func NamedTypes() (map[string][]TypeShape, error) {
+	shapeOf := func(k, v string, key bool) (TypeShape, error) {
+		var ts TypeShape
+		_, err := dispatchNamed(&Spec{KeyType: k, ValueType: v}, func(r runner) (*Result, error) {
+			kt, vt := r.types()
+			t, name := vt, v
+			if key {
+				t, name = kt, k
+			}
+			ts = TypeShape{Name: name, Size: t.Size(), Align: uintptr(t.Align()), Pointers: typeshape.HasPointers(t)}
+			return nil, nil
+		})
+		return ts, err
+	}
+	out := map[string][]TypeShape{}
+	for _, k := range namedKeys {
+		ts, err := shapeOf(k, "bool", true)
+		if err != nil {
+			return nil, err
+		}
+		out["keys"] = append(out["keys"], ts)
+	}
+	for _, v := range namedValues {
+		ts, err := shapeOf("int32", v, false)
+		if err != nil {
+			return nil, err
+		}
+		out["values"] = append(out["values"], ts)
+	}
+	return out, nil
 }

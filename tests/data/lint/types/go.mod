@@ -1,0 +1,3 @@
+module fixture/types
+
+go 1.26
