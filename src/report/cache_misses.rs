@@ -29,7 +29,7 @@ impl Named for CacheMissSource {}
 
 impl CacheMissSource {
     /// The source a report names `s` (`perf-hw`, `callgrind-sim`).
-    pub fn parse(s: &str) -> Result<Self, String> {
+    pub fn parse(s: &str) -> Result<Self, crate::names::UnknownName> {
         crate::names::parse(s, "cache-miss source", "valid")
     }
 }
@@ -128,7 +128,7 @@ mod tests {
         for &s in CacheMissSource::VARIANTS {
             assert_eq!(CacheMissSource::parse(s.into()), Ok(s));
         }
-        let err = CacheMissSource::parse("perf-sw").unwrap_err();
+        let err = CacheMissSource::parse("perf-sw").unwrap_err().to_string();
         assert!(err.contains("perf-hw, callgrind-sim"), "{err}");
     }
 
