@@ -80,6 +80,25 @@
 //! bookkeeping, not copies of data, and are not counted, as for the
 //! classic model.
 
+// With the probe calls compiled out, what only fed them goes unused.
+#![cfg_attr(feature = "no-probe-calls", allow(unused))]
+
+/// Records on the map's accounting probe: `probe!(self.bytes(path, n))` is
+/// `self.probe.bytes(path, n)`. Every store and event of the model goes
+/// through it, so that one switch can take them all out: the cargo feature
+/// `no-probe-calls` compiles the calls and their arguments away. That build
+/// exists only for `scripts/ir-identity.sh`, which checks that a map with
+/// accounting off ([`Off`]) executes exactly the instructions of a map with
+/// no probe calls at all; with the feature on, the accounting counts nothing.
+macro_rules! probe {
+    ($m:ident . $method:ident ( $($arg:expr),* $(,)? )) => {
+        #[cfg(not(feature = "no-probe-calls"))]
+        {
+            $m.probe.$method($($arg),*);
+        }
+    };
+}
+
 pub mod group;
 pub mod hash;
 pub mod iter;

@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Issue 17's instruction identity: with accounting off (the `Off` probe)
+# the Go Swiss-map model executes exactly the instructions of a build that
+# has no probe calls at all (cargo feature `no-probe-calls`, which compiles
+# them out of src/goswiss).
+#
+# Builds the `mapamp` binary twice, with and without the feature, both
+# with codegen-units = 1 (codegen-unit partitioning alone moves Ir by a few
+# percent from one build to another), into <target>/ir-identity; runs each
+# cell's measured region (`mapamp cell-run --region-only`, accounting off)
+# under callgrind in both binaries; prints the two Ir counts per cell and
+# exits 1 when any pair differs.
+#
+#   scripts/ir-identity.sh                 # the smoke profile's goswiss insert cells
+#   scripts/ir-identity.sh CELL_ID...      # cells of profiles/smoke.toml
+#   IR_PROFILE=profiles/quick.toml scripts/ir-identity.sh CELL_ID...
+#
+# Exit: 0 all equal, 1 a difference, 2 bad input, 3 cannot run here
+# (valgrind missing).
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+profile="${IR_PROFILE:-$root/profiles/smoke.toml}"
+if [ ! -f "$profile" ]; then
+    echo "ir-identity: IR_PROFILE=$profile: no such profile file (give a path to a profile .toml)" >&2
+    exit 2
+fi
+if ! command -v valgrind >/dev/null; then
+    echo "ir-identity: cannot run: valgrind not found on PATH (apt-get install -y valgrind)" >&2
+    exit 3
+fi
+if [ "$#" -gt 0 ]; then
+    cells=("$@")
+else
+    cells=(
+        "insert/goswiss/go-default/n=2048/keys=random/k8v8"
+        "insert/goswiss/presized/n=2048/keys=random/k8v8"
+    )
+fi
+
+target="${CARGO_TARGET_DIR:-$root/target}/ir-identity"
+work="$(mktemp -d "${TMPDIR:-/tmp}/ir-identity.XXXXXX")"
+trap 'rm -rf "$work"' EXIT
+
+build() { # $1: name, rest: cargo flags
+    local name="$1"
+    shift
+    echo "ir-identity: building mapamp ($name, codegen-units = 1) into $target" >&2
+    (cd "$root" && CARGO_PROFILE_RELEASE_CODEGEN_UNITS=1 CARGO_TARGET_DIR="$target" \
+        cargo build --release --locked --bin mapamp "$@" >&2)
+    cp "$target/release/mapamp" "$work/mapamp-$name"
+}
+build probe
+build no-probe --features no-probe-calls
+
+# Without address-space randomisation the allocator takes the same paths
+# every run (see src/lens/callgrind.rs).
+norand=()
+if command -v setarch >/dev/null; then
+    norand=(setarch "$(uname -m)" -R)
+fi
+
+ir() { # $1: binary, $2: cell
+    local out="$work/callgrind.out"
+    rm -f "$out"
+    if ! "${norand[@]}" valgrind --tool=callgrind --collect-atstart=no --instr-atstart=no \
+        --toggle-collect='*measured_region*' --callgrind-out-file="$out" \
+        "$1" cell-run --profile "$profile" --cell "$2" --out "$work/run" --region-only \
+        >"$work/valgrind.log" 2>&1; then
+        echo "ir-identity: $2: the region did not run under callgrind:" >&2
+        tail -5 "$work/valgrind.log" >&2
+        exit 2
+    fi
+    awk '/^(summary|totals):/ { print $2; exit }' "$out"
+}
+
+status=0
+printf '%-55s %15s %15s  %s\n' "cell" "Ir (Off probe)" "Ir (no calls)" "verdict"
+for cell in "${cells[@]}"; do
+    a="$(ir "$work/mapamp-probe" "$cell")"
+    b="$(ir "$work/mapamp-no-probe" "$cell")"
+    if [ -z "$a" ] || [ -z "$b" ]; then
+        echo "ir-identity: $cell: callgrind wrote no totals" >&2
+        exit 2
+    fi
+    if [ "$a" = "$b" ]; then
+        verdict="equal"
+    else
+        verdict="DIFFERENT ($((a - b)) more with the probe calls)"
+        status=1
+    fi
+    printf '%-55s %15s %15s  %s\n' "$cell" "$a" "$b" "$verdict"
+done
+exit "$status"
