@@ -4,9 +4,12 @@
 # has no probe calls at all (cargo feature `no-probe-calls`, which compiles
 # them out of src/goswiss).
 #
-# Builds the `mapamp` binary twice, with and without the feature, both
-# with codegen-units = 1 (codegen-unit partitioning alone moves Ir by a few
-# percent from one build to another), into <target>/ir-identity; runs each
+# Builds the `mapamp` binary twice, with and without the feature, the
+# mapamp crate with codegen-units = 1 in both (codegen-unit partitioning
+# alone moves Ir by a few percent from one build to another; the
+# dependencies, which the feature does not touch, are the usual release
+# builds), in the usual target directory (so a later plain release build
+# compiles mapamp again); runs each
 # cell's measured region (`mapamp cell-run --region-only`, accounting off)
 # under callgrind in both binaries; prints the two Ir counts per cell and
 # exits 1 when any pair differs.
@@ -37,7 +40,7 @@ else
     )
 fi
 
-target="${CARGO_TARGET_DIR:-$root/target}/ir-identity"
+target="${CARGO_TARGET_DIR:-$root/target}"
 work="$(mktemp -d "${TMPDIR:-/tmp}/ir-identity.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 
@@ -45,8 +48,8 @@ build() { # $1: name, rest: cargo flags
     local name="$1"
     shift
     echo "ir-identity: building mapamp ($name, codegen-units = 1) into $target" >&2
-    (cd "$root" && CARGO_PROFILE_RELEASE_CODEGEN_UNITS=1 CARGO_TARGET_DIR="$target" \
-        cargo build --release --locked --bin mapamp "$@" >&2)
+    (cd "$root" && CARGO_TARGET_DIR="$target" cargo build --release --locked --bin mapamp \
+        --config 'profile.release.package.mapamp.codegen-units=1' "$@" >&2)
     cp "$target/release/mapamp" "$work/mapamp-$name"
 }
 build probe
