@@ -73,7 +73,10 @@ ir() { # $1: binary, $2: cell
         tail -5 "$work/valgrind.log" >&2
         exit 2
     fi
-    awk '/^(summary|totals):/ { print $2; exit }' "$out"
+    # As the callgrind lens reads it: the sum of the `totals:` lines (one per
+    # dump), else `summary:`; Ir is the first event.
+    awk '/^totals:/ { t += $2; n++ } /^summary:/ { s = $2 }
+         END { if (n) print t; else print s }' "$out"
 }
 
 status=0
@@ -81,8 +84,8 @@ printf '%-55s %15s %15s  %s\n' "cell" "Ir (Off probe)" "Ir (no calls)" "verdict"
 for cell in "${cells[@]}"; do
     a="$(ir "$work/mapamp-probe" "$cell")"
     b="$(ir "$work/mapamp-no-probe" "$cell")"
-    if [ -z "$a" ] || [ -z "$b" ]; then
-        echo "ir-identity: $cell: callgrind wrote no totals" >&2
+    if [ -z "$a" ] || [ -z "$b" ] || [ "$a" = 0 ] || [ "$b" = 0 ]; then
+        echo "ir-identity: $cell: callgrind counted no instructions in the region (Ir '$a' and '$b'): no figure to compare" >&2
         exit 2
     fi
     if [ "$a" = "$b" ]; then
