@@ -8,6 +8,7 @@ use super::layout::{self, Geo};
 use super::table::{Table, MAX_TABLE_CAPACITY};
 use super::{GoSwiss, Part, Rehash, RehashFor};
 use crate::accounting::{CopyPath, Event, Probe};
+use crate::gomap::prefetch;
 use crate::gomap::sizeclass::roundupsize;
 use crate::gotype::{FastPath, GroupType, PTR_SIZE, SLOTS};
 use crate::hash::KeyHasher;
@@ -297,6 +298,11 @@ impl<H: KeyHasher, P: Probe> GoSwiss<H, P> {
         let mut seq = ProbeSeq::new(group::h1(hash), t.group_mask());
         let h2 = group::h2(hash);
         let mut first_deleted: Option<(usize, usize)> = None;
+        // The slot this write fills is known only once the control word has
+        // arrived; ask for the group's other lines now, so that their misses
+        // overlap the control word's (most writes end in the first group).
+        let start = geo.ctrl(seq.offset as usize);
+        prefetch::after_first_line(&b[start..start + geo.group]);
         loop {
             let g = seq.offset as usize;
             let ctrl = load64(b, geo.ctrl(g));
