@@ -18,21 +18,30 @@ use crate::hash::KeyHasher;
 
 impl<H: KeyHasher, P: Probe> GoSwiss<H, P> {
     /// Reinserts every full slot of table `old` (taken out of the arena)
-    /// into the tables `pick` chooses by hash, in Go's order (group by
-    /// group, slot by slot); returns the entries moved.
-    fn reinsert(&mut self, old: &Table, pick: impl FnMut(u64) -> u32) -> u64 {
+    /// into the tables `dst` (taken out too), the one `pick` chooses by
+    /// hash, in Go's order (group by group, slot by slot); returns the
+    /// entries moved. The destinations are plain values here rather than
+    /// arena entries, so that the loop keeps their groups and counters at
+    /// hand instead of looking them up again for every entry.
+    fn reinsert<const N: usize>(
+        &self,
+        old: &Table,
+        dst: &mut [Table; N],
+        pick: impl Fn(u64) -> usize,
+    ) -> u64 {
         if self.kv88 {
-            self.reinsert_g::<true>(old, pick)
+            self.reinsert_g::<true, N>(old, dst, pick)
         } else {
-            self.reinsert_g::<false>(old, pick)
+            self.reinsert_g::<false, N>(old, dst, pick)
         }
     }
 
     #[inline(always)]
-    fn reinsert_g<const KV88: bool>(
-        &mut self,
+    fn reinsert_g<const KV88: bool, const N: usize>(
+        &self,
         old: &Table,
-        mut pick: impl FnMut(u64) -> u32,
+        dst: &mut [Table; N],
+        pick: impl Fn(u64) -> usize,
     ) -> u64 {
         let geo = Geo::of::<KV88>(&self.t);
         // Interleaved: the slot moves as one copy (key, padding, elem);
@@ -53,9 +62,8 @@ impl<H: KeyHasher, P: Probe> GoSwiss<H, P> {
                 full = group::remove_first(full);
                 let at = geo.key(g, i);
                 let hash = self.slot_hash::<KV88>(b, at);
-                let to = pick(hash) as usize;
                 let eat = geo.elem(g, i);
-                self.tables[to].unchecked_put(hash, &b[at..at + klen], &b[eat..eat + elen], geo);
+                dst[pick(hash)].unchecked_put(hash, &b[at..at + klen], &b[eat..eat + elen], geo);
                 moved += 1;
             }
         }
@@ -74,7 +82,10 @@ impl<H: KeyHasher, P: Probe> GoSwiss<H, P> {
         let small = self.small.take().expect("small group");
         let id = self.new_table(2 * SLOTS, 0, 0);
         let old = self.take_table(small);
-        let moved = self.reinsert(&old, |_| id);
+        let mut dst = [self.take_table(id)];
+        let moved = self.reinsert(&old, &mut dst, |_| 0);
+        let [t] = dst;
+        self.tables[id as usize] = t;
         self.tables[small as usize] = old;
         probe!(self.bytes(CopyPath::SmallToTable, moved * layout::moved_bytes(&self.t)));
         probe!(self.event(Event::Evacuated(moved)));
@@ -105,7 +116,10 @@ impl<H: KeyHasher, P: Probe> GoSwiss<H, P> {
         };
         let nid = self.new_table(capacity, index, depth);
         let old = self.take_table(id);
-        let moved = self.reinsert(&old, |_| nid);
+        let mut dst = [self.take_table(nid)];
+        let moved = self.reinsert(&old, &mut dst, |_| 0);
+        let [t] = dst;
+        self.tables[nid as usize] = t;
         self.tables[id as usize] = old;
         probe!(self.bytes(CopyPath::TableGrow, moved * layout::moved_bytes(&self.t)));
         probe!(self.event(Event::DoublingGrow));
@@ -122,7 +136,11 @@ impl<H: KeyHasher, P: Probe> GoSwiss<H, P> {
         let right = self.new_table(MAX_TABLE_CAPACITY, -1, depth);
         let mask = 1u64 << (64 - depth as u32);
         let old = self.take_table(id);
-        let moved = self.reinsert(&old, |h| if h & mask == 0 { left } else { right });
+        let mut dst = [self.take_table(left), self.take_table(right)];
+        let moved = self.reinsert(&old, &mut dst, |h| usize::from(h & mask != 0));
+        let [l, r] = dst;
+        self.tables[left as usize] = l;
+        self.tables[right as usize] = r;
         self.tables[id as usize] = old;
         probe!(self.bytes(CopyPath::TableSplit, moved * layout::moved_bytes(&self.t)));
         probe!(self.event(Event::TableSplit));
