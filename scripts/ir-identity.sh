@@ -47,13 +47,17 @@ trap 'rm -rf "$work"' EXIT
 build() { # $1: name, rest: cargo flags
     local name="$1"
     shift
-    echo "ir-identity: building mapamp ($name, codegen-units = 1) into $target" >&2
+    echo "ir-identity: building mapamp (probe calls: $name; codegen-units = 1) into $target" >&2
     (cd "$root" && CARGO_TARGET_DIR="$target" cargo build --release --locked --bin mapamp \
         --config 'profile.release.package.mapamp.codegen-units=1' "$@" >&2)
-    cp "$target/release/mapamp" "$work/mapamp-$name"
+    # Both binaries at paths of the same length: argv[0] is copied to the
+    # heap, and a longer name moves later allocations (a few hundred Ir of
+    # malloc/memset in a growing map's region).
+    mkdir -p "$work/$name"
+    cp "$target/release/mapamp" "$work/$name/mapamp"
 }
-build probe
-build no-probe --features no-probe-calls
+build on
+build no --features no-probe-calls
 
 # Without address-space randomisation the allocator takes the same paths
 # every run (see src/lens/callgrind.rs).
@@ -82,8 +86,8 @@ ir() { # $1: binary, $2: cell
 status=0
 printf '%-55s %15s %15s  %s\n' "cell" "Ir (Off probe)" "Ir (no calls)" "verdict"
 for cell in "${cells[@]}"; do
-    a="$(ir "$work/mapamp-probe" "$cell")"
-    b="$(ir "$work/mapamp-no-probe" "$cell")"
+    a="$(ir "$work/on/mapamp" "$cell")"
+    b="$(ir "$work/no/mapamp" "$cell")"
     if [ -z "$a" ] || [ -z "$b" ] || [ "$a" = 0 ] || [ "$b" = 0 ]; then
         echo "ir-identity: $cell: callgrind counted no instructions in the region (Ir '$a' and '$b'): no figure to compare" >&2
         exit 2
