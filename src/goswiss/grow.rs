@@ -18,30 +18,21 @@ use crate::hash::KeyHasher;
 
 impl<H: KeyHasher, P: Probe> GoSwiss<H, P> {
     /// Reinserts every full slot of table `old` (taken out of the arena)
-    /// into the tables `dst` (taken out too), the one `pick` chooses by
-    /// hash, in Go's order (group by group, slot by slot); returns the
-    /// entries moved. The destinations are plain values here rather than
-    /// arena entries, so that the loop keeps their groups and counters at
-    /// hand instead of looking them up again for every entry.
-    fn reinsert<const N: usize>(
-        &self,
-        old: &Table,
-        dst: &mut [Table; N],
-        pick: impl Fn(u64) -> usize,
-    ) -> u64 {
+    /// into the tables `pick` chooses by hash, in Go's order (group by
+    /// group, slot by slot); returns the entries moved.
+    fn reinsert(&mut self, old: &Table, pick: impl FnMut(u64) -> u32) -> u64 {
         if self.kv88 {
-            self.reinsert_g::<true, N>(old, dst, pick)
+            self.reinsert_g::<true>(old, pick)
         } else {
-            self.reinsert_g::<false, N>(old, dst, pick)
+            self.reinsert_g::<false>(old, pick)
         }
     }
 
     #[inline(always)]
-    fn reinsert_g<const KV88: bool, const N: usize>(
-        &self,
+    fn reinsert_g<const KV88: bool>(
+        &mut self,
         old: &Table,
-        dst: &mut [Table; N],
-        pick: impl Fn(u64) -> usize,
+        mut pick: impl FnMut(u64) -> u32,
     ) -> u64 {
         let geo = Geo::of::<KV88>(&self.t);
         // Interleaved: the slot moves as one copy (key, padding, elem);
@@ -62,8 +53,9 @@ impl<H: KeyHasher, P: Probe> GoSwiss<H, P> {
                 full = group::remove_first(full);
                 let at = geo.key(g, i);
                 let hash = self.slot_hash::<KV88>(b, at);
+                let to = pick(hash) as usize;
                 let eat = geo.elem(g, i);
-                dst[pick(hash)].unchecked_put(hash, &b[at..at + klen], &b[eat..eat + elen], geo);
+                self.tables[to].unchecked_put(hash, &b[at..at + klen], &b[eat..eat + elen], geo);
                 moved += 1;
             }
         }
@@ -82,10 +74,7 @@ impl<H: KeyHasher, P: Probe> GoSwiss<H, P> {
         let small = self.small.take().expect("small group");
         let id = self.new_table(2 * SLOTS, 0, 0);
         let old = self.take_table(small);
-        let mut dst = [self.take_table(id)];
-        let moved = self.reinsert(&old, &mut dst, |_| 0);
-        let [t] = dst;
-        self.tables[id as usize] = t;
+        let moved = self.reinsert(&old, |_| id);
         self.tables[small as usize] = old;
         probe!(self.bytes(CopyPath::SmallToTable, moved * layout::moved_bytes(&self.t)));
         probe!(self.event(Event::Evacuated(moved)));
@@ -116,10 +105,7 @@ impl<H: KeyHasher, P: Probe> GoSwiss<H, P> {
         };
         let nid = self.new_table(capacity, index, depth);
         let old = self.take_table(id);
-        let mut dst = [self.take_table(nid)];
-        let moved = self.reinsert(&old, &mut dst, |_| 0);
-        let [t] = dst;
-        self.tables[nid as usize] = t;
+        let moved = self.reinsert(&old, |_| nid);
         self.tables[id as usize] = old;
         probe!(self.bytes(CopyPath::TableGrow, moved * layout::moved_bytes(&self.t)));
         probe!(self.event(Event::DoublingGrow));
@@ -136,11 +122,7 @@ impl<H: KeyHasher, P: Probe> GoSwiss<H, P> {
         let right = self.new_table(MAX_TABLE_CAPACITY, -1, depth);
         let mask = 1u64 << (64 - depth as u32);
         let old = self.take_table(id);
-        let mut dst = [self.take_table(left), self.take_table(right)];
-        let moved = self.reinsert(&old, &mut dst, |h| usize::from(h & mask != 0));
-        let [l, r] = dst;
-        self.tables[left as usize] = l;
-        self.tables[right as usize] = r;
+        let moved = self.reinsert(&old, |h| if h & mask == 0 { left } else { right });
         self.tables[id as usize] = old;
         probe!(self.bytes(CopyPath::TableSplit, moved * layout::moved_bytes(&self.t)));
         probe!(self.event(Event::TableSplit));
