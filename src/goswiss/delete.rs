@@ -106,8 +106,7 @@ impl<H: KeyHasher, P: Probe> GoSwiss<H, P> {
             self.tables[id].bytes_mut()[eo..eo + self.t.elem.size].fill(0);
         }
         self.tables[id].set_ctrl(g, geo, i, c);
-        self.probe
-            .bytes(CopyPath::Delete, super::layout::delete_bytes(&self.t));
+        probe!(self.bytes(CopyPath::Delete, super::layout::delete_bytes(&self.t)));
     }
 
     /// The groups of table `t` no probe sequence needs to pass through
@@ -187,8 +186,8 @@ impl<H: KeyHasher, P: Probe> GoSwiss<H, P> {
                 t.growth_left += 1;
             }
         }
-        self.probe.bytes(CopyPath::Prune, count as u64);
-        self.probe.event(Event::Pruned(count as u64));
+        probe!(self.bytes(CopyPath::Prune, count as u64));
+        probe!(self.event(Event::Pruned(count as u64)));
     }
 
     /// `Clear`: removes every entry and keeps every table (`clear`). Groups
@@ -206,7 +205,7 @@ impl<H: KeyHasher, P: Probe> GoSwiss<H, P> {
                 let t = &mut self.tables[id as usize];
                 t.groups.fill(0);
                 t.groups[0] = CTRL_ALL_EMPTY;
-                self.probe.bytes(CopyPath::Clear, gs as u64 + 8);
+                probe!(self.bytes(CopyPath::Clear, gs as u64 + 8));
             }
         } else {
             let mut last = u32::MAX;
@@ -235,7 +234,7 @@ impl<H: KeyHasher, P: Probe> GoSwiss<H, P> {
                 }
                 t.used = 0;
                 t.growth_left = mgl;
-                self.probe.bytes(CopyPath::Clear, bytes);
+                probe!(self.bytes(CopyPath::Clear, bytes));
             }
             self.tombstone_possible = false;
         }

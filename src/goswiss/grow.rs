@@ -76,9 +76,8 @@ impl<H: KeyHasher, P: Probe> GoSwiss<H, P> {
         let old = self.take_table(small);
         let moved = self.reinsert(&old, |_| id);
         self.tables[small as usize] = old;
-        self.probe
-            .bytes(CopyPath::SmallToTable, moved * layout::moved_bytes(&self.t));
-        self.probe.event(Event::Evacuated(moved));
+        probe!(self.bytes(CopyPath::SmallToTable, moved * layout::moved_bytes(&self.t)));
+        probe!(self.event(Event::Evacuated(moved)));
         self.account_directory(1, CopyPath::SmallToTable);
         self.dir = vec![id];
         self.global_depth = 0;
@@ -108,10 +107,9 @@ impl<H: KeyHasher, P: Probe> GoSwiss<H, P> {
         let old = self.take_table(id);
         let moved = self.reinsert(&old, |_| nid);
         self.tables[id as usize] = old;
-        self.probe
-            .bytes(CopyPath::TableGrow, moved * layout::moved_bytes(&self.t));
-        self.probe.event(Event::DoublingGrow);
-        self.probe.event(Event::Evacuated(moved));
+        probe!(self.bytes(CopyPath::TableGrow, moved * layout::moved_bytes(&self.t)));
+        probe!(self.event(Event::DoublingGrow));
+        probe!(self.event(Event::Evacuated(moved)));
         self.replace_table(nid, CopyPath::TableGrow);
         self.retire_table(id);
     }
@@ -126,10 +124,9 @@ impl<H: KeyHasher, P: Probe> GoSwiss<H, P> {
         let old = self.take_table(id);
         let moved = self.reinsert(&old, |h| if h & mask == 0 { left } else { right });
         self.tables[id as usize] = old;
-        self.probe
-            .bytes(CopyPath::TableSplit, moved * layout::moved_bytes(&self.t));
-        self.probe.event(Event::TableSplit);
-        self.probe.event(Event::Evacuated(moved));
+        probe!(self.bytes(CopyPath::TableSplit, moved * layout::moved_bytes(&self.t)));
+        probe!(self.event(Event::TableSplit));
+        probe!(self.event(Event::Evacuated(moved)));
         self.install_table_split(id, left, right);
         self.retire_table(id);
     }
@@ -142,7 +139,7 @@ impl<H: KeyHasher, P: Probe> GoSwiss<H, P> {
         for e in &mut self.dir[start..start + entries] {
             *e = id;
         }
-        self.probe.bytes(path, layout::repoint_bytes(entries));
+        probe!(self.bytes(path, layout::repoint_bytes(entries)));
     }
 
     /// `installTableSplit`: doubles the directory when the old table was at
@@ -160,7 +157,7 @@ impl<H: KeyHasher, P: Probe> GoSwiss<H, P> {
                 }
             }
             self.account_directory(nd.len(), CopyPath::DirectoryGrow);
-            self.probe.event(Event::DirectoryGrow);
+            probe!(self.event(Event::DirectoryGrow));
             self.global_depth += 1;
             self.dir = nd;
             self.reserve_table_ids(self.dir.len());

@@ -8,6 +8,7 @@ use super::layout::{self, Geo};
 use super::table::{Table, MAX_TABLE_CAPACITY};
 use super::{GoSwiss, Part, Rehash, RehashFor};
 use crate::accounting::{CopyPath, Event, Probe};
+use crate::gomap::prefetch;
 use crate::gomap::sizeclass::roundupsize;
 use crate::gotype::{FastPath, GroupType, PTR_SIZE, SLOTS};
 use crate::hash::KeyHasher;
@@ -94,26 +95,25 @@ impl<H: KeyHasher, P: Probe> GoSwiss<H, P> {
     pub(crate) fn new_table(&mut self, capacity: usize, index: isize, local_depth: u8) -> u32 {
         let t = Table::new(capacity, index, local_depth, self.t.group_size);
         let groups = t.group_count();
-        self.probe.event(Event::Alloc(TABLE_STRUCT_BYTES));
+        probe!(self.event(Event::Alloc(TABLE_STRUCT_BYTES)));
         self.account_groups(groups);
         self.add_table(t)
     }
 
     /// `newGroups` + `setEmpty` on each: allocation and `zero_fill` bytes.
     pub(crate) fn account_groups(&mut self, groups: usize) {
-        self.probe
-            .event(Event::Alloc(groups_alloc(&self.t, groups)));
-        self.probe.bytes(
+        probe!(self.event(Event::Alloc(groups_alloc(&self.t, groups))));
+        probe!(self.bytes(
             CopyPath::ZeroFill,
             Table::zero_fill_bytes(groups, self.t.group_size),
-        );
+        ));
     }
 
     /// A new directory of `len` table pointers: allocation, zeroing and the
     /// pointer stores, all on `path`.
     pub(crate) fn account_directory(&mut self, len: usize, path: CopyPath) {
-        self.probe.event(Event::Alloc(directory_alloc(len)));
-        self.probe.bytes(path, layout::directory_bytes(len));
+        probe!(self.event(Event::Alloc(directory_alloc(len))));
+        probe!(self.bytes(path, layout::directory_bytes(len)));
     }
 
     /// `NewMap`: a hint over 8 sizes the directory and its tables up
@@ -233,8 +233,7 @@ impl<H: KeyHasher, P: Probe> GoSwiss<H, P> {
 
     #[inline(always)]
     fn insert_g<const KV88: bool>(&mut self, key: &[u8], val: &[u8]) -> bool {
-        self.probe
-            .event(Event::Write((key.len() + val.len()) as u64));
+        probe!(self.event(Event::Write((key.len() + val.len()) as u64)));
         let hash = self.hash_key(key);
         if self.dir.is_empty() {
             if self.small.is_none() {
@@ -299,6 +298,11 @@ impl<H: KeyHasher, P: Probe> GoSwiss<H, P> {
         let mut seq = ProbeSeq::new(group::h1(hash), t.group_mask());
         let h2 = group::h2(hash);
         let mut first_deleted: Option<(usize, usize)> = None;
+        // The slot this write fills is known only once the control word has
+        // arrived; ask for the group's other lines now, so that their misses
+        // overlap the control word's (most writes end in the first group).
+        let start = geo.ctrl(seq.offset as usize);
+        prefetch::after_first_line(&b[start..start + geo.group]);
         loop {
             let g = seq.offset as usize;
             let ctrl = load64(b, geo.ctrl(g));
@@ -388,8 +392,7 @@ impl<H: KeyHasher, P: Probe> GoSwiss<H, P> {
         if indirect {
             let h = self.objects(part).alloc(bytes);
             store64(self.tables[id].bytes_mut(), off, h);
-            self.probe
-                .event(Event::Alloc(alloc_size(bytes.len() as u64, pointers)));
+            probe!(self.event(Event::Alloc(alloc_size(bytes.len() as u64, pointers))));
         } else {
             mem::copy(&mut self.tables[id].bytes_mut()[off..], bytes);
         }
@@ -417,8 +420,7 @@ impl<H: KeyHasher, P: Probe> GoSwiss<H, P> {
             self.store_part(id, eo, val, Part::Elem);
         }
         self.tables[id].set_ctrl(g, geo, i, group::h2(hash));
-        self.probe
-            .bytes(CopyPath::Assign, layout::assign_bytes(&self.t));
+        probe!(self.bytes(CopyPath::Assign, layout::assign_bytes(&self.t)));
     }
 
     /// Overwrites the elem of an existing key (`assign`: the elem's bytes).
@@ -433,7 +435,7 @@ impl<H: KeyHasher, P: Probe> GoSwiss<H, P> {
         } else {
             mem::copy(&mut self.tables[id].bytes_mut()[eo..], val);
         }
-        self.probe.bytes(CopyPath::Assign, val.len() as u64);
+        probe!(self.bytes(CopyPath::Assign, val.len() as u64));
     }
 
     /// What inserting `key` would do beyond filling a slot (`None`: an

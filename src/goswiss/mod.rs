@@ -80,6 +80,38 @@
 //! bookkeeping, not copies of data, and are not counted, as for the
 //! classic model.
 
+// With the probe calls compiled out, what only fed them goes unused.
+#![cfg_attr(feature = "no-probe-calls", allow(unused))]
+
+/// Records on the map's accounting probe: `probe!(self.bytes(path, n))` is
+/// `self.probe.bytes(path, n)`, its arguments evaluated only when the probe
+/// records ([`Probe::ENABLED`]): some of them are not free (an allocation's
+/// size class is a table lookup that may panic, which the compiler must
+/// keep even when the result goes unused), and with accounting off
+/// ([`Off`]) none of them may cost an instruction. Every store and event of
+/// the model goes through it, so that one switch can take them all out:
+/// the cargo feature `no-probe-calls` compiles the calls away. That build
+/// exists only for `scripts/ir-identity.sh`, which checks that a map with
+/// accounting off executes exactly the instructions of a map with no probe
+/// calls at all; with the feature on, the accounting counts nothing.
+macro_rules! probe {
+    ($m:ident . $method:ident ( $($arg:expr),* $(,)? )) => {
+        #[cfg(not(feature = "no-probe-calls"))]
+        {
+            if $crate::goswiss::records(&$m.probe) {
+                $m.probe.$method($($arg),*);
+            }
+        }
+    };
+}
+
+/// Whether `probe` records anything (its type's [`Probe::ENABLED`], a
+/// constant: the branch of [`probe!`] folds away).
+#[inline(always)]
+pub(crate) fn records<P: Probe>(_: &P) -> bool {
+    P::ENABLED
+}
+
 pub mod group;
 pub mod hash;
 pub mod iter;
