@@ -25,6 +25,7 @@
 //! `--cells` selected this time. Ctrl-C says how to continue.
 
 mod cell_lenses;
+pub mod evolution;
 pub mod findings;
 mod interrupt;
 pub mod merge;
@@ -242,6 +243,7 @@ pub fn run(opts: &RunOptions) -> Result<RunSummary, String> {
     }
     let noise = noise::noise_floor(&reports, &lenses);
     let findings = findings::findings(&reports, &noise);
+    let evolution = evolution::evolution(&reports)?;
     let report = Report {
         schema_version: SCHEMA_VERSION,
         mapamp_version: env!("CARGO_PKG_VERSION").to_string(),
@@ -279,6 +281,7 @@ pub fn run(opts: &RunOptions) -> Result<RunSummary, String> {
         },
         noise,
         findings,
+        evolution,
     };
     fsutil::write_json_atomic(&out.join("report.json"), &report)?;
     crate::report::write_renderings(&out, &report)?;

@@ -18,6 +18,7 @@
 //! |---|---|
 //! | [`line`](mod@line) | [`line_chart`]: series over a log2 x-axis, optional whiskers |
 //! | [`bars`] | [`stacked_bars`]: one stacked horizontal bar per row |
+//! | [`category`] | [`category_chart`]: series over named, ordered categories (Go releases), solid or dashed |
 //! | [`dots`] | [`dot_plot`]: marks per row over a log10 x-axis |
 //! | [`timeline`](mod@timeline) | [`timeline::timeline`]: latency per operation over its index, growth spans shaded |
 //!
@@ -34,11 +35,13 @@
 //! deterministic text that the golden files pin byte for byte.
 
 pub mod bars;
+pub mod category;
 pub mod dots;
 pub mod line;
 pub mod timeline;
 
 pub use bars::{stacked_bars, Segment, StackedBars};
+pub use category::{category_chart, CategoryChart, CategoryPoint, CategorySeries};
 pub use dots::{dot_plot, DotPlot, Mark, Shape};
 pub use line::{line_chart, LineChart, Point, Series};
 
