@@ -22,8 +22,8 @@
 
 use super::escaping::{escape, escape_markdown as md};
 use super::format::{integer, not_available, number};
-use super::markdown::verdict_text;
 use super::html::verdict_class;
+use super::markdown::verdict_text;
 use super::schema::{ClaimVerdict, Report};
 use super::svg::{category_chart, CategoryChart, CategoryPoint, CategorySeries, Chart};
 use crate::accounting::{CopyPath, PathBytes};
@@ -96,6 +96,9 @@ pub struct ShapeRow {
 pub struct Least {
     /// Bytes written.
     pub total_bytes: Vec<String>,
+    /// Bytes zeroed (the `zero_fill` path: fresh and cleared memory).
+    #[serde(default)]
+    pub zero_fill: Vec<String>,
     /// Write amplification.
     pub write_amplification: Vec<String>,
     /// Heap bytes.
@@ -181,25 +184,36 @@ type Metric = (
     fn(&Least) -> &Vec<String>,
 );
 
-const METRICS: [Metric; 4] = [
+const METRICS: [Metric; 5] = [
     (
         "bytes written",
-        |f| f.total_bytes.map_or_else(|| not_available("no accounting"), integer),
+        |f| {
+            f.total_bytes
+                .map_or_else(|| not_available("no accounting"), integer)
+        },
         |l| &l.total_bytes,
+    ),
+    (
+        "of which zeroed",
+        |f| {
+            f.bytes_written.map_or_else(
+                || not_available("no accounting"),
+                |p| integer(p.get(CopyPath::ZeroFill)),
+            )
+        },
+        |l| &l.zero_fill,
     ),
     (
         "WA",
         |f| {
-            f.write_amplification
-                .map_or_else(|| not_available("no payload"), |w| format!("{}×", number(w)))
+            f.write_amplification.map_or_else(
+                || not_available("no payload"),
+                |w| format!("{}×", number(w)),
+            )
         },
         |l| &l.write_amplification,
     ),
-    (
-        "heap bytes",
-        |f| number(f.heap_bytes),
-        |l| &l.heap_bytes,
-    ),
+    ("heap bytes", |f| number(f.heap_bytes), |l| &l.heap_bytes),
     ("objects", |f| number(f.objects), |l| &l.objects),
 ];
 
@@ -218,10 +232,7 @@ fn paths_text(f: &ReleaseFigures) -> String {
 /// The text of one metric of one entry, `*` marked when least.
 fn cell_text(e: &ReleaseEntry, m: &Metric, least: &Least) -> (String, bool) {
     match (&e.figures, &e.unavailable) {
-        (Some(f), _) => (
-            (m.1)(f),
-            !e.real && (m.2)(least).contains(&e.release),
-        ),
+        (Some(f), _) => ((m.1)(f), !e.real && (m.2)(least).contains(&e.release)),
         (None, _) => ("unavailable (below)".to_string(), false),
     }
 }
@@ -294,7 +305,11 @@ pub fn charts(id: &str, e: &Evolution, t: &EvolutionTable) -> Vec<Chart> {
             title: format!("{name}: {}", t.title()),
             x_label: "Go release (models solid, real runtimes dashed)".into(),
             y_label: unit.into(),
-            categories: e.releases.iter().map(|r| release_label(r).to_string()).collect(),
+            categories: e
+                .releases
+                .iter()
+                .map(|r| release_label(r).to_string())
+                .collect(),
             series,
             notes: vec![],
         })
@@ -423,7 +438,11 @@ fn table_html(out: &mut String, t: &EvolutionTable) {
             }
             let _ = write!(out, "<td>{}</td>", m.0);
             for (r, real) in &cols {
-                match row.entries.iter().find(|e| e.release == *r && e.real == *real) {
+                match row
+                    .entries
+                    .iter()
+                    .find(|e| e.release == *r && e.real == *real)
+                {
                     Some(e) => {
                         let (text, least) = cell_text(e, m, &row.least);
                         let tip = match (&e.figures, k) {
@@ -505,7 +524,11 @@ pub fn evolution_md(r: &Report) -> String {
                 let texts: Vec<String> = cols
                     .iter()
                     .map(|(r, real)| {
-                        match row.entries.iter().find(|e| e.release == *r && e.real == *real) {
+                        match row
+                            .entries
+                            .iter()
+                            .find(|e| e.release == *r && e.real == *real)
+                        {
                             Some(e) => {
                                 let (text, least) = cell_text(e, m, &row.least);
                                 format!("{}{}", md(&text), if least { " ✓" } else { "" })

@@ -12,12 +12,12 @@
 //! the report is written (`run`, `merge`) and stored in `report.json`.
 
 use super::findings::is_whole_workload;
+use crate::gotype::Shape;
 use crate::heap::{self, RELEASE_MODELS};
 use crate::report::evolution::{
     Evolution, EvolutionTable, Least, ReleaseEntry, ReleaseFigures, ShapeRow,
 };
 use crate::report::schema::CellReport;
-use crate::gotype::Shape;
 use crate::variants::Variant;
 
 /// The Go release a variant stands for and whether it is the real runtime.
@@ -64,11 +64,13 @@ fn figures(c: &CellReport, real: bool) -> Result<ReleaseFigures, String> {
     let acct = c.lenses.accounting.ok();
     let n = c.axes.n.max(1) as f64;
     let (heap_bytes, objects, heap_source) = if real {
-        let g = c
-            .lenses
-            .go_runtime
-            .ok()
-            .ok_or_else(|| c.lenses.go_runtime.reason().unwrap_or("no figures").to_string())?;
+        let g = c.lenses.go_runtime.ok().ok_or_else(|| {
+            c.lenses
+                .go_runtime
+                .reason()
+                .unwrap_or("no figures")
+                .to_string()
+        })?;
         (
             g.heap_bytes.mean,
             g.heap_objects.mean,
@@ -135,6 +137,10 @@ fn row_of(shape: String, cells: &[(&CellReport, &'static str, bool)]) -> ShapeRo
     entries.sort_by_key(|e| (release_rank(&e.release), e.real));
     let least = Least {
         total_bytes: least_of(&entries, |f| f.total_bytes.map(|b| b as f64)),
+        zero_fill: least_of(&entries, |f| {
+            f.bytes_written
+                .map(|p| p.get(crate::accounting::CopyPath::ZeroFill) as f64)
+        }),
         write_amplification: least_of(&entries, |f| f.write_amplification),
         heap_bytes: least_of(&entries, |f| Some(f.heap_bytes)),
         objects: least_of(&entries, |f| Some(f.objects)),
@@ -217,7 +223,11 @@ pub fn evolution(cells: &[CellReport]) -> Result<Option<Evolution>, String> {
     for c in cells {
         let label = c.axes.types_label();
         if shapes.contains(&label) && !shape_types.iter().any(|s| s.0 == label) {
-            shape_types.push((label, shape(&c.axes.key_type, "key", c.axes.key_size)?, shape(&c.axes.value_type, "value", c.axes.value_size)?));
+            shape_types.push((
+                label,
+                shape(&c.axes.key_type, "key", c.axes.key_size)?,
+                shape(&c.axes.value_type, "value", c.axes.value_size)?,
+            ));
         }
     }
     let statements = statements(&tables, &shape_types)?;
@@ -320,14 +330,20 @@ fn statements(
                 t.hint
             )
         };
-        if t.rows.iter().any(|r| model(r, "go1.19").is_some() && model(r, "go1.26").is_some()) {
+        if t.rows
+            .iter()
+            .any(|r| model(r, "go1.19").is_some() && model(r, "go1.26").is_some())
+        {
             out.push(format!(
                 "{at}: with the Swiss map (go1.26 against go1.19's classic map) heap bytes grew for {}; they shrank for {}.",
                 list(&worse),
                 list(&better)
             ));
         }
-        if t.rows.iter().any(|r| model(r, "go1.27").is_some() && model(r, "go1.27split").is_some()) {
+        if t.rows
+            .iter()
+            .any(|r| model(r, "go1.27").is_some() && model(r, "go1.27split").is_some())
+        {
             out.push(format!(
                 "{at}: the split group layout (go1.27split against go1.27) allocates less for {}; back at or under go1.19's heap bytes: {}.",
                 list(&split_less),
@@ -394,13 +410,21 @@ mod tests {
             .iter()
             .map(|&v| release_of(v.name()).unwrap().0)
             .collect();
-        assert_eq!(models, ["go1.19", "go1.24", "go1.26", "go1.27", "go1.27split"]);
+        assert_eq!(
+            models,
+            ["go1.19", "go1.24", "go1.26", "go1.27", "go1.27split"]
+        );
         // goconfig's release order is the real runtimes' order on the axis.
-        let real: Vec<usize> = GoRelease::ALL.iter().map(|r| release_rank(r.name())).collect();
+        let real: Vec<usize> = GoRelease::ALL
+            .iter()
+            .map(|r| release_rank(r.name()))
+            .collect();
         assert!(real.windows(2).all(|w| w[0] < w[1]), "{real:?}");
         assert!(real.iter().all(|&r| r < RELEASE_MODELS.len()));
         for r in GoRelease::ALL {
-            let v = Variant::every().find(|v| v.go_release() == Some(r)).unwrap();
+            let v = Variant::every()
+                .find(|v| v.go_release() == Some(r))
+                .unwrap();
             assert_eq!(release_of(v.name()), Some((r.name(), true)));
         }
         assert_eq!(release_of("hashbrown"), None);

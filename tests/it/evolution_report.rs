@@ -74,25 +74,36 @@ fn run_dir() -> &'static Path {
 }
 
 fn report() -> Report {
-    serde_json::from_str(&std::fs::read_to_string(run_dir().join("report.json")).unwrap())
-        .unwrap()
+    serde_json::from_str(&std::fs::read_to_string(run_dir().join("report.json")).unwrap()).unwrap()
 }
 
 fn cell<'a>(r: &'a Report, id: &str) -> &'a CellReport {
-    r.cells.iter().find(|c| c.id == id).unwrap_or_else(|| panic!("no cell {id}"))
+    r.cells
+        .iter()
+        .find(|c| c.id == id)
+        .unwrap_or_else(|| panic!("no cell {id}"))
 }
 
 /// The entry's figures are its cell's accounting lens's.
 fn same_as_cell(r: &Report, e: &ReleaseEntry) {
     let c = cell(r, &e.cell);
     assert_eq!(c.axes.variant, e.variant);
-    let a = c.lenses.accounting.ok().expect("the model cells have accounting");
+    let a = c
+        .lenses
+        .accounting
+        .ok()
+        .expect("the model cells have accounting");
     let f = e.figures.as_ref().unwrap_or_else(|| panic!("{e:?}"));
     assert_eq!(f.bytes_written, Some(a.bytes_written), "{}", e.cell);
     assert_eq!(f.total_bytes, Some(a.total_bytes), "{}", e.cell);
     assert_eq!(f.bytes_per_op, Some(a.bytes_per_op), "{}", e.cell);
     assert_eq!(f.write_amplification, a.write_amplification, "{}", e.cell);
-    assert_eq!(Some(f.heap_bytes as u64), a.model_allocated_bytes, "{}", e.cell);
+    assert_eq!(
+        Some(f.heap_bytes as u64),
+        a.model_allocated_bytes,
+        "{}",
+        e.cell
+    );
     assert_eq!(f.objects as u64, a.model_allocations, "{}", e.cell);
     assert_eq!(f.heap_bytes_per_entry, f.heap_bytes / c.axes.n as f64);
 }
@@ -128,7 +139,12 @@ fn the_section_holds_the_cells_figures_release_against_release() {
             }
             // String keys' own bytes beside the heap, never in it.
             let string_key = row.shape.starts_with("map[string]");
-            assert_eq!(row.string_key_bytes, string_key.then_some(12 * N), "{}", row.shape);
+            assert_eq!(
+                row.string_key_bytes,
+                string_key.then_some(12 * N),
+                "{}",
+                row.shape
+            );
         }
     }
     assert_eq!(entries, r.cells.len(), "every cell is in the section once");
@@ -144,7 +160,10 @@ fn the_section_holds_the_cells_figures_release_against_release() {
     // The sentences are the run's: the set of int64 grew with the Swiss
     // map on insert without a hint, as its cells say.
     let t = &e.tables[0];
-    assert_eq!((t.scenario.as_str(), t.config.as_str()), ("insert", "go-default"));
+    assert_eq!(
+        (t.scenario.as_str(), t.config.as_str()),
+        ("insert", "go-default")
+    );
     let heap = |rel: &str| {
         t.rows[0]
             .entries
@@ -190,12 +209,19 @@ fn the_page_opens_with_the_chart_and_the_verdicts() {
     // The verdicts, then the first chart: one line per type shape, the
     // releases in release order.
     let verdicts = section.find("id=\"evolution-verdicts\"").unwrap();
-    assert_eq!(section.matches("<td class=\"good\">holds</td>").count(), 3, "{section}");
+    assert_eq!(
+        section.matches("<td class=\"good\">holds</td>").count(),
+        3,
+        "{section}"
+    );
     let first_svg = section.find("<svg").unwrap();
     assert!(verdicts < first_svg);
     let svg = &section[first_svg..];
     let svg = &svg[..svg.find("</svg>").unwrap()];
-    assert!(svg.contains("heap bytes per entry: insert / go-default / n=512 / random"), "{svg}");
+    assert!(
+        svg.contains("heap bytes per entry: insert / go-default / n=512 / random"),
+        "{svg}"
+    );
     assert_eq!(svg.matches("<polyline").count(), SHAPES.len(), "{svg}");
     assert_eq!(x_ticks(svg), ["1.19", "1.24", "1.26", "1.27", "1.27split"]);
     for shape in SHAPES {
@@ -204,11 +230,20 @@ fn the_page_opens_with_the_chart_and_the_verdicts() {
     // Every table has both charts and its figures.
     assert_eq!(section.matches("<table class=\"evolution\">").count(), 6);
     assert_eq!(section.matches("<svg").count(), 12);
-    assert!(section.contains("key strings&#39; own bytes: 6,144") || section.contains("key strings' own bytes: 6,144"), "12 B × 512 keys");
+    assert!(
+        section.contains("key strings&#39; own bytes: 6,144")
+            || section.contains("key strings' own bytes: 6,144"),
+        "12 B × 512 keys"
+    );
     let md = std::fs::read_to_string(run_dir().join("summary.md")).unwrap();
-    let evo_md = md.find("## Runtime evolution").expect("summary has the section");
+    let evo_md = md
+        .find("## Runtime evolution")
+        .expect("summary has the section");
     assert!(evo_md < md.find("## How far to trust the times").unwrap());
-    assert!(md.contains("| evolution-swiss-regressed-sets") || md.contains("(`evolution-swiss-regressed-sets`)"));
+    assert!(
+        md.contains("| evolution-swiss-regressed-sets")
+            || md.contains("(`evolution-swiss-regressed-sets`)")
+    );
 }
 
 /// A real-Go cell beside a model cell: the model cell's JSON with the real
@@ -231,7 +266,9 @@ fn real_runtime_cells_are_dashed_lines_and_columns_or_unavailable() {
     let model = r
         .cells
         .iter()
-        .find(|c| c.id.starts_with("insert/goswiss/go-default/") && c.axes.types_label() == SHAPES[0])
+        .find(|c| {
+            c.id.starts_with("insert/goswiss/go-default/") && c.axes.types_label() == SHAPES[0]
+        })
         .unwrap()
         .clone();
     let figures = json!({
@@ -258,10 +295,16 @@ fn real_runtime_cells_are_dashed_lines_and_columns_or_unavailable() {
     r.cells.push(real.clone());
     r.cells.push(missing.clone());
     r.cells.push(old);
-    let e = mapamp::run::evolution::evolution(&r.cells).unwrap().unwrap();
+    let e = mapamp::run::evolution::evolution(&r.cells)
+        .unwrap()
+        .unwrap();
     let row = &e.tables[0].rows[0];
     assert_eq!(row.shape, SHAPES[0]);
-    let labels: Vec<(&str, bool)> = row.entries.iter().map(|x| (x.release.as_str(), x.real)).collect();
+    let labels: Vec<(&str, bool)> = row
+        .entries
+        .iter()
+        .map(|x| (x.release.as_str(), x.real))
+        .collect();
     assert_eq!(
         labels,
         [
@@ -280,12 +323,19 @@ fn real_runtime_cells_are_dashed_lines_and_columns_or_unavailable() {
     let f = r26.figures.as_ref().unwrap();
     assert_eq!((f.heap_bytes, f.objects), (6200.0, 9.0));
     assert_eq!(f.heap_bytes_per_entry, 6200.0 / N as f64);
-    assert!(f.heap_source.starts_with("go-runtime-metrics"), "{}", f.heap_source);
+    assert!(
+        f.heap_source.starts_with("go-runtime-metrics"),
+        "{}",
+        f.heap_source
+    );
     // A real runtime never counts as the least model figure.
     assert!(!row.least.heap_bytes.is_empty());
     let r27 = &row.entries[6];
     assert!(r27.figures.is_none());
-    assert_eq!(r27.unavailable.as_deref(), Some("go1.27.3 could not be fetched: offline"));
+    assert_eq!(
+        r27.unavailable.as_deref(),
+        Some("go1.27.3 could not be fetched: offline")
+    );
 
     r.evolution = Some(e);
     let html = mapamp::report::html::index_html(&r);
@@ -295,9 +345,16 @@ fn real_runtime_cells_are_dashed_lines_and_columns_or_unavailable() {
     // One more line, dashed, for the real runtimes (go1.19 and go1.26;
     // go1.27's point has no figure, and the chart says why).
     assert_eq!(svg.matches("<polyline").count(), SHAPES.len() + 1, "{svg}");
-    assert_eq!(svg.matches("stroke-dasharray=\"6 3\"").count(), 2, "line and legend: {svg}");
+    assert_eq!(
+        svg.matches("stroke-dasharray=\"6 3\"").count(),
+        2,
+        "line and legend: {svg}"
+    );
     assert!(svg.contains("map[int64]struct{} (real)"), "{svg}");
-    assert!(svg.contains("offline"), "{svg}");
+    assert!(
+        svg.contains("(real) at 1.27: go1.27.3 could not be fetched"),
+        "{svg}"
+    );
     assert!(section.contains("<th scope=\"col\">1.26 real</th>"));
     assert!(section.contains("1.27 real: unavailable: go1.27.3 could not be fetched: offline"));
     let md = mapamp::report::markdown::summary_md(&r);

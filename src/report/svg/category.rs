@@ -95,7 +95,10 @@ pub fn category_chart(c: &CategoryChart) -> Chart {
         }
         return Chart::NoData(why);
     }
-    let ys: Vec<f64> = drawn.iter().flat_map(|(_, p)| p.iter().map(|q| q.1)).collect();
+    let ys: Vec<f64> = drawn
+        .iter()
+        .flat_map(|(_, p)| p.iter().map(|q| q.1))
+        .collect();
     let y_ticks = linear_ticks(
         ys.iter().copied().fold(f64::INFINITY, f64::min),
         ys.iter().copied().fold(f64::NEG_INFINITY, f64::max),
@@ -248,7 +251,11 @@ mod tests {
     #[test]
     fn one_polyline_per_series_ticks_in_the_given_order() {
         let s = svg(category_chart(&chart(vec![
-            series("map[int64]bool", false, vec![pt(2, 3.0), pt(0, 1.0), pt(1, 2.0)]),
+            series(
+                "map[int64]bool",
+                false,
+                vec![pt(2, 3.0), pt(0, 1.0), pt(1, 2.0)],
+            ),
             series("map[int64]bool (real)", true, vec![pt(0, 1.5), pt(1, 2.5)]),
         ])));
         assert_eq!(s.matches("<polyline").count(), 2, "{s}");
