@@ -387,14 +387,7 @@ pub fn evolution_html(r: &Report) -> String {
         }
         out.push_str("<div class=\"charts\">\n");
         for chart in charts(&id, e, t) {
-            match chart {
-                Chart::Svg(svg) => {
-                    let _ = writeln!(out, "<figure>{svg}</figure>");
-                }
-                Chart::NoData(why) => {
-                    let _ = writeln!(out, "<p class=\"nodata\">No chart: {}</p>", escape(&why));
-                }
-            }
+            super::html::chart_html(&mut out, chart);
         }
         out.push_str("</div>\n");
         if i == 0 {

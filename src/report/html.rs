@@ -293,18 +293,23 @@ fn scenario_section(out: &mut String, index: usize, scenario: &str, cells: &[&Ce
         scenario_charts(index, scenario, cells).into()
     };
     for chart in charts {
-        match chart {
-            Chart::Svg(svg) => {
-                let _ = writeln!(out, "<figure>{svg}</figure>");
-            }
-            Chart::NoData(why) => {
-                let _ = writeln!(out, "<p class=\"nodata\">No chart: {}</p>", escape(&why));
-            }
-        }
+        chart_html(out, chart);
     }
     out.push_str("</div>\n");
     timelines(out, index, cells);
     out.push_str("</section>\n");
+}
+
+/// A chart as a `<figure>`, or the reason there is none.
+pub fn chart_html(out: &mut String, chart: Chart) {
+    match chart {
+        Chart::Svg(svg) => {
+            let _ = writeln!(out, "<figure>{svg}</figure>");
+        }
+        Chart::NoData(why) => {
+            let _ = writeln!(out, "<p class=\"nodata\">No chart: {}</p>", escape(&why));
+        }
+    }
 }
 
 /// The write timelines of a scenario's cells that have one, in a box.

@@ -7,8 +7,8 @@
 //! Points without a figure are left out and a note under the chart says how
 //! many and why.
 
-use super::{axes, legend, linear_ticks, notes_block, svg_open, tick_number, Chart};
-use super::{AXIS, GRID, PALETTE, WIDTH};
+use super::{axes, legend, linear_ticks, notes_block, svg_open, tick_number, y_grid, Chart};
+use super::{AXIS, PALETTE, WIDTH};
 use crate::report::escaping::escape;
 use std::fmt::Write as _;
 
@@ -134,17 +134,7 @@ pub fn category_chart(c: &CategoryChart) -> Chart {
     );
     let mut out = String::new();
     svg_open(&mut out, &c.id, height, &c.title, &desc);
-    for &t in &y_ticks {
-        let y = sy(t);
-        let _ = write!(
-            out,
-            r#"<line x1="{left:.1}" y1="{y:.1}" x2="{:.1}" y2="{y:.1}" stroke="{GRID}"/><text x="{:.1}" y="{:.1}" text-anchor="end">{}</text>"#,
-            left + plot_w,
-            left - 6.0,
-            y + 4.0,
-            escape(&tick_number(t))
-        );
-    }
+    y_grid(&mut out, &y_ticks, sy, left, plot_w);
     for (i, name) in c.categories.iter().enumerate() {
         let x = sx(i);
         let _ = write!(

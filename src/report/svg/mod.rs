@@ -165,6 +165,22 @@ fn svg_open(out: &mut String, id: &str, height: f64, title: &str, desc: &str) {
     );
 }
 
+/// Horizontal grid lines at `ticks` (drawn at `sy(tick)`) across a plot
+/// area from `left`, `width` wide, each labelled left of the axis.
+fn y_grid(out: &mut String, ticks: &[f64], sy: impl Fn(f64) -> f64, left: f64, width: f64) {
+    for &t in ticks {
+        let y = sy(t);
+        let _ = write!(
+            out,
+            r#"<line x1="{left:.1}" y1="{y:.1}" x2="{:.1}" y2="{y:.1}" stroke="{GRID}"/><text x="{:.1}" y="{:.1}" text-anchor="end">{}</text>"#,
+            left + width,
+            left - 6.0,
+            y + 4.0,
+            escape(&tick_number(t))
+        );
+    }
+}
+
 /// The x and y axis lines of a plot area `(left, top, width, height)`, the
 /// x-axis label under its tick labels and the y-axis label turned upright.
 fn axes(out: &mut String, (left, top, plot_w, plot_h): (f64, f64, f64, f64), x: &str, y: &str) {
