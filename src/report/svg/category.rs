@@ -57,11 +57,14 @@ pub struct CategoryChart {
     pub notes: Vec<String>,
 }
 
+/// A series to draw: its points with a figure as (category, value, tooltip).
+type Drawn<'a> = (&'a CategorySeries, Vec<(usize, f64, &'a str)>);
+
 /// Draws a category line chart (see [`CategoryChart`]).
 pub fn category_chart(c: &CategoryChart) -> Chart {
     let mut notes = c.notes.clone();
     let mut missing: Vec<String> = Vec::new();
-    let mut drawn: Vec<(&CategorySeries, Vec<(usize, f64, &str)>)> = Vec::new();
+    let mut drawn: Vec<Drawn> = Vec::new();
     for s in &c.series {
         let mut pts: Vec<(usize, f64, &str)> = Vec::new();
         for p in &s.points {
