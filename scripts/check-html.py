@@ -21,7 +21,10 @@ Checks, on the DOM Chromium dumps after the page's script has run:
      by a copy of it with one measuring script added, in a temporary folder),
      has one table per whole workload, every number in it (data-cell,
      data-metric, data-value, and the printed text) equals that cell's
-     figure in report.json, and it has one sentence per finding.
+     figure in report.json, and it has one sentence per finding. When
+     report.json has a runtime-evolution section (`evolution`), that section
+     and its first chart open the page instead: they start on the first
+     screen, and the findings block follows them.
 
 Exit status: 0 all checks pass, 1 a check failed, 2 Chromium is missing.
 Standard library only. To check the renderer's fixture:
@@ -63,6 +66,10 @@ VIEWPORT = (1280, 800)
 MEASURE = ("<script>(function(){var f=document.getElementById('findings');"
            "var r=f?f.getBoundingClientRect():null;"
            "document.body.setAttribute('data-findings-top',r?String(r.top):'none');"
+           "var e=document.getElementById('evolution');"
+           "var c=e?e.querySelector('svg'):null;"
+           "document.body.setAttribute('data-evolution-top',e?String(e.getBoundingClientRect().top):'none');"
+           "document.body.setAttribute('data-evolution-chart-top',c?String(c.getBoundingClientRect().top):'none');"
            "document.body.setAttribute('data-viewport',window.innerWidth+'x'+window.innerHeight);"
            "})();</script>")
 # report.json's figure of a cell for each data-metric of the findings.
@@ -138,6 +145,17 @@ def check_findings(report, dom):
     width, height = (int(x) for x in (view or "0x0").split("x"))
     if width != VIEWPORT[0] or not 0 < height <= VIEWPORT[1]:
         problems.append(f"the {VIEWPORT[0]}x{VIEWPORT[1]} window has a {view} viewport")
+    elif report.get("evolution"):
+        # The runtime-evolution section opens the page instead: it and its
+        # first chart start on the first screen; the findings follow it.
+        for what, key in (("#evolution", "data-evolution-top"),
+                          ("#evolution's first chart", "data-evolution-chart-top")):
+            at = page.body.get(key)
+            if at in (None, "none") or not 0 <= float(at) < height - 100:
+                problems.append(f"{what} starts at y={at}, not on the first screen "
+                                f"(viewport {view}; at least 100 px of it must show)")
+        if float(top) < float(page.body.get("data-evolution-top") or 0):
+            problems.append("#findings comes before #evolution")
     elif not 0 <= float(top) < height - 100:
         problems.append(f"#findings starts at y={top}, not on the first screen "
                         f"(viewport {view}; at least 100 px of it must show)")

@@ -458,6 +458,7 @@ pub fn load(r: &BaselineRef) -> Result<Report, String> {
                     .into(),
         },
         findings: None,
+        evolution: None,
     })
 }
 

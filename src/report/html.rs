@@ -4,6 +4,7 @@
 //! sort the cell table (click a column header; `index.html#sort=ns_per_op`
 //! or `#sort=-wa` opens the page sorted). No network resources: a
 //! Content-Security-Policy forbids loading anything. Sections: header,
+//! "Runtime evolution" when the run has it ([`super::evolution`]),
 //! "How far to trust the times" ([`super::noise`]), cell table (each row links to its flame graph and callgrind output when those
 //! paths are safe relative links), charts per scenario, lens availability,
 //! claims, and the profile file.
@@ -143,7 +144,9 @@ fn header(out: &mut String, r: &Report, title: &str) {
         ),
     ];
     let _ = writeln!(out, "<header>\n<h1>{}</h1>", escape(title));
-    // The answer first: the findings block opens the page, above the facts.
+    // The answer first: Go releases against each other when the run has
+    // them (on the first screen), then the findings block, above the facts.
+    out.push_str(&super::evolution::evolution_html(r));
     out.push_str(&super::findings::findings_html(r));
     out.push_str("<dl class=\"facts\">\n");
     for (name, value) in facts {
@@ -162,7 +165,11 @@ fn trust(out: &mut String, r: &Report) {
 }
 
 fn nav(out: &mut String, r: &Report, scenarios: &[(&str, Vec<&CellReport>)]) {
-    out.push_str("<nav><ul>\n<li><a href=\"#cells\">Cells</a></li>\n");
+    out.push_str("<nav><ul>\n");
+    if r.evolution.is_some() {
+        out.push_str("<li><a href=\"#evolution\">Runtime evolution</a></li>\n");
+    }
+    out.push_str("<li><a href=\"#cells\">Cells</a></li>\n");
     for (i, (scenario, _)) in scenarios.iter().enumerate() {
         let _ = writeln!(
             out,
@@ -286,18 +293,23 @@ fn scenario_section(out: &mut String, index: usize, scenario: &str, cells: &[&Ce
         scenario_charts(index, scenario, cells).into()
     };
     for chart in charts {
-        match chart {
-            Chart::Svg(svg) => {
-                let _ = writeln!(out, "<figure>{svg}</figure>");
-            }
-            Chart::NoData(why) => {
-                let _ = writeln!(out, "<p class=\"nodata\">No chart: {}</p>", escape(&why));
-            }
-        }
+        chart_html(out, chart);
     }
     out.push_str("</div>\n");
     timelines(out, index, cells);
     out.push_str("</section>\n");
+}
+
+/// A chart as a `<figure>`, or the reason there is none.
+pub fn chart_html(out: &mut String, chart: Chart) {
+    match chart {
+        Chart::Svg(svg) => {
+            let _ = writeln!(out, "<figure>{svg}</figure>");
+        }
+        Chart::NoData(why) => {
+            let _ = writeln!(out, "<p class=\"nodata\">No chart: {}</p>", escape(&why));
+        }
+    }
 }
 
 /// The write timelines of a scenario's cells that have one, in a box.
@@ -419,6 +431,15 @@ fn real_go_section(out: &mut String, r: &Report) {
     out.push_str("</section>\n");
 }
 
+/// The style class of a claim's verdict.
+pub fn verdict_class(v: ClaimOutcome) -> &'static str {
+    match v {
+        ClaimOutcome::Holds => "good",
+        ClaimOutcome::DoesNotHold => "bad",
+        ClaimOutcome::NotTestableHere => "muted",
+    }
+}
+
 fn claims_section(out: &mut String, claims: &ClaimsReport) {
     out.push_str("<section id=\"claims\">\n<h2>Claims</h2>\n");
     if claims.claims.is_empty() {
@@ -429,11 +450,7 @@ fn claims_section(out: &mut String, claims: &ClaimsReport) {
         "<div class=\"table-wrap\"><table id=\"claims-table\">\n<thead><tr><th scope=\"col\">claim</th><th scope=\"col\">verdict</th><th scope=\"col\">figures</th><th scope=\"col\">reason</th></tr></thead>\n<tbody>\n",
     );
     for c in &claims.claims {
-        let class = match c.verdict {
-            ClaimOutcome::Holds => "good",
-            ClaimOutcome::DoesNotHold => "bad",
-            ClaimOutcome::NotTestableHere => "muted",
-        };
+        let class = verdict_class(c.verdict);
         let figures = if c.figures.is_empty() {
             escape(&not_available("no figures"))
         } else {

@@ -1,7 +1,8 @@
 //! `summary.md`: the report as Markdown tables a person can paste into a PR.
 //!
 //! Sections, in order: a header (run, profile, machine with its PMU and
-//! valgrind status, toolchain), "How far to trust the times" (the noise
+//! valgrind status, toolchain), "Runtime evolution" when the run has it
+//! ([`super::evolution`]), "How far to trust the times" (the noise
 //! statement of [`super::noise`]), one table per scenario with notes under it,
 //! "Lens availability" (each reason once, with the cells it covers), and
 //! "Claims" when the report has verdicts. Every text from the report goes
@@ -115,7 +116,12 @@ fn header(out: &mut String, r: &Report) {
     let m = &r.machine;
     let t = &r.toolchain;
     let _ = writeln!(out, "# mapamp report: {}\n", md(&run.name));
-    // The answer first: the findings open the summary, above the facts.
+    // The answer first: Go releases against each other when the run has
+    // them, then the findings, above the facts.
+    let evolution = super::evolution::evolution_md(r);
+    if !evolution.is_empty() {
+        let _ = writeln!(out, "{}", evolution.trim_start());
+    }
     let findings = super::findings::findings_md(r);
     if !findings.is_empty() {
         let _ = writeln!(out, "{findings}");

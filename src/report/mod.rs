@@ -9,6 +9,7 @@
 //! | [`schema`] | the serde structs of `report.json` |
 //! | [`rows`] | the cell table's columns and each cell's formatted figures |
 //! | [`availability`] | lenses without figures, grouped by reason |
+//! | [`evolution`](mod@evolution) | "Runtime evolution": Go releases against each other per type shape, its charts and verdicts |
 //! | [`findings`](mod@findings) | the findings block the page and summary open with |
 //! | [`noise`] | the statement at the top: time sampling, the measured noise floor, the flame graphs' sampler |
 //! | [`notes`] | per-scenario notes (derived accounting, isolation floors, same-setup A/A controls...) |
@@ -32,6 +33,7 @@ pub mod benchfmt;
 pub mod cache_misses;
 pub mod charts;
 pub mod escaping;
+pub mod evolution;
 pub mod findings;
 pub mod format;
 pub mod html;

@@ -39,6 +39,8 @@ pub const SCHEMA_VERSION: u32 = 2;
 //    `latency.processes`, the drift-cancelled `time.vs_reference`), the
 //    run's measured A/A noise floor (`noise`), the interleaved schedule
 //    (`run.schedule`), the flame graph's sampler, `same_setup_as`.
+// Additions that older readers ignore and older reports lack (no version
+// bump: optional, absent means "not computed"): `findings`, `evolution`.
 
 /// A whole run.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -64,6 +66,11 @@ pub struct Report {
     /// answer the report opens with. Absent in reports of older builds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub findings: Option<Findings>,
+    /// Go releases against each other per key and value type, when the run
+    /// has cells of two releases or more with the same axes. Absent in
+    /// reports of older builds and of runs it does not apply to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evolution: Option<super::evolution::Evolution>,
 }
 
 /// Every whole-workload cell (insert, churn, update, ...) against the cell

@@ -252,6 +252,7 @@ fn merged_report(out: &Path, inputs: &[Input], command: &str) -> Result<Report, 
         .collect::<Result<Vec<_>, _>>()?;
     let noise = super::noise::noise_floor(&cells, &lenses);
     let findings = super::findings::findings(&cells, &noise);
+    let evolution = super::evolution::evolution(&cells)?;
     let mut run = first.run.clone();
     run.name = out
         .file_name()
@@ -302,6 +303,7 @@ fn merged_report(out: &Path, inputs: &[Input], command: &str) -> Result<Report, 
         claims: inputs.iter().find_map(|i| i.report.claims.clone()),
         noise,
         findings,
+        evolution,
     })
 }
 

@@ -26,6 +26,7 @@
 
 mod cell_lenses;
 mod error;
+pub mod evolution;
 pub mod findings;
 mod interrupt;
 pub mod merge;
@@ -250,6 +251,7 @@ pub fn run(opts: &RunOptions) -> Result<RunSummary, RunError> {
     }
     let noise = noise::noise_floor(&reports, &lenses);
     let findings = findings::findings(&reports, &noise);
+    let evolution = evolution::evolution(&reports)?;
     let report = Report {
         schema_version: SCHEMA_VERSION,
         mapamp_version: env!("CARGO_PKG_VERSION").to_string(),
@@ -287,6 +289,7 @@ pub fn run(opts: &RunOptions) -> Result<RunSummary, RunError> {
         },
         noise,
         findings,
+        evolution,
     };
     fsutil::write_json_atomic(&out.join("report.json"), &report)?;
     crate::report::write_renderings(&out, &report)?;

@@ -21,6 +21,7 @@ mod cli_inspect;
 mod compare;
 mod compare_criterion;
 mod evolution_fidelity;
+mod evolution_report;
 mod fuzz;
 mod go_benchstat;
 mod go_fidelity;

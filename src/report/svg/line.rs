@@ -3,8 +3,8 @@
 //! log axis cannot place are left out with a note; a single point draws as
 //! a marker, not a line.
 
-use super::{axes, legend, linear_ticks, log_ticks, notes_block, svg_open, tick_number, Chart};
-use super::{AXIS, GRID, PALETTE, WIDTH};
+use super::{axes, legend, linear_ticks, log_ticks, notes_block, svg_open, tick_number, y_grid};
+use super::{Chart, AXIS, PALETTE, WIDTH};
 use crate::report::escaping::escape;
 use std::fmt::Write as _;
 
@@ -134,18 +134,7 @@ pub fn line_chart(c: &LineChart) -> Chart {
     );
     let mut out = String::new();
     svg_open(&mut out, &c.id, height, &c.title, &desc);
-    // Grid and y ticks.
-    for &t in &y_ticks {
-        let y = sy(t);
-        let _ = write!(
-            out,
-            r#"<line x1="{left:.1}" y1="{y:.1}" x2="{:.1}" y2="{y:.1}" stroke="{GRID}"/><text x="{:.1}" y="{:.1}" text-anchor="end">{}</text>"#,
-            left + plot_w,
-            left - 6.0,
-            y + 4.0,
-            escape(&tick_number(t))
-        );
-    }
+    y_grid(&mut out, &y_ticks, sy, left, plot_w);
     // x ticks.
     for &e in &x_ticks {
         let x = sx(2f64.powi(e));

@@ -18,6 +18,7 @@
 //! |---|---|
 //! | [`line`](mod@line) | [`line_chart`]: series over a log2 x-axis, optional whiskers |
 //! | [`bars`] | [`stacked_bars`]: one stacked horizontal bar per row |
+//! | [`category`] | [`category_chart`]: series over named, ordered categories (Go releases), solid or dashed |
 //! | [`dots`] | [`dot_plot`]: marks per row over a log10 x-axis |
 //! | [`timeline`](mod@timeline) | [`timeline::timeline`]: latency per operation over its index, growth spans shaded |
 //!
@@ -34,11 +35,13 @@
 //! deterministic text that the golden files pin byte for byte.
 
 pub mod bars;
+pub mod category;
 pub mod dots;
 pub mod line;
 pub mod timeline;
 
 pub use bars::{stacked_bars, Segment, StackedBars};
+pub use category::{category_chart, CategoryChart, CategoryPoint, CategorySeries};
 pub use dots::{dot_plot, DotPlot, Mark, Shape};
 pub use line::{line_chart, LineChart, Point, Series};
 
@@ -160,6 +163,22 @@ fn svg_open(out: &mut String, id: &str, height: f64, title: &str, desc: &str) {
         r#"<text x="8" y="18" font-size="13" font-weight="bold">{}</text>"#,
         escape(title)
     );
+}
+
+/// Horizontal grid lines at `ticks` (drawn at `sy(tick)`) across a plot
+/// area from `left`, `width` wide, each labelled left of the axis.
+fn y_grid(out: &mut String, ticks: &[f64], sy: impl Fn(f64) -> f64, left: f64, width: f64) {
+    for &t in ticks {
+        let y = sy(t);
+        let _ = write!(
+            out,
+            r#"<line x1="{left:.1}" y1="{y:.1}" x2="{:.1}" y2="{y:.1}" stroke="{GRID}"/><text x="{:.1}" y="{:.1}" text-anchor="end">{}</text>"#,
+            left + width,
+            left - 6.0,
+            y + 4.0,
+            escape(&tick_number(t))
+        );
+    }
 }
 
 /// The x and y axis lines of a plot area `(left, top, width, height)`, the
