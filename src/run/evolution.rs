@@ -249,7 +249,7 @@ pub fn evolution(cells: &[CellReport]) -> Result<Option<Evolution>, String> {
 }
 
 /// A key or value's shape: its Go type, or `size` bytes of `[W]uint64`.
-fn shape(go: &Option<String>, what: &str, size: usize) -> Result<Shape, String> {
+fn shape(go: &Option<String>, what: &str, size: usize) -> Result<Shape, crate::gotype::TypeError> {
     match go {
         Some(t) => Shape::parse_go(t),
         None => Shape::blob(what, size),
