@@ -2,8 +2,8 @@
 //! report's bytes per copy path, per cell). A row without figures prints
 //! `n/a (reason)`; a measured zero prints `0`.
 
-use super::{label_margin, tick_number, Chart, Row, AXIS, GRID, WIDTH};
-use super::{legend, linear_ticks, na_text, no_rows_reason, notes_block, row_label, svg_open};
+use super::{label_margin, legend_and_notes, tick_number, Chart, Row, AXIS, GRID, WIDTH};
+use super::{linear_ticks, na_text, no_rows_reason, row_label, svg_open};
 use crate::report::escaping::escape;
 use crate::report::format::number;
 use std::fmt::Write as _;
@@ -177,8 +177,7 @@ pub fn stacked_bars(c: &StackedBars) -> Chart {
         .map(|s| (rect_swatch(s.colour), s.name.clone()))
         .collect();
     let legend_top = top + plot_h + 50.0;
-    let used_h = legend(&mut out, &entries, legend_top, 8.0);
-    notes_block(&mut out, &notes, legend_top + used_h - 8.0);
+    legend_and_notes(&mut out, &entries, &notes, legend_top, 8.0);
     out.push_str("</svg>");
     Chart::Svg(out)
 }

@@ -7,7 +7,7 @@
 //! Points without a figure are left out and a note under the chart says how
 //! many and why.
 
-use super::{axes, legend, linear_ticks, notes_block, svg_open, tick_number, y_grid, Chart};
+use super::{axes, legend_and_notes, linear_ticks, svg_open, tick_number, y_grid, Chart};
 use super::{AXIS, PALETTE, WIDTH};
 use crate::report::escaping::escape;
 use std::fmt::Write as _;
@@ -137,7 +137,7 @@ pub fn category_chart(c: &CategoryChart) -> Chart {
     );
     let mut out = String::new();
     svg_open(&mut out, &c.id, height, &c.title, &desc);
-    y_grid(&mut out, &y_ticks, sy, left, plot_w);
+    y_grid(&mut out, &y_ticks, sy, tick_number, left, plot_w);
     for (i, name) in c.categories.iter().enumerate() {
         let x = sx(i);
         let _ = write!(
@@ -201,8 +201,7 @@ pub fn category_chart(c: &CategoryChart) -> Chart {
         ));
     }
     let legend_top = top + plot_h + 52.0;
-    let used = legend(&mut out, &entries, legend_top, left);
-    notes_block(&mut out, &notes, legend_top + used - 8.0);
+    legend_and_notes(&mut out, &entries, &notes, legend_top, left);
     out.push_str("</svg>");
     Chart::Svg(out)
 }

@@ -2,7 +2,7 @@
 //! latency percentiles). Marks differ in shape and colour; values ≤ 0 are
 //! left out with a note, since a log axis cannot show them.
 
-use super::{label_margin, legend, log_ticks, na_text, no_rows_reason, notes_block, row_label};
+use super::{label_margin, legend_and_notes, log_ticks, na_text, no_rows_reason, row_label};
 use super::{svg_open, Chart, Row, AXIS, GRID, WIDTH};
 use crate::report::escaping::escape;
 use std::fmt::Write as _;
@@ -204,8 +204,7 @@ pub fn dot_plot(c: &DotPlot) -> Chart {
         .map(|m| (shape_swatch(m.shape, m.colour), m.name.clone()))
         .collect();
     let legend_top = top + plot_h + 50.0;
-    let used_h = legend(&mut out, &entries, legend_top, 8.0);
-    notes_block(&mut out, &notes, legend_top + used_h - 8.0);
+    legend_and_notes(&mut out, &entries, &notes, legend_top, 8.0);
     out.push_str("</svg>");
     Chart::Svg(out)
 }

@@ -3,7 +3,7 @@
 //! log axis cannot place are left out with a note; a single point draws as
 //! a marker, not a line.
 
-use super::{axes, legend, linear_ticks, log_ticks, notes_block, svg_open, tick_number, y_grid};
+use super::{axes, legend_and_notes, linear_ticks, log_ticks, svg_open, tick_number, y_grid};
 use super::{Chart, AXIS, PALETTE, WIDTH};
 use crate::report::escaping::escape;
 use std::fmt::Write as _;
@@ -134,7 +134,7 @@ pub fn line_chart(c: &LineChart) -> Chart {
     );
     let mut out = String::new();
     svg_open(&mut out, &c.id, height, &c.title, &desc);
-    y_grid(&mut out, &y_ticks, sy, left, plot_w);
+    y_grid(&mut out, &y_ticks, sy, tick_number, left, plot_w);
     // x ticks.
     for &e in &x_ticks {
         let x = sx(2f64.powi(e));
@@ -205,8 +205,7 @@ pub fn line_chart(c: &LineChart) -> Chart {
         entries.push((line_swatch(colour, dash), s.label.clone()));
     }
     let legend_top = top + plot_h + 52.0;
-    let used = legend(&mut out, &entries, legend_top, left);
-    notes_block(&mut out, &notes, legend_top + used - 8.0);
+    legend_and_notes(&mut out, &entries, &notes, legend_top, left);
     out.push_str("</svg>");
     Chart::Svg(out)
 }

@@ -166,8 +166,16 @@ fn svg_open(out: &mut String, id: &str, height: f64, title: &str, desc: &str) {
 }
 
 /// Horizontal grid lines at `ticks` (drawn at `sy(tick)`) across a plot
-/// area from `left`, `width` wide, each labelled left of the axis.
-fn y_grid(out: &mut String, ticks: &[f64], sy: impl Fn(f64) -> f64, left: f64, width: f64) {
+/// area from `left`, `width` wide, each labelled `label(tick)` left of the
+/// axis.
+fn y_grid(
+    out: &mut String,
+    ticks: &[f64],
+    sy: impl Fn(f64) -> f64,
+    label: impl Fn(f64) -> String,
+    left: f64,
+    width: f64,
+) {
     for &t in ticks {
         let y = sy(t);
         let _ = write!(
@@ -176,9 +184,22 @@ fn y_grid(out: &mut String, ticks: &[f64], sy: impl Fn(f64) -> f64, left: f64, w
             left + width,
             left - 6.0,
             y + 4.0,
-            escape(&tick_number(t))
+            escape(&label(t))
         );
     }
+}
+
+/// The legend at `top` and, below it, the notes: how every chart but the
+/// timeline ends.
+fn legend_and_notes(
+    out: &mut String,
+    entries: &[(String, String)],
+    notes: &[String],
+    top: f64,
+    left: f64,
+) {
+    let used = legend(out, entries, top, left);
+    notes_block(out, notes, top + used - 8.0);
 }
 
 /// The x and y axis lines of a plot area `(left, top, width, height)`, the

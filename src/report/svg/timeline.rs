@@ -3,8 +3,10 @@
 //! by the copy path of its slowest one), growth spans shaded behind (one
 //! `<rect class="growth-span">` each), and a legend.
 
-use super::{axes, legend, linear_ticks, log_ticks, notes_block, svg_open, tick_number, Chart};
-use super::{AXIS, GRID, WIDTH};
+use super::{
+    axes, legend, linear_ticks, log_ticks, notes_block, svg_open, tick_number, y_grid, Chart,
+};
+use super::{AXIS, WIDTH};
 use crate::report::escaping::escape;
 use std::fmt::Write as _;
 
@@ -102,17 +104,8 @@ pub fn timeline(c: &Timeline) -> Chart {
     );
     let mut out = String::new();
     svg_open(&mut out, &c.id, height, &c.title, &desc);
-    for &e in &y_ticks {
-        let y = sy(10f64.powi(e));
-        let _ = write!(
-            out,
-            r#"<line x1="{left:.1}" y1="{y:.1}" x2="{:.1}" y2="{y:.1}" stroke="{GRID}"/><text x="{:.1}" y="{:.1}" text-anchor="end">{}</text>"#,
-            left + plot_w,
-            left - 6.0,
-            y + 4.0,
-            escape(&(c.y_tick)(10f64.powi(e)))
-        );
-    }
+    let y_values: Vec<f64> = y_ticks.iter().map(|&e| 10f64.powi(e)).collect();
+    y_grid(&mut out, &y_values, sy, |v| (c.y_tick)(v), left, plot_w);
     for &t in &x_ticks {
         let x = sx(t);
         let _ = write!(
