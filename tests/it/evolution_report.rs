@@ -186,6 +186,39 @@ fn the_section_holds_the_cells_figures_release_against_release() {
     );
 }
 
+/// With a size hint the cells' region starts after `make`, so the
+/// presized sentence compares the models' heap bytes of `make(m, n)` and
+/// the inserts (`heap::fill`), not the region's (where a presized Swiss map
+/// allocates nothing, which read as "-100%").
+#[test]
+fn the_presized_sentence_counts_make() {
+    use mapamp::gotype::Shape;
+    use mapamp::heap;
+    use mapamp::variants::Variant;
+    let r = report();
+    let e = r.evolution.as_ref().expect("the run has the section");
+    let s = e
+        .statements
+        .iter()
+        .find(|s| s.starts_with("insert / presized") && s.contains("with the Swiss map"))
+        .unwrap_or_else(|| panic!("no presized insert sentence in {:#?}", e.statements));
+    assert!(s.contains("make(m, 512)"), "{s}");
+    assert!(!s.contains("-100.0%"), "{s}");
+    let (k, v) = (Shape::parse_go("int64").unwrap(), Shape::EMPTY);
+    let fill = |m| {
+        heap::fill(m, k, v, N as usize, N as usize, 1)
+            .unwrap()
+            .heap_bytes
+    };
+    let (classic, swiss) = (fill(Variant::GoMap), fill(Variant::GoSwiss));
+    let regressed = s.split("; they shrank").next().unwrap();
+    assert_eq!(
+        regressed.contains("map[int64]struct{} ("),
+        swiss > classic,
+        "{s} / go1.19 {classic} go1.26 {swiss}"
+    );
+}
+
 /// The texts of the elements of `class` in `svg` (`<text class="x-tick" ...>1.19</text>`).
 fn x_ticks(svg: &str) -> Vec<String> {
     svg.split("class=\"x-tick\"")
