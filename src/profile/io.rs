@@ -11,8 +11,9 @@
 //! timeout_ms = 60000                # receiver deadline per send (default 60 s + 250 ms per MiB)
 //! ```
 
+use super::parse::Errs;
 use super::raw::Axis;
-use super::{Errs, ProfileError};
+use super::ProfileError;
 use crate::scenario::io::{parse_size, CacheState, IoCell, IoPath, Target};
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
