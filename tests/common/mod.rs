@@ -329,3 +329,19 @@ pub fn go_toolchains(what: &str) -> Vec<mapamp::golang::toolchain::Toolchain> {
     }
     found
 }
+
+/// Holds `actual` to the golden file `tests/data/<dir>/<name>.snap`
+/// (insta): a difference fails with a line diff. After an intended change,
+/// `INSTA_UPDATE=always cargo test --test it <area>::` rewrites the file
+/// (or `cargo insta review`); review it with `git diff tests/data/`.
+pub fn golden(dir: &str, name: &str, actual: &str) {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/data")
+            .join(dir),
+    );
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_omit_expression(true);
+    settings.bind(|| insta::assert_snapshot!(name, actual));
+}

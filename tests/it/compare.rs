@@ -10,8 +10,8 @@
 //!   cache misses from `perf-hw` instead of callgrind, and the `gomap-slab`
 //!   presized cell is missing.
 //!
-//! Golden files: `tests/data/compare/golden/*.md`; `MAPAMP_BLESS=1 cargo test
-//! --test it compare::` rewrites them.
+//! Golden files (insta snapshots): `tests/data/compare/golden/*.md.snap`;
+//! `INSTA_UPDATE=always cargo test --test it compare::` rewrites them.
 
 use crate::common;
 
@@ -86,28 +86,7 @@ fn row<'r>(
 }
 
 fn check_golden(name: &str, actual: &str) {
-    let path = PathBuf::from(data(&format!("golden/{name}")));
-    if std::env::var_os("MAPAMP_BLESS").is_some() {
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, actual).unwrap();
-        return;
-    }
-    let expected = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("{}: {e}; run with MAPAMP_BLESS=1", path.display()));
-    if expected != actual {
-        let line = expected
-            .lines()
-            .zip(actual.lines())
-            .position(|(x, y)| x != y)
-            .map_or(expected.lines().count().min(actual.lines().count()), |i| i);
-        panic!(
-            "{} differs from the rendered Markdown at line {}:\n  golden: {:?}\n  actual: {:?}\n(MAPAMP_BLESS=1 rewrites it)",
-            path.display(),
-            line + 1,
-            expected.lines().nth(line),
-            actual.lines().nth(line)
-        );
-    }
+    common::golden("compare/golden", name, actual);
 }
 
 const INSERT: &str = "insert/gomap/go-default-vs-presized/n=1024/keys=random/k8v8";

@@ -97,12 +97,7 @@ fn rust_fixes_match_the_golden_file() {
     for e in edits {
         text.replace_range(e.start..e.end, &e.new_text);
     }
-    let golden = fixture("rust/positives.rs.golden");
-    if std::env::var_os("MAPAMP_BLESS").is_some() {
-        std::fs::write(&golden, &text).unwrap();
-    }
-    let want = std::fs::read_to_string(&golden).expect("golden file (MAPAMP_BLESS=1 writes it)");
-    assert_eq!(text, want, "fixed source differs from {}", golden.display());
+    common::golden("lint/fixture/rust", "positives.rs.fixed", &text);
 }
 
 #[test]

@@ -2,11 +2,11 @@
 //! golden files for a hand-written fixture, and the safety properties the
 //! page must keep whatever the report says.
 //!
-//! Golden files live in `tests/data/golden/`. After an intended change to
-//! the renderings, rewrite them and review the diff:
+//! Golden files (insta snapshots) live in `tests/data/golden/`. After an
+//! intended change to the renderings, rewrite them and review the diff:
 //!
 //! ```text
-//! MAPAMP_BLESS=1 cargo test --test it report_render::
+//! INSTA_UPDATE=always cargo test --test it report_render::
 //! git diff tests/data/golden/
 //! ```
 //!
@@ -82,34 +82,9 @@ fn findings_open_the_page_and_the_summary() {
     assert!(md.find("## Findings").unwrap() < md.find("- **Profile:**").unwrap());
 }
 
-/// Compares `actual` with the golden file, or rewrites it under `MAPAMP_BLESS=1`.
+/// Compares `actual` with its golden file in `tests/data/golden/`.
 fn golden(name: &str, actual: &str) {
-    let path = data(&format!("golden/{name}"));
-    if std::env::var_os("MAPAMP_BLESS").is_some_and(|v| v == "1") {
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, actual).unwrap();
-        return;
-    }
-    let expected = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!(
-            "{}: {e}; run with MAPAMP_BLESS=1 to create it",
-            path.display()
-        )
-    });
-    if expected != actual {
-        let line = expected
-            .lines()
-            .zip(actual.lines())
-            .position(|(a, b)| a != b)
-            .unwrap_or(expected.lines().count().min(actual.lines().count()));
-        panic!(
-            "{name} differs from {} at line {}:\n  golden: {:?}\n  actual: {:?}\nrun with MAPAMP_BLESS=1 to accept the change, then review the diff",
-            path.display(),
-            line + 1,
-            expected.lines().nth(line).unwrap_or("<end>"),
-            actual.lines().nth(line).unwrap_or("<end>")
-        );
-    }
+    common::golden("golden", name, actual);
 }
 
 #[test]
