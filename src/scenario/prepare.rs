@@ -8,7 +8,7 @@ use crate::gomap::{buckets_allocated, max_count_at, GrowKind};
 use crate::goswiss::Rehash;
 use crate::gotype::{fill_from_id, BucketType};
 use crate::rng::Rng;
-use crate::variants::{ErasedMap, HasherChoice, MapSpec, MapUnderStudy};
+use crate::variants::{HasherChoice, MapSetup, MapSpec, MapUnderStudy};
 use crate::workload::{KeyDist, KeySource};
 
 /// Distinct values cycled through by writes (values need not be unique).
@@ -224,7 +224,7 @@ struct Setup {
 /// [`prepare`]'s work, on the map through `dyn` (setup is not measured:
 /// compiled once, not once per map type; the map does the same
 /// operations either way).
-fn setup(cell: &MapCell, map: &mut dyn ErasedMap) -> Result<Setup, String> {
+fn setup(cell: &MapCell, map: &mut dyn MapSetup) -> Result<Setup, String> {
     let n = cell.n;
     let mut values = Arena::new(map.elem_shape().size);
     for id in 0..VALUE_POOL as u64 {
@@ -236,7 +236,7 @@ fn setup(cell: &MapCell, map: &mut dyn ErasedMap) -> Result<Setup, String> {
     let mut rng = Rng::new(cell.seed ^ 0x0073_6574_7570);
     let v = |i: usize| (i % VALUE_POOL) as u32;
     let fill =
-        |map: &mut dyn ErasedMap, kb: &mut KeyBuf, src: &mut KeySource, count: usize| -> Vec<u64> {
+        |map: &mut dyn MapSetup, kb: &mut KeyBuf, src: &mut KeySource, count: usize| -> Vec<u64> {
             (0..count)
                 .map(|i| {
                     let id = src.fresh();
@@ -451,7 +451,7 @@ fn setup(cell: &MapCell, map: &mut dyn ErasedMap) -> Result<Setup, String> {
 /// rehash as one of `kinds`; that write is the region. Units: the entries
 /// the rehash moves. `skip_cap` bounds the keys skipped (0: none may be).
 fn swiss_rehash_region(
-    map: &mut dyn ErasedMap,
+    map: &mut dyn MapSetup,
     src: &mut KeySource,
     kb: &mut KeyBuf,
     keys: &mut Arena,
@@ -493,7 +493,7 @@ fn swiss_rehash_region(
 /// prune tombstones; keys whose write would grow or split a table are
 /// skipped. The region is that one write.
 fn prepare_swiss_prune(
-    map: &mut dyn ErasedMap,
+    map: &mut dyn MapSetup,
     src: &mut KeySource,
     kb: &mut KeyBuf,
     keys: &mut Arena,
@@ -528,7 +528,7 @@ fn prepare_swiss_prune(
 /// Starts the due growth; the region then drives (Go family) or triggers
 /// (Swiss) its evacuation. Units are the entries to move.
 fn start_growth(
-    map: &mut dyn ErasedMap,
+    map: &mut dyn MapSetup,
     src: &mut KeySource,
     keys: &mut Arena,
     kind: GrowKind,
@@ -560,7 +560,7 @@ fn start_growth(
 /// the preallocated overflow tail used up by spare chains, so every region
 /// write lands on a full chain and takes a fresh overflow bucket.
 fn prepare_overflow(
-    map: &mut dyn ErasedMap,
+    map: &mut dyn MapSetup,
     n: usize,
     kb: &mut KeyBuf,
     keys: &mut Arena,

@@ -6,10 +6,10 @@
 //! state or reads figures off it gains nothing from that, and compiling it
 //! once per design × hasher × probe (up to 18 map types) is most of what
 //! the crate's release build spends on it. Such code takes a
-//! `&mut dyn` [`ErasedMap`] (any map, through the blanket impl) or builds
-//! an [`AnyMap`] ([`super::build_any`]): its body is compiled once, and the
-//! map runs the very same operations in the same order, so every byte the
-//! accounting counts is the same.
+//! `&mut dyn` [`MapSetup`] or [`ErasedMap`] (any map, through the blanket
+//! impls) or builds an [`AnyMap`] ([`super::build_any`]): its body is
+//! compiled once, and the map runs the very same operations in the same
+//! order, so every byte the accounting counts is the same.
 
 use super::swiss::SwissShape;
 use super::MapUnderStudy;
@@ -18,20 +18,17 @@ use crate::gomap::structure::Structure;
 use crate::gomap::GrowKind;
 use crate::gotype::Shape;
 
-/// The object-safe face of [`MapUnderStudy`]: the same operations, for
-/// `dyn` use. Every map under study is one (blanket impl); call it through
-/// `&mut dyn ErasedMap` or [`AnyMap`].
-pub trait ErasedMap {
-    /// [`MapUnderStudy::variant`].
-    fn variant(&self) -> &'static str;
+/// What cold code that builds a map's state needs of it (scenario setups,
+/// workloads), object-safe. Every map under study is one (blanket impl).
+/// Kept to these methods: a `dyn` coercion instantiates every method of
+/// the trait for the map type, and setups coerce all 18 map types.
+pub trait MapSetup {
     /// [`MapUnderStudy::key_shape`].
     fn key_shape(&self) -> Shape;
     /// [`MapUnderStudy::elem_shape`].
     fn elem_shape(&self) -> Shape;
     /// [`MapUnderStudy::insert`].
     fn insert(&mut self, key: &[u8], val: &[u8]) -> bool;
-    /// [`MapUnderStudy::get`].
-    fn get(&self, key: &[u8]) -> Option<&[u8]>;
     /// [`MapUnderStudy::remove`].
     fn remove(&mut self, key: &[u8]) -> bool;
     /// [`MapUnderStudy::len`].
@@ -40,14 +37,6 @@ pub trait ErasedMap {
     fn is_empty(&self) -> bool {
         self.len() == 0
     }
-    /// [`MapUnderStudy::clear`].
-    fn clear(&mut self);
-    /// [`MapUnderStudy::for_each`].
-    fn for_each(&mut self, f: &mut dyn FnMut(&[u8], &[u8]));
-    /// [`MapUnderStudy::accounting`].
-    fn accounting(&self) -> Option<Accounting>;
-    /// [`MapUnderStudy::exactness`].
-    fn exactness(&self) -> Exactness;
     /// [`MapUnderStudy::structure`].
     fn structure(&self) -> Option<Structure>;
     /// [`MapUnderStudy::swiss`].
@@ -62,16 +51,9 @@ pub trait ErasedMap {
     fn swiss_structure(&self) -> Option<crate::goswiss::Structure>;
     /// [`MapUnderStudy::rehash_for`].
     fn rehash_for(&self, key: &[u8]) -> Option<crate::goswiss::RehashFor>;
-    /// [`MapUnderStudy::check_invariants`].
-    fn check_invariants(&self) -> Result<(), String>;
-    /// A copy in the same state.
-    fn clone_box(&self) -> Box<dyn ErasedMap>;
 }
 
-impl<M: MapUnderStudy> ErasedMap for M {
-    fn variant(&self) -> &'static str {
-        MapUnderStudy::variant(self)
-    }
+impl<M: MapUnderStudy> MapSetup for M {
     fn key_shape(&self) -> Shape {
         MapUnderStudy::key_shape(self)
     }
@@ -81,26 +63,11 @@ impl<M: MapUnderStudy> ErasedMap for M {
     fn insert(&mut self, key: &[u8], val: &[u8]) -> bool {
         MapUnderStudy::insert(self, key, val)
     }
-    fn get(&self, key: &[u8]) -> Option<&[u8]> {
-        MapUnderStudy::get(self, key)
-    }
     fn remove(&mut self, key: &[u8]) -> bool {
         MapUnderStudy::remove(self, key)
     }
     fn len(&self) -> usize {
         MapUnderStudy::len(self)
-    }
-    fn clear(&mut self) {
-        MapUnderStudy::clear(self)
-    }
-    fn for_each(&mut self, f: &mut dyn FnMut(&[u8], &[u8])) {
-        MapUnderStudy::for_each(self, f)
-    }
-    fn accounting(&self) -> Option<Accounting> {
-        MapUnderStudy::accounting(self)
-    }
-    fn exactness(&self) -> Exactness {
-        MapUnderStudy::exactness(self)
     }
     fn structure(&self) -> Option<Structure> {
         MapUnderStudy::structure(self)
@@ -122,6 +89,49 @@ impl<M: MapUnderStudy> ErasedMap for M {
     }
     fn rehash_for(&self, key: &[u8]) -> Option<crate::goswiss::RehashFor> {
         MapUnderStudy::rehash_for(self, key)
+    }
+}
+
+/// The object-safe face of all of [`MapUnderStudy`] ([`MapSetup`] and the
+/// rest), for [`AnyMap`] and code that reads a map's figures. Every map
+/// under study is one (blanket impl).
+pub trait ErasedMap: MapSetup {
+    /// [`MapUnderStudy::variant`].
+    fn variant(&self) -> &'static str;
+    /// [`MapUnderStudy::get`].
+    fn get(&self, key: &[u8]) -> Option<&[u8]>;
+    /// [`MapUnderStudy::clear`].
+    fn clear(&mut self);
+    /// [`MapUnderStudy::for_each`].
+    fn for_each(&mut self, f: &mut dyn FnMut(&[u8], &[u8]));
+    /// [`MapUnderStudy::accounting`].
+    fn accounting(&self) -> Option<Accounting>;
+    /// [`MapUnderStudy::exactness`].
+    fn exactness(&self) -> Exactness;
+    /// [`MapUnderStudy::check_invariants`].
+    fn check_invariants(&self) -> Result<(), String>;
+    /// A copy in the same state.
+    fn clone_box(&self) -> Box<dyn ErasedMap>;
+}
+
+impl<M: MapUnderStudy> ErasedMap for M {
+    fn variant(&self) -> &'static str {
+        MapUnderStudy::variant(self)
+    }
+    fn get(&self, key: &[u8]) -> Option<&[u8]> {
+        MapUnderStudy::get(self, key)
+    }
+    fn clear(&mut self) {
+        MapUnderStudy::clear(self)
+    }
+    fn for_each(&mut self, f: &mut dyn FnMut(&[u8], &[u8])) {
+        MapUnderStudy::for_each(self, f)
+    }
+    fn accounting(&self) -> Option<Accounting> {
+        MapUnderStudy::accounting(self)
+    }
+    fn exactness(&self) -> Exactness {
+        MapUnderStudy::exactness(self)
     }
     fn check_invariants(&self) -> Result<(), String> {
         MapUnderStudy::check_invariants(self)

@@ -41,7 +41,7 @@ use crate::gomap::{GoHeap, GoMap, GrowKind, InlineFirst, Knobs, Slab, Storage};
 use crate::goswiss::{GoHash, GoSwiss, Release};
 use crate::gotype::Shape;
 use crate::hash::{CollidingHash, KeyHasher, SeededHash};
-pub use erased::{AnyMap, ErasedMap};
+pub use erased::{AnyMap, ErasedMap, MapSetup};
 use serde::{Deserialize, Serialize};
 use strum::VariantArray;
 use swiss::{SwissMap, SwissShape};
