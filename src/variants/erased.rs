@@ -210,3 +210,57 @@ impl MapUnderStudy for AnyMap {
         self.0.check_invariants()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::{build, build_any, HasherChoice, MapSpec, Variant, Visit};
+    use super::*;
+    use crate::accounting::Counting;
+    use crate::gomap::Knobs;
+
+    /// A churn workload's accounting and entries.
+    fn figures(map: &mut dyn ErasedMap) -> (Option<Accounting>, Vec<(Vec<u8>, Vec<u8>)>) {
+        crate::workload::churn(map, 700, 3, 50, 9);
+        map.check_invariants().expect("invariants hold");
+        let mut entries = Vec::new();
+        map.for_each(&mut |k, v| entries.push((k.to_vec(), v.to_vec())));
+        entries.sort();
+        (map.accounting(), entries)
+    }
+
+    struct Concrete;
+
+    impl Visit for Concrete {
+        type Out = (Option<Accounting>, Vec<(Vec<u8>, Vec<u8>)>);
+        fn visit<M: MapUnderStudy>(self, mut map: M) -> Self::Out {
+            figures(&mut map)
+        }
+    }
+
+    /// The boxed map does exactly what the concrete one does: the same
+    /// accounting (every byte per path) and the same entries, per variant.
+    #[test]
+    fn a_boxed_map_counts_what_the_concrete_map_counts() {
+        let (k, v) = (Shape::words(1), Shape::words(2));
+        for variant in Variant::ALL {
+            let spec = MapSpec {
+                variant,
+                knobs: Knobs::default(),
+                hint: 0,
+                seed: 3,
+            };
+            let concrete = build::<Counting, _>(&spec, k, v, Concrete).unwrap();
+            let mut boxed = build_any::<Counting>(&spec, k, v, HasherChoice::Seeded).unwrap();
+            assert_eq!(MapUnderStudy::variant(&boxed), variant.name());
+            let copy = boxed.clone();
+            let erased = figures(&mut boxed);
+            assert!(
+                concrete.0.as_ref().is_some_and(|a| a.total_bytes() > 0),
+                "{variant}"
+            );
+            assert_eq!(erased, concrete, "{variant}");
+            // A clone is the state it was cloned from (empty here).
+            assert_eq!(MapUnderStudy::len(&copy), 0, "{variant}");
+        }
+    }
+}
