@@ -218,8 +218,11 @@ mod tests {
     use crate::accounting::Counting;
     use crate::gomap::Knobs;
 
+    /// A map's accounting and its entries, sorted.
+    type Figures = (Option<Accounting>, Vec<(Vec<u8>, Vec<u8>)>);
+
     /// A churn workload's accounting and entries.
-    fn figures(map: &mut dyn ErasedMap) -> (Option<Accounting>, Vec<(Vec<u8>, Vec<u8>)>) {
+    fn figures(map: &mut dyn ErasedMap) -> Figures {
         crate::workload::churn(map, 700, 3, 50, 9);
         map.check_invariants().expect("invariants hold");
         let mut entries = Vec::new();
@@ -231,7 +234,7 @@ mod tests {
     struct Concrete;
 
     impl Visit for Concrete {
-        type Out = (Option<Accounting>, Vec<(Vec<u8>, Vec<u8>)>);
+        type Out = Figures;
         fn visit<M: MapUnderStudy>(self, mut map: M) -> Self::Out {
             figures(&mut map)
         }
