@@ -13,7 +13,7 @@
 use crate::accounting::Counting;
 use crate::gomap::Knobs;
 use crate::gotype::Shape;
-use crate::variants::{build, MapSpec, MapUnderStudy, Variant, Visit};
+use crate::variants::{build_boxed, MapSpec, MapUnderStudy, Variant, Visit};
 use crate::workload::{self, KeyDist};
 use serde::{Deserialize, Serialize};
 
@@ -119,7 +119,7 @@ pub fn fill(
         hint,
         seed,
     };
-    build::<Counting, _>(
+    build_boxed::<Counting, _>(
         &spec,
         key,
         elem,
@@ -175,7 +175,7 @@ pub fn update_full_small(
         hint,
         seed: 1,
     };
-    build::<Counting, _>(&spec, key, elem, UpdateFullSmall)
+    build_boxed::<Counting, _>(&spec, key, elem, UpdateFullSmall)
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ use crate::gomap::Knobs;
 use crate::gotype::{check_size, GoType, Shape};
 use crate::variants::memory::{estimate_bytes, hint_entries, KEY_SOURCE_BYTES_PER_KEY};
 use crate::variants::swiss::SwissShape;
-use crate::variants::{self, HintSpec, MapSpec, MapUnderStudy, Variant, Visit};
+use crate::variants::{self, ErasedMap, HintSpec, MapSpec, MapUnderStudy, Variant, Visit};
 use crate::workload::{self, KeyDist};
 use serde::{Deserialize, Serialize};
 use std::fmt::Write as _;
@@ -534,7 +534,7 @@ impl Visit for Inspector<'_> {
     }
 }
 
-fn report_of<M: MapUnderStudy>(m: &M, cfg: &InspectConfig) -> InspectReport {
+fn report_of(m: &dyn ErasedMap, cfg: &InspectConfig) -> InspectReport {
     let acct = m.accounting().unwrap_or_default();
     let st = m.structure();
     InspectReport {

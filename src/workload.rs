@@ -3,10 +3,13 @@
 //! A workload is deterministic given its seed, so the same map can be built
 //! again for every lens. Keys are ids turned into key bytes with
 //! [`fill_from_id`]; values are derived from the key's id.
+//!
+//! Workloads build states, they are not measured regions: they take any
+//! map through `dyn` ([`MapSetup`]), so they are compiled once.
 
 use crate::gotype::fill_from_id;
 use crate::rng::Rng;
-use crate::variants::MapUnderStudy;
+use crate::variants::MapSetup;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 
@@ -101,7 +104,7 @@ fn with_scratch<R>(ks: usize, vs: usize, f: impl FnOnce(&mut [u8], &mut [u8]) ->
 }
 
 /// Inserts `n` distinct keys. Returns the inserted ids in order.
-pub fn insert<M: MapUnderStudy>(map: &mut M, n: usize, dist: KeyDist, seed: u64) -> Vec<u64> {
+pub fn insert(map: &mut dyn MapSetup, n: usize, dist: KeyDist, seed: u64) -> Vec<u64> {
     let (ks, vs) = (map.key_shape().size, map.elem_shape().size);
     let mut src = KeySource::for_key_bytes(dist, seed, ks);
     let mut ids = Vec::with_capacity(n);
@@ -119,19 +122,13 @@ pub fn insert<M: MapUnderStudy>(map: &mut M, n: usize, dist: KeyDist, seed: u64)
 
 /// Inserts `n` random keys, then `rounds` rounds of `k` operations, each
 /// deleting one uniformly random live key and inserting one new random key.
-pub fn churn<M: MapUnderStudy>(
-    map: &mut M,
-    n: usize,
-    rounds: usize,
-    k: usize,
-    seed: u64,
-) -> Vec<u64> {
+pub fn churn(map: &mut dyn MapSetup, n: usize, rounds: usize, k: usize, seed: u64) -> Vec<u64> {
     let (ks, vs) = (map.key_shape().size, map.elem_shape().size);
     let mut src = KeySource::for_key_bytes(KeyDist::Random, seed, ks);
     let mut pick = Rng::new(seed ^ 0x0063_6875_726e);
     let mut live: Vec<u64> = Vec::with_capacity(n);
     with_scratch(ks, vs, |kb, vb| {
-        let mut put = |map: &mut M, id: u64| {
+        let mut put = |map: &mut dyn MapSetup, id: u64| {
             fill_from_id(id, kb);
             value_for(id, 0, vb);
             map.insert(kb, vb);

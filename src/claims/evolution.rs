@@ -85,7 +85,7 @@ pub fn measure(
         hint: 0,
         seed,
     };
-    variants::build::<Counting, _>(
+    variants::build_boxed::<Counting, _>(
         &spec,
         Shape::blob("key", key_size)?,
         Shape::blob("value", value_size)?,
@@ -340,7 +340,7 @@ pub fn clear_reuse(quick: bool) -> Result<ClaimVerdict, String> {
         seed: 7,
     };
     let u64s = Shape::blob("key", 8)?;
-    let (fresh, reuse) = variants::build::<Counting, _>(&spec, u64s, u64s, ClearReuse { n })?;
+    let (fresh, reuse) = variants::build_boxed::<Counting, _>(&spec, u64s, u64s, ClearReuse { n })?;
     let more = fresh.model_allocated_bytes as f64 / reuse.model_allocated_bytes.max(1) as f64;
     Ok(ClaimVerdict {
         id: "swiss-clear-reuse-70617".into(),

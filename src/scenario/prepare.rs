@@ -8,7 +8,7 @@ use crate::gomap::{buckets_allocated, max_count_at, GrowKind};
 use crate::goswiss::Rehash;
 use crate::gotype::{fill_from_id, BucketType};
 use crate::rng::Rng;
-use crate::variants::{HasherChoice, MapSpec, MapUnderStudy};
+use crate::variants::{HasherChoice, MapSetup, MapSpec, MapUnderStudy};
 use crate::workload::{KeyDist, KeySource};
 
 /// Distinct values cycled through by writes (values need not be unique).
@@ -200,6 +200,31 @@ fn distinct_source(keys: Keys, seed: u64, key_bytes: usize) -> KeySource {
 
 /// Builds the scenario's state in `map` and its measured region.
 pub fn prepare<M: MapUnderStudy>(cell: &MapCell, mut map: M) -> Result<Prepared<M>, String> {
+    let s = setup(cell, &mut map)?;
+    Ok(Prepared {
+        map,
+        region: s.region,
+        keys: s.keys,
+        values: s.values,
+        units: s.units,
+        units_name: s.units_name,
+        ran: false,
+    })
+}
+
+/// What a setup leaves for the measured region.
+struct Setup {
+    region: Region,
+    keys: Arena,
+    values: Arena,
+    units: u64,
+    units_name: &'static str,
+}
+
+/// [`prepare`]'s work, on the map through `dyn` (setup is not measured:
+/// compiled once, not once per map type; the map does the same
+/// operations either way).
+fn setup(cell: &MapCell, map: &mut dyn MapSetup) -> Result<Setup, String> {
     let n = cell.n;
     let mut values = Arena::new(map.elem_shape().size);
     for id in 0..VALUE_POOL as u64 {
@@ -210,37 +235,38 @@ pub fn prepare<M: MapUnderStudy>(cell: &MapCell, mut map: M) -> Result<Prepared<
     let mut src = distinct_source(cell.keys, cell.seed, cell.key_size);
     let mut rng = Rng::new(cell.seed ^ 0x0073_6574_7570);
     let v = |i: usize| (i % VALUE_POOL) as u32;
-    let fill = |map: &mut M, kb: &mut KeyBuf, src: &mut KeySource, count: usize| -> Vec<u64> {
-        (0..count)
-            .map(|i| {
-                let id = src.fresh();
-                map.insert(kb.of(id), values.get(v(i)));
-                id
-            })
-            .collect()
-    };
+    let fill =
+        |map: &mut dyn MapSetup, kb: &mut KeyBuf, src: &mut KeySource, count: usize| -> Vec<u64> {
+            (0..count)
+                .map(|i| {
+                    let id = src.fresh();
+                    map.insert(kb.of(id), values.get(v(i)));
+                    id
+                })
+                .collect()
+        };
     let (region, units, units_name) = match cell.scenario {
         Scenario::Assign => {
-            fill(&mut map, &mut kb, &mut src, n);
+            fill(&mut *map, &mut kb, &mut src, n);
             let ops = (0..n)
                 .map(|i| Op::Write(keys.push(src.fresh()), v(i)))
                 .collect();
             (Region::Ops(ops), n as u64, "writes")
         }
-        Scenario::Overflow => prepare_overflow(&mut map, n, &mut kb, &mut keys, &values)?,
+        Scenario::Overflow => prepare_overflow(&mut *map, n, &mut kb, &mut keys, &values)?,
         Scenario::SmallToTable => {
-            fill(&mut map, &mut kb, &mut src, 8);
+            fill(&mut *map, &mut kb, &mut src, 8);
             let kinds = [Rehash::SmallToTable];
-            swiss_rehash_region(&mut map, &mut src, &mut kb, &mut keys, &values, &kinds, 0)?
+            swiss_rehash_region(&mut *map, &mut src, &mut kb, &mut keys, &values, &kinds, 0)?
         }
         Scenario::TableGrow => {
             let c = super::table_grow_capacity(n);
-            fill(&mut map, &mut kb, &mut src, c * 7 / 8);
+            fill(&mut *map, &mut kb, &mut src, c * 7 / 8);
             let kinds = [Rehash::Grow];
-            swiss_rehash_region(&mut map, &mut src, &mut kb, &mut keys, &values, &kinds, 0)?
+            swiss_rehash_region(&mut *map, &mut src, &mut kb, &mut keys, &values, &kinds, 0)?
         }
         Scenario::TableSplit => {
-            fill(&mut map, &mut kb, &mut src, n.max(897));
+            fill(&mut *map, &mut kb, &mut src, n.max(897));
             // A split below the global depth leaves the directory alone.
             let deeper = map
                 .swiss_structure()
@@ -250,10 +276,12 @@ pub fn prepare<M: MapUnderStudy>(cell: &MapCell, mut map: M) -> Result<Prepared<
                 kinds.push(Rehash::Split { directory: true });
             }
             let cap = 64 * n + 100_000;
-            swiss_rehash_region(&mut map, &mut src, &mut kb, &mut keys, &values, &kinds, cap)?
+            swiss_rehash_region(
+                &mut *map, &mut src, &mut kb, &mut keys, &values, &kinds, cap,
+            )?
         }
         Scenario::EvacuateDouble if cell.variant.is_go_swiss() => {
-            fill(&mut map, &mut kb, &mut src, n);
+            fill(&mut *map, &mut kb, &mut src, n);
             // The rehash the cell's isolated path names (tables of a
             // hinted map fill unevenly: other rehashes are skipped).
             let kinds: &[Rehash] = match cell.isolated_path() {
@@ -265,14 +293,14 @@ pub fn prepare<M: MapUnderStudy>(cell: &MapCell, mut map: M) -> Result<Prepared<
                 ],
             };
             let cap = 64 * n + 100_000;
-            swiss_rehash_region(&mut map, &mut src, &mut kb, &mut keys, &values, kinds, cap)?
+            swiss_rehash_region(&mut *map, &mut src, &mut kb, &mut keys, &values, kinds, cap)?
         }
         Scenario::EvacuateSameSize if cell.variant.is_go_swiss() => {
-            let live = fill(&mut map, &mut kb, &mut src, n);
-            prepare_swiss_prune(&mut map, &mut src, &mut kb, &mut keys, &values, live)?
+            let live = fill(&mut *map, &mut kb, &mut src, n);
+            prepare_swiss_prune(&mut *map, &mut src, &mut kb, &mut keys, &values, live)?
         }
         Scenario::EvacuateDouble => {
-            fill(&mut map, &mut kb, &mut src, n);
+            fill(&mut *map, &mut kb, &mut src, n);
             let mut guard = 0usize;
             loop {
                 match map.pending_growth() {
@@ -292,10 +320,10 @@ pub fn prepare<M: MapUnderStudy>(cell: &MapCell, mut map: M) -> Result<Prepared<
                     }
                 }
             }
-            start_growth(&mut map, &mut src, &mut keys, GrowKind::Double)?
+            start_growth(&mut *map, &mut src, &mut keys, GrowKind::Double)?
         }
         Scenario::EvacuateSameSize => {
-            let mut live = fill(&mut map, &mut kb, &mut src, n);
+            let mut live = fill(&mut *map, &mut kb, &mut src, n);
             if let Some(shape) = map.swiss() {
                 // A Swiss table rehashes in place only when at most half
                 // full, and collects tombstones only when well loaded: fill
@@ -304,7 +332,7 @@ pub fn prepare<M: MapUnderStudy>(cell: &MapCell, mut map: M) -> Result<Prepared<
                 let edge = (shape.capacity / 2).saturating_sub(1);
                 if edge > live.len() {
                     let more = edge - live.len();
-                    live.extend(fill(&mut map, &mut kb, &mut src, more));
+                    live.extend(fill(&mut *map, &mut kb, &mut src, more));
                 }
             }
             let cap = 400 * n + 100_000;
@@ -345,7 +373,7 @@ pub fn prepare<M: MapUnderStudy>(cell: &MapCell, mut map: M) -> Result<Prepared<
                     ));
                 }
             }
-            start_growth(&mut map, &mut src, &mut keys, GrowKind::SameSize)?
+            start_growth(&mut *map, &mut src, &mut keys, GrowKind::SameSize)?
         }
         Scenario::Insert => {
             let ops = match cell.keys {
@@ -362,7 +390,7 @@ pub fn prepare<M: MapUnderStudy>(cell: &MapCell, mut map: M) -> Result<Prepared<
             (Region::Ops(ops), n as u64, "writes")
         }
         Scenario::Update => {
-            let ids = fill(&mut map, &mut kb, &mut src, n);
+            let ids = fill(&mut *map, &mut kb, &mut src, n);
             let ops = match cell.keys {
                 Keys::Zipf => {
                     let mut z = Zipf::new(n, cell.seed);
@@ -385,7 +413,7 @@ pub fn prepare<M: MapUnderStudy>(cell: &MapCell, mut map: M) -> Result<Prepared<
             (Region::Ops(ops), n as u64, "writes")
         }
         Scenario::Churn => {
-            let mut live = fill(&mut map, &mut kb, &mut src, n);
+            let mut live = fill(&mut *map, &mut kb, &mut src, n);
             let k = (n / 2).max(1);
             let mut z = (cell.keys == Keys::Zipf).then(|| Zipf::new(n, cell.seed));
             let mut ops = Vec::with_capacity(2 * k * cell.churn_rounds);
@@ -409,14 +437,12 @@ pub fn prepare<M: MapUnderStudy>(cell: &MapCell, mut map: M) -> Result<Prepared<
         Scenario::Locate => return Err("locate cells are prepared by the locate module".into()),
         Scenario::Io => return Err("io cells are prepared by the io module".into()),
     };
-    Ok(Prepared {
-        map,
+    Ok(Setup {
         region,
         keys,
         values,
         units,
         units_name,
-        ran: false,
     })
 }
 
@@ -424,8 +450,8 @@ pub fn prepare<M: MapUnderStudy>(cell: &MapCell, mut map: M) -> Result<Prepared<
 /// write would rehash in a way not in `kinds`) until a key's write would
 /// rehash as one of `kinds`; that write is the region. Units: the entries
 /// the rehash moves. `skip_cap` bounds the keys skipped (0: none may be).
-fn swiss_rehash_region<M: MapUnderStudy>(
-    map: &mut M,
+fn swiss_rehash_region(
+    map: &mut dyn MapSetup,
     src: &mut KeySource,
     kb: &mut KeyBuf,
     keys: &mut Arena,
@@ -466,8 +492,8 @@ fn swiss_rehash_region<M: MapUnderStudy>(
 /// the oldest key, insert a fresh one) until a fresh key's write would
 /// prune tombstones; keys whose write would grow or split a table are
 /// skipped. The region is that one write.
-fn prepare_swiss_prune<M: MapUnderStudy>(
-    map: &mut M,
+fn prepare_swiss_prune(
+    map: &mut dyn MapSetup,
     src: &mut KeySource,
     kb: &mut KeyBuf,
     keys: &mut Arena,
@@ -501,8 +527,8 @@ fn prepare_swiss_prune<M: MapUnderStudy>(
 
 /// Starts the due growth; the region then drives (Go family) or triggers
 /// (Swiss) its evacuation. Units are the entries to move.
-fn start_growth<M: MapUnderStudy>(
-    map: &mut M,
+fn start_growth(
+    map: &mut dyn MapSetup,
     src: &mut KeySource,
     keys: &mut Arena,
     kind: GrowKind,
@@ -533,8 +559,8 @@ fn start_growth<M: MapUnderStudy>(
 /// Overflow setup: N target buckets each filled to exactly 8 entries, and
 /// the preallocated overflow tail used up by spare chains, so every region
 /// write lands on a full chain and takes a fresh overflow bucket.
-fn prepare_overflow<M: MapUnderStudy>(
-    map: &mut M,
+fn prepare_overflow(
+    map: &mut dyn MapSetup,
     n: usize,
     kb: &mut KeyBuf,
     keys: &mut Arena,

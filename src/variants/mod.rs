@@ -25,8 +25,11 @@
 //! code written against [`MapUnderStudy`] (scenarios, lenses) is compiled
 //! once per design and probe, not per key and value size. [`build`] turns a
 //! runtime choice of variant and shapes into one map and hands it to a
-//! [`Visit`]. Tests that prefer typed keys wrap a map in [`typed::Typed`].
+//! [`Visit`]; [`build_any`] boxes it instead ([`AnyMap`]), for cold code
+//! that need not be compiled once per map type ([`ErasedMap`]). Tests that
+//! prefer typed keys wrap a map in [`typed::Typed`].
 
+mod erased;
 mod goswiss;
 pub mod memory;
 pub mod swiss;
@@ -38,6 +41,7 @@ use crate::gomap::{GoHeap, GoMap, GrowKind, InlineFirst, Knobs, Slab, Storage};
 use crate::goswiss::{GoHash, GoSwiss, Release};
 use crate::gotype::Shape;
 use crate::hash::{CollidingHash, KeyHasher, SeededHash};
+pub use erased::{AnyMap, ErasedMap, MapSetup};
 use serde::{Deserialize, Serialize};
 use strum::VariantArray;
 use swiss::{SwissMap, SwissShape};
@@ -532,6 +536,39 @@ pub fn build<P: Probe, Vis: Visit>(
     vis: Vis,
 ) -> Result<Vis::Out, String> {
     build_with::<P, Vis>(spec, key, elem, HasherChoice::Seeded, vis)
+}
+
+/// Boxes the map it is handed.
+struct Erase;
+
+impl Visit for Erase {
+    type Out = AnyMap;
+    fn visit<M: MapUnderStudy>(self, map: M) -> AnyMap {
+        AnyMap(Box::new(map))
+    }
+}
+
+/// [`build_with`], the map boxed: for code that runs no measured region
+/// (heap figures, claims, the fuzz runner), so that it is compiled once
+/// for every map type (see [`ErasedMap`]).
+pub fn build_any<P: Probe>(
+    spec: &MapSpec,
+    key: Shape,
+    elem: Shape,
+    hasher: HasherChoice,
+) -> Result<AnyMap, String> {
+    build_with::<P, Erase>(spec, key, elem, hasher, Erase)
+}
+
+/// [`build`], the map boxed ([`AnyMap`]): `vis` is compiled once, not once
+/// per map type. For visits that run no measured region.
+pub fn build_boxed<P: Probe, Vis: Visit>(
+    spec: &MapSpec,
+    key: Shape,
+    elem: Shape,
+    vis: Vis,
+) -> Result<Vis::Out, String> {
+    Ok(vis.visit(build_any::<P>(spec, key, elem, HasherChoice::Seeded)?))
 }
 
 /// [`build`] with a choice of hasher.
