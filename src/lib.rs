@@ -93,4 +93,10 @@ pub enum Error {
     /// `compare`: its options, inputs and output folder.
     #[error(transparent)]
     Compare(#[from] crate::compare::CompareError),
+    /// A Go-model knob out of its range.
+    #[error(transparent)]
+    Knob(#[from] crate::gomap::KnobError),
+    /// `table`'s options.
+    #[error(transparent)]
+    Table(#[from] crate::table::TableError),
 }

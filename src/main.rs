@@ -343,7 +343,7 @@ fn main() -> ExitCode {
             seeds,
             ..TableConfig::default()
         })
-        .map_err(message)
+        .map_err(anyhow::Error::from)
         .and_then(|t| {
             if json {
                 emit(&format!(
