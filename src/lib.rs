@@ -93,6 +93,9 @@ pub enum Error {
     /// `compare`: its options, inputs and output folder.
     #[error(transparent)]
     Compare(#[from] crate::compare::CompareError),
+    /// A real-Go cell's toolchain or harness.
+    #[error(transparent)]
+    GoHarness(#[from] crate::golang::figures::HarnessError),
     /// A Go-model knob out of its range.
     #[error(transparent)]
     Knob(#[from] crate::gomap::KnobError),
