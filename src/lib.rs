@@ -96,6 +96,15 @@ pub enum Error {
     /// A real-Go cell's toolchain or harness.
     #[error(transparent)]
     GoHarness(#[from] crate::golang::figures::HarnessError),
+    /// `merge`: its inputs and output folder.
+    #[error(transparent)]
+    Merge(#[from] crate::run::merge::MergeError),
+    /// `--shard K/N`.
+    #[error(transparent)]
+    Shard(#[from] crate::run::shard::ShardError),
+    /// A `report.json` that is not a report this mapamp reads.
+    #[error(transparent)]
+    ParseReport(#[from] crate::compare::ParseReportError),
     /// A Go-model knob out of its range.
     #[error(transparent)]
     Knob(#[from] crate::gomap::KnobError),
