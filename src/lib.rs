@@ -105,6 +105,9 @@ pub enum Error {
     /// A `report.json` that is not a report this mapamp reads.
     #[error(transparent)]
     ParseReport(#[from] crate::compare::ParseReportError),
+    /// `lint`: the path, maplint and its output.
+    #[error(transparent)]
+    Lint(#[from] crate::lint::LintError),
     /// A Go-model knob out of its range.
     #[error(transparent)]
     Knob(#[from] crate::gomap::KnobError),
