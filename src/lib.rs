@@ -108,6 +108,9 @@ pub enum Error {
     /// `lint`: the path, maplint and its output.
     #[error(transparent)]
     Lint(#[from] crate::lint::LintError),
+    /// `probe`'s program argument.
+    #[error(transparent)]
+    ProbeInput(#[from] crate::live::probe::ProbeInputError),
     /// A Go-model knob out of its range.
     #[error(transparent)]
     Knob(#[from] crate::gomap::KnobError),
