@@ -111,6 +111,12 @@ pub enum Error {
     /// `probe`'s program argument.
     #[error(transparent)]
     ProbeInput(#[from] crate::live::probe::ProbeInputError),
+    /// A cell id that breaks the id rules.
+    #[error(transparent)]
+    CellId(#[from] crate::cell::CellIdError),
+    /// A Go runtime knob (`gogc`, `gomemlimit`) Go would refuse.
+    #[error(transparent)]
+    GoKnob(#[from] crate::goconfig::GoKnobError),
     /// A Go-model knob out of its range.
     #[error(transparent)]
     Knob(#[from] crate::gomap::KnobError),
