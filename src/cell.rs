@@ -8,6 +8,29 @@
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
+/// Why a text is not a cell id: the id and the rule it breaks.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum CellIdError {
+    /// Empty or longer than 200 characters.
+    #[error("cell id `{0}` must be 1 to 200 characters long")]
+    Length(String),
+    /// An empty, `.` or `..` segment.
+    #[error(
+        "cell id `{0}` has an empty, `.` or `..` segment; segments are separated by single `/`"
+    )]
+    Segment(String),
+    /// A character outside `[A-Za-z0-9._=+-]`.
+    #[error("cell id `{id}` contains `{c}`; allowed: letters, digits and . _ = + - (and / between segments)")]
+    Char {
+        /// The id.
+        id: String,
+        /// The first character not allowed.
+        c: char,
+    },
+}
+
+crate::into_message!(CellIdError);
+
 /// A validated cell id.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
@@ -15,31 +38,27 @@ pub struct CellId(String);
 
 impl CellId {
     /// Validates `s` as a cell id.
-    pub fn new(s: impl Into<String>) -> Result<CellId, String> {
+    pub fn new(s: impl Into<String>) -> Result<CellId, CellIdError> {
         let s = s.into();
         if s.is_empty() || s.len() > 200 {
-            return Err(format!("cell id `{s}` must be 1 to 200 characters long"));
+            return Err(CellIdError::Length(s));
         }
         for seg in s.split('/') {
             if seg.is_empty() || seg == "." || seg == ".." {
-                return Err(format!(
-                    "cell id `{s}` has an empty, `.` or `..` segment; segments are separated by single `/`"
-                ));
+                return Err(CellIdError::Segment(s));
             }
             if let Some(c) = seg
                 .chars()
                 .find(|c| !(c.is_ascii_alphanumeric() || "._=+-".contains(*c)))
             {
-                return Err(format!(
-                    "cell id `{s}` contains `{c}`; allowed: letters, digits and . _ = + - (and / between segments)"
-                ));
+                return Err(CellIdError::Char { id: s, c });
             }
         }
         Ok(CellId(s))
     }
 
     /// Builds an id from segments (each validated).
-    pub fn from_segments<S: AsRef<str>>(segments: &[S]) -> Result<CellId, String> {
+    pub fn from_segments<S: AsRef<str>>(segments: &[S]) -> Result<CellId, CellIdError> {
         CellId::new(
             segments
                 .iter()
@@ -93,8 +112,8 @@ impl std::fmt::Display for CellId {
 }
 
 impl TryFrom<String> for CellId {
-    type Error = String;
-    fn try_from(s: String) -> Result<Self, String> {
+    type Error = CellIdError;
+    fn try_from(s: String) -> Result<Self, CellIdError> {
         CellId::new(s)
     }
 }

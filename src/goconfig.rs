@@ -26,16 +26,14 @@ pub enum Gogc {
 
 impl Gogc {
     /// Parses `off` or a percentage.
-    pub fn parse(s: &str) -> Result<Gogc, String> {
+    pub fn parse(s: &str) -> Result<Gogc, GoKnobError> {
         let s = s.trim();
         if s == "off" {
             return Ok(Gogc::Off);
         }
         match s.parse::<u32>() {
             Ok(p) if p >= 1 => Ok(Gogc::Percent(p)),
-            _ => Err(format!(
-                "gogc = {s:?} is not valid; use a percentage from 1 (Go's default is 100, e.g. 50, 100, 400) or \"off\""
-            )),
+            _ => Err(GoKnobError::Gogc(s.to_string())),
         }
     }
 }
@@ -55,22 +53,30 @@ impl From<Gogc> for String {
     }
 }
 
+/// A Go runtime knob (`gogc`, `gomemlimit`) Go would refuse: the value
+/// given and the valid forms.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum GoKnobError {
+    /// Not a percentage from 1, nor `off`.
+    #[error("gogc = {0:?} is not valid; use a percentage from 1 (Go's default is 100, e.g. 50, 100, 400) or \"off\"")]
+    Gogc(String),
+    /// Not a byte count with a unit Go reads, nor `off`.
+    #[error("gomemlimit = {0:?} is not valid; use a byte count with an optional unit B, KiB, MiB, GiB or TiB (e.g. \"512MiB\", \"2GiB\") or \"off\"")]
+    Gomemlimit(String),
+}
+
 impl TryFrom<String> for Gogc {
-    type Error = String;
-    fn try_from(s: String) -> Result<Self, String> {
+    type Error = GoKnobError;
+    fn try_from(s: String) -> Result<Self, GoKnobError> {
         Gogc::parse(&s)
     }
 }
 
 /// Parses a `GOMEMLIMIT` value as Go does: a byte count with an optional
 /// unit (`B`, `KiB`, `MiB`, `GiB`, `TiB`), or `off`. Returns it as written.
-pub fn parse_gomemlimit(s: &str) -> Result<String, String> {
+pub fn parse_gomemlimit(s: &str) -> Result<String, GoKnobError> {
     let s = s.trim();
-    let bad = || {
-        format!(
-            "gomemlimit = {s:?} is not valid; use a byte count with an optional unit B, KiB, MiB, GiB or TiB (e.g. \"512MiB\", \"2GiB\") or \"off\""
-        )
-    };
+    let bad = || GoKnobError::Gomemlimit(s.to_string());
     if s == "off" {
         return Ok(s.to_string());
     }
@@ -330,7 +336,7 @@ mod tests {
         assert_eq!(Gogc::parse("50"), Ok(Gogc::Percent(50)));
         assert_eq!(Gogc::parse("off"), Ok(Gogc::Off));
         for bad in ["0", "-1", "fast", "", "1.5"] {
-            let e = Gogc::parse(bad).unwrap_err();
+            let e = Gogc::parse(bad).unwrap_err().to_string();
             assert!(e.contains("\"off\""), "{e}");
         }
         assert_eq!(Gogc::Percent(400).to_string(), "400");
@@ -342,7 +348,7 @@ mod tests {
             assert_eq!(parse_gomemlimit(ok).as_deref(), Ok(ok));
         }
         for bad in ["", "MiB", "2GB", "1.5GiB", "-1", "lots"] {
-            let e = parse_gomemlimit(bad).unwrap_err();
+            let e = parse_gomemlimit(bad).unwrap_err().to_string();
             assert!(e.contains("KiB, MiB, GiB or TiB"), "{e}");
         }
     }

@@ -93,4 +93,34 @@ pub enum Error {
     /// `compare`: its options, inputs and output folder.
     #[error(transparent)]
     Compare(#[from] crate::compare::CompareError),
+    /// A real-Go cell's toolchain or harness.
+    #[error(transparent)]
+    GoHarness(#[from] crate::golang::figures::HarnessError),
+    /// `merge`: its inputs and output folder.
+    #[error(transparent)]
+    Merge(#[from] crate::run::merge::MergeError),
+    /// `--shard K/N`.
+    #[error(transparent)]
+    Shard(#[from] crate::run::shard::ShardError),
+    /// A `report.json` that is not a report this mapamp reads.
+    #[error(transparent)]
+    ParseReport(#[from] crate::compare::ParseReportError),
+    /// `lint`: the path, maplint and its output.
+    #[error(transparent)]
+    Lint(#[from] crate::lint::LintError),
+    /// `probe`'s program argument.
+    #[error(transparent)]
+    ProbeInput(#[from] crate::live::probe::ProbeInputError),
+    /// A cell id that breaks the id rules.
+    #[error(transparent)]
+    CellId(#[from] crate::cell::CellIdError),
+    /// A Go runtime knob (`gogc`, `gomemlimit`) Go would refuse.
+    #[error(transparent)]
+    GoKnob(#[from] crate::goconfig::GoKnobError),
+    /// A Go-model knob out of its range.
+    #[error(transparent)]
+    Knob(#[from] crate::gomap::KnobError),
+    /// `table`'s options.
+    #[error(transparent)]
+    Table(#[from] crate::table::TableError),
 }

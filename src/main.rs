@@ -303,7 +303,7 @@ fn main() -> ExitCode {
         Command::Merge(a) => {
             let command = std::env::args().collect::<Vec<_>>().join(" ");
             mapamp::run::merge::merge(&a.out, &a.dirs, &command)
-                .map_err(message)
+                .map_err(anyhow::Error::from)
                 .map(|n| {
                     eprintln!(
                         "mapamp merge: {n} cells from {} folders; report: {}",
@@ -343,7 +343,7 @@ fn main() -> ExitCode {
             seeds,
             ..TableConfig::default()
         })
-        .map_err(message)
+        .map_err(anyhow::Error::from)
         .and_then(|t| {
             if json {
                 emit(&format!(

@@ -116,13 +116,39 @@ pub struct LoadFactorTable {
     pub go_source: String,
 }
 
+/// Why a table cannot be built: the option to blame and its valid values.
+#[derive(Debug, thiserror::Error)]
+pub enum TableError {
+    /// `--seeds 0`.
+    #[error("--seeds must be at least 1")]
+    NoSeeds,
+    /// `--b` outside 4..=22.
+    #[error("--b {0} is out of range; use 4 to 22")]
+    B(u8),
+    /// The model's loaded table is not the one asked for (a model defect).
+    #[error("load factor {load_factor}: expected a settled table with B = {want}, got B = {got} (growing: {growing})")]
+    Unsettled {
+        /// The load factor.
+        load_factor: f64,
+        /// `--b`.
+        want: u8,
+        /// The table's B.
+        got: u8,
+        /// Whether it was still growing.
+        growing: bool,
+    },
+    /// A load factor of the table the model refuses.
+    #[error(transparent)]
+    Knobs(#[from] crate::gomap::KnobError),
+}
+
 /// Builds the table.
-pub fn load_factor_table(cfg: &TableConfig) -> Result<LoadFactorTable, String> {
+pub fn load_factor_table(cfg: &TableConfig) -> Result<LoadFactorTable, TableError> {
     if cfg.seeds == 0 {
-        return Err("--seeds must be at least 1".into());
+        return Err(TableError::NoSeeds);
     }
     if !(4..=22).contains(&cfg.b) {
-        return Err(format!("--b {} is out of range; use 4 to 22", cfg.b));
+        return Err(TableError::B(cfg.b));
     }
     let mut rows = Vec::new();
     for &lf in &cfg.load_factors {
@@ -139,10 +165,12 @@ pub fn load_factor_table(cfg: &TableConfig) -> Result<LoadFactorTable, String> {
             workload::insert(&mut m, count, KeyDist::Random, seed);
             let s = m.structure();
             if s.b != cfg.b || s.growing {
-                return Err(format!(
-                    "load factor {lf}: expected a settled table with B = {}, got B = {} (growing: {})",
-                    cfg.b, s.b, s.growing
-                ));
+                return Err(TableError::Unsettled {
+                    load_factor: lf,
+                    want: cfg.b,
+                    got: s.b,
+                    growing: s.growing,
+                });
             }
             cols[0].push(s.pct_buckets_with_overflow);
             cols[1].push(s.overhead_bytes_per_entry);
@@ -246,7 +274,8 @@ mod tests {
             b: 2,
             ..TableConfig::default()
         })
-        .unwrap_err();
+        .unwrap_err()
+        .to_string();
         assert!(e.contains("use 4 to 22"), "{e}");
     }
 }

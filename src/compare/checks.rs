@@ -12,10 +12,57 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
+/// Why a `report.json` is not a valid report: where (the cell, the field)
+/// and what is wrong.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportCheckError {
+    /// The JSON does not have a report's shape.
+    #[error("{at}: {reason}")]
+    Shape {
+        /// The cell (`cell \`id\` (cells[3])`) or the JSON path.
+        at: String,
+        /// The field and serde's reason.
+        reason: String,
+    },
+    /// A figure no measurement gives.
+    #[error("cell `{cell}`")]
+    Figure {
+        /// The cell's id.
+        cell: String,
+        /// The figure and its rule.
+        #[source]
+        source: BadFigure,
+    },
+}
+
+/// A figure outside what a measurement gives: the field, its value and the
+/// rule.
+#[derive(Debug, thiserror::Error)]
+pub enum BadFigure {
+    /// A time or ratio that must be finite and above 0.
+    #[error("{field} = {value} is not a valid {what} (it must be finite and above 0)")]
+    NotPositive {
+        /// The field's path in the cell.
+        field: String,
+        /// Its value.
+        value: f64,
+        /// What it measures.
+        what: &'static str,
+    },
+    /// A figure that must be finite and not negative.
+    #[error("{field} = {value} is not valid (it must be finite and not negative)")]
+    Negative {
+        /// The field's path in the cell.
+        field: String,
+        /// Its value.
+        value: f64,
+    },
+}
+
 /// Deserialises a report, with an error that names the cell and the field
 /// when it fails (serde's own error stops at the lens, which is an untagged
 /// enum: "data did not match any variant").
-pub fn deserialize_report(value: Value) -> Result<Report, String> {
+pub fn deserialize_report(value: Value) -> Result<Report, ReportCheckError> {
     match serde_path_to_error::deserialize::<_, Report>(&value) {
         Ok(r) => Ok(r),
         Err(e) => Err(explain(
@@ -26,16 +73,20 @@ pub fn deserialize_report(value: Value) -> Result<Report, String> {
     }
 }
 
-/// A precise message for a failure at `path` (`cells[3].lenses.time`).
-fn explain(value: &Value, path: &str, inner: String) -> String {
+/// A precise error for a failure at `path` (`cells[3].lenses.time`).
+fn explain(value: &Value, path: &str, inner: String) -> ReportCheckError {
+    let at_path = || ReportCheckError::Shape {
+        at: format!("`{path}`"),
+        reason: inner.clone(),
+    };
     let Some(rest) = path.strip_prefix("cells[") else {
-        return format!("`{path}`: {inner}");
+        return at_path();
     };
     let Some((index, field)) = rest.split_once(']') else {
-        return format!("`{path}`: {inner}");
+        return at_path();
     };
     let Ok(i) = index.parse::<usize>() else {
-        return format!("`{path}`: {inner}");
+        return at_path();
     };
     let cell = &value["cells"][i];
     let who = match cell.get("id").and_then(Value::as_str) {
@@ -45,10 +96,16 @@ fn explain(value: &Value, path: &str, inner: String) -> String {
     let field = field.trim_start_matches('.');
     if let Some(lens) = field.strip_prefix("lenses.") {
         if let Some(detail) = lens_detail(lens, &cell["lenses"][lens]) {
-            return format!("{who}: lenses.{lens}.{detail}");
+            return ReportCheckError::Shape {
+                at: who,
+                reason: format!("lenses.{lens}.{detail}"),
+            };
         }
     }
-    format!("{who}: {field}: {inner}")
+    ReportCheckError::Shape {
+        at: who,
+        reason: format!("{field}: {inner}"),
+    }
 }
 
 /// Why a lens object is not valid: the figures' field and serde's reason.
@@ -83,34 +140,40 @@ fn lens_detail(lens: &str, v: &Value) -> Option<String> {
 /// Refuses figures no measurement gives: times and latencies must be
 /// finite and above 0, write amplification finite and above 0, other
 /// figures finite and not negative.
-pub fn check_figures(report: &Report) -> Result<(), String> {
+pub fn check_figures(report: &Report) -> Result<(), ReportCheckError> {
     for c in &report.cells {
-        check_cell(c).map_err(|e| format!("cell `{}`: {e}", c.id))?;
+        check_cell(c).map_err(|source| ReportCheckError::Figure {
+            cell: c.id.clone(),
+            source,
+        })?;
     }
     Ok(())
 }
 
-fn positive(field: &str, x: f64, what: &str) -> Result<(), String> {
+fn positive(field: &str, x: f64, what: &'static str) -> Result<(), BadFigure> {
     if x.is_finite() && x > 0.0 {
         Ok(())
     } else {
-        Err(format!(
-            "{field} = {x} is not a valid {what} (it must be finite and above 0)"
-        ))
+        Err(BadFigure::NotPositive {
+            field: field.to_string(),
+            value: x,
+            what,
+        })
     }
 }
 
-fn non_negative(field: &str, x: f64) -> Result<(), String> {
+fn non_negative(field: &str, x: f64) -> Result<(), BadFigure> {
     if x.is_finite() && x >= 0.0 {
         Ok(())
     } else {
-        Err(format!(
-            "{field} = {x} is not valid (it must be finite and not negative)"
-        ))
+        Err(BadFigure::Negative {
+            field: field.to_string(),
+            value: x,
+        })
     }
 }
 
-fn check_cell(c: &CellReport) -> Result<(), String> {
+fn check_cell(c: &CellReport) -> Result<(), BadFigure> {
     let l = &c.lenses;
     if let LensReport::Ok(t) = &l.time {
         positive("lenses.time.ns_per_op", t.ns_per_op, "time")?;

@@ -266,7 +266,10 @@ fn cell(dir: &Path, skipped: &mut Vec<String>) -> Result<Option<CellReport>, Str
         ));
         return Ok(None);
     }
-    let id = match CellId::new(bench.full_id.clone()).and_then(|id| Ok((axes(&id)?, id))) {
+    let id = match CellId::new(bench.full_id.clone())
+        .map_err(String::from)
+        .and_then(|id| Ok((axes(&id)?, id)))
+    {
         Ok((axes, id)) => (axes, id),
         Err(e) => {
             skipped.push(format!("`{}`: {e}", bench.full_id));

@@ -47,7 +47,12 @@ pub fn load_side(which: Which, spec: &InputSpec) -> Result<Side, CompareError> {
     }
     let text = crate::limits::read_text(&path, "report", crate::limits::MAX_REPORT_BYTES)
         .map_err(|e| err(e.into()))?;
-    let report = parse_report(&text).map_err(|e| err(format!("`{}`: {e}", path.display())))?;
+    let report = parse_report(&text).map_err(|source| CompareError::Report {
+        which,
+        arg: spec.arg.clone(),
+        path: path.clone(),
+        source,
+    })?;
     if let Some(bad) = report
         .cells
         .iter()
@@ -72,28 +77,38 @@ pub fn load_side(which: Which, spec: &InputSpec) -> Result<Side, CompareError> {
     })
 }
 
+/// Why the text of a `report.json` is not a report this mapamp reads.
+#[derive(Debug, thiserror::Error)]
+pub enum ParseReportError {
+    /// Not JSON at all.
+    #[error("not valid JSON")]
+    Json(#[source] serde_json::Error),
+    /// A report of an older schema.
+    #[error("schema_version {0}, but this mapamp reads schema_version {reads}: the report was written by an older mapamp, which timed each cell in one process (its time figures cannot be tested on the process level); run the profile again with this mapamp", reads = SCHEMA_VERSION)]
+    OlderSchema(u64),
+    /// A report of a newer schema.
+    #[error("schema_version {0}, but this mapamp reads schema_version {reads}; compare with the mapamp version that wrote it", reads = SCHEMA_VERSION)]
+    NewerSchema(u64),
+    /// No `schema_version`.
+    #[error("no numeric schema_version: not a mapamp report")]
+    NoSchema,
+    /// The right schema, but a field or figure is wrong.
+    #[error("not a valid report")]
+    Invalid(#[source] checks::ReportCheckError),
+}
+
 /// Parses `report.json`: its `schema_version` first, so a report of another
 /// version is refused as such rather than as corrupt.
-pub fn parse_report(text: &str) -> Result<Report, String> {
-    let value: serde_json::Value =
-        serde_json::from_str(text).map_err(|e| format!("not valid JSON: {e}"))?;
+pub fn parse_report(text: &str) -> Result<Report, ParseReportError> {
+    let value: serde_json::Value = serde_json::from_str(text).map_err(ParseReportError::Json)?;
     match value.get("schema_version").and_then(|v| v.as_u64()) {
         Some(v) if v == u64::from(SCHEMA_VERSION) => {}
-        Some(v) if v < u64::from(SCHEMA_VERSION) => {
-            return Err(format!(
-                "schema_version {v}, but this mapamp reads schema_version {SCHEMA_VERSION}: the report was written by an older mapamp, which timed each cell in one process (its time figures cannot be tested on the process level); run the profile again with this mapamp"
-            ))
-        }
-        Some(v) => {
-            return Err(format!(
-                "schema_version {v}, but this mapamp reads schema_version {SCHEMA_VERSION}; compare with the mapamp version that wrote it"
-            ))
-        }
-        None => return Err("no numeric schema_version: not a mapamp report".into()),
+        Some(v) if v < u64::from(SCHEMA_VERSION) => return Err(ParseReportError::OlderSchema(v)),
+        Some(v) => return Err(ParseReportError::NewerSchema(v)),
+        None => return Err(ParseReportError::NoSchema),
     }
-    let report =
-        checks::deserialize_report(value).map_err(|e| format!("not a valid report: {e}"))?;
-    checks::check_figures(&report).map_err(|e| format!("not a valid report: {e}"))?;
+    let report = checks::deserialize_report(value).map_err(ParseReportError::Invalid)?;
+    checks::check_figures(&report).map_err(ParseReportError::Invalid)?;
     Ok(report)
 }
 

@@ -61,7 +61,7 @@ pub mod select;
 use crate::report::schema::Report;
 pub use analyse::from_reports;
 use criterion_input::Origin;
-pub use load::{load_side, parse_report};
+pub use load::{load_side, parse_report, ParseReportError};
 pub use metrics::Metric;
 pub use output::write_outputs;
 use schema::{CompareReport, Thresholds};
@@ -103,6 +103,19 @@ pub enum CompareError {
         arg: String,
         /// Why.
         reason: String,
+    },
+    /// One input's `report.json` is not a report this mapamp reads.
+    #[error("compare: input {which} (`{arg}`): `{}`", .path.display())]
+    Report {
+        /// Which side.
+        which: Which,
+        /// The argument as given.
+        arg: String,
+        /// The `report.json`.
+        path: std::path::PathBuf,
+        /// Why.
+        #[source]
+        source: load::ParseReportError,
     },
     /// The inputs share no cell.
     #[error("compare: no common cells: {0}")]

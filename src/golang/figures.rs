@@ -84,14 +84,30 @@ fn ok_or_unavailable<T>(r: Result<T, String>) -> LensReport<T> {
     }
 }
 
+/// Why a real-Go cell has no harness binary.
+#[derive(Debug, thiserror::Error)]
+pub enum HarnessError {
+    /// The cell's variant is a model, not a Go release.
+    #[error("`{0}` is not a real-Go variant")]
+    NotRealGo(crate::variants::Variant),
+    /// The release's toolchain is missing.
+    #[error(transparent)]
+    Toolchain(#[from] toolchain::NoToolchain),
+    /// The harness could not be built.
+    #[error(transparent)]
+    Build(#[from] super::build::BuildError),
+}
+
+crate::into_message!(HarnessError);
+
 /// The harness binary of a real-Go cell's release, or why there is none.
-pub fn cell_harness(cell: &MapCell) -> Result<PathBuf, String> {
+pub fn cell_harness(cell: &MapCell) -> Result<PathBuf, HarnessError> {
     let release = cell
         .variant
         .go_release()
-        .ok_or_else(|| format!("`{}` is not a real-Go variant", cell.variant))?;
+        .ok_or(HarnessError::NotRealGo(cell.variant))?;
     let tc = toolchain::find(release)?;
-    harness_binary(&tc)
+    Ok(harness_binary(&tc)?)
 }
 
 /// Runs a real-Go cell's once-per-cell lenses (all but time, latency and

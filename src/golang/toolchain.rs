@@ -44,9 +44,89 @@ impl Toolchain {
     }
 }
 
+/// No toolchain of a release: each `go` tried and why it does not serve,
+/// and how to get one.
+#[derive(Debug, thiserror::Error)]
+#[error("no {release} toolchain ({}); {}", join(.tried), how(*.release, .overridden.as_deref()))]
+pub struct NoToolchain {
+    /// The release asked for.
+    pub release: GoRelease,
+    /// Each `go` tried, in order, and why it does not serve.
+    pub tried: Vec<GoTried>,
+    /// The `MAPAMP_GO…` override, when set.
+    pub overridden: Option<PathBuf>,
+}
+
+/// Why one `go` command does not serve a release.
+#[derive(Debug, thiserror::Error)]
+pub enum GoTried {
+    /// It runs another release.
+    #[error("{} reports {version}", .go.display())]
+    OtherRelease {
+        /// The `go` command.
+        go: PathBuf,
+        /// The release it reports.
+        version: String,
+    },
+    /// It does not exist.
+    #[error("{} not found", .go.display())]
+    NotFound {
+        /// The `go` command.
+        go: PathBuf,
+    },
+    /// It could not be started (the OS error, in the message: the tries
+    /// are listed in one sentence).
+    #[error("cannot run {}: {error}", .go.display())]
+    CannotRun {
+        /// The `go` command.
+        go: PathBuf,
+        /// The OS error.
+        error: std::io::Error,
+    },
+    /// `go version` failed.
+    #[error("`{} version` failed ({status}): {last_line}", .go.display())]
+    Failed {
+        /// The `go` command.
+        go: PathBuf,
+        /// Its exit status.
+        status: std::process::ExitStatus,
+        /// The last line of its standard error.
+        last_line: String,
+    },
+    /// `go version` printed no release.
+    #[error("{} printed no Go release", .go.display())]
+    NoRelease {
+        /// The `go` command.
+        go: PathBuf,
+    },
+}
+
+crate::into_message!(NoToolchain);
+
+fn join(tried: &[GoTried]) -> String {
+    tried
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+fn how(release: GoRelease, overridden: Option<&Path>) -> String {
+    match overridden {
+        Some(p) => format!(
+            "{} points to {}; unset it or point it to a {} `go`; {}",
+            release.override_var(),
+            p.display(),
+            release,
+            release.install_hint()
+        ),
+        None => release.install_hint().to_string(),
+    }
+}
+
 /// Finds the toolchain of `release`, or says why there is none and how to
 /// get it.
-pub fn find(release: GoRelease) -> Result<Toolchain, String> {
+pub fn find(release: GoRelease) -> Result<Toolchain, NoToolchain> {
     find_from(
         release,
         std::env::var_os(release.override_var()).map(PathBuf::from),
@@ -54,7 +134,10 @@ pub fn find(release: GoRelease) -> Result<Toolchain, String> {
 }
 
 /// [`find`] with the override given instead of read from the environment.
-pub fn find_from(release: GoRelease, overridden: Option<PathBuf>) -> Result<Toolchain, String> {
+pub fn find_from(
+    release: GoRelease,
+    overridden: Option<PathBuf>,
+) -> Result<Toolchain, NoToolchain> {
     let env = vec![
         (
             "GOTOOLCHAIN".to_string(),
@@ -78,7 +161,7 @@ pub fn find_from(release: GoRelease, overridden: Option<PathBuf>) -> Result<Tool
             vec!["go".into(), "/usr/local/go/bin/go".into()]
         }
     };
-    let mut seen = Vec::new();
+    let mut tried = Vec::new();
     for go in candidates {
         match go_version(&go, &env) {
             Ok(v) if release_matches(release, &v) => {
@@ -89,25 +172,15 @@ pub fn find_from(release: GoRelease, overridden: Option<PathBuf>) -> Result<Tool
                     version: v,
                 })
             }
-            Ok(v) => seen.push(format!("{} reports {v}", go.display())),
-            Err(e) => seen.push(e),
+            Ok(version) => tried.push(GoTried::OtherRelease { go, version }),
+            Err(e) => tried.push(e),
         }
     }
-    let how = match &overridden {
-        Some(p) => format!(
-            "{} points to {}; unset it or point it to a {} `go`; {}",
-            release.override_var(),
-            p.display(),
-            release,
-            release.install_hint()
-        ),
-        None => release.install_hint().to_string(),
-    };
-    Err(format!(
-        "no {} toolchain ({}); {how}",
+    Err(NoToolchain {
         release,
-        seen.join("; ")
-    ))
+        tried,
+        overridden,
+    })
 }
 
 /// Whether `go version`'s release `v` (e.g. `go1.26.8`) is `release`.
@@ -119,27 +192,27 @@ pub fn release_matches(release: GoRelease, v: &str) -> bool {
 }
 
 /// The release `go version` reports (`go1.19.8`), or why it cannot run.
-fn go_version(go: &Path, env: &[(String, String)]) -> Result<String, String> {
+fn go_version(go: &Path, env: &[(String, String)]) -> Result<String, GoTried> {
     let mut c = Command::new(go);
     c.arg("version");
     for (k, v) in env {
         c.env(k, v);
     }
-    let out = c.output().map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => format!("{} not found", go.display()),
-        _ => format!("cannot run {}: {e}", go.display()),
+    let go_ = || go.to_path_buf();
+    let out = c.output().map_err(|error| match error.kind() {
+        std::io::ErrorKind::NotFound => GoTried::NotFound { go: go_() },
+        _ => GoTried::CannotRun { go: go_(), error },
     })?;
     if !out.status.success() {
         let err = String::from_utf8_lossy(&out.stderr);
-        return Err(format!(
-            "`{} version` failed ({}): {}",
-            go.display(),
-            out.status,
-            err.trim().lines().last().unwrap_or("")
-        ));
+        return Err(GoTried::Failed {
+            go: go_(),
+            status: out.status,
+            last_line: err.trim().lines().last().unwrap_or("").to_string(),
+        });
     }
     parse_go_version(&String::from_utf8_lossy(&out.stdout))
-        .ok_or_else(|| format!("{} printed no Go release", go.display()))
+        .ok_or_else(|| GoTried::NoRelease { go: go_() })
 }
 
 /// The release in `go version` output: `go version go1.19.8 linux/amd64`
@@ -175,7 +248,9 @@ mod tests {
     #[test]
     fn only_the_split_release_builds_with_the_experiment() {
         for r in GoRelease::ALL {
-            let tc = find_from(r, Some("/nonexistent/go".into())).unwrap_err();
+            let tc = find_from(r, Some("/nonexistent/go".into()))
+                .unwrap_err()
+                .to_string();
             assert!(tc.contains(r.name()), "{tc}");
             let want = if r == GoRelease::Go127Split {
                 "mapsplitgroup"
@@ -191,7 +266,9 @@ mod tests {
     #[test]
     fn a_missing_toolchain_says_how_to_get_it() {
         // An override that does not exist stands for a machine without it.
-        let e = find_from(GoRelease::Go119, Some("/nonexistent/go".into())).unwrap_err();
+        let e = find_from(GoRelease::Go119, Some("/nonexistent/go".into()))
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("/nonexistent/go not found"), "{e}");
         assert!(e.contains("MAPAMP_GO119"), "{e}");
         assert!(GoRelease::Go119

@@ -100,13 +100,13 @@ pub enum EvacuateBatch {
 
 impl EvacuateBatch {
     /// Parses `all` or a number of extra buckets.
-    pub fn parse(s: &str) -> Result<EvacuateBatch, String> {
+    pub fn parse(s: &str) -> Result<EvacuateBatch, KnobError> {
         if s == "all" {
             return Ok(EvacuateBatch::All);
         }
-        s.parse::<u32>().map(EvacuateBatch::Extra).map_err(|_| {
-            format!("evacuate batch `{s}` is not valid; use a number of extra buckets per write (Go: 1) or `all`")
-        })
+        s.parse::<u32>()
+            .map(EvacuateBatch::Extra)
+            .map_err(|_| KnobError::EvacuateBatch(s.to_string()))
     }
 }
 
@@ -117,8 +117,8 @@ impl From<EvacuateBatch> for String {
 }
 
 impl TryFrom<String> for EvacuateBatch {
-    type Error = String;
-    fn try_from(s: String) -> Result<Self, String> {
+    type Error = KnobError;
+    fn try_from(s: String) -> Result<Self, KnobError> {
         EvacuateBatch::parse(&s)
     }
 }
@@ -178,34 +178,52 @@ impl Knobs {
     /// double, which is "too many overflow buckets" at B = 0, so Go's
     /// `mapassign` would start a same-size growth, finish it within the
     /// same write and start it again without end.
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), KnobError> {
         let lf = self.load_factor;
         if !(lf.is_finite() && (MIN_LOAD_FACTOR..=MAX_LOAD_FACTOR).contains(&lf)) {
-            return Err(format!(
-                "load factor {lf} is not valid; use a number from {MIN_LOAD_FACTOR:.1} to {MAX_LOAD_FACTOR:.1} (Go: {GO_LOAD_FACTOR}); above {MAX_LOAD_FACTOR:.1} a one-bucket map overflows before it may double and Go's growth rule restarts same-size growth forever"
-            ));
+            return Err(KnobError::LoadFactor(lf));
         }
         if !INLINE_LIMIT_RANGE.contains(&self.inline_limit) {
-            return Err(Knobs::inline_limit_error(&format!(
-                "inline limit {}",
-                self.inline_limit
-            )));
+            return Err(KnobError::InlineLimit {
+                knob: "inline limit",
+                value: self.inline_limit.to_string(),
+            });
         }
         Ok(())
     }
 }
 
-impl Knobs {
-    /// `"{what} is not valid; use 8 to 1048576 bytes (Go: 128)"`.
-    pub fn inline_limit_error(what: &str) -> String {
-        format!(
-            "{what} is not valid; use {} to {} bytes (Go: {})",
-            INLINE_LIMIT_RANGE.start(),
-            INLINE_LIMIT_RANGE.end(),
-            Knobs::default().inline_limit
-        )
-    }
+/// A knob value out of its range: the knob, the value given and the valid
+/// values.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum KnobError {
+    /// A load factor outside [`MIN_LOAD_FACTOR`]..=[`MAX_LOAD_FACTOR`].
+    #[error(
+        "load factor {0} is not valid; use a number from {min:.1} to {max:.1} (Go: {go}); above {max:.1} a one-bucket map overflows before it may double and Go's growth rule restarts same-size growth forever",
+        min = MIN_LOAD_FACTOR,
+        max = MAX_LOAD_FACTOR,
+        go = GO_LOAD_FACTOR
+    )]
+    LoadFactor(f64),
+    /// An inline limit outside [`INLINE_LIMIT_RANGE`].
+    #[error(
+        "{knob} {value} is not valid; use {} to {} bytes (Go: {})",
+        INLINE_LIMIT_RANGE.start(),
+        INLINE_LIMIT_RANGE.end(),
+        GO_INLINE_LIMIT
+    )]
+    InlineLimit {
+        /// The knob as the input spells it (`inline limit`, `inline_limit =`).
+        knob: &'static str,
+        /// The value given.
+        value: String,
+    },
+    /// An evacuate batch that is neither a number nor `all`.
+    #[error("evacuate batch `{0}` is not valid; use a number of extra buckets per write (Go: 1) or `all`")]
+    EvacuateBatch(String),
 }
+
+crate::into_message!(KnobError);
 
 /// `hmap.flags` bits the model needs.
 pub(crate) mod flags {

@@ -38,7 +38,7 @@ pub fn run(a: &LintArgs) -> ExitCode {
     }) {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("mapamp lint: {e}");
+            eprintln!("mapamp lint: {}", crate::error::chain(&e));
             return ExitCode::from(2);
         }
     };

@@ -8,7 +8,7 @@
 //! changed. `--maplint PATH` (or `MAPAMP_MAPLINT`) uses a binary built
 //! elsewhere instead.
 
-use super::{relative, skipped_dir, Edit, Finding, Language, Position};
+use super::{relative, skipped_dir, Edit, Finding, Language, LintError, Position};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -22,7 +22,7 @@ const DETAIL_MARKER: &str = " maplint-detail: ";
 
 /// A `maplint` binary: `explicit` if given, else `MAPAMP_MAPLINT`, else
 /// built from [`MAPLINT_SRC`] with the `go` on `PATH`.
-pub fn maplint_binary(explicit: Option<&Path>) -> Result<PathBuf, String> {
+pub fn maplint_binary(explicit: Option<&Path>) -> Result<PathBuf, LintError> {
     let given = explicit
         .map(Path::to_path_buf)
         .or_else(|| std::env::var_os("MAPAMP_MAPLINT").map(PathBuf::from));
@@ -30,19 +30,21 @@ pub fn maplint_binary(explicit: Option<&Path>) -> Result<PathBuf, String> {
         return if p.is_file() {
             Ok(p)
         } else {
-            Err(format!("maplint binary {} does not exist", p.display()))
+            Err(LintError::NoMaplint { path: p })
         };
     }
     let src = Path::new(MAPLINT_SRC);
     if !src.join("go.mod").is_file() {
-        return Err(format!(
-            "the maplint sources are not at {}: pass --maplint PATH to a built maplint",
-            src.display()
-        ));
+        return Err(LintError::NoMaplintSources {
+            src: src.to_path_buf(),
+        });
     }
     let out_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/maplint");
-    std::fs::create_dir_all(&out_dir)
-        .map_err(|e| format!("{}: cannot create: {e}", out_dir.display()))?;
+    std::fs::create_dir_all(&out_dir).map_err(|source| LintError::BuildDir {
+        path: out_dir.clone(),
+        what: "create",
+        source,
+    })?;
     let out = out_dir.join("maplint");
     let _lock = Lock::exclusive(&out_dir.join(".build.lock"))?;
     let built = Command::new("go")
@@ -51,15 +53,12 @@ pub fn maplint_binary(explicit: Option<&Path>) -> Result<PathBuf, String> {
         .arg("./cmd/maplint")
         .current_dir(src)
         .output()
-        .map_err(|e| {
-            format!("cannot run `go` to build maplint ({e}): the Go check needs Go 1.26 or newer on PATH, or --maplint PATH")
-        })?;
+        .map_err(|error| LintError::NoGo { error })?;
     if !built.status.success() {
-        return Err(format!(
-            "go build of maplint in {} failed: {}",
-            src.display(),
-            String::from_utf8_lossy(&built.stderr).trim()
-        ));
+        return Err(LintError::BuildFailed {
+            src: src.to_path_buf(),
+            stderr: String::from_utf8_lossy(&built.stderr).trim().to_string(),
+        });
     }
     Ok(out)
 }
@@ -68,23 +67,27 @@ pub fn maplint_binary(explicit: Option<&Path>) -> Result<PathBuf, String> {
 struct Lock(std::fs::File);
 
 impl Lock {
-    fn exclusive(path: &Path) -> Result<Lock, String> {
+    fn exclusive(path: &Path) -> Result<Lock, LintError> {
         use std::os::fd::AsRawFd;
         let f = std::fs::OpenOptions::new()
             .create(true)
             .truncate(false)
             .write(true)
             .open(path)
-            .map_err(|e| format!("{}: cannot open: {e}", path.display()))?;
+            .map_err(|source| LintError::BuildDir {
+                path: path.to_path_buf(),
+                what: "open",
+                source,
+            })?;
         // SAFETY: flock on a descriptor this File owns and keeps open for
         // the lock's lifetime; no memory is passed.
         let rc = unsafe { libc::flock(f.as_raw_fd(), libc::LOCK_EX) };
         if rc != 0 {
-            return Err(format!(
-                "{}: cannot lock: {}",
-                path.display(),
-                std::io::Error::last_os_error()
-            ));
+            return Err(LintError::BuildDir {
+                path: path.to_path_buf(),
+                what: "lock",
+                source: std::io::Error::last_os_error(),
+            });
         }
         Ok(Lock(f))
     }
@@ -111,10 +114,11 @@ pub struct Target {
 
 /// The analyzer runs that cover `root`: every module under it, or the part
 /// of the module that contains it. Also the Go files outside any module.
-pub fn targets(root: &Path) -> Result<(Vec<Target>, Vec<PathBuf>), String> {
-    let root = root
-        .canonicalize()
-        .map_err(|e| format!("{}: {e}", root.display()))?;
+pub fn targets(root: &Path) -> Result<(Vec<Target>, Vec<PathBuf>), LintError> {
+    let root = root.canonicalize().map_err(|source| LintError::Io {
+        path: root.to_path_buf(),
+        source,
+    })?;
     let dir = if root.is_file() {
         root.parent().map(Path::to_path_buf).unwrap_or_default()
     } else {
@@ -163,7 +167,7 @@ fn walk_modules(
     module: Option<&Path>,
     modules: &mut Vec<PathBuf>,
     loose: &mut Vec<PathBuf>,
-) -> Result<(), String> {
+) -> Result<(), LintError> {
     let here = if dir.join("go.mod").is_file() {
         modules.push(dir.to_path_buf());
         Some(dir)
@@ -171,7 +175,10 @@ fn walk_modules(
         module
     };
     let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .map_err(|e| format!("{}: cannot read: {e}", dir.display()))?
+        .map_err(|source| LintError::ReadDir {
+            path: dir.to_path_buf(),
+            source,
+        })?
         .filter_map(Result::ok)
         .collect();
     entries.sort_by_key(|e| e.file_name());
@@ -245,12 +252,15 @@ pub fn run(
     maplint: &Path,
     target: &Target,
     root: &Path,
-) -> Result<(Vec<Finding>, Vec<String>), String> {
+) -> Result<(Vec<Finding>, Vec<String>), LintError> {
     let out = Command::new(maplint)
         .args(["-json", "-detail", &target.pattern])
         .current_dir(&target.module)
         .output()
-        .map_err(|e| format!("cannot run {}: {e}", maplint.display()))?;
+        .map_err(|source| LintError::RunMaplint {
+            maplint: maplint.to_path_buf(),
+            source,
+        })?;
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     let mut notes: Vec<String> = stderr
@@ -262,15 +272,14 @@ pub fn run(
         if out.status.success() {
             return Ok((Vec::new(), notes));
         }
-        return Err(format!(
-            "maplint failed on {} in {}: {}",
-            target.pattern,
-            target.module.display(),
-            stderr.trim()
-        ));
+        return Err(LintError::MaplintFailed {
+            pattern: target.pattern.clone(),
+            module: target.module.clone(),
+            stderr: stderr.trim().to_string(),
+        });
     }
-    let tree: BTreeMap<String, BTreeMap<String, JsonResult>> = serde_json::from_str(&stdout)
-        .map_err(|e| format!("maplint printed JSON mapamp cannot read ({e})"))?;
+    let tree: BTreeMap<String, BTreeMap<String, JsonResult>> =
+        serde_json::from_str(&stdout).map_err(|error| LintError::MaplintJson { error })?;
     let mut findings = Vec::new();
     let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let root_dir = if root.is_file() {
@@ -314,8 +323,11 @@ fn split_posn(posn: &str) -> Option<(&str, usize, usize)> {
     Some((it.next()?, line, col))
 }
 
-fn finding_of(d: &JsonDiagnostic, root: &Path) -> Result<Finding, String> {
-    let bad = |what: &str| format!("maplint diagnostic {:?}: {what}", d.posn);
+fn finding_of(d: &JsonDiagnostic, root: &Path) -> Result<Finding, LintError> {
+    let bad = |what: &str| LintError::Diagnostic {
+        posn: d.posn.clone(),
+        what: what.to_string(),
+    };
     let (file, line, col) = split_posn(&d.posn).ok_or_else(|| bad("no file:line:col"))?;
     let (_, end_line, end_col) = split_posn(&d.end).ok_or_else(|| bad("no end position"))?;
     let (message, detail) = d
@@ -324,7 +336,10 @@ fn finding_of(d: &JsonDiagnostic, root: &Path) -> Result<Finding, String> {
         .ok_or_else(|| bad("no maplint-detail (a maplint without -detail?)"))?;
     let detail: Detail =
         serde_json::from_str(detail).map_err(|e| bad(&format!("detail not readable: {e}")))?;
-    let text = std::fs::read_to_string(file).map_err(|e| format!("{file}: {e}"))?;
+    let text = std::fs::read_to_string(file).map_err(|source| LintError::Io {
+        path: file.into(),
+        source,
+    })?;
     let at = |l, c| {
         Position::offset_of_line_col(&text, l, c)
             .map(|o| Position::of_offset(&text, o))

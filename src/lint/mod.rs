@@ -35,11 +35,13 @@
 
 pub mod cli;
 pub mod cost;
+pub mod error;
 pub mod go_check;
 pub mod render;
 pub mod rust_check;
 pub mod sarif;
 
+pub use error::{LintError, NotParsed};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -163,7 +165,7 @@ pub fn skipped_dir(name: &str) -> bool {
 
 /// The files under `root` (or `root` itself) whose name ends in `ext`,
 /// sorted, skipping [`skipped_dir`]s.
-pub fn source_files(root: &Path, ext: &str) -> Result<Vec<PathBuf>, String> {
+pub fn source_files(root: &Path, ext: &str) -> Result<Vec<PathBuf>, LintError> {
     let mut out = Vec::new();
     if root.is_file() {
         if root.extension().is_some_and(|e| e == ext) {
@@ -173,15 +175,19 @@ pub fn source_files(root: &Path, ext: &str) -> Result<Vec<PathBuf>, String> {
     }
     let mut stack = vec![root.to_path_buf()];
     while let Some(dir) = stack.pop() {
-        let entries =
-            std::fs::read_dir(&dir).map_err(|e| format!("{}: cannot read: {e}", dir.display()))?;
+        let read_dir = |source| LintError::ReadDir {
+            path: dir.clone(),
+            source,
+        };
+        let entries = std::fs::read_dir(&dir).map_err(read_dir)?;
         for entry in entries {
-            let entry = entry.map_err(|e| format!("{}: cannot read: {e}", dir.display()))?;
+            let entry = entry.map_err(read_dir)?;
             let path = entry.path();
             let name = entry.file_name().to_string_lossy().into_owned();
-            let kind = entry
-                .file_type()
-                .map_err(|e| format!("{}: {e}", path.display()))?;
+            let kind = entry.file_type().map_err(|source| LintError::Io {
+                path: path.clone(),
+                source,
+            })?;
             if kind.is_dir() {
                 if !skipped_dir(&name) {
                     stack.push(path);
@@ -251,20 +257,14 @@ pub struct LintReport {
 }
 
 /// Runs both checks under `opts.path` and prices every finding.
-pub fn lint(opts: &LintOptions) -> Result<LintReport, String> {
+pub fn lint(opts: &LintOptions) -> Result<LintReport, LintError> {
     let root = &opts.path;
     if !root.exists() {
-        return Err(format!(
-            "{}: no such file or folder (give a folder or a .go/.rs file)",
-            root.display()
-        ));
+        return Err(LintError::NoSuchPath { path: root.clone() });
     }
     if let Some(n) = opts.assume_n {
         if n == 0 || n > cost::MAX_PRICED_N {
-            return Err(format!(
-                "--assume-n {n} is out of range: give 1 to {}",
-                cost::MAX_PRICED_N
-            ));
+            return Err(LintError::AssumeN { n });
         }
     }
     let mut findings = Vec::new();
@@ -303,7 +303,7 @@ pub fn lint(opts: &LintOptions) -> Result<LintReport, String> {
         };
         match rust_check::check_source(&src, &rel) {
             Ok(f) => findings.extend(f),
-            Err(e) => notes.push(e),
+            Err(e) => notes.push(e.to_string()),
         }
     }
 

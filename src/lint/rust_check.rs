@@ -40,7 +40,7 @@ use syn::{Block, Expr, Pat, Stmt, Type};
 const FIRST_TABLE_CAPACITY: u64 = 3;
 
 /// Checks one Rust source file. `file` names it in the findings.
-pub fn check_source(src: &str, file: &str) -> Result<Vec<Finding>, String> {
+pub fn check_source(src: &str, file: &str) -> Result<Vec<Finding>, super::NotParsed> {
     // syn drops a byte-order mark; positions are then 3 bytes short.
     let (body, base) = match src.strip_prefix('\u{feff}') {
         Some(rest) => (rest, 3),
@@ -61,11 +61,12 @@ pub fn check_source(src: &str, file: &str) -> Result<Vec<Finding>, String> {
         }
         Err(e) => {
             let at = e.span().start();
-            Err(format!(
-                "{file}:{}:{}: not parsed: {e}",
-                at.line,
-                at.column + 1
-            ))
+            Err(super::NotParsed {
+                file: file.to_string(),
+                line: at.line,
+                col: at.column + 1,
+                message: e.to_string(),
+            })
         }
     };
     // proc-macro2 keeps every parsed file's text for its spans; drop it
@@ -1249,7 +1250,7 @@ mod tests {
 
     #[test]
     fn unparsable_source_is_an_error_naming_the_file() {
-        let e = check_source("fn f( {", "bad.rs").unwrap_err();
+        let e = check_source("fn f( {", "bad.rs").unwrap_err().to_string();
         assert!(e.starts_with("bad.rs:1:"), "{e}");
     }
 

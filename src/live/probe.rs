@@ -182,18 +182,17 @@ const GROWTH: &[(&str, &str)] = &[
 ];
 
 /// The binary's function symbols, sorted by address.
-pub fn symbols(bin: &Path) -> Result<Vec<(u64, String)>, String> {
+pub fn symbols(bin: &Path) -> Result<Vec<(u64, String)>, ProbeInputError> {
     let out = Command::new("nm")
         .args(["-n", "--defined-only"])
         .arg(bin)
         .output()
-        .map_err(|e| format!("cannot run nm (binutils): {e}"))?;
+        .map_err(ProbeInputError::NoNm)?;
     if !out.status.success() {
-        return Err(format!(
-            "{}: nm: {}",
-            bin.display(),
-            String::from_utf8_lossy(&out.stderr).trim()
-        ));
+        return Err(ProbeInputError::Nm {
+            bin: bin.to_path_buf(),
+            stderr: String::from_utf8_lossy(&out.stderr).trim().to_string(),
+        });
     }
     let mut syms = Vec::new();
     for line in String::from_utf8_lossy(&out.stdout).lines() {
@@ -220,7 +219,7 @@ pub fn function_at(syms: &[(u64, String)], addr: u64) -> String {
 
 /// The probes for a binary's symbols and its design; an error when it has
 /// no map assignment entry point.
-pub fn plan(syms: &[(u64, String)]) -> Result<(Vec<Probe>, &'static str), String> {
+pub fn plan(syms: &[(u64, String)]) -> Result<(Vec<Probe>, &'static str), NoMapassign> {
     let has = |s: &str| syms.iter().any(|(_, n)| n == s);
     let mut probes = Vec::new();
     for (list, kind) in [(ASSIGN, "assign"), (GROWTH, "growth")] {
@@ -236,7 +235,7 @@ pub fn plan(syms: &[(u64, String)]) -> Result<(Vec<Probe>, &'static str), String
         }
     }
     if !probes.iter().any(|p| p.kind == "assign") {
-        return Err("no runtime.mapassign* symbol: not a Go program with maps (or stripped of its symbol table)".into());
+        return Err(NoMapassign);
     }
     let design = if has("internal/runtime/maps.(*table).grow") {
         "swiss"
@@ -382,11 +381,17 @@ fn timed(mut c: Command) -> Result<f64, String> {
 
 /// Probes the program: counts, attribution, cost.
 pub fn probe(cmd: &[String], runs: usize) -> Result<ProbeReport, ProbeError> {
-    let bad = |e: String| ProbeError::BadInput(e);
-    let prog = cmd.first().ok_or_else(|| bad("no program given".into()))?;
-    let bin = resolve(prog).map_err(bad)?;
-    let syms = symbols(&bin).map_err(bad)?;
-    let (mut probes, design) = plan(&syms).map_err(|e| bad(format!("{}: {e}", bin.display())))?;
+    let prog = cmd
+        .first()
+        .ok_or(ProbeError::BadInput(ProbeInputError::NoProgram))?;
+    let bin = resolve(prog).map_err(ProbeError::BadInput)?;
+    let syms = symbols(&bin).map_err(ProbeError::BadInput)?;
+    let (mut probes, design) = plan(&syms).map_err(|source| {
+        ProbeError::BadInput(ProbeInputError::NotGoMaps {
+            bin: bin.clone(),
+            source,
+        })
+    })?;
     for p in &mut probes {
         if let Some((addr, _)) = syms.iter().find(|(_, n)| *n == p.symbol) {
             p.offset = past_stack_check(&bin, *addr).unwrap_or(0);
@@ -520,24 +525,79 @@ fn program_output() -> Result<Stdio, String> {
     Ok(Stdio::from(fd))
 }
 
-fn resolve(prog: &str) -> Result<PathBuf, String> {
+fn resolve(prog: &str) -> Result<PathBuf, ProbeInputError> {
     let p = Path::new(prog);
     if p.components().count() > 1 {
-        return p.canonicalize().map_err(|e| format!("{prog}: {e}"));
+        return p.canonicalize().map_err(|source| ProbeInputError::Program {
+            prog: prog.to_string(),
+            source,
+        });
     }
     std::env::var_os("PATH")
         .into_iter()
         .flat_map(|path| std::env::split_paths(&path).collect::<Vec<_>>())
         .map(|d| d.join(prog))
         .find(|c| c.is_file())
-        .ok_or_else(|| format!("{prog}: not found on PATH (give a path)"))
+        .ok_or_else(|| ProbeInputError::NotOnPath {
+            prog: prog.to_string(),
+        })
+}
+
+/// A binary with no map assignment entry point to probe.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "no runtime.mapassign* symbol: not a Go program with maps (or stripped of its symbol table)"
+)]
+pub struct NoMapassign;
+
+/// The program given to `mapamp probe` cannot be probed: which, and why.
+#[derive(Debug, thiserror::Error)]
+pub enum ProbeInputError {
+    /// No program after `--`.
+    #[error("no program given")]
+    NoProgram,
+    /// A path that does not resolve.
+    #[error("{prog}")]
+    Program {
+        /// The program as given.
+        prog: String,
+        /// The OS error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A bare name that is on no `PATH` folder.
+    #[error("{prog}: not found on PATH (give a path)")]
+    NotOnPath {
+        /// The program as given.
+        prog: String,
+    },
+    /// `nm` could not be started.
+    #[error("cannot run nm (binutils)")]
+    NoNm(#[source] std::io::Error),
+    /// `nm` refused the binary.
+    #[error("{}: nm: {stderr}", .bin.display())]
+    Nm {
+        /// The binary.
+        bin: PathBuf,
+        /// nm's standard error, trimmed.
+        stderr: String,
+    },
+    /// The binary has no map assignment entry point.
+    #[error("{}", .bin.display())]
+    NotGoMaps {
+        /// The binary.
+        bin: PathBuf,
+        /// What is missing.
+        #[source]
+        source: NoMapassign,
+    },
 }
 
 /// Why probing failed.
 #[derive(Debug)]
 pub enum ProbeError {
     /// Bad input: exit 2.
-    BadInput(String),
+    BadInput(ProbeInputError),
     /// Cannot run here: exit 3.
     Unavailable(Unavailable),
     /// perf or the program failed: exit 1.
@@ -591,7 +651,7 @@ pub fn run(a: &ProbeArgs) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(ProbeError::BadInput(e)) => {
-            eprintln!("mapamp probe: {e}");
+            eprintln!("mapamp probe: {}", crate::error::chain(&e));
             ExitCode::from(2)
         }
         Err(ProbeError::Unavailable(u)) => {

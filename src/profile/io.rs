@@ -79,7 +79,7 @@ fn sizes(
         .map(|v| {
             let n = match v.get_ref() {
                 toml::Value::Integer(i) if *i >= 0 => Ok(*i as u64),
-                toml::Value::String(s) => parse_size(s),
+                toml::Value::String(s) => parse_size(s).map_err(|e| e.to_string()),
                 other => Err(format!(
                     "{other} is not a size; write a number of bytes or a string such as \"4KiB\""
                 )),

@@ -350,7 +350,10 @@ fn config(e: &Errs, name: &str, c: &Spanned<raw::RawConfig>) -> Result<TuningCon
         if !fits {
             return Err(e.at(
                 il.span(),
-                Knobs::inline_limit_error(&format!("inline_limit = {v}")),
+                crate::gomap::KnobError::InlineLimit {
+                    knob: "inline_limit =",
+                    value: v.to_string(),
+                },
             ));
         }
         knobs.inline_limit = v as usize;

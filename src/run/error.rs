@@ -152,6 +152,9 @@ pub enum RunError {
         /// The cell id asked for.
         id: String,
     },
+    /// `cell-run --cell` is not a cell id.
+    #[error(transparent)]
+    CellId(#[from] crate::cell::CellIdError),
     /// A failure of a part of the run not yet typed (lenses, scenarios,
     /// cell ids): its message.
     #[error("{0}")]

@@ -23,12 +23,8 @@ pub const MAX_SHARDS: usize = 10_000;
 
 impl Shard {
     /// Parses `K/N` with 1 <= K <= N <= [`MAX_SHARDS`].
-    pub fn parse(s: &str) -> Result<Shard, String> {
-        let bad = || {
-            format!(
-                "--shard `{s}` is not a shard; use K/N with 1 <= K <= N <= {MAX_SHARDS} (e.g. 2/3: the second of three)"
-            )
-        };
+    pub fn parse(s: &str) -> Result<Shard, ShardError> {
+        let bad = || ShardError(s.to_string());
         let (k, n) = s.split_once('/').ok_or_else(bad)?;
         let k: usize = k.trim().parse().map_err(|_| bad())?;
         let n: usize = n.trim().parse().map_err(|_| bad())?;
@@ -54,6 +50,12 @@ impl Shard {
     }
 }
 
+/// `--shard` (or a report's `run.shard`) that is not `K/N` with
+/// 1 <= K <= N <= [`MAX_SHARDS`]: the text given.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("--shard `{0}` is not a shard; use K/N with 1 <= K <= N <= {max} (e.g. 2/3: the second of three)", max = MAX_SHARDS)]
+pub struct ShardError(pub String);
+
 impl std::fmt::Display for Shard {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}/{}", self.k, self.n)
@@ -71,7 +73,7 @@ mod tests {
         for bad in [
             "0/3", "4/3", "3", "a/b", "1/0", "", "1/3/4", "-1/3", "1/10001",
         ] {
-            let e = Shard::parse(bad).unwrap_err();
+            let e = Shard::parse(bad).unwrap_err().to_string();
             assert!(e.contains("use K/N"), "{bad}: {e}");
         }
     }

@@ -81,11 +81,17 @@ fn benchstat_reads_every_line_of_bench_txt() {
         build("./benchcheck", "benchcheck"),
     ) {
         (Ok(a), Ok(b)) => (a, b),
-        (Err(e), _) | (_, Err(e)) if e.contains("dial tcp") || e.contains("proxy.golang.org") => {
-            eprintln!("SKIPPED benchstat on bench.txt: the Go module proxy cannot be reached: {e}");
+        (Err(e), _) | (_, Err(e))
+            if mapamp::error::chain(&e).contains("dial tcp")
+                || mapamp::error::chain(&e).contains("proxy.golang.org") =>
+        {
+            eprintln!(
+                "SKIPPED benchstat on bench.txt: the Go module proxy cannot be reached: {}",
+                mapamp::error::chain(&e)
+            );
             return;
         }
-        (Err(e), _) | (_, Err(e)) => panic!("building the Go tools: {e}"),
+        (Err(e), _) | (_, Err(e)) => panic!("building the Go tools: {}", mapamp::error::chain(&e)),
     };
     let dir = std::env::temp_dir().join(format!("mapamp-benchstat-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();

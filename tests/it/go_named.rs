@@ -19,7 +19,7 @@ use mapamp::scenario::{prepare_any, CellSpec, MapCell};
 use serde_json::Value;
 use std::process::Command;
 
-fn skip(what: &str, why: &str) {
+fn skip(what: &str, why: impl std::fmt::Display) {
     eprintln!("SKIPPED {what}: {why}");
 }
 

@@ -16,7 +16,7 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-fn skip(what: &str, why: &str) {
+fn skip(what: &str, why: impl std::fmt::Display) {
     eprintln!("SKIPPED {what}: {why}");
 }
 

@@ -11,7 +11,7 @@ use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
-fn skip(what: &str, why: &str) {
+fn skip(what: &str, why: impl std::fmt::Display) {
     eprintln!("SKIPPED {what}: {why}");
 }
 

@@ -52,6 +52,7 @@ pub mod usage;
 
 pub use cell::{IoCell, IoFigures, PreparedIo};
 
+use crate::names::UnknownName;
 use serde::{Deserialize, Serialize};
 
 /// How the file's bytes reach the target.
@@ -103,7 +104,7 @@ impl IoPath {
     }
 
     /// Parses a name; the error lists the valid ones.
-    pub fn parse(s: &str) -> Result<IoPath, String> {
+    pub fn parse(s: &str) -> Result<IoPath, UnknownName> {
         parse_name(s, &IoPath::ALL, IoPath::name, "io path")
     }
 }
@@ -139,7 +140,7 @@ impl Target {
     }
 
     /// Parses a name; the error lists the valid ones.
-    pub fn parse(s: &str) -> Result<Target, String> {
+    pub fn parse(s: &str) -> Result<Target, UnknownName> {
         parse_name(s, &Target::ALL, Target::name, "io target")
     }
 }
@@ -167,7 +168,7 @@ impl CacheState {
     }
 
     /// Parses a name; the error lists the valid ones.
-    pub fn parse(s: &str) -> Result<CacheState, String> {
+    pub fn parse(s: &str) -> Result<CacheState, UnknownName> {
         parse_name(s, &CacheState::ALL, CacheState::name, "cache state")
     }
 }
@@ -176,19 +177,27 @@ fn parse_name<T: Copy>(
     s: &str,
     all: &[T],
     name: fn(T) -> &'static str,
-    what: &str,
-) -> Result<T, String> {
-    all.iter().copied().find(|x| name(*x) == s).ok_or_else(|| {
-        format!(
-            "unknown {what} `{s}`; valid: {}",
-            all.iter().map(|x| name(*x)).collect::<Vec<_>>().join(", ")
-        )
-    })
+    what: &'static str,
+) -> Result<T, UnknownName> {
+    all.iter()
+        .copied()
+        .find(|x| name(*x) == s)
+        .ok_or_else(|| UnknownName {
+            what,
+            given: s.to_string(),
+            valid: "valid",
+            names: all.iter().map(|x| name(*x)).collect::<Vec<_>>().join(", "),
+        })
 }
+
+/// A byte size that does not parse: the text given.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{0}` is not a size; write a number of bytes or a number with KiB, MiB or GiB (\"4KiB\")")]
+pub struct NotASize(pub String);
 
 /// Parses a byte size: a number of bytes, or a number with `KiB`, `MiB` or
 /// `GiB` (`"4KiB"`, `"256 MiB"`).
-pub fn parse_size(s: &str) -> Result<u64, String> {
+pub fn parse_size(s: &str) -> Result<u64, NotASize> {
     let t = s.trim();
     let (num, mult) = [
         ("GiB", 1u64 << 30),
@@ -202,9 +211,7 @@ pub fn parse_size(s: &str) -> Result<u64, String> {
     num.parse::<u64>()
         .ok()
         .and_then(|n| n.checked_mul(mult))
-        .ok_or_else(|| {
-            format!("`{s}` is not a size; write a number of bytes or a number with KiB, MiB or GiB (\"4KiB\")")
-        })
+        .ok_or_else(|| NotASize(s.to_string()))
 }
 
 /// A size as the shortest exact binary-unit text (`4KiB`, `256MiB`, `1000`).
@@ -226,13 +233,19 @@ mod tests {
         for p in IoPath::ALL {
             assert_eq!(IoPath::parse(p.name()).unwrap(), p);
         }
-        let e = IoPath::parse("copy").unwrap_err();
+        let e = IoPath::parse("copy").unwrap_err().to_string();
         assert!(
             e.contains("read_write, mmap_write, sendfile, splice, io_uring"),
             "{e}"
         );
-        assert!(Target::parse("udp").unwrap_err().contains("tcp, pipe"));
-        assert!(CacheState::parse("hot").unwrap_err().contains("warm, cold"));
+        assert!(Target::parse("udp")
+            .unwrap_err()
+            .to_string()
+            .contains("tcp, pipe"));
+        assert!(CacheState::parse("hot")
+            .unwrap_err()
+            .to_string()
+            .contains("warm, cold"));
     }
 
     #[test]
