@@ -9,37 +9,47 @@
 //! Tombstones are not copied.
 
 use super::group;
-use super::layout::{self, Geo};
+use super::layout;
 use super::table::{Table, MAX_TABLE_CAPACITY};
 use super::GoSwiss;
 use crate::accounting::{CopyPath, Event, Probe};
 use crate::gotype::SLOTS;
 use crate::hash::KeyHasher;
 
+/// Where a rehash puts the entries it moves.
+#[derive(Clone, Copy)]
+enum Dest {
+    /// Every entry into one table (`growToTable`, `grow`).
+    One(u32),
+    /// Into `left` when `hash & mask` is clear, else into `right` (`split`).
+    Split { left: u32, right: u32, mask: u64 },
+}
+
 impl<H: KeyHasher, P: Probe> GoSwiss<H, P> {
     /// Reinserts every full slot of table `old` (taken out of the arena)
-    /// into the tables `pick` chooses by hash, in Go's order (group by
-    /// group, slot by slot); returns the entries moved.
-    fn reinsert(&mut self, old: &Table, pick: impl FnMut(u64) -> u32) -> u64 {
+    /// into the tables of `to`, in Go's order (group by group, slot by
+    /// slot); returns the entries moved.
+    fn reinsert(&mut self, old: &Table, to: Dest) -> u64 {
         if self.kv88 {
-            self.reinsert_g::<true>(old, pick)
-        } else {
-            self.reinsert_g::<false>(old, pick)
+            return match to {
+                Dest::One(id) => self.reinsert_kv88([id], 0, old),
+                Dest::Split { left, right, mask } => self.reinsert_kv88([left, right], mask, old),
+            };
+        }
+        match to {
+            Dest::One(id) => self.reinsert_g(old, |_| id),
+            Dest::Split { left, right, mask } => {
+                self.reinsert_g(old, |h| if h & mask == 0 { left } else { right })
+            }
         }
     }
 
-    #[inline(always)]
-    fn reinsert_g<const KV88: bool>(
-        &mut self,
-        old: &Table,
-        mut pick: impl FnMut(u64) -> u32,
-    ) -> u64 {
-        let geo = Geo::of::<KV88>(&self.t);
+    /// [`Self::reinsert`] for any geometry: `pick` chooses the table by hash.
+    fn reinsert_g(&mut self, old: &Table, mut pick: impl FnMut(u64) -> u32) -> u64 {
+        let geo = self.geo();
         // Interleaved: the slot moves as one copy (key, padding, elem);
         // split: the key and the elem each.
-        let (klen, elen) = if KV88 {
-            (16, 0)
-        } else if geo.split {
+        let (klen, elen) = if geo.split {
             (self.t.key_slot(), self.t.elem_slot())
         } else {
             (self.t.key_stride, 0)
@@ -52,12 +62,60 @@ impl<H: KeyHasher, P: Probe> GoSwiss<H, P> {
                 let i = group::first(full);
                 full = group::remove_first(full);
                 let at = geo.key(g, i);
-                let hash = self.slot_hash::<KV88>(b, at);
+                let hash = self.slot_hash::<false>(b, at);
                 let to = pick(hash) as usize;
                 let eat = geo.elem(g, i);
                 self.tables[to].unchecked_put(hash, &b[at..at + klen], &b[eat..eat + elen], geo);
                 moved += 1;
             }
+        }
+        moved
+    }
+
+    /// [`Self::reinsert`] for `map[uint64]uint64` ([`layout::KV88`]): the
+    /// same slots, hashes, destinations and stores, on 8-byte words. With
+    /// two tables an entry goes to the second when `hash & mask` is set
+    /// (a split); with one, every entry goes to it (a grow). Each
+    /// destination's `used` and `growthLeft` move once, by the entries it
+    /// took, after Go's invariant (room for every entry) was checked once.
+    fn reinsert_kv88<const N: usize>(&mut self, ids: [u32; N], mask: u64, old: &Table) -> u64 {
+        let src = old.kv88_groups();
+        let (hasher, seed) = (&self.hasher, self.seed);
+        let mut dst = self
+            .tables
+            .get_disjoint_mut(ids.map(|id| id as usize))
+            .expect("rehash destinations are distinct tables");
+        for t in dst.iter() {
+            assert!(
+                t.growth_left >= old.used,
+                "invariant failed: growthLeft is unexpectedly 0"
+            );
+        }
+        let mut took = [0u16; N];
+        for g in src {
+            let mut full = group::match_full(u64::from_le(g[0]));
+            while full != 0 {
+                let i = group::first(full);
+                full = group::remove_first(full);
+                let (key, elem) = (g[1 + 2 * i], g[2 + 2 * i]);
+                let hash = hasher.hash_u64(u64::from_le(key), seed);
+                let d = if N == 2 {
+                    (hash & mask != 0) as usize
+                } else {
+                    0
+                };
+                // SAFETY: the destination has room for every entry of `old`
+                // (asserted above), and it holds `map[uint64]uint64`
+                // groups: `kv88_groups` of a table of this map's type.
+                unsafe { dst[d].unchecked_put_kv88(hash, key, elem) };
+                took[d] += 1;
+            }
+        }
+        let mut moved = 0;
+        for (t, n) in dst.iter_mut().zip(took) {
+            t.growth_left -= n;
+            t.used += n;
+            moved += n as u64;
         }
         moved
     }
@@ -74,7 +132,7 @@ impl<H: KeyHasher, P: Probe> GoSwiss<H, P> {
         let small = self.small.take().expect("small group");
         let id = self.new_table(2 * SLOTS, 0, 0);
         let old = self.take_table(small);
-        let moved = self.reinsert(&old, |_| id);
+        let moved = self.reinsert(&old, Dest::One(id));
         self.tables[small as usize] = old;
         probe!(self.bytes(CopyPath::SmallToTable, moved * layout::moved_bytes(&self.t)));
         probe!(self.event(Event::Evacuated(moved)));
@@ -105,7 +163,7 @@ impl<H: KeyHasher, P: Probe> GoSwiss<H, P> {
         };
         let nid = self.new_table(capacity, index, depth);
         let old = self.take_table(id);
-        let moved = self.reinsert(&old, |_| nid);
+        let moved = self.reinsert(&old, Dest::One(nid));
         self.tables[id as usize] = old;
         probe!(self.bytes(CopyPath::TableGrow, moved * layout::moved_bytes(&self.t)));
         probe!(self.event(Event::DoublingGrow));
@@ -122,7 +180,7 @@ impl<H: KeyHasher, P: Probe> GoSwiss<H, P> {
         let right = self.new_table(MAX_TABLE_CAPACITY, -1, depth);
         let mask = 1u64 << (64 - depth as u32);
         let old = self.take_table(id);
-        let moved = self.reinsert(&old, |h| if h & mask == 0 { left } else { right });
+        let moved = self.reinsert(&old, Dest::Split { left, right, mask });
         self.tables[id as usize] = old;
         probe!(self.bytes(CopyPath::TableSplit, moved * layout::moved_bytes(&self.t)));
         probe!(self.event(Event::TableSplit));

@@ -4,8 +4,8 @@
 //! `runtime_fast64.go`/`runtime_fast32.go` for the key routes).
 
 use super::group::{self, ProbeSeq, CTRL_DELETED};
-use super::layout::{self, Geo};
-use super::table::{Table, MAX_TABLE_CAPACITY};
+use super::layout::{self, Geo, KV88};
+use super::table::{Table, KV88_WORDS, MAX_TABLE_CAPACITY};
 use super::{GoSwiss, Part, Rehash, RehashFor};
 use crate::accounting::{CopyPath, Event, Probe};
 use crate::gomap::prefetch;
@@ -250,7 +250,12 @@ impl<H: KeyHasher, P: Probe> GoSwiss<H, P> {
         }
         loop {
             let id = self.dir[self.dir_index(hash)];
-            if let Some(new) = self.put_in_table::<KV88>(id, hash, key, val) {
+            let put = if KV88 {
+                self.put_in_table_kv88(id, hash, key, val)
+            } else {
+                self.put_in_table::<false>(id, hash, key, val)
+            };
+            if let Some(new) = put {
                 return new;
             }
         }
@@ -344,6 +349,86 @@ impl<H: KeyHasher, P: Probe> GoSwiss<H, P> {
             }
             t.used += 1;
             self.store_new::<KV88>(id as usize, g, i, hash, key, val);
+            self.used += 1;
+            return Some(true);
+        }
+    }
+
+    /// [`Self::put_in_table`] for `map[uint64]uint64` ([`layout::KV88`]) on
+    /// the table's 8-byte words: the same probe, the same slot chosen, the
+    /// same stores in the same order and the same accounting.
+    #[inline(always)]
+    fn put_in_table_kv88(&mut self, id: u32, hash: u64, key: &[u8], val: &[u8]) -> Option<bool> {
+        // The slot's words as stored: little-endian.
+        let (k, v) = (load64(key, 0).to_le(), load64(val, 0).to_le());
+        let t = &mut self.tables[id as usize];
+        debug_assert_eq!(t.groups.len(), t.group_count() * KV88_WORDS);
+        let words = t.groups.as_mut_ptr();
+        let mut seq = ProbeSeq::new(group::h1(hash), t.group_mask());
+        let h2 = group::h2(hash);
+        let mut first_deleted: Option<(usize, usize)> = None;
+        // SAFETY (every access to `words` below): the directory points
+        // only at live tables, and every table of a KV88 map was made with
+        // its 136-byte groups (`Table::new` with the map's group size), so
+        // `groups` holds `group_count × 17` words; a group index is at most
+        // `group_mask = group_count − 1`, and a slot index from a non-empty
+        // match at most 7, so words `17g` to `17g + 16` are in bounds.
+        let group = |g: usize| unsafe { words.add(g * KV88_WORDS) };
+        // The slot this write fills is known only once the control word has
+        // arrived; ask for the group's other lines now, so that their misses
+        // overlap the control word's (most writes end in the first group).
+        // SAFETY: the group's 136 bytes, in bounds as above.
+        prefetch::after_first_line(unsafe {
+            std::slice::from_raw_parts(group(seq.offset as usize).cast::<u8>(), KV88.group)
+        });
+        loop {
+            let g = group(seq.offset as usize);
+            // SAFETY: in bounds, as above.
+            let ctrl = u64::from_le(unsafe { *g });
+            let mut m = group::match_h2(ctrl, h2);
+            while m != 0 {
+                let i = group::first(m);
+                // SAFETY: in bounds, as above.
+                if unsafe { *g.add(1 + 2 * i) } == k {
+                    // SAFETY: in bounds, as above.
+                    unsafe { *g.add(2 + 2 * i) = v };
+                    probe!(self.bytes(CopyPath::Assign, val.len() as u64));
+                    return Some(false);
+                }
+                m = group::remove_first(m);
+            }
+            let m = group::match_empty_or_deleted(ctrl);
+            if m == 0 {
+                seq.next();
+                continue;
+            }
+            let i = group::first(m);
+            if group::get(ctrl, i) == CTRL_DELETED {
+                if first_deleted.is_none() {
+                    first_deleted = Some((seq.offset as usize, i));
+                }
+                seq.next();
+                continue;
+            }
+            let (g, i, reuse) = match first_deleted {
+                Some((dg, di)) => (dg, di, true),
+                None => (seq.offset as usize, i, false),
+            };
+            if !reuse && t.growth_left == 0 {
+                return self.put_when_full::<true>(id, g, i, hash, key, val);
+            }
+            if !reuse {
+                t.growth_left -= 1;
+            }
+            t.used += 1;
+            let g = group(g);
+            // SAFETY: in bounds, as above.
+            unsafe {
+                *g.add(1 + 2 * i) = k;
+                *g.add(2 + 2 * i) = v;
+                *g = group::set(u64::from_le(*g), i, h2).to_le();
+            }
+            probe!(self.bytes(CopyPath::Assign, layout::assign_bytes(&self.t)));
             self.used += 1;
             return Some(true);
         }

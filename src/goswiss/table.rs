@@ -13,13 +13,16 @@
 //! of 8: it starts with the `uint64` control word).
 
 use super::group::{self, ProbeSeq, CTRL_ALL_EMPTY, MAX_AVG_GROUP_LOAD};
-use super::layout::Geo;
+use super::layout::{Geo, KV88};
 use crate::gotype::SLOTS;
 use crate::mem::{self, load64, store64};
 
 /// Slots of the largest table (`maxTableCapacity`); a full table of this
 /// size splits instead of growing.
 pub const MAX_TABLE_CAPACITY: usize = 1024;
+
+/// Words of a [`KV88`] group: the control word and 8 × (key, elem).
+pub const KV88_WORDS: usize = KV88.group / 8;
 
 /// One table (Go's `table` struct) with its groups.
 #[derive(Clone, Debug, Default)]
@@ -135,6 +138,55 @@ impl Table {
         let at = geo.ctrl(g);
         let b = self.bytes_mut();
         store64(b, at, group::set(load64(b, at), i, c));
+    }
+
+    /// The groups of a `map[uint64]uint64` table ([`KV88`]), each 17 words:
+    /// the control word, then key and elem of slot 0, 1, ... 7 (little-endian).
+    #[inline(always)]
+    pub fn kv88_groups(&self) -> &[[u64; KV88_WORDS]] {
+        let (groups, rest) = self.groups.as_chunks::<KV88_WORDS>();
+        debug_assert!(rest.is_empty() && groups.len() == self.group_count());
+        groups
+    }
+
+    /// [`Table::unchecked_put`] for `map[uint64]uint64` ([`KV88`]): `key`
+    /// and `elem` are the slot's two words as stored (little-endian). Leaves
+    /// `used` and `growthLeft` to the caller, which moves them once per
+    /// rehash.
+    ///
+    /// # Safety
+    ///
+    /// The table must have been made with [`KV88`]'s group size (136 bytes:
+    /// `groups` holds `group_count() × 17` words) and have an empty or
+    /// deleted slot (`growthLeft > 0` before the caller's batch).
+    #[inline(always)]
+    pub unsafe fn unchecked_put_kv88(&mut self, hash: u64, key: u64, elem: u64) {
+        debug_assert_eq!(self.groups.len(), self.group_count() * KV88_WORDS);
+        let mut seq = ProbeSeq::new(group::h1(hash), self.group_mask());
+        let words = self.groups.as_mut_ptr();
+        loop {
+            // SAFETY: `offset ≤ group_mask = group_count − 1`, and the
+            // groups hold `group_count × 17` words (the caller's contract),
+            // so the group's 17 words are in bounds.
+            let g = unsafe { words.add(seq.offset as usize * KV88_WORDS) };
+            // SAFETY: as above, word 0 of the group.
+            let ctrl = u64::from_le(unsafe { *g });
+            let m = group::match_empty_or_deleted(ctrl);
+            if m != 0 {
+                let i = group::first(m);
+                // SAFETY: `m != 0`, so `i ≤ 7` and words `1 + 2i`, `2 + 2i`
+                // are at most 16: inside the group's 17 words.
+                unsafe {
+                    *g.add(1 + 2 * i) = key;
+                    *g.add(2 + 2 * i) = elem;
+                    *g = group::set(ctrl, i, group::h2(hash)).to_le();
+                }
+                return;
+            }
+            // A table with a free slot ends the probe (the caller's
+            // contract); the sequence visits every group.
+            seq.next();
+        }
     }
 
     /// `uncheckedPutSlot`: stores an entry in the first empty-or-deleted

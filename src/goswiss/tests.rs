@@ -245,3 +245,60 @@ fn byte_granular_shapes() {
         assert_eq!(a.bytes_written.assign, n * per_new, "{key:?} {elem:?}");
     }
 }
+
+/// The `map[uint64]uint64` route (words, batched counters) against the
+/// generic route (bytes at run-time offsets) on the same workload:
+/// inserts through grows and splits, updates, deletes that leave
+/// tombstones, reinserts that reuse them and a prune. The two maps must
+/// hold the same bytes in every table and account the same bytes.
+#[test]
+fn kv88_route_equals_the_generic_route() {
+    let mut fast = make(Release::Go126, 0, 11);
+    let mut slow = make(Release::Go126, 0, 11);
+    assert!(fast.kv88);
+    slow.kv88 = false;
+    let mut rng = crate::rng::Rng::new(5);
+    let mut keys = Vec::new();
+    for step in 0..60_000u64 {
+        let key = rng.next_u64();
+        keys.push(key);
+        for m in [&mut fast, &mut slow] {
+            m.insert(k(key), k(step));
+        }
+        if step % 3 == 0 {
+            // An update of an older key, then a delete of another.
+            let old = keys[(rng.next_u64() % keys.len() as u64) as usize];
+            let gone = keys.swap_remove((rng.next_u64() % keys.len() as u64) as usize);
+            for m in [&mut fast, &mut slow] {
+                m.insert(k(old), k(step ^ 1));
+                m.remove(&k(gone));
+            }
+        }
+    }
+    assert_eq!(fast.len(), slow.len());
+    assert_eq!(fast.tables.len(), slow.tables.len());
+    for (a, b) in fast.tables.iter().zip(&slow.tables) {
+        assert_eq!(
+            (a.used, a.capacity, a.growth_left, a.local_depth, a.index),
+            (b.used, b.capacity, b.growth_left, b.local_depth, b.index)
+        );
+        assert!(a.groups == b.groups, "table bytes differ");
+    }
+    assert_eq!(
+        (&fast.dir, fast.global_depth),
+        (&slow.dir, slow.global_depth)
+    );
+    let (a, b) = (
+        fast.probe().snapshot().unwrap(),
+        slow.probe().snapshot().unwrap(),
+    );
+    assert_eq!(a.bytes_written, b.bytes_written);
+    assert_eq!(a.model_allocations, b.model_allocations);
+    let s = fast.structure();
+    assert!(
+        s.tables.len() > 8,
+        "the workload reached splits: {:?}",
+        s.tables.len()
+    );
+    fast.check_invariants().unwrap();
+}
