@@ -329,8 +329,10 @@ fn statements(
         let (mut split_less, mut back) = (Vec::new(), Vec::new());
         let hint = HintSpec::parse(&t.hint)?.resolve(t.n);
         for row in &t.rows {
+            // Each release's figure once: with a hint it builds the model's map.
             let heap = |release: &str| heap_with_make(row, release, shapes, t.n, hint);
-            if let (Some(c), Some(s)) = (heap("go1.19")?, heap("go1.26")?) {
+            let (classic, swiss) = (heap("go1.19")?, heap("go1.26")?);
+            if let (Some(c), Some(s)) = (classic, swiss) {
                 let d = format!("{} ({})", row.shape, change(s, c));
                 if s > c {
                     worse.push(d);
@@ -341,7 +343,7 @@ fn statements(
             if let (Some(i), Some(s)) = (heap("go1.27")?, heap("go1.27split")?) {
                 if s < i {
                     split_less.push(format!("{} ({})", row.shape, change(s, i)));
-                    if let Some(c) = heap("go1.19")? {
+                    if let Some(c) = classic {
                         if i > c && s <= c {
                             back.push(row.shape.clone());
                         }
