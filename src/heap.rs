@@ -103,12 +103,9 @@ pub fn fill(
     n: usize,
     hint: usize,
     seed: u64,
-) -> Result<HeapFigures, String> {
+) -> Result<HeapFigures, HeapError> {
     if release_name(variant).is_none() {
-        return Err(format!(
-            "`{variant}` is not a model of a Go release; heap figures in Go's terms exist for {}",
-            RELEASE_MODELS.map(|v| v.name()).join(", ")
-        ));
+        return Err(HeapError::NotARelease(variant));
     }
     let knobs = Knobs::default();
     let classic_pointer_free = (variant == Variant::GoMap)
@@ -129,6 +126,7 @@ pub fn fill(
             classic_pointer_free,
         },
     )
+    .map_err(HeapError::Build)
 }
 
 struct UpdateFullSmall;
@@ -162,12 +160,12 @@ pub fn update_full_small(
     key: Shape,
     elem: Shape,
     hint: usize,
-) -> Result<HeapFigures, String> {
+) -> Result<HeapFigures, HeapError> {
     if release_name(variant).is_none() {
-        return Err(format!("`{variant}` is not a model of a Go release"));
+        return Err(HeapError::NotARelease(variant));
     }
     if key.size == 0 {
-        return Err("a zero-size key (struct{}) has one value: no map of 8 keys".into());
+        return Err(HeapError::ZeroSizeKey);
     }
     let spec = MapSpec {
         variant,
@@ -175,8 +173,27 @@ pub fn update_full_small(
         hint,
         seed: 1,
     };
-    build_boxed::<Counting, _>(&spec, key, elem, UpdateFullSmall)
+    build_boxed::<Counting, _>(&spec, key, elem, UpdateFullSmall).map_err(HeapError::Build)
 }
+
+/// Heap figures asked of something that has none.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum HeapError {
+    /// A variant that models no Go release.
+    #[error(
+        "`{0}` is not a model of a Go release; heap figures in Go's terms exist for {releases}",
+        releases = RELEASE_MODELS.map(|v| v.name()).join(", ")
+    )]
+    NotARelease(Variant),
+    /// `struct{}` keys: a map of 8 keys cannot exist.
+    #[error("a zero-size key (struct{{}}) has one value: no map of 8 keys")]
+    ZeroSizeKey,
+    /// The model could not be built.
+    #[error(transparent)]
+    Build(crate::variants::BuildError),
+}
+
+crate::into_message!(HeapError);
 
 #[cfg(test)]
 mod tests {

@@ -42,9 +42,9 @@ pub enum InspectError {
         /// How many values it has.
         values: u128,
     },
-    /// A knob out of its range (the knob's own message).
-    #[error("{0}")]
-    Knobs(String),
+    /// A knob out of its range, or one that does not apply to the variant.
+    #[error(transparent)]
+    Knobs(#[from] crate::variants::SpecError),
     /// `--rounds` over [`crate::limits::MAX_CHURN_ROUNDS`].
     #[error("--rounds {rounds} is more than {max}; use 0 to {max}")]
     TooManyRounds {
@@ -89,8 +89,8 @@ pub enum InspectError {
         available_mib: u64,
     },
     /// The map could not be built.
-    #[error("{0}")]
-    Build(String),
+    #[error(transparent)]
+    Build(#[from] crate::variants::BuildError),
 }
 
 crate::into_message!(InspectError);
@@ -387,7 +387,7 @@ pub fn validate(cfg: &InspectConfig) -> Result<(), InspectError> {
             values: 1u128 << (8 * key.size),
         });
     }
-    spec_of(cfg).validate().map_err(InspectError::Knobs)?;
+    spec_of(cfg).validate()?;
     if cfg.rounds > MAX_CHURN_ROUNDS {
         return Err(InspectError::TooManyRounds {
             rounds: cfg.rounds,
@@ -472,15 +472,11 @@ pub fn inspect(cfg: &InspectConfig) -> Result<InspectReport, InspectError> {
     validate(cfg)?;
     // The map is built inside the visit, so heap allocations are measured
     // around construction and workload alike.
+    let (key, elem) = (cfg.key_shape()?, cfg.value_shape()?);
     let (report, heap) = alloc_count::measure(|| {
-        variants::build::<Counting, _>(
-            &spec_of(cfg),
-            cfg.key_shape()?,
-            cfg.value_shape()?,
-            Inspector(cfg),
-        )
+        variants::build::<Counting, _>(&spec_of(cfg), key, elem, Inspector(cfg))
     });
-    let mut r = report.map_err(InspectError::Build)?;
+    let mut r = report?;
     r.heap = heap;
     if cfg.key_shape()? == Shape::STRING {
         r.string_key_bytes = Some(STRING_KEY_BYTES * cfg.n as u64);
@@ -509,7 +505,7 @@ pub fn inspect_with_releases(cfg: &InspectConfig) -> Result<InspectReport, Inspe
                 variant: v.name().to_string(),
                 heap_bytes: f.as_ref().ok().map(|f| f.heap_bytes),
                 objects: f.as_ref().ok().map(|f| f.objects),
-                unavailable: f.err(),
+                unavailable: f.err().map(|e| e.to_string()),
             });
         }
     }

@@ -123,4 +123,16 @@ pub enum Error {
     /// `table`'s options.
     #[error(transparent)]
     Table(#[from] crate::table::TableError),
+    /// A size hint none of the valid forms.
+    #[error(transparent)]
+    Hint(#[from] crate::variants::HintError),
+    /// Knobs that are invalid or do not apply to the variant.
+    #[error(transparent)]
+    MapSpec(#[from] crate::variants::SpecError),
+    /// A map this process cannot build.
+    #[error(transparent)]
+    MapBuild(#[from] crate::variants::BuildError),
+    /// Heap figures of a map that models no Go release.
+    #[error(transparent)]
+    Heap(#[from] crate::heap::HeapError),
 }

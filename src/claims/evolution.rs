@@ -91,6 +91,7 @@ pub fn measure(
         Shape::blob("value", value_size)?,
         Observe { phase, n, seed },
     )
+    .map_err(String::from)
     .map(|mut m| {
         m.variant = variant;
         m
