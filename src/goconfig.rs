@@ -304,7 +304,7 @@ pub fn harness_runs(
     key_size: usize,
     value: Option<&GoType>,
     value_size: usize,
-) -> Result<(), String> {
+) -> Result<(), HarnessTypeError> {
     if key.is_none() && value.is_none() {
         return Ok(());
     }
@@ -318,14 +318,32 @@ pub fn harness_runs(
         ("value", &v, harness_value_types()),
     ] {
         if !valid.contains(&name.as_str()) {
-            return Err(format!(
-                "the real-Go harness does not run {what} type `{name}` (map[{k}]{v}); {what} types it runs by name: {}",
-                valid.join(", ")
-            ));
+            return Err(HarnessTypeError {
+                what,
+                name: name.clone(),
+                map: format!("map[{k}]{v}"),
+                valid: valid.join(", "),
+            });
         }
     }
     Ok(())
 }
+
+/// A key or value type the real-Go harness does not instantiate.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("the real-Go harness does not run {what} type `{name}` ({map}); {what} types it runs by name: {valid}")]
+pub struct HarnessTypeError {
+    /// `key` or `value`.
+    pub what: &'static str,
+    /// The type's Go name.
+    pub name: String,
+    /// The map type, `map[K]V`.
+    pub map: String,
+    /// The names it runs, `, `-separated.
+    pub valid: String,
+}
+
+crate::into_message!(HarnessTypeError);
 
 #[cfg(test)]
 mod tests {
@@ -389,18 +407,22 @@ mod tests {
         assert_eq!(harness_runs(Some(&i32t), 4, None, 8), Ok(()));
         // Sized names on both sides are the sized cell, any supported size.
         assert_eq!(harness_runs(Some(&t("[8]int64")), 64, None, 16), Ok(()));
-        let e = harness_runs(Some(&f32t), 4, Some(&b), 1).unwrap_err();
+        let e = harness_runs(Some(&f32t), 4, Some(&b), 1)
+            .unwrap_err()
+            .to_string();
         assert!(
             e.contains("key type `float32`") && e.contains("int16, int32"),
             "{e}"
         );
-        let e = harness_runs(Some(&i32t), 4, Some(&f32t), 4).unwrap_err();
+        let e = harness_runs(Some(&i32t), 4, Some(&f32t), 4)
+            .unwrap_err()
+            .to_string();
         assert!(
             e.contains("value type `float32`") && e.contains("struct{}, bool"),
             "{e}"
         );
         // `[2]uint64` runs only beside another sized type.
-        let e = harness_runs(None, 16, Some(&b), 1).unwrap_err();
+        let e = harness_runs(None, 16, Some(&b), 1).unwrap_err().to_string();
         assert!(e.contains("key type `[2]uint64`"), "{e}");
         // `int` has int64's shape but is not a name the harness knows.
         assert!(harness_runs(Some(&t("int")), 8, None, 8).is_err());

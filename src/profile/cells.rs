@@ -103,8 +103,11 @@ impl Profile {
                                     } else {
                                         scenario
                                             .applies(variant, k)
+                                            .map_err(String::from)
                                             .and_then(|()| min_n(scenario, n))
-                                            .and_then(|()| cell.types_apply(distinct_keys(&cell)))
+                                            .and_then(|()| {
+                                                Ok(cell.types_apply(distinct_keys(&cell))?)
+                                            })
                                     };
                                     match why {
                                         Ok(()) => cells.push(CellSpec::Map(cell)),

@@ -159,7 +159,7 @@ impl WithPrepared for Boxed {
 /// Prepares any cell (accounting probe `P` for map cells).
 pub fn prepare_any<P: Probe>(cell: &CellSpec) -> Result<Box<dyn Runnable>, String> {
     match cell {
-        CellSpec::Map(c) => prepare_cell::<P, _>(c, Boxed),
+        CellSpec::Map(c) => Ok(prepare_cell::<P, _>(c, Boxed)?),
         CellSpec::Locate(c) => Ok(Box::new(prepare_locate(c)?)),
         CellSpec::Io(c) => Ok(Box::new(crate::scenario::io::PreparedIo::prepare(c)?)),
     }

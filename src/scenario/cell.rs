@@ -1,6 +1,6 @@
 //! Cells: one point of a profile's configuration matrix.
 
-use super::{Keys, Scenario};
+use super::{Inapplicable, Keys, Scenario, ScenarioError};
 use crate::cell::CellId;
 use crate::gomap::Knobs;
 use crate::gotype::{GoType, Shape};
@@ -179,7 +179,7 @@ impl MapCell {
     /// whole 64-bit words only, the real-Go harness runs the types it
     /// instantiates ([`crate::goconfig::harness_runs`]), and a key type
     /// must have that many values (`struct{}` has one, `bool` two).
-    pub fn types_apply(&self, distinct: usize) -> Result<(), String> {
+    pub fn types_apply(&self, distinct: usize) -> Result<(), ScenarioError> {
         if self.key_type.is_none() && self.value_type.is_none() {
             return Ok(());
         }
@@ -196,20 +196,22 @@ impl MapCell {
                 if t.shape != Shape::words(t.shape.size / 8)
                     || crate::gotype::check_size("", t.shape.size).is_err()
                 {
-                    return Err(format!(
-                        "`{}` is Rust's own typed table, built for [W]uint64 keys and values of 8 to 256 bytes; `{}` is not one",
-                        self.variant, t.name
-                    ));
+                    return Err(Inapplicable::RustTableType {
+                        variant: self.variant,
+                        ty: t.name.clone(),
+                    }
+                    .into());
                 }
             }
         }
         let bits = 8 * k.shape.size.min(7) as u32;
         if k.shape.size < 8 && (1usize << bits) < distinct {
-            return Err(format!(
-                "`{}` keys have {} values at most (bool: 2); this cell needs {distinct} distinct keys",
-                k.name,
-                1usize << bits
-            ));
+            return Err(Inapplicable::TooFewKeyValues {
+                ty: k.name.clone(),
+                values: 1usize << bits,
+                distinct,
+            }
+            .into());
         }
         Ok(())
     }

@@ -34,6 +34,7 @@
 
 mod any;
 mod cell;
+mod error;
 pub mod io;
 pub mod keys;
 mod prepare;
@@ -41,6 +42,7 @@ mod run;
 
 pub use any::{prepare_any, PreparedLocate, Runnable};
 pub use cell::{CellAxes, CellSpec, IoAxes, LocateCell, MapCell};
+pub use error::{Inapplicable, ScenarioError, SetupFailure};
 pub use keys::{CollidingHash, Keys};
 pub use prepare::{map_spec, prepare, scenario_hint, scenario_sets_size, Prepared};
 pub use run::{AfterOp, NoTimer, OpHook, OpKind, OpObserver, OpTimer, PerOpTimer, RegionOutcome};
@@ -342,7 +344,7 @@ impl Scenario {
 
     /// Whether the scenario can run for this variant and key distribution,
     /// and why not.
-    pub fn applies(self, variant: Variant, keys: Keys) -> Result<(), String> {
+    pub fn applies(self, variant: Variant, keys: Keys) -> Result<(), Inapplicable> {
         if variant.go_release().is_some() {
             return self.applies_real_go(variant, keys);
         }
@@ -350,30 +352,18 @@ impl Scenario {
         let swiss = variant.is_go_swiss();
         match self {
             Scenario::SmallToTable | Scenario::TableGrow | Scenario::TableSplit if !swiss => {
-                return Err(format!(
-                    "`{}` is a path of Go's Swiss map (goswiss, goswiss-noprune, goswiss-127, goswiss-127split); `{variant}` has no such path",
-                    self.name()
-                ))
+                return Err(Inapplicable::SwissPathOnly {
+                    scenario: self,
+                    variant,
+                })
             }
-            Scenario::Overflow if swiss => {
-                return Err(format!(
-                    "`overflow` needs overflow chains; `{variant}` has none (a full group sends the probe to the next group)"
-                ))
-            }
+            Scenario::Overflow if swiss => return Err(Inapplicable::NoChainsSwissModel(variant)),
             Scenario::EvacuateSameSize if variant == Variant::GoSwissNoPrune => {
-                return Err(
-                    "`evacuate_same_size` maps to tombstone pruning on a Swiss map, which Go 1.24 (goswiss-noprune) does not have: its tables grow instead (see churn)".into(),
-                )
+                return Err(Inapplicable::NoPruneInGo124)
             }
-            Scenario::Overflow if !go => {
-                return Err(format!(
-                "`overflow` needs overflow chains; `{variant}` has none (Go-family variants only)"
-            ))
-            }
-            Scenario::Locate => {
-                return Err("`locate` cells are defined in the profile's [locate] table".into())
-            }
-            Scenario::Io => return Err("`io` cells are defined in the profile's [io] table".into()),
+            Scenario::Overflow if !go => return Err(Inapplicable::NoChainsRust(variant)),
+            Scenario::Locate => return Err(Inapplicable::LocateInScenarios),
+            Scenario::Io => return Err(Inapplicable::IoInScenarios),
             _ => {}
         }
         // Both Go models take a pluggable hasher (colliding keys).
@@ -384,34 +374,26 @@ impl Scenario {
     /// (go1.19) runs every scenario the classic models run; the Swiss map
     /// runs its own paths' scenarios, has no overflow chains and never
     /// grows a table in place.
-    fn applies_real_go(self, variant: Variant, keys: Keys) -> Result<(), String> {
+    fn applies_real_go(self, variant: Variant, keys: Keys) -> Result<(), Inapplicable> {
         let classic = variant.is_real_classic();
         match self {
             Scenario::SmallToTable | Scenario::TableGrow | Scenario::TableSplit if classic => {
-                return Err(format!(
-                    "`{}` is a path of Go's Swiss map (Go 1.24+: goswiss, goswiss-noprune, goswiss-127, goswiss-127split, go1.26, go1.27); `{variant}` runs the classic map",
-                    self.name()
-                ))
+                return Err(Inapplicable::SwissPathOnClassic {
+                    scenario: self,
+                    variant,
+                })
             }
-            Scenario::Overflow if !classic => {
-                return Err(format!(
-                    "`overflow` needs overflow chains; Go's Swiss map (`{variant}`) has none: a full table grows or splits"
-                ))
-            }
+            Scenario::Overflow if !classic => return Err(Inapplicable::NoChainsRealSwiss(variant)),
             Scenario::EvacuateSameSize if !classic => {
-                return Err(format!(
-                    "Go's Swiss map (`{variant}`) has no same-size growth: a table never rehashes in place (deleted slots are pruned in place, or the table grows)"
-                ))
+                return Err(Inapplicable::NoSameSizeRealSwiss(variant))
             }
-            Scenario::Locate => {
-                return Err("`locate` cells are defined in the profile's [locate] table".into())
-            }
+            Scenario::Locate => return Err(Inapplicable::LocateInScenarios),
             _ => {}
         }
         match keys {
-            Keys::Colliding if self != Scenario::Overflow => Err(format!(
-                "keys = colliding needs the models' pluggable hasher; on the real runtime (`{variant}`) only `overflow` crafts colliding keys (through the runtime's own hasher)"
-            )),
+            Keys::Colliding if self != Scenario::Overflow => {
+                Err(Inapplicable::CollidingOnRealGo(variant))
+            }
             _ => self.applies_keys(true, variant, keys),
         }
     }
@@ -419,20 +401,29 @@ impl Scenario {
     /// The key-distribution rules every variant shares; `go`: the variant
     /// takes a pluggable hasher (the Go models) or crafts colliding keys
     /// itself (the real runtime).
-    fn applies_keys(self, go: bool, variant: Variant, keys: Keys) -> Result<(), String> {
+    fn applies_keys(self, go: bool, variant: Variant, keys: Keys) -> Result<(), Inapplicable> {
         match keys {
-            Keys::Colliding if !go => Err(format!(
-                "keys = colliding needs the pluggable hasher of the Go-family models; `{variant}` hashes on its own"
-            )),
-            Keys::Colliding if matches!(self, Scenario::Assign | Scenario::EvacuateDouble | Scenario::EvacuateSameSize | Scenario::SmallToTable | Scenario::TableGrow | Scenario::TableSplit) => {
-                Err(format!("keys = colliding does not apply to `{}` (use `overflow` for crafted chains)", self.name()))
+            Keys::Colliding if !go => Err(Inapplicable::CollidingNeedsHasher(variant)),
+            Keys::Colliding
+                if matches!(
+                    self,
+                    Scenario::Assign
+                        | Scenario::EvacuateDouble
+                        | Scenario::EvacuateSameSize
+                        | Scenario::SmallToTable
+                        | Scenario::TableGrow
+                        | Scenario::TableSplit
+                ) =>
+            {
+                Err(Inapplicable::CollidingNotFor(self))
             }
-            Keys::Zipf if !matches!(self, Scenario::Insert | Scenario::Update | Scenario::Churn) => Err(format!(
-                "keys = zipf (a hot set of repeated keys) applies to insert, update and churn, not `{}`",
-                self.name()
-            )),
+            Keys::Zipf
+                if !matches!(self, Scenario::Insert | Scenario::Update | Scenario::Churn) =>
+            {
+                Err(Inapplicable::ZipfNotFor(self))
+            }
             k if self == Scenario::Overflow && k != Keys::Colliding => {
-                Err("`overflow` always uses crafted colliding keys; list `colliding` in keys".into())
+                Err(Inapplicable::OverflowNeedsColliding)
             }
             _ => Ok(()),
         }
@@ -454,7 +445,7 @@ struct PrepareVisit<'a, W> {
 }
 
 impl<W: WithPrepared> Visit for PrepareVisit<'_, W> {
-    type Out = Result<W::Out, String>;
+    type Out = Result<W::Out, ScenarioError>;
     fn visit<M: MapUnderStudy>(self, map: M) -> Self::Out {
         let prepared = prepare::<M>(self.cell, map)?;
         Ok(self.then.with(prepared))
@@ -463,7 +454,10 @@ impl<W: WithPrepared> Visit for PrepareVisit<'_, W> {
 
 /// Builds the cell's map (accounting probe `P`), runs its setup, and hands
 /// the prepared cell to `then`.
-pub fn prepare_cell<P: Probe, W: WithPrepared>(cell: &MapCell, then: W) -> Result<W::Out, String> {
+pub fn prepare_cell<P: Probe, W: WithPrepared>(
+    cell: &MapCell,
+    then: W,
+) -> Result<W::Out, ScenarioError> {
     cell.scenario.applies(cell.variant, cell.keys)?;
     let (spec, hasher) = prepare::map_spec(cell)?;
     variants::build_with::<P, _>(

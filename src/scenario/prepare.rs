@@ -2,7 +2,7 @@
 //! region's operations. Nothing here is measured.
 
 use super::keys::{id_in_bucket, zipf_id, CollidingHash, Keys, Zipf};
-use super::{MapCell, Scenario};
+use super::{MapCell, Scenario, ScenarioError, SetupFailure};
 use crate::accounting::CopyPath;
 use crate::gomap::{buckets_allocated, max_count_at, GrowKind};
 use crate::goswiss::Rehash;
@@ -120,7 +120,7 @@ pub fn scenario_sets_size(cell: &MapCell) -> bool {
 
 /// The map a cell's scenario needs: variant and knobs from the cell, the
 /// hint and hasher from the scenario where it must decide them.
-pub fn map_spec(cell: &MapCell) -> Result<(MapSpec, HasherChoice), String> {
+pub fn map_spec(cell: &MapCell) -> Result<(MapSpec, HasherChoice), ScenarioError> {
     let hint = scenario_hint(cell)?;
     let hasher = match (cell.scenario, cell.keys) {
         (Scenario::Overflow, _) => HasherChoice::Colliding(CollidingHash::BucketInId),
@@ -141,7 +141,7 @@ pub fn map_spec(cell: &MapCell) -> Result<(MapSpec, HasherChoice), String> {
 /// The size hint a cell's map is made with: the configuration's, except
 /// where the scenario decides it (`assign`, `overflow`, and a Rust Swiss
 /// table's `evacuate_same_size`). The Go harness makes its maps with it too.
-pub fn scenario_hint(cell: &MapCell) -> Result<usize, String> {
+pub fn scenario_hint(cell: &MapCell) -> Result<usize, ScenarioError> {
     let n = cell.n;
     let lf = cell.knobs.load_factor;
     Ok(match cell.scenario {
@@ -171,9 +171,9 @@ pub fn scenario_hint(cell: &MapCell) -> Result<usize, String> {
 /// plus spare buckets to use up the preallocated tail, with every entry
 /// under the load factor and every overflow bucket under the same-size
 /// trigger.
-fn overflow_b(n: usize, lf: f64, bucket_bytes: u64, prealloc: bool) -> Result<u8, String> {
+fn overflow_b(n: usize, lf: f64, bucket_bytes: u64, prealloc: bool) -> Result<u8, SetupFailure> {
     if n == 0 {
-        return Err("overflow needs N >= 1".into());
+        return Err(SetupFailure::OverflowNeedsKeys);
     }
     let mut b = (64 - (2 * n - 1).leading_zeros()).max(4) as u8;
     loop {
@@ -184,7 +184,7 @@ fn overflow_b(n: usize, lf: f64, bucket_bytes: u64, prealloc: bool) -> Result<u8
         }
         b += 1;
         if b > 40 {
-            return Err(format!("no bucket count fits N = {n} at load factor {lf}"));
+            return Err(SetupFailure::NoBucketCountFits { n, load_factor: lf });
         }
     }
 }
@@ -199,7 +199,7 @@ fn distinct_source(keys: Keys, seed: u64, key_bytes: usize) -> KeySource {
 }
 
 /// Builds the scenario's state in `map` and its measured region.
-pub fn prepare<M: MapUnderStudy>(cell: &MapCell, mut map: M) -> Result<Prepared<M>, String> {
+pub fn prepare<M: MapUnderStudy>(cell: &MapCell, mut map: M) -> Result<Prepared<M>, SetupFailure> {
     let s = setup(cell, &mut map)?;
     Ok(Prepared {
         map,
@@ -224,7 +224,7 @@ struct Setup {
 /// [`prepare`]'s work, on the map through `dyn` (setup is not measured:
 /// compiled once, not once per map type; the map does the same
 /// operations either way).
-fn setup(cell: &MapCell, map: &mut dyn MapSetup) -> Result<Setup, String> {
+fn setup(cell: &MapCell, map: &mut dyn MapSetup) -> Result<Setup, SetupFailure> {
     let n = cell.n;
     let mut values = Arena::new(map.elem_shape().size);
     for id in 0..VALUE_POOL as u64 {
@@ -305,17 +305,12 @@ fn setup(cell: &MapCell, map: &mut dyn MapSetup) -> Result<Setup, String> {
             loop {
                 match map.pending_growth() {
                     Some(GrowKind::Double) => break,
-                    Some(GrowKind::SameSize) => {
-                        return Err(
-                            "a same-size growth became due while filling to the doubling point"
-                                .into(),
-                        )
-                    }
+                    Some(GrowKind::SameSize) => return Err(SetupFailure::SameSizeWhileFilling),
                     None => {
                         map.insert(kb.of(src.fresh()), values.get(0));
                         guard += 1;
                         if guard > 8 * n + 1024 {
-                            return Err("no doubling became due while filling; is the map presized far beyond N?".into());
+                            return Err(SetupFailure::NoDoublingDue);
                         }
                     }
                 }
@@ -346,9 +341,7 @@ fn setup(cell: &MapCell, map: &mut dyn MapSetup) -> Result<Setup, String> {
             loop {
                 match map.pending_growth() {
                     Some(GrowKind::SameSize) => break,
-                    Some(GrowKind::Double) => {
-                        return Err("a doubling became due during churn at constant size".into())
-                    }
+                    Some(GrowKind::Double) => return Err(SetupFailure::DoublingDuringChurn),
                     None => {}
                 }
                 // Swiss tables: delete the oldest key (tombstones spread
@@ -368,9 +361,7 @@ fn setup(cell: &MapCell, map: &mut dyn MapSetup) -> Result<Setup, String> {
                 }
                 ops += 1;
                 if ops > cap {
-                    return Err(format!(
-                        "same-size growth did not become due within {cap} churn operations at N = {n}; use a larger N"
-                    ));
+                    return Err(SetupFailure::NoSameSizeDue { ops: cap, n });
                 }
             }
             start_growth(&mut *map, &mut src, &mut keys, GrowKind::SameSize)?
@@ -434,8 +425,8 @@ fn setup(cell: &MapCell, map: &mut dyn MapSetup) -> Result<Setup, String> {
             let units = ops.len() as u64;
             (Region::Ops(ops), units, "operations")
         }
-        Scenario::Locate => return Err("locate cells are prepared by the locate module".into()),
-        Scenario::Io => return Err("io cells are prepared by the io module".into()),
+        Scenario::Locate => return Err(SetupFailure::NotAMapCell("locate")),
+        Scenario::Io => return Err(SetupFailure::NotAMapCell("io")),
     };
     Ok(Setup {
         region,
@@ -458,7 +449,7 @@ fn swiss_rehash_region(
     values: &Arena,
     kinds: &[Rehash],
     skip_cap: usize,
-) -> Result<(Region, u64, &'static str), String> {
+) -> Result<(Region, u64, &'static str), SetupFailure> {
     let (mut inserted, mut skipped) = (0usize, 0usize);
     loop {
         let id = src.fresh();
@@ -475,13 +466,16 @@ fn swiss_rehash_region(
                 map.insert(kb.of(id), values.get(0));
                 inserted += 1;
                 if inserted > 4_000_000 {
-                    return Err("no rehash of the wanted kind within 4M inserts".into());
+                    return Err(SetupFailure::NoRehashWithin4M);
                 }
             }
             Some(r) => {
                 skipped += 1;
                 if skipped > skip_cap {
-                    return Err(format!("the setup met a {:?} rehash before the one it prepares ({kinds:?}); this is a bug in the scenario's sizing", r.kind));
+                    return Err(SetupFailure::RehashBeforeWanted {
+                        met: r.kind,
+                        wanted: kinds.to_vec(),
+                    });
                 }
             }
         }
@@ -499,11 +493,11 @@ fn prepare_swiss_prune(
     keys: &mut Arena,
     values: &Arena,
     live: Vec<u64>,
-) -> Result<(Region, u64, &'static str), String> {
+) -> Result<(Region, u64, &'static str), SetupFailure> {
     let mut fifo: std::collections::VecDeque<u64> = live.into();
     let cap = 400 * fifo.len() + 100_000;
     for round in 0..cap {
-        let victim = fifo.pop_front().ok_or("prune needs live keys")?;
+        let victim = fifo.pop_front().ok_or(SetupFailure::PruneNeedsKeys)?;
         map.remove(kb.of(victim));
         loop {
             let id = src.fresh();
@@ -520,9 +514,7 @@ fn prepare_swiss_prune(
             }
         }
     }
-    Err(format!(
-        "no tombstone pruning became due within {cap} churn operations"
-    ))
+    Err(SetupFailure::NoPruneDue { ops: cap })
 }
 
 /// Starts the due growth; the region then drives (Go family) or triggers
@@ -532,7 +524,7 @@ fn start_growth(
     src: &mut KeySource,
     keys: &mut Arena,
     kind: GrowKind,
-) -> Result<(Region, u64, &'static str), String> {
+) -> Result<(Region, u64, &'static str), SetupFailure> {
     let entries = map.len() as u64;
     match map.start_pending_growth() {
         Some(k) if k == kind => {
@@ -546,7 +538,10 @@ fn start_growth(
             let absent = (0..old + 2).map(|_| keys.push(src.fresh())).collect();
             Ok((Region::DriveGrowth(absent), entries, "entries evacuated"))
         }
-        Some(k) => Err(format!("expected a {kind:?} growth, {k:?} started")),
+        Some(k) => Err(SetupFailure::WrongGrowth {
+            expected: kind,
+            started: k,
+        }),
         // Swiss tables grow inside the insert: the region is that insert.
         None => Ok((
             Region::Ops(vec![Op::Write(keys.push(src.fresh()), 0)]),
@@ -565,7 +560,7 @@ fn prepare_overflow(
     kb: &mut KeyBuf,
     keys: &mut Arena,
     values: &Arena,
-) -> Result<(Region, u64, &'static str), String> {
+) -> Result<(Region, u64, &'static str), SetupFailure> {
     let v0 = values.get(0);
     for b in 0..n as u64 {
         for seq in 0..8 {
@@ -573,10 +568,10 @@ fn prepare_overflow(
         }
     }
     // Spare chains of 9 entries each take one preallocated overflow bucket.
-    let st = map.structure().ok_or("overflow needs a bucket design")?;
+    let st = map.structure().ok_or(SetupFailure::OverflowNeedsBuckets)?;
     let spare_end = n as u64 + st.prealloc_overflow_free as u64;
     if spare_end > st.buckets as u64 {
-        return Err("not enough spare buckets to use up the preallocated overflow tail".into());
+        return Err(SetupFailure::NotEnoughSpareBuckets);
     }
     for spare in n as u64..spare_end {
         for seq in 0..9 {
@@ -587,15 +582,10 @@ fn prepare_overflow(
         .structure()
         .is_some_and(|s| s.prealloc_overflow_free != 0)
     {
-        return Err(
-            "the preallocated overflow tail was not used up; this is a bug in the scenario's setup"
-                .into(),
-        );
+        return Err(SetupFailure::PreallocLeft);
     }
     if map.pending_growth().is_some() || map.growing() {
-        return Err(
-            "overflow setup would trigger growth; this is a bug in the scenario's sizing".into(),
-        );
+        return Err(SetupFailure::OverflowWouldGrow);
     }
     let ops = (0..n as u64)
         .map(|b| Op::Write(keys.push(id_in_bucket(b, 8)), 1))
