@@ -135,4 +135,13 @@ pub enum Error {
     /// Heap figures of a map that models no Go release.
     #[error(transparent)]
     Heap(#[from] crate::heap::HeapError),
+    /// A key or value type, setup or map a scenario cannot run.
+    #[error(transparent)]
+    Scenario(#[from] crate::scenario::ScenarioError),
+    /// Claims whose models or measurements could not run.
+    #[error(transparent)]
+    Claims(#[from] crate::claims::ClaimsError),
+    /// A key or value type the real-Go harness does not run.
+    #[error(transparent)]
+    HarnessType(#[from] crate::goconfig::HarnessTypeError),
 }

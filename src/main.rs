@@ -324,7 +324,7 @@ fn main() -> ExitCode {
             mapamp::run::cell_run(&a.profile, &a.cell, &a.out, &a.lenses, role).map_err(Into::into)
         }
         Command::Claims { quick, json } => mapamp::claims::evaluate(quick)
-            .map_err(message)
+            .map_err(anyhow::Error::from)
             .and_then(|r| {
                 if json {
                     emit(&format!(
@@ -365,11 +365,6 @@ fn main() -> ExitCode {
 fn fail(e: &anyhow::Error) -> ExitCode {
     eprintln!("mapamp: {e:#}");
     ExitCode::from(2)
-}
-
-/// An error of a library call not yet typed (its message).
-fn message(e: String) -> anyhow::Error {
-    anyhow::Error::msg(e)
 }
 
 /// Writes to standard output. A closed pipe (`mapamp profile cells full |

@@ -7,6 +7,7 @@
 //! ns/op, GC cycles) is [`crate::golang::claims::classic_vs_swiss`].
 
 use super::verdict;
+use super::ClaimsError;
 use crate::accounting::{Accounting, CopyPath, Counting, PathBytes};
 use crate::gomap::Knobs;
 use crate::gotype::{fill_from_id, Shape};
@@ -78,7 +79,7 @@ pub fn measure(
     key_size: usize,
     value_size: usize,
     seed: u64,
-) -> Result<Measured, String> {
+) -> Result<Measured, ClaimsError> {
     let spec = MapSpec {
         variant,
         knobs: Knobs::default(),
@@ -91,7 +92,7 @@ pub fn measure(
         Shape::blob("value", value_size)?,
         Observe { phase, n, seed },
     )
-    .map_err(String::from)
+    .map_err(ClaimsError::from)
     .map(|mut m| {
         m.variant = variant;
         m
@@ -224,7 +225,7 @@ fn both(
     n: usize,
     (ks, vs): (usize, usize),
     seed: u64,
-) -> Result<(Measured, Measured), String> {
+) -> Result<(Measured, Measured), ClaimsError> {
     Ok((
         measure(Variant::GoMap, phase, n, ks, vs, seed)?,
         measure(Variant::GoSwiss, phase, n, ks, vs, seed)?,
@@ -240,7 +241,7 @@ fn wa(m: &Measured) -> String {
 /// "The Swiss map (Go 1.24+) changed what a map writes": for one workload,
 /// whether `goswiss` writes fewer bytes per payload byte than `gomap` at
 /// every N and size measured, with bytes per path and allocations beside.
-pub fn swiss_writes_less(phase: Phase, quick: bool) -> Result<ClaimVerdict, String> {
+pub fn swiss_writes_less(phase: Phase, quick: bool) -> Result<ClaimVerdict, ClaimsError> {
     let mut figures = Vec::new();
     let (mut less, mut equal, mut cells) = (0, 0, 0);
     for n in sizes_n(quick) {
@@ -295,7 +296,7 @@ pub fn swiss_writes_less(phase: Phase, quick: bool) -> Result<ClaimVerdict, Stri
 /// table's rehash, at most 896 live entries, and never the whole map once
 /// it has several tables" — against the classic map, which moves at most a
 /// few buckets' entries per write.
-pub fn one_table_per_write(quick: bool) -> Result<ClaimVerdict, String> {
+pub fn one_table_per_write(quick: bool) -> Result<ClaimVerdict, ClaimsError> {
     let n = sizes_n(quick)[1];
     let (c, s) = both(Phase::Insert, n, (8, 8), 7)?;
     // A 1024-slot table holds at most 7/8 of its slots.
@@ -332,7 +333,7 @@ pub fn one_table_per_write(quick: bool) -> Result<ClaimVerdict, String> {
 /// golang/go#70617: reusing a map after `clear(m)` allocates less than
 /// making a fresh one ("fresh 6.27% faster, 25.69% more B/op"). The model
 /// settles the allocation side; the time side needs the real runtime.
-pub fn clear_reuse(quick: bool) -> Result<ClaimVerdict, String> {
+pub fn clear_reuse(quick: bool) -> Result<ClaimVerdict, ClaimsError> {
     let n: u64 = if quick { 4096 } else { 65_536 };
     let spec = MapSpec {
         variant: Variant::GoSwiss,
@@ -412,7 +413,7 @@ type ReleaseRow = Vec<(&'static str, HeapFigures)>;
 
 /// Heap figures of `map[key]value` per Go release's model (oldest first),
 /// presized for [`EVOLUTION_N`] entries.
-fn by_release(key: &str, value: &str) -> Result<ReleaseRow, String> {
+fn by_release(key: &str, value: &str) -> Result<ReleaseRow, ClaimsError> {
     let (k, v) = (Shape::parse_go(key)?, Shape::parse_go(value)?);
     RELEASE_MODELS
         .iter()
@@ -430,7 +431,7 @@ fn heap_of(row: &[(&str, HeapFigures)], release: &str) -> u64 {
 }
 
 /// Every type of the evolution matrix with its figures per release.
-fn matrix() -> Result<Vec<(String, ReleaseRow)>, String> {
+fn matrix() -> Result<Vec<(String, ReleaseRow)>, ClaimsError> {
     let mut out = Vec::new();
     for k in EVOLUTION_KEYS {
         for v in EVOLUTION_VALUES {
@@ -444,7 +445,7 @@ fn matrix() -> Result<Vec<(String, ReleaseRow)>, String> {
 /// Go 1.26's Swiss map against Go 1.19's classic map, per key and value
 /// type; holds when every set and flag type (`struct{}`, `bool` values)
 /// allocates more on Go 1.26. The reason names every type that regressed.
-pub fn swiss_regressed_types() -> Result<ClaimVerdict, String> {
+pub fn swiss_regressed_types() -> Result<ClaimVerdict, ClaimsError> {
     let rows = matrix()?;
     let mut regressed = Vec::new();
     let mut figures = Vec::new();
@@ -485,7 +486,7 @@ pub fn swiss_regressed_types() -> Result<ClaimVerdict, String> {
 /// allocates more split and every type whose interleaved slot carries
 /// padding allocates less. The reason names the types the split layout
 /// brings back to (or under) Go 1.19's heap bytes.
-pub fn split_group_fixes() -> Result<ClaimVerdict, String> {
+pub fn split_group_fixes() -> Result<ClaimVerdict, ClaimsError> {
     use crate::gotype::{GroupLayout, GroupType, GO_MAX_INLINE};
     let rows = matrix()?;
     let mut figures = Vec::new();
@@ -539,7 +540,7 @@ pub fn split_group_fixes() -> Result<ClaimVerdict, String> {
 /// "Go 1.27 saves the table a full small map's update used to allocate":
 /// one write that only updates a key of a full 8-entry map, Go 1.26
 /// against Go 1.27, per type.
-pub fn small_map_update_saves() -> Result<ClaimVerdict, String> {
+pub fn small_map_update_saves() -> Result<ClaimVerdict, ClaimsError> {
     let mut figures = Vec::new();
     let (mut saved_all, mut cells) = (true, 0);
     for k in EVOLUTION_KEYS {
@@ -570,7 +571,7 @@ pub fn small_map_update_saves() -> Result<ClaimVerdict, String> {
 }
 
 /// Every claim of this module.
-pub fn claims(quick: bool) -> Result<Vec<ClaimVerdict>, String> {
+pub fn claims(quick: bool) -> Result<Vec<ClaimVerdict>, ClaimsError> {
     let mut out = Vec::new();
     for p in Phase::ALL {
         out.push(swiss_writes_less(p, quick)?);

@@ -10,6 +10,26 @@
 pub mod evolution;
 pub mod io;
 
+/// What evaluating the claims can fail on: the models or measurements a
+/// claim needs could not be built or run.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum ClaimsError {
+    /// A key or value type.
+    #[error(transparent)]
+    Type(#[from] crate::gotype::TypeError),
+    /// A model map.
+    #[error(transparent)]
+    Build(#[from] crate::variants::BuildError),
+    /// A model's heap figures.
+    #[error(transparent)]
+    Heap(#[from] crate::heap::HeapError),
+    /// A locate measurement.
+    #[error(transparent)]
+    Locate(#[from] crate::locate::LocateError),
+}
+
+crate::into_message!(ClaimsError);
+
 use crate::accounting::Counting;
 use crate::alloc_count;
 use crate::gomap::{max_count_at, GoHeap, InlineFirst, Knobs, Slab, Storage};
@@ -39,7 +59,7 @@ fn verdict(ok: bool) -> ClaimOutcome {
 }
 
 /// Evaluates every claim (`quick`: smaller measurements, for reports and CI).
-pub fn evaluate(quick: bool) -> Result<ClaimsReport, String> {
+pub fn evaluate(quick: bool) -> Result<ClaimsReport, ClaimsError> {
     let n = if quick { 100_000 } else { 1_000_000 };
     // 11 regions a side: the rank test can reach α = 0.01 (5 cannot).
     let go_samples = if quick { 11 } else { 21 };
@@ -384,7 +404,7 @@ pub fn near_uniform(shortfall_bits: f64, chi2_p: Option<f64>, n: usize, buckets:
 }
 
 /// "FNV-1a + modulo gives near-uniform buckets (9.98 bits of 10, 11.97 of 12)."
-pub fn fnv_entropy(n: usize) -> Result<ClaimVerdict, String> {
+pub fn fnv_entropy(n: usize) -> Result<ClaimVerdict, ClaimsError> {
     let mut figures = Vec::new();
     let mut all_uniform = true;
     for (buckets, article) in ARTICLE_ENTROPY {
@@ -420,7 +440,7 @@ pub fn fnv_entropy(n: usize) -> Result<ClaimVerdict, String> {
 }
 
 /// "~8 ns per locate" (FNV-1a + modulo).
-pub fn fnv_speed(n: usize) -> Result<ClaimVerdict, String> {
+pub fn fnv_speed(n: usize) -> Result<ClaimVerdict, ClaimsError> {
     const ARTICLE_NS: f64 = 8.0;
     let r = locate::locate(&locate_cfg(n, 1024, HashFn::Fnv1a))?;
     let x = locate::locate(&locate_cfg(n, 1024, HashFn::Xxh3))?;

@@ -8,6 +8,9 @@ pub enum RunError {
     /// The profile could not be found, read or validated.
     #[error(transparent)]
     Profile(#[from] crate::profile::ProfileError),
+    /// The profile's claims could not be evaluated.
+    #[error(transparent)]
+    Claims(#[from] crate::claims::ClaimsError),
     /// A file of the report folder could not be written.
     #[error(transparent)]
     Fs(#[from] crate::fsutil::FsError),
