@@ -11,6 +11,9 @@ pub enum RunError {
     /// The profile's claims could not be evaluated.
     #[error(transparent)]
     Claims(#[from] crate::claims::ClaimsError),
+    /// The runtime-evolution section could not be computed.
+    #[error(transparent)]
+    Evolution(#[from] super::evolution::EvolutionError),
     /// A file of the report folder could not be written.
     #[error(transparent)]
     Fs(#[from] crate::fsutil::FsError),

@@ -160,7 +160,7 @@ fn row_of(shape: String, cells: &[(&CellReport, &'static str, bool)]) -> ShapeRo
 /// The section of a report's cells; `None` when no scenario, configuration,
 /// N, key distribution and named type shape has cells of two releases or
 /// more.
-pub fn evolution(cells: &[CellReport]) -> Result<Option<Evolution>, String> {
+pub fn evolution(cells: &[CellReport]) -> Result<Option<Evolution>, EvolutionError> {
     type Group<'a> = Vec<(&'a CellReport, &'static str, bool)>;
     type Key = (String, String, usize, String, String);
     let mut tables: Vec<(Key, Vec<(String, Group)>)> = Vec::new();
@@ -267,7 +267,7 @@ fn heap_with_make(
     shapes: &[(String, Shape, Shape)],
     n: usize,
     hint: usize,
-) -> Result<Option<f64>, String> {
+) -> Result<Option<f64>, EvolutionError> {
     let Some(figures) = model(row, release) else {
         return Ok(None);
     };
@@ -322,7 +322,7 @@ fn list(items: &[String]) -> String {
 fn statements(
     tables: &[EvolutionTable],
     shapes: &[(String, Shape, Shape)],
-) -> Result<Vec<String>, String> {
+) -> Result<Vec<String>, EvolutionError> {
     let mut out = Vec::new();
     for t in tables.iter().filter(|t| t.scenario == "insert") {
         let (mut worse, mut better) = (Vec::new(), Vec::new());
@@ -428,6 +428,26 @@ fn statements(
     }
     Ok(out)
 }
+
+/// Why the runtime-evolution section could not be computed: a model it
+/// runs beside the cells' figures failed.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum EvolutionError {
+    /// A cell's key or value type.
+    #[error(transparent)]
+    Type(#[from] crate::gotype::TypeError),
+    /// A table's hint as recorded.
+    #[error(transparent)]
+    Hint(#[from] crate::variants::HintError),
+    /// A model's heap figures.
+    #[error(transparent)]
+    Heap(#[from] crate::heap::HeapError),
+    /// The evolution claims' models.
+    #[error(transparent)]
+    Claims(#[from] crate::claims::ClaimsError),
+}
+
+crate::into_message!(EvolutionError);
 
 #[cfg(test)]
 mod tests {

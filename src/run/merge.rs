@@ -126,10 +126,9 @@ pub enum MergeError {
     /// A lens name recorded in the first report is unknown.
     #[error(transparent)]
     Lens(#[from] crate::names::UnknownName),
-    /// The runtime-evolution section could not be computed (its message;
-    /// `run::evolution` is not typed yet).
-    #[error("{0}")]
-    Evolution(String),
+    /// The runtime-evolution section could not be computed.
+    #[error(transparent)]
+    Evolution(#[from] super::evolution::EvolutionError),
     /// `OUT` ends in no folder name.
     #[error("mapamp merge: OUT `{}` has no folder name", .out.display())]
     NoFolderName {
@@ -428,7 +427,7 @@ fn merged_report(out: &Path, inputs: &[Input], command: &str) -> Result<Report, 
         .collect::<Result<Vec<_>, _>>()?;
     let noise = super::noise::noise_floor(&cells, &lenses);
     let findings = super::findings::findings(&cells, &noise);
-    let evolution = super::evolution::evolution(&cells).map_err(MergeError::Evolution)?;
+    let evolution = super::evolution::evolution(&cells)?;
     let mut run = first.run.clone();
     run.name = out
         .file_name()
