@@ -123,4 +123,7 @@ pub enum Error {
     /// `table`'s options.
     #[error(transparent)]
     Table(#[from] crate::table::TableError),
+    /// A lens's failure (callgrind output, the sampler, a perf counter).
+    #[error(transparent)]
+    Lens(#[from] crate::lens::error::LensError),
 }
