@@ -126,4 +126,10 @@ pub enum Error {
     /// A lens's failure (callgrind output, the sampler, a perf counter).
     #[error(transparent)]
     Lens(#[from] crate::lens::error::LensError),
+    /// A real-Go region's observations that cannot become bytes per path.
+    #[error(transparent)]
+    GoDerive(#[from] crate::golang::accounting::DeriveError),
+    /// A Go CPU profile that cannot be read.
+    #[error(transparent)]
+    GoProfile(#[from] crate::golang::profile::GoProfileError),
 }
