@@ -132,4 +132,7 @@ pub enum Error {
     /// A Go CPU profile that cannot be read.
     #[error(transparent)]
     GoProfile(#[from] crate::golang::profile::GoProfileError),
+    /// A cell whose write timeline cannot be recorded.
+    #[error(transparent)]
+    Timeline(#[from] crate::timeline::TimelineError),
 }
