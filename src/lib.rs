@@ -135,4 +135,7 @@ pub enum Error {
     /// A cell whose write timeline cannot be recorded.
     #[error(transparent)]
     Timeline(#[from] crate::timeline::TimelineError),
+    /// Why `lint` could not price a finding.
+    #[error(transparent)]
+    NotPriced(#[from] crate::lint::NotPriced),
 }
