@@ -149,7 +149,10 @@ fn main() {
             }
             Err(reason) => MissingTool {
                 bench: BENCH.into(),
-                missing: format!("the hardware counter MAPAMP_MEASURE={counter}: {reason}"),
+                missing: format!(
+                    "the hardware counter MAPAMP_MEASURE={counter}: {}",
+                    mapamp::error::chain(&reason)
+                ),
                 would_measure: format!(
                     "{counter} per run of each cell's measured region, in criterion, instead of wall-clock time"
                 ),

@@ -144,4 +144,19 @@ pub enum Error {
     /// A key or value type the real-Go harness does not run.
     #[error(transparent)]
     HarnessType(#[from] crate::goconfig::HarnessTypeError),
+    /// A lens's failure (callgrind output, the sampler, a perf counter).
+    #[error(transparent)]
+    Lens(#[from] crate::lens::error::LensError),
+    /// A real-Go region's observations that cannot become bytes per path.
+    #[error(transparent)]
+    GoDerive(#[from] crate::golang::accounting::DeriveError),
+    /// A Go CPU profile that cannot be read.
+    #[error(transparent)]
+    GoProfile(#[from] crate::golang::profile::GoProfileError),
+    /// A cell whose write timeline cannot be recorded.
+    #[error(transparent)]
+    Timeline(#[from] crate::timeline::TimelineError),
+    /// Why `lint` could not price a finding.
+    #[error(transparent)]
+    NotPriced(#[from] crate::lint::NotPriced),
 }

@@ -168,7 +168,7 @@ fn diff_profiles(
                         )),
                     }
                 }
-                Err(e) => unavailable(e),
+                Err(e) => unavailable(e.to_string()),
             }
         }
         (ra, rb) => {

@@ -95,6 +95,101 @@ impl BaselineRef {
     }
 }
 
+/// Why a criterion baseline cannot be read as a report: the folder or file
+/// to blame, and what is wrong with it.
+#[derive(Debug, thiserror::Error)]
+pub enum CriterionError {
+    /// The criterion folder holds no benchmark at all.
+    #[error("`{}` holds no criterion benchmarks (run `cargo bench --bench copy_paths -- --save-baseline {name}` first)", .root.display())]
+    NoBenchmarks {
+        /// The criterion folder.
+        root: PathBuf,
+        /// The baseline asked for.
+        name: String,
+    },
+    /// No baseline of that name; the ones there are.
+    #[error("`{}` has no criterion baseline `{name}`; baselines there: {}", .root.display(), .baselines.join(", "))]
+    NoBaseline {
+        /// The criterion folder.
+        root: PathBuf,
+        /// The baseline asked for.
+        name: String,
+        /// The baselines the folder has.
+        baselines: Vec<String>,
+    },
+    /// A benchmark's baseline folder without one of the files criterion
+    /// writes for every benchmark.
+    #[error("`{}` has no {file} (criterion writes {} for every benchmark)", .dir.display(), FILES.join(", "))]
+    MissingFile {
+        /// The baseline folder.
+        dir: PathBuf,
+        /// The missing file.
+        file: &'static str,
+    },
+    /// A file that could not be read.
+    #[error("cannot read `{}`", .path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The OS error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A file that is not the criterion file it should be.
+    #[error("`{}` is not criterion's {file}", .path.display())]
+    NotCriterions {
+        /// The file.
+        path: PathBuf,
+        /// `benchmark.json`, `estimates.json` or `sample.json`.
+        file: &'static str,
+        /// serde's error.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// `sample.json`'s two lists do not pair up.
+    #[error("`{}`: `iters` and `times` must be non-empty and of equal length", .path.display())]
+    SampleLengths {
+        /// `sample.json`.
+        path: PathBuf,
+    },
+    /// A sample with no iterations, or a time that is no time.
+    #[error("`{}`: a sample of {iters} iterations taking {ns} ns", .path.display())]
+    BadSample {
+        /// `sample.json`.
+        path: PathBuf,
+        /// Its iterations.
+        iters: f64,
+        /// Its total time, ns.
+        ns: f64,
+    },
+    /// A median or interval bound that is negative or not finite.
+    #[error("`{}`: the median and its interval must be finite and non-negative, got {figures:?}", .path.display())]
+    BadMedian {
+        /// `estimates.json`.
+        path: PathBuf,
+        /// The median, the interval's lower and upper bound.
+        figures: [f64; 3],
+    },
+    /// The baseline's benchmarks are none of them mapamp cells.
+    #[error("criterion baseline `{name}` in `{}` has no mapamp cells (they come from `cargo bench --bench copy_paths`); found: {}", .root.display(), .skipped.join("; "))]
+    NoCells {
+        /// The baseline.
+        name: String,
+        /// The criterion folder.
+        root: PathBuf,
+        /// Each benchmark, and why it is no cell.
+        skipped: Vec<String>,
+    },
+    /// Two benchmarks with one cell id.
+    #[error("criterion baseline `{name}` holds cell `{id}` twice")]
+    Twice {
+        /// The baseline.
+        name: String,
+        /// The cell id.
+        id: String,
+    },
+}
+
 /// `benchmark.json`: the fields read.
 #[derive(Deserialize)]
 struct BenchmarkFile {
@@ -229,12 +324,20 @@ fn axes(id: &CellId) -> Result<CellAxes, String> {
     })
 }
 
-fn read<T: serde::de::DeserializeOwned>(dir: &Path, file: &str) -> Result<T, String> {
+fn read<T: serde::de::DeserializeOwned>(
+    dir: &Path,
+    file: &'static str,
+) -> Result<T, CriterionError> {
     let path = dir.join(file);
-    let text = std::fs::read_to_string(&path)
-        .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
-    serde_json::from_str(&text)
-        .map_err(|e| format!("`{}` is not criterion's {file}: {e}", path.display()))
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(source) => return Err(CriterionError::Read { path, source }),
+    };
+    serde_json::from_str(&text).map_err(|source| CriterionError::NotCriterions {
+        path,
+        file,
+        source,
+    })
 }
 
 /// A lens a criterion side has no figures for, and why.
@@ -248,14 +351,13 @@ fn unavailable<T>(lens: &str) -> LensReport<T> {
 
 /// One benchmark's baseline folder as a cell, `Ok(None)` when its id is no
 /// mapamp cell (with the reason in `skipped`).
-fn cell(dir: &Path, skipped: &mut Vec<String>) -> Result<Option<CellReport>, String> {
-    for f in FILES {
-        if !dir.join(f).is_file() {
-            return Err(format!(
-                "`{}` has no {f} (criterion writes {} for every benchmark)",
-                dir.display(),
-                FILES.join(", ")
-            ));
+fn cell(dir: &Path, skipped: &mut Vec<String>) -> Result<Option<CellReport>, CriterionError> {
+    for file in FILES {
+        if !dir.join(file).is_file() {
+            return Err(CriterionError::MissingFile {
+                dir: dir.to_path_buf(),
+                file,
+            });
         }
     }
     let bench: BenchmarkFile = read(dir, "benchmark.json")?;
@@ -290,11 +392,9 @@ fn cell(dir: &Path, skipped: &mut Vec<String>) -> Result<Option<CellReport>, Str
     };
     let est: EstimatesFile = read(dir, "estimates.json")?;
     let sample: SampleFile = read(dir, "sample.json")?;
-    let bad = |what: &str| format!("`{}`: {what}", dir.join("sample.json").display());
+    let path = || dir.join("sample.json");
     if sample.iters.len() != sample.times.len() || sample.iters.is_empty() {
-        return Err(bad(
-            "`iters` and `times` must be non-empty and of equal length",
-        ));
+        return Err(CriterionError::SampleLengths { path: path() });
     }
     let per_op = ops as f64;
     let samples: Vec<f64> = sample
@@ -304,7 +404,11 @@ fn cell(dir: &Path, skipped: &mut Vec<String>) -> Result<Option<CellReport>, Str
         .map(|(&i, &t)| {
             (i > 0.0 && i.is_finite() && t.is_finite() && t >= 0.0)
                 .then(|| t / i / per_op)
-                .ok_or_else(|| bad(&format!("a sample of {i} iterations taking {t} ns")))
+                .ok_or_else(|| CriterionError::BadSample {
+                    path: path(),
+                    iters: i,
+                    ns: t,
+                })
         })
         .collect::<Result<_, _>>()?;
     let m = &est.median;
@@ -314,10 +418,10 @@ fn cell(dir: &Path, skipped: &mut Vec<String>) -> Result<Option<CellReport>, Str
         m.confidence_interval.upper_bound,
     ];
     if figures.iter().any(|x| !x.is_finite() || *x < 0.0) {
-        return Err(format!(
-            "`{}`: the median and its interval must be finite and non-negative, got {figures:?}",
-            dir.join("estimates.json").display()
-        ));
+        return Err(CriterionError::BadMedian {
+            path: dir.join("estimates.json"),
+            figures,
+        });
     }
     let ns_per_op = m.point_estimate / per_op;
     let mut iters = sample.iters.clone();
@@ -372,23 +476,18 @@ fn cell(dir: &Path, skipped: &mut Vec<String>) -> Result<Option<CellReport>, Str
 
 /// Reads a criterion baseline as a report (see the module docs). Errors
 /// name the file and what is wrong, or list the baselines there are.
-pub fn load(r: &BaselineRef) -> Result<Report, String> {
+pub fn load(r: &BaselineRef) -> Result<Report, CriterionError> {
     let found = baselines(&r.root);
     let Some(dirs) = found.get(&r.name) else {
-        let names: Vec<&str> = found.keys().map(String::as_str).collect();
-        return Err(if names.is_empty() {
-            format!(
-                "`{}` holds no criterion benchmarks (run `cargo bench --bench copy_paths -- --save-baseline {}` first)",
-                r.root.display(),
-                r.name
-            )
+        let (root, name) = (r.root.clone(), r.name.clone());
+        return Err(if found.is_empty() {
+            CriterionError::NoBenchmarks { root, name }
         } else {
-            format!(
-                "`{}` has no criterion baseline `{}`; baselines there: {}",
-                r.root.display(),
-                r.name,
-                names.join(", ")
-            )
+            CriterionError::NoBaseline {
+                root,
+                name,
+                baselines: found.into_keys().collect(),
+            }
         });
     };
     let mut skipped = Vec::new();
@@ -399,19 +498,18 @@ pub fn load(r: &BaselineRef) -> Result<Report, String> {
         }
     }
     if cells.is_empty() {
-        return Err(format!(
-            "criterion baseline `{}` in `{}` has no mapamp cells (they come from `cargo bench --bench copy_paths`); found: {}",
-            r.name,
-            r.root.display(),
-            skipped.join("; ")
-        ));
+        return Err(CriterionError::NoCells {
+            name: r.name.clone(),
+            root: r.root.clone(),
+            skipped,
+        });
     }
     cells.sort_by(|x, y| x.id.cmp(&y.id));
     if let Some(w) = cells.windows(2).find(|w| w[0].id == w[1].id) {
-        return Err(format!(
-            "criterion baseline `{}` holds cell `{}` twice",
-            r.name, w[0].id
-        ));
+        return Err(CriterionError::Twice {
+            name: r.name.clone(),
+            id: w[0].id.clone(),
+        });
     }
     let not_recorded = "not recorded by criterion".to_string();
     let nothing = |what: &str| Availability {
@@ -619,6 +717,27 @@ mod tests {
             let e = axes(&CellId::new(other).unwrap()).unwrap_err();
             assert!(e.contains("not a mapamp cell id"), "{other}: {e}");
         }
+    }
+
+    #[test]
+    fn load_errors_name_the_folder_and_keep_the_os_error_as_the_cause() {
+        let e = CriterionError::NoBaseline {
+            root: "target/criterion".into(),
+            name: "nope".into(),
+            baselines: vec!["before".into(), "new".into()],
+        };
+        assert_eq!(
+            crate::error::chain(&e),
+            "`target/criterion` has no criterion baseline `nope`; baselines there: before, new"
+        );
+        let e = CriterionError::Read {
+            path: "b/sample.json".into(),
+            source: std::io::Error::from(std::io::ErrorKind::PermissionDenied),
+        };
+        assert_eq!(
+            crate::error::chain(&e),
+            "cannot read `b/sample.json`: permission denied"
+        );
     }
 
     #[test]

@@ -21,6 +21,7 @@
 //! samples whose stack contains it (inclusive share), on each side.
 
 use super::schema::{FlameDiff, FunctionShare};
+use super::Which;
 use crate::lens::folded::FoldedStacks;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -96,13 +97,21 @@ pub struct Diff {
     pub stacks: DiffStacks,
 }
 
+/// A side whose folded stacks have no samples: there is nothing to diff.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{side}'s folded stacks have no samples")]
+pub struct NoSamples {
+    /// The side.
+    pub side: Which,
+}
+
 /// Diffs two folded profiles. `dir` is the cell's folder relative to the
 /// comparison folder (`cells/<id>`), where the graphs will be written.
 /// Errors when a side has no samples.
-pub fn diff(a: &Folded, b: &Folded, dir: &str) -> Result<Diff, String> {
-    for (side, f) in [("A", a), ("B", b)] {
+pub fn diff(a: &Folded, b: &Folded, dir: &str) -> Result<Diff, NoSamples> {
+    for (side, f) in [(Which::A, a), (Which::B, b)] {
         if f.total == 0 {
-            return Err(format!("{side}'s folded stacks have no samples"));
+            return Err(NoSamples { side });
         }
     }
     let scale_b = a.total as f64 / b.total as f64;
@@ -268,7 +277,8 @@ mod tests {
     fn empty_profiles_give_a_reason() {
         let a = parse_folded("main 1\n");
         let e = diff(&a, &parse_folded(""), "cells/x").unwrap_err();
-        assert!(e.contains("B's folded stacks have no samples"), "{e}");
+        assert_eq!(e, NoSamples { side: Which::B });
+        assert_eq!(crate::error::chain(&e), "B's folded stacks have no samples");
     }
 
     #[test]

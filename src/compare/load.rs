@@ -19,7 +19,12 @@ pub fn load_side(which: Which, spec: &InputSpec) -> Result<Side, CompareError> {
     };
     let dir = &spec.dir;
     if let Some(baseline) = criterion_input::BaselineRef::parse(dir) {
-        let report = criterion_input::load(&baseline).map_err(&err)?;
+        let report =
+            criterion_input::load(&baseline).map_err(|source| CompareError::Criterion {
+                which,
+                arg: spec.arg.clone(),
+                source,
+            })?;
         select::select(&report, spec.selector.as_ref()).map_err(&err)?;
         return Ok(Side {
             spec: spec.clone(),

@@ -23,6 +23,7 @@
 
 use super::schema::{MetricRow, Rule, Thresholds, Verdict};
 use crate::accounting::CopyPath;
+use crate::names::UnknownName;
 use crate::report::cache_misses::{self, common_source, CacheMissSource};
 use crate::report::schema::{CellReport, Counter, LensReport, Report, TimeFigures};
 use crate::stats::replicates::{self, ProcessTest};
@@ -164,13 +165,18 @@ impl Metric {
     }
 
     /// Parses a name; an unknown one is an error listing the valid names.
-    pub fn parse(s: &str) -> Result<Metric, String> {
+    pub fn parse(s: &str) -> Result<Metric, UnknownName> {
         Metric::every()
             .into_iter()
             .find(|m| m.name() == s)
             .ok_or_else(|| {
                 let names: Vec<String> = Metric::every().into_iter().map(Metric::name).collect();
-                format!("unknown metric `{s}`; valid metrics: {}", names.join(", "))
+                UnknownName {
+                    what: "metric",
+                    given: s.into(),
+                    valid: "valid metrics",
+                    names: names.join(", "),
+                }
             })
     }
 
@@ -879,8 +885,8 @@ mod tests {
             Metric::parse("bytes.evacuate_double"),
             Ok(Metric::Bytes(CopyPath::EvacuateDouble))
         );
-        let e = Metric::parse("ns").unwrap_err();
-        assert!(e.contains("unknown metric `ns`"), "{e}");
+        let e = crate::error::chain(&Metric::parse("ns").unwrap_err());
+        assert!(e.starts_with("unknown metric `ns`; valid metrics: "), "{e}");
         assert!(
             e.contains("ns_per_op") && e.contains("bytes.zero_fill"),
             "{e}"

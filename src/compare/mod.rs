@@ -93,8 +93,33 @@ pub enum CompareError {
     /// A command-line option is invalid.
     #[error("compare: {0}")]
     Options(String),
-    /// One input is unusable: missing folder, no or corrupt `report.json`,
-    /// other schema version, bad selector, ambiguous cells.
+    /// `--metric` names no metric (the valid ones stand in the message).
+    #[error("compare: {0}")]
+    Metric(crate::names::UnknownName),
+    /// One argument is not `<dir>[#key=value]`.
+    #[error("compare: input {which} (`{arg}`)")]
+    Spec {
+        /// Which side.
+        which: Which,
+        /// The argument as given.
+        arg: String,
+        /// Why.
+        #[source]
+        source: select::SpecError,
+    },
+    /// One side's criterion baseline cannot be read.
+    #[error("compare: input {which} (`{arg}`)")]
+    Criterion {
+        /// Which side.
+        which: Which,
+        /// The argument as given.
+        arg: String,
+        /// Why.
+        #[source]
+        source: criterion_input::CriterionError,
+    },
+    /// One input is unusable: missing folder, no or unreadable
+    /// `report.json`, a selector that keeps no cell, ambiguous cells.
     #[error("compare: input {which} (`{arg}`): {reason}")]
     Input {
         /// Which side.
@@ -189,7 +214,7 @@ impl CompareOptions {
         }
         let mut metrics = Vec::new();
         for name in &args.metrics {
-            let m = Metric::parse(name.trim()).map_err(bad)?;
+            let m = Metric::parse(name.trim()).map_err(CompareError::Metric)?;
             if !metrics.contains(&m) {
                 metrics.push(m);
             }
@@ -283,10 +308,10 @@ impl Comparison {
 /// Compares two `<dir>[#key=value]` arguments.
 pub fn compare(a: &str, b: &str, opts: &CompareOptions) -> Result<Comparison, CompareError> {
     let spec = |which: Which, arg: &str| {
-        InputSpec::parse(arg).map_err(|reason| CompareError::Input {
+        InputSpec::parse(arg).map_err(|source| CompareError::Spec {
             which,
             arg: arg.to_string(),
-            reason,
+            source,
         })
     };
     let (sa, sb) = (spec(Which::A, a)?, spec(Which::B, b)?);

@@ -75,6 +75,41 @@ impl Selector {
     }
 }
 
+/// Why an argument is not `<dir>[#key=value]`.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum SpecError {
+    /// An empty argument.
+    #[error("empty argument; give a report folder")]
+    Empty,
+    /// Nothing before `#`.
+    #[error("no report folder before `#`")]
+    NoFolder,
+    /// A selector without `=`.
+    #[error(
+        "selector `#{selector}` is not key=value; valid selectors: #{}",
+        SelectorKey::ALL.map(|k| format!("{}=<name>", k.name())).join(", #")
+    )]
+    NotKeyValue {
+        /// The selector, after `#`.
+        selector: String,
+    },
+    /// A key other than those of [`SelectorKey::ALL`].
+    #[error(
+        "unknown selector key `{key}`; valid keys: {}",
+        SelectorKey::ALL.map(|k| k.name()).join(", ")
+    )]
+    UnknownKey {
+        /// The key given.
+        key: String,
+    },
+    /// `key=` with nothing after it.
+    #[error("selector `#{selector}` has an empty value")]
+    EmptyValue {
+        /// The selector, after `#`.
+        selector: String,
+    },
+}
+
 /// A parsed `<dir>[#key=value]` argument.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct InputSpec {
@@ -90,10 +125,10 @@ impl InputSpec {
     /// Parses an argument. The last `#` starts the selector, which must be
     /// `config=<name>` or `variant=<name>` (a folder whose name contains `#`
     /// cannot be given directly; use a link or rename it).
-    pub fn parse(arg: &str) -> Result<InputSpec, String> {
+    pub fn parse(arg: &str) -> Result<InputSpec, SpecError> {
         let Some((dir, sel)) = arg.rsplit_once('#') else {
             if arg.is_empty() {
-                return Err("empty argument; give a report folder".into());
+                return Err(SpecError::Empty);
             }
             return Ok(InputSpec {
                 arg: arg.to_string(),
@@ -102,23 +137,19 @@ impl InputSpec {
             });
         };
         if dir.is_empty() {
-            return Err("no report folder before `#`".into());
+            return Err(SpecError::NoFolder);
         }
-        let valid = SelectorKey::ALL.map(|k| format!("{}=<name>", k.name()));
         let Some((key, value)) = sel.split_once('=') else {
-            return Err(format!(
-                "selector `#{sel}` is not key=value; valid selectors: #{}",
-                valid.join(", #")
-            ));
+            return Err(SpecError::NotKeyValue {
+                selector: sel.into(),
+            });
         };
-        let key = SelectorKey::parse(key).ok_or_else(|| {
-            format!(
-                "unknown selector key `{key}`; valid keys: {}",
-                SelectorKey::ALL.map(|k| k.name()).join(", ")
-            )
-        })?;
+        let key =
+            SelectorKey::parse(key).ok_or_else(|| SpecError::UnknownKey { key: key.into() })?;
         if value.is_empty() {
-            return Err(format!("selector `#{sel}` has an empty value"));
+            return Err(SpecError::EmptyValue {
+                selector: sel.into(),
+            });
         }
         Ok(InputSpec {
             arg: arg.to_string(),
@@ -333,14 +364,22 @@ mod tests {
     #[test]
     fn bad_selectors_name_the_valid_keys() {
         let e = InputSpec::parse("r#hint=n").unwrap_err();
-        assert!(e.contains("unknown selector key `hint`"), "{e}");
-        assert!(e.contains("config, variant"), "{e}");
-        assert!(InputSpec::parse("r#config")
-            .unwrap_err()
-            .contains("key=value"));
-        assert!(InputSpec::parse("r#config=").is_err());
-        assert!(InputSpec::parse("#config=x").is_err());
-        assert!(InputSpec::parse("").is_err());
+        assert_eq!(
+            crate::error::chain(&e),
+            "unknown selector key `hint`; valid keys: config, variant"
+        );
+        assert_eq!(
+            InputSpec::parse("r#config").unwrap_err().to_string(),
+            "selector `#config` is not key=value; valid selectors: #config=<name>, #variant=<name>"
+        );
+        assert_eq!(
+            InputSpec::parse("r#config="),
+            Err(SpecError::EmptyValue {
+                selector: "config=".into()
+            })
+        );
+        assert_eq!(InputSpec::parse("#config=x"), Err(SpecError::NoFolder));
+        assert_eq!(InputSpec::parse(""), Err(SpecError::Empty));
     }
 
     #[test]

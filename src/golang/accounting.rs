@@ -111,23 +111,92 @@ pub struct OverflowUse {
     pub list_allocs: u64,
 }
 
+/// Why the harness's observations of a region cannot be turned into bytes
+/// per copy path (classic and Swiss map alike): the cell's types, a layout
+/// that is not the model's, or a name the harness sent that is none mapamp
+/// knows.
+#[derive(Debug, thiserror::Error)]
+pub enum DeriveError {
+    /// The cell's key or value type has no model layout.
+    #[error(transparent)]
+    Type(#[from] crate::gotype::TypeError),
+    /// A design other than `classic` without the Swiss map's observations.
+    #[error("the Go harness observed a `{design}` map without its structure changes")]
+    NoChanges {
+        /// The design the harness named.
+        design: String,
+    },
+    /// The runtime's buckets are not laid out as the model's.
+    #[error(
+        "the runtime's bucket layout ({} bytes, key slot {}, element slot {}) is not the model's ({}, {}, {}) for {types}",
+        .runtime[0], .runtime[1], .runtime[2], .model[0], .model[1], .model[2]
+    )]
+    BucketLayout {
+        /// The runtime's bucket, key slot and element slot bytes.
+        runtime: [u64; 3],
+        /// The model's.
+        model: [u64; 3],
+        /// The cell's types segment.
+        types: String,
+    },
+    /// The runtime's groups are not laid out as the model's.
+    #[error(
+        "the runtime's group layout ({} bytes, key {}, element {}) is not the model's ({}, {}, {}, {layout:?}) for {types}",
+        .runtime[0], .runtime[1], .runtime[2], .model[0], .model[1], .model[2]
+    )]
+    GroupLayout {
+        /// The runtime's group, key and element bytes.
+        runtime: [u64; 3],
+        /// The model's.
+        model: [u64; 3],
+        /// The model's group layout.
+        layout: crate::gotype::GroupLayout,
+        /// The cell's types segment.
+        types: String,
+    },
+    /// A copy path name that is none of [`CopyPath`]'s.
+    #[error("the Go harness reported an unknown copy path `{name}`")]
+    UnknownPath {
+        /// The name sent.
+        name: String,
+    },
+    /// A growth kind other than `double` and `same_size`.
+    #[error("the Go harness reported an unknown growth kind `{kind}`")]
+    UnknownGrowth {
+        /// The kind sent.
+        kind: String,
+    },
+    /// A rehash other than `small_to_table`, `table_grow`, `table_split`.
+    #[error("the Go harness reported an unknown rehash `{path}`")]
+    UnknownRehash {
+        /// The rehash sent.
+        path: String,
+    },
+    /// Changes of a Swiss map the harness could not read.
+    #[error("the Go harness saw changes of the Swiss map it could not read: {}", .changes.join("; "))]
+    Unexplained {
+        /// The harness's descriptions of them.
+        changes: Vec<String>,
+    },
+}
+
+crate::into_message!(DeriveError);
+
 /// A copy path's name in the harness's JSON.
-fn path_named(name: &str) -> Result<CopyPath, String> {
-    CopyPath::from_name(name)
-        .ok_or_else(|| format!("the Go harness reported an unknown copy path `{name}`"))
+fn path_named(name: &str) -> Result<CopyPath, DeriveError> {
+    CopyPath::from_name(name).ok_or_else(|| DeriveError::UnknownPath { name: name.into() })
 }
 
 /// Bytes per copy path of the observed region, with the cell's layout
 /// (the classic map's here, the Swiss map's in [`super::accounting_swiss`]).
-pub fn derive(o: &Observed, cell: &MapCell) -> Result<Derived, String> {
+pub fn derive(o: &Observed, cell: &MapCell) -> Result<Derived, DeriveError> {
     if let Some(sw) = &o.swiss {
         return super::accounting_swiss::derive(o, sw, cell);
     }
     if o.design != "classic" {
-        return Err(format!(
-            "the Go harness observed a `{}` map without its structure changes",
-            o.design
-        ));
+        return Err(DeriveError::NoChanges {
+            design: o.design.clone(),
+        });
     }
     let lay = BucketType::new(cell.key_shape()?, cell.value_shape()?, GO_MAX_INLINE);
     let bb = lay.bucket_size as u64;
@@ -137,16 +206,11 @@ pub fn derive(o: &Observed, cell: &MapCell) -> Result<Derived, String> {
         || o.indirect_key != lay.indirect_key
         || o.indirect_elem != lay.indirect_elem
     {
-        return Err(format!(
-            "the runtime's bucket layout ({} bytes, key slot {}, element slot {}) is not the model's ({}, {}, {}) for {}",
-            o.bucket_bytes,
-            o.key_slot_bytes,
-            o.elem_slot_bytes,
-            bb,
-            lay.key_slot,
-            lay.elem_slot,
-            cell.types_segment()
-        ));
+        return Err(DeriveError::BucketLayout {
+            runtime: [o.bucket_bytes, o.key_slot_bytes, o.elem_slot_bytes],
+            model: [bb, lay.key_slot as u64, lay.elem_slot as u64],
+            types: cell.types_segment(),
+        });
     }
     const LINK: u64 = 8;
     let mut bytes = PathBytes::default();
@@ -177,11 +241,7 @@ pub fn derive(o: &Observed, cell: &MapCell) -> Result<Derived, String> {
         match g.kind.as_str() {
             "double" => doubling += 1,
             "same_size" => same += 1,
-            k => {
-                return Err(format!(
-                    "the Go harness reported an unknown growth kind `{k}`"
-                ))
-            }
+            k => return Err(DeriveError::UnknownGrowth { kind: k.into() }),
         }
     }
     bytes.add(CopyPath::ZeroFill, zero);
@@ -283,5 +343,31 @@ impl Derived {
             structure: None,
             swiss: None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::DeriveError;
+    use crate::error::chain;
+
+    #[test]
+    fn derive_errors_name_both_layouts_and_what_the_harness_sent() {
+        let e = DeriveError::BucketLayout {
+            runtime: [144, 8, 8],
+            model: [272, 16, 16],
+            types: "k16v16".into(),
+        };
+        assert_eq!(
+            chain(&e),
+            "the runtime's bucket layout (144 bytes, key slot 8, element slot 8) is not the model's (272, 16, 16) for k16v16"
+        );
+        let e = DeriveError::Unexplained {
+            changes: vec!["a".into(), "b".into()],
+        };
+        assert_eq!(
+            chain(&e),
+            "the Go harness saw changes of the Swiss map it could not read: a; b"
+        );
     }
 }

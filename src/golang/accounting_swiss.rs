@@ -28,7 +28,7 @@
 //! map's inserts, the split after the first one) the figures are the
 //! model's byte for byte (`tests/it/go_runtime.rs`).
 
-use super::accounting::{payload_bytes, Derived, Observed};
+use super::accounting::{payload_bytes, DeriveError, Derived, Observed};
 use crate::accounting::{CopyPath, PathBytes};
 use crate::goswiss::layout::{
     assign_bytes, delete_bytes, directory_bytes, moved_bytes, repoint_bytes,
@@ -85,12 +85,11 @@ pub struct Rehash {
 
 /// Bytes per copy path of the observed region, with the Swiss model's
 /// layout of the cell's key and value.
-pub fn derive(o: &Observed, sw: &SwissObserved, cell: &MapCell) -> Result<Derived, String> {
+pub fn derive(o: &Observed, sw: &SwissObserved, cell: &MapCell) -> Result<Derived, DeriveError> {
     if !sw.unexplained.is_empty() {
-        return Err(format!(
-            "the Go harness saw changes of the Swiss map it could not read: {}",
-            sw.unexplained.join("; ")
-        ));
+        return Err(DeriveError::Unexplained {
+            changes: sw.unexplained.clone(),
+        });
     }
     let layout = cell
         .variant
@@ -106,11 +105,12 @@ pub fn derive(o: &Observed, sw: &SwissObserved, cell: &MapCell) -> Result<Derive
         || sw.key_bytes != t.key.size as u64
         || sw.elem_bytes != t.elem.size as u64
     {
-        return Err(format!(
-            "the runtime's group layout ({} bytes, key {}, element {}) is not the model's ({}, {}, {}, {layout:?}) for {}",
-            sw.group_bytes, sw.key_bytes, sw.elem_bytes, t.group_size, t.key.size, t.elem.size,
-            cell.types_segment()
-        ));
+        return Err(DeriveError::GroupLayout {
+            runtime: [sw.group_bytes, sw.key_bytes, sw.elem_bytes],
+            model: [t.group_size as u64, t.key.size as u64, t.elem.size as u64],
+            layout,
+            types: cell.types_segment(),
+        });
     }
     let mut bytes = PathBytes::default();
     bytes.add(
@@ -135,11 +135,7 @@ pub fn derive(o: &Observed, sw: &SwissObserved, cell: &MapCell) -> Result<Derive
             "small_to_table" => CopyPath::SmallToTable,
             "table_grow" => CopyPath::TableGrow,
             "table_split" => CopyPath::TableSplit,
-            other => {
-                return Err(format!(
-                    "the Go harness reported an unknown rehash `{other}`"
-                ))
-            }
+            other => return Err(DeriveError::UnknownRehash { path: other.into() }),
         };
         let groups = r.new_capacity / SLOTS;
         zero += r.new_tables * Table::zero_fill_bytes(groups, t.group_size);

@@ -29,21 +29,42 @@ use pprof::protos::{Message, Profile};
 use std::io::Read;
 use std::path::Path;
 
+/// Why a Go CPU profile (`profile.pb.gz`) cannot be read.
+#[derive(Debug, thiserror::Error)]
+pub enum GoProfileError {
+    /// Not gzip data.
+    #[error("the Go CPU profile is not gzip data")]
+    NotGzip(#[source] std::io::Error),
+    /// Gzip, but not a pprof protobuf (prost's decode error as source).
+    #[error("the Go CPU profile is not a pprof protobuf")]
+    NotPprof(#[source] Box<dyn std::error::Error + Send + Sync>),
+    /// No sample type named `samples`.
+    #[error("the Go CPU profile has no `samples` value")]
+    NoSamplesValue,
+    /// A sample's location id that no location has.
+    #[error("the Go CPU profile names a location {id} it does not define")]
+    UnknownLocation {
+        /// The location id.
+        id: u64,
+    },
+}
+
+crate::into_message!(GoProfileError);
+
 /// Region stacks of a Go CPU profile (gzipped protobuf), cut at
 /// `region_frame`, with each sample's count.
-pub fn region_stacks(gz: &[u8], region_frame: &str) -> Result<FoldedStacks, String> {
+pub fn region_stacks(gz: &[u8], region_frame: &str) -> Result<FoldedStacks, GoProfileError> {
     let mut raw = Vec::new();
     flate2::read::GzDecoder::new(gz)
         .read_to_end(&mut raw)
-        .map_err(|e| format!("the Go CPU profile is not gzip data: {e}"))?;
-    let p = Profile::decode(raw.as_slice())
-        .map_err(|e| format!("the Go CPU profile is not a pprof protobuf: {e}"))?;
+        .map_err(GoProfileError::NotGzip)?;
+    let p = Profile::decode(raw.as_slice()).map_err(|e| GoProfileError::NotPprof(e.into()))?;
     let string = |i: i64| p.string_table.get(i as usize).map_or("?", String::as_str);
     let count_at = p
         .sample_type
         .iter()
         .position(|t| string(t.ty) == "samples")
-        .ok_or("the Go CPU profile has no `samples` value")?;
+        .ok_or(GoProfileError::NoSamplesValue)?;
     let functions: std::collections::HashMap<u64, &str> =
         p.function.iter().map(|f| (f.id, string(f.name))).collect();
     let locations: std::collections::HashMap<u64, &pprof::protos::Location> =
@@ -58,9 +79,9 @@ pub fn region_stacks(gz: &[u8], region_frame: &str) -> Result<FoldedStacks, Stri
         // innermost first: reverse both for root-first order.
         let mut frames: Vec<&str> = Vec::new();
         for id in s.location_id.iter().rev() {
-            let loc = locations.get(id).ok_or_else(|| {
-                format!("the Go CPU profile names a location {id} it does not define")
-            })?;
+            let loc = locations
+                .get(id)
+                .ok_or(GoProfileError::UnknownLocation { id: *id })?;
             for line in loc.line.iter().rev() {
                 frames.push(functions.get(&line.function_id).copied().unwrap_or("?"));
             }
@@ -197,8 +218,20 @@ mod tests {
 
     #[test]
     fn garbage_is_an_error() {
-        assert!(region_stacks(b"not gzip", "x")
-            .unwrap_err()
-            .contains("gzip"));
+        let e = region_stacks(b"not gzip", "x").unwrap_err();
+        assert!(matches!(e, GoProfileError::NotGzip(_)), "{e:?}");
+        let chain = crate::error::chain(&e);
+        assert!(
+            chain.starts_with("the Go CPU profile is not gzip data: ") && chain.len() > 37,
+            "{chain}"
+        );
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        std::io::Write::write_all(&mut gz, b"\xff\xff\xff").unwrap();
+        let e = region_stacks(&gz.finish().unwrap(), "x").unwrap_err();
+        assert!(
+            crate::error::chain(&e)
+                .starts_with("the Go CPU profile is not a pprof protobuf: failed to decode"),
+            "{e:?}"
+        );
     }
 }

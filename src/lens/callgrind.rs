@@ -20,6 +20,7 @@
 //! model is callgrind's (valgrind picks L1/LL sizes from the host CPU): it
 //! is a simulation, not the hardware's count.
 
+use crate::lens::error::LensError;
 use crate::lens::figures::{CallgrindFigures, Measured};
 use crate::machine::Availability;
 use crate::region::REGION_SYMBOL_PATTERN;
@@ -221,19 +222,19 @@ pub fn figures(
 /// columns; `totals:` lines (one per dumped part, summed) or else the
 /// `summary:` line give the values. Missing trailing columns are 0, as in
 /// callgrind's own compressed lines.
-pub fn parse_totals(text: &str) -> Result<BTreeMap<String, u64>, String> {
+pub fn parse_totals(text: &str) -> Result<BTreeMap<String, u64>, LensError> {
     let events: Vec<&str> = text
         .lines()
         .find_map(|l| l.strip_prefix("events:"))
-        .ok_or("callgrind output has no `events:` line")?
+        .ok_or(LensError::NoEvents)?
         .split_whitespace()
         .collect();
-    let parse_line = |values: &str| -> Result<Vec<u64>, String> {
+    let parse_line = |values: &str| -> Result<Vec<u64>, LensError> {
         values
             .split_whitespace()
             .map(|v| {
                 v.parse::<u64>()
-                    .map_err(|_| format!("callgrind output: `{v}` is not a count"))
+                    .map_err(|_| LensError::NotACount { value: v.into() })
             })
             .collect()
     };
@@ -246,7 +247,7 @@ pub fn parse_totals(text: &str) -> Result<BTreeMap<String, u64>, String> {
         let summary = text
             .lines()
             .find_map(|l| l.strip_prefix("summary:"))
-            .ok_or("callgrind output has neither `totals:` nor `summary:`")?;
+            .ok_or(LensError::NoTotals)?;
         vec![parse_line(summary)?]
     } else {
         totals
@@ -357,13 +358,18 @@ totals: 500031 100008 9 4 1 2 4 1 2
 
     #[test]
     fn malformed_files_are_errors() {
-        assert!(parse_totals("totals: 1\n").unwrap_err().contains("events:"));
-        assert!(parse_totals("events: Ir\n")
-            .unwrap_err()
-            .contains("summary:"));
-        assert!(parse_totals("events: Ir\ntotals: x\n")
-            .unwrap_err()
-            .contains("not a count"));
+        assert!(matches!(
+            parse_totals("totals: 1\n"),
+            Err(LensError::NoEvents)
+        ));
+        assert!(matches!(
+            parse_totals("events: Ir\n"),
+            Err(LensError::NoTotals)
+        ));
+        assert!(matches!(
+            parse_totals("events: Ir\ntotals: x\n"),
+            Err(LensError::NotACount { value }) if value == "x"
+        ));
     }
 
     #[test]

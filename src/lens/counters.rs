@@ -93,7 +93,7 @@ pub fn counter_figure(spec: &EventSpec, reading: &Reading, ops: u64) -> Counter 
             multiplexed,
         },
         Err(reason) => Counter::Unavailable {
-            unavailable: reason,
+            unavailable: reason.into(),
         },
     }
 }

@@ -54,6 +54,7 @@
 //! wait for each other, and [`profile_region`] fails with a reason if some
 //! other user of pprof is sampling.
 
+use super::error::LensError;
 use super::folded::{is_region_frame, FoldedStacks};
 use super::sampler::Sampler;
 use crate::fsutil::write_atomic;
@@ -258,20 +259,20 @@ pub(crate) fn current_thread() -> u64 {
 }
 
 /// Starts pprof's sampler with mapamp's blocklist.
-pub(crate) fn start_sampling(frequency_hz: u32) -> Result<pprof::ProfilerGuard<'static>, String> {
+pub(crate) fn start_sampling(
+    frequency_hz: u32,
+) -> Result<pprof::ProfilerGuard<'static>, LensError> {
     let hz = i32::try_from(frequency_hz)
         .ok()
         .filter(|hz| (1..=1_000_000).contains(hz))
-        .ok_or_else(|| format!("sampling frequency {frequency_hz} Hz is out of range"))?;
+        .ok_or(LensError::Frequency { hz: frequency_hz })?;
     pprof::ProfilerGuardBuilder::default()
         .frequency(hz)
         .blocklist(&BLOCKLIST)
         .build()
         .map_err(|e| match e {
-            pprof::Error::Running => {
-                "another sampling profile is already running in this process".to_string()
-            }
-            e => format!("cannot start the sampling profiler: {e}"),
+            pprof::Error::Running => LensError::ProfilerRunning,
+            error => LensError::StartProfiler { error },
         })
 }
 
@@ -486,6 +487,9 @@ mod tests {
 
     #[test]
     fn out_of_range_frequencies_are_refused() {
-        assert!(start_sampling(0).err().unwrap().contains("out of range"));
+        assert!(matches!(
+            start_sampling(0).err(),
+            Some(LensError::Frequency { hz: 0 })
+        ));
     }
 }

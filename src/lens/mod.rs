@@ -20,10 +20,13 @@
 //! Opening perf events is shared by the two counter lenses ([`perf_events`]):
 //! one table of events, one place that turns `perf_event_open` errors into
 //! reasons a reader can act on.
+//!
+//! What a lens refuses or fails on is a [`error::LensError`].
 
 pub mod callgrind;
 pub mod counters;
 pub mod criterion_profiler;
+pub mod error;
 pub mod figures;
 pub mod flamegraph;
 pub mod folded;

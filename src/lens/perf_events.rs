@@ -12,6 +12,7 @@
 //! instruction, so a region's own page faults are all counted; the task
 //! clock is time on the CPU, whatever the mode.
 
+use super::error::LensError;
 use perf_event::events::{Cache, CacheId, CacheOp, CacheResult, Hardware, Software};
 use perf_event::Builder;
 use std::io;
@@ -166,11 +167,9 @@ impl Reading {
     /// The count scaled to the whole enabled time, and the running share
     /// (`Some(running / enabled)` when multiplexed). `Err` when the counter
     /// never got onto the PMU while enabled: there is nothing to scale.
-    pub fn scaled(&self) -> Result<(f64, Option<f64>), String> {
+    pub fn scaled(&self) -> Result<(f64, Option<f64>), LensError> {
         if self.time_running == 0 {
-            return Err("the counter was never scheduled on the PMU while enabled \
-                 (every hardware counter was busy, e.g. taken by another perf user or the NMI watchdog)"
-                .to_string());
+            return Err(LensError::NeverScheduled);
         }
         if self.time_running >= self.time_enabled {
             return Ok((self.count as f64, None));
@@ -336,7 +335,7 @@ mod tests {
             time_enabled: 50,
             time_running: 0,
         };
-        assert!(never.scaled().unwrap_err().contains("never scheduled"));
+        assert!(matches!(never.scaled(), Err(LensError::NeverScheduled)));
     }
 
     #[test]

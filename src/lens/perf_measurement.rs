@@ -15,7 +15,8 @@
 //! }
 //!
 //! fn config() -> Criterion<PerfMeasurement> {
-//!     let m = PerfMeasurement::new("instructions").unwrap_or_else(|e| panic!("{e}"));
+//!     let m = PerfMeasurement::new("instructions")
+//!         .unwrap_or_else(|e| panic!("{}", mapamp::error::chain(&e)));
 //!     Criterion::default().with_measurement(m)
 //! }
 //! criterion_group! { name = benches; config = config(); targets = bench }
@@ -27,6 +28,7 @@
 //! counter, never substitute a number. The counter counts the thread that
 //! created the measurement, which is the thread criterion runs benchmarks on.
 
+use super::error::LensError;
 use super::perf_events::{self, open_error_reason, Reading};
 use crate::machine::perf_event_paranoid;
 use criterion::measurement::{Measurement, ValueFormatter};
@@ -53,21 +55,16 @@ pub struct PerfMeasurement {
 
 impl PerfMeasurement {
     /// Opens and enables the counter `name` (one of [`COUNTER_NAMES`]).
-    pub fn new(name: &str) -> Result<PerfMeasurement, String> {
+    pub fn new(name: &str) -> Result<PerfMeasurement, LensError> {
         let index = COUNTER_NAMES
             .iter()
             .position(|n| *n == name)
-            .ok_or_else(|| {
-                format!(
-                    "unknown counter `{name}`; expected one of {}",
-                    COUNTER_NAMES.join(", ")
-                )
-            })?;
+            .ok_or_else(|| LensError::UnknownCounter { name: name.into() })?;
         let spec = perf_events::event(name)
-            .ok_or_else(|| format!("counter `{name}` is missing from the event table"))?;
-        let reason = |e: &std::io::Error, pmu_usable| {
-            let why = open_error_reason(spec.name, e, true, pmu_usable, perf_event_paranoid());
-            format!("cannot count {name}: {why}")
+            .ok_or_else(|| LensError::NotInEventTable { name: name.into() })?;
+        let reason = |e: &std::io::Error, pmu_usable| LensError::CannotOpen {
+            name: name.into(),
+            reason: open_error_reason(spec.name, e, true, pmu_usable, perf_event_paranoid()),
         };
         let mut counter = match spec.open() {
             Ok(c) => c,
@@ -77,9 +74,10 @@ impl PerfMeasurement {
                 return Err(reason(&e, Some(pmu_usable)));
             }
         };
-        counter
-            .enable()
-            .map_err(|e| format!("cannot count {name}: enabling failed: {e}"))?;
+        counter.enable().map_err(|source| LensError::Enable {
+            name: name.into(),
+            source,
+        })?;
         Ok(PerfMeasurement {
             name: COUNTER_NAMES[index],
             counter: Mutex::new(counter),
@@ -233,7 +231,7 @@ mod tests {
 
     #[test]
     fn unknown_names_are_refused_with_the_list() {
-        let e = PerfMeasurement::new("cpu-clock").err().unwrap();
+        let e = crate::error::chain(&PerfMeasurement::new("cpu-clock").err().unwrap());
         assert!(e.contains("unknown counter `cpu-clock`") && e.contains("dtlb-read-misses"));
     }
 
@@ -278,6 +276,7 @@ mod tests {
                 assert!(acc > 0 && n > 10_000, "{n}");
             }
             Err(e) => {
+                let e = crate::error::chain(&e);
                 assert!(!pmu.available, "{pmu:?} but {e}");
                 assert!(e.starts_with("cannot count instructions:"), "{e}");
                 assert!(e.contains("PMU") || e.contains("paranoid"), "{e}");

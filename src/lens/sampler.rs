@@ -138,7 +138,7 @@ impl Sampler {
     /// (the fallback) all the time. The caller must hold
     /// [`super::flamegraph::one_at_a_time`]'s guard: pprof-rs's profiler is
     /// one per process.
-    pub fn start(frequency_hz: u32) -> Result<Sampler, String> {
+    pub fn start(frequency_hz: u32) -> Result<Sampler, super::error::LensError> {
         let guard = super::flamegraph::start_sampling(frequency_hz)?;
         let (perf, fallback_reason) = match PerfClock::open(frequency_hz) {
             Ok(p) => match stop_interval_timer() {

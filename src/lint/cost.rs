@@ -33,9 +33,10 @@
 //! anything over 256 to 256), an unknown one is priced as 8 bytes, and
 //! every finding says which sizes it was priced with.
 
+use super::error::NotPriced;
 use super::{Finding, Language};
 use crate::accounting::{CopyPath, Exactness};
-use crate::gotype::{GoType, Shape, GO_TYPE_NAMES};
+use crate::gotype::{GoType, Shape};
 use crate::inspect::{self, InspectConfig, InspectReport, Workload};
 use crate::pod::SUPPORTED_SIZES;
 use crate::variants::{HintSpec, Variant};
@@ -168,13 +169,10 @@ pub enum Pricing {
 /// Go 1.23 and older, the Swiss map as of Go 1.24 (without tombstone
 /// pruning, as Go 1.24 and 1.25 have it), as of Go 1.26 and as of Go 1.27
 /// (newer Go versions too), hashbrown for Rust.
-pub fn model_for(f: &Finding) -> Result<Variant, String> {
+pub fn model_for(f: &Finding) -> Result<Variant, NotPriced> {
     match f.language {
         Language::Rust => Ok(Variant::Hashbrown),
-        Language::Go => go_model(f.go_version.as_deref()).ok_or_else(|| {
-            "Go version unknown (no go line in go.mod): cannot choose the classic or the Swiss model"
-                .to_string()
-        }),
+        Language::Go => go_model(f.go_version.as_deref()).ok_or(NotPriced::GoVersionUnknown),
     }
 }
 
@@ -244,7 +242,7 @@ impl Pricer {
         let unavailable = |reason: String| Pricing::Unavailable { reason };
         let variant = match model_for(f) {
             Ok(v) => v,
-            Err(reason) => return unavailable(reason),
+            Err(reason) => return unavailable(reason.into()),
         };
         let (n, n_source) = match (f.const_n, self.assume_n) {
             (Some(n), _) => (n, NSource::ConstantBound),
@@ -259,7 +257,7 @@ impl Pricer {
         if f.language == Language::Go {
             return match declared_types(f.map_type.as_deref()) {
                 Ok((key, value)) => self.price_types(variant, n, n_source, key, value),
-                Err(reason) => unavailable(reason),
+                Err(reason) => unavailable(reason.into()),
             };
         }
         self.price_at(variant, n, n_source, f.key_bytes, f.value_bytes)
@@ -360,15 +358,14 @@ impl Pricer {
 
 /// The Go key and value types of a Go map type (`map[K]V`), each parsed as
 /// a shape; a type mapamp cannot lay out is an `unknown shape`, named.
-pub fn declared_types(map_type: Option<&str>) -> Result<(GoType, GoType), String> {
-    let t = map_type.ok_or("the map's type is unknown: unknown shape, not priced")?;
-    let (k, v) = split_map_type(t)
-        .ok_or_else(|| format!("`{t}` is not a map type: unknown shape, not priced"))?;
-    let parse = |what: &str, name: &str| {
-        GoType::parse(name).map_err(|_| {
-            format!(
-                "{what} type `{name}` of `{t}`: unknown shape (a named type, type parameter or composite mapamp does not lay out; it knows {GO_TYPE_NAMES}): not priced rather than guessed"
-            )
+pub fn declared_types(map_type: Option<&str>) -> Result<(GoType, GoType), NotPriced> {
+    let t = map_type.ok_or(NotPriced::TypeUnknown)?;
+    let (k, v) = split_map_type(t).ok_or_else(|| NotPriced::NotAMapType { map_type: t.into() })?;
+    let parse = |what: &'static str, name: &str| {
+        GoType::parse(name).map_err(|_| NotPriced::UnknownShape {
+            what,
+            name: name.into(),
+            map_type: t.into(),
         })
     };
     Ok((parse("key", k)?, parse("value", v)?))
@@ -562,7 +559,11 @@ mod tests {
         let f = finding(Language::Go, Some("go1.27"), Some(100));
         assert_eq!(model_for(&f), Ok(Variant::GoSwiss127));
         let f = finding(Language::Go, None, Some(100));
-        assert!(model_for(&f).unwrap_err().contains("Go version unknown"));
+        assert_eq!(model_for(&f), Err(NotPriced::GoVersionUnknown));
+        assert!(model_for(&f)
+            .unwrap_err()
+            .to_string()
+            .starts_with("Go version unknown (no go line in go.mod)"));
         assert_eq!(
             model_for(&finding(Language::Rust, None, None)),
             Ok(Variant::Hashbrown)
@@ -667,14 +668,21 @@ mod tests {
         assert_eq!(split_map_type("map[]int"), None);
         let (k, v) = declared_types(Some("map[*T]string")).unwrap();
         assert_eq!((k.shape, v.shape), (Shape::POINTER, Shape::STRING));
-        let e = declared_types(Some("map[int64]user")).unwrap_err();
+        let e = crate::error::chain(&declared_types(Some("map[int64]user")).unwrap_err());
         assert!(
-            e.contains("value type `user`") && e.contains("unknown shape"),
+            e.starts_with("value type `user` of `map[int64]user`: unknown shape (")
+                && e.ends_with("): not priced rather than guessed"),
             "{e}"
         );
-        let e = declared_types(Some("map[K]struct{}")).unwrap_err();
+        let e = declared_types(Some("map[K]struct{}"))
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("key type `K`"), "{e}");
-        assert!(declared_types(None).unwrap_err().contains("unknown shape"));
+        assert_eq!(declared_types(None), Err(NotPriced::TypeUnknown));
+        assert_eq!(
+            declared_types(Some("int")).unwrap_err().to_string(),
+            "`int` is not a map type: unknown shape, not priced"
+        );
     }
 
     fn typed(go: &str, map_type: &str, n: u64) -> Cost {

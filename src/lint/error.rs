@@ -1,5 +1,6 @@
 //! What `mapamp lint` refuses or fails on: the path, binary or output to
-//! blame.
+//! blame; and the notes it writes in place of a result (a Rust file that
+//! does not parse, a finding it cannot price).
 
 use std::path::PathBuf;
 
@@ -112,6 +113,42 @@ pub enum LintError {
 }
 
 crate::into_message!(LintError);
+
+/// Why a finding has no price: a reason written into the report as the
+/// finding's `unavailable` pricing (its message is the datum), not an
+/// error of the run.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum NotPriced {
+    /// A Go module without a `go` line: which model is unknown.
+    #[error(
+        "Go version unknown (no go line in go.mod): cannot choose the classic or the Swiss model"
+    )]
+    GoVersionUnknown,
+    /// maplint did not give the map's type.
+    #[error("the map's type is unknown: unknown shape, not priced")]
+    TypeUnknown,
+    /// A type that is not `map[K]V`.
+    #[error("`{map_type}` is not a map type: unknown shape, not priced")]
+    NotAMapType {
+        /// The type as maplint gave it.
+        map_type: String,
+    },
+    /// A key or value type mapamp does not lay out.
+    #[error(
+        "{what} type `{name}` of `{map_type}`: unknown shape (a named type, type parameter or composite mapamp does not lay out; it knows {known}): not priced rather than guessed",
+        known = crate::gotype::GO_TYPE_NAMES
+    )]
+    UnknownShape {
+        /// `key` or `value`.
+        what: &'static str,
+        /// The key or value type.
+        name: String,
+        /// The map type.
+        map_type: String,
+    },
+}
+
+crate::into_message!(NotPriced);
 
 /// A Rust file that does not parse: where, and syn's message. Such a file
 /// becomes a note of the report, not an error of the run.

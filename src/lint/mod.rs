@@ -41,7 +41,7 @@ pub mod render;
 pub mod rust_check;
 pub mod sarif;
 
-pub use error::{LintError, NotParsed};
+pub use error::{LintError, NotParsed, NotPriced};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 

@@ -303,12 +303,23 @@ fn clock_pair_ns(n: usize) -> u64 {
     crate::stats::percentile_sorted(&v, 50.0).unwrap_or(0)
 }
 
+/// Why a cell's region cannot be recorded.
+#[derive(Debug, thiserror::Error)]
+pub enum TimelineError {
+    /// The map was prepared with accounting off.
+    #[error("the map was built without accounting")]
+    NoAccounting,
+    /// The cell is no map cell (it has no map operations).
+    #[error("not a map cell: no operations to record")]
+    NotAMapCell,
+}
+
+crate::into_message!(TimelineError);
+
 /// Runs a prepared map cell's region (built with a counting probe),
 /// recording its first `limit` operations.
-pub fn record(r: &mut dyn Runnable, limit: usize) -> Result<Recording, String> {
-    let last = r
-        .accounting()
-        .ok_or("the map was built without accounting")?;
+pub fn record(r: &mut dyn Runnable, limit: usize) -> Result<Recording, TimelineError> {
+    let last = r.accounting().ok_or(TimelineError::NoAccounting)?;
     let mut rec = Recorder {
         limit,
         origin: None,
@@ -323,8 +334,7 @@ pub fn record(r: &mut dyn Runnable, limit: usize) -> Result<Recording, String> {
             ..Recording::default()
         },
     };
-    r.run_observed(&mut rec)
-        .ok_or("not a map cell: no operations to record")?;
+    r.run_observed(&mut rec).ok_or(TimelineError::NotAMapCell)?;
     if let Some(mut g) = rec.open.take() {
         g.last_op = rec.rec.ops.len().saturating_sub(1);
         rec.rec.growths.push(g);
@@ -390,5 +400,22 @@ impl Recording {
             trace,
             svg,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::TimelineError;
+
+    #[test]
+    fn errors_say_why_nothing_was_recorded() {
+        assert_eq!(
+            crate::error::chain(&TimelineError::NoAccounting),
+            "the map was built without accounting"
+        );
+        assert_eq!(
+            crate::error::chain(&TimelineError::NotAMapCell),
+            "not a map cell: no operations to record"
+        );
     }
 }
