@@ -123,4 +123,7 @@ pub enum Error {
     /// `table`'s options.
     #[error(transparent)]
     Table(#[from] crate::table::TableError),
+    /// An io cell's send: its file, page cache, target, receiver, sender.
+    #[error(transparent)]
+    Io(#[from] crate::scenario::io::IoError),
 }

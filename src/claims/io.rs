@@ -30,7 +30,7 @@ pub fn evaluate(quick: bool) -> Vec<ClaimVerdict> {
     let runs: Vec<(IoPath, Result<IoFigures, String>)> =
         [IoPath::ReadWrite, IoPath::Sendfile, IoPath::Splice]
             .into_iter()
-            .map(|p| (p, measure(&cell(p, size), min, 200)))
+            .map(|p| (p, measure(&cell(p, size), min, 200).map_err(String::from)))
             .collect();
     vec![
         user_copies(&runs, size),
