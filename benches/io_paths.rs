@@ -21,6 +21,7 @@
 mod common;
 
 use criterion::{BatchSize, BenchmarkId, Criterion, Throughput};
+use mapamp::error::chain;
 use mapamp::scenario::io::{IoCell, IoPath, PreparedIo};
 use mapamp::scenario::{CellSpec, NoTimer};
 use std::time::Duration;
@@ -58,7 +59,7 @@ fn main() {
         for cell in mine {
             let id = cell.id();
             if let Err(why) = PreparedIo::prepare(cell) {
-                eprintln!("mapamp bench: {id}: left out: {why}");
+                eprintln!("mapamp bench: {id}: left out: {}", chain(&why));
                 continue;
             }
             g.throughput(Throughput::Bytes(cell.file_size));
@@ -70,10 +71,10 @@ fn main() {
                 .to_string();
             g.bench_function(BenchmarkId::from_parameter(rest), |b| {
                 b.iter_batched(
-                    || PreparedIo::prepare(cell).unwrap_or_else(|e| panic!("{id}: {e}")),
+                    || PreparedIo::prepare(cell).unwrap_or_else(|e| panic!("{id}: {}", chain(&e))),
                     |mut send| {
                         send.run_checked(&mut NoTimer)
-                            .unwrap_or_else(|e| panic!("{id}: {e}"))
+                            .unwrap_or_else(|e| panic!("{id}: {}", chain(&e)))
                     },
                     BatchSize::PerIteration,
                 )

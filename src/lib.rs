@@ -159,4 +159,10 @@ pub enum Error {
     /// Why `lint` could not price a finding.
     #[error(transparent)]
     NotPriced(#[from] crate::lint::NotPriced),
+    /// An io cell's send: its file, page cache, target, receiver, sender.
+    #[error(transparent)]
+    Io(#[from] crate::scenario::io::IoError),
+    /// Why an io cell's report has no io figures.
+    #[error(transparent)]
+    NoIoFigures(#[from] crate::report::io::NoIoFigures),
 }

@@ -2,9 +2,10 @@
 //! here, or marked not testable with the reason.
 
 use super::fig;
+use crate::error::chain;
 use crate::report::schema::{ClaimOutcome, ClaimVerdict};
 use crate::scenario::io::cell::{kernel_frames, measure, IoCell, IoFigures};
-use crate::scenario::io::{CacheState, IoPath, Target};
+use crate::scenario::io::{CacheState, IoError, IoPath, Target};
 use std::time::Duration;
 
 /// The article's profile shares of the copy functions, in its order.
@@ -27,7 +28,7 @@ fn cell(path: IoPath, file_size: u64) -> IoCell {
 pub fn evaluate(quick: bool) -> Vec<ClaimVerdict> {
     let size = if quick { 4 << 20 } else { 64 << 20 };
     let min = Duration::from_millis(if quick { 50 } else { 300 });
-    let runs: Vec<(IoPath, Result<IoFigures, String>)> =
+    let runs: Vec<(IoPath, Result<IoFigures, IoError>)> =
         [IoPath::ReadWrite, IoPath::Sendfile, IoPath::Splice]
             .into_iter()
             .map(|p| (p, measure(&cell(p, size), min, 200)))
@@ -41,7 +42,9 @@ pub fn evaluate(quick: bool) -> Vec<ClaimVerdict> {
 
 /// "read() + send() moves every byte page cache → user buffer → socket
 /// buffer": two copies through user space, which sendfile and splice avoid.
-pub fn user_copies(runs: &[(IoPath, Result<IoFigures, String>)], size: u64) -> ClaimVerdict {
+/// A cell that could not run makes the claim not testable here, its error
+/// (with its causes) the reason.
+pub fn user_copies(runs: &[(IoPath, Result<IoFigures, IoError>)], size: u64) -> ClaimVerdict {
     let claim = "a read() then send() of a file copies every byte page cache → user buffer → socket buffer (two copies through user space; sendfile and splice make none)";
     let mut figures = Vec::new();
     let mut ok = true;
@@ -64,7 +67,7 @@ pub fn user_copies(runs: &[(IoPath, Result<IoFigures, String>)], size: u64) -> C
                     id: "io-user-copies".into(),
                     claim: claim.into(),
                     verdict: ClaimOutcome::NotTestableHere,
-                    reason: format!("the {} cell could not run here: {e}", path.name()),
+                    reason: format!("the {} cell could not run here: {}", path.name(), chain(e)),
                     figures,
                 }
             }
@@ -83,7 +86,7 @@ pub fn user_copies(runs: &[(IoPath, Result<IoFigures, String>)], size: u64) -> C
 }
 
 /// "… → device: three copies".
-pub fn three_copies(read_write: &Result<IoFigures, String>) -> ClaimVerdict {
+pub fn three_copies(read_write: &Result<IoFigures, IoError>) -> ClaimVerdict {
     let mut figures = Vec::new();
     if let Ok(f) = read_write {
         for s in &f.copies.steps {
@@ -106,14 +109,14 @@ pub fn three_copies(read_write: &Result<IoFigures, String>) -> ClaimVerdict {
                 "the two CPU copies through user space are measured ({:.3} per byte); the third, socket buffer → device, is a NIC's DMA, and this machine sends over loopback, which has no device (loopback_xmit hands the buffer on without a copy)",
                 f.copies.sender_user_space_per_byte
             ),
-            Err(e) => format!("the read_write cell could not run here: {e}"),
+            Err(e) => format!("the read_write cell could not run here: {}", chain(e)),
         },
         figures,
     }
 }
 
 /// "The copies take 38.2% / 29.7% / 15.1% of the profile."
-pub fn profile_shares(read_write: &Result<IoFigures, String>) -> ClaimVerdict {
+pub fn profile_shares(read_write: &Result<IoFigures, IoError>) -> ClaimVerdict {
     let mut figures = vec![fig(
         "article's shares of the copy functions",
         ARTICLE_PROFILE_SHARES
@@ -141,5 +144,33 @@ pub fn profile_shares(read_write: &Result<IoFigures, String>) -> ClaimVerdict {
             kernel_frames().detail
         ),
         figures,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cell_that_could_not_run_gives_its_error_chain_as_the_reason() {
+        let refused = || IoError::Delivery {
+            source: Box::new(IoError::ReceiverTimeout {
+                bytes: 0,
+                expected: 4096,
+            }),
+        };
+        let v = user_copies(&[(IoPath::Sendfile, Err(refused()))], 4096);
+        assert_eq!(v.verdict, ClaimOutcome::NotTestableHere);
+        assert_eq!(
+            v.reason,
+            "the sendfile cell could not run here: delivery: the receiver timed out with 0 of 4096 bytes"
+        );
+        let v = three_copies(&Err(refused()));
+        assert_eq!(v.verdict, ClaimOutcome::NotTestableHere);
+        assert_eq!(
+            v.reason,
+            "the read_write cell could not run here: delivery: the receiver timed out with 0 of 4096 bytes"
+        );
+        assert!(v.figures.is_empty());
     }
 }

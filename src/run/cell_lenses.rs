@@ -170,6 +170,7 @@ fn io_lens(
     budget: &Budget,
 ) -> Result<crate::scenario::io::IoFigures, String> {
     crate::scenario::io::cell::measure(cell, Duration::from_millis(budget.time_ms / 4), 1000)
+        .map_err(String::from)
 }
 
 fn lens_or_unavailable<T>(r: Result<T, String>) -> LensReport<T> {

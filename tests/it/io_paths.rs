@@ -3,6 +3,7 @@
 //! figures say what each path copies; nothing listens after a cell; a
 //! refused path fails with its reason.
 
+use mapamp::error::chain;
 use mapamp::scenario::io::cell::measure;
 use mapamp::scenario::io::sink::listening_on;
 use mapamp::scenario::io::source::SourceFile;
@@ -44,10 +45,14 @@ fn every_path_delivers_every_byte_to_both_targets() {
                 let c = cell(path, target, cache, size, 100_000);
                 match (path, &refused, PreparedIo::prepare(&c)) {
                     (IoPath::IoUring, Some(why), Err(e)) => {
-                        eprintln!("SKIPPED {}: io_uring refused here ({why}): {e}", c.id());
+                        eprintln!(
+                            "SKIPPED {}: io_uring refused here ({why}): {}",
+                            c.id(),
+                            chain(&e)
+                        );
                         continue;
                     }
-                    (_, _, Err(e)) => panic!("{}: {e}", c.id()),
+                    (_, _, Err(e)) => panic!("{}: {}", c.id(), chain(&e)),
                     (_, _, Ok(mut p)) => {
                         let want_resident = match cache {
                             CacheState::Warm => p.cache.file_pages,
@@ -59,7 +64,7 @@ fn every_path_delivers_every_byte_to_both_targets() {
                         eprintln!("{}: {}", c.id(), p.cache.method);
                         let rec = p
                             .run_checked(&mut NoTimer)
-                            .unwrap_or_else(|e| panic!("{}: {e}", c.id()));
+                            .unwrap_or_else(|e| panic!("{}: {}", c.id(), chain(&e)));
                         assert_eq!(rec.delivery.bytes, size, "{}", c.id());
                         assert_eq!(rec.delivery.checksum, expected, "{}", c.id());
                         assert_eq!(rec.counts.sent, size, "{}", c.id());
@@ -85,8 +90,8 @@ fn the_io_lens_counts_what_each_path_copies_and_calls() {
             continue;
         }
         let c = cell(path, Target::Tcp, CacheState::Warm, size, 64 << 10);
-        let f =
-            measure(&c, Duration::from_millis(1), 3).unwrap_or_else(|e| panic!("{}: {e}", c.id()));
+        let f = measure(&c, Duration::from_millis(1), 3)
+            .unwrap_or_else(|e| panic!("{}: {}", c.id(), chain(&e)));
         assert_eq!(f.delivered_bytes, size);
         assert!(f.verification.contains("xxh3-64"), "{}", f.verification);
         let user = f.copies.sender_user_space_per_byte;
@@ -149,12 +154,12 @@ fn nothing_listens_after_a_cell_and_a_busy_port_is_a_reason() {
     let busy = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = busy.local_addr().unwrap().port();
     let c = IoCell { port, ..c };
-    let e = PreparedIo::prepare(&c).unwrap_err();
+    let e = chain(&PreparedIo::prepare(&c).unwrap_err());
     assert!(
         e.contains(&format!("127.0.0.1:{port}")) && e.contains("in use"),
         "{e}"
     );
-    let e = measure(&c, Duration::from_millis(1), 1).unwrap_err();
+    let e = chain(&measure(&c, Duration::from_millis(1), 1).unwrap_err());
     assert!(e.contains("in use"), "{e}");
     drop(busy);
     assert!(!listening_on(port).unwrap());
@@ -174,7 +179,7 @@ fn a_send_runs_once_and_snapshots_prepare_afresh() {
     assert_eq!(p.run_timed(&mut timer).ops, 1);
     // One timed operation per request (49 chunks of 4 KiB).
     assert_eq!(timer.ns.len(), 49);
-    let e = p.run_checked(&mut NoTimer).unwrap_err();
+    let e = chain(&p.run_checked(&mut NoTimer).unwrap_err());
     assert!(e.contains("runs once"), "{e}");
     let mut again = p.snapshot();
     assert_eq!(again.run().ops, 1);

@@ -14,8 +14,9 @@ use super::send::{SendCounts, Sender};
 use super::sink::{listening_on, Delivery, Sink};
 use super::source::{CacheCheck, SourceFile};
 use super::usage::Usage;
-use super::{size_text, CacheState, IoPath, Target};
+use super::{size_text, CacheState, IoError, IoPath, Target};
 use crate::cell::CellId;
+use crate::error::chain;
 use crate::machine::Availability;
 use crate::region::measured_region;
 use crate::scenario::{NoTimer, OpTimer, PerOpTimer, RegionOutcome, Runnable};
@@ -101,13 +102,13 @@ impl std::fmt::Debug for PreparedIo {
 
 impl PreparedIo {
     /// Prepares one send of `cell`; a refusal names its cause.
-    pub fn prepare(cell: &IoCell) -> Result<PreparedIo, String> {
+    pub fn prepare(cell: &IoCell) -> Result<PreparedIo, IoError> {
         let source = SourceFile::shared(cell.file_size, cell.seed)?;
         let sender = Sender::new(
             cell.path,
             source.open()?,
             cell.file_size,
-            usize::try_from(cell.buffer_size).map_err(|_| "buffer_size does not fit in memory")?,
+            usize::try_from(cell.buffer_size).map_err(|_| IoError::BufferTooLarge)?,
         )?;
         let sink = Sink::open(
             cell.target,
@@ -131,11 +132,8 @@ impl PreparedIo {
     }
 
     /// Runs the region, then closes the target and checks the delivery.
-    pub fn run_checked<T: OpTimer>(&mut self, timer: &mut T) -> Result<SendRecord, String> {
-        let sink = self
-            .sink
-            .take()
-            .ok_or("a prepared send runs once; prepare again")?;
+    pub fn run_checked<T: OpTimer>(&mut self, timer: &mut T) -> Result<SendRecord, IoError> {
+        let sink = self.sink.take().ok_or(IoError::SentAlready)?;
         let fd = sink.fd();
         let port = sink.port();
         let before = Usage::now();
@@ -145,12 +143,16 @@ impl PreparedIo {
         let usage = Usage::now().since(&before);
         let delivery = sink.finish();
         let counts = sent?;
-        let delivery = delivery.map_err(|e| format!("delivery: {e}"))?;
+        let delivery = delivery.map_err(|e| IoError::Delivery {
+            source: Box::new(e),
+        })?;
         if delivery.bytes != self.source.len || delivery.checksum != self.source.checksum {
-            return Err(format!(
-                "delivery: the receiver got {} bytes with xxh3 {:#018x}; the file has {} bytes with xxh3 {:#018x}",
-                delivery.bytes, delivery.checksum, self.source.len, self.source.checksum
-            ));
+            return Err(IoError::Mismatch {
+                got_bytes: delivery.bytes,
+                got_xxh3: delivery.checksum,
+                file_bytes: self.source.len,
+                file_xxh3: self.source.checksum,
+            });
         }
         Ok(SendRecord {
             counts,
@@ -164,7 +166,7 @@ impl PreparedIo {
     fn run_or_panic<T: OpTimer>(&mut self, timer: &mut T) -> RegionOutcome {
         let id = self.cell.id();
         self.run_checked(timer)
-            .unwrap_or_else(|e| panic!("{id}: {e}"));
+            .unwrap_or_else(|e| panic!("{id}: {}", chain(&e)));
         RegionOutcome { ops: 1 }
     }
 }
@@ -187,7 +189,8 @@ impl Runnable for PreparedIo {
     }
     fn snapshot(&self) -> Box<dyn Runnable> {
         Box::new(
-            PreparedIo::prepare(&self.cell).unwrap_or_else(|e| panic!("{}: {e}", self.cell.id())),
+            PreparedIo::prepare(&self.cell)
+                .unwrap_or_else(|e| panic!("{}: {}", self.cell.id(), chain(&e))),
         )
     }
 }
@@ -275,7 +278,7 @@ pub fn kernel_frames() -> Availability {
 /// passed (at least once, at most `max_sends`), checking every delivery and
 /// that nothing listens after each; CPU and fault figures are means over
 /// those sends, call and copy counts are the first send's.
-pub fn measure(cell: &IoCell, min_region: Duration, max_sends: u64) -> Result<IoFigures, String> {
+pub fn measure(cell: &IoCell, min_region: Duration, max_sends: u64) -> Result<IoFigures, IoError> {
     let mut first: Option<(SendRecord, CacheCheck, usize)> = None;
     let (mut usage, mut region, mut sends) = (Usage::default(), Duration::ZERO, 0u64);
     loop {
@@ -283,9 +286,7 @@ pub fn measure(cell: &IoCell, min_region: Duration, max_sends: u64) -> Result<Io
         let rec = p.run_checked(&mut NoTimer)?;
         if let Some(port) = rec.port {
             if listening_on(port)? {
-                return Err(format!(
-                    "something still listens on 127.0.0.1:{port} after the send"
-                ));
+                return Err(IoError::StillListening { port });
             }
         }
         usage = usage.plus(&rec.usage);

@@ -27,6 +27,7 @@
 //!
 //! | module | owns |
 //! |---|---|
+//! | [`error`] | [`IoError`]: why a send could not be prepared, run or checked |
 //! | [`sys`] | the counted system call wrappers |
 //! | [`source`] | the file: content, checksum, page-cache state (checked with `mincore`) |
 //! | [`sink`] | the targets and the receiver (bounded, verifying length + checksum) |
@@ -43,6 +44,7 @@
 
 pub mod cell;
 pub mod copies;
+pub mod error;
 pub mod send;
 pub mod sink;
 pub mod softnet;
@@ -51,6 +53,7 @@ pub mod sys;
 pub mod usage;
 
 pub use cell::{IoCell, IoFigures, PreparedIo};
+pub use error::IoError;
 
 use crate::names::UnknownName;
 use serde::{Deserialize, Serialize};

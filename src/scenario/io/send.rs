@@ -11,7 +11,7 @@
 //! latency lens ([`OpTimer`]).
 
 use super::sys::{self, Syscalls};
-use super::IoPath;
+use super::{IoError, IoPath};
 use crate::scenario::OpTimer;
 use std::fs::File;
 use std::os::fd::{AsRawFd, OwnedFd};
@@ -60,7 +60,7 @@ impl Sender {
     /// `chunk` bytes: buffers are allocated and touched, the splice pipe is
     /// made and sized, the ring is set up. A refusal (no `io_uring` here, a
     /// pipe that cannot grow) is an error naming it.
-    pub fn new(path: IoPath, src: File, len: u64, chunk: usize) -> Result<Sender, String> {
+    pub fn new(path: IoPath, src: File, len: u64, chunk: usize) -> Result<Sender, IoError> {
         let mut chunk = chunk.clamp(1, len.max(1) as usize);
         let buf_len = match path {
             IoPath::ReadWrite => chunk,
@@ -78,7 +78,7 @@ impl Sender {
         let ring = if path == IoPath::IoUring {
             Some(
                 io_uring::IoUring::new((2 * URING_DEPTH) as u32)
-                    .map_err(|e| format!("io_uring_setup refused here: {e}"))?,
+                    .map_err(|source| IoError::IoUringRefused { source })?,
             )
         } else {
             None
@@ -100,7 +100,7 @@ impl Sender {
     }
 
     /// Sends the whole file to `dst`.
-    pub fn send<T: OpTimer>(&mut self, dst: i32, timer: &mut T) -> Result<SendCounts, String> {
+    pub fn send<T: OpTimer>(&mut self, dst: i32, timer: &mut T) -> Result<SendCounts, IoError> {
         let mut c = SendCounts::default();
         let r = match self.path {
             IoPath::ReadWrite => self.read_write(dst, &mut c, timer),
@@ -109,13 +109,11 @@ impl Sender {
             IoPath::Splice => self.splice(dst, &mut c, timer),
             IoPath::IoUring => self.io_uring(dst, &mut c, timer),
         };
-        r.map_err(|e| {
-            format!(
-                "{} failed after {} of {} bytes: {e}",
-                self.path.name(),
-                c.sent,
-                self.len
-            )
+        r.map_err(|source| IoError::Send {
+            path: self.path,
+            sent: c.sent,
+            len: self.len,
+            source,
         })?;
         Ok(c)
     }
@@ -384,7 +382,7 @@ fn early_eof() -> std::io::Error {
 
 /// Grows the splice pipe to hold `chunk` bytes where it can; returns the
 /// pipe's capacity in force, which caps the request size.
-fn size_pipe(w: &OwnedFd, chunk: usize) -> Result<usize, String> {
+fn size_pipe(w: &OwnedFd, chunk: usize) -> Result<usize, IoError> {
     let max = std::fs::read_to_string("/proc/sys/fs/pipe-max-size")
         .ok()
         .and_then(|s| s.trim().parse::<usize>().ok())
@@ -393,10 +391,10 @@ fn size_pipe(w: &OwnedFd, chunk: usize) -> Result<usize, String> {
     // SAFETY: fcntl on our own pipe descriptor.
     let got = unsafe { libc::fcntl(w.as_raw_fd(), libc::F_SETPIPE_SZ, want) };
     if got < 0 {
-        return Err(format!(
-            "fcntl(F_SETPIPE_SZ, {want}) on the splice pipe: {}",
-            std::io::Error::last_os_error()
-        ));
+        return Err(IoError::PipeSize {
+            want,
+            source: std::io::Error::last_os_error(),
+        });
     }
     Ok(chunk.min(got as usize))
 }

@@ -13,7 +13,7 @@
 //! copy, measured. [`Sink::finish`] closes the sender's end (the receiver
 //! sees end of file) and returns what arrived.
 
-use super::Target;
+use super::{IoError, Target};
 use std::io::Read;
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
@@ -35,7 +35,7 @@ pub struct Delivery {
 #[derive(Debug)]
 pub struct Sink {
     dst: Option<OwnedFd>,
-    receiver: Option<JoinHandle<Result<Delivery, String>>>,
+    receiver: Option<JoinHandle<Result<Delivery, IoError>>>,
     port: Option<u16>,
 }
 
@@ -50,7 +50,7 @@ impl Sink {
         expected: u64,
         port: u16,
         timeout: Duration,
-    ) -> Result<Sink, String> {
+    ) -> Result<Sink, IoError> {
         let deadline = Instant::now() + timeout;
         match target {
             Target::Tcp => open_tcp(expected, port, deadline),
@@ -74,7 +74,7 @@ impl Sink {
     /// once the receiver is done, the socket is closed with `SO_LINGER` 0,
     /// so it leaves no `TIME_WAIT` entry behind: cells that send thousands
     /// of times (the flame graph lens) never run out of loopback ports.
-    pub fn finish(mut self) -> Result<Delivery, String> {
+    pub fn finish(mut self) -> Result<Delivery, IoError> {
         let tcp = match (self.dst.take(), self.port) {
             (Some(fd), Some(_)) => {
                 // SAFETY: shutdown on our own connected socket.
@@ -87,9 +87,7 @@ impl Sink {
             }
         };
         let handle = self.receiver.take().expect("finish runs once");
-        let result = handle
-            .join()
-            .map_err(|_| "the receiver thread panicked".to_string())?;
+        let result = handle.join().map_err(|_| IoError::ReceiverPanicked)?;
         if let Some(fd) = tcp {
             let linger = libc::linger {
                 l_onoff: 1,
@@ -119,42 +117,41 @@ impl Drop for Sink {
     }
 }
 
-fn open_tcp(expected: u64, port: u16, deadline: Instant) -> Result<Sink, String> {
+fn open_tcp(expected: u64, port: u16, deadline: Instant) -> Result<Sink, IoError> {
     let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
-    let listener = TcpListener::bind(addr).map_err(|e| match e.kind() {
-        std::io::ErrorKind::AddrInUse => format!(
-            "the receiver cannot listen on 127.0.0.1:{port}: the port is in use; set `port = 0` in [io] to let the kernel pick a free one"
-        ),
-        _ => format!("the receiver cannot listen on 127.0.0.1:{port}: {e}"),
+    let listener = TcpListener::bind(addr).map_err(|source| match source.kind() {
+        std::io::ErrorKind::AddrInUse => IoError::PortInUse { port },
+        _ => IoError::Listen { port, source },
     })?;
     let port = listener
         .local_addr()
-        .map_err(|e| format!("receiver address: {e}"))?
+        .map_err(IoError::os("receiver address"))?
         .port();
     listener
         .set_nonblocking(true)
-        .map_err(|e| format!("receiver listener: {e}"))?;
+        .map_err(IoError::os("receiver listener"))?;
     let receiver = std::thread::Builder::new()
         .name("mapamp-io-receiver".into())
-        .spawn(move || -> Result<Delivery, String> {
+        .spawn(move || -> Result<Delivery, IoError> {
             let stream = accept_one(listener, deadline)?;
             drain(stream, expected, deadline)
         })
-        .map_err(|e| format!("cannot start the receiver thread: {e}"))?;
+        .map_err(IoError::os("cannot start the receiver thread"))?;
     let left = deadline
         .saturating_duration_since(Instant::now())
         .max(Duration::from_millis(1));
     let stream =
         match TcpStream::connect_timeout(&SocketAddr::from((Ipv4Addr::LOCALHOST, port)), left) {
             Ok(s) => s,
-            Err(e) => {
-                let why = receiver.join().map_or_else(
-                    |_| "the receiver panicked".to_string(),
-                    |r| r.err().unwrap_or_default(),
-                );
-                return Err(format!(
-                    "cannot connect to the receiver on 127.0.0.1:{port}: {e} {why}"
-                ));
+            Err(source) => {
+                let why = receiver
+                    .join()
+                    .map_or(Some(IoError::ReceiverPanicked), |r| r.err());
+                return Err(IoError::Connect {
+                    port,
+                    receiver: why.map(Box::new),
+                    source,
+                });
             }
         };
     Ok(Sink {
@@ -165,36 +162,41 @@ fn open_tcp(expected: u64, port: u16, deadline: Instant) -> Result<Sink, String>
 }
 
 /// Accepts one connection, then drops the listener (nothing listens after).
-fn accept_one(listener: TcpListener, deadline: Instant) -> Result<TcpStream, String> {
+fn accept_one(listener: TcpListener, deadline: Instant) -> Result<TcpStream, IoError> {
     loop {
         match listener.accept() {
             Ok((stream, peer)) => {
                 drop(listener);
                 if !peer.ip().is_loopback() {
-                    return Err(format!("refused a connection from {peer}: loopback only"));
+                    return Err(IoError::NotLoopback { peer });
                 }
                 stream
                     .set_nonblocking(false)
-                    .map_err(|e| format!("receiver socket: {e}"))?;
+                    .map_err(IoError::os("receiver socket"))?;
                 return Ok(stream);
             }
             Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
                 if Instant::now() >= deadline {
-                    return Err("the receiver's deadline passed before the sender connected".into());
+                    return Err(IoError::AcceptDeadline);
                 }
                 std::thread::sleep(Duration::from_micros(200));
             }
-            Err(e) => return Err(format!("accept: {e}")),
+            Err(source) => {
+                return Err(IoError::Os {
+                    step: "accept",
+                    source,
+                })
+            }
         }
     }
 }
 
-fn open_pipe(expected: u64, deadline: Instant) -> Result<Sink, String> {
+fn open_pipe(expected: u64, deadline: Instant) -> Result<Sink, IoError> {
     let (r, w) = pipe()?;
     let receiver = std::thread::Builder::new()
         .name("mapamp-io-receiver".into())
         .spawn(move || drain(std::fs::File::from(r), expected, deadline))
-        .map_err(|e| format!("cannot start the receiver thread: {e}"))?;
+        .map_err(IoError::os("cannot start the receiver thread"))?;
     Ok(Sink {
         dst: Some(w),
         receiver: Some(receiver),
@@ -203,11 +205,11 @@ fn open_pipe(expected: u64, deadline: Instant) -> Result<Sink, String> {
 }
 
 /// A new pipe, close-on-exec: (read end, write end).
-pub fn pipe() -> Result<(OwnedFd, OwnedFd), String> {
+pub fn pipe() -> Result<(OwnedFd, OwnedFd), IoError> {
     let mut fds = [0; 2];
     // SAFETY: `fds` has room for the two descriptors pipe2 writes.
     if unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) } != 0 {
-        return Err(format!("pipe2: {}", std::io::Error::last_os_error()));
+        return Err(IoError::last_os("pipe2"));
     }
     // SAFETY: both descriptors were just created and are owned by nobody else.
     Ok(unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) })
@@ -219,7 +221,7 @@ fn drain(
     mut from: impl Read + AsRawFd,
     expected: u64,
     deadline: Instant,
-) -> Result<Delivery, String> {
+) -> Result<Delivery, IoError> {
     let mut buf = vec![0u8; RECEIVE_BUFFER];
     let mut hasher = xxhash_rust::xxh3::Xxh3::new();
     let (mut bytes, mut reads) = (0u64, 0u64);
@@ -238,18 +240,19 @@ fn drain(
             if e.kind() == std::io::ErrorKind::Interrupted {
                 continue;
             }
-            return Err(format!("receiver poll: {e}"));
+            return Err(IoError::Os {
+                step: "receiver poll",
+                source: e,
+            });
         }
         if r == 0 {
-            return Err(format!(
-                "the receiver timed out with {bytes} of {expected} bytes"
-            ));
+            return Err(IoError::ReceiverTimeout { bytes, expected });
         }
         let room = (expected + 1 - bytes).min(buf.len() as u64) as usize;
         let n = match from.read(&mut buf[..room]) {
             Ok(n) => n,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(format!("receiver read after {bytes} bytes: {e}")),
+            Err(source) => return Err(IoError::ReceiverRead { bytes, source }),
         };
         reads += 1;
         if n == 0 {
@@ -262,18 +265,19 @@ fn drain(
         hasher.update(&buf[..n]);
         bytes += n as u64;
         if bytes > expected {
-            return Err(format!(
-                "the receiver got more than the {expected} bytes sent"
-            ));
+            return Err(IoError::TooManyBytes { expected });
         }
     }
 }
 
 /// Whether some socket listens on 127.0.0.1:`port` or any address at
 /// `port` (read from `/proc/net/tcp`, state `0A` = LISTEN).
-pub fn listening_on(port: u16) -> Result<bool, String> {
-    let text = std::fs::read_to_string("/proc/net/tcp")
-        .map_err(|e| format!("cannot read /proc/net/tcp: {e}"))?;
+pub fn listening_on(port: u16) -> Result<bool, IoError> {
+    const PROC_NET_TCP: &str = "/proc/net/tcp";
+    let text = std::fs::read_to_string(PROC_NET_TCP).map_err(|source| IoError::ReadFile {
+        path: PROC_NET_TCP.into(),
+        source,
+    })?;
     Ok(listening_in(&text, port))
 }
 
@@ -291,6 +295,7 @@ fn listening_in(proc_net_tcp: &str, port: u16) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::chain;
 
     fn send_all(sink: &Sink, data: &[u8]) {
         let mut f = std::mem::ManuallyDrop::new(
@@ -316,7 +321,7 @@ mod tests {
     fn more_bytes_than_announced_is_an_error() {
         let sink = Sink::open(Target::Pipe, 10, 0, Duration::from_secs(20)).unwrap();
         send_all(&sink, &[1u8; 11]);
-        let e = sink.finish().unwrap_err();
+        let e = chain(&sink.finish().unwrap_err());
         assert!(e.contains("more than the 10 bytes"), "{e}");
     }
 
@@ -326,7 +331,7 @@ mod tests {
         let t = Instant::now();
         // Keep the sender's end open past the deadline.
         std::thread::sleep(Duration::from_millis(400));
-        let e = sink.finish().unwrap_err();
+        let e = chain(&sink.finish().unwrap_err());
         assert!(e.contains("timed out with 0 of 10 bytes"), "{e}");
         assert!(t.elapsed() < Duration::from_secs(5));
     }
@@ -346,7 +351,7 @@ mod tests {
 
         let busy = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
         let port = busy.local_addr().unwrap().port();
-        let e = Sink::open(Target::Tcp, 1, port, Duration::from_secs(5)).unwrap_err();
+        let e = chain(&Sink::open(Target::Tcp, 1, port, Duration::from_secs(5)).unwrap_err());
         assert!(e.contains("is in use"), "{e}");
     }
 

@@ -23,42 +23,37 @@
 //! which empties that CPU's defer list first), then restores the thread's
 //! CPU mask. It is setup, never part of a measured region.
 
+use super::IoError;
 use std::mem::MaybeUninit;
 use std::net::{Ipv4Addr, UdpSocket};
 use std::time::Duration;
 
 /// The calling thread's CPU mask.
-fn affinity() -> Result<libc::cpu_set_t, String> {
+fn affinity() -> Result<libc::cpu_set_t, IoError> {
     let mut set = MaybeUninit::<libc::cpu_set_t>::zeroed();
     // SAFETY: `set` is a valid, zeroed cpu_set_t of the size passed.
     let r = unsafe {
         libc::sched_getaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), set.as_mut_ptr())
     };
     if r != 0 {
-        return Err(format!(
-            "sched_getaffinity: {}",
-            std::io::Error::last_os_error()
-        ));
+        return Err(IoError::last_os("sched_getaffinity"));
     }
     // SAFETY: initialised (zeroed, then filled by the kernel).
     Ok(unsafe { set.assume_init() })
 }
 
-/// Moves the calling thread to the CPUs of `set`.
-fn set_affinity(set: &libc::cpu_set_t) -> Result<(), String> {
+/// Moves the calling thread to the CPUs of `set` (`sched_setaffinity`).
+fn set_affinity(set: &libc::cpu_set_t) -> std::io::Result<()> {
     // SAFETY: `set` is a valid cpu_set_t of the size passed; pid 0 = this thread.
     let r = unsafe { libc::sched_setaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), set) };
     if r != 0 {
-        return Err(format!(
-            "sched_setaffinity: {}",
-            std::io::Error::last_os_error()
-        ));
+        return Err(std::io::Error::last_os_error());
     }
     Ok(())
 }
 
 /// The CPUs the calling thread may run on.
-pub fn allowed_cpus() -> Result<Vec<usize>, String> {
+pub fn allowed_cpus() -> Result<Vec<usize>, IoError> {
     let set = affinity()?;
     Ok((0..libc::CPU_SETSIZE as usize)
         // SAFETY: `cpu` is below CPU_SETSIZE.
@@ -68,42 +63,41 @@ pub fn allowed_cpus() -> Result<Vec<usize>, String> {
 
 /// Pins the calling thread to one CPU; returns its previous mask, to give to
 /// [`restore`].
-pub fn pin_to(cpu: usize) -> Result<libc::cpu_set_t, String> {
+pub fn pin_to(cpu: usize) -> Result<libc::cpu_set_t, IoError> {
     let before = affinity()?;
     // SAFETY: an all-zero cpu_set_t is the empty set.
     let mut one: libc::cpu_set_t = unsafe { std::mem::zeroed() };
     // SAFETY: callers pass a CPU below CPU_SETSIZE (from `allowed_cpus`).
     unsafe { libc::CPU_SET(cpu, &mut one) };
-    set_affinity(&one).map_err(|e| format!("pinning to CPU {cpu}: {e}"))?;
+    set_affinity(&one).map_err(|source| IoError::Pin { cpu, source })?;
     Ok(before)
 }
 
 /// Gives the calling thread back a mask [`pin_to`] returned.
-pub fn restore(mask: &libc::cpu_set_t) -> Result<(), String> {
-    set_affinity(mask)
+pub fn restore(mask: &libc::cpu_set_t) -> Result<(), IoError> {
+    set_affinity(mask).map_err(IoError::os("sched_setaffinity"))
 }
 
 /// Runs the network receive softirq on every CPU this thread may use (see
 /// the module doc); returns how many CPUs that was. The thread's CPU mask
 /// is restored before returning, also on error.
-pub fn flush_deferred_frees() -> Result<usize, String> {
+pub fn flush_deferred_frees() -> Result<usize, IoError> {
     let cpus = allowed_cpus()?;
-    let sock = UdpSocket::bind((Ipv4Addr::LOCALHOST, 0))
-        .map_err(|e| format!("loopback UDP socket: {e}"))?;
+    let sock =
+        UdpSocket::bind((Ipv4Addr::LOCALHOST, 0)).map_err(IoError::os("loopback UDP socket"))?;
     sock.set_read_timeout(Some(Duration::from_secs(1)))
-        .map_err(|e| format!("loopback UDP socket: {e}"))?;
+        .map_err(IoError::os("loopback UDP socket"))?;
     let me = sock
         .local_addr()
-        .map_err(|e| format!("loopback UDP socket: {e}"))?;
+        .map_err(IoError::os("loopback UDP socket"))?;
     let mut mask = None;
     let result = (|| {
         for &cpu in &cpus {
             let before = pin_to(cpu)?;
             mask.get_or_insert(before);
-            sock.send_to(&[0], me)
-                .map_err(|e| format!("loopback datagram on CPU {cpu}: {e}"))?;
-            sock.recv(&mut [0u8; 1])
-                .map_err(|e| format!("loopback datagram on CPU {cpu}: {e}"))?;
+            let datagram = |source| IoError::LoopbackDatagram { cpu, source };
+            sock.send_to(&[0], me).map_err(datagram)?;
+            sock.recv(&mut [0u8; 1]).map_err(datagram)?;
         }
         Ok(cpus.len())
     })();

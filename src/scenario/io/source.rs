@@ -24,7 +24,7 @@
 //! When the check fails the send is refused with the page counts and the
 //! steps tried (`cold: 256 of 256 pages still resident after ...`).
 
-use super::CacheState;
+use super::{CacheState, IoError};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::fs::File;
@@ -56,7 +56,7 @@ pub struct CacheCheck {
 }
 
 /// The kernel's page-cache drop switch (root only).
-const DROP_CACHES: &str = "/proc/sys/vm/drop_caches";
+pub(super) const DROP_CACHES: &str = "/proc/sys/vm/drop_caches";
 
 /// Seeded bytes: 8 at a time from SplitMix64 of the position and seed.
 fn fill(seed: u64, offset: u64, buf: &mut [u8]) {
@@ -69,7 +69,7 @@ fn fill(seed: u64, offset: u64, buf: &mut [u8]) {
 
 impl SourceFile {
     /// The process's source file of `len` bytes for `seed` (made on first use).
-    pub fn shared(len: u64, seed: u64) -> Result<Arc<SourceFile>, String> {
+    pub fn shared(len: u64, seed: u64) -> Result<Arc<SourceFile>, IoError> {
         /// The process's files by (size, seed).
         type Files = Mutex<HashMap<(u64, u64), Arc<SourceFile>>>;
         static FILES: OnceLock<Files> = OnceLock::new();
@@ -86,9 +86,9 @@ impl SourceFile {
     }
 
     /// Writes a new source file under the temporary folder and unlinks it.
-    pub fn create(len: u64, seed: u64) -> Result<SourceFile, String> {
+    pub fn create(len: u64, seed: u64) -> Result<SourceFile, IoError> {
         if len == 0 {
-            return Err("an io cell needs a file of at least 1 byte".into());
+            return Err(IoError::EmptyFile);
         }
         let dir = make_private_dir()?;
         let path = dir.join("source.bin");
@@ -113,8 +113,7 @@ impl SourceFile {
         })();
         let _ = std::fs::remove_file(&path);
         let _ = std::fs::remove_dir(&dir);
-        let (file, checksum) = result
-            .map_err(|e| format!("cannot write the source file in {}: {e}", dir.display()))?;
+        let (file, checksum) = result.map_err(|source| IoError::WriteSource { dir, source })?;
         Ok(SourceFile {
             file,
             len,
@@ -123,9 +122,10 @@ impl SourceFile {
     }
 
     /// A new descriptor on the file, at offset 0, read-only.
-    pub fn open(&self) -> Result<File, String> {
-        File::open(format!("/proc/self/fd/{}", self.file.as_raw_fd()))
-            .map_err(|e| format!("cannot reopen the source file through /proc/self/fd: {e}"))
+    pub fn open(&self) -> Result<File, IoError> {
+        File::open(format!("/proc/self/fd/{}", self.file.as_raw_fd())).map_err(IoError::os(
+            "cannot reopen the source file through /proc/self/fd",
+        ))
     }
 
     fn pages(&self) -> u64 {
@@ -134,7 +134,7 @@ impl SourceFile {
 
     /// Pages of the file resident in the page cache (`mincore(2)` over a
     /// read-only mapping, which itself brings nothing in).
-    pub fn resident_pages(&self) -> Result<u64, String> {
+    pub fn resident_pages(&self) -> Result<u64, IoError> {
         let len = self.len as usize;
         // SAFETY: a fresh read-only shared mapping of our own file; unmapped
         // below, and only `mincore` looks at it.
@@ -149,10 +149,7 @@ impl SourceFile {
             )
         };
         if ptr == libc::MAP_FAILED {
-            return Err(format!(
-                "mmap for mincore: {}",
-                std::io::Error::last_os_error()
-            ));
+            return Err(IoError::last_os("mmap for mincore"));
         }
         let mut vec = vec![0u8; self.pages() as usize];
         // SAFETY: `ptr` maps `len` bytes; `vec` has one byte per page of it.
@@ -161,22 +158,25 @@ impl SourceFile {
         // SAFETY: the mapping made above, not used after this.
         unsafe { libc::munmap(ptr, len) };
         if r != 0 {
-            return Err(format!("mincore: {err}"));
+            return Err(IoError::Os {
+                step: "mincore",
+                source: err,
+            });
         }
         Ok(vec.iter().filter(|b| **b & 1 == 1).count() as u64)
     }
 
     /// `posix_fadvise(POSIX_FADV_DONTNEED)` over the whole file: the kernel
     /// evicts its clean pages that nothing else references.
-    pub fn advise_dontneed(&self) -> Result<(), String> {
+    pub fn advise_dontneed(&self) -> Result<(), IoError> {
         // SAFETY: plain advice on our own descriptor.
         let r =
             unsafe { libc::posix_fadvise(self.file.as_raw_fd(), 0, 0, libc::POSIX_FADV_DONTNEED) };
         if r != 0 {
-            return Err(format!(
-                "posix_fadvise(POSIX_FADV_DONTNEED) failed: {}",
-                std::io::Error::from_raw_os_error(r)
-            ));
+            return Err(IoError::Os {
+                step: "posix_fadvise(POSIX_FADV_DONTNEED) failed",
+                source: std::io::Error::from_raw_os_error(r),
+            });
         }
         Ok(())
     }
@@ -189,13 +189,13 @@ impl SourceFile {
     /// `DONTNEED` again, for up to 0.5 s; then, as root only,
     /// `echo 1 > /proc/sys/vm/drop_caches` and `DONTNEED`. A file still
     /// resident after all that is refused with the measured counts.
-    fn make_cold(&self, pages: u64) -> Result<CacheCheck, String> {
+    fn make_cold(&self, pages: u64) -> Result<CacheCheck, IoError> {
         self.file
             .sync_data()
-            .map_err(|e| format!("fdatasync before evicting: {e}"))?;
+            .map_err(IoError::os("fdatasync before evicting"))?;
         // Each step with the resident pages `mincore` counted after it.
         let mut steps: Vec<String> = Vec::new();
-        let evict = || -> Result<u64, String> {
+        let evict = || -> Result<u64, IoError> {
             self.advise_dontneed()?;
             self.resident_pages()
         };
@@ -219,23 +219,22 @@ impl SourceFile {
         // SAFETY: geteuid has no preconditions and cannot fail.
         let root = unsafe { libc::geteuid() } == 0;
         if resident > 0 && root {
-            std::fs::write(DROP_CACHES, "1\n")
-                .map_err(|e| format!("writing {DROP_CACHES}: {e}"))?;
+            std::fs::write(DROP_CACHES, "1\n").map_err(|source| IoError::WriteFile {
+                path: DROP_CACHES.into(),
+                source,
+            })?;
             resident = evict()?;
             steps.push(format!(
                 "echo 1 > {DROP_CACHES}, then DONTNEED ({resident} resident)"
             ));
         }
         if resident > 0 {
-            let root_note = if root {
-                String::new()
-            } else {
-                format!("; dropping the page cache needs root: echo 1 > {DROP_CACHES}")
-            };
-            return Err(format!(
-                "cold: {resident} of {pages} pages still resident after {}{root_note}",
-                steps.join("; ")
-            ));
+            return Err(IoError::StillResident {
+                resident,
+                pages,
+                steps: steps.join("; "),
+                root,
+            });
         }
         Ok(CacheCheck {
             state: CacheState::Cold,
@@ -246,7 +245,7 @@ impl SourceFile {
     }
 
     /// Brings the file into the state asked for and checks it.
-    pub fn set_cache(&self, state: CacheState) -> Result<CacheCheck, String> {
+    pub fn set_cache(&self, state: CacheState) -> Result<CacheCheck, IoError> {
         let pages = self.pages();
         let method = match state {
             CacheState::Warm => {
@@ -255,7 +254,7 @@ impl SourceFile {
                     let mut buf = vec![0u8; 1 << 20];
                     while f
                         .read(&mut buf)
-                        .map_err(|e| format!("warming the source file: {e}"))?
+                        .map_err(IoError::os("warming the source file"))?
                         > 0
                     {}
                     "read through once (every page was not yet resident)"
@@ -271,10 +270,12 @@ impl SourceFile {
             CacheState::Cold => resident == 0,
         };
         if !ok {
-            return Err(format!(
-                "could not make the source file {}: {resident} of {pages} pages resident after: {method}",
-                state.name()
-            ));
+            return Err(IoError::CacheNotReached {
+                state,
+                resident,
+                pages,
+                method,
+            });
         }
         Ok(CacheCheck {
             state,
@@ -312,7 +313,7 @@ pub fn page_size() -> u64 {
 }
 
 /// A new folder of our own under the temporary folder (mode 0700).
-fn make_private_dir() -> Result<std::path::PathBuf, String> {
+fn make_private_dir() -> Result<std::path::PathBuf, IoError> {
     use std::os::unix::fs::DirBuilderExt;
     static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let base = std::env::temp_dir();
@@ -322,13 +323,10 @@ fn make_private_dir() -> Result<std::path::PathBuf, String> {
         match std::fs::DirBuilder::new().mode(0o700).create(&dir) {
             Ok(()) => return Ok(dir),
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-            Err(e) => return Err(format!("cannot create {}: {e}", dir.display())),
+            Err(source) => return Err(IoError::CreateDir { path: dir, source }),
         }
     }
-    Err(format!(
-        "cannot create a private folder under {}",
-        base.display()
-    ))
+    Err(IoError::NoPrivateDir { base })
 }
 
 #[cfg(test)]
