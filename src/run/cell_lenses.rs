@@ -93,7 +93,7 @@ fn skipped<T>(lens: LensKind) -> LensReport<T> {
 }
 
 fn fresh(cell: &CellSpec) -> Result<Box<dyn Runnable>, String> {
-    prepare_any::<Off>(cell)
+    Ok(prepare_any::<Off>(cell)?)
 }
 
 /// Runs the asked-for once-per-cell lenses of one cell.

@@ -8,6 +8,9 @@ pub enum RunError {
     /// The profile could not be found, read or validated.
     #[error(transparent)]
     Profile(#[from] crate::profile::ProfileError),
+    /// A cell could not be prepared.
+    #[error(transparent)]
+    Scenario(#[from] crate::scenario::ScenarioError),
     /// The profile's claims could not be evaluated.
     #[error(transparent)]
     Claims(#[from] crate::claims::ClaimsError),

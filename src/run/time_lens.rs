@@ -58,7 +58,7 @@ pub struct ProcessSamples {
 }
 
 fn fresh(cell: &CellSpec) -> Result<Box<dyn Runnable>, String> {
-    prepare_any::<Off>(cell)
+    Ok(prepare_any::<Off>(cell)?)
 }
 
 fn lens_or_unavailable<T>(r: Result<T, String>) -> LensReport<T> {

@@ -3,7 +3,7 @@
 //! region stays monomorphic; only the call into it is dynamic.
 
 use super::run::{NoTimer, Observed, OpObserver, PerOpTimer, RegionOutcome};
-use super::{prepare_cell, CellSpec, LocateCell, Prepared, WithPrepared};
+use super::{prepare_cell, CellSpec, LocateCell, Prepared, ScenarioError, WithPrepared};
 use crate::accounting::{Accounting, Exactness, Probe};
 use crate::gomap::structure::Structure;
 use crate::locate::{KeySet, Locator};
@@ -139,7 +139,7 @@ impl Runnable for PreparedLocate {
     }
 }
 
-fn prepare_locate(c: &LocateCell) -> Result<PreparedLocate, String> {
+fn prepare_locate(c: &LocateCell) -> Result<PreparedLocate, crate::locate::LocateError> {
     Ok(PreparedLocate {
         keys: KeySet::generate(c.keys, c.n, c.seed),
         locator: Locator::new(c.hash, c.index, c.buckets)?,
@@ -157,9 +157,9 @@ impl WithPrepared for Boxed {
 }
 
 /// Prepares any cell (accounting probe `P` for map cells).
-pub fn prepare_any<P: Probe>(cell: &CellSpec) -> Result<Box<dyn Runnable>, String> {
+pub fn prepare_any<P: Probe>(cell: &CellSpec) -> Result<Box<dyn Runnable>, ScenarioError> {
     match cell {
-        CellSpec::Map(c) => Ok(prepare_cell::<P, _>(c, Boxed)?),
+        CellSpec::Map(c) => prepare_cell::<P, _>(c, Boxed),
         CellSpec::Locate(c) => Ok(Box::new(prepare_locate(c)?)),
         CellSpec::Io(c) => Ok(Box::new(crate::scenario::io::PreparedIo::prepare(c)?)),
     }

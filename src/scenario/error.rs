@@ -8,8 +8,8 @@ use crate::gomap::GrowKind;
 use crate::goswiss::Rehash;
 use crate::variants::Variant;
 
-/// Every way preparing a map cell can fail.
-#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+/// Every way preparing a cell can fail.
+#[derive(Debug, thiserror::Error)]
 pub enum ScenarioError {
     /// The scenario does not apply to the cell.
     #[error(transparent)]
@@ -26,6 +26,12 @@ pub enum ScenarioError {
     /// The setup did not reach the state the region needs.
     #[error(transparent)]
     Setup(#[from] SetupFailure),
+    /// A locate cell's hash, index or bucket count.
+    #[error(transparent)]
+    Locate(#[from] crate::locate::LocateError),
+    /// An io cell's file, page cache, target or receiver.
+    #[error(transparent)]
+    Io(#[from] super::io::IoError),
 }
 
 /// A scenario rule the cell's variant, keys or types break; each message
