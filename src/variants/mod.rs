@@ -28,6 +28,11 @@
 //! [`Visit`]; [`build_any`] boxes it instead ([`AnyMap`]), for cold code
 //! that need not be compiled once per map type ([`ErasedMap`]). Tests that
 //! prefer typed keys wrap a map in [`typed::Typed`].
+//!
+//! Files: this one holds the trait; `catalogue` the [`Variant`]s and what
+//! applies to each; `knobs` the knob listing and [`HintSpec`]; `dispatch`
+//! [`MapSpec`] and the `build*` functions; `erased` the boxed maps;
+//! `goswiss`, `swiss`, `memory` the trait's other implementations.
 
 mod catalogue;
 mod dispatch;
