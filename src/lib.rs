@@ -162,7 +162,4 @@ pub enum Error {
     /// An io cell's send: its file, page cache, target, receiver, sender.
     #[error(transparent)]
     Io(#[from] crate::scenario::io::IoError),
-    /// Why an io cell's report has no io figures.
-    #[error(transparent)]
-    NoIoFigures(#[from] crate::report::io::NoIoFigures),
 }

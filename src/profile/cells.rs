@@ -106,7 +106,8 @@ impl Profile {
                                             .map_err(String::from)
                                             .and_then(|()| min_n(scenario, n))
                                             .and_then(|()| {
-                                                Ok(cell.types_apply(distinct_keys(&cell))?)
+                                                cell.types_apply(distinct_keys(&cell))
+                                                    .map_err(String::from)
                                             })
                                     };
                                     match why {

@@ -28,34 +28,19 @@ pub const COLUMNS: [&str; 12] = [
     "kernel frames",
 ];
 
-/// Why a cell has no io figures: the text of its `n/a (…)` entries, not an
-/// error raised to anyone.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum NoIoFigures {
-    /// The io lens ran and recorded why it has no figures.
-    #[error("{reason}")]
-    Recorded {
-        /// The lens's recorded reason (`unavailable` or `skipped`).
-        reason: String,
-    },
-    /// The io lens did not run for this cell.
-    #[error("the io lens did not run")]
-    NotRun,
-}
-
-fn io_lens(c: &CellReport) -> Result<&IoFigures, NoIoFigures> {
+/// A cell's io figures, or why it has none: the text of its `n/a (…)`
+/// entries (a reason written into the report, not an error).
+fn io_lens(c: &CellReport) -> Result<&IoFigures, String> {
     match &c.lenses.io {
         Some(LensReport::Ok(f)) => Ok(f),
-        Some(l) => Err(NoIoFigures::Recorded {
-            reason: l.reason().unwrap_or("no figures").to_string(),
-        }),
-        None => Err(NoIoFigures::NotRun),
+        Some(l) => Err(l.reason().unwrap_or("no figures").to_string()),
+        None => Err("the io lens did not run".to_string()),
     }
 }
 
 /// GB/s of a cell and where it comes from: the time lens's median (with
 /// its CI), else the io lens's mean.
-pub fn throughput(c: &CellReport) -> Result<(f64, String), NoIoFigures> {
+pub fn throughput(c: &CellReport) -> Result<(f64, String), String> {
     if let Some(t) = c.lenses.time.ok() {
         if let Some(bps) = t.payload_bytes_per_s {
             let per_s = |ns: f64| c.axes.n as f64 / ns;
@@ -87,12 +72,9 @@ pub fn table_rows(cells: &[&CellReport]) -> Vec<Vec<String>> {
         .iter()
         .map(|c| {
             let mut row = vec![c.id.clone()];
-            row.push(throughput(c).map_or_else(|e| not_available(&e.to_string()), |(_, t)| t));
+            row.push(throughput(c).map_or_else(|e| not_available(&e), |(_, t)| t));
             match io_lens(c) {
-                Err(e) => row.extend(std::iter::repeat_n(
-                    not_available(&e.to_string()),
-                    COLUMNS.len() - 2,
-                )),
+                Err(e) => row.extend(std::iter::repeat_n(not_available(&e), COLUMNS.len() - 2)),
                 Ok(f) => {
                     let u = &f.usage;
                     row.push(format!(
@@ -176,9 +158,7 @@ pub fn gb_per_s_by_path(id: &str, cells: &[&CellReport]) -> Chart {
         .map(|c| Row {
             label: row_label(c),
             tip: c.id.clone(),
-            values: throughput(c)
-                .map(|(v, _)| vec![v])
-                .map_err(|e| e.to_string()),
+            values: throughput(c).map(|(v, _)| vec![v]),
         })
         .collect();
     stacked_bars(&StackedBars {
@@ -226,9 +206,7 @@ pub fn copies_by_path(id: &str, cells: &[&CellReport]) -> Chart {
         .map(|c| Row {
             label: row_label(c),
             tip: c.id.clone(),
-            values: io_lens(c)
-                .map(|f| f.copies.steps.iter().map(|s| s.per_byte).collect())
-                .map_err(|e| e.to_string()),
+            values: io_lens(c).map(|f| f.copies.steps.iter().map(|s| s.per_byte).collect()),
         })
         .collect();
     stacked_bars(&StackedBars {
@@ -255,7 +233,6 @@ pub fn charts(index: usize, cells: &[&CellReport]) -> Vec<Chart> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::chain;
     use crate::report::schema::Report;
 
     #[test]
@@ -268,13 +245,12 @@ mod tests {
         };
         c.lenses.io = None;
         let e = throughput(&c).unwrap_err();
-        assert_eq!(e, NoIoFigures::NotRun);
-        assert_eq!(chain(&e), "the io lens did not run");
+        assert_eq!(e, "the io lens did not run");
         let why = "io_uring_setup refused here: Operation not permitted (os error 1)";
         c.lenses.io = Some(LensReport::Unavailable {
             unavailable: why.into(),
         });
-        assert_eq!(chain(&throughput(&c).unwrap_err()), why);
+        assert_eq!(throughput(&c).unwrap_err(), why);
         let row = &table_rows(&[&c])[0];
         assert_eq!(row.len(), COLUMNS.len());
         assert!(
