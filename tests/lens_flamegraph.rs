@@ -9,6 +9,11 @@ use std::io::Read;
 use std::sync::Mutex;
 use std::time::Duration;
 
+/// A new, empty temporary folder, removed when the test ends.
+fn tempdir(prefix: &str) -> tempfile::TempDir {
+    tempfile::Builder::new().prefix(prefix).tempdir().unwrap()
+}
+
 /// The sampling timer is one per process: the two tests of this file take
 /// turns. Run side by side, samples of the region were lost (the flame graph
 /// test failed in two of three runs of one build, and passed in every run
@@ -49,7 +54,8 @@ fn setup_work(n: u64) -> u64 {
 #[test]
 fn flame_graph_shows_the_region_only() {
     let _turn = one_test_at_a_time();
-    let dir = std::env::temp_dir().join(format!("mapamp-lens-flamegraph-{}", std::process::id()));
+    let scratch = tempdir("mapamp-lens-flamegraph-");
+    let dir = scratch.path().to_path_buf();
     let rel = "cells/insert/gomap/n=1000";
     let figures = profile(
         &dir,
@@ -110,8 +116,6 @@ fn flame_graph_shows_the_region_only() {
         .string_table
         .iter()
         .any(|s| s.contains("setup_work")));
-
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
@@ -120,7 +124,8 @@ fn criterion_profiler_writes_a_region_flame_graph_into_the_benchmark_dir() {
     use criterion::profiler::Profiler;
     use mapamp::lens::criterion_profiler::RegionProfiler;
 
-    let dir = std::env::temp_dir().join(format!("mapamp-lens-criterion-{}", std::process::id()));
+    let scratch = tempdir("mapamp-lens-criterion-");
+    let dir = scratch.path().to_path_buf();
     let mut profiler = RegionProfiler::default();
     profiler.start_profiling("group/bench", &dir);
     let started = std::time::Instant::now();
@@ -141,7 +146,6 @@ fn criterion_profiler_writes_a_region_flame_graph_into_the_benchmark_dir() {
     }
     let svg = std::fs::read_to_string(dir.join("flamegraph.svg")).unwrap();
     assert!(svg.contains("group/bench") && svg.contains("region_work"));
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 /// Where `perf_event_open` is allowed, the lens samples with a perf
@@ -151,7 +155,8 @@ fn criterion_profiler_writes_a_region_flame_graph_into_the_benchmark_dir() {
 #[test]
 fn the_perf_sampler_reaches_the_asked_rate_inside_the_region_only() {
     let _turn = one_test_at_a_time();
-    let dir = std::env::temp_dir().join(format!("mapamp-lens-perf-{}", std::process::id()));
+    let scratch = tempdir("mapamp-lens-perf-");
+    let dir = scratch.path().to_path_buf();
     let rel = "cells/perf";
     let options = ProfileOptions::new(rel, 1000, Duration::from_secs(20));
     let figures = profile_region(&dir, rel, &options, |sampler| {
@@ -181,5 +186,4 @@ fn the_perf_sampler_reaches_the_asked_rate_inside_the_region_only() {
     // The setup ran as long as the region, and is not in the profile.
     let folded = std::fs::read_to_string(dir.join(&figures.folded)).unwrap();
     assert!(!folded.contains("setup_work") && folded.contains("region_work"));
-    std::fs::remove_dir_all(&dir).unwrap();
 }

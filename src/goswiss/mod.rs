@@ -130,7 +130,7 @@ pub use map::{
     alloc_size, directory_alloc, effective_hint, groups_alloc, hint_shape, MAP_HEADER_BYTES,
     TABLE_STRUCT_BYTES,
 };
-pub use structure::{Structure, TableInfo};
+pub use structure::{Directory, Structure, TableInfo};
 
 use crate::accounting::{Off, Probe};
 use crate::gomap::objects::ObjectTable;

@@ -54,6 +54,18 @@ pub struct Structure {
     pub overhead_bytes_per_entry: f64,
 }
 
+/// The directory's extent: what [`Structure`] says of the directory and its
+/// tables' sizes, read without walking any table's slots.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Directory {
+    /// Directory entries (0 while the map is one small group).
+    pub dir_len: usize,
+    /// Distinct tables the directory points at.
+    pub tables: usize,
+    /// Slots over all tables (8 for the small group, 0 before the first insert).
+    pub slots: usize,
+}
+
 impl Structure {
     /// Total tombstones over all tables.
     pub fn tombstones(&self) -> u64 {
@@ -107,6 +119,25 @@ impl<H: KeyHasher, P: Probe> GoSwiss<H, P> {
         (hit, miss)
     }
 
+    /// The directory's extent, without the walk [`Self::structure`] makes
+    /// over every slot for the probe lengths (cheap enough to read after
+    /// every insert).
+    pub fn directory(&self) -> Directory {
+        let ids = self.distinct_tables();
+        let slots = if self.dir.is_empty() {
+            self.small.map_or(0, |_| 8)
+        } else {
+            ids.iter()
+                .map(|&id| self.tables[id as usize].capacity as usize)
+                .sum()
+        };
+        Directory {
+            dir_len: self.dir.len(),
+            tables: ids.len(),
+            slots,
+        }
+    }
+
     /// The map's structure (a walk over every table; not for hot paths).
     pub fn structure(&self) -> Structure {
         let ids = self.distinct_tables();
@@ -123,11 +154,7 @@ impl<H: KeyHasher, P: Probe> GoSwiss<H, P> {
             .map(|&id| info(&self.tables[id as usize]))
             .collect();
         let small = self.dir.is_empty();
-        let slots = if small {
-            self.small.map_or(0, |_| 8)
-        } else {
-            tables.iter().map(|t| t.capacity as usize).sum()
-        };
+        let slots = self.directory().slots;
         let (mut hit, mut miss, mut starts) = (0u64, 0u64, 0u64);
         for &id in &ids {
             let t = &self.tables[id as usize];

@@ -47,6 +47,29 @@ fn small_map_until_the_ninth_key() {
 }
 
 #[test]
+fn the_directory_is_what_the_structure_says_of_it() {
+    let mut m = make(Release::Go126, 0, 3);
+    let at = |m: &M| {
+        let s = m.structure();
+        let d = m.directory();
+        assert_eq!(
+            (d.dir_len, d.tables, d.slots),
+            (s.dir_len, s.tables.len(), s.slots)
+        );
+        d
+    };
+    assert_eq!(at(&m).slots, 0, "nothing allocated before the first insert");
+    for i in 0..5_000u64 {
+        m.insert(k(i), k(i));
+        if i.is_power_of_two() || i % 997 == 0 {
+            at(&m);
+        }
+    }
+    let d = at(&m);
+    assert!(d.tables > 1 && d.dir_len >= d.tables, "{d:?}");
+}
+
+#[test]
 fn tables_double_at_seven_eighths_then_split_at_1024() {
     let mut m = make(Release::Go126, 0, 7);
     let mut growth = Vec::new();

@@ -246,12 +246,16 @@ pub fn run_iteration<M: IterDuringWrites>(
     Ok(())
 }
 
-/// A fresh scratch folder for one test (`<tmp>/mapamp-<name>-<pid>`).
+/// A new, empty scratch folder for one test: `<tmp>/mapamp-<name>-<random>`,
+/// created exclusively, so tests that run side by side (or a run that reuses
+/// an earlier process's id) never share one. It is kept after the test, for
+/// a failure to be looked at.
 pub fn scratch(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("mapamp-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+    tempfile::Builder::new()
+        .prefix(&format!("mapamp-{name}-"))
+        .tempdir()
+        .expect("a scratch folder in the temporary directory")
+        .keep()
 }
 
 /// Copies a folder tree.

@@ -93,8 +93,7 @@ fn benchstat_reads_every_line_of_bench_txt() {
         }
         (Err(e), _) | (_, Err(e)) => panic!("building the Go tools: {}", mapamp::error::chain(&e)),
     };
-    let dir = std::env::temp_dir().join(format!("mapamp-benchstat-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = crate::common::scratch("benchstat");
     let (a, b) = (dir.join("base.txt"), dir.join("regressed.txt"));
     let text_a = bench_txt(&with_real_go(fixture("base"), 1.0));
     let text_b = bench_txt(&with_real_go(fixture("regressed"), 1.2));

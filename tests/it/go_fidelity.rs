@@ -65,7 +65,7 @@ fn model_allocations_agree_with_go_1_19_within_its_seed_spread() {
         eprintln!("SKIPPED model vs Go 1.19 heap figures: {e}");
         return;
     }
-    let dir = std::env::temp_dir().join(format!("mapamp-go-fidelity-{}", std::process::id()));
+    let dir = crate::common::scratch("go-fidelity");
     let mut failures = Vec::new();
     for n in [1_000usize, 10_000, 100_000, 1_000_000] {
         for hinted in [false, true] {

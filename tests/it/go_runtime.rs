@@ -87,10 +87,7 @@ fn mapamp(args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
 }
 
 fn scratch(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("mapamp-go-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+    crate::common::scratch(&format!("go-{name}"))
 }
 
 const PROFILE: &str = r#"

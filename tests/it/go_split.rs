@@ -30,9 +30,7 @@ warmup_ms = 0
 "#;
 
 fn run(name: &str, env: &[(&str, &str)]) -> Value {
-    let dir = std::env::temp_dir().join(format!("mapamp-split-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = crate::common::scratch(&format!("split-{name}"));
     let prof = dir.join("p.toml");
     std::fs::write(&prof, PROFILE).unwrap();
     let out_dir: PathBuf = dir.join("report");

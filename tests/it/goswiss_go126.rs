@@ -107,14 +107,14 @@ fn model_growth(n: u64, dist: KeyDist, seed: u64) -> GrowthRun {
         let snap = i & (i - 1) == 0 && i >= 1024 || i == n;
         if r != rehashes || snap {
             rehashes = r;
-            let s = m.structure();
-            let now = (s.dir_len as u64, s.tables.len() as u64, s.slots as u64);
+            let d = m.directory();
+            let now = (d.dir_len as u64, d.tables as u64, d.slots as u64);
             if now != last {
                 events.push((i, now.0, now.1, now.2));
                 last = now;
             }
             if snap {
-                snapshots.push((i, s.tables.len() as u64));
+                snapshots.push((i, d.tables as u64));
             }
         }
     }

@@ -10,9 +10,7 @@ use std::process::Command;
 fn a_failing_io_path_makes_its_lenses_unavailable_and_the_run_goes_on() {
     let busy = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = busy.local_addr().unwrap().port();
-    let dir = std::env::temp_dir().join(format!("mapamp-io-run-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = crate::common::scratch("io-run");
     let profile = dir.join("busy.toml");
     std::fs::write(
         &profile,

@@ -41,10 +41,7 @@ fn child_region_100000_setup_1000000() {
 }
 
 fn scratch(test: &str) -> PathBuf {
-    std::env::temp_dir().join(format!(
-        "mapamp-lens-callgrind-{test}-{}",
-        std::process::id()
-    ))
+    crate::common::scratch(&format!("lens-callgrind-{test}"))
 }
 
 /// Runs one child test of this binary under callgrind; returns Ir.

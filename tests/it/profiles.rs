@@ -19,8 +19,7 @@ value_size = [8]
 "#;
 
 fn check(text: &str) -> (i32, String) {
-    let dir = std::env::temp_dir().join(format!("mapamp-profiles-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = crate::common::scratch("profiles");
     let path = dir.join(format!(
         "p{}.toml",
         text.len() ^ text.bytes().map(|b| b as usize).sum::<usize>()

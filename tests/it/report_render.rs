@@ -235,7 +235,7 @@ fn summary_never_prints_zero_for_unmeasured_figures() {
 
 #[test]
 fn write_renderings_writes_every_file_atomically() {
-    let dir = std::env::temp_dir().join(format!("mapamp-render-{}", std::process::id()));
+    let dir = crate::common::scratch("render");
     let r = fixture();
     write_renderings(&dir, &r).unwrap();
     assert_eq!(
@@ -271,9 +271,7 @@ fn write_renderings_writes_every_file_atomically() {
 /// figures the fixture does not have (`scripts/check-metrics.py`).
 #[test]
 fn metrics_prom_parses_and_matches_the_report() {
-    let dir = std::env::temp_dir().join(format!("mapamp-metrics-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = crate::common::scratch("metrics");
     let r = fixture();
     mapamp::fsutil::write_json_atomic(&dir.join("report.json"), &r).unwrap();
     write_renderings(&dir, &r).unwrap();

@@ -54,8 +54,7 @@ fn mapamp(args: &[&str]) -> std::process::Output {
 }
 
 fn run(name: &str, profile: &str, cells: Option<&str>) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("mapamp-timeline-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
+    let dir = crate::common::scratch(&format!("timeline-{name}")).join("report");
     let mut args = vec![
         "run",
         "--profile",
@@ -258,8 +257,7 @@ fn every_whole_workload_cell_has_a_valid_trace_and_timeline() {
 
 #[test]
 fn a_small_budget_truncates_and_says_so() {
-    let dir = std::env::temp_dir().join(format!("mapamp-timeline-profile-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = crate::common::scratch("timeline-profile");
     let profile = dir.join("tiny.toml");
     std::fs::write(
         &profile,

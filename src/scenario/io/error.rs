@@ -24,15 +24,6 @@ pub enum IoError {
         #[source]
         source: std::io::Error,
     },
-    /// A file of the kernel's could not be read.
-    #[error("cannot read {}", .path.display())]
-    ReadFile {
-        /// The file (`/proc/net/tcp`).
-        path: PathBuf,
-        /// The OS error.
-        #[source]
-        source: std::io::Error,
-    },
     /// A file of the kernel's could not be written.
     #[error("writing {}", .path.display())]
     WriteFile {

@@ -3,8 +3,9 @@
 //! flame graphs with their sampler), a resumed run does no work, the HTML
 //! loads in a real browser, and `mapamp compare` judges two tuning
 //! configurations inside the report: the CI gate passes a change that made
-//! nothing worse and fails the reverse. One smoke run (about two minutes)
-//! is shared by the tests of this file.
+//! nothing worse and fails the reverse. One smoke run (a minute and a half
+//! to two minutes) is shared by the checks of this file, which run as one
+//! test, [`the_smoke_run_end_to_end`].
 
 use crate::common;
 
@@ -24,8 +25,7 @@ fn mapamp(args: &[&str]) -> Output {
 fn smoke_report() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
-        let dir = std::env::temp_dir().join(format!("mapamp-run-smoke-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
+        let dir = crate::common::scratch("run-smoke").join("report");
         let out = mapamp(&["run", "--profile", "smoke", "--out", dir.to_str().unwrap()]);
         assert!(
             out.status.success(),
@@ -36,12 +36,66 @@ fn smoke_report() -> &'static Path {
     })
 }
 
+/// Every check of this file on the one smoke run, as one test. As separate
+/// tests they each waited for the run, so every test thread sat waiting while
+/// it ran (libtest starts tests in name order, and these names are
+/// adjacent); as one test they hold one thread, and the others run the rest
+/// of the suite beside the run. (The file is `e2e.rs`, early in that order,
+/// so that the run starts early.) Every check runs even when one fails; the
+/// failure names them all, each check's own panic message is printed above.
+#[test]
+fn the_smoke_run_end_to_end() {
+    // Outside the checks: a failed run fails at once instead of once per check.
+    smoke_report();
+    let checks: &[(&str, fn())] = &[
+        (
+            "report_has_the_documented_shape",
+            report_has_the_documented_shape,
+        ),
+        (
+            "resuming_a_finished_run_does_no_work",
+            resuming_a_finished_run_does_no_work,
+        ),
+        (
+            "the_html_report_loads_in_a_browser",
+            the_html_report_loads_in_a_browser,
+        ),
+        (
+            "presized_beats_go_default_where_a_hint_matters",
+            presized_beats_go_default_where_a_hint_matters,
+        ),
+        (
+            "the_gate_fails_only_when_b_is_worse",
+            the_gate_fails_only_when_b_is_worse,
+        ),
+        (
+            "the_smoke_gate_passes_presizing_and_fails_its_reverse",
+            the_smoke_gate_passes_presizing_and_fails_its_reverse,
+        ),
+        (
+            "metrics_prom_of_a_run_parses_and_holds_every_cell",
+            metrics_prom_of_a_run_parses_and_holds_every_cell,
+        ),
+        (
+            "findings_cover_every_whole_workload",
+            findings_cover_every_whole_workload,
+        ),
+    ];
+    let failed: Vec<&str> = checks
+        .iter()
+        .filter_map(|&(name, check)| {
+            eprintln!("check: {name}");
+            std::panic::catch_unwind(check).is_err().then_some(name)
+        })
+        .collect();
+    assert!(failed.is_empty(), "failed checks: {failed:?}");
+}
+
 fn report() -> Value {
     serde_json::from_str(&std::fs::read_to_string(smoke_report().join("report.json")).unwrap())
         .unwrap()
 }
 
-#[test]
 fn report_has_the_documented_shape() {
     let r = report();
     assert_eq!(r["schema_version"], 2);
@@ -212,7 +266,6 @@ fn report_has_the_documented_shape() {
     }
 }
 
-#[test]
 fn resuming_a_finished_run_does_no_work() {
     let dir = smoke_report();
     let before = std::fs::read_to_string(
@@ -244,7 +297,6 @@ fn resuming_a_finished_run_does_no_work() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("--resume"));
 }
 
-#[test]
 fn the_html_report_loads_in_a_browser() {
     if !Path::new("/usr/bin/chromium").exists() {
         eprintln!("SKIPPED: /usr/bin/chromium is not installed (apt-get install -y chromium); .ci/run installs it");
@@ -270,10 +322,7 @@ fn the_html_report_loads_in_a_browser() {
 fn compare(a: &str, b: &str, extra: &[&str]) -> (i32, Value) {
     let dir = smoke_report();
     // One folder per call: tests run side by side and compare the same pairs.
-    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-    let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-    let out_dir = std::env::temp_dir().join(format!("mapamp-cmp-{}-{call}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&out_dir);
+    let out_dir = crate::common::scratch("cmp").join("out");
     let sa = format!("{}#{a}", dir.display());
     let sb = format!("{}#{b}", dir.display());
     let mut args = vec![
@@ -315,7 +364,6 @@ fn verdicts(cmp: &Value, cell_prefix: &str, metric: &str) -> Vec<String> {
         .collect()
 }
 
-#[test]
 fn presized_beats_go_default_where_a_hint_matters() {
     let (code, cmp) = compare("config=go-default", "config=presized", &[]);
     assert_eq!(code, 0);
@@ -341,7 +389,6 @@ fn presized_beats_go_default_where_a_hint_matters() {
     }
 }
 
-#[test]
 fn the_gate_fails_only_when_b_is_worse() {
     let metrics = [
         "--metric",
@@ -359,11 +406,18 @@ fn the_gate_fails_only_when_b_is_worse() {
 }
 
 /// The CI gate of issue 14: presizing made nothing worse, so the gate
-/// passes; the reverse direction finds real regressions (exact figures:
-/// bytes and WA of the insert cells) and fails.
-#[test]
+/// passes; the reverse direction finds real regressions (bytes and WA of
+/// the insert cells) and fails. On the exact metrics only: a time or
+/// latency verdict is a measurement of this machine at this hour, not a
+/// property of the code a test can pin (in one run here, 2026-12-06, the
+/// p99 latency of a goswiss `evacuate_double` cell came out 37% "worse").
 fn the_smoke_gate_passes_presizing_and_fails_its_reverse() {
-    let gate = ["--fail-on-regression", "5"];
+    let gate = [
+        "--metric",
+        "write_amplification,bytes_per_op,ir_per_op,allocations",
+        "--fail-on-regression",
+        "5",
+    ];
     let (forward, cmp) = compare("config=go-default", "config=presized", &gate);
     assert_eq!(forward, 0, "{}", cmp["gate"]);
     let (reverse, cmp) = compare("config=presized", "config=go-default", &gate);
@@ -380,14 +434,12 @@ fn the_smoke_gate_passes_presizing_and_fails_its_reverse() {
 
 /// The smoke run's `metrics.prom` passes the Prometheus text parser and
 /// agrees with report.json cell by cell (scripts/check-metrics.py).
-#[test]
 fn metrics_prom_of_a_run_parses_and_holds_every_cell() {
     common::check_metrics(smoke_report());
 }
 
 /// The report opens with findings for every whole workload of smoke, each
 /// non-baseline configuration judged against go-default.
-#[test]
 fn findings_cover_every_whole_workload() {
     let r = report();
     let f = &r["findings"];
