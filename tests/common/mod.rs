@@ -288,22 +288,35 @@ pub fn mapamp(args: &[&str]) -> (i32, String, String) {
 /// Runs `scripts/check-metrics.py` on a report folder with Debian's Python
 /// (its `prometheus_client`); skips visibly where that is not installed.
 pub fn check_metrics(dir: &Path) {
+    python_check(
+        "check-metrics.py",
+        "prometheus_client.parser",
+        "python3-prometheus-client",
+        &[dir.as_os_str()],
+    );
+}
+
+/// Runs `scripts/<script>` with Debian's `/usr/bin/python3` and asserts it
+/// passes (exit 0 and `result: PASS`); skips visibly, naming the Debian
+/// `packages` to install, where that Python cannot import `modules`.
+pub fn python_check(script: &str, modules: &str, packages: &str, args: &[&std::ffi::OsStr]) {
     let py = Path::new("/usr/bin/python3");
-    let has_parser = py.exists()
+    let importable = py.exists()
         && std::process::Command::new(py)
-            .args(["-c", "import prometheus_client.parser"])
+            .args(["-c", &format!("import {modules}")])
             .status()
             .is_ok_and(|s| s.success());
-    if !has_parser {
-        eprintln!("SKIPPED: /usr/bin/python3 cannot import prometheus_client (apt-get install -y python3-prometheus-client); .ci/run installs it");
+    if !importable {
+        eprintln!("SKIPPED {script}: /usr/bin/python3 cannot import {modules} (apt-get install -y {packages}); .ci/run installs it");
         return;
     }
     let out = std::process::Command::new(py)
-        .arg(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/scripts/check-metrics.py"
-        ))
-        .arg(dir)
+        .arg(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("scripts")
+                .join(script),
+        )
+        .args(args)
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);

@@ -302,32 +302,13 @@ fn sarif_output_validates_against_the_sarif_2_1_0_schema() {
 
 /// Validates a SARIF log against the schema with `scripts/check-sarif.py`
 /// (Python's reference `jsonschema`, formats checked; it also shows the
-/// schema refuses a result without its message). Skips visibly where
-/// Debian's python3-jsonschema and python3-rfc3987 are not installed.
+/// schema refuses a result without its message).
 fn check_sarif(schema: &Path, log: &Path) {
-    let py = Path::new("/usr/bin/python3");
-    let has_modules = py.exists()
-        && Command::new(py)
-            .args(["-c", "import jsonschema, rfc3987"])
-            .status()
-            .is_ok_and(|s| s.success());
-    if !has_modules {
-        eprintln!("SKIPPED: /usr/bin/python3 cannot import jsonschema and rfc3987 (apt-get install -y python3-jsonschema python3-rfc3987); .ci/run installs them");
-        return;
-    }
-    let out = Command::new(py)
-        .arg(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/scripts/check-sarif.py"
-        ))
-        .args([schema, log])
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success() && text.contains("result: PASS"),
-        "{text}\n{}",
-        String::from_utf8_lossy(&out.stderr)
+    common::python_check(
+        "check-sarif.py",
+        "jsonschema, rfc3987",
+        "python3-jsonschema python3-rfc3987",
+        &[schema.as_os_str(), log.as_os_str()],
     );
 }
 
