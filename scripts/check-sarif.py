@@ -69,13 +69,8 @@ def main(argv):
         print(f"error: formats not checkable here: {missing}", file=sys.stderr)
         return 2
     cls = jsonschema.validators.validator_for(schema)
-    problems = []
-    try:
-        cls.check_schema(schema)
-        meta = cls(cls.META_SCHEMA, format_checker=checker)
-        problems += [f"schema: {e.message}" for e in meta.iter_errors(schema)]
-    except jsonschema.exceptions.SchemaError as e:
-        problems.append(f"schema: {e.message}")
+    meta = cls(cls.META_SCHEMA, format_checker=checker)
+    problems = [f"schema: {e.message}" for e in meta.iter_errors(schema)]
     validator = cls(schema, format_checker=checker)
     for e in validator.iter_errors(log):
         where = "/".join(str(p) for p in e.absolute_path)

@@ -401,7 +401,7 @@ pub fn classic_vs_swiss(n: usize, samples: usize) -> ClaimVerdict {
 /// map's bytes by to count as tuning its initial size. Heap bytes per insert
 /// from the runtime's metrics move by a few tenths of a percent from run to
 /// run (the runtime's own allocations land in the region); presizing a map
-/// of 20,000 entries saves about half of them.
+/// of 20,000 entries saves nearly all of them (68 → 0.25 B/op on go1.19).
 const GOMAPINIT_MIN_SHARE: f64 = 0.1;
 
 /// Whether bytes per insert `with` a setting differ from those `without` it

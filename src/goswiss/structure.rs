@@ -124,17 +124,22 @@ impl<H: KeyHasher, P: Probe> GoSwiss<H, P> {
     /// every insert).
     pub fn directory(&self) -> Directory {
         let ids = self.distinct_tables();
-        let slots = if self.dir.is_empty() {
+        Directory {
+            dir_len: self.dir.len(),
+            tables: ids.len(),
+            slots: self.slots(&ids),
+        }
+    }
+
+    /// Slots over the tables `ids` (the small group's 8 while there is no
+    /// directory).
+    fn slots(&self, ids: &[u32]) -> usize {
+        if self.dir.is_empty() {
             self.small.map_or(0, |_| 8)
         } else {
             ids.iter()
                 .map(|&id| self.tables[id as usize].capacity as usize)
                 .sum()
-        };
-        Directory {
-            dir_len: self.dir.len(),
-            tables: ids.len(),
-            slots,
         }
     }
 
@@ -154,7 +159,7 @@ impl<H: KeyHasher, P: Probe> GoSwiss<H, P> {
             .map(|&id| info(&self.tables[id as usize]))
             .collect();
         let small = self.dir.is_empty();
-        let slots = self.directory().slots;
+        let slots = self.slots(&ids);
         let (mut hit, mut miss, mut starts) = (0u64, 0u64, 0u64);
         for &id in &ids {
             let t = &self.tables[id as usize];

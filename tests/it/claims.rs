@@ -156,7 +156,6 @@ fn stored_go_measurements_and_untestable_claims_say_why() {
     // Measured on the real runtimes when a Go toolchain is here; otherwise
     // the reason says which toolchain is missing and how to install it.
     let g = claims::gomapinit();
-    eprintln!("{g:?}");
     match g.verdict {
         ClaimOutcome::DoesNotHold => assert!(g.reason.contains("same bytes"), "{g:?}"),
         ClaimOutcome::NotTestableHere => assert!(g.reason.contains("install"), "{g:?}"),

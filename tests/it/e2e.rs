@@ -47,39 +47,21 @@ fn smoke_report() -> &'static Path {
 fn the_smoke_run_end_to_end() {
     // Outside the checks: a failed run fails at once instead of once per check.
     smoke_report();
-    let checks: &[(&str, fn())] = &[
-        (
-            "report_has_the_documented_shape",
-            report_has_the_documented_shape,
-        ),
-        (
-            "resuming_a_finished_run_does_no_work",
-            resuming_a_finished_run_does_no_work,
-        ),
-        (
-            "the_html_report_loads_in_a_browser",
-            the_html_report_loads_in_a_browser,
-        ),
-        (
-            "presized_beats_go_default_where_a_hint_matters",
-            presized_beats_go_default_where_a_hint_matters,
-        ),
-        (
-            "the_gate_fails_only_when_b_is_worse",
-            the_gate_fails_only_when_b_is_worse,
-        ),
-        (
-            "the_smoke_gate_passes_presizing_and_fails_its_reverse",
-            the_smoke_gate_passes_presizing_and_fails_its_reverse,
-        ),
-        (
-            "metrics_prom_of_a_run_parses_and_holds_every_cell",
-            metrics_prom_of_a_run_parses_and_holds_every_cell,
-        ),
-        (
-            "findings_cover_every_whole_workload",
-            findings_cover_every_whole_workload,
-        ),
+    // Each check with its own name, for the list of failures.
+    macro_rules! checks {
+        ($($check:ident),* $(,)?) => {
+            [$((stringify!($check), $check as fn())),*]
+        };
+    }
+    let checks = checks![
+        report_has_the_documented_shape,
+        resuming_a_finished_run_does_no_work,
+        the_html_report_loads_in_a_browser,
+        presized_beats_go_default_where_a_hint_matters,
+        the_gate_fails_only_when_b_is_worse,
+        the_smoke_gate_passes_presizing_and_fails_its_reverse,
+        metrics_prom_of_a_run_parses_and_holds_every_cell,
+        findings_cover_every_whole_workload,
     ];
     let failed: Vec<&str> = checks
         .iter()
@@ -321,7 +303,7 @@ fn the_html_report_loads_in_a_browser() {
 
 fn compare(a: &str, b: &str, extra: &[&str]) -> (i32, Value) {
     let dir = smoke_report();
-    // One folder per call: tests run side by side and compare the same pairs.
+    // One folder per call: several checks compare the same pairs.
     let out_dir = crate::common::scratch("cmp").join("out");
     let sa = format!("{}#{a}", dir.display());
     let sb = format!("{}#{b}", dir.display());
