@@ -114,10 +114,13 @@ pub fn build_package(
     static BUILDS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let nth = BUILDS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let tmp = dir.join(format!(".{name}.{}.{nth}.tmp", std::process::id()));
+    // `-trimpath`: no checkout path in the binary, so Go's build cache,
+    // which keys compiled packages by their source path, serves every clone
+    // of the repository (docs/speed.md, "Go's build cache and -trimpath").
     let out = tc
         .command()
         .current_dir(&src)
-        .args(["build", "-o"])
+        .args(["build", "-trimpath", "-o"])
         .arg(&tmp)
         .arg(pkg)
         .output()

@@ -48,7 +48,7 @@ pub fn maplint_binary(explicit: Option<&Path>) -> Result<PathBuf, LintError> {
     let out = out_dir.join("maplint");
     let _lock = Lock::exclusive(&out_dir.join(".build.lock"))?;
     let built = Command::new("go")
-        .args(["build", "-o"])
+        .args(["build", "-trimpath", "-o"])
         .arg(&out)
         .arg("./cmd/maplint")
         .current_dir(src)

@@ -25,7 +25,7 @@ fn build_demo(tc: &Toolchain, release: GoRelease) -> PathBuf {
     let st = tc
         .command()
         .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("go"))
-        .args(["build", "-o"])
+        .args(["build", "-trimpath", "-o"])
         .arg(&out)
         .arg("./cmd/mapdemo")
         .status()
@@ -290,7 +290,7 @@ func main() {
     let st = tc
         .command()
         .current_dir(&dir)
-        .args(["build", "-o"])
+        .args(["build", "-trimpath", "-o"])
         .arg(&bin)
         .arg(".")
         .status()

@@ -12,7 +12,10 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
 	"regexp"
@@ -100,14 +103,37 @@ func roundup(n uint64) uint64 {
 	return (n + page - 1) / page * page
 }
 
+// goroot is the running toolchain's GOROOT. runtime.GOROOT() is empty in
+// a test built with -trimpath (the tests are, so that Go's build cache
+// serves every checkout of the module); then it is the GOROOT of the `go`
+// that `go test` put first on PATH (Go 1.19+ does), the one running us.
+func goroot() (string, error) {
+	if root := runtime.GOROOT(); root != "" {
+		return root, nil
+	}
+	out, err := exec.Command("go", "env", "GOROOT").Output()
+	if err != nil {
+		return "", fmt.Errorf("runtime.GOROOT() is empty (-trimpath) and `go env GOROOT` failed: %w", err)
+	}
+	root := strings.TrimSpace(string(out))
+	if root == "" {
+		return "", errors.New("runtime.GOROOT() is empty (-trimpath) and `go env GOROOT` printed nothing")
+	}
+	return root, nil
+}
+
 // sizeClasses reads the class sizes from the running toolchain's sources
 // (runtime/sizeclasses.go up to Go 1.23, internal/runtime/gc/sizeclasses.go
 // after).
 func sizeClasses() ([]uint64, error) {
 	re := regexp.MustCompile(`(?:class_to_size|SizeClassToSize) = \[[A-Za-z_]+\]uint16\{([0-9, ]+)\}`)
+	root, err := goroot()
+	if err != nil {
+		return nil, err
+	}
 	var tried []string
 	for _, rel := range []string{"src/runtime/sizeclasses.go", "src/internal/runtime/gc/sizeclasses.go"} {
-		path := filepath.Join(runtime.GOROOT(), rel)
+		path := filepath.Join(root, rel)
 		b, err := os.ReadFile(path)
 		if err != nil {
 			tried = append(tried, err.Error())
@@ -128,7 +154,7 @@ func sizeClasses() ([]uint64, error) {
 		}
 		return out, nil
 	}
-	return nil, &os.PathError{Op: "read size classes", Path: runtime.GOROOT(), Err: os.ErrNotExist}
+	return nil, &os.PathError{Op: "read size classes (" + strings.Join(tried, "; ") + ")", Path: root, Err: os.ErrNotExist}
 }
 
 // expectation is what a record must show; exact=false means heap_bytes
