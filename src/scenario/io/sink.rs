@@ -270,16 +270,27 @@ fn drain(
     }
 }
 
-/// Whether something accepts TCP connections on 127.0.0.1:`port` (a
-/// listener there or on the any-address): a connection attempt that is
-/// refused means nothing listens. A few microseconds on loopback, where
-/// reading `/proc/net/tcp` costs time in proportion to every socket on the
-/// machine (8 ms with the thousand connections a cell's sends leave in
-/// TIME_WAIT, after each of its hundreds of sends).
+/// Whether this process still listens on 127.0.0.1:`port` (the receiver's
+/// listener, which it closes once the sender has connected).
+///
+/// First a connection attempt: refused means nothing listens, in a few
+/// microseconds on loopback (reading `/proc/net/tcp` costs time in
+/// proportion to every socket on the machine: 8 ms with the thousand
+/// connections a cell's sends leave in TIME_WAIT, after each of its
+/// hundreds of sends). An attempt that connects is not yet proof: the port
+/// is free once the receiver has closed its listener, and another process
+/// (another run's io cell) may have bound it since. Only then are the
+/// listening sockets of `/proc/net/tcp` matched against this process's own
+/// file descriptors. A probe that connected to itself (TCP simultaneous
+/// open, possible when the port is free) found nothing either.
 pub fn listening_on(port: u16) -> Result<bool, IoError> {
     let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
     match TcpStream::connect_timeout(&addr, Duration::from_secs(2)) {
-        Ok(_) => Ok(true),
+        Ok(stream) if is_self_connection(&stream) => Ok(false),
+        Ok(stream) => {
+            drop(stream);
+            own_listener_on(port)
+        }
         Err(e) if e.kind() == std::io::ErrorKind::ConnectionRefused => Ok(false),
         Err(source) => Err(IoError::Os {
             step: "probing the receiver's port for a listener",
@@ -288,10 +299,162 @@ pub fn listening_on(port: u16) -> Result<bool, IoError> {
     }
 }
 
+/// Whether a connected socket is connected to itself (its local and peer
+/// addresses are the same).
+fn is_self_connection(stream: &TcpStream) -> bool {
+    matches!((stream.local_addr(), stream.peer_addr()), (Ok(l), Ok(p)) if l == p)
+}
+
+/// Whether one of this process's file descriptors is a socket listening on
+/// `port` (IPv4 or IPv6), by the socket inodes of `/proc/net/tcp{,6}` and
+/// `/proc/self/fd`.
+fn own_listener_on(port: u16) -> Result<bool, IoError> {
+    let mut listening = Vec::new();
+    for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
+        let text = match std::fs::read_to_string(table) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(source) => {
+                return Err(IoError::Os {
+                    step: "reading /proc/net/tcp for the receiver's listener",
+                    source,
+                })
+            }
+        };
+        listening.extend(listening_inodes(&text, port));
+    }
+    if listening.is_empty() {
+        return Ok(false);
+    }
+    let fds = std::fs::read_dir("/proc/self/fd").map_err(IoError::os(
+        "reading /proc/self/fd for the receiver's listener",
+    ))?;
+    for fd in fds.flatten() {
+        let Ok(link) = std::fs::read_link(fd.path()) else {
+            continue;
+        };
+        let link = link.to_string_lossy();
+        let inode = link
+            .strip_prefix("socket:[")
+            .and_then(|l| l.strip_suffix(']'))
+            .and_then(|n| n.parse::<u64>().ok());
+        if inode.is_some_and(|i| listening.contains(&i)) {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// The inodes of the sockets in LISTEN state (`st` 0A) on local port `port`
+/// in a `/proc/net/tcp` or `tcp6` table.
+fn listening_inodes(table: &str, port: u16) -> Vec<u64> {
+    table
+        .lines()
+        .skip(1)
+        .filter_map(|line| {
+            let f: Vec<&str> = line.split_whitespace().collect();
+            let local_port = f.get(1)?.rsplit(':').next()?;
+            let listens = u16::from_str_radix(local_port, 16).ok()? == port && *f.get(3)? == "0A";
+            listens.then(|| f.get(9)?.parse().ok()).flatten()
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::error::chain;
+
+    /// A TCP socket bound to a free loopback port and connected to that
+    /// same address: connected to itself.
+    fn self_connected() -> TcpStream {
+        // SAFETY: socket(2) with constant arguments; the result is checked.
+        let fd = unsafe { libc::socket(libc::AF_INET, libc::SOCK_STREAM, 0) };
+        assert!(fd >= 0, "{}", std::io::Error::last_os_error());
+        // SAFETY: `fd` is a new socket that nothing else owns; the stream
+        // closes it when dropped.
+        let stream = unsafe { TcpStream::from_raw_fd(fd) };
+        let mut addr = libc::sockaddr_in {
+            sin_family: libc::AF_INET as libc::sa_family_t,
+            sin_port: 0,
+            sin_addr: libc::in_addr {
+                s_addr: u32::from(Ipv4Addr::LOCALHOST).to_be(),
+            },
+            sin_zero: [0; 8],
+        };
+        let len = std::mem::size_of::<libc::sockaddr_in>() as libc::socklen_t;
+        let sa = std::ptr::addr_of_mut!(addr).cast::<libc::sockaddr>();
+        // SAFETY: `sa` points at a sockaddr_in of `len` bytes that lives
+        // across the calls; getsockname writes at most `len` bytes into it.
+        unsafe {
+            assert_eq!(
+                libc::bind(fd, sa, len),
+                0,
+                "{}",
+                std::io::Error::last_os_error()
+            );
+            let mut got = len;
+            assert_eq!(libc::getsockname(fd, sa, &mut got), 0);
+            assert_eq!(
+                libc::connect(fd, sa, len),
+                0,
+                "{}",
+                std::io::Error::last_os_error()
+            );
+        }
+        stream
+    }
+
+    #[test]
+    fn listeners_are_read_from_the_kernels_table() {
+        let table = "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode
+   0: 0100007F:9E0F 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 4242 1 0000000000000000 100 0 0 10 0
+   1: 0100007F:9E0F 0100007F:C350 06 00000000:00000000 03:00000F9F 00000000     0        0 0 3 0000000000000000
+   2: 00000000:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 777 1 0000000000000000 100 0 0 10 0";
+        assert_eq!(listening_inodes(table, 0x9E0F), vec![4242]);
+        assert_eq!(listening_inodes(table, 8080), vec![777]);
+        assert!(listening_inodes(table, 80).is_empty());
+    }
+
+    #[test]
+    fn another_process_listening_on_the_port_is_not_ours() {
+        let l = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
+        let port = l.local_addr().unwrap().port();
+        assert!(own_listener_on(port).unwrap());
+        drop(l);
+        assert!(!own_listener_on(port).unwrap());
+        // The same port held by a child process: it accepts, but is not ours.
+        let mut child = std::process::Command::new("python3")
+            .args([
+                "-c",
+                &format!(
+                    "import socket,sys,time\ns=socket.socket()\ns.bind(('127.0.0.1',{port}))\ns.listen()\nprint('up',flush=True)\ntime.sleep(30)"
+                ),
+            ])
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        std::io::BufRead::read_line(
+            &mut std::io::BufReader::new(child.stdout.take().unwrap()),
+            &mut line,
+        )
+        .unwrap();
+        let result = (line.trim() == "up").then(|| listening_on(port).unwrap());
+        child.kill().unwrap();
+        child.wait().unwrap();
+        assert_eq!(result, Some(false), "child said {line:?}");
+    }
+
+    #[test]
+    fn a_socket_connected_to_itself_is_no_listener() {
+        let s = self_connected();
+        assert_eq!(s.local_addr().unwrap(), s.peer_addr().unwrap());
+        assert!(is_self_connection(&s));
+        let l = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
+        let c = TcpStream::connect(l.local_addr().unwrap()).unwrap();
+        assert!(!is_self_connection(&c));
+    }
 
     fn send_all(sink: &Sink, data: &[u8]) {
         let mut f = std::mem::ManuallyDrop::new(
