@@ -67,7 +67,7 @@ fn flame_graph_shows_the_region_only() {
             black_box(measured_region(|| region_work(2_000_000)));
         },
     )
-    .unwrap();
+    .unwrap_or_else(|e| panic!("{}", mapamp::error::chain(&e)));
     eprintln!("{figures:?}");
 
     assert!(figures.samples >= 1, "{figures:?}");
@@ -163,7 +163,7 @@ fn the_perf_sampler_reaches_the_asked_rate_inside_the_region_only() {
         black_box(setup_work(500_000));
         sampler.region(|| black_box(measured_region(|| region_work(500_000))));
     })
-    .unwrap();
+    .unwrap_or_else(|e| panic!("{}", mapamp::error::chain(&e)));
     eprintln!("{figures:?}");
     if figures.sampler.starts_with("setitimer") {
         eprintln!(

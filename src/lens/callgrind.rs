@@ -38,7 +38,7 @@ pub fn run_callgrind(
     out_file: &Path,
     ops: u64,
     report_root: &Path,
-) -> Result<CallgrindFigures, String> {
+) -> Result<CallgrindFigures, LensError> {
     let target = CallgrindTarget {
         cmd,
         env: &[],
@@ -66,17 +66,19 @@ pub fn run_callgrind_target(
     out_file: &Path,
     ops: u64,
     report_root: &Path,
-) -> Result<CallgrindFigures, String> {
+) -> Result<CallgrindFigures, LensError> {
     let cmd = target.cmd;
     if cmd.is_empty() {
-        return Err("no command to run under callgrind".to_string());
+        return Err(LensError::NoCommand);
     }
     if ops == 0 {
-        return Err("the measured region must have at least one operation".to_string());
+        return Err(LensError::NoOperations);
     }
     if let Some(dir) = out_file.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| format!("{}: cannot create folder: {e}", dir.display()))?;
+        std::fs::create_dir_all(dir).map_err(|source| LensError::CreateDir {
+            path: dir.to_path_buf(),
+            source,
+        })?;
     }
     // valgrind creates its output file when it starts and fills it when the
     // program ends: it writes to a temporary name, renamed on success, so an
@@ -91,10 +93,12 @@ pub fn run_callgrind_target(
 }
 
 /// `.<name>.tmp.<pid>` beside `out_file`.
-fn temp_name(out_file: &Path) -> Result<std::path::PathBuf, String> {
+fn temp_name(out_file: &Path) -> Result<std::path::PathBuf, LensError> {
     let name = out_file
         .file_name()
-        .ok_or_else(|| format!("{}: not a file path", out_file.display()))?;
+        .ok_or_else(|| LensError::NotAFilePath {
+            path: out_file.to_path_buf(),
+        })?;
     let mut tmp = OsString::from(".");
     tmp.push(name);
     tmp.push(format!(".tmp.{}", std::process::id()));
@@ -122,7 +126,7 @@ fn run_valgrind(
     out_file: &Path,
     ops: u64,
     report_root: &Path,
-) -> Result<CallgrindFigures, String> {
+) -> Result<CallgrindFigures, LensError> {
     let cmd = target.cmd;
     // Address-space randomisation makes the allocator take slightly
     // different paths from run to run; without it counts repeat exactly.
@@ -151,26 +155,30 @@ fn run_valgrind(
             None => command.env_remove(k),
         };
     }
-    let output = command.output().map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => valgrind_missing(),
-        _ => format!("cannot run valgrind: {e}"),
+    let output = command.output().map_err(|source| match source.kind() {
+        std::io::ErrorKind::NotFound => LensError::ValgrindMissing,
+        _ => LensError::RunValgrind { source },
     })?;
     if !output.status.success() {
-        return Err(format!(
-            "valgrind --tool=callgrind {} exited with {}: {}",
-            cmd[0].to_string_lossy(),
-            output.status,
-            tail(&String::from_utf8_lossy(&output.stderr), 20)
-        ));
+        return Err(LensError::ValgrindFailed {
+            program: cmd[0].to_string_lossy().into_owned(),
+            status: output.status,
+            stderr: tail(&String::from_utf8_lossy(&output.stderr), 20),
+        });
     }
-    let text = std::fs::read_to_string(tmp)
-        .map_err(|e| format!("{}: cannot read callgrind output: {e}", tmp.display()))?;
+    let text = std::fs::read_to_string(tmp).map_err(|source| LensError::ReadOutput {
+        path: tmp.to_path_buf(),
+        source,
+    })?;
     let totals = parse_totals(&text)?;
     let f = figures(&totals, ops, &relative_to(out_file, report_root))?;
     std::fs::File::open(tmp)
         .and_then(|f| f.sync_all())
         .and_then(|()| std::fs::rename(tmp, out_file))
-        .map_err(|e| format!("{}: cannot write: {e}", out_file.display()))?;
+        .map_err(|source| LensError::WriteOutput {
+            path: out_file.to_path_buf(),
+            source,
+        })?;
     Ok(f)
 }
 
@@ -187,19 +195,16 @@ pub fn figures(
     totals: &BTreeMap<String, u64>,
     ops: u64,
     out_file: &str,
-) -> Result<CallgrindFigures, String> {
-    let get = |event: &str| {
-        totals.get(event).copied().ok_or_else(|| {
-            format!("callgrind output has no {event} column (was --cache-sim=yes given?)")
-        })
+) -> Result<CallgrindFigures, LensError> {
+    let get = |event: &'static str| {
+        totals
+            .get(event)
+            .copied()
+            .ok_or(LensError::NoColumn { event })
     };
     let ir = get("Ir")?;
     if ir == 0 {
-        return Err(
-            "the measured region was never entered: callgrind collected no instructions \
-             (no function matched the region's --toggle-collect pattern)"
-                .to_string(),
-        );
+        return Err(LensError::RegionNeverEntered);
     }
     let (d1mr, d1mw, dlmr, dlmw) = (get("D1mr")?, get("D1mw")?, get("DLmr")?, get("DLmw")?);
     Ok(CallgrindFigures {
@@ -277,17 +282,13 @@ pub fn valgrind_availability() -> Availability {
         },
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Availability {
             available: false,
-            detail: valgrind_missing(),
+            detail: LensError::ValgrindMissing.to_string(),
         },
         Err(e) => Availability {
             available: false,
             detail: format!("cannot run valgrind: {e}"),
         },
     }
-}
-
-fn valgrind_missing() -> String {
-    "valgrind not found on PATH; install it with: apt-get install -y valgrind".to_string()
 }
 
 /// `path` relative to `root` when under it, else as given.
@@ -386,11 +387,12 @@ totals: 500031 100008 9 4 1 2 4 1 2
     #[test]
     fn a_region_never_entered_is_an_error_not_a_zero() {
         let t = parse_totals("events: Ir D1mr D1mw DLmr DLmw\nsummary: 0 0 0 0 0\n").unwrap();
-        let e = figures(&t, 10, "x").unwrap_err();
+        let e = figures(&t, 10, "x").unwrap_err().to_string();
         assert!(e.contains("never entered"), "{e}");
         let no_cache = parse_totals("events: Ir\nsummary: 5\n").unwrap();
         assert!(figures(&no_cache, 1, "x")
             .unwrap_err()
+            .to_string()
             .contains("cache-sim"));
     }
 
@@ -443,7 +445,7 @@ totals: 500031 100008 9 4 1 2 4 1 2
         }
         assert!(saw_tmp, "valgrind never created its temporary file");
         // `sleep` never enters the region: an error, and nothing left behind.
-        let e = slow.join().unwrap().unwrap_err();
+        let e = slow.join().unwrap().unwrap_err().to_string();
         assert!(e.contains("never entered"), "{e}");
         assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0);
         std::fs::remove_dir_all(&dir).unwrap();

@@ -1,9 +1,13 @@
-//! What a lens refuses or fails on: a callgrind output it cannot read, a
-//! sampling profiler that cannot start, a counter that cannot count.
+//! What a lens refuses or fails on: a valgrind run or a callgrind output it
+//! cannot read, a sampling profiler that cannot start or a profile it
+//! cannot write, a counter that cannot count.
 //!
 //! These are the lenses' own failures; a lens that cannot run *here*
 //! still reports an `unavailable` reason in the report, which is this
 //! error's message with its chain.
+
+use std::path::PathBuf;
+use std::time::Duration;
 
 /// Why a lens could not give its figures.
 #[derive(Debug, thiserror::Error)]
@@ -75,9 +79,144 @@ pub enum LensError {
         #[source]
         source: std::io::Error,
     },
+    /// callgrind was asked to run an empty command line.
+    #[error("no command to run under callgrind")]
+    NoCommand,
+    /// A region of zero operations (its `ir_per_op` would divide by zero).
+    #[error("the measured region must have at least one operation")]
+    NoOperations,
+    /// The folder of the callgrind output could not be created.
+    #[error("{}: cannot create folder", .path.display())]
+    CreateDir {
+        /// The folder.
+        path: PathBuf,
+        /// The OS error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The callgrind output path names no file (ends in `..` or is a root).
+    #[error("{}: not a file path", .path.display())]
+    NotAFilePath {
+        /// The path given.
+        path: PathBuf,
+    },
+    /// valgrind is not installed (not on `PATH`).
+    #[error("valgrind not found on PATH; install it with: apt-get install -y valgrind")]
+    ValgrindMissing,
+    /// valgrind could not be started for another reason.
+    #[error("cannot run valgrind")]
+    RunValgrind {
+        /// The OS error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// valgrind ran and failed (or the command under it did).
+    #[error("valgrind --tool=callgrind {program} exited with {status}: {stderr}")]
+    ValgrindFailed {
+        /// The command's program, as given.
+        program: String,
+        /// valgrind's exit status.
+        status: std::process::ExitStatus,
+        /// The last lines of valgrind's standard error.
+        stderr: String,
+    },
+    /// callgrind's output file could not be read.
+    #[error("{}: cannot read callgrind output", .path.display())]
+    ReadOutput {
+        /// The file valgrind wrote.
+        path: PathBuf,
+        /// The OS error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// callgrind's output could not be moved to its final name.
+    #[error("{}: cannot write", .path.display())]
+    WriteOutput {
+        /// The final name.
+        path: PathBuf,
+        /// The OS error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A callgrind output without one of the events the figures need.
+    #[error("callgrind output has no {event} column (was --cache-sim=yes given?)")]
+    NoColumn {
+        /// The event (`Ir`, `D1mr`, `D1mw`, `DLmr`, `DLmw`).
+        event: &'static str,
+    },
+    /// callgrind counted nothing: the region's function was never entered.
+    #[error(
+        "the measured region was never entered: callgrind collected no instructions \
+         (no function matched the region's --toggle-collect pattern)"
+    )]
+    RegionNeverEntered,
+    /// The sampler ran, but none of its samples landed in the region.
+    #[error(
+        "no samples landed in the measured region: it ran {} ms in total \
+         ({sampler}, asked at {frequency_hz} Hz){}; \
+         the region was too short for the sampler: raise budget.flamegraph_ms or read the \
+         callgrind lens, which profiles the region instruction by instruction",
+        .in_region.as_millis(),
+        fallback_note(.fallback.as_deref())
+    )]
+    NoSamples {
+        /// Time spent in the region while sampling.
+        in_region: Duration,
+        /// The sampler used, as the report names it.
+        sampler: &'static str,
+        /// The sampling frequency asked for, Hz.
+        frequency_hz: u32,
+        /// Why the perf event was refused, if the sampler fell back.
+        fallback: Option<String>,
+    },
+    /// pprof-rs could not build its report of the samples (its error
+    /// stands in the message, as for [`LensError::StartProfiler`]).
+    #[error("cannot build the sampling report: {error}")]
+    SamplingReport {
+        /// pprof-rs's error.
+        error: pprof::Error,
+    },
+    /// inferno could not draw the flame graph.
+    #[error("cannot render the flame graph")]
+    RenderSvg {
+        /// inferno's error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// inferno's SVG is not UTF-8.
+    #[error("inferno wrote invalid UTF-8")]
+    SvgNotUtf8 {
+        /// The decoding error.
+        #[source]
+        source: std::string::FromUtf8Error,
+    },
+    /// pprof-rs could not turn the report into a pprof profile (its error
+    /// stands in the message, as for [`LensError::StartProfiler`]).
+    #[error("cannot build the pprof profile: {error}")]
+    PprofProfile {
+        /// pprof-rs's error.
+        error: pprof::Error,
+    },
+    /// The pprof profile could not be gzipped.
+    #[error("cannot compress the pprof profile")]
+    CompressPprof {
+        /// flate2's error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A file of the profile could not be written.
+    #[error(transparent)]
+    Fs(#[from] crate::fsutil::FsError),
 }
 
 crate::into_message!(LensError);
+
+/// What [`LensError::NoSamples`] adds when the perf event was refused.
+fn fallback_note(fallback: Option<&str>) -> String {
+    fallback
+        .map(|f| format!(" (perf event refused: {f})"))
+        .unwrap_or_default()
+}
 
 #[cfg(test)]
 mod tests {
@@ -99,5 +238,51 @@ mod tests {
         );
         let e = LensError::UnknownCounter { name: "x".into() };
         assert!(chain(&e).starts_with("unknown counter `x`; expected one of cycles, "));
+    }
+
+    #[test]
+    fn the_lens_runners_messages_read_as_before_they_were_typed() {
+        let e = LensError::ReadOutput {
+            path: "cells/a/.cg.out.tmp.1".into(),
+            source: std::io::Error::from(std::io::ErrorKind::NotFound),
+        };
+        assert_eq!(
+            chain(&e),
+            "cells/a/.cg.out.tmp.1: cannot read callgrind output: entity not found"
+        );
+        let e = LensError::NoColumn { event: "D1mr" };
+        assert_eq!(
+            e.to_string(),
+            "callgrind output has no D1mr column (was --cache-sim=yes given?)"
+        );
+        let e = LensError::NoSamples {
+            in_region: Duration::from_millis(12),
+            sampler: "setitimer ITIMER_PROF",
+            frequency_hz: 4999,
+            fallback: Some("EACCES".into()),
+        };
+        assert_eq!(
+            e.to_string(),
+            "no samples landed in the measured region: it ran 12 ms in total \
+             (setitimer ITIMER_PROF, asked at 4999 Hz) (perf event refused: EACCES); \
+             the region was too short for the sampler: raise budget.flamegraph_ms or read the \
+             callgrind lens, which profiles the region instruction by instruction"
+        );
+        let e = LensError::NoSamples {
+            in_region: Duration::from_millis(12),
+            sampler: "setitimer ITIMER_PROF",
+            frequency_hz: 4999,
+            fallback: None,
+        };
+        assert!(
+            e.to_string()
+                .contains("(setitimer ITIMER_PROF, asked at 4999 Hz); the region"),
+            "{e}"
+        );
+        let e = LensError::from(crate::fsutil::FsError::Write {
+            path: "a/folded.txt".into(),
+            source: std::io::Error::from(std::io::ErrorKind::PermissionDenied),
+        });
+        assert_eq!(chain(&e), "a/folded.txt: cannot write: permission denied");
     }
 }

@@ -130,7 +130,7 @@ pub fn profile(
     frequency_hz: u32,
     duration: Duration,
     mut repeat: impl FnMut(),
-) -> Result<FlamegraphFigures, String> {
+) -> Result<FlamegraphFigures, LensError> {
     let options = ProfileOptions {
         frequency_hz,
         ..ProfileOptions::new(rel_dir, u64::MAX, duration)
@@ -150,7 +150,7 @@ pub fn profile_region(
     rel_dir: &str,
     options: &ProfileOptions,
     mut repeat: impl FnMut(&mut Sampler),
-) -> Result<FlamegraphFigures, String> {
+) -> Result<FlamegraphFigures, LensError> {
     let _one_at_a_time = one_at_a_time();
     let thread = current_thread();
     let mut sampler = Sampler::start(options.frequency_hz)?;
@@ -185,19 +185,12 @@ pub fn profile_region(
     let fallback = sampler.fallback_reason().map(str::to_string);
     drop(sampler);
     if sampled.region.samples() == 0 {
-        return Err(format!(
-            "no samples landed in the measured region: it ran {} ms in total \
-             ({}, asked at {} Hz){}; \
-             the region was too short for the sampler: raise budget.flamegraph_ms or read the \
-             callgrind lens, which profiles the region instruction by instruction",
-            in_region.as_millis(),
-            kind.name(),
-            options.frequency_hz,
-            fallback
-                .as_deref()
-                .map(|f| format!(" (perf event refused: {f})"))
-                .unwrap_or_default()
-        ));
+        return Err(LensError::NoSamples {
+            in_region,
+            sampler: kind.name(),
+            frequency_hz: options.frequency_hz,
+            fallback,
+        });
     }
 
     let svg = render_svg(
@@ -291,11 +284,11 @@ pub(crate) struct Sampled {
 pub(crate) fn collect(
     guard: &pprof::ProfilerGuard<'static>,
     thread: Option<u64>,
-) -> Result<Sampled, String> {
+) -> Result<Sampled, LensError> {
     let report = guard
         .report()
         .build()
-        .map_err(|e| format!("cannot build the sampling report: {e}"))?;
+        .map_err(|error| LensError::SamplingReport { error })?;
     let mut region = FoldedStacks::new();
     let mut whole = FoldedStacks::new();
     let mut region_data: HashMap<pprof::Frames, isize> = HashMap::new();
@@ -346,7 +339,7 @@ pub(crate) fn render_svg(
     stacks: &FoldedStacks,
     title: &str,
     subtitle: &str,
-) -> Result<Vec<u8>, String> {
+) -> Result<Vec<u8>, LensError> {
     let names = super::short_names::short_names(stacks.frames());
     let short = stacks.map_frames(|f| names.get(f).cloned().unwrap_or_else(|| f.to_string()));
     let mut options = inferno::flamegraph::Options::default();
@@ -362,9 +355,9 @@ pub(crate) fn render_svg(
     match result {
         Ok(()) => {}
         Err(_) if stacks.is_empty() && !svg.is_empty() => return Ok(svg),
-        Err(e) => return Err(format!("cannot render the flame graph: {e}")),
+        Err(source) => return Err(LensError::RenderSvg { source }),
     }
-    let text = String::from_utf8(svg).map_err(|e| format!("inferno wrote invalid UTF-8: {e}"))?;
+    let text = String::from_utf8(svg).map_err(|source| LensError::SvgNotUtf8 { source })?;
     let full: HashMap<String, String> = names
         .iter()
         .filter(|(f, s)| f != s)
@@ -418,15 +411,15 @@ fn full_names_in_tooltips(svg: &str, full: &HashMap<String, String>) -> String {
 }
 
 /// The report as a gzipped pprof protobuf.
-fn encode_pprof(report: pprof::Report) -> Result<Vec<u8>, String> {
+fn encode_pprof(report: pprof::Report) -> Result<Vec<u8>, LensError> {
     use pprof::protos::Message;
     let profile = report
         .pprof()
-        .map_err(|e| format!("cannot build the pprof profile: {e}"))?;
+        .map_err(|error| LensError::PprofProfile { error })?;
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
     gz.write_all(&profile.encode_to_vec())
         .and_then(|_| gz.finish())
-        .map_err(|e| format!("cannot compress the pprof profile: {e}"))
+        .map_err(|source| LensError::CompressPprof { source })
 }
 
 #[cfg(test)]

@@ -659,6 +659,8 @@ fn callgrind_cell(
             "the cell's native run failed, so its region size is unknown ({why})"
         ));
     }
+    // A failure is the lens's `unavailable` reason: the message with its
+    // chain (`From<LensError> for String`).
     let result = match cell {
         CellSpec::Map(m) if m.variant.go_release().is_some() => {
             crate::golang::figures::callgrind_command(m, &dir).and_then(|(cmd, env)| {
@@ -668,6 +670,7 @@ fn callgrind_cell(
                     toggle_pattern: crate::golang::figures::REGION_PATTERN,
                 };
                 lens::callgrind::run_callgrind_target(&target, &dir.join(CALLGRIND_OUT), units, out)
+                    .map_err(String::from)
             })
         }
         _ => {
@@ -675,6 +678,7 @@ fn callgrind_cell(
             cmd.extend(child_args(profile, out, cell));
             cmd.push("--region-only".into());
             lens::callgrind::run_callgrind(&cmd, &dir.join(CALLGRIND_OUT), units, out)
+                .map_err(String::from)
         }
     };
     match result {

@@ -3,6 +3,7 @@
 //! measured region is counted. Without valgrind, the lens must say why.
 
 use mapamp::lens::callgrind::{run_callgrind, valgrind_availability};
+use mapamp::lens::error::LensError;
 use mapamp::region::measured_region;
 use std::ffi::OsString;
 use std::hint::black_box;
@@ -49,7 +50,7 @@ fn ir_of(
     child: &str,
     ops: u64,
     root: &Path,
-) -> Result<mapamp::report::schema::CallgrindFigures, String> {
+) -> Result<mapamp::report::schema::CallgrindFigures, LensError> {
     let exe = std::env::current_exe().unwrap();
     // This module's tests are named `<module>::<test>` in the test binary.
     let module = module_path!().split_once("::").map_or("", |(_, m)| m);
@@ -74,7 +75,9 @@ fn callgrind_counts_the_region_only() {
     let root = scratch("region");
     if !availability.available {
         assert!(availability.detail.contains("valgrind"), "{availability:?}");
-        let err = ir_of("child_region_1000_setup_0", 1_000, &root).unwrap_err();
+        let err = ir_of("child_region_1000_setup_0", 1_000, &root)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("valgrind"), "{err}");
         return;
     }
@@ -126,7 +129,9 @@ fn a_command_that_never_enters_the_region_is_an_error() {
     }
     let root = scratch("never");
     let cmd: Vec<OsString> = vec!["true".into()];
-    let err = run_callgrind(&cmd, &root.join("cg.out"), 1, &root).unwrap_err();
+    let err = run_callgrind(&cmd, &root.join("cg.out"), 1, &root)
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("never entered"), "{err}");
     std::fs::remove_dir_all(&root).unwrap();
 }
