@@ -223,8 +223,9 @@ pub enum IoError {
         /// Its xxh3-64.
         file_xxh3: u64,
     },
-    /// A socket still listens on the receiver's port after the send.
-    #[error("something still listens on 127.0.0.1:{port} after the send")]
+    /// A socket of this process still listens on the receiver's port after
+    /// the send (the receiver did not close its listener).
+    #[error("the receiver still listens on 127.0.0.1:{port} after the send")]
     StillListening {
         /// The port.
         port: u16,
