@@ -418,12 +418,13 @@ mod tests {
 
     #[test]
     fn another_process_listening_on_the_port_is_not_ours() {
-        let l = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
-        let port = l.local_addr().unwrap().port();
-        assert!(own_listener_on(port).unwrap());
-        drop(l);
-        assert!(!own_listener_on(port).unwrap());
-        // The same port held by a child process: it accepts, but is not ours.
+        let port = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        // The port, free again, held by a child process: it accepts, but is
+        // not ours.
         let mut child = std::process::Command::new("python3")
             .args([
                 "-c",
@@ -519,7 +520,9 @@ mod tests {
         let l = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
         let port = l.local_addr().unwrap().port();
         assert!(listening_on(port).unwrap());
+        assert!(own_listener_on(port).unwrap());
         drop(l);
         assert!(!listening_on(port).unwrap());
+        assert!(!own_listener_on(port).unwrap());
     }
 }
