@@ -155,10 +155,7 @@ fn run_valgrind(
             None => command.env_remove(k),
         };
     }
-    let output = command.output().map_err(|source| match source.kind() {
-        std::io::ErrorKind::NotFound => LensError::ValgrindMissing,
-        _ => LensError::RunValgrind { source },
-    })?;
+    let output = command.output().map_err(cannot_run_valgrind)?;
     if !output.status.success() {
         return Err(LensError::ValgrindFailed {
             program: cmd[0].to_string_lossy().into_owned(),
@@ -280,14 +277,18 @@ pub fn valgrind_availability() -> Availability {
                 tail(&String::from_utf8_lossy(&out.stderr), 3)
             ),
         },
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Availability {
-            available: false,
-            detail: LensError::ValgrindMissing.to_string(),
-        },
         Err(e) => Availability {
             available: false,
-            detail: format!("cannot run valgrind: {e}"),
+            detail: crate::error::chain(&cannot_run_valgrind(e)),
         },
+    }
+}
+
+/// Why starting valgrind failed: not installed, or the OS error.
+fn cannot_run_valgrind(source: std::io::Error) -> LensError {
+    match source.kind() {
+        std::io::ErrorKind::NotFound => LensError::ValgrindMissing,
+        _ => LensError::RunValgrind { source },
     }
 }
 
