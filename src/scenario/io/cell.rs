@@ -351,7 +351,7 @@ pub fn measure(cell: &IoCell, min_region: Duration, max_sends: u64) -> Result<Io
         },
         receiver: match cell.target {
             Target::Tcp => format!(
-                "TCP on 127.0.0.1 (port {}), listener closed on accept; after each send no socket of the cell's process listens on the port",
+                "TCP on 127.0.0.1 (port {}), only the sender's connection accepted, listener closed on accept; after each send no socket of the cell's process listens on the port",
                 if cell.port == 0 { "chosen by the kernel".to_string() } else { cell.port.to_string() }
             ),
             Target::Pipe => "a pipe drained by a receiver thread".into(),

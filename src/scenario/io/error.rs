@@ -8,7 +8,6 @@
 //! one, is its source (printed after it by [`crate::error::chain`]).
 
 use super::CacheState;
-use std::net::SocketAddr;
 use std::path::PathBuf;
 
 /// Why an io cell's send could not be prepared, run or checked.
@@ -121,24 +120,13 @@ pub enum IoError {
         source: std::io::Error,
     },
     /// The sender could not connect to its receiver.
-    #[error(
-        "cannot connect to the receiver on 127.0.0.1:{port}{}",
-        receiver_note(.receiver.as_deref())
-    )]
+    #[error("cannot connect to the receiver on 127.0.0.1:{port}")]
     Connect {
         /// The receiver's port.
         port: u16,
-        /// Why the receiver ended, if it did.
-        receiver: Option<Box<IoError>>,
         /// The OS error of `connect`.
         #[source]
         source: std::io::Error,
-    },
-    /// The receiver accepted a connection from elsewhere than loopback.
-    #[error("refused a connection from {peer}: loopback only")]
-    NotLoopback {
-        /// The peer.
-        peer: SocketAddr,
     },
     /// Nobody connected in time.
     #[error("the receiver's deadline passed before the sender connected")]
@@ -261,13 +249,6 @@ fn root_note(root: &bool) -> String {
     }
 }
 
-/// Why the receiver ended, for [`IoError::Connect`].
-fn receiver_note(receiver: Option<&IoError>) -> String {
-    receiver.map_or_else(String::new, |e| {
-        format!(" (the receiver: {})", crate::error::chain(e))
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -316,12 +297,11 @@ mod tests {
         );
         let e = IoError::Connect {
             port: 9,
-            receiver: Some(Box::new(IoError::AcceptDeadline)),
             source: std::io::Error::from(std::io::ErrorKind::ConnectionRefused),
         };
         assert_eq!(
             chain(&e),
-            "cannot connect to the receiver on 127.0.0.1:9 (the receiver: the receiver's deadline passed before the sender connected): connection refused"
+            "cannot connect to the receiver on 127.0.0.1:9: connection refused"
         );
     }
 }

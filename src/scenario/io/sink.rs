@@ -2,7 +2,8 @@
 //!
 //! - `tcp`: a listener on **127.0.0.1 only** (port 0: one the kernel picks,
 //!   or the profile's), started by the cell. The sender connects; the
-//!   receiver thread accepts one connection and **closes the listener at
+//!   receiver thread accepts **that connection only** (by the sender's
+//!   address: any other is closed unread) and **closes the listener at
 //!   once**, so nothing listens while the region runs, let alone after it.
 //! - `pipe`: a pipe whose read end a receiver thread drains.
 //!
@@ -118,63 +119,86 @@ impl Drop for Sink {
 }
 
 fn open_tcp(expected: u64, port: u16, deadline: Instant) -> Result<Sink, IoError> {
+    let listener = listen(port)?;
+    let port = listener
+        .local_addr()
+        .map_err(IoError::os("receiver address"))?
+        .port();
+    let sender = connect(port, deadline)?;
+    start_tcp_receiver(listener, sender, expected, deadline)
+}
+
+/// A non-blocking listener on 127.0.0.1:`port` (0: one the kernel picks).
+fn listen(port: u16) -> Result<TcpListener, IoError> {
     let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
     let listener = TcpListener::bind(addr).map_err(|source| match source.kind() {
         std::io::ErrorKind::AddrInUse => IoError::PortInUse { port },
         _ => IoError::Listen { port, source },
     })?;
+    listener
+        .set_nonblocking(true)
+        .map_err(IoError::os("receiver listener"))?;
+    Ok(listener)
+}
+
+/// The sender's connection to the listener on 127.0.0.1:`port`. The kernel
+/// completes the handshake into the listener's backlog, before anyone
+/// accepts.
+fn connect(port: u16, deadline: Instant) -> Result<TcpStream, IoError> {
+    let left = deadline
+        .saturating_duration_since(Instant::now())
+        .max(Duration::from_millis(1));
+    TcpStream::connect_timeout(&SocketAddr::from((Ipv4Addr::LOCALHOST, port)), left)
+        .map_err(|source| IoError::Connect { port, source })
+}
+
+/// Starts the receiver thread on `listener` for the connection `sender` made:
+/// it accepts that connection only (by its address) and closes the listener.
+fn start_tcp_receiver(
+    listener: TcpListener,
+    sender: TcpStream,
+    expected: u64,
+    deadline: Instant,
+) -> Result<Sink, IoError> {
     let port = listener
         .local_addr()
         .map_err(IoError::os("receiver address"))?
         .port();
-    listener
-        .set_nonblocking(true)
-        .map_err(IoError::os("receiver listener"))?;
+    let peer = sender.local_addr().map_err(IoError::os("sender address"))?;
     let receiver = std::thread::Builder::new()
         .name("mapamp-io-receiver".into())
         .spawn(move || -> Result<Delivery, IoError> {
-            let stream = accept_one(listener, deadline)?;
+            let stream = accept_from(listener, peer, deadline)?;
             drain(stream, expected, deadline)
         })
         .map_err(IoError::os("cannot start the receiver thread"))?;
-    let left = deadline
-        .saturating_duration_since(Instant::now())
-        .max(Duration::from_millis(1));
-    let stream =
-        match TcpStream::connect_timeout(&SocketAddr::from((Ipv4Addr::LOCALHOST, port)), left) {
-            Ok(s) => s,
-            Err(source) => {
-                let why = receiver
-                    .join()
-                    .map_or(Some(IoError::ReceiverPanicked), |r| r.err());
-                return Err(IoError::Connect {
-                    port,
-                    receiver: why.map(Box::new),
-                    source,
-                });
-            }
-        };
     Ok(Sink {
-        dst: Some(OwnedFd::from(stream)),
+        dst: Some(OwnedFd::from(sender)),
         receiver: Some(receiver),
         port: Some(port),
     })
 }
 
-/// Accepts one connection, then drops the listener (nothing listens after).
-fn accept_one(listener: TcpListener, deadline: Instant) -> Result<TcpStream, IoError> {
+/// Accepts the connection from `peer`, then drops the listener (nothing
+/// listens after). Any other connection is closed unread: while the port was
+/// free before this listener took it, another process may have been about
+/// to connect to it (another run's io cell probing the port its own receiver
+/// had freed), and its connection must not be taken for the sender's.
+fn accept_from(
+    listener: TcpListener,
+    peer: SocketAddr,
+    deadline: Instant,
+) -> Result<TcpStream, IoError> {
     loop {
         match listener.accept() {
-            Ok((stream, peer)) => {
+            Ok((stream, from)) if from == peer => {
                 drop(listener);
-                if !peer.ip().is_loopback() {
-                    return Err(IoError::NotLoopback { peer });
-                }
                 stream
                     .set_nonblocking(false)
                     .map_err(IoError::os("receiver socket"))?;
                 return Ok(stream);
             }
+            Ok((stranger, _)) => drop(stranger),
             Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
                 if Instant::now() >= deadline {
                     return Err(IoError::AcceptDeadline);
@@ -475,6 +499,32 @@ mod tests {
             assert_eq!(d.bytes, data.len() as u64, "{target:?}");
             assert_eq!(d.checksum, xxhash_rust::xxh3::xxh3_64(&data), "{target:?}");
         }
+    }
+
+    #[test]
+    fn connections_from_others_than_the_sender_are_turned_away() {
+        let data: Vec<u8> = (0..100_000u32).map(|i| (i * 13 % 241) as u8).collect();
+        let listener = listen(0).unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let deadline = Instant::now() + Duration::from_secs(20);
+        // Two strangers queue before the sender: one that hangs up at once
+        // (read first, it would deliver 0 bytes) and one that stays silent
+        // (read first, the receiver would wait out its deadline).
+        drop(connect(port, deadline).unwrap());
+        let silent = connect(port, deadline).unwrap();
+        let sender = connect(port, deadline).unwrap();
+        let sink = start_tcp_receiver(listener, sender, data.len() as u64, deadline).unwrap();
+        send_all(&sink, &data);
+        let d = sink.finish().unwrap();
+        assert_eq!(d.bytes, data.len() as u64);
+        assert_eq!(d.checksum, xxhash_rust::xxh3::xxh3_64(&data));
+        // The silent stranger was closed by the receiver, unread.
+        let mut byte = [0u8; 1];
+        let got = std::io::Read::read(&mut &silent, &mut byte);
+        assert!(
+            matches!(got, Ok(0)) || got.is_err(),
+            "the stranger's connection is still open: {got:?}"
+        );
     }
 
     #[test]
