@@ -61,7 +61,7 @@ pub mod select;
 use crate::report::schema::Report;
 pub use analyse::from_reports;
 use criterion_input::Origin;
-pub use load::{load_side, parse_report, ParseReportError};
+pub use load::{load_side, parse_report, InputError, ParseReportError};
 pub use metrics::Metric;
 pub use output::write_outputs;
 use schema::{CompareReport, Thresholds};
@@ -118,16 +118,29 @@ pub enum CompareError {
         #[source]
         source: criterion_input::CriterionError,
     },
-    /// One input is unusable: missing folder, no or unreadable
-    /// `report.json`, a selector that keeps no cell, ambiguous cells.
-    #[error("compare: input {which} (`{arg}`): {reason}")]
+    /// One input is unusable: a missing folder, no or an unreadable
+    /// `report.json`, a cell id that is not valid.
+    #[error("compare: input {which} (`{arg}`)")]
     Input {
         /// Which side.
         which: Which,
         /// The argument as given.
         arg: String,
         /// Why.
-        reason: String,
+        #[source]
+        source: load::InputError,
+    },
+    /// One input's cells cannot be selected or paired: a selector that
+    /// keeps no cell, two cells matching one.
+    #[error("compare: input {which} (`{arg}`)")]
+    Select {
+        /// Which side.
+        which: Which,
+        /// The argument as given.
+        arg: String,
+        /// Why.
+        #[source]
+        source: select::SelectError,
     },
     /// One input's `report.json` is not a report this mapamp reads.
     #[error("compare: input {which} (`{arg}`): `{}`", .path.display())]
@@ -145,10 +158,17 @@ pub enum CompareError {
     /// The inputs share no cell.
     #[error("compare: no common cells: {0}")]
     NoCommonCells(String),
-    /// The output folder is not the comparison's to write, or the
-    /// comparison could not be rendered.
-    #[error("compare: cannot write the comparison: {0}")]
-    Output(String),
+    /// The output folder is not the comparison's to write.
+    #[error("compare: cannot write the comparison: --out `{}` {refusal}; mapamp compare writes only into a new or empty folder or one holding a previous comparison (choose another --out)", .out.display())]
+    Out {
+        /// `--out`.
+        out: PathBuf,
+        /// What is wrong with it.
+        refusal: output::OutRefusal,
+    },
+    /// `compare.json` could not be rendered.
+    #[error("compare: cannot write the comparison: {}", output::MARKER)]
+    Json(#[source] serde_json::Error),
     /// The comparison folder could not be written.
     #[error("compare: cannot write the comparison")]
     Publish(#[source] crate::fsutil::FsError),
