@@ -197,11 +197,7 @@ mod tests {
     use super::*;
 
     fn scratch(name: &str) -> PathBuf {
-        let d =
-            std::env::temp_dir().join(format!("mapamp-compare-load-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&d);
-        std::fs::create_dir_all(&d).unwrap();
-        d
+        crate::compare::tests::scratch(&format!("load-{name}"))
     }
 
     /// Loading `dir` as side B, refused, as printed.
@@ -226,15 +222,10 @@ mod tests {
             refused(&file),
             format!("compare: input B (`{d}/file`): `{d}/file` is not a folder")
         );
-        assert_eq!(
-            refused(&root),
-            format!("compare: input B (`{d}`): no report.json in `{d}` (is it a report folder written by `mapamp run`, or a criterion folder given as `<folder>@<baseline>`?)")
-        );
+        let no_report = format!("compare: input B (`{d}`): no report.json in `{d}` (is it a report folder written by `mapamp run`, or a criterion folder given as `<folder>@<baseline>`?)");
+        assert_eq!(refused(&root), no_report);
         std::fs::create_dir(root.join("report.json")).unwrap();
-        assert_eq!(
-            refused(&root),
-            format!("compare: input B (`{d}`): no report.json in `{d}` (is it a report folder written by `mapamp run`, or a criterion folder given as `<folder>@<baseline>`?)")
-        );
+        assert_eq!(refused(&root), no_report);
         std::fs::remove_dir_all(&root).unwrap();
     }
 

@@ -175,11 +175,7 @@ mod tests {
     use super::*;
 
     fn scratch(name: &str) -> PathBuf {
-        let d =
-            std::env::temp_dir().join(format!("mapamp-compare-out-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&d);
-        std::fs::create_dir_all(&d).unwrap();
-        d
+        crate::compare::tests::scratch(&format!("out-{name}"))
     }
 
     /// The refusal of `out`, as printed.
