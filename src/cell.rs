@@ -29,8 +29,6 @@ pub enum CellIdError {
     },
 }
 
-crate::into_message!(CellIdError);
-
 /// A validated cell id.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]

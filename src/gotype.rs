@@ -139,8 +139,6 @@ pub enum TypeError {
     },
 }
 
-crate::into_message!(TypeError);
-
 /// The Go type names [`Shape::parse_go`] knows, for error messages.
 pub const GO_TYPE_NAMES: &str = "struct{}, bool, uint8, int8, byte, int16, uint16, int32, uint32, rune, float32, int64, uint64, int, uint, uintptr, float64, string, *T (any pointer), [N]T (an array of any of these, e.g. [24]byte, [4]int64); types over 128 bytes are stored through pointers";
 

@@ -193,8 +193,6 @@ pub enum HeapError {
     Build(crate::variants::BuildError),
 }
 
-crate::into_message!(HeapError);
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -225,8 +225,6 @@ pub enum ReadError {
     },
 }
 
-crate::into_message!(ReadError);
-
 /// Reads a text file whole, refusing what is not a regular file (a folder,
 /// a device such as `/dev/zero`) and files over `max_bytes`; `what` names
 /// the file in errors.

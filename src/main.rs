@@ -381,13 +381,16 @@ fn emit(text: &str) -> anyhow::Result<()> {
     }
 }
 
-fn parse_callgrind_jobs(s: &str) -> Result<usize, String> {
-    let max = mapamp::limits::MAX_CALLGRIND_JOBS;
+/// A `--callgrind-jobs` that is no number from 1 to
+/// [`mapamp::limits::MAX_CALLGRIND_JOBS`] (clap prints it, exit code 2).
+#[derive(Debug, thiserror::Error)]
+#[error("`{0}` is not a number of callgrind runs at once; use 1 to {max}", max = mapamp::limits::MAX_CALLGRIND_JOBS)]
+struct CallgrindJobsError(String);
+
+fn parse_callgrind_jobs(s: &str) -> Result<usize, CallgrindJobsError> {
     match s.parse::<usize>() {
-        Ok(n) if (1..=max).contains(&n) => Ok(n),
-        _ => Err(format!(
-            "`{s}` is not a number of callgrind runs at once; use 1 to {max}"
-        )),
+        Ok(n) if (1..=mapamp::limits::MAX_CALLGRIND_JOBS).contains(&n) => Ok(n),
+        _ => Err(CallgrindJobsError(s.to_string())),
     }
 }
 

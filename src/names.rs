@@ -35,8 +35,6 @@ pub struct UnknownName {
     pub names: String,
 }
 
-crate::into_message!(UnknownName);
-
 /// The variant named `s`, or [`UnknownName`] listing the valid ones
 /// (e.g. what = "hash", valid = "valid hashes").
 pub fn parse<T: Named>(s: &str, what: &'static str, valid: &'static str) -> Result<T, UnknownName> {

@@ -28,8 +28,6 @@ pub enum ClaimsError {
     Locate(#[from] crate::locate::LocateError),
 }
 
-crate::into_message!(ClaimsError);
-
 use crate::accounting::Counting;
 use crate::alloc_count;
 use crate::gomap::{max_count_at, GoHeap, InlineFirst, Knobs, Slab, Storage};

@@ -35,23 +35,23 @@ fn input_info(side: &Side, selected: usize, cells: &[CellComparison]) -> InputIn
 /// the profiles and counts the verdicts. The sides come from
 /// [`super::load_side`], which has checked their schema version.
 pub fn from_reports(a: &Side, b: &Side, opts: &CompareOptions) -> Result<Comparison, CompareError> {
-    let input_err = |which: Which, side: &Side, reason: String| CompareError::Input {
+    let select_err = |which: Which, source: select::SelectError| CompareError::Select {
         which,
-        arg: side.spec.arg.clone(),
-        reason,
+        arg: if which == Which::A { a } else { b }.spec.arg.clone(),
+        source,
     };
-    let cells_a = select::select(&a.report, a.spec.selector.as_ref())
-        .map_err(|e| input_err(Which::A, a, e))?;
-    let cells_b = select::select(&b.report, b.spec.selector.as_ref())
-        .map_err(|e| input_err(Which::B, b, e))?;
+    let cells_a =
+        select::select(&a.report, a.spec.selector.as_ref()).map_err(|e| select_err(Which::A, e))?;
+    let cells_b =
+        select::select(&b.report, b.spec.selector.as_ref()).map_err(|e| select_err(Which::B, e))?;
     let mut blank: Vec<SelectorKey> = [&a.spec, &b.spec]
         .iter()
         .filter_map(|s| s.selector.as_ref().map(|s| s.key))
         .collect();
     blank.sort();
     blank.dedup();
-    let pairing = select::pair(&cells_a, &cells_b, &blank)
-        .map_err(|(which, e)| input_err(which, if which == Which::A { a } else { b }, e))?;
+    let pairing =
+        select::pair(&cells_a, &cells_b, &blank).map_err(|(which, e)| select_err(which, e))?;
     if pairing.pairs.is_empty() {
         return Err(CompareError::NoCommonCells(no_common_cells_message(
             a, b, &cells_a, &cells_b, &blank,
@@ -163,8 +163,8 @@ fn diff_profiles(
                             (LensReport::Ok(d.figures), Some(DiffSvgs { b_shape, a_shape }))
                         }
                         (Err(e), _) | (_, Err(e)) => unavailable(format!(
-                            "the differential flame graph cannot be drawn ({e}; A has {} samples, B {} scaled by {:.3})",
-                            d.figures.samples_a, d.figures.samples_b, d.figures.scale_b
+                            "the differential flame graph cannot be drawn ({}; A has {} samples, B {} scaled by {:.3})",
+                            crate::error::chain(&e), d.figures.samples_a, d.figures.samples_b, d.figures.scale_b
                         )),
                     }
                 }

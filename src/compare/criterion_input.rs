@@ -171,14 +171,14 @@ pub enum CriterionError {
         figures: [f64; 3],
     },
     /// The baseline's benchmarks are none of them mapamp cells.
-    #[error("criterion baseline `{name}` in `{}` has no mapamp cells (they come from `cargo bench --bench copy_paths`); found: {}", .root.display(), .skipped.join("; "))]
+    #[error("criterion baseline `{name}` in `{}` has no mapamp cells (they come from `cargo bench --bench copy_paths`); found: {}", .root.display(), .skipped.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
     NoCells {
         /// The baseline.
         name: String,
         /// The criterion folder.
         root: PathBuf,
         /// Each benchmark, and why it is no cell.
-        skipped: Vec<String>,
+        skipped: Vec<NotACell>,
     },
     /// Two benchmarks with one cell id.
     #[error("criterion baseline `{name}` holds cell `{id}` twice")]
@@ -189,6 +189,43 @@ pub enum CriterionError {
         id: String,
     },
 }
+
+/// A benchmark of a baseline that is no mapamp cell, and why (listed by
+/// [`CriterionError::NoCells`], so the reason is part of the message).
+#[derive(Debug, thiserror::Error)]
+pub enum NotACell {
+    /// A hardware-counter measurement (`MAPAMP_MEASURE`).
+    #[error("`{id}`: measured a hardware counter (MAPAMP_MEASURE), not time")]
+    Counter {
+        /// The benchmark's id.
+        id: String,
+    },
+    /// An id that is no valid cell id.
+    #[error("`{id}`: {error}")]
+    InvalidId {
+        /// The benchmark's id.
+        id: String,
+        /// What is wrong with it.
+        error: crate::cell::CellIdError,
+    },
+    /// A valid id that does not have a mapamp cell's segments.
+    #[error("`{id}`: {NotMapampId}")]
+    NotMapampId {
+        /// The benchmark's id.
+        id: CellId,
+    },
+    /// No throughput in elements.
+    #[error("`{id}`: no throughput in elements, so no time per operation")]
+    NoThroughput {
+        /// The benchmark's id.
+        id: CellId,
+    },
+}
+
+/// A cell id without a mapamp cell's segments.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("not a mapamp cell id (scenario/variant/config/n=…/keys=…/kXvY)")]
+pub struct NotMapampId;
 
 /// `benchmark.json`: the fields read.
 #[derive(Deserialize)]
@@ -282,27 +319,26 @@ fn elements(throughput: &serde_json::Value) -> Option<u64> {
 
 /// The axes of a mapamp cell id (`scenario/variant/config/n=…/keys=…/kXvY`,
 /// locate: `…/m=<buckets>`), or why it is not one.
-fn axes(id: &CellId) -> Result<CellAxes, String> {
+fn axes(id: &CellId) -> Result<CellAxes, NotMapampId> {
     let seg: Vec<&str> = id.as_str().split('/').collect();
-    let shape = "not a mapamp cell id (scenario/variant/config/n=…/keys=…/kXvY)";
     if seg.len() != 6 {
-        return Err(shape.into());
+        return Err(NotMapampId);
     }
     let n = seg[3]
         .strip_prefix("n=")
         .and_then(|v| v.parse().ok())
-        .ok_or(shape)?;
-    let keys = seg[4].strip_prefix("keys=").ok_or(shape)?;
+        .ok_or(NotMapampId)?;
+    let keys = seg[4].strip_prefix("keys=").ok_or(NotMapampId)?;
     let (key_size, value_size, buckets) = if let Some(m) = seg[5].strip_prefix("m=") {
-        (0, 0, Some(m.parse().map_err(|_| shape)?))
+        (0, 0, Some(m.parse().map_err(|_| NotMapampId)?))
     } else {
         let (k, v) = seg[5]
             .strip_prefix('k')
             .and_then(|kv| kv.split_once('v'))
-            .ok_or(shape)?;
+            .ok_or(NotMapampId)?;
         (
-            k.parse().map_err(|_| shape)?,
-            v.parse().map_err(|_| shape)?,
+            k.parse().map_err(|_| NotMapampId)?,
+            v.parse().map_err(|_| NotMapampId)?,
             None,
         )
     };
@@ -351,7 +387,7 @@ fn unavailable<T>(lens: &str) -> LensReport<T> {
 
 /// One benchmark's baseline folder as a cell, `Ok(None)` when its id is no
 /// mapamp cell (with the reason in `skipped`).
-fn cell(dir: &Path, skipped: &mut Vec<String>) -> Result<Option<CellReport>, CriterionError> {
+fn cell(dir: &Path, skipped: &mut Vec<NotACell>) -> Result<Option<CellReport>, CriterionError> {
     for file in FILES {
         if !dir.join(file).is_file() {
             return Err(CriterionError::MissingFile {
@@ -362,32 +398,30 @@ fn cell(dir: &Path, skipped: &mut Vec<String>) -> Result<Option<CellReport>, Cri
     }
     let bench: BenchmarkFile = read(dir, "benchmark.json")?;
     if bench.group_id.contains(SEPARATOR) {
-        skipped.push(format!(
-            "`{}`: measured a hardware counter (MAPAMP_MEASURE), not time",
-            bench.full_id
-        ));
+        skipped.push(NotACell::Counter { id: bench.full_id });
         return Ok(None);
     }
-    let id = match CellId::new(bench.full_id.clone())
-        .map_err(String::from)
-        .and_then(|id| Ok((axes(&id)?, id)))
-    {
-        Ok((axes, id)) => (axes, id),
-        Err(e) => {
-            skipped.push(format!("`{}`: {e}", bench.full_id));
+    let id = match CellId::new(bench.full_id.clone()) {
+        Ok(id) => id,
+        Err(error) => {
+            skipped.push(NotACell::InvalidId {
+                id: bench.full_id,
+                error,
+            });
             return Ok(None);
         }
     };
-    let (axes, id) = id;
+    let Ok(axes) = axes(&id) else {
+        skipped.push(NotACell::NotMapampId { id });
+        return Ok(None);
+    };
     let Some(ops) = bench
         .throughput
         .as_ref()
         .and_then(elements)
         .filter(|&n| n > 0)
     else {
-        skipped.push(format!(
-            "`{id}`: no throughput in elements, so no time per operation"
-        ));
+        skipped.push(NotACell::NoThroughput { id });
         return Ok(None);
     };
     let est: EstimatesFile = read(dir, "estimates.json")?;
@@ -715,7 +749,10 @@ mod tests {
             "a/b/c/n=1/k=r/k8v8",
         ] {
             let e = axes(&CellId::new(other).unwrap()).unwrap_err();
-            assert!(e.contains("not a mapamp cell id"), "{other}: {e}");
+            assert!(
+                e.to_string().contains("not a mapamp cell id"),
+                "{other}: {e}"
+            );
         }
     }
 
@@ -737,6 +774,36 @@ mod tests {
         assert_eq!(
             crate::error::chain(&e),
             "cannot read `b/sample.json`: permission denied"
+        );
+    }
+
+    #[test]
+    fn a_baseline_of_no_cells_lists_each_benchmark_and_why() {
+        let id = |s: &str| CellId::new(s).unwrap();
+        let e = CriterionError::NoCells {
+            name: "new".into(),
+            root: "target/criterion".into(),
+            skipped: vec![
+                NotACell::Counter {
+                    id: "copy@cycles/x".into(),
+                },
+                NotACell::InvalidId {
+                    id: "a b".into(),
+                    error: CellId::new("a b").unwrap_err(),
+                },
+                NotACell::NotMapampId { id: id("a/b/c") },
+                NotACell::NoThroughput {
+                    id: id("assign/gomap/go-default/n=8/keys=random/k8v8"),
+                },
+            ],
+        };
+        assert_eq!(
+            crate::error::chain(&e),
+            "criterion baseline `new` in `target/criterion` has no mapamp cells (they come from `cargo bench --bench copy_paths`); found: \
+             `copy@cycles/x`: measured a hardware counter (MAPAMP_MEASURE), not time; \
+             `a b`: cell id `a b` contains ` `; allowed: letters, digits and . _ = + - (and / between segments); \
+             `a/b/c`: not a mapamp cell id (scenario/variant/config/n=…/keys=…/kXvY); \
+             `assign/gomap/go-default/n=8/keys=random/k8v8`: no throughput in elements, so no time per operation"
         );
     }
 

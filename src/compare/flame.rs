@@ -183,6 +183,21 @@ pub enum Shape {
     A,
 }
 
+/// Why inferno could not draw a differential flame graph (its chain is
+/// written into the differential profile's `unavailable` reason).
+#[derive(Debug, thiserror::Error)]
+pub enum DrawError {
+    /// The two-column stacks could not be written.
+    #[error("differential stacks")]
+    Differential(#[source] std::io::Error),
+    /// The graph could not be drawn.
+    #[error("flame graph")]
+    FlameGraph(#[source] std::io::Error),
+    /// The graph is not text.
+    #[error("flame graph is not UTF-8")]
+    NotUtf8(#[source] std::string::FromUtf8Error),
+}
+
 /// Draws a differential flame graph: red where B has more (scaled)
 /// samples than A, blue where fewer, in the given [`Shape`].
 pub fn render_svg(
@@ -190,7 +205,7 @@ pub fn render_svg(
     shape: Shape,
     title: &str,
     subtitle: &str,
-) -> Result<String, String> {
+) -> Result<String, DrawError> {
     use inferno::{differential, flamegraph};
     // inferno draws the second column's shape and colours by second − first;
     // for A's shape, swap the columns and negate the colours.
@@ -205,7 +220,7 @@ pub fn render_svg(
         second.as_bytes(),
         &mut two_column,
     )
-    .map_err(|e| format!("differential stacks: {e}"))?;
+    .map_err(DrawError::Differential)?;
     let mut opts = flamegraph::Options::default();
     opts.title = title.to_string();
     opts.subtitle = Some(subtitle.to_string());
@@ -217,8 +232,8 @@ pub fn render_svg(
     };
     let mut svg = Vec::new();
     flamegraph::from_reader(&mut opts, two_column.as_slice(), &mut svg)
-        .map_err(|e| format!("flame graph: {e}"))?;
-    String::from_utf8(svg).map_err(|e| format!("flame graph is not UTF-8: {e}"))
+        .map_err(DrawError::FlameGraph)?;
+    String::from_utf8(svg).map_err(DrawError::NotUtf8)
 }
 
 #[cfg(test)]

@@ -61,7 +61,7 @@ pub mod select;
 use crate::report::schema::Report;
 pub use analyse::from_reports;
 use criterion_input::Origin;
-pub use load::{load_side, parse_report, ParseReportError};
+pub use load::{load_side, parse_report, InputError, ParseReportError};
 pub use metrics::Metric;
 pub use output::write_outputs;
 use schema::{CompareReport, Thresholds};
@@ -90,9 +90,17 @@ impl std::fmt::Display for Which {
 /// Why two reports could not be compared (the command exits with 2).
 #[derive(Debug, thiserror::Error)]
 pub enum CompareError {
-    /// A command-line option is invalid.
-    #[error("compare: {0}")]
-    Options(String),
+    /// A percentage option that is negative or no number.
+    #[error("compare: --{option} must be a non-negative percentage, got {value}")]
+    Percentage {
+        /// The option, without `--`.
+        option: &'static str,
+        /// The value given.
+        value: f64,
+    },
+    /// `--alpha` outside (0, 1).
+    #[error("compare: --alpha must be between 0 and 1, got {0}")]
+    Alpha(f64),
     /// `--metric` names no metric (the valid ones stand in the message).
     #[error("compare: {0}")]
     Metric(crate::names::UnknownName),
@@ -118,16 +126,29 @@ pub enum CompareError {
         #[source]
         source: criterion_input::CriterionError,
     },
-    /// One input is unusable: missing folder, no or unreadable
-    /// `report.json`, a selector that keeps no cell, ambiguous cells.
-    #[error("compare: input {which} (`{arg}`): {reason}")]
+    /// One input is unusable: a missing folder, no or an unreadable
+    /// `report.json`, a cell id that is not valid.
+    #[error("compare: input {which} (`{arg}`)")]
     Input {
         /// Which side.
         which: Which,
         /// The argument as given.
         arg: String,
         /// Why.
-        reason: String,
+        #[source]
+        source: load::InputError,
+    },
+    /// One input's cells cannot be selected or paired: a selector that
+    /// keeps no cell, two cells matching one.
+    #[error("compare: input {which} (`{arg}`)")]
+    Select {
+        /// Which side.
+        which: Which,
+        /// The argument as given.
+        arg: String,
+        /// Why.
+        #[source]
+        source: select::SelectError,
     },
     /// One input's `report.json` is not a report this mapamp reads.
     #[error("compare: input {which} (`{arg}`): `{}`", .path.display())]
@@ -145,10 +166,17 @@ pub enum CompareError {
     /// The inputs share no cell.
     #[error("compare: no common cells: {0}")]
     NoCommonCells(String),
-    /// The output folder is not the comparison's to write, or the
-    /// comparison could not be rendered.
-    #[error("compare: cannot write the comparison: {0}")]
-    Output(String),
+    /// The output folder is not the comparison's to write.
+    #[error("compare: cannot write the comparison: --out `{}` {refusal}; mapamp compare writes only into a new or empty folder or one holding a previous comparison (choose another --out)", .out.display())]
+    Out {
+        /// `--out`.
+        out: PathBuf,
+        /// What is wrong with it.
+        refusal: output::OutRefusal,
+    },
+    /// `compare.json` could not be rendered.
+    #[error("compare: cannot write the comparison: {}", output::MARKER)]
+    Json(#[source] serde_json::Error),
     /// The comparison folder could not be written.
     #[error("compare: cannot write the comparison")]
     Publish(#[source] crate::fsutil::FsError),
@@ -196,21 +224,15 @@ impl CompareOptions {
     /// Validates command-line figures: metric names known, percentages
     /// finite and non-negative, 0 < α < 1.
     pub fn from_args(args: &OptionArgs) -> Result<CompareOptions, CompareError> {
-        let bad = |m: String| CompareError::Options(m);
-        let pct = |name: &str, v: f64| {
-            if v.is_finite() && v >= 0.0 {
-                Ok(v / 100.0)
+        let pct = |option: &'static str, value: f64| {
+            if value.is_finite() && value >= 0.0 {
+                Ok(value / 100.0)
             } else {
-                Err(bad(format!(
-                    "--{name} must be a non-negative percentage, got {v}"
-                )))
+                Err(CompareError::Percentage { option, value })
             }
         };
         if !(args.alpha > 0.0 && args.alpha < 1.0) {
-            return Err(bad(format!(
-                "--alpha must be between 0 and 1, got {}",
-                args.alpha
-            )));
+            return Err(CompareError::Alpha(args.alpha));
         }
         let mut metrics = Vec::new();
         for name in &args.metrics {
@@ -327,4 +349,59 @@ pub fn from_folders(
     let side_a = load_side(Which::A, a)?;
     let side_b = load_side(Which::B, b)?;
     from_reports(&side_a, &side_b, opts)
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// A new empty folder under the temporary folder, for one test.
+    pub(crate) fn scratch(name: &str) -> PathBuf {
+        let d = std::env::temp_dir().join(format!("mapamp-compare-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&d);
+        std::fs::create_dir_all(&d).unwrap();
+        d
+    }
+
+    #[test]
+    fn bad_options_name_the_option_and_the_value() {
+        let args = OptionArgs {
+            metrics: Vec::new(),
+            alpha: 0.05,
+            time_threshold_pct: 5.0,
+            latency_threshold_pct: 10.0,
+            counter_threshold_pct: 10.0,
+            fail_on_regression_pct: None,
+        };
+        assert!(CompareOptions::from_args(&args).is_ok());
+        let refused = |a: OptionArgs| CompareOptions::from_args(&a).unwrap_err().to_string();
+        assert_eq!(
+            refused(OptionArgs {
+                alpha: 1.0,
+                ..args.clone()
+            }),
+            "compare: --alpha must be between 0 and 1, got 1"
+        );
+        assert_eq!(
+            refused(OptionArgs {
+                time_threshold_pct: -1.5,
+                ..args.clone()
+            }),
+            "compare: --time-threshold must be a non-negative percentage, got -1.5"
+        );
+        assert_eq!(
+            refused(OptionArgs {
+                fail_on_regression_pct: Some(f64::NAN),
+                ..args.clone()
+            }),
+            "compare: --fail-on-regression must be a non-negative percentage, got NaN"
+        );
+        assert_eq!(
+            refused(OptionArgs {
+                metrics: vec!["nope".into()],
+                ..args
+            }),
+            format!("compare: {}", Metric::parse("nope").unwrap_err())
+        );
+    }
 }

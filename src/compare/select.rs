@@ -179,12 +179,74 @@ fn segment(id: &str, i: usize) -> Option<&str> {
     id.split('/').nth(i)
 }
 
+/// Why the cells of one or both sides cannot be selected or paired.
+#[derive(Debug, thiserror::Error)]
+pub enum SelectError {
+    /// A selector whose value no cell of the report has; the values the
+    /// report's cells have.
+    #[error(
+        "no cell has {k} `{value}`; {k}s in this report: {}",
+        if .found.is_empty() { "none".to_string() } else { .found.join(", ") },
+        k = .key.name()
+    )]
+    NoMatch {
+        /// The selector's key.
+        key: SelectorKey,
+        /// The selector's value.
+        value: String,
+        /// The values of that segment the report's map cells have.
+        found: Vec<String>,
+    },
+    /// Two cells of one side match the same cell of the other side.
+    #[error(
+        "cells `{first}` and `{second}` both match the same cell of the other side; {}",
+        same_cell_hint(*.side, .blank)
+    )]
+    SameCell {
+        /// The side both cells are on.
+        side: Which,
+        /// The first cell's id.
+        first: String,
+        /// The second cell's id.
+        second: String,
+        /// The segments ignored when matching (both sides' selector keys).
+        blank: Vec<SelectorKey>,
+    },
+    /// A pair whose compare id is no valid cell id.
+    #[error("cannot name the comparison of `{a}` and `{b}`")]
+    Name {
+        /// A's cell id.
+        a: String,
+        /// B's cell id.
+        b: String,
+        /// Why the joined id is not valid.
+        #[source]
+        source: crate::cell::CellIdError,
+    },
+}
+
+/// How to make one cell remain per compared cell, for [`SelectError::SameCell`].
+fn same_cell_hint(side: Which, blank: &[SelectorKey]) -> String {
+    if blank.is_empty() {
+        "the report lists the same cell twice".to_string()
+    } else {
+        let keys: Vec<String> = blank
+            .iter()
+            .map(|k| format!("#{}=<name>", k.name()))
+            .collect();
+        format!(
+            "give input {side} a selector ({}) so one cell remains per compared cell",
+            keys.join(" or ")
+        )
+    }
+}
+
 /// The cells of `report` a selector keeps (all without one). A value that
 /// matches no cell is an error listing the values the report has.
 pub fn select<'r>(
     report: &'r Report,
     selector: Option<&Selector>,
-) -> Result<Vec<&'r CellReport>, String> {
+) -> Result<Vec<&'r CellReport>, SelectError> {
     let Some(sel) = selector else {
         return Ok(report.cells.iter().collect());
     };
@@ -200,18 +262,11 @@ pub fn select<'r>(
         .collect();
     if kept.is_empty() {
         let found: BTreeSet<&str> = map_cells().filter_map(|c| segment(&c.id, i)).collect();
-        let found: Vec<&str> = found.into_iter().collect();
-        return Err(format!(
-            "no cell has {} `{}`; {}s in this report: {}",
-            sel.key.name(),
-            sel.value,
-            sel.key.name(),
-            if found.is_empty() {
-                "none".to_string()
-            } else {
-                found.join(", ")
-            }
-        ));
+        return Err(SelectError::NoMatch {
+            key: sel.key,
+            value: sel.value.clone(),
+            found: found.into_iter().map(String::from).collect(),
+        });
     }
     Ok(kept)
 }
@@ -258,29 +313,16 @@ fn index<'r>(
     cells: &[&'r CellReport],
     blank: &[SelectorKey],
     side: Which,
-) -> Result<BTreeMap<String, &'r CellReport>, (Which, String)> {
+) -> Result<BTreeMap<String, &'r CellReport>, SelectError> {
     let mut map: BTreeMap<String, &CellReport> = BTreeMap::new();
     for c in cells {
         if let Some(prev) = map.insert(match_key(&c.id, blank), c) {
-            let hint = if blank.is_empty() {
-                "the report lists the same cell twice".to_string()
-            } else {
-                let keys: Vec<String> = blank
-                    .iter()
-                    .map(|k| format!("#{}=<name>", k.name()))
-                    .collect();
-                format!(
-                    "give input {side} a selector ({}) so one cell remains per compared cell",
-                    keys.join(" or ")
-                )
-            };
-            return Err((
+            return Err(SelectError::SameCell {
                 side,
-                format!(
-                    "cells `{}` and `{}` both match the same cell of the other side; {hint}",
-                    prev.id, c.id
-                ),
-            ));
+                first: prev.id.clone(),
+                second: c.id.clone(),
+                blank: blank.to_vec(),
+            });
         }
     }
     Ok(map)
@@ -292,9 +334,9 @@ pub fn pair<'r>(
     a: &[&'r CellReport],
     b: &[&'r CellReport],
     blank: &[SelectorKey],
-) -> Result<Pairing<'r>, (Which, String)> {
-    let ia = index(a, blank, Which::A)?;
-    let ib = index(b, blank, Which::B)?;
+) -> Result<Pairing<'r>, (Which, SelectError)> {
+    let ia = index(a, blank, Which::A).map_err(|e| (Which::A, e))?;
+    let ib = index(b, blank, Which::B).map_err(|e| (Which::B, e))?;
     let mut pairs = Vec::new();
     let mut only_a = Vec::new();
     for (key, ca) in &ia {
@@ -322,7 +364,7 @@ pub fn pair<'r>(
 
 /// The compare id of a pair: the shared id, with each blanked segment
 /// written `<a>-vs-<b>` where the sides differ.
-fn compare_id(a: &str, b: &str, blank: &[SelectorKey]) -> Result<CellId, String> {
+fn compare_id(a: &str, b: &str, blank: &[SelectorKey]) -> Result<CellId, SelectError> {
     let segs: Vec<String> = a
         .split('/')
         .zip(b.split('/'))
@@ -335,8 +377,11 @@ fn compare_id(a: &str, b: &str, blank: &[SelectorKey]) -> Result<CellId, String>
             }
         })
         .collect();
-    CellId::from_segments(&segs)
-        .map_err(|e| format!("cannot name the comparison of `{a}` and `{b}`: {e}"))
+    CellId::from_segments(&segs).map_err(|source| SelectError::Name {
+        a: a.to_string(),
+        b: b.to_string(),
+        source,
+    })
 }
 
 #[cfg(test)]
@@ -410,5 +455,65 @@ mod tests {
         );
         let same = compare_id("a/b/c", "a/b/c", &[SelectorKey::Config]).unwrap();
         assert_eq!(same.as_str(), "a/b/c");
+    }
+
+    fn fixture() -> Report {
+        serde_json::from_str(include_str!("../../tests/data/report_fixture.json")).unwrap()
+    }
+
+    #[test]
+    fn a_selector_that_keeps_no_cell_lists_the_values_there_are() {
+        let r = fixture();
+        let sel = |key, value: &str| Selector {
+            key,
+            value: value.into(),
+        };
+        let e = select(&r, Some(&sel(SelectorKey::Config, "huge"))).unwrap_err();
+        assert_eq!(
+            crate::error::chain(&e),
+            "no cell has config `huge`; configs in this report: default, go-default, presized"
+        );
+        let empty = Report {
+            cells: Vec::new(),
+            ..fixture()
+        };
+        let e = select(&empty, Some(&sel(SelectorKey::Variant, "x"))).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "no cell has variant `x`; variants in this report: none"
+        );
+    }
+
+    #[test]
+    fn two_cells_matching_one_name_the_side_and_the_selector_to_give() {
+        let r = fixture();
+        let cells: Vec<&CellReport> = r.cells.iter().collect();
+        let (which, e) = pair(&cells, &cells[..1], &[SelectorKey::Config]).unwrap_err();
+        assert_eq!(which, Which::A);
+        assert_eq!(
+            crate::error::chain(&e),
+            "cells `insert/gomap/go-default/n=1000/keys=sequential/k16v64` and `insert/gomap/presized/n=1000/keys=sequential/k16v64` both match the same cell of the other side; give input A a selector (#config=<name>) so one cell remains per compared cell"
+        );
+        let twice = [cells[0], cells[0]];
+        let (which, e) = pair(&cells[..1], &twice, &[]).unwrap_err();
+        assert_eq!(which, Which::B);
+        assert_eq!(
+            e.to_string(),
+            "cells `evacuate_double/gomap/go-default/n=1024/keys=random/k8v8` and `evacuate_double/gomap/go-default/n=1024/keys=random/k8v8` both match the same cell of the other side; the report lists the same cell twice"
+        );
+    }
+
+    #[test]
+    fn a_compare_id_too_long_to_be_an_id_names_both_cells() {
+        let (a, b) = (
+            format!("x/{}", "a".repeat(150)),
+            format!("x/{}", "b".repeat(150)),
+        );
+        let e = compare_id(&a, &b, &[SelectorKey::Variant]).unwrap_err();
+        let joined = format!("x/{}-vs-{}", "a".repeat(150), "b".repeat(150));
+        assert_eq!(
+            crate::error::chain(&e),
+            format!("cannot name the comparison of `{a}` and `{b}`: cell id `{joined}` must be 1 to 200 characters long")
+        );
     }
 }

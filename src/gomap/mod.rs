@@ -223,8 +223,6 @@ pub enum KnobError {
     EvacuateBatch(String),
 }
 
-crate::into_message!(KnobError);
-
 /// `hmap.flags` bits the model needs.
 pub(crate) mod flags {
     /// There may be an iterator using `buckets`.

@@ -112,8 +112,6 @@ pub enum LintError {
     },
 }
 
-crate::into_message!(LintError);
-
 /// Why a finding has no price: a reason written into the report as the
 /// finding's `unavailable` pricing (its message is the datum), not an
 /// error of the run.

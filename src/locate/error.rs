@@ -56,5 +56,3 @@ pub enum LocateError {
         available_mib: Option<u64>,
     },
 }
-
-crate::into_message!(LocateError);

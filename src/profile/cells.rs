@@ -103,11 +103,11 @@ impl Profile {
                                     } else {
                                         scenario
                                             .applies(variant, k)
-                                            .map_err(String::from)
+                                            .map_err(|e| crate::error::chain(&e))
                                             .and_then(|()| min_n(scenario, n))
                                             .and_then(|()| {
                                                 cell.types_apply(distinct_keys(&cell))
-                                                    .map_err(String::from)
+                                                    .map_err(|e| crate::error::chain(&e))
                                             })
                                     };
                                     match why {
@@ -200,7 +200,8 @@ fn distinct_keys(cell: &MapCell) -> usize {
     }
 }
 
-/// Scenarios that need a minimum N.
+/// Scenarios that need a minimum N. The error is a [`Skipped`] reason
+/// (text in the report and in `profile check`'s output), not an error.
 fn min_n(scenario: Scenario, n: usize) -> Result<(), String> {
     match scenario {
         Scenario::EvacuateDouble | Scenario::EvacuateSameSize | Scenario::Churn if n < 16 => {

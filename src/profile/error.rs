@@ -78,4 +78,75 @@ pub enum ProfileError {
     },
 }
 
-crate::into_message!(ProfileError);
+/// A value of a profile that breaks a rule of the profile's own (the
+/// rules of other modules have their own errors: [`crate::names::UnknownName`],
+/// [`crate::gomap::KnobError`], ...). [`ProfileError::At`] puts it at its
+/// file, line and column.
+#[derive(Debug, thiserror::Error)]
+pub(super) enum BadValue {
+    /// A configuration name that is empty or too long.
+    #[error(
+        "configuration name `{name}` has {len} characters; {}",
+        config_name_rule()
+    )]
+    ConfigNameLength {
+        /// The name.
+        name: String,
+        /// Its length in characters.
+        len: usize,
+    },
+    /// `.` or `..` as a configuration name.
+    #[error("configuration name `{name}` is not valid; {}", config_name_rule())]
+    ConfigNameDots {
+        /// The name.
+        name: String,
+    },
+    /// A configuration name with a character an id segment cannot hold.
+    #[error("configuration name `{name}` contains `{c}`; {}", config_name_rule())]
+    ConfigNameChar {
+        /// The name.
+        name: String,
+        /// The first character not allowed.
+        c: char,
+    },
+    /// `locate` in `axes.scenario`.
+    #[error(
+        "list locate combinations in the [locate] table, not in axes.scenario (its scenarios: {})",
+        map_scenarios()
+    )]
+    LocateInAxes,
+    /// `io` in `axes.scenario`.
+    #[error("list io cells in the [io] table, not in axes.scenario")]
+    IoInAxes,
+    /// A scenario name that is none of the map scenarios.
+    #[error("unknown scenario `{name}`; valid scenarios: {} (locate cells go in the [locate] table, io cells in the [io] table)", map_scenarios())]
+    UnknownScenario {
+        /// The name given.
+        name: String,
+    },
+    /// An `[io]` size that is neither a number nor a string.
+    #[error("{0} is not a size; write a number of bytes or a string such as \"4KiB\"")]
+    NotASizeValue(toml::Value),
+    /// An `[io]` size string that does not parse.
+    #[error(transparent)]
+    Size(#[from] crate::scenario::io::NotASize),
+}
+
+/// What a configuration name may be (it is a folder name in every cell id).
+fn config_name_rule() -> String {
+    format!(
+        "a configuration name is 1 to {} letters, digits, `.`, `_`, `-`, `=` or `+`, and not `.` or `..`",
+        crate::limits::MAX_CONFIG_NAME
+    )
+}
+
+/// The scenarios `axes.scenario` may list, `, `-separated.
+fn map_scenarios() -> String {
+    use crate::scenario::Scenario;
+    Scenario::ALL
+        .into_iter()
+        .filter(|x| !matches!(x, Scenario::Locate | Scenario::Io))
+        .map(|x| x.name())
+        .collect::<Vec<_>>()
+        .join(", ")
+}

@@ -11,6 +11,7 @@
 //! timeout_ms = 60000                # receiver deadline per send (default 60 s + 250 ms per MiB)
 //! ```
 
+use super::error::BadValue;
 use super::parse::Errs;
 use super::raw::Axis;
 use super::ProfileError;
@@ -79,10 +80,8 @@ fn sizes(
         .map(|v| {
             let n = match v.get_ref() {
                 toml::Value::Integer(i) if *i >= 0 => Ok(*i as u64),
-                toml::Value::String(s) => parse_size(s).map_err(|e| e.to_string()),
-                other => Err(format!(
-                    "{other} is not a size; write a number of bytes or a string such as \"4KiB\""
-                )),
+                toml::Value::String(s) => parse_size(s).map_err(BadValue::Size),
+                other => Err(BadValue::NotASizeValue(other.clone())),
             }
             .map_err(|m| e.at(v.span(), format!("io.{name}: {m}")))?;
             if n == 0 || n > max {
@@ -197,8 +196,13 @@ mod tests {
 
     const AXES: &str = "[axes]\nscenario = [\"insert\"]\nvariant = [\"gomap\"]\nn = [64]\nkeys = [\"random\"]\nkey_size = [8]\nvalue_size = [8]\n";
 
-    fn with_io(io: &str) -> Result<crate::profile::Profile, String> {
-        parse("p.toml", "p", &format!("{AXES}[io]\n{io}")).map_err(|e| e.to_string())
+    fn with_io(io: &str) -> Result<crate::profile::Profile, crate::profile::ProfileError> {
+        parse("p.toml", "p", &format!("{AXES}[io]\n{io}"))
+    }
+
+    /// The message of a refused `[io]` table.
+    fn refused(io: &str) -> String {
+        with_io(io).unwrap_err().to_string()
     }
 
     #[test]
@@ -223,29 +227,33 @@ mod tests {
 
     #[test]
     fn bad_io_values_name_the_line_and_the_valid_ones() {
-        let e = with_io("path = [\"copy\"]\nfile_size = [1]\nbuffer_size = [1]\n").unwrap_err();
+        let e = refused("path = [\"copy\"]\nfile_size = [1]\nbuffer_size = [1]\n");
         assert!(
             e.starts_with("p.toml:9:") && e.contains("read_write, mmap_write"),
             "{e}"
         );
-        let e =
-            with_io("path = [\"splice\"]\nfile_size = [\"4kb\"]\nbuffer_size = [1]\n").unwrap_err();
+        let e = refused("path = [\"splice\"]\nfile_size = [\"4kb\"]\nbuffer_size = [1]\n");
         assert!(
             e.starts_with("p.toml:10:") && e.contains("KiB, MiB or GiB"),
             "{e}"
         );
-        let e = with_io("path = [\"splice\"]\nfile_size = [0]\nbuffer_size = [1]\n").unwrap_err();
+        assert_eq!(
+            refused("path = [\"splice\"]\nfile_size = [\"4kb\"]\nbuffer_size = [1]\n"),
+            "p.toml:10:14: io.file_size: `4kb` is not a size; write a number of bytes or a number with KiB, MiB or GiB (\"4KiB\")"
+        );
+        assert_eq!(
+            refused("path = [\"splice\"]\nfile_size = [1]\nbuffer_size = [true]\n"),
+            "p.toml:11:16: io.buffer_size: true is not a size; write a number of bytes or a string such as \"4KiB\""
+        );
+        let e = refused("path = [\"splice\"]\nfile_size = [0]\nbuffer_size = [1]\n");
         assert!(e.contains("out of range"), "{e}");
-        let e = with_io(
+        let e = refused(
             "path = [\"splice\"]\ntarget = [\"udp\"]\nfile_size = [1]\nbuffer_size = [1]\n",
-        )
-        .unwrap_err();
+        );
         assert!(e.contains("tcp, pipe"), "{e}");
-        let e = with_io("path = [\"splice\"]\nfile_size = [1]\nbuffer_size = [1]\nport = 70000\n")
-            .unwrap_err();
+        let e = refused("path = [\"splice\"]\nfile_size = [1]\nbuffer_size = [1]\nport = 70000\n");
         assert!(e.contains("io.port = 70000"), "{e}");
-        let e = with_io("path = [\"splice\"]\nfile_size = [1]\nbuffer_size = [1]\nspeed = 1\n")
-            .unwrap_err();
+        let e = refused("path = [\"splice\"]\nfile_size = [1]\nbuffer_size = [1]\nspeed = 1\n");
         assert!(e.contains("unknown field `speed`"), "{e}");
         let e = parse("p.toml", "p", &AXES.replace("\"insert\"", "\"io\""))
             .unwrap_err()

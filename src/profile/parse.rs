@@ -1,6 +1,7 @@
 //! Parsing and validating a profile's TOML: every error names the file,
 //! line and column, and the valid choices.
 
+use super::error::BadValue;
 use super::raw::{self, Axis, RawProfile};
 use super::{
     io, Budget, LensKind, Lines, LocateAxes, Profile, ProfileError, TuningConfig, TypeChoice,
@@ -40,8 +41,7 @@ fn type_axis(
             Ok(sizes.into_iter().map(|size| TypeChoice { size, go: None }).collect())
         }
         (None, Some(axis)) => e.names(axis, what, |s| {
-            let t = GoType::parse(s)?;
-            Ok::<_, String>(TypeChoice { size: t.shape.size, go: Some(t) })
+            GoType::parse(s).map(|t| TypeChoice { size: t.shape.size, go: Some(t) })
         }),
     }
 }
@@ -143,29 +143,13 @@ pub fn parse(file: &str, name: &str, text: &str) -> Result<Profile, ProfileError
     })?;
     let axes = raw.axes.get_ref();
     let axes_span = raw.axes.span();
-    let scenarios = e.names(&axes.scenario, "scenario", |s| {
-        let map_scenarios = || {
-            Scenario::ALL
-                .into_iter()
-                .filter(|x| !matches!(x, Scenario::Locate | Scenario::Io))
-                .map(|x| x.name())
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
-        match Scenario::parse(s) {
-            Ok(Scenario::Locate) => Err(format!(
-                "list locate combinations in the [locate] table, not in axes.scenario (its scenarios: {})",
-                map_scenarios()
-            )),
-            Ok(Scenario::Io) => {
-                Err("list io cells in the [io] table, not in axes.scenario".to_string())
-            }
-            Ok(x) => Ok(x),
-            Err(_) => Err(format!(
-                "unknown scenario `{s}`; valid scenarios: {} (locate cells go in the [locate] table, io cells in the [io] table)",
-                map_scenarios()
-            )),
-        }
+    let scenarios = e.names(&axes.scenario, "scenario", |s| match Scenario::parse(s) {
+        Ok(Scenario::Locate) => Err(BadValue::LocateInAxes),
+        Ok(Scenario::Io) => Err(BadValue::IoInAxes),
+        Ok(x) => Ok(x),
+        Err(_) => Err(BadValue::UnknownScenario {
+            name: s.to_string(),
+        }),
     })?;
     let variants = e.names(&axes.variant, "variant", Variant::parse)?;
     let ns = e.counts(&axes.n, "n", 1, crate::limits::MAX_PROFILE_N)?;
@@ -297,25 +281,27 @@ fn toml_message(message: &str, at: &str, line: &str) -> String {
 }
 
 /// Checks a configuration name: it is a folder name in every cell id.
-fn config_name(name: &str) -> Result<(), String> {
-    use crate::limits::MAX_CONFIG_NAME;
-    let rule = format!("a configuration name is 1 to {MAX_CONFIG_NAME} letters, digits, `.`, `_`, `-`, `=` or `+`, and not `.` or `..`");
+fn config_name(name: &str) -> Result<(), BadValue> {
     let len = name.chars().count();
-    if len == 0 || len > MAX_CONFIG_NAME {
-        return Err(format!(
-            "configuration name `{name}` has {len} characters; {rule}"
-        ));
+    if len == 0 || len > crate::limits::MAX_CONFIG_NAME {
+        return Err(BadValue::ConfigNameLength {
+            name: name.to_string(),
+            len,
+        });
     }
     if name == "." || name == ".." {
-        return Err(format!("configuration name `{name}` is not valid; {rule}"));
+        return Err(BadValue::ConfigNameDots {
+            name: name.to_string(),
+        });
     }
     if let Some(c) = name
         .chars()
         .find(|c| !(c.is_ascii_alphanumeric() || "._-=+".contains(*c)))
     {
-        return Err(format!(
-            "configuration name `{name}` contains `{c}`; {rule}"
-        ));
+        return Err(BadValue::ConfigNameChar {
+            name: name.to_string(),
+            c,
+        });
     }
     Ok(())
 }
@@ -493,4 +479,68 @@ fn budget(e: &Errs, b: Option<&Spanned<raw::RawBudget>>) -> Result<Budget, Profi
         out.timeline_writes = x as usize;
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const AXES: &str = "[axes]\nscenario = [\"insert\"]\nvariant = [\"gomap\"]\nn = [64]\nkeys = [\"random\"]\nkey_size = [8]\nvalue_size = [8]\n";
+
+    const RULE: &str = "a configuration name is 1 to 64 letters, digits, `.`, `_`, `-`, `=` or `+`, and not `.` or `..`";
+
+    #[test]
+    fn configuration_names_state_the_rule() {
+        assert!(config_name("presized.2n").is_ok());
+        let long = "a".repeat(65);
+        for (name, why) in [
+            ("", "configuration name `` has 0 characters"),
+            (
+                long.as_str(),
+                &format!("configuration name `{long}` has 65 characters"),
+            ),
+            ("..", "configuration name `..` is not valid"),
+            ("a/b", "configuration name `a/b` contains `/`"),
+        ] {
+            assert_eq!(
+                config_name(name).unwrap_err().to_string(),
+                format!("{why}; {RULE}")
+            );
+        }
+        let e = parse("p.toml", "p", &format!("{AXES}[configs.\"a b\"]\n"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("p.toml:8:")
+                && e.ends_with(&format!(": configuration name `a b` contains ` `; {RULE}")),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn the_scenario_axis_points_locate_and_io_to_their_tables() {
+        let with = |scenario: &str| {
+            parse("p.toml", "p", &AXES.replace("\"insert\"", scenario))
+                .unwrap_err()
+                .to_string()
+        };
+        let map = Scenario::ALL
+            .into_iter()
+            .filter(|x| !matches!(x, Scenario::Locate | Scenario::Io))
+            .map(|x| x.name())
+            .collect::<Vec<_>>()
+            .join(", ");
+        assert_eq!(
+            with("\"locate\""),
+            format!("p.toml:2:13: list locate combinations in the [locate] table, not in axes.scenario (its scenarios: {map})")
+        );
+        assert_eq!(
+            with("\"io\""),
+            "p.toml:2:13: list io cells in the [io] table, not in axes.scenario"
+        );
+        assert_eq!(
+            with("\"nope\""),
+            format!("p.toml:2:13: unknown scenario `nope`; valid scenarios: {map} (locate cells go in the [locate] table, io cells in the [io] table)")
+        );
+    }
 }

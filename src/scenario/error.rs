@@ -192,7 +192,7 @@ pub enum SetupFailure {
     NotAMapCell(&'static str),
 }
 
-crate::into_message!(ScenarioError, Inapplicable, SetupFailure);
+crate::into_message!(ScenarioError);
 
 #[cfg(test)]
 mod tests {

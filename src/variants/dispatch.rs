@@ -146,10 +146,9 @@ pub fn build_with<P: Probe, Vis: Visit>(
                 key, elem, r, hint, seed, GoHash,
             ))
         }
-        Variant::Hashbrown | Variant::Std => vis.visit(
-            SwissMap::<P>::new(spec.variant, key, elem, hint, seed)
-                .map_err(BuildError::Reference)?,
-        ),
+        Variant::Hashbrown | Variant::Std => {
+            vis.visit(SwissMap::<P>::new(spec.variant, key, elem, hint, seed)?)
+        }
         v @ (Variant::Go119 | Variant::Go126 | Variant::Go127 | Variant::Go127Split) => {
             return Err(BuildError::RealGo(v))
         }
@@ -193,12 +192,24 @@ pub enum BuildError {
     /// A real-Go variant: the Go harness runs it.
     #[error("`{0}` is the real Go runtime: its cells run in the Go harness (`mapamp run`), not in this process")]
     RealGo(Variant),
-    /// A shape a Rust reference table cannot store.
-    #[error("{0}")]
-    Reference(String),
+    /// A key or value size no table of mapamp models.
+    #[error(transparent)]
+    Size(#[from] crate::gotype::TypeError),
+    /// A key or value shape other than `[n]uint64`, which the Rust
+    /// reference tables store only.
+    #[error("the `{variant}` reference table stores [n]uint64 {what}s only, not {shape:?}")]
+    NotWords {
+        /// The reference table.
+        variant: Variant,
+        /// `key` or `value`.
+        what: &'static str,
+        /// The shape asked for.
+        shape: Shape,
+    },
+    /// A reference table asked of a variant that is none.
+    #[error("`{0}` is not a Swiss reference table")]
+    NotReference(Variant),
 }
-
-crate::into_message!(SpecError, BuildError);
 
 #[cfg(test)]
 mod tests {
@@ -252,5 +263,33 @@ mod tests {
             build::<crate::accounting::Counting, _>(&spec(Variant::GoMap), u64s, u64s, Len),
             Ok(0)
         );
+    }
+
+    #[test]
+    fn reference_tables_refuse_shapes_they_cannot_store() {
+        type Map = SwissMap<crate::accounting::Counting>;
+        let u64s = Shape::words(1);
+        let message = |e: BuildError| crate::error::chain(&e);
+        let e = Map::new(Variant::Std, Shape::words(3), u64s, 0, 1)
+            .err()
+            .unwrap();
+        assert_eq!(
+            message(e),
+            "key size 24 is not supported; valid sizes (bytes): 8, 16, 32, 64, 128, 256"
+        );
+        let string = Shape {
+            size: 16,
+            align: 8,
+            pointers: true,
+        };
+        let e = Map::new(Variant::Hashbrown, u64s, string, 0, 1)
+            .err()
+            .unwrap();
+        assert_eq!(
+            message(e),
+            "the `hashbrown` reference table stores [n]uint64 values only, not Shape { size: 16, align: 8, pointers: true }"
+        );
+        let e = Map::new(Variant::GoMap, u64s, u64s, 0, 1).err().unwrap();
+        assert_eq!(message(e), "`gomap` is not a Swiss reference table");
     }
 }

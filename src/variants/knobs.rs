@@ -133,8 +133,6 @@ impl TryFrom<String> for HintSpec {
 #[error("hint `{0}` is not valid; use `none`, `n` (exact N), a factor such as `0.5n` or `2n`, or a number")]
 pub struct HintError(pub String);
 
-crate::into_message!(HintError);
-
 #[cfg(test)]
 mod tests {
     use super::*;

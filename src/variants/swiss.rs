@@ -22,7 +22,7 @@
 use crate::accounting::{Accounting, CopyPath, Event, Exactness, Probe};
 use crate::gomap::GrowKind;
 use crate::gotype::Shape;
-use crate::variants::{MapUnderStudy, Variant};
+use crate::variants::{BuildError, MapUnderStudy, Variant};
 use serde::{Deserialize, Serialize};
 use std::hash::{BuildHasherDefault, DefaultHasher};
 
@@ -230,18 +230,20 @@ impl<P: Probe> SwissMap<P> {
         elem: Shape,
         hint: usize,
         seed: u64,
-    ) -> Result<Self, String> {
-        let words = |s: Shape, what: &str| -> Result<usize, String> {
+    ) -> Result<Self, BuildError> {
+        let words = |s: Shape, what: &'static str| -> Result<usize, BuildError> {
             crate::gotype::check_size(what, s.size)?;
             if s != Shape::words(s.size / 8) {
-                return Err(format!(
-                    "the `{variant}` reference table stores [n]uint64 {what}s only, not {s:?}"
-                ));
+                return Err(BuildError::NotWords {
+                    variant,
+                    what,
+                    shape: s,
+                });
             }
             Ok(s.size / 8)
         };
         if !matches!(variant, Variant::Hashbrown | Variant::Std) {
-            return Err(format!("`{variant}` is not a Swiss reference table"));
+            return Err(BuildError::NotReference(variant));
         }
         let (kw, vw) = (words(key, "key")?, words(elem, "value")?);
         let table = new_table(variant, kw, vw, hint, seed).expect("sizes checked above");
