@@ -132,40 +132,33 @@ pub struct PathBytes {
     pub clear: u64,
 }
 
-impl PathBytes {
-    /// The bytes of one path.
-    pub fn get(&self, p: CopyPath) -> u64 {
-        match p {
-            CopyPath::Assign => self.assign,
-            CopyPath::Overflow => self.overflow,
-            CopyPath::EvacuateDouble => self.evacuate_double,
-            CopyPath::EvacuateSameSize => self.evacuate_same_size,
-            CopyPath::ZeroFill => self.zero_fill,
-            CopyPath::Delete => self.delete,
-            CopyPath::SmallToTable => self.small_to_table,
-            CopyPath::TableGrow => self.table_grow,
-            CopyPath::TableSplit => self.table_split,
-            CopyPath::DirectoryGrow => self.directory_grow,
-            CopyPath::Prune => self.prune,
-            CopyPath::Clear => self.clear,
+/// [`PathBytes::get`] and `get_mut` from one table of copy paths and the
+/// fields that hold them.
+macro_rules! path_fields {
+    ($($path:ident => $field:ident),* $(,)?) => {
+        /// The bytes of one path.
+        pub fn get(&self, p: CopyPath) -> u64 {
+            match p {
+                $(CopyPath::$path => self.$field,)*
+            }
         }
-    }
 
-    fn get_mut(&mut self, p: CopyPath) -> &mut u64 {
-        match p {
-            CopyPath::Assign => &mut self.assign,
-            CopyPath::Overflow => &mut self.overflow,
-            CopyPath::EvacuateDouble => &mut self.evacuate_double,
-            CopyPath::EvacuateSameSize => &mut self.evacuate_same_size,
-            CopyPath::ZeroFill => &mut self.zero_fill,
-            CopyPath::Delete => &mut self.delete,
-            CopyPath::SmallToTable => &mut self.small_to_table,
-            CopyPath::TableGrow => &mut self.table_grow,
-            CopyPath::TableSplit => &mut self.table_split,
-            CopyPath::DirectoryGrow => &mut self.directory_grow,
-            CopyPath::Prune => &mut self.prune,
-            CopyPath::Clear => &mut self.clear,
+        fn get_mut(&mut self, p: CopyPath) -> &mut u64 {
+            match p {
+                $(CopyPath::$path => &mut self.$field,)*
+            }
         }
+    };
+}
+
+impl PathBytes {
+    path_fields! {
+        Assign => assign, Overflow => overflow,
+        EvacuateDouble => evacuate_double, EvacuateSameSize => evacuate_same_size,
+        ZeroFill => zero_fill, Delete => delete,
+        SmallToTable => small_to_table, TableGrow => table_grow,
+        TableSplit => table_split, DirectoryGrow => directory_grow,
+        Prune => prune, Clear => clear,
     }
 
     /// Adds `n` bytes to path `p`.

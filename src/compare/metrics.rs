@@ -923,21 +923,17 @@ mod tests {
 
     #[test]
     fn ratio_rule_needs_a_change_beyond_the_threshold() {
-        assert_eq!(
-            Figures::plain(100.0, 109.0).ratio_rule(0.10).verdict,
-            Verdict::Same
-        );
-        assert_eq!(
-            Figures::plain(100.0, 111.0).ratio_rule(0.10).verdict,
-            Verdict::Worse
-        );
-        assert_eq!(
-            Figures::plain(100.0, 89.0).ratio_rule(0.10).verdict,
-            Verdict::Better
-        );
-        assert_eq!(
-            Figures::plain(0.0, 1.0).ratio_rule(0.10).verdict,
-            Verdict::Worse
-        );
+        for (a, b, verdict) in [
+            (100.0, 109.0, Verdict::Same),
+            (100.0, 111.0, Verdict::Worse),
+            (100.0, 89.0, Verdict::Better),
+            (0.0, 1.0, Verdict::Worse),
+        ] {
+            assert_eq!(
+                Figures::plain(a, b).ratio_rule(0.10).verdict,
+                verdict,
+                "{a} -> {b}"
+            );
+        }
     }
 }

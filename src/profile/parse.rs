@@ -432,52 +432,30 @@ fn budget(e: &Errs, b: Option<&Spanned<raw::RawBudget>>) -> Result<Budget, Profi
             Some(x) => Ok(Some(*x.get_ref())),
         }
     };
-    if let Some(x) = get(&r.time_processes, "time_processes", 1, 1000)? {
-        out.time_processes = x as usize;
+    // A knob the profile sets: read in its range, stored under its name.
+    macro_rules! knob {
+        ($name:ident, $min:expr, $max:expr) => {
+            if let Some(x) = get(&r.$name, stringify!($name), $min, $max)? {
+                out.$name = x as _;
+            }
+        };
     }
-    if let Some(x) = get(&r.time_samples, "time_samples", 3, 100_000)? {
-        out.time_samples = x as usize;
-    }
-    if let Some(x) = get(&r.warmup_ms, "warmup_ms", 0, 600_000)? {
-        out.warmup_ms = x as u64;
-    }
-    if let Some(x) = get(&r.time_ms, "time_ms", 1, 3_600_000)? {
-        out.time_ms = x as u64;
-    }
-    if let Some(x) = get(&r.flamegraph_samples, "flamegraph_samples", 1, 1_000_000)? {
-        out.flamegraph_samples = x as u64;
-    }
-    if let Some(x) = get(&r.flamegraph_ms, "flamegraph_ms", 10, 600_000)? {
-        out.flamegraph_ms = x as u64;
-    }
-    if let Some(x) = get(&r.flamegraph_hz, "flamegraph_hz", 1, 10_000)? {
-        out.flamegraph_hz = x as u32;
-    }
-    if let Some(x) = get(
-        &r.churn_rounds,
-        "churn_rounds",
-        1,
-        crate::limits::MAX_CHURN_ROUNDS as i64,
-    )? {
-        out.churn_rounds = x as usize;
-    }
-    if let Some(x) = get(&r.seed, "seed", 0, i64::MAX)? {
-        out.seed = x as u64;
-    }
-    if let Some(x) = get(&r.criterion_ms, "criterion_ms", 10, 600_000)? {
-        out.criterion_ms = x as u64;
-    }
-    if let Some(x) = get(&r.criterion_samples, "criterion_samples", 10, 100_000)? {
-        out.criterion_samples = x as usize;
-    }
-    if let Some(x) = get(
-        &r.timeline_writes,
-        "timeline_writes",
+    knob!(time_processes, 1, 1000);
+    knob!(time_samples, 3, 100_000);
+    knob!(warmup_ms, 0, 600_000);
+    knob!(time_ms, 1, 3_600_000);
+    knob!(flamegraph_samples, 1, 1_000_000);
+    knob!(flamegraph_ms, 10, 600_000);
+    knob!(flamegraph_hz, 1, 10_000);
+    knob!(churn_rounds, 1, crate::limits::MAX_CHURN_ROUNDS as i64);
+    knob!(seed, 0, i64::MAX);
+    knob!(criterion_ms, 10, 600_000);
+    knob!(criterion_samples, 10, 100_000);
+    knob!(
+        timeline_writes,
         0,
-        crate::limits::MAX_TIMELINE_WRITES as i64,
-    )? {
-        out.timeline_writes = x as usize;
-    }
+        crate::limits::MAX_TIMELINE_WRITES as i64
+    );
     Ok(out)
 }
 

@@ -90,6 +90,15 @@ pub struct ShapeRow {
     pub least: Least,
 }
 
+impl ShapeRow {
+    /// The entry of `release`, the real runtime's or the model's.
+    fn entry(&self, release: &str, real: bool) -> Option<&ReleaseEntry> {
+        self.entries
+            .iter()
+            .find(|e| e.release == release && e.real == real)
+    }
+}
+
 /// The releases (models only) with the least figure, per metric; ties list
 /// every release.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -157,11 +166,12 @@ fn release_label(r: &str) -> &str {
     r.strip_prefix("go").unwrap_or(r)
 }
 
-fn entry_label(e: &ReleaseEntry) -> String {
+/// A column's head: `1.26`, `1.26 real`.
+fn column_label(release: &str, real: bool) -> String {
     format!(
         "{}{}",
-        release_label(&e.release),
-        if e.real { " real" } else { "" }
+        release_label(release),
+        if real { " real" } else { "" }
     )
 }
 
@@ -246,7 +256,7 @@ fn unavailable_lines(t: &EvolutionTable) -> Vec<String> {
             continue;
         }
         let why = e.unavailable.clone().unwrap_or_else(|| "no figures".into());
-        let label = entry_label(e);
+        let label = column_label(&e.release, e.real);
         match out.iter_mut().find(|(w, _)| *w == why) {
             Some((_, labels)) if labels.contains(&label) => {}
             Some((_, labels)) => labels.push(label),
@@ -411,9 +421,8 @@ fn table_html(out: &mut String, t: &EvolutionTable) {
     for (r, real) in &cols {
         let _ = write!(
             out,
-            "<th scope=\"col\">{}{}</th>",
-            escape(release_label(r)),
-            if *real { " real" } else { "" }
+            "<th scope=\"col\">{}</th>",
+            escape(&column_label(r, *real))
         );
     }
     out.push_str("</tr></thead>\n<tbody>\n");
@@ -431,11 +440,7 @@ fn table_html(out: &mut String, t: &EvolutionTable) {
             }
             let _ = write!(out, "<td>{}</td>", m.0);
             for (r, real) in &cols {
-                match row
-                    .entries
-                    .iter()
-                    .find(|e| e.release == *r && e.real == *real)
-                {
+                match row.entry(r, *real) {
                     Some(e) => {
                         let (text, least) = cell_text(e, m, &row.least);
                         let tip = match (&e.figures, k) {
@@ -508,7 +513,7 @@ pub fn evolution_md(r: &Report) -> String {
         let _ = writeln!(out, "\n### {}\n", md(&t.title()));
         let heads: Vec<String> = cols
             .iter()
-            .map(|(r, real)| format!("{}{}", release_label(r), if *real { " real" } else { "" }))
+            .map(|(r, real)| column_label(r, *real))
             .collect();
         let _ = writeln!(out, "| type | figure | {} |", heads.join(" | "));
         let _ = writeln!(out, "|---|---|{}", "---:|".repeat(cols.len()));
@@ -516,18 +521,12 @@ pub fn evolution_md(r: &Report) -> String {
             for m in &METRICS {
                 let texts: Vec<String> = cols
                     .iter()
-                    .map(|(r, real)| {
-                        match row
-                            .entries
-                            .iter()
-                            .find(|e| e.release == *r && e.real == *real)
-                        {
-                            Some(e) => {
-                                let (text, least) = cell_text(e, m, &row.least);
-                                format!("{}{}", md(&text), if least { " ✓" } else { "" })
-                            }
-                            None => "—".into(),
+                    .map(|(r, real)| match row.entry(r, *real) {
+                        Some(e) => {
+                            let (text, least) = cell_text(e, m, &row.least);
+                            format!("{}{}", md(&text), if least { " ✓" } else { "" })
                         }
+                        None => "—".into(),
                     })
                     .collect();
                 let _ = writeln!(

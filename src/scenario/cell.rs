@@ -262,6 +262,27 @@ impl LocateCell {
     }
 }
 
+/// The axes of a cell that is no map (locate, io): the five every cell has,
+/// the map's own (sizes, types, knobs, hint) empty, nothing else set.
+fn not_a_map(scenario: &str, variant: &str, config: &str, n: usize, keys: &str) -> CellAxes {
+    CellAxes {
+        scenario: scenario.into(),
+        variant: variant.into(),
+        config: config.into(),
+        n,
+        keys: keys.into(),
+        key_size: 0,
+        value_size: 0,
+        key_type: None,
+        value_type: None,
+        knobs: None,
+        hint: "none".into(),
+        buckets: None,
+        io: None,
+        go_runtime: None,
+    }
+}
+
 impl CellSpec {
     /// Payload bytes one unit of the cell's region processes: key + value
     /// for maps; for locate cells the key (8 bytes, or 20 for strings, the
@@ -315,34 +336,10 @@ impl CellSpec {
                 go_runtime: c.variant.go_release().map(|_| c.go_runtime.clone()),
             },
             CellSpec::Locate(c) => CellAxes {
-                scenario: "locate".into(),
-                variant: c.hash.name().into(),
-                config: c.index.name().into(),
-                n: c.n,
-                keys: c.keys.name().into(),
-                key_size: 0,
-                value_size: 0,
-                key_type: None,
-                value_type: None,
-                knobs: None,
-                hint: "none".into(),
                 buckets: Some(c.buckets as usize),
-                io: None,
-                go_runtime: None,
+                ..not_a_map("locate", c.hash.name(), c.index.name(), c.n, c.keys.name())
             },
             CellSpec::Io(c) => CellAxes {
-                scenario: "io".into(),
-                variant: c.path.name().into(),
-                config: c.cache.name().into(),
-                n: c.file_size as usize,
-                keys: c.target.name().into(),
-                key_size: 0,
-                value_size: 0,
-                key_type: None,
-                value_type: None,
-                knobs: None,
-                hint: "none".into(),
-                buckets: None,
                 io: Some(IoAxes {
                     path: c.path.name().into(),
                     target: c.target.name().into(),
@@ -350,7 +347,13 @@ impl CellSpec {
                     file_bytes: c.file_size,
                     buffer_bytes: c.buffer_size,
                 }),
-                go_runtime: None,
+                ..not_a_map(
+                    "io",
+                    c.path.name(),
+                    c.cache.name(),
+                    c.file_size as usize,
+                    c.target.name(),
+                )
             },
         }
     }

@@ -124,34 +124,44 @@ pub trait MapUnderStudy: Clone + 'static {
     }
 }
 
+/// The [`MapUnderStudy`] methods a Go-family model (`GoMap`, `GoSwiss`)
+/// forwards to its own, alike: the key and value shapes of its map type and
+/// the map operations (insert on the hot path, inlined as before).
+macro_rules! go_model_forwards {
+    ($model:ident) => {
+        fn key_shape(&self) -> $crate::gotype::Shape {
+            self.map_type().key
+        }
+        fn elem_shape(&self) -> $crate::gotype::Shape {
+            self.map_type().elem
+        }
+        #[inline(always)]
+        fn insert(&mut self, key: &[u8], val: &[u8]) -> bool {
+            $model::insert(self, key, val)
+        }
+        #[inline]
+        fn get(&self, key: &[u8]) -> Option<&[u8]> {
+            $model::get(self, key)
+        }
+        #[inline]
+        fn remove(&mut self, key: &[u8]) -> bool {
+            $model::remove(self, key)
+        }
+        fn len(&self) -> usize {
+            $model::len(self)
+        }
+        fn clear(&mut self) {
+            $model::clear(self)
+        }
+    };
+}
+use go_model_forwards;
+
 impl<H: KeyHasher, P: Probe, S: Storage> MapUnderStudy for GoMap<H, P, S> {
     fn variant(&self) -> &'static str {
         S::VARIANT
     }
-    fn key_shape(&self) -> Shape {
-        self.map_type().key
-    }
-    fn elem_shape(&self) -> Shape {
-        self.map_type().elem
-    }
-    #[inline(always)]
-    fn insert(&mut self, key: &[u8], val: &[u8]) -> bool {
-        GoMap::insert(self, key, val)
-    }
-    #[inline]
-    fn get(&self, key: &[u8]) -> Option<&[u8]> {
-        GoMap::get(self, key)
-    }
-    #[inline]
-    fn remove(&mut self, key: &[u8]) -> bool {
-        GoMap::remove(self, key)
-    }
-    fn len(&self) -> usize {
-        GoMap::len(self)
-    }
-    fn clear(&mut self) {
-        GoMap::clear(self)
-    }
+    go_model_forwards!(GoMap);
     fn for_each(&mut self, f: &mut dyn FnMut(&[u8], &[u8])) {
         for (k, v) in self.iter() {
             f(k, v);

@@ -2,8 +2,8 @@
 //! report's bytes per copy path, per cell). A row without figures prints
 //! `n/a (reason)`; a measured zero prints `0`.
 
-use super::{label_margin, legend_and_notes, tick_number, Chart, Row, AXIS, GRID, WIDTH};
-use super::{linear_ticks, na_text, no_rows_reason, row_label, svg_open};
+use super::{chart_height, end_with_legend_and_notes, frame, label_margin, linear_ticks};
+use super::{no_rows_reason, row_values, svg_open, tick_number, x_grid_line, Chart, Row, WIDTH};
 use crate::report::escaping::escape;
 use crate::report::format::number;
 use std::fmt::Write as _;
@@ -86,12 +86,8 @@ pub fn stacked_bars(c: &StackedBars) -> Chart {
         .collect();
     // One segment kind: the axis label already says what the bars are.
     let with_legend = c.segments.len() > 1;
-    let legend_rows = if with_legend {
-        used.len().div_ceil(3) as f64
-    } else {
-        0.0
-    };
-    let height = top + plot_h + 56.0 + 16.0 * legend_rows + 14.0 * notes.len() as f64 + 8.0;
+    let legend_entries = if with_legend { used.len() } else { 0 };
+    let height = chart_height(top, plot_h, legend_entries, notes.len());
     let desc = format!(
         "Stacked horizontal bars, one per row ({} rows); x: {}, 0 to {}. Segments: {}.",
         c.rows.len(),
@@ -106,24 +102,12 @@ pub fn stacked_bars(c: &StackedBars) -> Chart {
     let mut out = String::new();
     svg_open(&mut out, &c.id, height, &c.title, &desc);
     for &t in &ticks {
-        let x = left + sx(t);
-        let _ = write!(
-            out,
-            r#"<line x1="{x:.1}" y1="{top:.1}" x2="{x:.1}" y2="{:.1}" stroke="{GRID}"/><text x="{x:.1}" y="{:.1}" text-anchor="middle">{}</text>"#,
-            top + plot_h + 4.0,
-            top + plot_h + 16.0,
-            escape(&tick_number(t))
-        );
+        x_grid_line(&mut out, left + sx(t), top, top + plot_h, &tick_number(t));
     }
     for (i, r) in c.rows.iter().enumerate() {
         let y = top + step * i as f64 + step / 2.0;
-        row_label(&mut out, r, left - 6.0, y, max_chars);
-        let values = match &r.values {
-            Ok(v) => v,
-            Err(why) => {
-                na_text(&mut out, left, y, why);
-                continue;
-            }
+        let Some(values) = row_values(&mut out, r, left, y, max_chars) else {
+            continue;
         };
         let mut x = left;
         for (k, v) in values.iter().enumerate() {
@@ -158,28 +142,14 @@ pub fn stacked_bars(c: &StackedBars) -> Chart {
             escape(&format!("{} {}", number(totals[i]), c.unit))
         );
     }
-    let _ = write!(
-        out,
-        r#"<path d="M{left:.1} {top:.1}V{:.1}H{:.1}" fill="none" stroke="{AXIS}"/>"#,
-        top + plot_h,
-        left + plot_w
-    );
-    let _ = write!(
-        out,
-        r#"<text x="{:.1}" y="{:.1}" text-anchor="middle">{}</text>"#,
-        left + plot_w / 2.0,
-        top + plot_h + 32.0,
-        escape(&c.x_label)
-    );
+    frame(&mut out, (left, top, plot_w, plot_h), &c.x_label, 32.0);
     let entries: Vec<(String, String)> = used
         .iter()
         .filter(|_| with_legend)
         .map(|s| (rect_swatch(s.colour), s.name.clone()))
         .collect();
     let legend_top = top + plot_h + 50.0;
-    legend_and_notes(&mut out, &entries, &notes, legend_top, 8.0);
-    out.push_str("</svg>");
-    Chart::Svg(out)
+    end_with_legend_and_notes(out, &entries, &notes, legend_top, 8.0)
 }
 
 #[cfg(test)]

@@ -7,8 +7,8 @@
 //! Points without a figure are left out and a note under the chart says how
 //! many and why.
 
-use super::{axes, legend_and_notes, linear_ticks, svg_open, tick_number, y_grid, Chart};
-use super::{AXIS, PALETTE, WIDTH};
+use super::{axes, chart_height, end_with_legend_and_notes, linear_ticks_over, no_figures};
+use super::{series_open, svg_open, tick_number, x_tick, y_grid, Chart, PALETTE, WIDTH};
 use crate::report::escaping::escape;
 use std::fmt::Write as _;
 
@@ -92,28 +92,20 @@ pub fn category_chart(c: &CategoryChart) -> Chart {
         ));
     }
     if drawn.is_empty() || c.categories.is_empty() {
-        let mut why = format!("{}: no figures to draw", c.title);
-        if !notes.is_empty() {
-            why = format!("{why} ({})", notes.join(" "));
-        }
-        return Chart::NoData(why);
+        return no_figures(&c.title, &notes);
     }
     let ys: Vec<f64> = drawn
         .iter()
         .flat_map(|(_, p)| p.iter().map(|q| q.1))
         .collect();
-    let y_ticks = linear_ticks(
-        ys.iter().copied().fold(f64::INFINITY, f64::min),
-        ys.iter().copied().fold(f64::NEG_INFINITY, f64::max),
-    );
+    let y_ticks = linear_ticks_over(&ys);
     let (left, right, top, plot_h) = (70.0, 20.0, 34.0, 220.0);
     let plot_w = WIDTH - left - right;
     let (y0, y1) = (y_ticks[0], y_ticks[y_ticks.len() - 1]);
     let step = plot_w / c.categories.len() as f64;
     let sx = |i: usize| left + step * (i as f64 + 0.5);
     let sy = |y: f64| top + plot_h - (y - y0) / (y1 - y0) * plot_h;
-    let legend_rows = drawn.len().div_ceil(3) as f64;
-    let height = top + plot_h + 56.0 + 16.0 * legend_rows + 14.0 * notes.len() as f64 + 8.0;
+    let height = chart_height(top, plot_h, drawn.len(), notes.len());
     let desc = format!(
         "Line chart. x: {}, in order: {}. y: {}, {} to {}. {} series: {}.",
         c.x_label,
@@ -139,15 +131,7 @@ pub fn category_chart(c: &CategoryChart) -> Chart {
     svg_open(&mut out, &c.id, height, &c.title, &desc);
     y_grid(&mut out, &y_ticks, sy, tick_number, left, plot_w);
     for (i, name) in c.categories.iter().enumerate() {
-        let x = sx(i);
-        let _ = write!(
-            out,
-            r#"<line x1="{x:.1}" y1="{:.1}" x2="{x:.1}" y2="{:.1}" stroke="{AXIS}"/><text class="x-tick" x="{x:.1}" y="{:.1}" text-anchor="middle">{}</text>"#,
-            top + plot_h,
-            top + plot_h + 5.0,
-            top + plot_h + 17.0,
-            escape(name)
-        );
+        x_tick(&mut out, sx(i), top + plot_h, name, r#" class="x-tick""#);
     }
     axes(
         &mut out,
@@ -166,11 +150,7 @@ pub fn category_chart(c: &CategoryChart) -> Chart {
         } else {
             ""
         };
-        let _ = write!(
-            out,
-            r#"<g class="series"><title>{}</title>"#,
-            escape(&s.label)
-        );
+        series_open(&mut out, &s.label);
         if pts.len() > 1 {
             let xy: Vec<String> = pts
                 .iter()
@@ -201,9 +181,7 @@ pub fn category_chart(c: &CategoryChart) -> Chart {
         ));
     }
     let legend_top = top + plot_h + 52.0;
-    legend_and_notes(&mut out, &entries, &notes, legend_top, left);
-    out.push_str("</svg>");
-    Chart::Svg(out)
+    end_with_legend_and_notes(out, &entries, &notes, legend_top, left)
 }
 
 #[cfg(test)]

@@ -2,8 +2,8 @@
 //! latency percentiles). Marks differ in shape and colour; values ≤ 0 are
 //! left out with a note, since a log axis cannot show them.
 
-use super::{label_margin, legend_and_notes, log_ticks, na_text, no_rows_reason, row_label};
-use super::{svg_open, Chart, Row, AXIS, GRID, WIDTH};
+use super::{chart_height, end_with_legend_and_notes, frame, label_margin, log_ticks, na_text};
+use super::{no_rows_reason, row_values, svg_open, x_grid_line, Chart, Row, GRID, WIDTH};
 use crate::report::escaping::escape;
 use std::fmt::Write as _;
 
@@ -122,8 +122,7 @@ pub fn dot_plot(c: &DotPlot) -> Chart {
     let plot_w = WIDTH - left - right;
     let plot_h = step * c.rows.len() as f64;
     let sx = |v: f64| left + (v.log10() - e_lo as f64) / (e_hi - e_lo) as f64 * plot_w;
-    let legend_rows = c.marks.len().div_ceil(3) as f64;
-    let height = top + plot_h + 56.0 + 16.0 * legend_rows + 14.0 * notes.len() as f64 + 8.0;
+    let height = chart_height(top, plot_h, c.marks.len(), notes.len());
     let desc = format!(
         "Dot plot, one row per cell ({} rows); x: {} on a log10 scale, {} to {}. Marks: {}.",
         c.rows.len(),
@@ -139,24 +138,13 @@ pub fn dot_plot(c: &DotPlot) -> Chart {
     let mut out = String::new();
     svg_open(&mut out, &c.id, height, &c.title, &desc);
     for &e in &ticks {
-        let x = sx(10f64.powi(e));
-        let _ = write!(
-            out,
-            r#"<line x1="{x:.1}" y1="{top:.1}" x2="{x:.1}" y2="{:.1}" stroke="{GRID}"/><text x="{x:.1}" y="{:.1}" text-anchor="middle">{}</text>"#,
-            top + plot_h + 4.0,
-            top + plot_h + 16.0,
-            escape(&(c.x_tick)(10f64.powi(e)))
-        );
+        let v = 10f64.powi(e);
+        x_grid_line(&mut out, sx(v), top, top + plot_h, &(c.x_tick)(v));
     }
     for (i, r) in c.rows.iter().enumerate() {
         let y = top + step * i as f64 + step / 2.0;
-        row_label(&mut out, r, left - 6.0, y, max_chars);
-        let values = match &r.values {
-            Ok(v) => v,
-            Err(why) => {
-                na_text(&mut out, left, y, why);
-                continue;
-            }
+        let Some(values) = row_values(&mut out, r, left, y, max_chars) else {
+            continue;
         };
         let shown: Vec<(usize, f64)> = values
             .iter()
@@ -185,28 +173,14 @@ pub fn dot_plot(c: &DotPlot) -> Chart {
             shape(&mut out, m.shape, sx(v), y, m.colour, &tip);
         }
     }
-    let _ = write!(
-        out,
-        r#"<path d="M{left:.1} {top:.1}V{:.1}H{:.1}" fill="none" stroke="{AXIS}"/>"#,
-        top + plot_h,
-        left + plot_w
-    );
-    let _ = write!(
-        out,
-        r#"<text x="{:.1}" y="{:.1}" text-anchor="middle">{}</text>"#,
-        left + plot_w / 2.0,
-        top + plot_h + 32.0,
-        escape(&c.x_label)
-    );
+    frame(&mut out, (left, top, plot_w, plot_h), &c.x_label, 32.0);
     let entries: Vec<(String, String)> = c
         .marks
         .iter()
         .map(|m| (shape_swatch(m.shape, m.colour), m.name.clone()))
         .collect();
     let legend_top = top + plot_h + 50.0;
-    legend_and_notes(&mut out, &entries, &notes, legend_top, 8.0);
-    out.push_str("</svg>");
-    Chart::Svg(out)
+    end_with_legend_and_notes(out, &entries, &notes, legend_top, 8.0)
 }
 
 #[cfg(test)]

@@ -3,8 +3,9 @@
 //! log axis cannot place are left out with a note; a single point draws as
 //! a marker, not a line.
 
-use super::{axes, legend_and_notes, linear_ticks, log_ticks, svg_open, tick_number, y_grid};
-use super::{Chart, AXIS, PALETTE, WIDTH};
+use super::{axes, chart_height, end_with_legend_and_notes, linear_ticks_over, log_ticks};
+use super::{no_figures, series_open, svg_open, tick_number, x_tick, y_grid, Chart};
+use super::{PALETTE, WIDTH};
 use crate::report::escaping::escape;
 use std::fmt::Write as _;
 
@@ -88,11 +89,7 @@ pub fn line_chart(c: &LineChart) -> Chart {
         .flat_map(|(_, _, p)| p.iter().copied())
         .collect();
     if all.is_empty() {
-        let mut why = format!("{}: no figures to draw", c.title);
-        if !notes.is_empty() {
-            why = format!("{why} ({})", notes.join(" "));
-        }
-        return Chart::NoData(why);
+        return no_figures(&c.title, &notes);
     }
     let x_min = all.iter().map(|p| p.x).fold(f64::INFINITY, f64::min);
     let x_max = all.iter().map(|p| p.x).fold(f64::NEG_INFINITY, f64::max);
@@ -102,10 +99,7 @@ pub fn line_chart(c: &LineChart) -> Chart {
         .flat_map(|(a, b)| [a, b])
         .filter(|v| v.is_finite());
     let ys: Vec<f64> = all.iter().map(|p| p.y).chain(whisker_ends).collect();
-    let y_ticks = linear_ticks(
-        ys.iter().copied().fold(f64::INFINITY, f64::min),
-        ys.iter().copied().fold(f64::NEG_INFINITY, f64::max),
-    );
+    let y_ticks = linear_ticks_over(&ys);
     // A quarter octave of room keeps end points off the frame.
     let (e_lo, e_hi, x_ticks) = log_ticks(x_min, x_max, 2.0, 0.25);
 
@@ -114,8 +108,7 @@ pub fn line_chart(c: &LineChart) -> Chart {
     let (y0, y1) = (y_ticks[0], y_ticks[y_ticks.len() - 1]);
     let sx = |x: f64| left + (x.log2() - e_lo as f64) / (e_hi - e_lo) as f64 * plot_w;
     let sy = |y: f64| top + plot_h - (y - y0) / (y1 - y0) * plot_h;
-    let legend_rows = series.len().div_ceil(3) as f64;
-    let height = top + plot_h + 56.0 + 16.0 * legend_rows + 14.0 * notes.len() as f64 + 8.0;
+    let height = chart_height(top, plot_h, series.len(), notes.len());
 
     let desc = format!(
         "Line chart. x: {} on a log2 scale, {} to {}. y: {}, {} to {}. {} series: {}.",
@@ -137,15 +130,8 @@ pub fn line_chart(c: &LineChart) -> Chart {
     y_grid(&mut out, &y_ticks, sy, tick_number, left, plot_w);
     // x ticks.
     for &e in &x_ticks {
-        let x = sx(2f64.powi(e));
-        let _ = write!(
-            out,
-            r#"<line x1="{x:.1}" y1="{:.1}" x2="{x:.1}" y2="{:.1}" stroke="{AXIS}"/><text x="{x:.1}" y="{:.1}" text-anchor="middle">{}</text>"#,
-            top + plot_h,
-            top + plot_h + 5.0,
-            top + plot_h + 17.0,
-            escape(&(c.x_tick)(2f64.powi(e)))
-        );
+        let v = 2f64.powi(e);
+        x_tick(&mut out, sx(v), top + plot_h, &(c.x_tick)(v), "");
     }
     axes(
         &mut out,
@@ -158,11 +144,7 @@ pub fn line_chart(c: &LineChart) -> Chart {
     for (i, s, pts) in &series {
         let colour = PALETTE[i % PALETTE.len()];
         let dash = DASHES[(i / PALETTE.len()) % DASHES.len()];
-        let _ = write!(
-            out,
-            r#"<g class="series"><title>{}</title>"#,
-            escape(&s.label)
-        );
+        series_open(&mut out, &s.label);
         if pts.len() > 1 {
             let d: Vec<String> = pts
                 .iter()
@@ -205,9 +187,7 @@ pub fn line_chart(c: &LineChart) -> Chart {
         entries.push((line_swatch(colour, dash), s.label.clone()));
     }
     let legend_top = top + plot_h + 52.0;
-    legend_and_notes(&mut out, &entries, &notes, legend_top, left);
-    out.push_str("</svg>");
-    Chart::Svg(out)
+    end_with_legend_and_notes(out, &entries, &notes, legend_top, left)
 }
 
 #[cfg(test)]

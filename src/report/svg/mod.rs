@@ -23,7 +23,8 @@
 //! | [`timeline`](mod@timeline) | [`timeline::timeline`]: latency per operation over its index, growth spans shaded |
 //!
 //! This file holds what they share: the palette, scales and ticks, the
-//! `<svg>` opening with its accessible title, legends, notes and row labels.
+//! `<svg>` opening with its accessible title, axes and ticks, legends, notes
+//! and row labels, the rows of the row charts and how a chart ends.
 //!
 //! Why hand-made rather than a charting crate or an XML writer such as
 //! quick-xml: the charts are three small kinds whose every detail (log
@@ -189,22 +190,78 @@ fn y_grid(
     }
 }
 
-/// The legend at `top` and, below it, the notes: how every chart but the
-/// timeline ends.
-fn legend_and_notes(
+/// A mark of the x-axis at `x`: a vertical line `(y1, y2, stroke)` and
+/// `label` centred under it at `label_y`, with `attrs` on its `<text>`.
+fn x_mark(
     out: &mut String,
+    x: f64,
+    line: (f64, f64, &str),
+    label_y: f64,
+    label: &str,
+    attrs: &str,
+) {
+    let (y1, y2, stroke) = line;
+    let _ = write!(
+        out,
+        r#"<line x1="{x:.1}" y1="{y1:.1}" x2="{x:.1}" y2="{y2:.1}" stroke="{stroke}"/><text{attrs} x="{x:.1}" y="{label_y:.1}" text-anchor="middle">{}</text>"#,
+        escape(label)
+    );
+}
+
+/// A tick mark at `x` under the x-axis line at `bottom`, labelled under it;
+/// `attrs` go on the label's `<text>` (e.g. a class): the series charts.
+fn x_tick(out: &mut String, x: f64, bottom: f64, label: &str, attrs: &str) {
+    x_mark(
+        out,
+        x,
+        (bottom, bottom + 5.0, AXIS),
+        bottom + 17.0,
+        label,
+        attrs,
+    );
+}
+
+/// A grid line at `x` across a plot area from `top` to `bottom`, labelled
+/// under it: the row charts (bars, dots).
+fn x_grid_line(out: &mut String, x: f64, top: f64, bottom: f64, label: &str) {
+    x_mark(out, x, (top, bottom + 4.0, GRID), bottom + 16.0, label, "");
+}
+
+/// A chart's height: the plot area from `top`, `plot_h` high, then the
+/// x-axis, the legend's lines and the notes.
+fn chart_height(top: f64, plot_h: f64, legend_entries: usize, notes: usize) -> f64 {
+    let legend_rows = legend_entries.div_ceil(LEGEND_PER_LINE) as f64;
+    top + plot_h + 56.0 + 16.0 * legend_rows + 14.0 * notes as f64 + 8.0
+}
+
+/// Opens a series' group, titled with its label (closed by `</g>`).
+fn series_open(out: &mut String, label: &str) {
+    let _ = write!(out, r#"<g class="series"><title>{}</title>"#, escape(label));
+}
+
+/// The legend at `top` and, below it, the notes, then the closing tag: how
+/// every chart but the timeline ends.
+fn end_with_legend_and_notes(
+    mut out: String,
     entries: &[(String, String)],
     notes: &[String],
     top: f64,
     left: f64,
-) {
-    let used = legend(out, entries, top, left);
-    notes_block(out, notes, top + used - 8.0);
+) -> Chart {
+    let used = legend(&mut out, entries, top, left);
+    notes_block(&mut out, notes, top + used - 8.0);
+    out.push_str("</svg>");
+    Chart::Svg(out)
 }
 
-/// The x and y axis lines of a plot area `(left, top, width, height)`, the
-/// x-axis label under its tick labels and the y-axis label turned upright.
-fn axes(out: &mut String, (left, top, plot_w, plot_h): (f64, f64, f64, f64), x: &str, y: &str) {
+/// The axis lines of a plot area `(left, top, width, height)` (its left
+/// and bottom edges) and the x-axis label centred `label_below` under it.
+fn frame(
+    out: &mut String,
+    (left, top, plot_w, plot_h): (f64, f64, f64, f64),
+    x: &str,
+    label_below: f64,
+) {
     let _ = write!(
         out,
         r#"<path d="M{left:.1} {top:.1}V{:.1}H{:.1}" fill="none" stroke="{AXIS}"/>"#,
@@ -215,9 +272,16 @@ fn axes(out: &mut String, (left, top, plot_w, plot_h): (f64, f64, f64, f64), x: 
         out,
         r#"<text x="{:.1}" y="{:.1}" text-anchor="middle">{}</text>"#,
         left + plot_w / 2.0,
-        top + plot_h + 34.0,
+        top + plot_h + label_below,
         escape(x)
     );
+}
+
+/// The x and y axis lines of a plot area `(left, top, width, height)`, the
+/// x-axis label under its tick labels and the y-axis label turned upright.
+fn axes(out: &mut String, plot: (f64, f64, f64, f64), x: &str, y: &str) {
+    frame(out, plot, x, 34.0);
+    let (_, top, _, plot_h) = plot;
     let _ = write!(
         out,
         r#"<text transform="translate(14,{:.1}) rotate(-90)" text-anchor="middle">{}</text>"#,
@@ -237,20 +301,22 @@ fn notes_block(out: &mut String, notes: &[String], top: f64) {
     }
 }
 
+/// Legend entries per line.
+const LEGEND_PER_LINE: usize = 3;
+
 /// Legend entries laid out three per line from `top`; returns the height used.
 fn legend(out: &mut String, entries: &[(String, String)], top: f64, left: f64) -> f64 {
-    const PER_LINE: usize = 3;
     const COLUMN: f64 = 200.0;
     for (i, (swatch, label)) in entries.iter().enumerate() {
-        let x = left + COLUMN * (i % PER_LINE) as f64;
-        let y = top + 16.0 * (i / PER_LINE) as f64;
+        let x = left + COLUMN * (i % LEGEND_PER_LINE) as f64;
+        let y = top + 16.0 * (i / LEGEND_PER_LINE) as f64;
         let _ = write!(
             out,
             r#"<g transform="translate({x:.1},{y:.1})">{swatch}<text x="22" y="4">{}</text></g>"#,
             escape(&truncate(label, 30))
         );
     }
-    16.0 * entries.len().div_ceil(PER_LINE) as f64
+    16.0 * entries.len().div_ceil(LEGEND_PER_LINE) as f64
 }
 
 /// Left margin for row labels: room for the longest (truncated) label.
@@ -274,6 +340,25 @@ fn row_label(out: &mut String, r: &Row, x: f64, y: f64, max: usize) {
     );
 }
 
+/// Labels row `r` at height `y` (right-aligned at `left - 6`); its values,
+/// or `None` after printing its `n/a (reason)` at `left`.
+fn row_values<'a>(
+    out: &mut String,
+    r: &'a Row,
+    left: f64,
+    y: f64,
+    max_chars: usize,
+) -> Option<&'a [f64]> {
+    row_label(out, r, left - 6.0, y, max_chars);
+    match &r.values {
+        Ok(v) => Some(v),
+        Err(why) => {
+            na_text(out, left, y, why);
+            None
+        }
+    }
+}
+
 fn na_text(out: &mut String, x: f64, y: f64, reason: &str) {
     let _ = write!(
         out,
@@ -282,6 +367,23 @@ fn na_text(out: &mut String, x: f64, y: f64, reason: &str) {
         y + 4.0,
         escape(&truncate(&format!("n/a ({reason})"), 70))
     );
+}
+
+/// A series chart with nothing to draw: why, with its notes (points left out).
+fn no_figures(title: &str, notes: &[String]) -> Chart {
+    let mut why = format!("{title}: no figures to draw");
+    if !notes.is_empty() {
+        why = format!("{why} ({})", notes.join(" "));
+    }
+    Chart::NoData(why)
+}
+
+/// Ticks of a linear axis covering `values` and 0 (see [`linear_ticks`]).
+fn linear_ticks_over(values: &[f64]) -> Vec<f64> {
+    linear_ticks(
+        values.iter().copied().fold(f64::INFINITY, f64::min),
+        values.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+    )
 }
 
 fn no_rows_reason(title: &str, rows: &[Row]) -> String {

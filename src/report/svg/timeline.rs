@@ -3,10 +3,8 @@
 //! by the copy path of its slowest one), growth spans shaded behind (one
 //! `<rect class="growth-span">` each), and a legend.
 
-use super::{
-    axes, legend, linear_ticks, log_ticks, notes_block, svg_open, tick_number, y_grid, Chart,
-};
-use super::{AXIS, WIDTH};
+use super::{axes, chart_height, legend, linear_ticks, log_ticks, notes_block, svg_open};
+use super::{tick_number, x_tick, y_grid, Chart, WIDTH};
 use crate::report::escaping::escape;
 use std::fmt::Write as _;
 
@@ -91,9 +89,7 @@ pub fn timeline(c: &Timeline) -> Chart {
     let plot_w = WIDTH - left - right;
     let sx = |x: f64| left + x / x_max * plot_w;
     let sy = |y: f64| top + plot_h - (y.log10() - e_lo as f64) / (e_hi - e_lo) as f64 * plot_h;
-    let entries = c.legend.len() + 1;
-    let height =
-        top + plot_h + 56.0 + 16.0 * entries.div_ceil(3) as f64 + 14.0 * notes.len() as f64 + 8.0;
+    let height = chart_height(top, plot_h, c.legend.len() + 1, notes.len());
     let desc = format!(
         "Timeline. x: operation index, 0 to {}. y: latency per operation on a log10 scale, {} to {}. {} columns (min to max of their operations, coloured by the copy path that dominated the slowest one's bytes); {} growth span(s) shaded.",
         tick_number(c.ops),
@@ -107,15 +103,7 @@ pub fn timeline(c: &Timeline) -> Chart {
     let y_values: Vec<f64> = y_ticks.iter().map(|&e| 10f64.powi(e)).collect();
     y_grid(&mut out, &y_values, sy, |v| (c.y_tick)(v), left, plot_w);
     for &t in &x_ticks {
-        let x = sx(t);
-        let _ = write!(
-            out,
-            r#"<line x1="{x:.1}" y1="{:.1}" x2="{x:.1}" y2="{:.1}" stroke="{AXIS}"/><text x="{x:.1}" y="{:.1}" text-anchor="middle">{}</text>"#,
-            top + plot_h,
-            top + plot_h + 5.0,
-            top + plot_h + 17.0,
-            escape(&tick_number(t))
-        );
+        x_tick(&mut out, sx(t), top + plot_h, &tick_number(t), "");
     }
     for s in &c.spans {
         let (x0, x1) = (sx(s.x0), sx(s.x1));
