@@ -71,6 +71,34 @@ pub enum FsError {
 
 crate::into_message!(FsError);
 
+/// Why a path given as an output folder is no folder to write into (the
+/// sentence after its name; an OS error is part of the sentence).
+#[derive(Debug, thiserror::Error)]
+pub enum NotAFolder {
+    /// It could not be examined.
+    #[error("cannot be examined: {0}")]
+    Examine(std::io::Error),
+    /// A symbolic link.
+    #[error("is a symbolic link")]
+    Symlink,
+    /// A file or other non-folder.
+    #[error("exists and is not a folder")]
+    Other,
+}
+
+/// Whether `path` is a folder (`Ok(true)`) or does not exist (`Ok(false)`);
+/// a symbolic link (even to a folder), a file or a path that cannot be
+/// examined is refused.
+pub fn existing_folder(path: &Path) -> Result<bool, NotAFolder> {
+    match std::fs::symlink_metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+        Err(e) => Err(NotAFolder::Examine(e)),
+        Ok(m) if m.file_type().is_symlink() => Err(NotAFolder::Symlink),
+        Ok(m) if !m.is_dir() => Err(NotAFolder::Other),
+        Ok(_) => Ok(true),
+    }
+}
+
 /// `CreateDir` for `path` as a `map_err` closure.
 fn create_dir(path: &Path) -> impl FnOnce(std::io::Error) -> FsError + '_ {
     move |source| FsError::CreateDir {

@@ -25,15 +25,9 @@ const TOP_LEVEL: [&str; 4] = [MARKER, "compare.md", "index.html", "cells"];
 /// on after it, so it is in the message rather than a source.
 #[derive(Debug, thiserror::Error)]
 pub enum OutRefusal {
-    /// It could not be examined.
-    #[error("cannot be examined: {0}")]
-    Examine(std::io::Error),
-    /// A symbolic link.
-    #[error("is a symbolic link")]
-    Symlink,
-    /// A file or other non-folder.
-    #[error("exists and is not a folder")]
-    NotAFolder,
+    /// It is no folder: a symbolic link, a file, or not to be examined.
+    #[error(transparent)]
+    NotAFolder(#[from] crate::fsutil::NotAFolder),
     /// It, or a folder or entry under its `cells/`, could not be read.
     #[error("cannot be read: {0}")]
     Read(std::io::Error),
@@ -63,16 +57,8 @@ pub fn check_out_folder(out: &Path) -> Result<(), CompareError> {
 
 /// [`check_out_folder`]'s rules.
 fn out_refusal(out: &Path) -> Result<(), OutRefusal> {
-    let meta = match std::fs::symlink_metadata(out) {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-        Err(e) => return Err(OutRefusal::Examine(e)),
-        Ok(m) => m,
-    };
-    if meta.file_type().is_symlink() {
-        return Err(OutRefusal::Symlink);
-    }
-    if !meta.is_dir() {
-        return Err(OutRefusal::NotAFolder);
+    if !crate::fsutil::existing_folder(out)? {
+        return Ok(());
     }
     let entries = list(out)?;
     if entries.is_empty() {

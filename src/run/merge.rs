@@ -164,15 +164,9 @@ pub enum MergeError {
 /// What is wrong with `OUT` (the sentence after its name).
 #[derive(Debug, thiserror::Error)]
 pub enum OutRefusal {
-    /// It could not be examined (the OS error, in the message).
-    #[error("cannot be examined: {0}")]
-    Examine(std::io::Error),
-    /// A symbolic link.
-    #[error("is a symbolic link")]
-    Symlink,
-    /// A file or other non-folder.
-    #[error("exists and is not a folder")]
-    NotAFolder,
+    /// It is no folder: a symbolic link, a file, or not to be examined.
+    #[error(transparent)]
+    NotAFolder(#[from] crate::fsutil::NotAFolder),
     /// It could not be made absolute (the OS error, in the message).
     #[error("cannot be resolved: {0}")]
     Resolve(std::io::Error),
@@ -225,12 +219,8 @@ fn check_out(out: &Path, dirs: &[PathBuf]) -> Result<(), MergeError> {
         out: out.to_path_buf(),
         refusal,
     };
-    match std::fs::symlink_metadata(out) {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-        Err(e) => return Err(refuse(OutRefusal::Examine(e))),
-        Ok(m) if m.file_type().is_symlink() => return Err(refuse(OutRefusal::Symlink)),
-        Ok(m) if !m.is_dir() => return Err(refuse(OutRefusal::NotAFolder)),
-        Ok(_) => {}
+    if !crate::fsutil::existing_folder(out).map_err(|e| refuse(e.into()))? {
+        return Ok(());
     }
     let abs = std::fs::canonicalize(out).map_err(|e| refuse(OutRefusal::Resolve(e)))?;
     if dirs
