@@ -40,6 +40,7 @@ mod time_phase;
 mod timefmt;
 
 pub use cell_lenses::InProcess;
+use error::CellLensError;
 pub use error::RunError;
 pub use time_lens::ProcessRun;
 
@@ -660,31 +661,34 @@ fn callgrind_cell(
         ));
     }
     // A failure is the lens's `unavailable` reason: the message with its
-    // chain (`From<LensError> for String`).
+    // chain.
     let result = match cell {
         CellSpec::Map(m) if m.variant.go_release().is_some() => {
-            crate::golang::figures::callgrind_command(m, &dir).and_then(|(cmd, env)| {
-                let target = lens::callgrind::CallgrindTarget {
-                    cmd: &cmd,
-                    env: &env,
-                    toggle_pattern: crate::golang::figures::REGION_PATTERN,
-                };
-                lens::callgrind::run_callgrind_target(&target, &dir.join(CALLGRIND_OUT), units, out)
-                    .map_err(String::from)
-            })
+            crate::golang::figures::callgrind_command(m, &dir)
+                .map_err(CellLensError::from)
+                .and_then(|(cmd, env)| {
+                    let target = lens::callgrind::CallgrindTarget {
+                        cmd: &cmd,
+                        env: &env,
+                        toggle_pattern: crate::golang::figures::REGION_PATTERN,
+                    };
+                    Ok(lens::callgrind::run_callgrind_target(
+                        &target,
+                        &dir.join(CALLGRIND_OUT),
+                        units,
+                        out,
+                    )?)
+                })
         }
         _ => {
             let mut cmd: Vec<OsString> = vec![opts.exe.clone().into_os_string()];
             cmd.extend(child_args(profile, out, cell));
             cmd.push("--region-only".into());
             lens::callgrind::run_callgrind(&cmd, &dir.join(CALLGRIND_OUT), units, out)
-                .map_err(String::from)
+                .map_err(CellLensError::from)
         }
     };
-    match result {
-        Ok(f) => LensReport::Ok(f),
-        Err(e) => LensReport::Unavailable { unavailable: e },
-    }
+    error::lens_report(result)
 }
 
 /// Builds (or reuses) a cell's complete report.
