@@ -166,19 +166,13 @@ pub enum RunError {
     /// `cell-run --cell` is not a cell id.
     #[error(transparent)]
     CellId(#[from] crate::cell::CellIdError),
-    /// A failure of a part of the run not yet typed (lenses, scenarios,
-    /// cell ids): its message.
-    #[error("{0}")]
-    Other(String),
+    /// A file a phase of the run writes is missing or cannot be read back.
+    #[error("{}: missing or unreadable; rerun with --resume", .path.display())]
+    Unfinished {
+        /// The file.
+        path: PathBuf,
+    },
 }
-
-impl From<String> for RunError {
-    fn from(m: String) -> RunError {
-        RunError::Other(m)
-    }
-}
-
-crate::into_message!(RunError);
 
 /// Why a lens of a cell has no figures: its `unavailable` reason in the
 /// report, which is the message with its chain ([`lens_report`]). The
@@ -304,5 +298,16 @@ mod tests {
         let json = serde_json::from_str::<u8>("x").unwrap_err();
         let was = format!("trace.json: {json}");
         assert_eq!(chain(&CellLensError::Trace(json)), was);
+    }
+
+    #[test]
+    fn a_phase_file_missing_says_to_resume() {
+        let e = RunError::Unfinished {
+            path: "out/cells/a/time/0.json".into(),
+        };
+        assert_eq!(
+            e.to_string(),
+            "out/cells/a/time/0.json: missing or unreadable; rerun with --resume"
+        );
     }
 }

@@ -508,7 +508,7 @@ fn run_native_child(
     out: &Path,
     cell: &CellSpec,
     lenses: &[LensKind],
-) -> Result<(), String> {
+) -> Result<(), RunError> {
     let mut args = child_args(profile, out, cell);
     args.push("--lenses".into());
     args.push(lens_names(lenses));
@@ -607,11 +607,11 @@ fn run_callgrind_phase(
     profile: &Path,
     out: &Path,
     todo: &[&CellSpec],
-) -> Result<(), String> {
+) -> Result<(), fsutil::FsError> {
     let bar = std::sync::Mutex::new(progress::Progress::new("callgrind", todo.len()));
     let availability = lens::callgrind::valgrind_availability();
     let next = std::sync::atomic::AtomicUsize::new(0);
-    let first_error = std::sync::Mutex::new(None::<String>);
+    let first_error = std::sync::Mutex::new(None::<fsutil::FsError>);
     std::thread::scope(|s| {
         for _ in 0..opts.callgrind_jobs.max(1) {
             s.spawn(|| loop {
@@ -628,7 +628,7 @@ fn run_callgrind_phase(
                 if let Err(e) =
                     fsutil::write_json_atomic(&cell_dir(out, cell).join(CALLGRIND_FILE), &figures)
                 {
-                    first_error.lock().unwrap().get_or_insert(e.into());
+                    first_error.lock().unwrap().get_or_insert(e);
                 }
                 bar.lock().unwrap().finish_one();
             });
@@ -698,14 +698,12 @@ fn assemble_cell(
     lenses: &[LensKind],
     budget: &profile::Budget,
     same_setup_as: Option<crate::report::schema::SameSetup>,
-) -> Result<CellReport, String> {
+) -> Result<CellReport, RunError> {
     let dir = cell_dir(out, cell);
-    let native: InProcess = read_json(&dir.join(LENSES_FILE)).ok_or_else(|| {
-        format!(
-            "{}: missing or unreadable; rerun with --resume",
-            dir.join(LENSES_FILE).display()
-        )
-    })?;
+    let native: InProcess =
+        read_json(&dir.join(LENSES_FILE)).ok_or_else(|| RunError::Unfinished {
+            path: dir.join(LENSES_FILE),
+        })?;
     let callgrind = if lenses.contains(&LensKind::Callgrind) {
         read_json(&dir.join(CALLGRIND_FILE)).unwrap_or(LensReport::Unavailable {
             unavailable: "callgrind did not finish; rerun with --resume".into(),
