@@ -111,6 +111,9 @@ pub enum Error {
     /// `probe`'s program argument.
     #[error(transparent)]
     ProbeInput(#[from] crate::live::probe::ProbeInputError),
+    /// `probe`: perf or the probed program failing.
+    #[error(transparent)]
+    ProbeFailure(#[from] crate::live::probe::ProbeFailure),
     /// A cell id that breaks the id rules.
     #[error(transparent)]
     CellId(#[from] crate::cell::CellIdError),

@@ -5,10 +5,11 @@
 //! toolchain is missing makes its claim `not testable here`, with the
 //! reason and the install command.
 
-use super::harness::{self, GoResult, Spec};
+use super::harness::{self, GoResult, HarnessError, Spec};
 use super::knobs::{GoRuntimeKnobs, Gogc};
 use super::toolchain::{self, GoRelease};
 use crate::accounting::Counting;
+use crate::error::chain;
 use crate::gomap::{GoHeap, GoMap, Knobs};
 use crate::gotype::Shape;
 use crate::hash::SeededHash;
@@ -31,7 +32,7 @@ fn insert_cell(
     samples: usize,
     knobs: &GoRuntimeKnobs,
     env: &[(&'static str, Option<String>)],
-) -> Result<GoResult, String> {
+) -> Result<GoResult, HarnessError> {
     insert_cell_runs(release, n, hint, samples, 1, knobs, env)
 }
 
@@ -44,7 +45,7 @@ fn insert_cell_runs(
     runs: usize,
     knobs: &GoRuntimeKnobs,
     env: &[(&'static str, Option<String>)],
-) -> Result<GoResult, String> {
+) -> Result<GoResult, HarnessError> {
     let tc = toolchain::find(release)?;
     let bin = super::build::harness_binary(&tc)?;
     let dir = scratch_dir();
@@ -202,7 +203,7 @@ pub fn presizing_real_go(n: usize, samples: usize) -> ClaimVerdict {
     };
     let (plain, sized) = match (run(0), run(n)) {
         (Ok(a), Ok(b)) => (Regions::of(&a, n), Regions::of(&b, n)),
-        (Err(e), _) | (_, Err(e)) => return not_testable(id, claim, e),
+        (Err(e), _) | (_, Err(e)) => return not_testable(id, claim, chain(&e)),
     };
     let p = mann_whitney_u(&plain.ns_per_op, &sized.ns_per_op).map(|t| t.p_value);
     let significant = p.is_some_and(|p| p < 0.01);
@@ -275,7 +276,7 @@ pub fn gogc_matrix(n: usize, samples: usize) -> ClaimVerdict {
             let reg = match insert_cell_runs(GoRelease::Go119, n, hint, samples, runs, &knobs, &[])
             {
                 Ok(r) => Regions::of(&r, n),
-                Err(e) => return not_testable(id, claim, e),
+                Err(e) => return not_testable(id, claim, chain(&e)),
             };
             gc.push(mean(&reg.gc_cycles));
             rows.push(format!(
@@ -339,7 +340,7 @@ pub fn classic_vs_swiss(n: usize, samples: usize) -> ClaimVerdict {
         let run = |r| insert_cell(r, n, hint, samples, &GoRuntimeKnobs::default(), &[]);
         let (c, s) = match (run(GoRelease::Go119), run(GoRelease::Go126)) {
             (Ok(a), Ok(b)) => (Regions::of(&a, n), Regions::of(&b, n)),
-            (Err(e), _) | (_, Err(e)) => return not_testable(id, claim, e),
+            (Err(e), _) | (_, Err(e)) => return not_testable(id, claim, chain(&e)),
         };
         let label = if hint == 0 { "no hint" } else { "hint n" };
         let p = mann_whitney_u(&c.ns_per_op, &s.ns_per_op).map(|t| t.p_value);
@@ -453,7 +454,7 @@ pub fn gomapinit(n: usize, samples: usize) -> ClaimVerdict {
                     "go-runtime-metrics",
                 ));
             }
-            (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => why_not.push(e),
+            (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => why_not.push(chain(&e)),
         }
     }
     if tested.is_empty() {

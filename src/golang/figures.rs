@@ -14,9 +14,12 @@
 //! The callgrind lens runs the harness's region mode under valgrind in the
 //! run's callgrind phase ([`callgrind_command`]).
 
+pub use super::harness::HarnessError;
+
 use super::build::harness_binary;
 use super::harness::{self, GoResult, Spec};
 use super::toolchain;
+use crate::error::chain;
 use crate::profile::{Budget, LensKind};
 use crate::report::schema::{
     AccountingFigures, Counter, FlamegraphFigures, GoRuntimeFigures, LensReport, Measured, Spread,
@@ -77,28 +80,37 @@ fn skipped<T>(l: LensKind) -> LensReport<T> {
     }
 }
 
-fn ok_or_unavailable<T>(r: Result<T, String>) -> LensReport<T> {
-    match r {
-        Ok(t) => LensReport::Ok(t),
-        Err(unavailable) => LensReport::Unavailable { unavailable },
-    }
+/// The figures, or the lens unavailable with the error's message and chain.
+fn ok_or_unavailable<T>(r: Result<T, GoLensError>) -> LensReport<T> {
+    r.map_or_else(|e| LensReport::unavailable(chain(&e)), LensReport::Ok)
 }
 
-/// Why a real-Go cell has no harness binary.
+/// Why a lens of a real-Go cell has no figures although the harness ran:
+/// its `unavailable` reason in the report (the message with its chain).
 #[derive(Debug, thiserror::Error)]
-pub enum HarnessError {
-    /// The cell's variant is a model, not a Go release.
-    #[error("`{0}` is not a real-Go variant")]
-    NotRealGo(crate::variants::Variant),
-    /// The release's toolchain is missing.
+enum GoLensError {
+    /// The harness did not measure it, and said why (its answer's text).
+    #[error("{reason}")]
+    NotMeasured {
+        /// The harness's reason.
+        reason: String,
+    },
+    /// The harness's answer has no observed region and no reason.
+    #[error("the Go harness observed no region")]
+    NoRegionObserved,
+    /// The harness's answer has no profile and no reason.
+    #[error("the Go harness wrote no profile")]
+    NoProfile,
+    /// The harness timed no region.
+    #[error("no region was measured")]
+    NoRegionMeasured,
+    /// The observed region cannot become bytes per copy path.
     #[error(transparent)]
-    Toolchain(#[from] toolchain::NoToolchain),
-    /// The harness could not be built.
+    Derive(#[from] super::accounting::DeriveError),
+    /// The harness's CPU profile cannot become a flame graph.
     #[error(transparent)]
-    Build(#[from] super::build::BuildError),
+    Profile(#[from] super::profile::GoProfileError),
 }
-
-crate::into_message!(HarnessError);
 
 /// The harness binary of a real-Go cell's release, or why there is none.
 pub fn cell_harness(cell: &MapCell) -> Result<PathBuf, HarnessError> {
@@ -126,7 +138,7 @@ pub fn run_cell(
 ) -> GoCellFigures {
     let rel = format!("cells/{}", cell.id());
     let dir = report_dir.join(&rel);
-    let answer = (|| -> Result<GoResult, String> {
+    let answer = (|| -> Result<GoResult, HarnessError> {
         let bin = cell_harness(cell)?;
         let mut asked: Vec<LensKind> = lenses
             .iter()
@@ -144,7 +156,7 @@ pub fn run_cell(
     })();
     match answer {
         Ok(r) => figures(cell, lenses, &r, report_dir, &rel),
-        Err(e) => GoCellFigures::unavailable(&e, lenses),
+        Err(e) => GoCellFigures::unavailable(&chain(&e), lenses),
     }
 }
 
@@ -173,9 +185,13 @@ pub fn figures(
         },
         flamegraph: if want(LensKind::Flamegraph) {
             ok_or_unavailable(match (&r.profile, &r.profile_unavailable) {
-                (Some(info), _) => super::profile::flamegraph(info, report_dir, rel_dir),
-                (None, Some(why)) => Err(why.clone()),
-                (None, None) => Err("the Go harness wrote no profile".into()),
+                (Some(info), _) => {
+                    super::profile::flamegraph(info, report_dir, rel_dir).map_err(GoLensError::from)
+                }
+                (None, Some(why)) => Err(GoLensError::NotMeasured {
+                    reason: why.clone(),
+                }),
+                (None, None) => Err(GoLensError::NoProfile),
             })
         } else {
             skipped(LensKind::Flamegraph)
@@ -194,7 +210,7 @@ pub fn time_process(
     time: bool,
     latency: bool,
     spec_file: &Path,
-) -> Result<GoResult, String> {
+) -> Result<GoResult, HarnessError> {
     let bin = cell_harness(cell)?;
     let asked: Vec<LensKind> = [(LensKind::Time, time), (LensKind::Latency, latency)]
         .iter()
@@ -203,18 +219,24 @@ pub fn time_process(
         .collect();
     let dir = spec_file
         .parent()
-        .ok_or_else(|| format!("{} has no folder", spec_file.display()))?;
+        .ok_or_else(|| HarnessError::NoSpecFolder {
+            spec_file: spec_file.to_path_buf(),
+        })?;
     let spec = Spec::new(cell, &asked, budget, &dir.join("unused-profile.pb.gz"))?;
     harness::run(&bin, &spec, spec_file, &cell.go_runtime)
 }
 
 /// Derived accounting (classic or Swiss), with the runtime's heap figures (median
 /// region) and structure.
-fn accounting(cell: &MapCell, r: &GoResult, units: u64) -> Result<AccountingFigures, String> {
+fn accounting(cell: &MapCell, r: &GoResult, units: u64) -> Result<AccountingFigures, GoLensError> {
     let observed = match (&r.accounting, &r.accounting_unavailable) {
         (Some(o), _) => o,
-        (None, Some(why)) => return Err(why.clone()),
-        (None, None) => return Err("the Go harness observed no region".into()),
+        (None, Some(why)) => {
+            return Err(GoLensError::NotMeasured {
+                reason: why.clone(),
+            })
+        }
+        (None, None) => return Err(GoLensError::NoRegionObserved),
     };
     let mut a = super::accounting::derive(observed, cell)?.figures(cell, units);
     let mut by_bytes: Vec<(u64, u64)> = r
@@ -235,9 +257,9 @@ fn accounting(cell: &MapCell, r: &GoResult, units: u64) -> Result<AccountingFigu
     Ok(a)
 }
 
-fn spread(values: Vec<f64>, unit: &str) -> Result<Spread, String> {
+fn spread(values: Vec<f64>, unit: &str) -> Result<Spread, GoLensError> {
     if values.is_empty() {
-        return Err("no region was measured".into());
+        return Err(GoLensError::NoRegionMeasured);
     }
     let mean = values.iter().sum::<f64>() / values.len() as f64;
     Ok(Spread {
@@ -251,7 +273,7 @@ fn spread(values: Vec<f64>, unit: &str) -> Result<Spread, String> {
 }
 
 /// The go_runtime lens: allocations and GC per region, per operation.
-fn go_runtime(r: &GoResult) -> Result<GoRuntimeFigures, String> {
+fn go_runtime(r: &GoResult) -> Result<GoRuntimeFigures, GoLensError> {
     let units = r.units.max(1) as f64;
     let col = |f: &dyn Fn(&harness::GoSample) -> f64| r.samples.iter().map(f).collect::<Vec<f64>>();
     let heap_bytes = spread(col(&|s| s.heap_bytes as f64), "bytes")?;
@@ -304,14 +326,11 @@ fn go_runtime(r: &GoResult) -> Result<GoRuntimeFigures, String> {
 pub fn callgrind_command(
     cell: &MapCell,
     cell_dir: &Path,
-) -> Result<(Vec<OsString>, harness::EnvChanges), String> {
+) -> Result<(Vec<OsString>, harness::EnvChanges), HarnessError> {
     let bin = cell_harness(cell)?;
     let spec = cell_dir.join(SPEC_FILE);
     if !spec.is_file() {
-        return Err(format!(
-            "{} is missing: the cell's native lenses did not run",
-            spec.display()
-        ));
+        return Err(HarnessError::SpecMissing { spec_file: spec });
     }
     Ok(harness::region_command(&bin, &spec, &cell.go_runtime))
 }

@@ -11,7 +11,63 @@ use crate::scenario::{scenario_hint, MapCell};
 use serde::{Deserialize, Serialize};
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, ExitStatus};
+
+/// Why a real-Go cell's harness could not run, or did not answer.
+#[derive(Debug, thiserror::Error)]
+pub enum HarnessError {
+    /// The cell's variant is a model, not a Go release.
+    #[error("`{0}` is not a real-Go variant")]
+    NotRealGo(crate::variants::Variant),
+    /// The release's toolchain is missing.
+    #[error(transparent)]
+    Toolchain(#[from] super::toolchain::NoToolchain),
+    /// The harness could not be built.
+    #[error(transparent)]
+    Build(#[from] super::build::BuildError),
+    /// A key or value type the harness does not run.
+    #[error(transparent)]
+    Type(#[from] crate::goconfig::HarnessTypeError),
+    /// The scenario's size hint could not be resolved.
+    #[error(transparent)]
+    Scenario(#[from] crate::scenario::ScenarioError),
+    /// The spec file could not be written.
+    #[error(transparent)]
+    WriteSpec(#[from] fsutil::FsError),
+    /// A spec file path that names no folder (the profile file goes there).
+    #[error("{} has no folder", .spec_file.display())]
+    NoSpecFolder {
+        /// The spec file's path.
+        spec_file: PathBuf,
+    },
+    /// The spec file the native lenses write is not there (the harness's
+    /// region mode reads it).
+    #[error("{} is missing: the cell's native lenses did not run", .spec_file.display())]
+    SpecMissing {
+        /// The spec file's path.
+        spec_file: PathBuf,
+    },
+    /// The harness binary could not be started.
+    #[error("cannot run {}", .bin.display())]
+    Start {
+        /// The harness binary.
+        bin: PathBuf,
+        /// The OS error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The harness exited with a failure.
+    #[error("the Go harness failed ({status}): {stderr}")]
+    Failed {
+        /// Its exit status.
+        status: ExitStatus,
+        /// The last lines of its standard error, `" | "`-joined.
+        stderr: String,
+    },
+    /// The harness's standard output is not its result JSON.
+    #[error("the Go harness answered something that is not its result JSON")]
+    NotResultJson(#[source] serde_json::Error),
+}
 
 /// Environment changes for a process: a value sets the variable, `None`
 /// removes it.
@@ -84,7 +140,7 @@ impl Spec {
         lenses: &[LensKind],
         budget: &Budget,
         profile_file: &Path,
-    ) -> Result<Spec, String> {
+    ) -> Result<Spec, HarnessError> {
         crate::goconfig::harness_runs(
             cell.key_type.as_deref(),
             cell.key_size,
@@ -235,7 +291,7 @@ pub fn run(
     spec: &Spec,
     spec_file: &Path,
     knobs: &GoRuntimeKnobs,
-) -> Result<GoResult, String> {
+) -> Result<GoResult, HarnessError> {
     run_with_env(bin, spec, spec_file, knobs, &[])
 }
 
@@ -246,7 +302,7 @@ pub fn run_with_env(
     spec_file: &Path,
     knobs: &GoRuntimeKnobs,
     env: &[(&'static str, Option<String>)],
-) -> Result<GoResult, String> {
+) -> Result<GoResult, HarnessError> {
     fsutil::write_json_atomic(spec_file, spec)?;
     let mut cmd = Command::new(bin);
     cmd.arg("run").arg("-spec").arg(spec_file);
@@ -259,18 +315,17 @@ pub fn run_with_env(
             None => cmd.env_remove(k),
         };
     }
-    let out = cmd
-        .output()
-        .map_err(|e| format!("cannot run {}: {e}", bin.display()))?;
+    let out = cmd.output().map_err(|source| HarnessError::Start {
+        bin: bin.to_path_buf(),
+        source,
+    })?;
     if !out.status.success() {
-        return Err(format!(
-            "the Go harness failed ({}): {}",
-            out.status,
-            last_lines(&String::from_utf8_lossy(&out.stderr), 3)
-        ));
+        return Err(HarnessError::Failed {
+            status: out.status,
+            stderr: last_lines(&String::from_utf8_lossy(&out.stderr), 3),
+        });
     }
-    serde_json::from_slice(&out.stdout)
-        .map_err(|e| format!("the Go harness answered something that is not its result JSON: {e}"))
+    serde_json::from_slice(&out.stdout).map_err(HarnessError::NotResultJson)
 }
 
 /// The command line that runs the cell's region once (for callgrind), and
@@ -304,4 +359,41 @@ fn process_env(knobs: &GoRuntimeKnobs, valgrind: bool) -> EnvChanges {
 fn last_lines(s: &str, n: usize) -> String {
     let lines: Vec<&str> = s.trim().lines().collect();
     lines[lines.len().saturating_sub(n)..].join(" | ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::chain;
+    use std::os::unix::process::ExitStatusExt;
+
+    #[test]
+    fn messages_read_as_before_they_were_typed() {
+        let e = HarnessError::Failed {
+            status: ExitStatus::from_raw(256),
+            stderr: last_lines("a\nb\nc\nd\n", 3),
+        };
+        assert_eq!(
+            e.to_string(),
+            "the Go harness failed (exit status: 1): b | c | d"
+        );
+        let e = HarnessError::Start {
+            bin: "target/go/go1.19/mapamp-go".into(),
+            source: std::io::Error::from(std::io::ErrorKind::NotFound),
+        };
+        assert_eq!(
+            chain(&e),
+            "cannot run target/go/go1.19/mapamp-go: entity not found"
+        );
+        let json = serde_json::from_slice::<GoResult>(b"x").unwrap_err();
+        let was = format!("the Go harness answered something that is not its result JSON: {json}");
+        assert_eq!(chain(&HarnessError::NotResultJson(json)), was);
+        let e = HarnessError::SpecMissing {
+            spec_file: "cells/a/go-spec.json".into(),
+        };
+        assert_eq!(
+            e.to_string(),
+            "cells/a/go-spec.json is missing: the cell's native lenses did not run"
+        );
+    }
 }

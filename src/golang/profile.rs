@@ -27,11 +27,21 @@ use crate::lens::folded::FoldedStacks;
 use crate::report::schema::FlamegraphFigures;
 use pprof::protos::{Message, Profile};
 use std::io::Read;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-/// Why a Go CPU profile (`profile.pb.gz`) cannot be read.
+/// Why a Go CPU profile (`profile.pb.gz`) cannot be read, or its flame
+/// graph not drawn.
 #[derive(Debug, thiserror::Error)]
 pub enum GoProfileError {
+    /// The profile file could not be read.
+    #[error("{}", .path.display())]
+    Read {
+        /// The file the harness named.
+        path: PathBuf,
+        /// The OS error.
+        #[source]
+        source: std::io::Error,
+    },
     /// Not gzip data.
     #[error("the Go CPU profile is not gzip data")]
     NotGzip(#[source] std::io::Error),
@@ -47,9 +57,26 @@ pub enum GoProfileError {
         /// The location id.
         id: u64,
     },
+    /// No sample of the profile is in the harness's region.
+    #[error(
+        "no samples landed in the measured region: {regions} regions ran {ms} ms in total \
+         (sampling asked at {hz} Hz); raise budget.flamegraph_ms or read the callgrind lens"
+    )]
+    NoRegionSamples {
+        /// Regions profiled.
+        regions: u64,
+        /// Their total time, ms.
+        ms: u64,
+        /// The rate asked for, Hz.
+        hz: u32,
+    },
+    /// The flame graph could not be drawn.
+    #[error(transparent)]
+    Render(#[from] crate::lens::error::LensError),
+    /// A file of the flame graph could not be written.
+    #[error(transparent)]
+    Write(#[from] crate::fsutil::FsError),
 }
-
-crate::into_message!(GoProfileError);
 
 /// Region stacks of a Go CPU profile (gzipped protobuf), cut at
 /// `region_frame`, with each sample's count.
@@ -100,15 +127,19 @@ pub fn flamegraph(
     info: &ProfileInfo,
     report_dir: &Path,
     rel_dir: &str,
-) -> Result<FlamegraphFigures, String> {
-    let gz = std::fs::read(&info.file).map_err(|e| format!("{}: {e}", info.file.display()))?;
+) -> Result<FlamegraphFigures, GoProfileError> {
+    let gz = std::fs::read(&info.file).map_err(|source| GoProfileError::Read {
+        path: info.file.clone(),
+        source,
+    })?;
     let stacks = region_stacks(&gz, &info.region_frame)?;
     let ms = info.region_ns / 1_000_000;
     if stacks.samples() == 0 {
-        return Err(format!(
-            "no samples landed in the measured region: {} regions ran {ms} ms in total (sampling asked at {} Hz); raise budget.flamegraph_ms or read the callgrind lens",
-            info.regions, info.hz
-        ));
+        return Err(GoProfileError::NoRegionSamples {
+            regions: info.regions,
+            ms,
+            hz: info.hz,
+        });
     }
     let svg = render_svg(
         &stacks,
@@ -213,6 +244,36 @@ mod tests {
         assert_eq!(
             region_stacks(&profile_gz(), "elsewhere").unwrap().samples(),
             0
+        );
+    }
+
+    #[test]
+    fn an_unreadable_profile_and_an_empty_region_read_as_before_they_were_typed() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut info = ProfileInfo {
+            file: dir.path().join("missing.pb.gz"),
+            regions: 3,
+            region_ns: 12_000_000,
+            wall_ns: 20_000_000,
+            hz: 500,
+            region_frame: "elsewhere".into(),
+            region_samples: 0,
+            samples_target: 0,
+            calibration_ns: 0,
+        };
+        let e = flamegraph(&info, dir.path(), "cells/a").unwrap_err();
+        let read = std::fs::read(&info.file).unwrap_err();
+        assert_eq!(
+            crate::error::chain(&e),
+            format!("{}: {read}", info.file.display())
+        );
+        info.file = dir.path().join("profile.pb.gz");
+        std::fs::write(&info.file, profile_gz()).unwrap();
+        let e = flamegraph(&info, dir.path(), "cells/a").unwrap_err();
+        assert_eq!(
+            crate::error::chain(&e),
+            "no samples landed in the measured region: 3 regions ran 12 ms in total (sampling \
+             asked at 500 Hz); raise budget.flamegraph_ms or read the callgrind lens"
         );
     }
 

@@ -31,10 +31,12 @@
 //! criterion_main!(benches);
 //! ```
 
+use super::error::LensError;
 use super::flamegraph::{
     collect, current_thread, one_at_a_time, render_svg, start_sampling, DEFAULT_FREQUENCY_HZ,
     FOLDED_FILE, SVG_FILE,
 };
+use crate::error::chain;
 use crate::fsutil::write_atomic;
 use criterion::profiler::Profiler;
 use std::path::Path;
@@ -64,7 +66,12 @@ impl RegionProfiler {
     }
 
     /// Writes the flame graph of the samples so far into `dir`.
-    fn write(&self, running: &Running, benchmark_id: &str, dir: &Path) -> Result<String, String> {
+    fn write(
+        &self,
+        running: &Running,
+        benchmark_id: &str,
+        dir: &Path,
+    ) -> Result<String, LensError> {
         let sampled = collect(&running.guard, Some(running.thread))?;
         let (stacks, what) = if sampled.region.is_empty() {
             (
@@ -117,7 +124,7 @@ impl Profiler for RegionProfiler {
                 "mapamp profiler: {benchmark_id}: {} ({summary})",
                 benchmark_dir.join(SVG_FILE).display()
             ),
-            Err(e) => eprintln!("mapamp profiler: {benchmark_id}: {e}"),
+            Err(e) => eprintln!("mapamp profiler: {benchmark_id}: {}", chain(&e)),
         }
     }
 }

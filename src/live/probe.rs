@@ -301,7 +301,7 @@ impl Drop for Group {
     }
 }
 
-fn add_probes(bin: &Path, group: &str, probes: &[Probe]) -> Result<(), String> {
+fn add_probes(bin: &Path, group: &str, probes: &[Probe]) -> Result<(), ProbeFailure> {
     for p in probes {
         let spec = format!(
             "{group}:{}={}+{} ret=+0(%sp):x64",
@@ -320,13 +320,16 @@ fn add_probes(bin: &Path, group: &str, probes: &[Probe]) -> Result<(), String> {
 
 /// Runs a perf command to completion: its standard output, or an error
 /// with `what` and its standard error.
-fn perf_output(c: &mut Command, what: &str) -> Result<Vec<u8>, String> {
-    let out = c.output().map_err(|e| format!("{what}: {e}"))?;
+fn perf_output(c: &mut Command, what: &str) -> Result<Vec<u8>, ProbeFailure> {
+    let out = c.output().map_err(|source| ProbeFailure::StartPerf {
+        what: what.to_string(),
+        source,
+    })?;
     if !out.status.success() {
-        return Err(format!(
-            "{what}: {}",
-            String::from_utf8_lossy(&out.stderr).trim()
-        ));
+        return Err(ProbeFailure::Perf {
+            what: what.to_string(),
+            stderr: String::from_utf8_lossy(&out.stderr).trim().to_string(),
+        });
     }
     Ok(out.stdout)
 }
@@ -368,13 +371,13 @@ fn median_range(mut v: Vec<f64>) -> (f64, (f64, f64)) {
     (med, (v[0], v[n - 1]))
 }
 
-fn timed(mut c: Command) -> Result<f64, String> {
+fn timed(mut c: Command) -> Result<f64, ProbeFailure> {
     c.stdout(Stdio::null()).stderr(Stdio::null());
     let t = Instant::now();
-    let st = c.status().map_err(|e| format!("cannot run: {e}"))?;
+    let st = c.status().map_err(ProbeFailure::StartTimed)?;
     let ns = t.elapsed().as_nanos() as f64;
     if !st.success() {
-        return Err(format!("the program exited with {st}"));
+        return Err(ProbeFailure::TimedExited { status: st });
     }
     Ok(ns)
 }
@@ -403,7 +406,7 @@ pub fn probe(cmd: &[String], runs: usize) -> Result<ProbeReport, ProbeError> {
     };
     add_probes(&bin, &group.name, &probes).map_err(ProbeError::Failed)?;
     let dir = std::env::temp_dir().join(format!("{}.d", group.name));
-    std::fs::create_dir_all(&dir).map_err(|e| ProbeError::Failed(e.to_string()))?;
+    std::fs::create_dir_all(&dir).map_err(|e| ProbeError::Failed(ProbeFailure::TempDir(e)))?;
     let data = dir.join("perf.data");
     let result = (|| {
         let st = Command::new("perf")
@@ -422,9 +425,16 @@ pub fn probe(cmd: &[String], runs: usize) -> Result<ProbeReport, ProbeError> {
             .args(&cmd[1..])
             .stdout(program_output()?)
             .status()
-            .map_err(|e| format!("perf record: {e}"))?;
+            .map_err(|source| ProbeFailure::StartPerf {
+                what: "perf record".into(),
+                source,
+            })?;
         if !st.success() {
-            return Err(format!("perf record -- {prog}: exited with {st}"));
+            return Err(ProbeFailure::PerfExited {
+                perf: "perf record",
+                prog: prog.clone(),
+                status: st,
+            });
         }
         let script = perf_output(
             Command::new("perf").args(["script", "-i"]).arg(&data),
@@ -460,18 +470,28 @@ pub fn probe(cmd: &[String], runs: usize) -> Result<ProbeReport, ProbeError> {
             .args(&cmd[1..])
             .stdout(Stdio::null())
             .status()
-            .map_err(|e| format!("perf stat: {e}"))?;
+            .map_err(|source| ProbeFailure::StartPerf {
+                what: "perf stat".into(),
+                source,
+            })?;
         if !st.success() {
-            return Err(format!("perf stat -- {prog}: exited with {st}"));
+            return Err(ProbeFailure::PerfExited {
+                perf: "perf stat",
+                prog: prog.clone(),
+                status: st,
+            });
         }
         let counts = parse_stat(
-            &std::fs::read_to_string(&stat).map_err(|e| format!("perf stat output: {e}"))?,
+            &std::fs::read_to_string(&stat).map_err(ProbeFailure::ReadStat)?,
             &group.name,
         );
         for (f, p) in functions.iter_mut().zip(&probes) {
-            f.total = *counts.get(&p.event).ok_or_else(|| {
-                format!("perf stat counted nothing for {}:{}", group.name, p.event)
-            })?;
+            f.total = *counts
+                .get(&p.event)
+                .ok_or_else(|| ProbeFailure::NotCounted {
+                    group: group.name.clone(),
+                    event: p.event.clone(),
+                })?;
         }
         let total_hits: u64 = functions.iter().map(|f| f.total).sum();
         let cost = if runs == 0 {
@@ -516,12 +536,12 @@ pub fn probe(cmd: &[String], runs: usize) -> Result<ProbeReport, ProbeError> {
 
 /// The program's standard output goes to mapamp's standard error, so
 /// mapamp's own standard output is the report alone.
-fn program_output() -> Result<Stdio, String> {
+fn program_output() -> Result<Stdio, ProbeFailure> {
     use std::os::fd::AsFd;
     let fd = std::io::stderr()
         .as_fd()
         .try_clone_to_owned()
-        .map_err(|e| format!("cannot duplicate standard error: {e}"))?;
+        .map_err(ProbeFailure::DupStderr)?;
     Ok(Stdio::from(fd))
 }
 
@@ -593,6 +613,65 @@ pub enum ProbeInputError {
     },
 }
 
+/// perf or the probed program failed: which command, and why.
+#[derive(Debug, thiserror::Error)]
+pub enum ProbeFailure {
+    /// A perf command could not be started.
+    #[error("{what}")]
+    StartPerf {
+        /// The command (`perf script`, `perf probe --add "…"`).
+        what: String,
+        /// The OS error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A perf command failed.
+    #[error("{what}: {stderr}")]
+    Perf {
+        /// The command.
+        what: String,
+        /// Its standard error, trimmed.
+        stderr: String,
+    },
+    /// `perf record` or `perf stat` on the program exited with a failure.
+    #[error("{perf} -- {prog}: exited with {status}")]
+    PerfExited {
+        /// `perf record` or `perf stat`.
+        perf: &'static str,
+        /// The program as given.
+        prog: String,
+        /// The exit status.
+        status: std::process::ExitStatus,
+    },
+    /// The folder of perf's files could not be created (the OS error is
+    /// the message).
+    #[error(transparent)]
+    TempDir(std::io::Error),
+    /// mapamp's standard error could not be duplicated for the program's output.
+    #[error("cannot duplicate standard error")]
+    DupStderr(#[source] std::io::Error),
+    /// `perf stat`'s output file could not be read.
+    #[error("perf stat output")]
+    ReadStat(#[source] std::io::Error),
+    /// `perf stat` gave no count for a probe.
+    #[error("perf stat counted nothing for {group}:{event}")]
+    NotCounted {
+        /// The probe group.
+        group: String,
+        /// The probe's event.
+        event: String,
+    },
+    /// A timed run of the program (or of perf on it) could not be started.
+    #[error("cannot run")]
+    StartTimed(#[source] std::io::Error),
+    /// A timed run exited with a failure.
+    #[error("the program exited with {status}")]
+    TimedExited {
+        /// The exit status.
+        status: std::process::ExitStatus,
+    },
+}
+
 /// Why probing failed.
 #[derive(Debug)]
 pub enum ProbeError {
@@ -601,7 +680,7 @@ pub enum ProbeError {
     /// Cannot run here: exit 3.
     Unavailable(Unavailable),
     /// perf or the program failed: exit 1.
-    Failed(String),
+    Failed(ProbeFailure),
 }
 
 /// The report as text.
@@ -662,7 +741,7 @@ pub fn run(a: &ProbeArgs) -> ExitCode {
             ExitCode::from(EXIT_UNAVAILABLE)
         }
         Err(ProbeError::Failed(e)) => {
-            eprintln!("mapamp probe: {e}");
+            eprintln!("mapamp probe: {}", crate::error::chain(&e));
             ExitCode::from(1)
         }
     }
@@ -692,6 +771,27 @@ mod tests {
         assert_eq!(function_at(&syms, 0x49e170), "main.fill");
         assert_eq!(function_at(&syms, 0x40f2aa), "runtime.mapassign_fast64");
         assert_eq!(function_at(&syms, 0x10), "0x10");
+    }
+
+    #[test]
+    fn failures_name_the_command_and_keep_the_os_error_as_the_cause() {
+        use crate::error::chain;
+        let missing = Path::new("/nonexistent/mapamp-probe-test");
+        let os = Command::new(missing).status().unwrap_err();
+        let e = perf_output(&mut Command::new(missing), "perf script").unwrap_err();
+        assert_eq!(chain(&e), format!("perf script: {os}"));
+        let e = perf_output(
+            Command::new("sh").args(["-c", "echo ' no such event ' >&2; exit 1"]),
+            "perf script",
+        )
+        .unwrap_err();
+        assert_eq!(chain(&e), "perf script: no such event");
+        assert_eq!(
+            chain(&timed(Command::new(missing)).unwrap_err()),
+            format!("cannot run: {os}")
+        );
+        let e = timed(Command::new("false")).unwrap_err();
+        assert_eq!(chain(&e), "the program exited with exit status: 1");
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! afresh and runs the same measured region ([`crate::scenario`]); the
 //! counter and profile lenses run with accounting compiled out.
 
+use super::error::{lens_report, CellLensError};
 use crate::accounting::{Counting, Off};
 use crate::alloc_count;
 use crate::fsutil;
@@ -15,7 +16,7 @@ use crate::report::schema::{
     NOT_REAL_GO,
 };
 use crate::report::svg::Chart;
-use crate::scenario::{prepare_any, CellSpec, MapCell, Runnable};
+use crate::scenario::{prepare_any, CellSpec, MapCell, Runnable, ScenarioError};
 use crate::timeline::TimelineFigures;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -92,8 +93,8 @@ fn skipped<T>(lens: LensKind) -> LensReport<T> {
     }
 }
 
-fn fresh(cell: &CellSpec) -> Result<Box<dyn Runnable>, String> {
-    Ok(prepare_any::<Off>(cell)?)
+fn fresh(cell: &CellSpec) -> Result<Box<dyn Runnable>, ScenarioError> {
+    prepare_any::<Off>(cell)
 }
 
 /// Runs the asked-for once-per-cell lenses of one cell.
@@ -102,7 +103,7 @@ pub fn run(
     lenses: &[LensKind],
     budget: &Budget,
     report_dir: &Path,
-) -> Result<InProcess, String> {
+) -> Result<InProcess, ScenarioError> {
     if let CellSpec::Map(m) = cell {
         if m.variant.go_release().is_some() {
             let g = crate::golang::figures::run_cell(m, lenses, budget, report_dir);
@@ -125,7 +126,7 @@ pub fn run(
     let io = match cell {
         CellSpec::Io(c) => match io_lens(c, budget) {
             Ok(f) => Some(LensReport::Ok(f)),
-            Err(reason) => return Ok(InProcess::failed(cell, &reason)),
+            Err(e) => return Ok(InProcess::failed(cell, &crate::error::chain(&e))),
         },
         _ => None,
     };
@@ -136,12 +137,12 @@ pub fn run(
     let bpu = cell.bytes_per_unit();
     let accounting = accounting(cell);
     let counters = if want(LensKind::Counters) {
-        lens_or_unavailable(counters(cell))
+        lens_report(counters(cell))
     } else {
         skipped(LensKind::Counters)
     };
     let flamegraph = if want(LensKind::Flamegraph) {
-        lens_or_unavailable(flamegraph(cell, budget, report_dir))
+        lens_report(flamegraph(cell, budget, report_dir))
     } else {
         skipped(LensKind::Flamegraph)
     };
@@ -168,16 +169,8 @@ pub fn run(
 fn io_lens(
     cell: &crate::scenario::io::IoCell,
     budget: &Budget,
-) -> Result<crate::scenario::io::IoFigures, String> {
+) -> Result<crate::scenario::io::IoFigures, crate::scenario::io::IoError> {
     crate::scenario::io::cell::measure(cell, Duration::from_millis(budget.time_ms / 4), 1000)
-        .map_err(String::from)
-}
-
-fn lens_or_unavailable<T>(r: Result<T, String>) -> LensReport<T> {
-    match r {
-        Ok(t) => LensReport::Ok(t),
-        Err(unavailable) => LensReport::Unavailable { unavailable },
-    }
 }
 
 /// Bytes per copy path of one region run, with exact (or derived) accounting.
@@ -196,20 +189,18 @@ fn accounting(cell: &CellSpec) -> LensReport<AccountingFigures> {
             }
         }
     };
-    let result = (|| -> Result<AccountingFigures, String> {
+    let result = (|| -> Result<AccountingFigures, CellLensError> {
         let mut r = prepare_any::<Counting>(cell)?;
-        let before = r
-            .accounting()
-            .ok_or("the map was built without accounting")?;
+        let before = r.accounting().ok_or(CellLensError::NoAccounting)?;
         let (_, heap) = alloc_count::measure(|| r.run());
         let a = r
             .accounting()
-            .ok_or("the map was built without accounting")?
+            .ok_or(CellLensError::NoAccounting)?
             .since(&before);
         let total = a.total_bytes();
         let isolation = Isolation::of(m, &a.bytes_written);
         Ok(AccountingFigures {
-            exactness: r.exactness().ok_or("no accounting")?,
+            exactness: r.exactness().ok_or(CellLensError::NoExactness)?,
             payload_bytes: a.payload_bytes,
             bytes_written: a.bytes_written,
             total_bytes: total,
@@ -229,7 +220,7 @@ fn accounting(cell: &CellSpec) -> LensReport<AccountingFigures> {
             swiss: r.swiss(),
         })
     })();
-    lens_or_unavailable(result)
+    lens_report(result)
 }
 
 /// Whether a map cell gets a write timeline: a whole workload of a model
@@ -247,7 +238,7 @@ fn timeline(cell: &CellSpec, budget: &Budget, report_dir: &Path) -> LensReport<T
             skipped: "budget.timeline_writes = 0".into(),
         };
     }
-    let result = (|| -> Result<TimelineFigures, String> {
+    let result = (|| -> Result<TimelineFigures, CellLensError> {
         let mut r = prepare_any::<Counting>(cell)?;
         let recording = crate::timeline::record(r.as_mut(), budget.timeline_writes)?;
         drop(r);
@@ -257,10 +248,14 @@ fn timeline(cell: &CellSpec, budget: &Budget, report_dir: &Path) -> LensReport<T
             format!("{rel}/trace.json"),
             Some(format!("{rel}/timeline.svg")),
         );
-        std::fs::create_dir_all(report_dir.join(&rel))
-            .map_err(|e| format!("cannot create {rel}: {e}"))?;
+        std::fs::create_dir_all(report_dir.join(&rel)).map_err(|source| {
+            CellLensError::CreateDir {
+                rel: rel.clone(),
+                source,
+            }
+        })?;
         let trace = crate::timeline::trace::trace(&recording, &id);
-        let json = serde_json::to_vec(&trace).map_err(|e| format!("trace.json: {e}"))?;
+        let json = serde_json::to_vec(&trace).map_err(CellLensError::Trace)?;
         fsutil::write_atomic(&report_dir.join(&figures.trace), &json)?;
         match crate::report::timeline::chart("timeline", &id, &figures) {
             Chart::Svg(svg) => {
@@ -272,11 +267,11 @@ fn timeline(cell: &CellSpec, budget: &Budget, report_dir: &Path) -> LensReport<T
         }
         Ok(figures)
     })();
-    lens_or_unavailable(result)
+    lens_report(result)
 }
 
 /// perf-event counters around one region run.
-fn counters(cell: &CellSpec) -> Result<BTreeMap<String, Counter>, String> {
+fn counters(cell: &CellSpec) -> Result<BTreeMap<String, Counter>, CellLensError> {
     let mut r = fresh(cell)?;
     let units = r.units().max(1);
     let (_, counters) = lens::counters::count(units, || r.run());
@@ -291,7 +286,7 @@ fn flamegraph(
     cell: &CellSpec,
     budget: &Budget,
     report_dir: &Path,
-) -> Result<FlamegraphFigures, String> {
+) -> Result<FlamegraphFigures, CellLensError> {
     let rel = format!("cells/{}", cell.id());
     let options = lens::flamegraph::ProfileOptions {
         frequency_hz: budget.flamegraph_hz,
@@ -325,25 +320,19 @@ fn flamegraph(
 /// needs landed in the sender's region (an io send is mostly kernel work,
 /// which a user-space sampler does not see). The files of the thin profile
 /// are removed: no graph of a handful of samples is presented.
-fn io_flamegraph_too_thin(f: &FlamegraphFigures, replays: u64, report_dir: &Path) -> String {
+fn io_flamegraph_too_thin(f: &FlamegraphFigures, replays: u64, report_dir: &Path) -> CellLensError {
     for file in [&f.svg, &f.folded, &f.pprof] {
         // Best effort: the lens is unavailable whether or not a file is left.
         let _ = std::fs::remove_file(report_dir.join(file));
     }
-    format!(
-        "{} samples landed in the sender's region, {} needed: {} sends replayed for {} ms of \
-         wall-clock time (the lens's cap) ran {} ms of region ({} sampler at {} Hz, user-space \
-         stacks only: the kernel's share of a send is not sampled){}",
-        f.samples,
-        f.min_samples,
+    CellLensError::IoFlamegraphTooThin {
+        samples: f.samples,
+        min_samples: f.min_samples,
         replays,
-        f.wall_ms,
-        f.duration_ms,
-        f.sampler,
-        f.frequency_hz,
-        f.sampler_fallback
-            .as_deref()
-            .map(|x| format!("; perf event refused: {x}"))
-            .unwrap_or_default()
-    )
+        wall_ms: f.wall_ms,
+        duration_ms: f.duration_ms,
+        sampler: f.sampler.clone(),
+        frequency_hz: f.frequency_hz,
+        fallback: f.sampler_fallback.clone(),
+    }
 }

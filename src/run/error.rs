@@ -1,5 +1,7 @@
-//! What `mapamp run` and its cell processes refuse or fail on.
+//! What `mapamp run` and its cell processes refuse or fail on, and why a
+//! lens of a cell has no figures.
 
+use crate::report::schema::LensReport;
 use std::path::PathBuf;
 
 /// Why a run could not start or go on: the input or folder to blame.
@@ -164,16 +166,148 @@ pub enum RunError {
     /// `cell-run --cell` is not a cell id.
     #[error(transparent)]
     CellId(#[from] crate::cell::CellIdError),
-    /// A failure of a part of the run not yet typed (lenses, scenarios,
-    /// cell ids): its message.
-    #[error("{0}")]
-    Other(String),
+    /// A file a phase of the run writes is missing or cannot be read back.
+    #[error("{}: missing or unreadable; rerun with --resume", .path.display())]
+    Unfinished {
+        /// The file.
+        path: PathBuf,
+    },
 }
 
-impl From<String> for RunError {
-    fn from(m: String) -> RunError {
-        RunError::Other(m)
+/// Why a lens of a cell has no figures: its `unavailable` reason in the
+/// report, which is the message with its chain ([`lens_report`]). The
+/// lenses that run in mapamp's process (accounting, counters, flame graph,
+/// timeline, time, latency) and the parts of the real-Go cells' lenses the
+/// run does itself (the time processes, callgrind).
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum CellLensError {
+    /// The cell could not be prepared.
+    #[error(transparent)]
+    Scenario(#[from] crate::scenario::ScenarioError),
+    /// A lens runner failed (the sampler, callgrind).
+    #[error(transparent)]
+    Lens(#[from] crate::lens::error::LensError),
+    /// The write timeline could not be recorded.
+    #[error(transparent)]
+    Timeline(#[from] crate::timeline::TimelineError),
+    /// The real-Go cell's harness could not run.
+    #[error(transparent)]
+    Harness(#[from] crate::golang::harness::HarnessError),
+    /// A file of the lens could not be written.
+    #[error(transparent)]
+    Fs(#[from] crate::fsutil::FsError),
+    /// The map has no accounting probe (a defect: the lens builds it with one).
+    #[error("the map was built without accounting")]
+    NoAccounting,
+    /// The map does not say how exact its accounting is.
+    #[error("no accounting")]
+    NoExactness,
+    /// The cell's folder under the report could not be created.
+    #[error("cannot create {rel}")]
+    CreateDir {
+        /// The folder, relative to the report's.
+        rel: String,
+        /// The OS error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The timeline's trace could not be serialised.
+    #[error("trace.json")]
+    Trace(#[source] serde_json::Error),
+    /// An io cell's flame graph with too few samples in the sender's region
+    /// (the kernel's share of a send is not sampled).
+    #[error(
+        "{samples} samples landed in the sender's region, {min_samples} needed: {replays} sends \
+         replayed for {wall_ms} ms of wall-clock time (the lens's cap) ran {duration_ms} ms of \
+         region ({sampler} sampler at {frequency_hz} Hz, user-space stacks only: the kernel's \
+         share of a send is not sampled){}",
+        .fallback.as_deref().map(|x| format!("; perf event refused: {x}")).unwrap_or_default()
+    )]
+    IoFlamegraphTooThin {
+        /// Samples in the region.
+        samples: u64,
+        /// Samples the lens needs.
+        min_samples: u64,
+        /// Sends replayed.
+        replays: u64,
+        /// Wall-clock time of the profile, ms.
+        wall_ms: u64,
+        /// Region time of the profile, ms.
+        duration_ms: u64,
+        /// The sampler, as the report names it.
+        sampler: String,
+        /// The sampling frequency asked for, Hz.
+        frequency_hz: u32,
+        /// Why the perf event was refused, if the sampler fell back.
+        fallback: Option<String>,
+    },
+    /// The latency lens's region ran no operation.
+    #[error("the region ran no operation")]
+    NoOperation,
+    /// The Go harness's answer has no timed region.
+    #[error("the Go harness timed no region")]
+    GoNoRegionTimed,
+    /// The Go harness's answer has no timed operation.
+    #[error("the Go harness timed no operation")]
+    GoNoOperationTimed,
+    /// The Go harness's answer has no timer overhead.
+    #[error("the Go harness did not measure its timer's overhead")]
+    GoNoTimerOverhead,
+}
+
+/// The figures, or the lens unavailable with the error's message and chain.
+pub(crate) fn lens_report<T>(r: Result<T, CellLensError>) -> LensReport<T> {
+    r.map_or_else(
+        |e| LensReport::unavailable(crate::error::chain(&e)),
+        LensReport::Ok,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::chain;
+
+    #[test]
+    fn lens_reasons_read_as_before_they_were_typed() {
+        let e = CellLensError::IoFlamegraphTooThin {
+            samples: 3,
+            min_samples: 50,
+            replays: 12,
+            wall_ms: 2000,
+            duration_ms: 40,
+            sampler: "setitimer ITIMER_PROF".into(),
+            frequency_hz: 4999,
+            fallback: Some("EACCES".into()),
+        };
+        assert_eq!(
+            e.to_string(),
+            "3 samples landed in the sender's region, 50 needed: 12 sends replayed for 2000 ms \
+             of wall-clock time (the lens's cap) ran 40 ms of region (setitimer ITIMER_PROF \
+             sampler at 4999 Hz, user-space stacks only: the kernel's share of a send is not \
+             sampled); perf event refused: EACCES"
+        );
+        let e = CellLensError::CreateDir {
+            rel: "cells/a".into(),
+            source: std::io::Error::from(std::io::ErrorKind::PermissionDenied),
+        };
+        assert_eq!(
+            lens_report::<()>(Err(e)),
+            LensReport::unavailable("cannot create cells/a: permission denied")
+        );
+        let json = serde_json::from_str::<u8>("x").unwrap_err();
+        let was = format!("trace.json: {json}");
+        assert_eq!(chain(&CellLensError::Trace(json)), was);
+    }
+
+    #[test]
+    fn a_phase_file_missing_says_to_resume() {
+        let e = RunError::Unfinished {
+            path: "out/cells/a/time/0.json".into(),
+        };
+        assert_eq!(
+            e.to_string(),
+            "out/cells/a/time/0.json: missing or unreadable; rerun with --resume"
+        );
     }
 }
-
-crate::into_message!(RunError);

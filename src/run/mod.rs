@@ -40,6 +40,7 @@ mod time_phase;
 mod timefmt;
 
 pub use cell_lenses::InProcess;
+use error::CellLensError;
 pub use error::RunError;
 pub use time_lens::ProcessRun;
 
@@ -507,7 +508,7 @@ fn run_native_child(
     out: &Path,
     cell: &CellSpec,
     lenses: &[LensKind],
-) -> Result<(), String> {
+) -> Result<(), RunError> {
     let mut args = child_args(profile, out, cell);
     args.push("--lenses".into());
     args.push(lens_names(lenses));
@@ -606,11 +607,11 @@ fn run_callgrind_phase(
     profile: &Path,
     out: &Path,
     todo: &[&CellSpec],
-) -> Result<(), String> {
+) -> Result<(), fsutil::FsError> {
     let bar = std::sync::Mutex::new(progress::Progress::new("callgrind", todo.len()));
     let availability = lens::callgrind::valgrind_availability();
     let next = std::sync::atomic::AtomicUsize::new(0);
-    let first_error = std::sync::Mutex::new(None::<String>);
+    let first_error = std::sync::Mutex::new(None::<fsutil::FsError>);
     std::thread::scope(|s| {
         for _ in 0..opts.callgrind_jobs.max(1) {
             s.spawn(|| loop {
@@ -627,7 +628,7 @@ fn run_callgrind_phase(
                 if let Err(e) =
                     fsutil::write_json_atomic(&cell_dir(out, cell).join(CALLGRIND_FILE), &figures)
                 {
-                    first_error.lock().unwrap().get_or_insert(e.into());
+                    first_error.lock().unwrap().get_or_insert(e);
                 }
                 bar.lock().unwrap().finish_one();
             });
@@ -660,31 +661,34 @@ fn callgrind_cell(
         ));
     }
     // A failure is the lens's `unavailable` reason: the message with its
-    // chain (`From<LensError> for String`).
+    // chain.
     let result = match cell {
         CellSpec::Map(m) if m.variant.go_release().is_some() => {
-            crate::golang::figures::callgrind_command(m, &dir).and_then(|(cmd, env)| {
-                let target = lens::callgrind::CallgrindTarget {
-                    cmd: &cmd,
-                    env: &env,
-                    toggle_pattern: crate::golang::figures::REGION_PATTERN,
-                };
-                lens::callgrind::run_callgrind_target(&target, &dir.join(CALLGRIND_OUT), units, out)
-                    .map_err(String::from)
-            })
+            crate::golang::figures::callgrind_command(m, &dir)
+                .map_err(CellLensError::from)
+                .and_then(|(cmd, env)| {
+                    let target = lens::callgrind::CallgrindTarget {
+                        cmd: &cmd,
+                        env: &env,
+                        toggle_pattern: crate::golang::figures::REGION_PATTERN,
+                    };
+                    Ok(lens::callgrind::run_callgrind_target(
+                        &target,
+                        &dir.join(CALLGRIND_OUT),
+                        units,
+                        out,
+                    )?)
+                })
         }
         _ => {
             let mut cmd: Vec<OsString> = vec![opts.exe.clone().into_os_string()];
             cmd.extend(child_args(profile, out, cell));
             cmd.push("--region-only".into());
             lens::callgrind::run_callgrind(&cmd, &dir.join(CALLGRIND_OUT), units, out)
-                .map_err(String::from)
+                .map_err(CellLensError::from)
         }
     };
-    match result {
-        Ok(f) => LensReport::Ok(f),
-        Err(e) => LensReport::Unavailable { unavailable: e },
-    }
+    error::lens_report(result)
 }
 
 /// Builds (or reuses) a cell's complete report.
@@ -694,14 +698,12 @@ fn assemble_cell(
     lenses: &[LensKind],
     budget: &profile::Budget,
     same_setup_as: Option<crate::report::schema::SameSetup>,
-) -> Result<CellReport, String> {
+) -> Result<CellReport, RunError> {
     let dir = cell_dir(out, cell);
-    let native: InProcess = read_json(&dir.join(LENSES_FILE)).ok_or_else(|| {
-        format!(
-            "{}: missing or unreadable; rerun with --resume",
-            dir.join(LENSES_FILE).display()
-        )
-    })?;
+    let native: InProcess =
+        read_json(&dir.join(LENSES_FILE)).ok_or_else(|| RunError::Unfinished {
+            path: dir.join(LENSES_FILE),
+        })?;
     let callgrind = if lenses.contains(&LensKind::Callgrind) {
         read_json(&dir.join(CALLGRIND_FILE)).unwrap_or(LensReport::Unavailable {
             unavailable: "callgrind did not finish; rerun with --resume".into(),

@@ -13,6 +13,7 @@
 //! per process, figures and intervals over processes
 //! ([`crate::stats::replicates`]), every sample kept with its process index.
 
+use super::error::{lens_report, CellLensError};
 use super::reference::{Reference, REFERENCE_ID, REFERENCE_KEYS};
 use crate::accounting::Off;
 use crate::profile::Budget;
@@ -57,15 +58,8 @@ pub struct ProcessSamples {
     pub redone: usize,
 }
 
-fn fresh(cell: &CellSpec) -> Result<Box<dyn Runnable>, String> {
+fn fresh(cell: &CellSpec) -> Result<Box<dyn Runnable>, CellLensError> {
     Ok(prepare_any::<Off>(cell)?)
-}
-
-fn lens_or_unavailable<T>(r: Result<T, String>) -> LensReport<T> {
-    match r {
-        Ok(t) => LensReport::Ok(t),
-        Err(unavailable) => LensReport::Unavailable { unavailable },
-    }
 }
 
 fn skipped<T>(what: &str) -> LensReport<T> {
@@ -94,12 +88,12 @@ pub fn measure(
         process,
         slot,
         time: if time {
-            lens_or_unavailable(samples(cell, budget))
+            lens_report(samples(cell, budget))
         } else {
             skipped("time")
         },
         latency: if latency {
-            lens_or_unavailable(latency_percentiles(cell, process))
+            lens_report(latency_percentiles(cell, process))
         } else {
             skipped("latency")
         },
@@ -118,15 +112,18 @@ fn measure_go(
 ) -> ProcessRun {
     let answer = crate::golang::figures::time_process(cell, budget, time, latency, spec_file);
     let (time_lens, latency_lens) = match answer {
-        Err(e) => (
-            LensReport::unavailable(e.clone()),
-            LensReport::unavailable(e),
-        ),
+        Err(e) => {
+            let why = crate::error::chain(&e);
+            (
+                LensReport::unavailable(why.clone()),
+                LensReport::unavailable(why),
+            )
+        }
         Ok(r) => {
             let units = r.units.max(1);
-            let samples = || -> Result<ProcessSamples, String> {
+            let samples = || -> Result<ProcessSamples, CellLensError> {
                 if r.samples.is_empty() {
-                    return Err("the Go harness timed no region".into());
+                    return Err(CellLensError::GoNoRegionTimed);
                 }
                 Ok(ProcessSamples {
                     samples_ns_per_op: r
@@ -140,17 +137,17 @@ fn measure_go(
                     redone: 0,
                 })
             };
-            let lat = || -> Result<ProcessLatency, String> {
+            let lat = || -> Result<ProcessLatency, CellLensError> {
                 let ns = r
                     .latency_ns
                     .clone()
-                    .ok_or("the Go harness timed no operation")?;
+                    .ok_or(CellLensError::GoNoOperationTimed)?;
                 let overhead = r
                     .timer_overhead_ns
-                    .ok_or("the Go harness did not measure its timer's overhead")?;
+                    .ok_or(CellLensError::GoNoTimerOverhead)?;
                 latency_of(process, ns, overhead as f64)
             };
-            (lens_or_unavailable(samples()), lens_or_unavailable(lat()))
+            (lens_report(samples()), lens_report(lat()))
         }
     };
     ProcessRun {
@@ -211,7 +208,7 @@ fn reference_ns(reference: &mut Reference) -> f64 {
 /// (at most `4 × time_samples` times a process): its wall-clock time
 /// includes another program's. Where no undisturbed sample comes before
 /// the deadline, the first disturbed one is kept; `redone` counts them.
-fn samples(cell: &CellSpec, budget: &Budget) -> Result<ProcessSamples, String> {
+fn samples(cell: &CellSpec, budget: &Budget) -> Result<ProcessSamples, CellLensError> {
     let mut reference = Reference::new();
     let warm_until = Instant::now() + Duration::from_millis(budget.warmup_ms);
     let deadline = warm_until + Duration::from_millis(budget.time_ms);
@@ -258,7 +255,7 @@ fn samples(cell: &CellSpec, budget: &Budget) -> Result<ProcessSamples, String> {
 }
 
 /// One region run with each operation timed.
-fn latency_percentiles(cell: &CellSpec, process: usize) -> Result<ProcessLatency, String> {
+fn latency_percentiles(cell: &CellSpec, process: usize) -> Result<ProcessLatency, CellLensError> {
     let mut r = fresh(cell)?;
     let mut timer = PerOpTimer::default();
     r.run_timed(&mut timer);
@@ -277,9 +274,9 @@ fn latency_of(
     process: usize,
     mut ns: Vec<u64>,
     timer_overhead_ns: f64,
-) -> Result<ProcessLatency, String> {
+) -> Result<ProcessLatency, CellLensError> {
     if ns.is_empty() {
-        return Err("the region ran no operation".into());
+        return Err(CellLensError::NoOperation);
     }
     ns.sort_unstable();
     let p = |q: f64| stats::percentile_sorted(&ns, q).expect("non-empty") as f64;

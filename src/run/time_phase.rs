@@ -7,7 +7,7 @@
 
 use super::time_lens::ProcessRun;
 use super::{cell_dir, child_args, failed_lens, lens_names, progress, read_json, run_child};
-use super::{schedule, RunOptions};
+use super::{schedule, RunError, RunOptions};
 use crate::fsutil;
 use crate::profile::LensKind;
 use crate::scenario::CellSpec;
@@ -42,7 +42,7 @@ pub(super) fn run(
     lenses: &[LensKind],
     processes: usize,
     seed: u64,
-) -> Result<usize, String> {
+) -> Result<usize, RunError> {
     let mut todo = Vec::new();
     for round in 0..processes {
         for (slot, i) in schedule::round_order(cells.len(), seed, round)
@@ -73,7 +73,7 @@ fn run_child_process(
     lenses: &[LensKind],
     process: usize,
     slot: usize,
-) -> Result<(), String> {
+) -> Result<(), RunError> {
     let mut args = child_args(profile, out, cell);
     args.push("--lenses".into());
     args.push(lens_names(lenses));
@@ -98,16 +98,11 @@ pub(super) fn read_runs(
     out: &Path,
     cell: &CellSpec,
     processes: usize,
-) -> Result<Vec<ProcessRun>, String> {
+) -> Result<Vec<ProcessRun>, RunError> {
     (0..processes)
         .map(|process| {
             let path = time_file(out, cell, process);
-            read_json::<ProcessRun>(&path).ok_or_else(|| {
-                format!(
-                    "{}: missing or unreadable; rerun with --resume",
-                    path.display()
-                )
-            })
+            read_json::<ProcessRun>(&path).ok_or(RunError::Unfinished { path })
         })
         .collect()
 }
