@@ -24,10 +24,12 @@
 //!   `live` and `lint` keep their own documented codes in their `cli`
 //!   modules (`probe`: 3 when uprobes are unavailable).
 //!
-//! Modules not yet typed still return `Result<_, String>`; a typed error
-//! meets them through `From<…> for String` (the message with its whole
-//! chain, see [`into_message`](crate::into_message)), so a message reads
-//! the same whichever way it travelled.
+//! What is still a `String` is text on purpose: a reason written into the
+//! report (why a figure or a lens is unavailable) or a model finding for a
+//! test's failure message (docs/errors.md lists them). A typed error that
+//! becomes such a reason is written with its chain, directly or through
+//! `From<…> for String` (see [`into_message`](crate::into_message)), so a
+//! message reads the same whichever way it travelled.
 
 /// The message of `e` followed by those of its sources, `": "`-separated
 /// (anyhow's `{:#}` format): what a person needs to see.
@@ -42,8 +44,8 @@ pub fn chain(e: &(dyn std::error::Error + 'static)) -> String {
     s
 }
 
-/// `impl From<E> for String` for typed errors that still meet untyped
-/// (`Result<_, String>`) callers: the message with its chain ([`chain`]).
+/// `impl From<E> for String` for typed errors that become a reason written
+/// as text (`Result<_, String>`): the message with its chain ([`chain`]).
 #[macro_export]
 #[doc(hidden)]
 macro_rules! into_message {

@@ -343,8 +343,6 @@ pub struct HarnessTypeError {
     pub valid: String,
 }
 
-crate::into_message!(HarnessTypeError);
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -180,8 +180,6 @@ pub enum DeriveError {
     },
 }
 
-crate::into_message!(DeriveError);
-
 /// A copy path's name in the harness's JSON.
 fn path_named(name: &str) -> Result<CopyPath, DeriveError> {
     CopyPath::from_name(name).ok_or_else(|| DeriveError::UnknownPath { name: name.into() })

@@ -68,8 +68,6 @@ pub enum BuildError {
     Fs(#[from] fsutil::FsError),
 }
 
-crate::into_message!(BuildError);
-
 /// `BuildError::Io` for `path` as a `map_err` closure.
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> BuildError + '_ {
     move |source| BuildError::Io {

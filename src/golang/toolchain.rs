@@ -101,8 +101,6 @@ pub enum GoTried {
     },
 }
 
-crate::into_message!(NoToolchain);
-
 fn join(tried: &[GoTried]) -> String {
     tried
         .iter()

@@ -114,5 +114,3 @@ pub enum LiveError {
     #[error(transparent)]
     Save(#[from] crate::fsutil::FsError),
 }
-
-crate::into_message!(LiveError);

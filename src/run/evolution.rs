@@ -447,8 +447,6 @@ pub enum EvolutionError {
     Claims(#[from] crate::claims::ClaimsError),
 }
 
-crate::into_message!(EvolutionError);
-
 #[cfg(test)]
 mod tests {
     use super::*;

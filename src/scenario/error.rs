@@ -192,8 +192,6 @@ pub enum SetupFailure {
     NotAMapCell(&'static str),
 }
 
-crate::into_message!(ScenarioError);
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -314,8 +314,6 @@ pub enum TimelineError {
     NotAMapCell,
 }
 
-crate::into_message!(TimelineError);
-
 /// Runs a prepared map cell's region (built with a counting probe),
 /// recording its first `limit` operations.
 pub fn record(r: &mut dyn Runnable, limit: usize) -> Result<Recording, TimelineError> {
