@@ -95,7 +95,7 @@ impl Visit for Fill {
 /// The heap figures of `make(map[key]elem, hint)` and `n` inserts of
 /// distinct random keys on model `variant` (Go's default knobs); for the
 /// classic map (Go 1.19) with the `mapextra` Go allocates
-/// ([`classic_has_mapextra`]).
+/// (`classic_has_mapextra`).
 pub fn fill(
     variant: Variant,
     key: Shape,

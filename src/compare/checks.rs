@@ -19,7 +19,7 @@ pub enum ReportCheckError {
     /// The JSON does not have a report's shape.
     #[error("{at}: {reason}")]
     Shape {
-        /// The cell (`cell \`id\` (cells[3])`) or the JSON path.
+        /// The cell (`cell \`id\` (cells\[3\])`) or the JSON path.
         at: String,
         /// The field and serde's reason.
         reason: String,

@@ -14,7 +14,7 @@
 //! every ratio B / A. Cells are paired by id ([`select`]): identical ids, or
 //! with a `#config=`/`#variant=` selector, ids equal but for that segment.
 //! For each pair and each [`Metric`] a row holds both figures and a
-//! [`Verdict`] ([`metrics`] has the rules): lower is better everywhere;
+//! [`Verdict`](schema::Verdict) ([`metrics`] has the rules): lower is better everywhere;
 //! exact figures (bytes, WA, allocations, callgrind counts) decide on any
 //! difference; time decides only when a Mann–Whitney U test over the two
 //! sides' *processes* ([`crate::stats::replicates`]) is significant *and*

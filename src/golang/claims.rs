@@ -419,7 +419,7 @@ fn tunes(with: &[f64], without: &[f64], presized: &[f64]) -> bool {
 /// "GOMAPINIT tunes the initial map size": run real Go with it set, without
 /// it, and presized. It holds on a release when the bytes per insert with it
 /// set lie outside the range without it *and* differ by at least
-/// [`GOMAPINIT_MIN_SHARE`] of what presizing saves; a smaller difference is
+/// `GOMAPINIT_MIN_SHARE` of what presizing saves; a smaller difference is
 /// the runtime's noise, not a tuned initial size.
 pub fn gomapinit(n: usize, samples: usize) -> ClaimVerdict {
     let id = "gomapinit";

@@ -38,8 +38,8 @@
 //! [`structure`] (structure of a map: chains, probes, overhead) and
 //! [`prefetch`] (cache hints for the hot paths; no effect on behaviour).
 //!
-//! Every store goes through the map's [`Probe`](crate::accounting::Probe):
-//! with [`Off`](crate::accounting::Off) the model runs at full speed, with
+//! Every store goes through the map's [`Probe`]:
+//! with [`Off`] the model runs at full speed, with
 //! [`Counting`](crate::accounting::Counting) each byte is attributed to one
 //! [`CopyPath`](crate::accounting::CopyPath).
 //!

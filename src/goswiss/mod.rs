@@ -61,7 +61,7 @@
 //! once more with the constant geometry of `map[uint64]uint64`
 //! ([`layout::KV88`]). Every route behaves identically, as Go's do.
 //!
-//! Every store goes through the map's [`Probe`](crate::accounting::Probe)
+//! Every store goes through the map's [`Probe`]
 //! with its [`CopyPath`](crate::accounting::CopyPath):
 //!
 //! | path | stores |

@@ -136,7 +136,7 @@ impl Sampler {
     /// Starts sampling the calling thread at `frequency_hz`; perf-event
     /// sampling only inside [`Sampler::region`], interval-timer sampling
     /// (the fallback) all the time. The caller must hold
-    /// [`super::flamegraph::one_at_a_time`]'s guard: pprof-rs's profiler is
+    /// `flamegraph::one_at_a_time`'s guard: pprof-rs's profiler is
     /// one per process.
     pub fn start(frequency_hz: u32) -> Result<Sampler, super::error::LensError> {
         let guard = super::flamegraph::start_sampling(frequency_hz)?;

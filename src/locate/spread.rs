@@ -2,7 +2,7 @@
 //!
 //! With `counts[i]` keys in bucket `i`, N = Σ counts and M = counts.len():
 //!
-//! - [`entropy_bits`]: Shannon entropy of p_i = counts[i] / N, in bits. At
+//! - [`entropy_bits`]: Shannon entropy of p_i = counts\[i\] / N, in bits. At
 //!   most [`ideal_bits`] = log2 M (every bucket equally full); 0 when one
 //!   bucket holds everything. Even an ideal random hash falls short of log2 M
 //!   by about (M − 1) / (2 N ln 2) bits, from sampling noise alone (0.0007

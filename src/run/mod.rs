@@ -553,7 +553,7 @@ pub enum ChildRole {
     RegionOnly,
 }
 
-/// The child side of [`run_native_child`], of the time phase and of the
+/// The child side of `run_native_child`, of the time phase and of the
 /// callgrind phase: runs the lenses of its role and writes their file.
 pub fn cell_run(
     profile_path: &Path,

@@ -8,7 +8,7 @@
 //! harness once instead ([`crate::golang::figures::time_process`]): its
 //! samples are that Go process's, and it has no reference timing (the
 //! reference workload is Rust code in mapamp's process, not in the Go
-//! process), so its `vs_reference` is absent. [`assemble`] turns a cell's process
+//! process), so its `vs_reference` is absent. [`assemble_time`] and [`assemble_latency`] turn a cell's process
 //! files into the report's [`TimeFigures`] and [`LatencyFigures`]: one value
 //! per process, figures and intervals over processes
 //! ([`crate::stats::replicates`]), every sample kept with its process index.

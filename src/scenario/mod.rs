@@ -29,7 +29,7 @@
 //!
 //! An isolated scenario proves its isolation: its region's bytes on the
 //! path under study, as a share of all bytes written in the region, must
-//! reach [`Scenario::isolation_target`] (0.95; lower only where the copy-path
+//! reach [`MapCell::isolation_target`] (0.95; lower only where the copy-path
 //! definitions of `docs/design/overview.md` make 0.95 impossible, with the reason).
 
 mod any;

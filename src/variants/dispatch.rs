@@ -74,7 +74,7 @@ impl Visit for Erase {
 
 /// [`build_with`], the map boxed: for code that runs no measured region
 /// (heap figures, claims, the fuzz runner), so that it is compiled once
-/// for every map type (see [`ErasedMap`]).
+/// for every map type (see [`ErasedMap`](super::ErasedMap)).
 pub fn build_any<P: Probe>(
     spec: &MapSpec,
     key: Shape,

@@ -36,7 +36,7 @@
 //! | [`usage`] | `getrusage(RUSAGE_THREAD)`: CPU user/system, faults, context switches |
 //! | [`copies`] | copies per byte delivered: measured vs derived, sources named |
 //! | [`cell`] | a cell: prepare, run (a [`crate::scenario::Runnable`]), the io lens |
-//! | [`claims`] | the article's I/O claims, measured |
+//! | [`claims`](crate::claims::io) | the article's I/O claims, measured |
 //!
 //! A path the kernel or sandbox refuses (no `io_uring`, a busy port) fails
 //! the cell's preparation with the reason; the run records the reason for
