@@ -32,7 +32,7 @@ use crate::accounting::Counting;
 use crate::alloc_count;
 use crate::gomap::{max_count_at, GoHeap, InlineFirst, Knobs, Slab, Storage};
 use crate::hash::SeededHash;
-use crate::locate::{self, HashFn, IndexFn, KeyKind, LocateConfig};
+use crate::locate::{self, Combination, HashFn, IndexFn, KeyKind, LocateConfig};
 use crate::pod::{Blob, Pod};
 use crate::report::schema::{ClaimFigure, ClaimOutcome, ClaimVerdict, ClaimsReport};
 use crate::variants::typed::TypedGo;
@@ -378,12 +378,14 @@ const ARTICLE_ENTROPY: [(u64, f64); 2] = [(1024, 9.98), (4096, 11.97)];
 
 fn locate_cfg(n: usize, buckets: u64, hash: HashFn) -> LocateConfig {
     LocateConfig {
-        hash,
-        index: IndexFn::Modulo,
-        keys: KeyKind::Strings,
-        n,
-        buckets,
-        seed: 1,
+        what: Combination {
+            hash,
+            index: IndexFn::Modulo,
+            keys: KeyKind::Strings,
+            n,
+            buckets,
+            seed: 1,
+        },
         repetitions: 5,
     }
 }

@@ -39,12 +39,14 @@ impl LocateArgs {
     /// The configuration these arguments ask for.
     pub fn config(&self) -> LocateConfig {
         LocateConfig {
-            hash: self.hash,
-            index: self.index,
-            keys: self.keys,
-            n: self.n,
-            buckets: self.buckets,
-            seed: self.seed,
+            what: super::Combination {
+                hash: self.hash,
+                index: self.index,
+                keys: self.keys,
+                n: self.n,
+                buckets: self.buckets,
+                seed: self.seed,
+            },
             repetitions: self.repetitions,
         }
     }
@@ -74,7 +76,7 @@ mod tests {
     fn names_parse_and_unknown_ones_are_refused() {
         let w = Wrap::try_parse_from(["x", "--hash", "xxh3", "--index", "mask", "--keys", "u64"])
             .unwrap();
-        let c = w.args.config();
+        let c = w.args.config().what;
         assert_eq!(
             (c.hash, c.index, c.keys),
             (HashFn::Xxh3, IndexFn::Mask, KeyKind::U64)

@@ -107,9 +107,12 @@ impl Locator {
     }
 }
 
-/// What to locate, into what, and how often to time it.
+/// What is located: a hash function and an index method placing `n` keys
+/// of one kind (generated from `seed`) into `buckets` buckets. The
+/// command's configuration, its report and a profile's locate cell all
+/// start with it (flattened: its fields stand at their top level in JSON).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LocateConfig {
+pub struct Combination {
     /// Hash function.
     pub hash: HashFn,
     /// Index method.
@@ -122,6 +125,14 @@ pub struct LocateConfig {
     pub buckets: u64,
     /// Seed the keys are generated from.
     pub seed: u64,
+}
+
+/// What to locate, into what, and how often to time it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LocateConfig {
+    /// The combination located.
+    #[serde(flatten)]
+    pub what: Combination,
     /// Timed repetitions of the whole key set.
     pub repetitions: usize,
 }
@@ -130,12 +141,14 @@ impl Default for LocateConfig {
     /// The command line's defaults: a million random strings, FNV-1a + modulo, 1024 buckets.
     fn default() -> Self {
         LocateConfig {
-            hash: HashFn::Fnv1a,
-            index: IndexFn::Modulo,
-            keys: KeyKind::Strings,
-            n: 1_000_000,
-            buckets: 1024,
-            seed: 1,
+            what: Combination {
+                hash: HashFn::Fnv1a,
+                index: IndexFn::Modulo,
+                keys: KeyKind::Strings,
+                n: 1_000_000,
+                buckets: 1024,
+                seed: 1,
+            },
             repetitions: DEFAULT_REPETITIONS,
         }
     }
@@ -143,29 +156,30 @@ impl Default for LocateConfig {
 
 /// A generous estimate of the memory a run needs: the keys at their
 /// largest plus one 8-byte counter per bucket.
-pub fn estimate_bytes(cfg: &LocateConfig) -> u128 {
-    cfg.n as u128 * cfg.keys.max_bytes_per_key() as u128 + cfg.buckets as u128 * 8
+pub fn estimate_bytes(c: &Combination) -> u128 {
+    c.n as u128 * c.keys.max_bytes_per_key() as u128 + c.buckets as u128 * 8
 }
 
 /// Checks a configuration before anything is generated.
 pub fn validate(cfg: &LocateConfig) -> Result<(), LocateError> {
-    if cfg.n == 0 {
+    let c = &cfg.what;
+    if c.n == 0 {
         return Err(LocateError::NoKeys);
     }
-    if cfg.buckets == 0 {
+    if c.buckets == 0 {
         return Err(LocateError::NoBuckets);
     }
     if cfg.repetitions == 0 {
         return Err(LocateError::NoRepetitions);
     }
-    cfg.index.check(cfg.buckets)?;
-    let need = estimate_bytes(cfg);
+    c.index.check(c.buckets)?;
+    let need = estimate_bytes(c);
     let too_big = |available_mib: Option<u64>| LocateError::TooLarge {
-        n: cfg.n,
-        keys: cfg.keys,
-        buckets: cfg.buckets,
+        n: c.n,
+        keys: c.keys,
+        buckets: c.buckets,
         need_mib: need >> 20,
-        per_key: cfg.keys.max_bytes_per_key(),
+        per_key: c.keys.max_bytes_per_key(),
         available_mib,
     };
     if need > isize::MAX as u128 {
@@ -182,27 +196,23 @@ pub fn validate(cfg: &LocateConfig) -> Result<(), LocateError> {
 /// Generates the keys, measures their spread over the buckets, times the locate, and reports.
 pub fn locate(cfg: &LocateConfig) -> Result<LocateReport, LocateError> {
     validate(cfg)?;
-    let locator = Locator::new(cfg.hash, cfg.index, cfg.buckets)?;
-    let keys = KeySet::generate(cfg.keys, cfg.n, cfg.seed);
+    let c = &cfg.what;
+    let locator = Locator::new(c.hash, c.index, c.buckets)?;
+    let keys = KeySet::generate(c.keys, c.n, c.seed);
     let counts = locator.bucket_counts(&keys);
     let t = timing::time_locate(&locator, &keys, cfg.repetitions);
     let chi2 = spread::chi2(&counts);
     Ok(LocateReport {
-        hash: cfg.hash,
-        index: cfg.index,
-        keys: cfg.keys,
-        n: cfg.n,
-        buckets: cfg.buckets,
-        seed: cfg.seed,
+        what: c.clone(),
         mean_key_bytes: keys.mean_key_bytes(),
         entropy_bits: spread::entropy_bits(&counts),
-        ideal_bits: spread::ideal_bits(cfg.buckets),
+        ideal_bits: spread::ideal_bits(c.buckets),
         max_chain: spread::max_chain(&counts),
         mean_chain: spread::mean_chain(&counts),
         empty_buckets: spread::empty_buckets(&counts),
         chi2,
-        chi2_df: cfg.buckets - 1,
-        chi2_p: spread::chi2_p(chi2, cfg.buckets - 1),
+        chi2_df: c.buckets - 1,
+        chi2_p: spread::chi2_p(chi2, c.buckets - 1),
         ns_per_locate: t.median_ns,
         ns_per_locate_min: t.min_ns,
         ns_per_locate_max: t.max_ns,
@@ -216,12 +226,14 @@ mod tests {
 
     fn small(hash: HashFn, index: IndexFn, keys: KeyKind) -> LocateConfig {
         LocateConfig {
-            hash,
-            index,
-            keys,
-            n: 5_000,
-            buckets: 64,
-            seed: 3,
+            what: Combination {
+                hash,
+                index,
+                keys,
+                n: 5_000,
+                buckets: 64,
+                seed: 3,
+            },
             repetitions: 2,
         }
     }
@@ -253,7 +265,10 @@ mod tests {
             for hash in HashFn::ALL {
                 for index in IndexFn::ALL {
                     let r = locate(&small(hash, index, keys)).unwrap();
-                    assert_eq!((r.hash, r.index, r.keys), (hash, index, keys));
+                    assert_eq!(
+                        (r.what.hash, r.what.index, r.what.keys),
+                        (hash, index, keys)
+                    );
                     assert_eq!(r.ideal_bits, 6.0);
                     assert!(r.entropy_bits <= r.ideal_bits + 1e-12);
                     // 5000 keys in 64 buckets: a decent hash is within a few hundredths of a bit.
@@ -285,53 +300,38 @@ mod tests {
     #[test]
     fn invalid_configurations_are_refused_with_the_reason() {
         let ok = LocateConfig::default();
-        let e = validate(&LocateConfig { n: 0, ..ok.clone() })
-            .unwrap_err()
-            .to_string();
+        let refused = |change: &dyn Fn(&mut LocateConfig)| {
+            let mut cfg = ok.clone();
+            change(&mut cfg);
+            validate(&cfg).unwrap_err().to_string()
+        };
+        let e = refused(&|c| c.what.n = 0);
         assert!(e.contains("n must be at least 1"), "{e}");
-        let e = validate(&LocateConfig {
-            buckets: 0,
-            ..ok.clone()
-        })
-        .unwrap_err()
-        .to_string();
+        let e = refused(&|c| c.what.buckets = 0);
         assert!(e.contains("buckets must be at least 1"), "{e}");
-        let e = validate(&LocateConfig {
-            repetitions: 0,
-            ..ok.clone()
-        })
-        .unwrap_err()
-        .to_string();
+        let e = refused(&|c| c.repetitions = 0);
         assert!(e.contains("repetitions"), "{e}");
-        let e = validate(&LocateConfig {
-            index: IndexFn::Mask,
-            buckets: 1000,
-            ..ok.clone()
-        })
-        .unwrap_err()
-        .to_string();
+        let e = refused(&|c| {
+            c.what.index = IndexFn::Mask;
+            c.what.buckets = 1000;
+        });
         assert!(
             e.contains("1000") && e.contains("modulo") && e.contains("fastrange"),
             "{e}"
         );
-        let e = validate(&LocateConfig {
-            n: usize::MAX,
-            ..ok.clone()
-        })
-        .unwrap_err()
-        .to_string();
+        let e = refused(&|c| c.what.n = usize::MAX);
         assert!(e.contains("MiB") && e.contains("smaller --n"), "{e}");
         assert!(validate(&ok).is_ok());
     }
 
     #[test]
     fn memory_estimate_counts_keys_and_buckets() {
-        let cfg = LocateConfig {
+        let what = Combination {
             keys: KeyKind::U64,
             n: 1000,
             buckets: 10,
-            ..LocateConfig::default()
+            ..LocateConfig::default().what
         };
-        assert_eq!(estimate_bytes(&cfg), 8000 + 80);
+        assert_eq!(estimate_bytes(&what), 8000 + 80);
     }
 }

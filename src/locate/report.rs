@@ -1,24 +1,15 @@
 //! What `mapamp locate` reports: [`LocateReport`], as text or JSON.
 
-use super::{HashFn, IndexFn, KeyKind};
+use super::Combination;
 use serde::{Deserialize, Serialize};
 use std::fmt::Write as _;
 
 /// The measured spread and speed of one (hash, index, key kind) combination.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LocateReport {
-    /// Hash function.
-    pub hash: HashFn,
-    /// Index method.
-    pub index: IndexFn,
-    /// Key kind.
-    pub keys: KeyKind,
-    /// Keys located.
-    pub n: usize,
-    /// Buckets (M).
-    pub buckets: u64,
-    /// Seed the keys came from.
-    pub seed: u64,
+    /// The combination located.
+    #[serde(flatten)]
+    pub what: Combination,
     /// Mean key length in bytes.
     pub mean_key_bytes: f64,
     /// Shannon entropy of the bucket distribution, in bits.
@@ -59,7 +50,13 @@ pub fn render_text(r: &LocateReport) -> String {
     let _ = writeln!(
         s,
         "locate: {} + {}, {} keys ({}, mean {:.1} bytes, seed {}) into {} buckets",
-        r.hash, r.index, r.n, r.keys, r.mean_key_bytes, r.seed, r.buckets
+        r.what.hash,
+        r.what.index,
+        r.what.n,
+        r.what.keys,
+        r.mean_key_bytes,
+        r.what.seed,
+        r.what.buckets
     );
     let _ = writeln!(
         s,
@@ -96,15 +93,18 @@ pub fn render_text(r: &LocateReport) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::locate::{HashFn, IndexFn, KeyKind};
 
     fn sample() -> LocateReport {
         LocateReport {
-            hash: HashFn::Fnv1a,
-            index: IndexFn::Modulo,
-            keys: KeyKind::Strings,
-            n: 1000,
-            buckets: 1024,
-            seed: 1,
+            what: Combination {
+                hash: HashFn::Fnv1a,
+                index: IndexFn::Modulo,
+                keys: KeyKind::Strings,
+                n: 1000,
+                buckets: 1024,
+                seed: 1,
+            },
             mean_key_bytes: 20.0,
             entropy_bits: 9.985_62,
             ideal_bits: 10.0,

@@ -215,18 +215,7 @@ fn min_n(scenario: Scenario, n: usize) -> Result<(), String> {
 pub fn estimate_bytes(cell: &CellSpec) -> u64 {
     match cell {
         CellSpec::Io(c) => super::io::estimate_bytes(c),
-        CellSpec::Locate(l) => {
-            let cfg = crate::locate::LocateConfig {
-                hash: l.hash,
-                index: l.index,
-                keys: l.keys,
-                n: l.n,
-                buckets: l.buckets,
-                seed: l.seed,
-                repetitions: 1,
-            };
-            crate::locate::estimate_bytes(&cfg).min(u64::MAX as u128) as u64
-        }
+        CellSpec::Locate(l) => crate::locate::estimate_bytes(l).min(u64::MAX as u128) as u64,
         CellSpec::Map(c) => {
             let hinted = crate::variants::memory::hint_entries(
                 c.variant,

@@ -4,7 +4,6 @@ use super::{Inapplicable, Keys, Scenario, ScenarioError};
 use crate::cell::CellId;
 use crate::gomap::Knobs;
 use crate::gotype::{GoType, Shape};
-use crate::locate::{HashFn, IndexFn, KeyKind};
 use crate::variants::{HintSpec, Variant};
 use serde::{Deserialize, Serialize};
 
@@ -118,22 +117,9 @@ pub struct MapCell {
     pub go_runtime: crate::goconfig::GoRuntimeKnobs,
 }
 
-/// A locate cell: hash × index × key kind × N × buckets.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct LocateCell {
-    /// Hash function.
-    pub hash: HashFn,
-    /// Index method.
-    pub index: IndexFn,
-    /// Key kind.
-    pub keys: KeyKind,
-    /// Keys located.
-    pub n: usize,
-    /// Buckets.
-    pub buckets: u64,
-    /// Seed of the keys.
-    pub seed: u64,
-}
+/// A locate cell: hash × index × key kind × N × buckets (and the keys'
+/// seed), the combination the `locate` command measures.
+pub type LocateCell = crate::locate::Combination;
 
 /// Any cell.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -1,7 +1,7 @@
 //! Behaviour tests of `mapamp locate`: the command's output and errors, and
 //! the source article's uniformity claim checked on figures computed here.
 
-use mapamp::locate::{self, spread, HashFn, IndexFn, KeyKind, LocateConfig};
+use mapamp::locate::{self, spread, Combination, HashFn, IndexFn, KeyKind, LocateConfig};
 use mapamp::rng::Rng;
 use std::process::{Command, Output};
 
@@ -154,12 +154,14 @@ fn article_claim_fnv1a_modulo_is_near_uniform_for_random_strings() {
     let n = 200_000;
     for buckets in [1024u64, 4096] {
         let r = locate::locate(&LocateConfig {
-            hash: HashFn::Fnv1a,
-            index: IndexFn::Modulo,
-            keys: KeyKind::Strings,
-            n,
-            buckets,
-            seed: 1,
+            what: Combination {
+                hash: HashFn::Fnv1a,
+                index: IndexFn::Modulo,
+                keys: KeyKind::Strings,
+                n,
+                buckets,
+                seed: 1,
+            },
             repetitions: 3,
         })
         .unwrap();
