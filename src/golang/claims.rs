@@ -23,21 +23,9 @@ fn scratch_dir() -> PathBuf {
 }
 
 /// One insert cell of `n` random u64 keys on `release`, `samples` timed
-/// regions, with the derived accounting; `env` adds variables to the
-/// harness's environment.
+/// regions and `runs` observed accounting runs, with the derived
+/// accounting; `env` adds variables to the harness's environment.
 fn insert_cell(
-    release: GoRelease,
-    n: usize,
-    hint: usize,
-    samples: usize,
-    knobs: &GoRuntimeKnobs,
-    env: &[(&'static str, Option<String>)],
-) -> Result<GoResult, HarnessError> {
-    insert_cell_runs(release, n, hint, samples, 1, knobs, env)
-}
-
-/// [`insert_cell`] with `runs` observed accounting runs.
-fn insert_cell_runs(
     release: GoRelease,
     n: usize,
     hint: usize,
@@ -197,6 +185,7 @@ pub fn presizing_real_go(n: usize, samples: usize) -> ClaimVerdict {
             n,
             hint,
             samples,
+            1,
             &GoRuntimeKnobs::default(),
             &[],
         )
@@ -273,8 +262,7 @@ pub fn gogc_matrix(n: usize, samples: usize) -> ClaimVerdict {
                 gogc: Some(g),
                 gomemlimit: None,
             };
-            let reg = match insert_cell_runs(GoRelease::Go119, n, hint, samples, runs, &knobs, &[])
-            {
+            let reg = match insert_cell(GoRelease::Go119, n, hint, samples, runs, &knobs, &[]) {
                 Ok(r) => Regions::of(&r, n),
                 Err(e) => return not_testable(id, claim, chain(&e)),
             };
@@ -337,7 +325,7 @@ pub fn classic_vs_swiss(n: usize, samples: usize) -> ClaimVerdict {
     let mut figures = Vec::new();
     let mut differ = Vec::new();
     for hint in [0, n] {
-        let run = |r| insert_cell(r, n, hint, samples, &GoRuntimeKnobs::default(), &[]);
+        let run = |r| insert_cell(r, n, hint, samples, 1, &GoRuntimeKnobs::default(), &[]);
         let (c, s) = match (run(GoRelease::Go119), run(GoRelease::Go126)) {
             (Ok(a), Ok(b)) => (Regions::of(&a, n), Regions::of(&b, n)),
             (Err(e), _) | (_, Err(e)) => return not_testable(id, claim, chain(&e)),
@@ -432,9 +420,9 @@ pub fn gomapinit(n: usize, samples: usize) -> ClaimVerdict {
     for release in [GoRelease::Go119, GoRelease::Go126] {
         let gomapinit = [("GOMAPINIT", Some(n.to_string()))];
         let unset = [("GOMAPINIT", None)];
-        let with = insert_cell(release, n, 0, samples, &knobs, &gomapinit);
-        let without = insert_cell(release, n, 0, samples, &knobs, &unset);
-        let presized = insert_cell(release, n, n, samples, &knobs, &unset);
+        let with = insert_cell(release, n, 0, samples, 1, &knobs, &gomapinit);
+        let without = insert_cell(release, n, 0, samples, 1, &knobs, &unset);
+        let presized = insert_cell(release, n, n, samples, 1, &knobs, &unset);
         match (with, without, presized) {
             (Ok(a), Ok(b), Ok(p)) => {
                 let (ra, rb, rp) = (Regions::of(&a, n), Regions::of(&b, n), Regions::of(&p, n));
