@@ -15,12 +15,6 @@ use crate::gotype::Shape;
 use crate::hash::SeededHash;
 use crate::report::schema::{ClaimFigure, ClaimOutcome, ClaimVerdict};
 use crate::stats::rank::mann_whitney_u;
-use std::path::PathBuf;
-
-/// Where the claims' harness runs keep their spec files.
-fn scratch_dir() -> PathBuf {
-    std::env::temp_dir().join(format!("mapamp-go-claims-{}", std::process::id()))
-}
 
 /// One insert cell of `n` random u64 keys on `release`, `samples` timed
 /// regions and `runs` observed accounting runs, with the derived
@@ -36,7 +30,15 @@ fn insert_cell(
 ) -> Result<GoResult, HarnessError> {
     let tc = toolchain::find(release)?;
     let bin = super::build::harness_binary(&tc)?;
-    let dir = scratch_dir();
+    // A folder of our own for the spec and result files, removed on return.
+    let scratch = tempfile::Builder::new()
+        .prefix("mapamp-go-claims-")
+        .tempdir()
+        .map_err(|source| crate::fsutil::FsError::CreateDir {
+            path: std::env::temp_dir(),
+            source,
+        })?;
+    let dir = scratch.path();
     let spec = Spec {
         scenario: "insert".into(),
         n,
@@ -58,10 +60,8 @@ fn insert_cell(
         profile_file: dir.join("unused.pb.gz"),
         accounting_runs: runs,
     };
-    let file = dir.join(format!("{release}-{n}-{hint}-{}.json", std::process::id()));
-    let r = harness::run_with_env(&bin, &spec, &file, knobs, env);
-    let _ = std::fs::remove_file(&file);
-    r
+    let file = dir.join(format!("{release}-{n}-{hint}.json"));
+    harness::run_with_env(&bin, &spec, &file, knobs, env)
 }
 
 fn fig(name: impl Into<String>, value: impl std::fmt::Display, source: &str) -> ClaimFigure {
