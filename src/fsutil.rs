@@ -219,11 +219,13 @@ pub fn publish_dir(dir: &Path, files: &[(PathBuf, Vec<u8>)]) -> Result<(), FsErr
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn scratch(name: &str) -> PathBuf {
-        let d = std::env::temp_dir().join(format!("mapamp-fsutil-{name}-{}", std::process::id()));
+    /// A new empty folder `mapamp-<name>-<pid>` under the temporary folder,
+    /// for one unit test.
+    pub(crate) fn scratch(name: &str) -> PathBuf {
+        let d = std::env::temp_dir().join(format!("mapamp-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&d);
         std::fs::create_dir_all(&d).unwrap();
         d
@@ -240,7 +242,7 @@ mod tests {
 
     #[test]
     fn a_published_folder_replaces_the_previous_one_whole() {
-        let root = scratch("publish");
+        let root = scratch("fsutil-publish");
         let out = root.join("cmp");
         publish_dir(
             &out,
@@ -259,7 +261,7 @@ mod tests {
 
     #[test]
     fn a_failed_publish_leaves_nothing_under_the_final_name() {
-        let root = scratch("publish-fail");
+        let root = scratch("fsutil-publish-fail");
         let out = root.join("cmp");
         // The second file needs `a` to be a folder, but the first made it a file.
         let files = [

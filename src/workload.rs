@@ -30,8 +30,8 @@ pub struct KeySource {
     rng: Rng,
     next_seq: u64,
     /// Every random id drawn, so none is drawn twice. Membership only (the
-    /// hasher changes no id drawn): foldhash rather than std's SipHash, which
-    /// cut the churn fidelity tests' CPU time by about 15%.
+    /// hasher changes no id drawn), so a fast hasher: foldhash rather than
+    /// std's SipHash (docs/speed.md).
     used: HashSet<u64, foldhash::fast::FixedState>,
     /// The ids a key type can tell apart: a key shorter than 8 bytes keeps
     /// an id's low bytes ([`fill_from_id`]), so ids are drawn below its

@@ -197,7 +197,7 @@ mod tests {
     use super::*;
 
     fn scratch(name: &str) -> PathBuf {
-        crate::compare::tests::scratch(&format!("load-{name}"))
+        crate::fsutil::tests::scratch(&format!("compare-load-{name}"))
     }
 
     /// Loading `dir` as side B, refused, as printed.

@@ -352,16 +352,8 @@ pub fn from_folders(
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
+mod tests {
     use super::*;
-
-    /// A new empty folder under the temporary folder, for one test.
-    pub(crate) fn scratch(name: &str) -> PathBuf {
-        let d = std::env::temp_dir().join(format!("mapamp-compare-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&d);
-        std::fs::create_dir_all(&d).unwrap();
-        d
-    }
 
     #[test]
     fn bad_options_name_the_option_and_the_value() {

@@ -161,7 +161,7 @@ mod tests {
     use super::*;
 
     fn scratch(name: &str) -> PathBuf {
-        crate::compare::tests::scratch(&format!("out-{name}"))
+        crate::fsutil::tests::scratch(&format!("compare-out-{name}"))
     }
 
     /// The refusal of `out`, as printed.

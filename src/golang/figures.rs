@@ -80,11 +80,6 @@ fn skipped<T>(l: LensKind) -> LensReport<T> {
     }
 }
 
-/// The figures, or the lens unavailable with the error's message and chain.
-fn ok_or_unavailable<T>(r: Result<T, GoLensError>) -> LensReport<T> {
-    r.map_or_else(|e| LensReport::unavailable(chain(&e)), LensReport::Ok)
-}
-
 /// Why a lens of a real-Go cell has no figures although the harness ran:
 /// its `unavailable` reason in the report (the message with its chain).
 #[derive(Debug, thiserror::Error)]
@@ -171,7 +166,7 @@ pub fn figures(
     let want = |l: LensKind| lenses.contains(&l);
     let units = r.units.max(1);
     let runtime = go_runtime(r);
-    let accounting = ok_or_unavailable(accounting(cell, r, units));
+    let accounting = LensReport::from_result(accounting(cell, r, units));
     GoCellFigures {
         units: r.units,
         units_name: r.units_name.clone(),
@@ -184,7 +179,7 @@ pub fn figures(
             skipped(LensKind::Counters)
         },
         flamegraph: if want(LensKind::Flamegraph) {
-            ok_or_unavailable(match (&r.profile, &r.profile_unavailable) {
+            LensReport::from_result(match (&r.profile, &r.profile_unavailable) {
                 (Some(info), _) => {
                     super::profile::flamegraph(info, report_dir, rel_dir).map_err(GoLensError::from)
                 }
@@ -196,7 +191,7 @@ pub fn figures(
         } else {
             skipped(LensKind::Flamegraph)
         },
-        go_runtime: ok_or_unavailable(runtime),
+        go_runtime: LensReport::from_result(runtime),
     }
 }
 
@@ -283,7 +278,7 @@ fn go_runtime(r: &GoResult) -> Result<GoRuntimeFigures, GoLensError> {
         Some(why) => LensReport::Unavailable {
             unavailable: why.clone(),
         },
-        None => ok_or_unavailable(spread(
+        None => LensReport::from_result(spread(
             col(&|s| s.gc_cpu_seconds.unwrap_or(f64::NAN)),
             "cpu-seconds",
         )),

@@ -20,6 +20,7 @@
 //! model is callgrind's (valgrind picks L1/LL sizes from the host CPU): it
 //! is a simulation, not the hardware's count.
 
+use crate::fsutil::FsError;
 use crate::lens::error::LensError;
 use crate::lens::figures::{CallgrindFigures, Measured};
 use crate::machine::Availability;
@@ -75,7 +76,7 @@ pub fn run_callgrind_target(
         return Err(LensError::NoOperations);
     }
     if let Some(dir) = out_file.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|source| LensError::CreateDir {
+        std::fs::create_dir_all(dir).map_err(|source| FsError::CreateDir {
             path: dir.to_path_buf(),
             source,
         })?;
@@ -96,9 +97,7 @@ pub fn run_callgrind_target(
 fn temp_name(out_file: &Path) -> Result<std::path::PathBuf, LensError> {
     let name = out_file
         .file_name()
-        .ok_or_else(|| LensError::NotAFilePath {
-            path: out_file.to_path_buf(),
-        })?;
+        .ok_or_else(|| FsError::NotAFilePath(out_file.to_path_buf()))?;
     let mut tmp = OsString::from(".");
     tmp.push(name);
     tmp.push(format!(".tmp.{}", std::process::id()));
@@ -172,7 +171,7 @@ fn run_valgrind(
     std::fs::File::open(tmp)
         .and_then(|f| f.sync_all())
         .and_then(|()| std::fs::rename(tmp, out_file))
-        .map_err(|source| LensError::WriteOutput {
+        .map_err(|source| FsError::Write {
             path: out_file.to_path_buf(),
             source,
         })?;

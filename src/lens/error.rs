@@ -85,21 +85,6 @@ pub enum LensError {
     /// A region of zero operations (its `ir_per_op` would divide by zero).
     #[error("the measured region must have at least one operation")]
     NoOperations,
-    /// The folder of the callgrind output could not be created.
-    #[error("{}: cannot create folder", .path.display())]
-    CreateDir {
-        /// The folder.
-        path: PathBuf,
-        /// The OS error.
-        #[source]
-        source: std::io::Error,
-    },
-    /// The callgrind output path names no file (ends in `..` or is a root).
-    #[error("{}: not a file path", .path.display())]
-    NotAFilePath {
-        /// The path given.
-        path: PathBuf,
-    },
     /// valgrind is not installed (not on `PATH`).
     #[error("valgrind not found on PATH; install it with: apt-get install -y valgrind")]
     ValgrindMissing,
@@ -124,15 +109,6 @@ pub enum LensError {
     #[error("{}: cannot read callgrind output", .path.display())]
     ReadOutput {
         /// The file valgrind wrote.
-        path: PathBuf,
-        /// The OS error.
-        #[source]
-        source: std::io::Error,
-    },
-    /// callgrind's output could not be moved to its final name.
-    #[error("{}: cannot write", .path.display())]
-    WriteOutput {
-        /// The final name.
         path: PathBuf,
         /// The OS error.
         #[source]
@@ -204,7 +180,8 @@ pub enum LensError {
         #[source]
         source: std::io::Error,
     },
-    /// A file of the profile could not be written.
+    /// A lens's output folder could not be created, its path names no file,
+    /// or a file of it could not be written.
     #[error(transparent)]
     Fs(#[from] crate::fsutil::FsError),
 }

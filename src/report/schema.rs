@@ -395,6 +395,15 @@ impl<T> LensReport<T> {
         }
     }
 
+    /// The figures, or the lens unavailable with the error's message and
+    /// its chain ([`crate::error::chain`]) as the reason.
+    pub fn from_result<E: std::error::Error + 'static>(r: Result<T, E>) -> LensReport<T> {
+        r.map_or_else(
+            |e| LensReport::unavailable(crate::error::chain(&e)),
+            LensReport::Ok,
+        )
+    }
+
     /// The figures, if the lens ran.
     pub fn ok(&self) -> Option<&T> {
         match self {

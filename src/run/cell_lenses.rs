@@ -4,7 +4,7 @@
 //! afresh and runs the same measured region ([`crate::scenario`]); the
 //! counter and profile lenses run with accounting compiled out.
 
-use super::error::{lens_report, CellLensError};
+use super::error::CellLensError;
 use crate::accounting::{Counting, Off};
 use crate::alloc_count;
 use crate::fsutil;
@@ -93,7 +93,8 @@ fn skipped<T>(lens: LensKind) -> LensReport<T> {
     }
 }
 
-fn fresh(cell: &CellSpec) -> Result<Box<dyn Runnable>, ScenarioError> {
+/// The cell prepared afresh, accounting compiled out.
+pub(super) fn fresh(cell: &CellSpec) -> Result<Box<dyn Runnable>, ScenarioError> {
     prepare_any::<Off>(cell)
 }
 
@@ -137,12 +138,12 @@ pub fn run(
     let bpu = cell.bytes_per_unit();
     let accounting = accounting(cell);
     let counters = if want(LensKind::Counters) {
-        lens_report(counters(cell))
+        LensReport::from_result(counters(cell))
     } else {
         skipped(LensKind::Counters)
     };
     let flamegraph = if want(LensKind::Flamegraph) {
-        lens_report(flamegraph(cell, budget, report_dir))
+        LensReport::from_result(flamegraph(cell, budget, report_dir))
     } else {
         skipped(LensKind::Flamegraph)
     };
@@ -220,7 +221,7 @@ fn accounting(cell: &CellSpec) -> LensReport<AccountingFigures> {
             swiss: r.swiss(),
         })
     })();
-    lens_report(result)
+    LensReport::from_result(result)
 }
 
 /// Whether a map cell gets a write timeline: a whole workload of a model
@@ -267,7 +268,7 @@ fn timeline(cell: &CellSpec, budget: &Budget, report_dir: &Path) -> LensReport<T
         }
         Ok(figures)
     })();
-    lens_report(result)
+    LensReport::from_result(result)
 }
 
 /// perf-event counters around one region run.

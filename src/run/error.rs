@@ -1,7 +1,6 @@
 //! What `mapamp run` and its cell processes refuse or fail on, and why a
 //! lens of a cell has no figures.
 
-use crate::report::schema::LensReport;
 use std::path::PathBuf;
 
 /// Why a run could not start or go on: the input or folder to blame.
@@ -175,7 +174,7 @@ pub enum RunError {
 }
 
 /// Why a lens of a cell has no figures: its `unavailable` reason in the
-/// report, which is the message with its chain ([`lens_report`]). The
+/// report, which is the message with its chain ([`LensReport::from_result`](crate::report::schema::LensReport::from_result)). The
 /// lenses that run in mapamp's process (accounting, counters, flame graph,
 /// timeline, time, latency) and the parts of the real-Go cells' lenses the
 /// run does itself (the time processes, callgrind).
@@ -255,18 +254,11 @@ pub(crate) enum CellLensError {
     GoNoTimerOverhead,
 }
 
-/// The figures, or the lens unavailable with the error's message and chain.
-pub(crate) fn lens_report<T>(r: Result<T, CellLensError>) -> LensReport<T> {
-    r.map_or_else(
-        |e| LensReport::unavailable(crate::error::chain(&e)),
-        LensReport::Ok,
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::error::chain;
+    use crate::report::schema::LensReport;
 
     #[test]
     fn lens_reasons_read_as_before_they_were_typed() {
@@ -292,7 +284,7 @@ mod tests {
             source: std::io::Error::from(std::io::ErrorKind::PermissionDenied),
         };
         assert_eq!(
-            lens_report::<()>(Err(e)),
+            LensReport::<()>::from_result(Err(e)),
             LensReport::unavailable("cannot create cells/a: permission denied")
         );
         let json = serde_json::from_str::<u8>("x").unwrap_err();

@@ -688,7 +688,7 @@ fn callgrind_cell(
                 .map_err(CellLensError::from)
         }
     };
-    error::lens_report(result)
+    LensReport::from_result(result)
 }
 
 /// Builds (or reuses) a cell's complete report.

@@ -13,14 +13,14 @@
 //! per process, figures and intervals over processes
 //! ([`crate::stats::replicates`]), every sample kept with its process index.
 
-use super::error::{lens_report, CellLensError};
+use super::cell_lenses::fresh;
+use super::error::CellLensError;
 use super::reference::{Reference, REFERENCE_ID, REFERENCE_KEYS};
-use crate::accounting::Off;
 use crate::profile::Budget;
 use crate::report::schema::{
     Latency, LatencyFigures, LensReport, ProcessLatency, ProcessTime, RelativeTime, TimeFigures,
 };
-use crate::scenario::{prepare_any, CellSpec, OpTimer, PerOpTimer, Runnable};
+use crate::scenario::{CellSpec, OpTimer, PerOpTimer};
 use crate::stats::{self, replicates};
 use serde::{Deserialize, Serialize};
 use std::time::{Duration, Instant};
@@ -58,10 +58,6 @@ pub struct ProcessSamples {
     pub redone: usize,
 }
 
-fn fresh(cell: &CellSpec) -> Result<Box<dyn Runnable>, CellLensError> {
-    Ok(prepare_any::<Off>(cell)?)
-}
-
 fn skipped<T>(what: &str) -> LensReport<T> {
     LensReport::Skipped {
         skipped: format!("the {what} lens was not asked for"),
@@ -88,12 +84,12 @@ pub fn measure(
         process,
         slot,
         time: if time {
-            lens_report(samples(cell, budget))
+            LensReport::from_result(samples(cell, budget))
         } else {
             skipped("time")
         },
         latency: if latency {
-            lens_report(latency_percentiles(cell, process))
+            LensReport::from_result(latency_percentiles(cell, process))
         } else {
             skipped("latency")
         },
@@ -147,7 +143,10 @@ fn measure_go(
                     .ok_or(CellLensError::GoNoTimerOverhead)?;
                 latency_of(process, ns, overhead as f64)
             };
-            (lens_report(samples()), lens_report(lat()))
+            (
+                LensReport::from_result(samples()),
+                LensReport::from_result(lat()),
+            )
         }
     };
     ProcessRun {

@@ -125,7 +125,7 @@ fn open_tcp(expected: u64, port: u16, deadline: Instant) -> Result<Sink, IoError
         .map_err(IoError::os("receiver address"))?
         .port();
     let sender = connect(port, deadline)?;
-    start_tcp_receiver(listener, sender, expected, deadline)
+    start_tcp_receiver(listener, port, sender, expected, deadline)
 }
 
 /// A non-blocking listener on 127.0.0.1:`port` (0: one the kernel picks).
@@ -152,18 +152,16 @@ fn connect(port: u16, deadline: Instant) -> Result<TcpStream, IoError> {
         .map_err(|source| IoError::Connect { port, source })
 }
 
-/// Starts the receiver thread on `listener` for the connection `sender` made:
-/// it accepts that connection only (by its address) and closes the listener.
+/// Starts the receiver thread on `listener` (on `port`) for the connection
+/// `sender` made: it accepts that connection only (by its address) and
+/// closes the listener.
 fn start_tcp_receiver(
     listener: TcpListener,
+    port: u16,
     sender: TcpStream,
     expected: u64,
     deadline: Instant,
 ) -> Result<Sink, IoError> {
-    let port = listener
-        .local_addr()
-        .map_err(IoError::os("receiver address"))?
-        .port();
     let peer = sender.local_addr().map_err(IoError::os("sender address"))?;
     let receiver = std::thread::Builder::new()
         .name("mapamp-io-receiver".into())
@@ -513,7 +511,7 @@ mod tests {
         drop(connect(port, deadline).unwrap());
         let silent = connect(port, deadline).unwrap();
         let sender = connect(port, deadline).unwrap();
-        let sink = start_tcp_receiver(listener, sender, data.len() as u64, deadline).unwrap();
+        let sink = start_tcp_receiver(listener, port, sender, data.len() as u64, deadline).unwrap();
         send_all(&sink, &data);
         let d = sink.finish().unwrap();
         assert_eq!(d.bytes, data.len() as u64);
